@@ -1,0 +1,1 @@
+"""Pure numpy core: losses, information measures, datasets, models and training."""

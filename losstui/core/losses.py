@@ -1,0 +1,421 @@
+"""Loss functions that take logits, fuse their output activation stably, and the LOSSES registry.
+
+Every loss follows one pattern (after scikit-learn's `_loss` module): `values(y_true, logits)` gives
+the unreduced loss and `values_gradient(y_true, logits)` its derivative, written side by side; the
+base class validates shapes and reduces. Element-wise losses average over every element;
+distribution losses (categorical, sparse categorical, KL) sum over classes and average over
+samples, as PyTorch does by default.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from losstui.core.numerics import (
+    Array,
+    as_float_array,
+    log_softmax,
+    safe_exp,
+    safe_exp_derivative,
+    sigmoid,
+    softmax,
+    softplus,
+)
+
+
+class Loss:
+    """A loss on pre-activation outputs `logits`, shape (n, k); see the module docstring.
+
+    Attributes shown to learners: `title`, `formula` (plain Unicode), `when_to_use`.
+    `activation` names the output activation fused into the loss, `target` the kind of y_true it
+    reads, and `logit_threshold` the logit at which a one-output classifier switches to the positive
+    class (σ(z) = 0.5 at z = 0; a raw score compared with labels 0/1 switches at 0.5).
+    """
+
+    name: str = ""
+    title: str = ""
+    activation: str = "linear"
+    target: str = "real"
+    distribution: str = ""
+    formula: str = ""
+    when_to_use: str = ""
+    logit_threshold: float = 0.5
+    #: True when the loss sums over the classes of a row (categorical, sparse, KL).
+    sums_over_classes: bool = False
+
+    # -- what each loss defines -------------------------------------------------------------
+    def _values(self, y: Array, z: Array) -> Array:
+        """Unreduced loss: element by element, or (n,) for a distribution loss."""
+        raise NotImplementedError
+
+    def _values_gradient(self, y: Array, z: Array) -> Array:
+        """∂(Σ values)/∂z, same shape as z."""
+        raise NotImplementedError
+
+    def predict(self, logits: ArrayLike) -> Array:
+        """The output activation applied to `logits`: predictions in target space, shape of logits."""
+        return as_float_array(logits).copy()
+
+    # -- shared behaviour ---------------------------------------------------------------------
+    def _check(self, y_true: ArrayLike, logits: ArrayLike) -> tuple[Array, Array]:
+        y = as_float_array(y_true)
+        z = as_float_array(logits)
+        if y.shape != z.shape:
+            raise ValueError(
+                f"{self.name}: y_true has shape {y.shape} but logits have shape {z.shape}; "
+                "they must match exactly"
+            )
+        if self.sums_over_classes and z.ndim != 2:
+            raise ValueError(
+                f"{self.name}: expects 2-D arrays of shape (n, classes), got shape {z.shape}"
+            )
+        return y, z
+
+    def _count(self, z: Array) -> int:
+        """How many terms the mean divides by: every element, or every row."""
+        return z.shape[0] if self.sums_over_classes else z.size
+
+    def values(self, y_true: ArrayLike, logits: ArrayLike) -> Array:
+        """Unreduced loss: shape of logits for element-wise losses, (n,) for distribution losses."""
+        return self._values(*self._check(y_true, logits))
+
+    def per_sample(self, y_true: ArrayLike, logits: ArrayLike) -> Array:
+        """Loss of each sample, shape (n,): the row mean (element-wise) or row sum (distribution)."""
+        v = self.values(y_true, logits)
+        if self.sums_over_classes or v.ndim == 1:
+            return v
+        return v.reshape(v.shape[0], -1).mean(axis=1)
+
+    def __call__(self, y_true: ArrayLike, logits: ArrayLike) -> float:
+        """The mean loss of the batch (a Python float)."""
+        y, z = self._check(y_true, logits)
+        return float(np.sum(self._values(y, z)) / self._count(z))
+
+    def gradient(self, y_true: ArrayLike, logits: ArrayLike) -> Array:
+        """∂(mean loss)/∂logits, same shape as logits."""
+        y, z = self._check(y_true, logits)
+        return self._values_gradient(y, z) / self._count(z)
+
+    def __repr__(self) -> str:
+        return f"<Loss {self.name}>"
+
+
+# -- regression ----------------------------------------------------------------------------------
+class MeanSquaredError(Loss):
+    """Mean squared error. Domain: y ∈ ℝ. Link: identity. ℓ = (z − y)²."""
+
+    name = "mean_squared_error"
+    title = "Mean squared error"
+    target = "real"
+    distribution = "Gaussian"
+    formula = "L = (1/N) Σ (ŷ − y)²,  ŷ = z"
+    when_to_use = (
+        "Real-valued targets with roughly Gaussian noise: it is the negative log-likelihood of a "
+        "Gaussian with fixed variance. Large errors dominate, so outliers pull the fit."
+    )
+
+    def _values(self, y, z):
+        return (z - y) ** 2
+
+    def _values_gradient(self, y, z):
+        return 2.0 * (z - y)
+
+
+class MeanAbsoluteError(Loss):
+    """Mean absolute error. Domain: y ∈ ℝ. Link: identity. ℓ = |z − y| (subgradient 0 at z = y)."""
+
+    name = "mean_absolute_error"
+    title = "Mean absolute error"
+    target = "real"
+    distribution = "Laplace"
+    formula = "L = (1/N) Σ |ŷ − y|,  ŷ = z"
+    when_to_use = (
+        "Real-valued targets with heavy-tailed noise or outliers: the negative log-likelihood of a "
+        "Laplace distribution. It predicts the conditional median; its gradient never shrinks, so "
+        "SGD needs a decaying or small learning rate to settle."
+    )
+
+    def _values(self, y, z):
+        return np.abs(z - y)
+
+    def _values_gradient(self, y, z):
+        return np.sign(z - y)
+
+
+class Huber(Loss):
+    """Huber loss with δ = 1. ℓ = ½r² for |r| ≤ 1, |r| − ½ beyond, where r = z − y."""
+
+    name = "huber"
+    title = "Huber loss (δ = 1)"
+    target = "real"
+    distribution = "Gaussian near zero, Laplace in the tails"
+    formula = "L = (1/N) Σ h(ŷ − y),  h(r) = ½r² if |r| ≤ 1, else |r| − ½"
+    when_to_use = (
+        "Regression with some outliers: quadratic (like squared error) for small residuals, "
+        "linear (like absolute error) for large ones, so outliers cannot dominate but the "
+        "gradient still shrinks near the optimum."
+    )
+    delta = 1.0
+
+    def _values(self, y, z):
+        r = np.abs(z - y)
+        return np.where(r <= self.delta, 0.5 * r * r, self.delta * (r - 0.5 * self.delta))
+
+    def _values_gradient(self, y, z):
+        return np.clip(z - y, -self.delta, self.delta)
+
+
+class MeanSquaredLogarithmicError(Loss):
+    """Mean squared logarithmic error. ℓ = (log(1 + max(z, 0)) − log(1 + max(y, 0)))²."""
+
+    name = "mean_squared_logarithmic_error"
+    title = "Mean squared logarithmic error"
+    target = "nonnegative"
+    distribution = "log-normal (on 1 + y)"
+    formula = "L = (1/N) Σ (log(1 + ŷ) − log(1 + y))²,  ŷ = max(z, 0)"
+    when_to_use = (
+        "Positive targets spanning orders of magnitude, where relative error matters: an error of "
+        "10 on 1000 costs about as much as 0.1 on 10. It is squared error on log(1 + y)."
+    )
+
+    def _values(self, y, z):
+        d = np.log1p(np.maximum(z, 0.0)) - np.log1p(np.maximum(y, 0.0))
+        return d * d
+
+    def _values_gradient(self, y, z):
+        zp = np.maximum(z, 0.0)
+        d = np.log1p(zp) - np.log1p(np.maximum(y, 0.0))
+        # max(z, 0) has slope 0 below zero: a prediction stuck below 0 gets no gradient (a trap
+        # worth seeing), so the model should start with positive outputs.
+        return np.where(z > 0.0, 2.0 * d / (1.0 + zp), 0.0)
+
+    def predict(self, logits):
+        return np.maximum(as_float_array(logits), 0.0)
+
+
+class Poisson(Loss):
+    """Poisson negative log-likelihood on the log-rate z, dropping log y!: ℓ = eᶻ − y·z.
+
+    For z > 50 (a rate above 5·10²¹) eᶻ is continued by its tangent line so the value and gradient
+    stay finite for any finite logit (see `numerics.safe_exp`).
+    """
+
+    name = "poisson"
+    title = "Poisson loss"
+    activation = "exp"
+    target = "nonnegative"
+    distribution = "Poisson"
+    formula = "L = (1/N) Σ (λ − y·log λ),  λ = eᶻ"
+    when_to_use = (
+        "Counts (0, 1, 2, …) such as events per hour: the negative log-likelihood of a Poisson "
+        "distribution whose rate λ = eᶻ is always positive. The variance grows with the mean."
+    )
+    logit_threshold = math.log(0.5)
+
+    def _values(self, y, z):
+        return safe_exp(z) - y * z
+
+    def _values_gradient(self, y, z):
+        return safe_exp_derivative(z) - y
+
+    def predict(self, logits):
+        return safe_exp(logits)
+
+
+# -- binary classification -----------------------------------------------------------------------
+class BinaryCrossEntropy(Loss):
+    """Binary cross-entropy on logits. ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = softplus(z) − y·z."""
+
+    name = "binary_cross_entropy"
+    title = "Binary cross-entropy (log loss)"
+    activation = "sigmoid"
+    target = "binary"
+    distribution = "Bernoulli"
+    formula = "L = −(1/N) Σ [y·log p + (1 − y)·log(1 − p)],  p = σ(z)"
+    when_to_use = (
+        "Two classes, or several independent yes/no labels: the negative log-likelihood of a "
+        "Bernoulli whose probability is p = σ(z). Confident mistakes cost without bound."
+    )
+    logit_threshold = 0.0
+
+    def _values(self, y, z):
+        return softplus(z) - y * z
+
+    def _values_gradient(self, y, z):
+        return sigmoid(z) - y
+
+    def predict(self, logits):
+        return sigmoid(logits)
+
+
+def _signed(y: Array) -> Array:
+    """Labels in {−1, +1}; 0 is read as −1 so that 0/1 labels work unchanged."""
+    return np.where(y > 0.0, 1.0, -1.0)
+
+
+class Hinge(Loss):
+    """Hinge loss on a raw score, labels t ∈ {−1, +1} (0 read as −1): ℓ = max(0, 1 − t·z)."""
+
+    name = "hinge"
+    title = "Hinge loss"
+    target = "signed_binary"
+    distribution = "none (margin-based, from support vector machines)"
+    formula = "L = (1/N) Σ max(0, 1 − t·z),  t ∈ {−1, +1}"
+    when_to_use = (
+        "Binary classification when only the decision matters, not a probability: it stops "
+        "pushing once a point is beyond the margin (t·z ≥ 1). Not a likelihood, so z is no "
+        "calibrated probability."
+    )
+    logit_threshold = 0.0
+
+    def _values(self, y, z):
+        return np.maximum(0.0, 1.0 - _signed(y) * z)
+
+    def _values_gradient(self, y, z):
+        t = _signed(y)
+        return np.where(1.0 - t * z > 0.0, -t, 0.0)
+
+
+class SquaredHinge(Loss):
+    """Squared hinge loss, labels t ∈ {−1, +1} (0 read as −1): ℓ = max(0, 1 − t·z)²."""
+
+    name = "squared_hinge"
+    title = "Squared hinge loss"
+    target = "signed_binary"
+    distribution = "none (margin-based, from support vector machines)"
+    formula = "L = (1/N) Σ max(0, 1 − t·z)²,  t ∈ {−1, +1}"
+    when_to_use = (
+        "Like hinge but smooth at the margin and harsher on large violations; a margin-based "
+        "alternative to binary cross-entropy when calibrated probabilities are not needed."
+    )
+    logit_threshold = 0.0
+
+    def _values(self, y, z):
+        m = np.maximum(0.0, 1.0 - _signed(y) * z)
+        return m * m
+
+    def _values_gradient(self, y, z):
+        t = _signed(y)
+        return -2.0 * t * np.maximum(0.0, 1.0 - t * z)
+
+
+# -- distributions over K classes -----------------------------------------------------------------
+class CategoricalCrossEntropy(Loss):
+    """Categorical cross-entropy on logits, rows y summing to 1: ℓ = −Σₖ yₖ·log softmax(z)ₖ."""
+
+    name = "categorical_cross_entropy"
+    title = "Categorical cross-entropy"
+    activation = "softmax"
+    target = "onehot"
+    distribution = "categorical"
+    formula = "L = −(1/N) Σᵢ Σₖ yᵢₖ·log pᵢₖ,  pᵢ = softmax(zᵢ)"
+    when_to_use = (
+        "One of K classes, targets one-hot (or soft) rows: the negative log-likelihood of a "
+        "categorical distribution whose probabilities come from softmax."
+    )
+    logit_threshold = 0.0
+    sums_over_classes = True
+
+    def _values(self, y, z):
+        return -np.sum(y * log_softmax(z, axis=1), axis=1)
+
+    def _values_gradient(self, y, z):
+        # ∂/∂z of −Σₖ yₖ(zₖ − logsumexp z) = (Σₖ yₖ)·softmax(z) − y; Σₖ yₖ = 1 for a distribution.
+        return np.sum(y, axis=1, keepdims=True) * softmax(z, axis=1) - y
+
+    def predict(self, logits):
+        return softmax(logits, axis=-1)
+
+
+class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
+    """Categorical cross-entropy with integer labels yᵢ ∈ {0, …, K−1}, shape (n,): ℓ = −log pᵢ,yᵢ."""
+
+    name = "sparse_categorical_cross_entropy"
+    title = "Sparse categorical cross-entropy"
+    target = "sparse"
+    formula = "L = −(1/N) Σᵢ log pᵢ,yᵢ,  pᵢ = softmax(zᵢ),  yᵢ ∈ {0, …, K−1}"
+    when_to_use = (
+        "The same loss as categorical cross-entropy when the labels are class indices rather than "
+        "one-hot rows: it reads one log-probability per sample."
+    )
+
+    def _check(self, y_true, logits):
+        y = np.asarray(y_true)
+        z = as_float_array(logits)
+        if z.ndim != 2 or y.shape != (z.shape[0],):
+            raise ValueError(
+                f"{self.name}: y_true has shape {y.shape} but logits have shape {z.shape}; "
+                "expected integer labels of shape (n,) and logits of shape (n, classes)"
+            )
+        if y.size and (
+            not np.all(np.isfinite(y.astype(np.float64)))
+            or np.any(y != np.round(y))
+            or y.min() < 0
+            or y.max() >= z.shape[1]
+        ):
+            raise ValueError(
+                f"{self.name}: labels must be whole numbers from 0 to {z.shape[1] - 1}"
+            )
+        return y.astype(np.intp), z
+
+    def _values(self, y, z):
+        return -log_softmax(z, axis=1)[np.arange(z.shape[0]), y]
+
+    def _values_gradient(self, y, z):
+        g = softmax(z, axis=1)
+        g[np.arange(z.shape[0]), y] -= 1.0
+        return g
+
+
+class KLDivergence(CategoricalCrossEntropy):
+    """KL(P‖Q) per row, P = y_true (probability rows), Q = softmax(z); 0·log 0 = 0.
+
+    ℓ = Σₖ pₖ·(log pₖ − log qₖ) = cross-entropy − H(P): the same gradient as categorical
+    cross-entropy, shifted by the constant entropy of the targets, so it is 0 at a perfect fit.
+    """
+
+    name = "kl_divergence"
+    title = "KL divergence"
+    target = "distribution"
+    formula = "L = (1/N) Σᵢ Σₖ pᵢₖ·log(pᵢₖ / qᵢₖ),  qᵢ = softmax(zᵢ)"
+    when_to_use = (
+        "Targets that are whole probability distributions (soft labels, a teacher's outputs): "
+        "it equals cross-entropy minus the targets' own entropy, so it reaches 0 at a perfect fit."
+    )
+
+    def _values(self, y, z):
+        positive = y > 0.0
+        p_log_p = np.where(positive, y * np.log(np.where(positive, y, 1.0)), 0.0)
+        return np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1)
+
+
+#: Every loss by its snake_case name.
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        MeanSquaredError(),
+        MeanAbsoluteError(),
+        Huber(),
+        MeanSquaredLogarithmicError(),
+        Poisson(),
+        BinaryCrossEntropy(),
+        Hinge(),
+        SquaredHinge(),
+        CategoricalCrossEntropy(),
+        SparseCategoricalCrossEntropy(),
+        KLDivergence(),
+    )
+}
+
+
+def get_loss(name: str) -> Loss:
+    """The loss called `name`; ValueError listing the allowed names otherwise."""
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}"
+        ) from None
