@@ -60,7 +60,9 @@ def _tanh_derivative(z: Array) -> Array:
 
 LINEAR = Activation("linear", "Linear (identity)", "a = z", lambda z: z.copy(), np.ones_like)
 SIGMOID = Activation("sigmoid", "Sigmoid", "a = 1 / (1 + e⁻ᶻ)", sigmoid, _sigmoid_derivative)
-SOFTMAX = Activation("softmax", "Softmax", "aₖ = eᶻᵏ / Σⱼ eᶻʲ", lambda z: _softmax(z, axis=-1), None)
+SOFTMAX = Activation(
+    "softmax", "Softmax", "aₖ = eᶻᵏ / Σⱼ eᶻʲ", lambda z: _softmax(z, axis=-1), None
+)
 EXP = Activation("exp", "Exponential", "a = eᶻ", safe_exp, safe_exp_derivative)
 TANH = Activation("tanh", "Tanh", "a = tanh z", np.tanh, _tanh_derivative)
 RELU = Activation(

@@ -56,7 +56,7 @@ class Loss:
         raise NotImplementedError
 
     def predict(self, logits: ArrayLike) -> Array:
-        """The output activation applied to `logits`: predictions in target space, shape of logits."""
+        """The output activation applied to `logits`: predictions in target space, same shape."""
         return as_float_array(logits).copy()
 
     # -- shared behaviour ---------------------------------------------------------------------
@@ -83,7 +83,7 @@ class Loss:
         return self._values(*self._check(y_true, logits))
 
     def per_sample(self, y_true: ArrayLike, logits: ArrayLike) -> Array:
-        """Loss of each sample, shape (n,): the row mean (element-wise) or row sum (distribution)."""
+        """Loss of each sample, shape (n,): row mean (element-wise) or row sum (distribution)."""
         v = self.values(y_true, logits)
         if self.sums_over_classes or v.ndim == 1:
             return v
@@ -227,7 +227,10 @@ class Poisson(Loss):
 
 # -- binary classification -----------------------------------------------------------------------
 class BinaryCrossEntropy(Loss):
-    """Binary cross-entropy on logits. ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = softplus(z) − y·z."""
+    """Binary cross-entropy on logits.
+
+    ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = softplus(z) − y·z, stable for any finite z.
+    """
 
     name = "binary_cross_entropy"
     title = "Binary cross-entropy (log loss)"
@@ -331,7 +334,10 @@ class CategoricalCrossEntropy(Loss):
 
 
 class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
-    """Categorical cross-entropy with integer labels yᵢ ∈ {0, …, K−1}, shape (n,): ℓ = −log pᵢ,yᵢ."""
+    """Categorical cross-entropy with integer labels yᵢ ∈ {0, …, K−1} of shape (n,).
+
+    ℓᵢ = −log pᵢ,yᵢ with pᵢ = softmax(zᵢ).
+    """
 
     name = "sparse_categorical_cross_entropy"
     title = "Sparse categorical cross-entropy"
@@ -416,6 +422,4 @@ def get_loss(name: str) -> Loss:
     try:
         return LOSSES[name]
     except KeyError:
-        raise ValueError(
-            f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}"
-        ) from None
+        raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}") from None

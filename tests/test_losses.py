@@ -1,0 +1,285 @@
+"""Every loss: hand-computed values, gradients against finite differences, optima, extremes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from losstui.core.losses import LOSSES, get_loss
+from losstui.core.numerics import sigmoid, softmax
+
+ALL = sorted(LOSSES)
+
+
+def make_targets(loss, rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Targets of the kind `loss` reads, for logits of `shape`."""
+    n, k = shape
+    if loss.target == "sparse":
+        return rng.integers(0, k, size=n)
+    if loss.target in ("onehot", "distribution"):
+        return softmax(rng.normal(size=shape) * 2.0)  # soft rows exercise the general formula
+    if loss.target in ("binary", "signed_binary"):
+        return rng.integers(0, 2, size=shape).astype(float)
+    if loss.target == "nonnegative":
+        return rng.poisson(3.0, size=shape).astype(float)
+    return rng.normal(size=shape)
+
+
+def make_logits(loss, y, rng: np.random.Generator, shape) -> np.ndarray:
+    """Logits kept at least 1e-2 away from the loss's kinks, where a derivative does not exist."""
+    z = rng.normal(size=shape) * 1.5
+    if loss.name == "mean_squared_logarithmic_error":
+        z = np.abs(z) + 0.05
+    for _ in range(100):
+        if loss.name in ("mean_absolute_error", "huber"):
+            r = z - y
+            near = np.minimum(np.abs(r), np.abs(np.abs(r) - 1.0)) < 1e-2
+        elif loss.name in ("hinge", "squared_hinge"):
+            t = np.where(y > 0, 1.0, -1.0)
+            near = np.abs(1.0 - t * z) < 1e-2
+        else:
+            break
+        if not near.any():
+            break
+        z = np.where(near, z + 0.05, z)
+    return z
+
+
+def numeric_gradient(f, z: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central difference (f(z + h·eᵢ) − f(z − h·eᵢ)) / 2h for every element of z."""
+    g = np.zeros_like(z)
+    for idx in np.ndindex(z.shape):
+        zp, zm = z.copy(), z.copy()
+        zp[idx] += h
+        zm[idx] -= h
+        g[idx] = (f(zp) - f(zm)) / (2.0 * h)
+    return g
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("shape", [(1, 1), (5, 1), (4, 3), (7, 2)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradient_matches_central_difference(name, shape, seed):
+    loss = LOSSES[name]
+    if loss.sums_over_classes and shape[1] == 1 and loss.target == "sparse":
+        shape = (shape[0], 2)
+    rng = np.random.default_rng(seed)
+    y = make_targets(loss, rng, shape)
+    z = make_logits(loss, y, rng, shape)
+    analytic = loss.gradient(y, z)
+    numeric = numeric_gradient(lambda zz: loss(y, zz), z)
+    assert analytic.shape == z.shape
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+# Hand computations, each written out in its comment.
+HAND_VALUES = [
+    # ((1.5−1)² + (1−2)²) / 2 = (0.25 + 1) / 2
+    ("mean_squared_error", [[1.0], [2.0]], [[1.5], [1.0]], 0.625),
+    # (|0.5| + |−1|) / 2
+    ("mean_absolute_error", [[1.0], [2.0]], [[1.5], [1.0]], 0.75),
+    # r = 0.5, 2, −3 → ½·0.25, 2 − ½, 3 − ½ → (0.125 + 1.5 + 2.5) / 3
+    ("huber", [[0.0], [0.0], [0.0]], [[0.5], [2.0], [-3.0]], 4.125 / 3),
+    # (log(e) − log 1)² = 1 and (log e − log e)² = 0 → ½; a negative logit predicts 0
+    ("mean_squared_logarithmic_error", [[0.0], [math.e - 1]], [[math.e - 1], [math.e - 1]], 0.5),
+    ("mean_squared_logarithmic_error", [[0.0]], [[-5.0]], 0.0),
+    # λ = 1, y = 1: 1 − 0 = 1;  λ = 2, y = 3: 2 − 3·log 2
+    ("poisson", [[1.0], [3.0]], [[0.0], [math.log(2.0)]], (1.0 + 2.0 - 3.0 * math.log(2.0)) / 2),
+    # p = ½ with y = 1: log 2;  p = ¾ with y = 0: −log ¼ = log 4
+    ("binary_cross_entropy", [[1.0], [0.0]], [[0.0], [math.log(3.0)]], 1.5 * math.log(2.0)),
+    # t = +1, −1, +1 (0 read as −1): max(0, 1−2), max(0, 1+0.5), max(0, 1+1)
+    ("hinge", [[1.0], [0.0], [1.0]], [[2.0], [0.5], [-1.0]], 3.5 / 3),
+    ("hinge", [[1.0], [-1.0], [1.0]], [[2.0], [0.5], [-1.0]], 3.5 / 3),
+    ("squared_hinge", [[1.0], [0.0], [1.0]], [[2.0], [0.5], [-1.0]], 6.25 / 3),
+    # uniform over 3 classes: −log ⅓
+    ("categorical_cross_entropy", [[0.0, 1.0, 0.0]], [[0.0, 0.0, 0.0]], math.log(3.0)),
+    # −log softmax(1, 2, 3)₃ = log(e + e² + e³) − 3
+    (
+        "categorical_cross_entropy",
+        [[0.0, 0.0, 1.0]],
+        [[1.0, 2.0, 3.0]],
+        math.log(math.e + math.e**2 + math.e**3) - 3.0,
+    ),
+    (
+        "sparse_categorical_cross_entropy",
+        [2],
+        [[1.0, 2.0, 3.0]],
+        math.log(math.e + math.e**2 + math.e**3) - 3.0,
+    ),
+    # two rows: log 3 and log 2, averaged over samples (summed over classes)
+    (
+        "sparse_categorical_cross_entropy",
+        [0, 1],
+        [[0.0, 0.0, 0.0], [0.0, 0.0, -1e4]],
+        (math.log(3.0) + math.log(2.0)) / 2,
+    ),
+    # KL([1, 0] ‖ [½, ½]) = log 2, with 0·log 0 = 0
+    ("kl_divergence", [[1.0, 0.0]], [[0.0, 0.0]], math.log(2.0)),
+    # Q = softmax(0, log 3) = [¼, ¾] = P
+    ("kl_divergence", [[0.25, 0.75]], [[0.0, math.log(3.0)]], 0.0),
+]
+
+
+@pytest.mark.parametrize(("name", "y", "z", "expected"), HAND_VALUES)
+def test_hand_computed_values(name, y, z, expected):
+    assert LOSSES[name](np.array(y), np.array(z)) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def perfect_prediction(name: str):
+    """Targets and the logits that predict them exactly, for losses with such an optimum."""
+    y_real = np.array([[0.5], [-1.2], [3.0]])
+    y_pos = np.array([[0.5], [2.0], [7.0]])
+    p_soft = np.array([[0.2], [0.7], [0.9]])
+    rows = np.array([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]])
+    return {
+        "mean_squared_error": (y_real, y_real),
+        "mean_absolute_error": (y_real, y_real),
+        "huber": (y_real, y_real),
+        "mean_squared_logarithmic_error": (y_pos, y_pos),
+        "poisson": (y_pos, np.log(y_pos)),
+        "binary_cross_entropy": (p_soft, np.log(p_soft / (1 - p_soft))),
+        "hinge": (np.array([[1.0], [0.0]]), np.array([[1.5], [-2.0]])),
+        "squared_hinge": (np.array([[1.0], [0.0]]), np.array([[1.0], [-1.0]])),
+        "categorical_cross_entropy": (rows, np.log(rows)),
+        "sparse_categorical_cross_entropy": None,  # a hard label is only reached as z → ∞
+        "kl_divergence": (rows, np.log(rows)),
+    }[name]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_zero_gradient_and_minimum_at_perfect_prediction(name):
+    loss = LOSSES[name]
+    case = perfect_prediction(name)
+    if case is None:
+        pytest.skip("no finite minimiser")
+    y, z = case
+    np.testing.assert_allclose(loss.gradient(y, z), 0.0, atol=1e-12)
+    best = loss(y, z)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        assert loss(y, z + rng.normal(scale=0.1, size=z.shape)) >= best - 1e-12
+    if name in ("mean_squared_error", "mean_absolute_error", "huber", "kl_divergence"):
+        assert best == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("scale", [50.0, 1e3, 1e4])
+def test_extreme_logits_stay_finite_without_warnings(name, scale):
+    loss = LOSSES[name]
+    rng = np.random.default_rng(3)
+    z = np.array([[scale, -scale, 0.0], [-scale, scale, scale], [0.0, -scale, -scale]])
+    y = make_targets(loss, rng, z.shape)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        value = loss(y, z)
+        grad = loss.gradient(y, z)
+        per_sample = loss.per_sample(y, z)
+        pred = loss.predict(z)
+    assert np.isfinite(value)
+    assert np.all(np.isfinite(grad))
+    assert np.all(np.isfinite(per_sample))
+    assert np.all(np.isfinite(pred))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_mismatched_shapes_raise_value_error_naming_both(name):
+    loss = LOSSES[name]
+    y = np.zeros(4) if loss.target != "sparse" else np.zeros((4, 1))
+    z = np.zeros((4, 1)) if loss.target != "sparse" else np.zeros((4, 3))
+    with pytest.raises(ValueError) as err:
+        loss(y, z)
+    assert str(y.shape) in str(err.value)
+    assert str(z.shape) in str(err.value)
+    with pytest.raises(ValueError):
+        loss.gradient(y, z)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_mean_of_per_sample_values_is_the_loss(name):
+    loss = LOSSES[name]
+    rng = np.random.default_rng(5)
+    y = make_targets(loss, rng, (6, 3))
+    z = make_logits(loss, y, rng, (6, 3))
+    assert loss.per_sample(y, z).shape == (6,)
+    assert loss.per_sample(y, z).mean() == pytest.approx(loss(y, z), rel=1e-12)
+
+
+def test_reduction_averages_elements_or_samples():
+    # Element-wise: mean over all 2·2 elements. Distribution: sum over classes, mean over rows.
+    y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    z = np.zeros((2, 2))
+    assert LOSSES["mean_squared_error"](y, z) == pytest.approx(0.5)
+    assert LOSSES["categorical_cross_entropy"](y, z) == pytest.approx(math.log(2.0))
+    assert LOSSES["binary_cross_entropy"](y, z) == pytest.approx(math.log(2.0))
+
+
+def test_binary_cross_entropy_equals_two_class_categorical():
+    rng = np.random.default_rng(7)
+    z = rng.normal(size=(50, 1)) * 4
+    y = rng.random((50, 1))  # soft labels too
+    bce = LOSSES["binary_cross_entropy"](y, z)
+    cce = LOSSES["categorical_cross_entropy"](np.hstack([1 - y, y]), np.hstack([0 * z, z]))
+    assert bce == pytest.approx(cce, rel=1e-12)
+
+
+def test_sparse_and_one_hot_categorical_agree():
+    rng = np.random.default_rng(8)
+    z = rng.normal(size=(20, 4))
+    labels = rng.integers(0, 4, size=20)
+    one_hot = np.eye(4)[labels]
+    sparse, dense = LOSSES["sparse_categorical_cross_entropy"], LOSSES["categorical_cross_entropy"]
+    assert sparse(labels, z) == pytest.approx(dense(one_hot, z), rel=1e-12)
+    np.testing.assert_allclose(sparse.gradient(labels, z), dense.gradient(one_hot, z), atol=1e-15)
+
+
+def test_kl_is_cross_entropy_minus_target_entropy():
+    rng = np.random.default_rng(9)
+    p = softmax(rng.normal(size=(10, 3)))
+    z = rng.normal(size=(10, 3))
+    h = -np.sum(p * np.log(p), axis=1).mean()
+    kl, ce = LOSSES["kl_divergence"], LOSSES["categorical_cross_entropy"]
+    assert kl(p, z) == pytest.approx(ce(p, z) - h, rel=1e-12)
+    np.testing.assert_allclose(kl.gradient(p, z), ce.gradient(p, z), atol=1e-15)
+
+
+def test_sparse_labels_out_of_range_are_refused():
+    with pytest.raises(ValueError, match="labels must be whole numbers from 0 to 2"):
+        LOSSES["sparse_categorical_cross_entropy"](np.array([0, 3]), np.zeros((2, 3)))
+
+
+def test_predictions_apply_the_paired_activation():
+    z = np.array([[-2.0], [0.0], [3.0]])
+    np.testing.assert_allclose(LOSSES["binary_cross_entropy"].predict(z), sigmoid(z))
+    np.testing.assert_allclose(LOSSES["poisson"].predict(z), np.exp(z))
+    np.testing.assert_allclose(LOSSES["mean_squared_error"].predict(z), z)
+    rows = LOSSES["categorical_cross_entropy"].predict(np.array([[1.0, 2.0, 3.0]]))
+    assert rows.sum() == pytest.approx(1.0)
+
+
+def test_every_loss_documents_itself():
+    for name, loss in LOSSES.items():
+        assert loss.name == name
+        assert loss.title and loss.formula and loss.when_to_use
+        assert loss.activation in ("linear", "sigmoid", "softmax", "exp")
+
+
+def test_unknown_loss_lists_the_allowed_names():
+    with pytest.raises(ValueError, match="mean_squared_error"):
+        get_loss("l2")
+
+
+def test_registry_has_the_contracted_names():
+    assert set(LOSSES) >= {
+        "mean_squared_error",
+        "mean_absolute_error",
+        "huber",
+        "mean_squared_logarithmic_error",
+        "poisson",
+        "binary_cross_entropy",
+        "hinge",
+        "squared_hinge",
+        "categorical_cross_entropy",
+        "sparse_categorical_cross_entropy",
+        "kl_divergence",
+    }
