@@ -1,0 +1,751 @@
+"""Seeded synthetic datasets, one or more per problem, and the target forms each loss needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from losstui.core.numerics import Array, softmax
+
+#: Every dataset kind, in catalogue order.
+KINDS: tuple[str, ...] = (
+    "regression",
+    "count",
+    "binary",
+    "multiclass",
+    "multilabel",
+    "soft_label",
+    "density",
+)
+
+#: What form of target each loss expects, by `LOSSES` key (mirrors `Loss.target`; used when a loss
+#: object does not say).
+LOSS_TARGETS: dict[str, str] = {
+    "mean_squared_error": "real",
+    "mean_absolute_error": "real",
+    "huber": "real",
+    "mean_squared_logarithmic_error": "nonnegative",
+    "poisson": "nonnegative",
+    "binary_cross_entropy": "binary",
+    "hinge": "signed_binary",
+    "squared_hinge": "signed_binary",
+    "categorical_cross_entropy": "onehot",
+    "sparse_categorical_cross_entropy": "sparse",
+    "kl_divergence": "distribution",
+}
+
+#: The pseudo-loss that fits a density to samples by negative log-likelihood.
+DENSITY_LOSS = "nll"
+
+#: Fraction of the generated samples held out for validation.
+VALIDATION_FRACTION = 1.0 / 3.0
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A generated dataset with a train/validation split.
+
+    x_train (n, d) and x_val (m, d) are float64. Targets, by kind:
+    regression and count (n, 1) float; binary (n, 1) float in {0, 1}; multiclass (n,) int64 labels
+    0..K−1; multilabel (n, L) float in {0, 1}; soft_label (n, K) probability rows; density: None
+    (the samples are x, of shape (n, 1)).
+    """
+
+    name: str
+    title: str
+    description: str
+    kind: str
+    x_train: Array
+    y_train: Array | None
+    x_val: Array
+    y_val: Array | None
+    n_classes: int | None = None
+    feature_names: tuple[str, ...] = ()
+    target_names: tuple[str, ...] = ()
+    seed: int = 0
+    #: Regression sets: the noise the data was made with, e.g. {"distribution": "gaussian",
+    #: "scale": 0.3}; "description" says it in words.
+    noise: dict[str, Any] = field(default_factory=dict)
+    #: Density sets: the true density, e.g. {"distribution": "gaussian", "mu": 1.0, "sigma": 0.8}.
+    true_density: dict[str, Any] = field(default_factory=dict)
+    #: The noise-free truth, x (n, d) -> (n, k): E[y | x] for regression and count sets, the true
+    #: class probabilities for soft-label sets; None where there is no such function.
+    true_function: Callable[[Array], Array] | None = None
+
+    @property
+    def n_features(self) -> int:
+        """Number of input features d."""
+        return int(self.x_train.shape[1])
+
+    @property
+    def n_train(self) -> int:
+        """Number of training samples."""
+        return int(self.x_train.shape[0])
+
+    @property
+    def n_val(self) -> int:
+        """Number of validation samples."""
+        return int(self.x_val.shape[0])
+
+    def x(self, split: str) -> Array:
+        """Inputs of `split` ("train" or "val")."""
+        return self.x_train if _check_split(split) == "train" else self.x_val
+
+    def y(self, split: str) -> Array | None:
+        """Canonical targets of `split` ("train" or "val")."""
+        return self.y_train if _check_split(split) == "train" else self.y_val
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A dataset recipe: `generate(seed, n)` makes n samples (default `default_n`) and splits them
+    two thirds train, one third validation."""
+
+    name: str
+    title: str
+    description: str
+    kind: str
+    make: Callable[[np.random.Generator, int], dict[str, Any]] = field(repr=False)
+    default_n: int = 450
+    #: The model that suits the data: "linear" where the truth is (generalised) linear, "mlp"
+    #: where it is not, "gaussian" or "mixture2" for density sets.
+    suggested_model: str = "linear"
+
+    def generate(self, seed: int = 0, n: int | None = None) -> Dataset:
+        """The dataset for `seed` (same seed, same arrays) with `n` samples in all."""
+        n = self.default_n if n is None else int(n)
+        if n < 6:
+            raise ValueError(f"n = {n} is too small: a dataset needs at least 6 samples")
+        rng = np.random.default_rng(seed)
+        parts = self.make(rng, n)
+        x = np.asarray(parts.pop("x"), dtype=np.float64)
+        y = parts.pop("y")
+        # Generators may emit samples grouped by class; shuffle before splitting.
+        order = rng.permutation(n)
+        x = x[order]
+        n_val = max(2, round(n * VALIDATION_FRACTION))
+        n_train = n - n_val
+        if y is not None:
+            y = np.asarray(y)[order]
+            y = y.astype(np.int64) if self.kind == "multiclass" else y.astype(np.float64)
+        return Dataset(
+            name=self.name,
+            title=self.title,
+            description=self.description,
+            kind=self.kind,
+            x_train=np.ascontiguousarray(x[:n_train]),
+            y_train=None if y is None else np.ascontiguousarray(y[:n_train]),
+            x_val=np.ascontiguousarray(x[n_train:]),
+            y_val=None if y is None else np.ascontiguousarray(y[n_train:]),
+            seed=int(seed),
+            **parts,
+        )
+
+
+def _check_split(split: str) -> str:
+    if split not in ("train", "val"):
+        raise ValueError(f"unknown split {split!r}; allowed: train, val")
+    return split
+
+
+# ---------------------------------------------------------------------------------------------
+# Generators: each takes (rng, n) and returns x, y and any extra Dataset fields.
+
+
+def _uniform_1d(rng: np.random.Generator, n: int, low: float = -2.0, high: float = 2.0) -> Array:
+    return rng.uniform(low, high, size=(n, 1))
+
+
+def _line_truth(x: Array) -> Array:
+    return 0.8 * x[:, :1] + 0.5
+
+
+def _curve_truth(x: Array) -> Array:
+    return np.sin(1.5 * x[:, :1]) + 0.3 * x[:, :1]
+
+
+GAUSSIAN_SCALE = 0.3
+OUTLIER_FRACTION = 0.06
+
+
+def _gaussian_regression(truth: Callable[[Array], Array]):
+    def make(rng: np.random.Generator, n: int) -> dict[str, Any]:
+        x = _uniform_1d(rng, n)
+        y = truth(x) + rng.normal(0.0, GAUSSIAN_SCALE, size=(n, 1))
+        noise = {
+            "distribution": "gaussian",
+            "scale": GAUSSIAN_SCALE,
+            "description": f"Gaussian noise, σ = {GAUSSIAN_SCALE}",
+        }
+        return {"x": x, "y": y, "noise": noise, "true_function": truth, "feature_names": ("x",)}
+
+    return make
+
+
+def _outlier_regression(truth: Callable[[Array], Array]):
+    def make(rng: np.random.Generator, n: int) -> dict[str, Any]:
+        x = _uniform_1d(rng, n)
+        y = truth(x) + rng.normal(0.0, GAUSSIAN_SCALE, size=(n, 1))
+        # A few gross errors (a misplaced decimal point, a sensor glitch): far off, mostly upward,
+        # so they drag a squared-error fit but barely move an absolute-error one.
+        n_out = max(1, round(n * OUTLIER_FRACTION))
+        idx = rng.choice(n, size=n_out, replace=False)
+        sign = np.where(rng.uniform(size=n_out) < 0.8, 1.0, -1.0)
+        y[idx, 0] += sign * rng.uniform(4.0, 8.0, size=n_out)
+        noise = {
+            "distribution": "gaussian",
+            "scale": GAUSSIAN_SCALE,
+            "outlier_fraction": OUTLIER_FRACTION,
+            "outlier_shift": (4.0, 8.0),
+            "description": (
+                f"Gaussian noise, σ = {GAUSSIAN_SCALE}, plus {OUTLIER_FRACTION:.0%} gross outliers "
+                "shifted by 4 to 8"
+            ),
+        }
+        return {"x": x, "y": y, "noise": noise, "true_function": truth, "feature_names": ("x",)}
+
+    return make
+
+
+LOGNORMAL_SCALE = 0.4
+
+
+def _wide_range_truth(x: Array) -> Array:
+    # The median of y: from e^(−1.6) ≈ 0.2 at x = −2 to e^(4.8) ≈ 120 at x = 2.
+    return np.exp(1.6 + 1.6 * x[:, :1])
+
+
+def _make_wide_range(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x = _uniform_1d(rng, n)
+    y = _wide_range_truth(x) * np.exp(rng.normal(0.0, LOGNORMAL_SCALE, size=(n, 1)))
+    noise = {
+        "distribution": "lognormal",
+        "scale": LOGNORMAL_SCALE,
+        "description": (
+            f"multiplicative log-normal noise: log y = log f(x) + ε, ε ~ N(0, {LOGNORMAL_SCALE}²)"
+        ),
+    }
+    # The truth stored is the median exp(E[log y]), the value MSLE-style fits aim at.
+    return {
+        "x": x,
+        "y": y,
+        "noise": noise,
+        "true_function": _wide_range_truth,
+        "feature_names": ("x",),
+    }
+
+
+def _count_rate(x: Array) -> Array:
+    return np.exp(0.5 + 0.8 * x[:, :1])
+
+
+def _make_counts(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x = _uniform_1d(rng, n)
+    y = rng.poisson(_count_rate(x)).astype(np.float64)
+    noise = {
+        "distribution": "poisson",
+        "description": "Poisson counts with rate λ(x) = exp(0.5 + 0.8·x)",
+    }
+    return {
+        "x": x,
+        "y": y,
+        "noise": noise,
+        "true_function": _count_rate,
+        "feature_names": ("x",),
+    }
+
+
+N_FEATURES_LINEAR20 = 20
+N_INFORMATIVE_LINEAR20 = 10
+LINEAR20_NOISE = 0.5
+
+
+def _make_linear20(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Like scikit-learn's make_regression: Gaussian features, half of them informative, rescaled
+    # so the targets are O(1) rather than O(100).
+    x = rng.normal(size=(n, N_FEATURES_LINEAR20))
+    coef = np.zeros((N_FEATURES_LINEAR20, 1))
+    informative = rng.choice(N_FEATURES_LINEAR20, size=N_INFORMATIVE_LINEAR20, replace=False)
+    coef[informative, 0] = rng.uniform(-1.0, 1.0, size=N_INFORMATIVE_LINEAR20)
+    bias = 0.5
+
+    def truth(xx: Array) -> Array:
+        return xx @ coef + bias
+
+    y = truth(x) + rng.normal(0.0, LINEAR20_NOISE, size=(n, 1))
+    noise = {
+        "distribution": "gaussian",
+        "scale": LINEAR20_NOISE,
+        "description": f"Gaussian noise, σ = {LINEAR20_NOISE}",
+    }
+    names = tuple(f"x{i + 1}" for i in range(N_FEATURES_LINEAR20))
+    return {"x": x, "y": y, "noise": noise, "true_function": truth, "feature_names": names}
+
+
+def _binary(x: Array, y: Array) -> dict[str, Any]:
+    return {
+        "x": x,
+        "y": np.asarray(y, dtype=np.float64).reshape(-1, 1),
+        "n_classes": 2,
+        "feature_names": ("x1", "x2"),
+        "target_names": ("class 0", "class 1"),
+    }
+
+
+def _make_two_blobs(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    y = np.arange(n) % 2
+    centres = np.array([[-1.0, -0.6], [1.0, 0.6]])
+    x = centres[y] + rng.normal(0.0, 0.75, size=(n, 2))
+    return _binary(x, y)
+
+
+def _make_circles(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Like make_circles(noise=0.1, factor=0.5): outer circle class 0, inner circle class 1.
+    y = np.arange(n) % 2
+    angle = rng.uniform(0.0, 2.0 * np.pi, size=n)
+    radius = np.where(y == 1, 0.5, 1.0)
+    x = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    x += rng.normal(0.0, 0.1, size=(n, 2))
+    return _binary(x * 1.5, y)
+
+
+def _make_moons(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Like make_moons(noise=0.15), centred and scaled to about unit spread.
+    y = np.arange(n) % 2
+    t = rng.uniform(0.0, np.pi, size=n)
+    upper = np.column_stack([np.cos(t), np.sin(t)])
+    lower = np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)])
+    x = np.where((y == 0)[:, None], upper, lower) + rng.normal(0.0, 0.15, size=(n, 2))
+    return _binary((x - [0.5, 0.25]) * 1.2, y)
+
+
+def _make_xor(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x = rng.uniform(-1.5, 1.5, size=(n, 2))
+    y = (x[:, 0] * x[:, 1] > 0.0).astype(np.int64)
+    return _binary(x, y)
+
+
+def _spiral(rng: np.random.Generator, n: int, arms: int) -> tuple[Array, Array]:
+    y = np.arange(n) % arms
+    t = np.sqrt(rng.uniform(0.05, 1.0, size=n))  # sqrt: even density along the arm
+    angle = 1.75 * np.pi * t + 2.0 * np.pi * y / arms
+    x = 1.8 * t[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    x += rng.normal(0.0, 0.08, size=(n, 2))
+    return x, y
+
+
+def _make_spiral2(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x, y = _spiral(rng, n, 2)
+    return _binary(x, y)
+
+
+def _make_spiral3(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x, y = _spiral(rng, n, 3)
+    return {
+        "x": x,
+        "y": y,
+        "n_classes": 3,
+        "feature_names": ("x1", "x2"),
+        "target_names": ("arm 0", "arm 1", "arm 2"),
+    }
+
+
+N_BLOB_CLASSES = 4
+
+
+def _make_blobs(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Like make_blobs(centers=4, cluster_std=2): centres in a box about 20 wide. The centres sit on
+    # a ring at a random rotation (not uniformly at random) so that no seed puts two on top of each
+    # other; the inputs are then scaled to O(1).
+    k = N_BLOB_CLASSES
+    y = np.arange(n) % k
+    rotation = rng.uniform(0.0, 2.0 * np.pi)
+    angles = rotation + 2.0 * np.pi * np.arange(k) / k
+    centres = 6.0 * np.column_stack([np.cos(angles), np.sin(angles)])
+    x = centres[y] + rng.normal(0.0, 2.0, size=(n, 2))
+    return {
+        "x": x / 5.0,
+        "y": y,
+        "n_classes": k,
+        "feature_names": ("x1", "x2"),
+        "target_names": tuple(f"class {i}" for i in range(k)),
+    }
+
+
+MULTILABEL_FLIP = 0.03
+
+
+def _make_regions(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x = rng.uniform(-1.5, 1.5, size=(n, 2))
+    labels = np.column_stack(
+        [
+            x[:, 0] > 0.0,
+            x[:, 1] > 0.3 * x[:, 0],
+            np.hypot(x[:, 0], x[:, 1]) < 1.0,
+        ]
+    ).astype(np.float64)
+    # A little label noise: real tags are never perfect.
+    flip = rng.uniform(size=labels.shape) < MULTILABEL_FLIP
+    labels = np.where(flip, 1.0 - labels, labels)
+    return {
+        "x": x,
+        "y": labels,
+        "feature_names": ("x1", "x2"),
+        "target_names": ("right", "above the line", "near the centre"),
+    }
+
+
+SOFT_W = np.array([[2.0, -1.0, -1.0], [0.0, 1.7, -1.7]])
+SOFT_B = np.array([0.3, 0.0, -0.3])
+
+
+def _soft_truth(x: Array) -> Array:
+    return softmax(x @ SOFT_W + SOFT_B, axis=-1)
+
+
+def _make_soft_softmax(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x = rng.normal(0.0, 1.0, size=(n, 2))
+    return {
+        "x": x,
+        "y": _soft_truth(x),
+        "n_classes": 3,
+        "feature_names": ("x1", "x2"),
+        "target_names": ("class 0", "class 1", "class 2"),
+        "true_function": _soft_truth,
+    }
+
+
+N_ANNOTATORS = 5
+
+
+def _make_votes(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    x = rng.normal(0.0, 1.0, size=(n, 2))
+    p = _soft_truth(x)
+    votes = np.stack([rng.multinomial(N_ANNOTATORS, row) for row in p])
+    return {
+        "x": x,
+        "y": votes / N_ANNOTATORS,
+        "n_classes": 3,
+        "feature_names": ("x1", "x2"),
+        "target_names": ("class 0", "class 1", "class 2"),
+        "true_function": _soft_truth,
+    }
+
+
+GAUSSIAN_MU, GAUSSIAN_SIGMA = 1.5, 0.7
+MIXTURE = {"weights": (0.35, 0.65), "mu": (-1.5, 1.2), "sigma": (0.5, 0.7)}
+
+
+def _make_gaussian_samples(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    return {
+        "x": rng.normal(GAUSSIAN_MU, GAUSSIAN_SIGMA, size=(n, 1)),
+        "y": None,
+        "feature_names": ("x",),
+        "true_density": {"distribution": "gaussian", "mu": GAUSSIAN_MU, "sigma": GAUSSIAN_SIGMA},
+    }
+
+
+def _make_mixture_samples(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    comp = (rng.uniform(size=n) >= MIXTURE["weights"][0]).astype(np.int64)
+    mu = np.asarray(MIXTURE["mu"])[comp]
+    sigma = np.asarray(MIXTURE["sigma"])[comp]
+    return {
+        "x": (mu + sigma * rng.normal(size=n))[:, None],
+        "y": None,
+        "feature_names": ("x",),
+        "true_density": {"distribution": "gaussian_mixture", **MIXTURE},
+    }
+
+
+def _specs(*specs: DatasetSpec) -> dict[str, DatasetSpec]:
+    return {s.name: s for s in specs}
+
+
+#: Every dataset recipe by name.
+DATASETS: dict[str, DatasetSpec] = _specs(
+    DatasetSpec(
+        "line",
+        "Noisy line",
+        "y = 0.8·x + 0.5 plus Gaussian noise (σ = 0.3): the textbook regression.",
+        "regression",
+        _gaussian_regression(_line_truth),
+    ),
+    DatasetSpec(
+        "curve",
+        "Noisy curve",
+        "y = sin(1.5·x) + 0.3·x plus Gaussian noise (σ = 0.3): a line cannot fit it, an MLP can.",
+        "regression",
+        _gaussian_regression(_curve_truth),
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "line_outliers",
+        "Line with outliers",
+        "The noisy line with 6% gross errors far above or below it.",
+        "regression",
+        _outlier_regression(_line_truth),
+    ),
+    DatasetSpec(
+        "curve_outliers",
+        "Curve with outliers",
+        "The noisy curve with 6% gross errors far above or below it.",
+        "regression",
+        _outlier_regression(_curve_truth),
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "wide_range",
+        "Wide-range targets",
+        "Positive targets from about 0.1 to a few hundred, with multiplicative log-normal noise.",
+        "regression",
+        _make_wide_range,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "counts",
+        "Poisson counts",
+        "Event counts whose rate grows exponentially with x: λ = exp(0.5 + 0.8·x).",
+        "count",
+        _make_counts,
+    ),
+    DatasetSpec(
+        "linear20",
+        "20-feature regression",
+        "A linear target of 20 Gaussian features, 10 of them informative (like make_regression).",
+        "regression",
+        _make_linear20,
+        default_n=1200,
+    ),
+    DatasetSpec(
+        "two_blobs",
+        "Two blobs",
+        "Two overlapping Gaussian clouds: a straight line separates them best.",
+        "binary",
+        _make_two_blobs,
+    ),
+    DatasetSpec(
+        "circles",
+        "Circles",
+        "A small circle inside a larger one (noise 0.1, radius ratio 0.5): no line separates them.",
+        "binary",
+        _make_circles,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "moons",
+        "Moons",
+        "Two interleaving half-moons with noise: the boundary must bend.",
+        "binary",
+        _make_moons,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "xor",
+        "XOR",
+        "Class 1 where x1 and x2 have the same sign: the classic problem a line cannot solve.",
+        "binary",
+        _make_xor,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "spiral",
+        "Two-arm spiral",
+        "Two interleaved spiral arms: hard for a small network.",
+        "binary",
+        _make_spiral2,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "blobs",
+        "Four blobs",
+        "Four overlapping Gaussian clouds (cluster std 2, like make_blobs), one per class.",
+        "multiclass",
+        _make_blobs,
+    ),
+    DatasetSpec(
+        "spiral3",
+        "Three-arm spiral",
+        "Three interleaved spiral arms, one class each.",
+        "multiclass",
+        _make_spiral3,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "regions",
+        "Overlapping regions",
+        "Three tags per point (right half, above a line, near the centre); any number can be on.",
+        "multilabel",
+        _make_regions,
+        suggested_model="mlp",
+    ),
+    DatasetSpec(
+        "soft_softmax",
+        "Soft labels",
+        "Each target is a probability row over 3 classes: a softmax of a known linear function.",
+        "soft_label",
+        _make_soft_softmax,
+    ),
+    DatasetSpec(
+        "annotator_votes",
+        "Annotator votes",
+        "Each target is the fraction of 5 annotators who chose each of 3 classes.",
+        "soft_label",
+        _make_votes,
+    ),
+    DatasetSpec(
+        "gaussian_samples",
+        "One Gaussian",
+        f"Samples from a single Gaussian, μ = {GAUSSIAN_MU}, σ = {GAUSSIAN_SIGMA}.",
+        "density",
+        _make_gaussian_samples,
+        suggested_model="gaussian",
+    ),
+    DatasetSpec(
+        "mixture_samples",
+        "Two-bump mixture",
+        "Samples from a mixture of two Gaussians: one bell curve cannot fit them.",
+        "density",
+        _make_mixture_samples,
+        suggested_model="mixture2",
+    ),
+)
+
+
+def dataset_names(kind: str | None = None) -> tuple[str, ...]:
+    """Names of all datasets, or of those of one kind."""
+    return tuple(k for k, s in DATASETS.items() if kind is None or s.kind == kind)
+
+
+def make_dataset(name: str, seed: int = 0, n: int | None = None) -> Dataset:
+    """The dataset `name` generated from `seed` (ValueError listing the names if unknown)."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(DATASETS)}")
+    return DATASETS[name].generate(seed, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairing a loss with a dataset.
+
+
+def _loss_key_and_target(loss: Any) -> tuple[str, str]:
+    """(key, target form) for a `LOSSES` key or a Loss object."""
+    if isinstance(loss, str):
+        key = loss
+        if key == DENSITY_LOSS:
+            return key, "density"
+        target = None
+        try:
+            from losstui.core.losses import LOSSES
+
+            if key in LOSSES:
+                target = getattr(LOSSES[key], "target", None)
+        except ImportError:  # the losses module may not exist in a partial checkout
+            pass
+        target = target or LOSS_TARGETS.get(key)
+        if target is None:
+            allowed = ", ".join([*LOSS_TARGETS, DENSITY_LOSS])
+            raise ValueError(f"unknown loss {key!r}; allowed: {allowed}")
+        return key, target
+    key = getattr(loss, "name", "")
+    target = getattr(loss, "target", None) or LOSS_TARGETS.get(key)
+    if target is None:
+        raise ValueError(f"loss {key!r} does not say what targets it takes")
+    return key, target
+
+
+_CLASS_TARGETS = ("binary", "signed_binary", "onehot", "sparse", "distribution")
+_SOFTMAX_TARGETS = ("onehot", "sparse", "distribution")
+
+
+def check_pairing(loss_key: Any, dataset: Dataset) -> str | None:
+    """Why `loss_key` cannot train on `dataset`, in a sentence a learner understands; None when
+    it can (including pairings that run but are not the recommended choice)."""
+    key, target = _loss_key_and_target(loss_key)
+    kind = dataset.kind
+    if kind == "density":
+        if target == "density":
+            return None
+        return (
+            f"{key} needs targets, but density estimation has only samples: fit a density by "
+            "its negative log-likelihood (nll) instead"
+        )
+    if target == "density":
+        return (
+            "nll fits a density to samples without targets; this dataset has inputs and "
+            f"{kind} targets, so choose a supervised loss"
+        )
+    if kind in ("regression", "count"):
+        if target in _CLASS_TARGETS:
+            return (
+                f"{key} needs class labels, but this dataset's targets are real numbers; "
+                "use a regression loss"
+            )
+        if target == "nonnegative":
+            lowest = min(float(np.min(dataset.y_train)), float(np.min(dataset.y_val)))
+            if lowest < 0.0:
+                return (
+                    f"{key} needs targets ≥ 0 (it models counts or positive amounts), but this "
+                    f"dataset has negative targets (as low as {lowest:.3g})"
+                )
+        return None
+    if kind == "binary":
+        if target in _SOFTMAX_TARGETS:
+            return (
+                f"{key} puts a softmax over the outputs, but a binary problem has a single output "
+                "and the softmax of one number is always 1; use binary_cross_entropy "
+                "(a sigmoid on the one output)"
+            )
+        return None
+    if kind == "multilabel" and target in _SOFTMAX_TARGETS:
+        return (
+            f"{key} assumes exactly one class per example (a softmax that shares probability "
+            "between labels), but here each example can carry several labels or none; use "
+            "binary_cross_entropy (a sigmoid per label)"
+        )
+    return None
+
+
+def n_outputs(loss_key: Any, dataset: Dataset) -> int:
+    """Width of the model's output layer for `loss_key` on `dataset` (1 for density sets)."""
+    _loss_key_and_target(loss_key)  # validates the name
+    kind = dataset.kind
+    if kind in ("multiclass", "soft_label"):
+        return int(dataset.n_classes)
+    if kind == "multilabel":
+        return int(dataset.y_train.shape[1])
+    return 1
+
+
+def targets_for(loss: Any, dataset: Dataset, split: str = "train") -> Array:
+    """The targets of `split` in the form `loss` (a Loss or a `LOSSES` key) expects.
+
+    sparse: (n,) int64 labels; onehot and distribution: (n, K) rows; binary, real and nonnegative:
+    (n, k) floats; signed_binary: (n, k) in {−1, +1}. Soft labels become hard labels (argmax) for
+    losses that need them. Raises ValueError with the `check_pairing` reason if it cannot run.
+    """
+    reason = check_pairing(loss, dataset)
+    if reason is not None:
+        raise ValueError(reason)
+    _, target = _loss_key_and_target(loss)
+    y = dataset.y(split)
+    kind = dataset.kind
+    if kind == "density":
+        raise ValueError("density datasets have no targets; the samples are dataset.x_train")
+    if kind == "multiclass":
+        if target == "sparse":
+            return y
+        onehot = np.eye(int(dataset.n_classes))[y]
+        return 2.0 * onehot - 1.0 if target == "signed_binary" else onehot
+    if kind == "soft_label":
+        if target == "sparse":
+            return np.argmax(y, axis=1).astype(np.int64)
+        if target == "signed_binary":
+            return 2.0 * np.eye(y.shape[1])[np.argmax(y, axis=1)] - 1.0
+        return y
+    # regression, count, binary and multilabel targets are already (n, k) floats.
+    if target == "signed_binary":
+        return 2.0 * y - 1.0
+    return y

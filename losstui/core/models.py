@@ -1,0 +1,392 @@
+"""Linear model and MLP with backpropagation, and parametric densities fitted by likelihood."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from losstui.core.numerics import Array, logsumexp, sigmoid
+
+INITS = ("he", "xavier")
+MODEL_KINDS = ("linear", "mlp")
+DENSITY_MODELS = ("gaussian", "mixture2")
+HIDDEN_ACTIVATION_NAMES = ("tanh", "relu", "sigmoid", "linear")
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+def _init_weights(rng: np.random.Generator, fan_in: int, fan_out: int, init: str) -> Array:
+    """Gaussian weights: He σ = √(2/fan_in) (for ReLU), Xavier/Glorot σ = √(2/(fan_in+fan_out))."""
+    if init == "he":
+        std = math.sqrt(2.0 / fan_in)
+    elif init == "xavier":
+        std = math.sqrt(2.0 / (fan_in + fan_out))
+    else:
+        raise ValueError(f"unknown init {init!r}; allowed: {', '.join(INITS)}")
+    return rng.normal(0.0, std, size=(fan_in, fan_out))
+
+
+class _FlatParams:
+    """Parameters and gradients as views into one flat vector each.
+
+    One flat vector lets the optimiser update every parameter with a couple of numpy calls, and
+    lets a trainer snapshot or restore a model with one copy.
+    """
+
+    params: list[Array]
+    grads: list[Array]
+    flat_params: Array
+    flat_grads: Array
+
+    def _allocate(self, shapes: Sequence[tuple[int, ...]]) -> None:
+        sizes = [math.prod(s) for s in shapes]
+        self.flat_params = np.zeros(sum(sizes))
+        self.flat_grads = np.zeros(sum(sizes))
+        self.params, self.grads = [], []
+        start = 0
+        for shape, size in zip(shapes, sizes, strict=True):
+            self.params.append(self.flat_params[start : start + size].reshape(shape))
+            self.grads.append(self.flat_grads[start : start + size].reshape(shape))
+            start += size
+
+    @property
+    def n_params(self) -> int:
+        """Number of scalar parameters."""
+        return int(self.flat_params.size)
+
+    def get_state(self) -> Array:
+        """A copy of all parameters as one flat vector."""
+        return self.flat_params.copy()
+
+    def set_state(self, state: Array) -> None:
+        """Overwrite all parameters from a flat vector made by `get_state`."""
+        self.flat_params[...] = state
+
+
+class MLP(_FlatParams):
+    """A multi-layer perceptron: hᵢ = f(hᵢ₋₁·Wᵢ + bᵢ) for the hidden layers, then a linear output
+    layer whose result is the logits (n, n_out). The output activation belongs to the loss.
+
+    `params` is [W₁ (n_in, h₁), b₁ (h₁,), …, W_L (h_{L−1}, n_out), b_L (n_out,)]; `backward`
+    fills `grads`, aligned with `params`. Both are views into `flat_params` / `flat_grads` and
+    are overwritten in place: copy them to keep them.
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        hidden: Sequence[int] = (16,),
+        n_out: int = 1,
+        activation: str = "tanh",
+        init: str | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        hidden = tuple(int(h) for h in hidden)
+        if any(h < 1 for h in hidden) or n_in < 1 or n_out < 1:
+            raise ValueError(
+                f"layer sizes must be positive, got n_in={n_in}, hidden={hidden}, n_out={n_out}"
+            )
+        if activation not in HIDDEN_ACTIVATION_NAMES:
+            allowed = ", ".join(HIDDEN_ACTIVATION_NAMES)
+            raise ValueError(f"unknown hidden activation {activation!r}; allowed: {allowed}")
+        if init is None:
+            init = "he" if activation == "relu" else "xavier"
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; allowed: {', '.join(INITS)}")
+        rng = np.random.default_rng(0) if rng is None else rng
+        self.n_in, self.hidden, self.n_out = int(n_in), hidden, int(n_out)
+        self.activation, self.init = activation, init
+        sizes = (self.n_in, *hidden, self.n_out)
+        shapes: list[tuple[int, ...]] = []
+        for a, b in itertools.pairwise(sizes):
+            shapes += [(a, b), (b,)]
+        self._allocate(shapes)
+        self.weights = self.params[0::2]
+        self.biases = self.params[1::2]
+        self._gw = self.grads[0::2]
+        self._gb = self.grads[1::2]
+        for w in self.weights:
+            w[...] = _init_weights(rng, w.shape[0], w.shape[1], init)
+        self._h: list[Array] = []
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.weights)
+
+    def forward(self, x: Array) -> Array:
+        """Logits (n, n_out) for inputs x (n, n_in); caches what `backward` needs."""
+        h = x
+        hs = [x]
+        last = len(self.weights) - 1
+        act = self.activation
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = h @ w
+            z += b
+            if i < last:
+                if act == "tanh":
+                    np.tanh(z, out=z)
+                elif act == "relu":
+                    np.maximum(z, 0.0, out=z)
+                elif act == "sigmoid":
+                    z = sigmoid(z)
+                hs.append(z)
+            h = z
+        self._h = hs
+        return h
+
+    __call__ = forward
+
+    def backward(self, grad_logits: Array) -> list[Array]:
+        """Parameter gradients ∂L/∂θ (aligned with `params`) from ∂L/∂logits (n, n_out), by the
+        chain rule through the layers cached by the last `forward`."""
+        hs = self._h
+        g = grad_logits
+        act = self.activation
+        for i in range(len(self.weights) - 1, -1, -1):
+            np.matmul(hs[i].T, g, out=self._gw[i])
+            np.sum(g, axis=0, out=self._gb[i])
+            if i == 0:
+                break
+            g = g @ self.weights[i].T
+            h = hs[i]
+            # Each derivative is written through the layer's output h = f(z), which is cached.
+            if act == "tanh":  # f′ = 1 − h²
+                d = h * h
+                np.subtract(1.0, d, out=d)
+                g *= d
+            elif act == "relu":  # f′ = 1 where h > 0
+                g *= h > 0.0
+            elif act == "sigmoid":  # f′ = h (1 − h)
+                g *= h * (1.0 - h)
+        return self.grads
+
+    def describe(self) -> str:
+        """The architecture in one line, e.g. "MLP 2-16-1 (tanh)"."""
+        sizes = "-".join(str(s) for s in (self.n_in, *self.hidden, self.n_out))
+        return f"MLP {sizes} ({self.activation})" if self.hidden else f"Linear {sizes}"
+
+
+class Linear(MLP):
+    """A linear model: logits = x·W + b, W (n_in, n_out), b (n_out,); `params` is [W, b]."""
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int = 1,
+        rng: np.random.Generator | None = None,
+        init: str = "xavier",
+    ) -> None:
+        super().__init__(n_in, (), n_out, activation="linear", init=init, rng=rng)
+
+    @property
+    def W(self) -> Array:
+        """Weights (n_in, n_out)."""
+        return self.weights[0]
+
+    @property
+    def b(self) -> Array:
+        """Biases (n_out,)."""
+        return self.biases[0]
+
+    def forward(self, x: Array) -> Array:
+        """Logits x·W + b, shape (n, n_out)."""
+        self._h = [x]
+        z = x @ self.weights[0]
+        z += self.biases[0]
+        return z
+
+    __call__ = forward
+
+    def backward(self, grad_logits: Array) -> list[Array]:
+        """[∂L/∂W = xᵀ·g, ∂L/∂b = Σₙ g] from g = ∂L/∂logits (n, n_out)."""
+        np.matmul(self._h[0].T, grad_logits, out=self._gw[0])
+        np.sum(grad_logits, axis=0, out=self._gb[0])
+        return self.grads
+
+
+def make_model(
+    kind: str,
+    n_in: int,
+    n_out: int,
+    rng: np.random.Generator | None = None,
+    hidden: Sequence[int] = (16,),
+    activation: str = "tanh",
+    init: str | None = None,
+) -> MLP:
+    """A "linear" model or an "mlp" with the given hidden sizes and hidden activation."""
+    if kind == "linear":
+        return Linear(n_in, n_out, rng=rng, init=init or "xavier")
+    if kind == "mlp":
+        return MLP(n_in, hidden, n_out, activation=activation, init=init, rng=rng)
+    raise ValueError(f"unknown model {kind!r}; allowed: {', '.join(MODEL_KINDS)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Densities: models of samples x (n, 1) without inputs, fitted by the mean negative
+# log-likelihood NLL = −(1/n) Σ log p(xᵢ).
+
+
+def _column(x: Array) -> Array:
+    return np.asarray(x, dtype=np.float64).reshape(-1)
+
+
+class GaussianDensity(_FlatParams):
+    """A Gaussian N(μ, σ²) with parameters θ = [μ, log σ] (log σ keeps σ positive under SGD).
+
+    NLL = ½ log 2π + log σ + mean((x − μ)²) / (2σ²)
+    ∂NLL/∂μ = −mean(x − μ) / σ²        ∂NLL/∂log σ = 1 − mean((x − μ)²) / σ²
+    """
+
+    kind = "gaussian"
+
+    def __init__(self, mu: float = 0.0, log_sigma: float = 0.0) -> None:
+        self._allocate([(2,)])
+        self.flat_params[:] = (mu, log_sigma)
+
+    @property
+    def mu(self) -> float:
+        """The mean μ."""
+        return float(self.flat_params[0])
+
+    @property
+    def sigma(self) -> float:
+        """The standard deviation σ = exp(log σ)."""
+        return float(np.exp(self.flat_params[1]))
+
+    def log_pdf(self, x: Array) -> Array:
+        """log p(x) for samples x (any shape), as a flat array (n,)."""
+        x = _column(x)
+        mu, log_sigma = self.flat_params
+        return -0.5 * _LOG_2PI - log_sigma - 0.5 * ((x - mu) * np.exp(-log_sigma)) ** 2
+
+    def pdf(self, grid: Array) -> Array:
+        """p(x) at each point of `grid`, shape (n,)."""
+        return np.exp(self.log_pdf(grid))
+
+    def nll(self, x: Array) -> float:
+        """Mean negative log-likelihood of samples x."""
+        return float(-np.mean(self.log_pdf(x)))
+
+    def gradient(self, x: Array) -> list[Array]:
+        """[∂NLL/∂θ] with θ = [μ, log σ]; aligned with `params`."""
+        x = _column(x)
+        mu, log_sigma = self.flat_params
+        inv_var = np.exp(-2.0 * log_sigma)
+        d = x - mu
+        self.flat_grads[0] = -np.mean(d) * inv_var
+        self.flat_grads[1] = 1.0 - np.mean(d * d) * inv_var
+        return self.grads
+
+    @classmethod
+    def closed_form(cls, x: Array) -> GaussianDensity:
+        """The maximum-likelihood Gaussian of samples x: μ = mean(x), σ = std(x) (divide by n)."""
+        mu, sigma = gaussian_mle(x)
+        return cls(mu, math.log(sigma))
+
+    def describe(self) -> str:
+        """The density and its parameters in one line."""
+        return f"Gaussian μ = {self.mu:.3g}, σ = {self.sigma:.3g}"
+
+
+def gaussian_mle(x: Array) -> tuple[float, float]:
+    """(μ̂, σ̂): the closed-form maximum-likelihood mean and standard deviation (σ̂ divides by n)."""
+    x = _column(x)
+    mu = float(np.mean(x))
+    return mu, float(np.sqrt(np.mean((x - mu) ** 2)))
+
+
+class GaussianMixture2(_FlatParams):
+    """A two-component Gaussian mixture p(x) = π N(x; μ₁, σ₁²) + (1 − π) N(x; μ₂, σ₂²) with
+    θ = [logit π, μ₁, μ₂, log σ₁, log σ₂].
+
+    With responsibilities rₖ = πₖ N(x; μₖ, σₖ²) / p(x):
+    ∂NLL/∂logit π = −mean(r₁ − π)   ∂NLL/∂μₖ = −mean(rₖ (x − μₖ) / σₖ²)
+    ∂NLL/∂log σₖ = −mean(rₖ ((x − μₖ)² / σₖ² − 1))
+    """
+
+    kind = "mixture2"
+
+    def __init__(
+        self,
+        weight_logit: float = 0.0,
+        mu: Sequence[float] = (-1.0, 1.0),
+        log_sigma: Sequence[float] = (0.0, 0.0),
+    ) -> None:
+        self._allocate([(1,), (2,), (2,)])
+        self.flat_params[:] = (weight_logit, *mu, *log_sigma)
+
+    @classmethod
+    def from_rng(cls, rng: np.random.Generator) -> GaussianMixture2:
+        """Equal weights, unit widths and two random means (distinct, so the components differ)."""
+        mu = np.sort(rng.normal(0.0, 1.0, size=2))
+        return cls(0.0, tuple(mu), (0.0, 0.0))
+
+    @property
+    def weights(self) -> tuple[float, float]:
+        """(π, 1 − π)."""
+        p = float(sigmoid(self.flat_params[0]))
+        return p, 1.0 - p
+
+    @property
+    def mu(self) -> Array:
+        """Component means (2,)."""
+        return self.flat_params[1:3].copy()
+
+    @property
+    def sigma(self) -> Array:
+        """Component standard deviations (2,)."""
+        return np.exp(self.flat_params[3:5])
+
+    def _log_joint(self, x: Array) -> Array:
+        """log πₖ + log N(x; μₖ, σₖ²), shape (n, 2)."""
+        x = _column(x)[:, None]
+        logit = self.flat_params[0]
+        log_w = -np.logaddexp(0.0, -np.array([logit, -logit]))  # log σ(±logit)
+        mu, log_sigma = self.flat_params[1:3], self.flat_params[3:5]
+        zs = (x - mu) * np.exp(-log_sigma)
+        return log_w - 0.5 * _LOG_2PI - log_sigma - 0.5 * zs * zs
+
+    def log_pdf(self, x: Array) -> Array:
+        """log p(x), flat (n,)."""
+        return logsumexp(self._log_joint(x), axis=1)
+
+    def pdf(self, grid: Array) -> Array:
+        """p(x) at each point of `grid`, shape (n,)."""
+        return np.exp(self.log_pdf(grid))
+
+    def nll(self, x: Array) -> float:
+        """Mean negative log-likelihood of samples x."""
+        return float(-np.mean(self.log_pdf(x)))
+
+    def gradient(self, x: Array) -> list[Array]:
+        """∂NLL/∂θ, aligned with `params` ([logit π], [μ₁, μ₂], [log σ₁, log σ₂])."""
+        xs = _column(x)[:, None]
+        joint = self._log_joint(xs)
+        r = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))  # responsibilities (n, 2)
+        pi = sigmoid(self.flat_params[0])
+        mu, log_sigma = self.flat_params[1:3], self.flat_params[3:5]
+        inv_var = np.exp(-2.0 * log_sigma)
+        d = xs - mu
+        self.flat_grads[0] = -np.mean(r[:, 0] - pi)
+        self.flat_grads[1:3] = -np.mean(r * d, axis=0) * inv_var
+        self.flat_grads[3:5] = -np.mean(r * (d * d * inv_var - 1.0), axis=0)
+        return self.grads
+
+    def describe(self) -> str:
+        """The mixture and its parameters in one line."""
+        w, mu, s = self.weights, self.mu, self.sigma
+        return f"{w[0]:.2f}·N({mu[0]:.3g}, {s[0]:.3g}²) + {w[1]:.2f}·N({mu[1]:.3g}, {s[1]:.3g}²)"
+
+
+def make_density(kind: str, rng: np.random.Generator | None = None):
+    """A density model to fit by SGD: "gaussian" starts at N(0, 1); "mixture2" at equal weights,
+    unit widths and random means from `rng`."""
+    if kind == "gaussian":
+        return GaussianDensity(0.0, 0.0)
+    if kind == "mixture2":
+        return GaussianMixture2.from_rng(np.random.default_rng(0) if rng is None else rng)
+    raise ValueError(f"unknown density model {kind!r}; allowed: {', '.join(DENSITY_MODELS)}")

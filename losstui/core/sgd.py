@@ -1,0 +1,67 @@
+"""Stochastic gradient descent with classical (heavy-ball) momentum and L2 weight decay."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from losstui.core.numerics import Array
+
+
+def check_hyperparameters(lr: float, momentum: float, weight_decay: float) -> None:
+    """ValueError naming the first bad value: lr > 0 and finite, 0 ≤ momentum < 1,
+    weight_decay ≥ 0 and finite."""
+    if not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"learning rate {lr!r} is not allowed: it must be a finite number > 0")
+    if not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum {momentum!r} is not allowed: it must be in [0, 1)")
+    if (
+        not isinstance(weight_decay, (int, float))
+        or not math.isfinite(weight_decay)
+        or weight_decay < 0
+    ):
+        raise ValueError(
+            f"weight decay {weight_decay!r} is not allowed: it must be a finite number ≥ 0"
+        )
+
+
+class SGD:
+    """Updates parameters in place from their gradients g, as PyTorch's SGD does:
+
+    g ← g + λ·θ (weight decay λ)     v ← μ·v + g (momentum μ)     θ ← θ − η·v (learning rate η)
+
+    With μ = 0 this is plain SGD, θ ← θ − η·g. The velocity v starts at zero.
+    """
+
+    def __init__(
+        self,
+        params: Sequence[Array],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        check_hyperparameters(lr, momentum, weight_decay)
+        self.params = list(params)
+        self.lr = float(lr)
+        self.momentum = float(momentum)
+        self.weight_decay = float(weight_decay)
+        self.velocity = [np.zeros_like(p) for p in self.params]
+
+    def step(self, grads: Sequence[Array]) -> None:
+        """One update of every parameter from `grads` (aligned with `params`; left unchanged)."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        for p, g, v in zip(self.params, grads, self.velocity, strict=True):
+            if wd:
+                g = g + wd * p
+            if mu:
+                v *= mu
+                v += g
+                g = v
+            p -= lr * g
+
+    def reset(self) -> None:
+        """Forget the velocity (as at construction)."""
+        for v in self.velocity:
+            v.fill(0.0)
