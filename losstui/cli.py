@@ -1,0 +1,688 @@
+"""Command line: start the app, or run the headless commands recommend, losses, info and train."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from losstui import __version__
+from losstui.core.problems import PROBLEMS
+
+# Imports below this line stay inside functions: `losstui --help` and the headless commands must
+# not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
+
+PROG = "losstui"
+DENSITY_LOSS = "nll"
+DEFAULT_STEPS = 1000
+TABLE_ROWS = 20
+BASES = {"2": (2.0, "bits"), "e": (math.e, "nats"), "10": (10.0, "hartleys")}
+
+EXAMPLES = """\
+examples:
+  losstui                                   open the app
+  losstui --problem count_regression        open the app on one problem
+  losstui recommend binary_classification   which loss and activation, and why
+  losstui losses                            every loss, its activation and target
+  losstui info --p 0.1,0.4,0.5 --q 0.8,0.15,0.05 --base 2
+  losstui train --problem binary_classification --steps 500
+  losstui train --problem binary_classification --loss mean_squared_error --format csv
+"""
+
+
+class UsageError(Exception):
+    """Bad input a user typed: shown as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {' '.join(message.split())}")
+
+
+# -- argument types: each names the bad value and what is allowed ----------------------------------
+
+
+def _one_of(kind: str, value: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise argparse.ArgumentTypeError(f"unknown {kind} {value!r}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def _problem(value: str) -> str:
+    return _one_of("problem", value, list(PROBLEMS))
+
+
+def _loss(value: str) -> str:
+    from losstui.core.losses import LOSSES
+
+    return _one_of("loss", value, [*LOSSES, DENSITY_LOSS])
+
+
+def _dataset(value: str) -> str:
+    from losstui.core.datasets import DATASETS
+
+    return _one_of("dataset", value, list(DATASETS))
+
+
+def _model(value: str) -> str:
+    from losstui.core.models import DENSITY_MODELS, MODEL_KINDS
+
+    return _one_of("model", value, [*MODEL_KINDS, *DENSITY_MODELS])
+
+
+def _hidden_activation(value: str) -> str:
+    from losstui.core.activations import HIDDEN_ACTIVATIONS
+
+    return _one_of("hidden activation", value, list(HIDDEN_ACTIVATIONS))
+
+
+def _number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a finite number")
+    return number
+
+
+def _learning_rate(value: str) -> float:
+    lr = _number(value)
+    if lr <= 0.0:
+        raise argparse.ArgumentTypeError(f"learning rate must be > 0, got {value!r}")
+    return lr
+
+
+def _momentum(value: str) -> float:
+    m = _number(value)
+    if not 0.0 <= m < 1.0:
+        raise argparse.ArgumentTypeError(f"momentum must be in [0, 1), got {value!r}")
+    return m
+
+
+def _int_at_least(low: int, what: str):
+    def parse(value: str) -> int:
+        try:
+            n = int(value.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number ≥ {low}, got {value!r}"
+            ) from None
+        if n < low:
+            raise argparse.ArgumentTypeError(f"{what} must be ≥ {low}, got {value!r}")
+        return n
+
+    parse.__name__ = what.replace(" ", "_")
+    return parse
+
+
+def _hidden_sizes(value: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in value.split(",")]
+    if not parts or any(not p.isdigit() or int(p) < 1 or int(p) > 4096 for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"hidden sizes must be whole numbers from 1 to 4096 separated by commas "
+            f"(e.g. 50 or 32,16), got {value!r}"
+        )
+    return tuple(int(p) for p in parts)
+
+
+def _probabilities(value: str) -> list[float]:
+    parts = [p.strip() for p in value.split(",")]
+    numbers = []
+    for p in parts:
+        try:
+            numbers.append(float(p))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected comma-separated probabilities such as 0.1,0.4,0.5, got {value!r}"
+            ) from None
+    return numbers
+
+
+def _base(value: str) -> str:
+    return _one_of("base", value, list(BASES))
+
+
+# -- the parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `losstui` argument parser with its four headless subcommands."""
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Learn which loss function and output activation a neural network needs, and why. "
+            "Without a command, opens the app."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--problem",
+        dest="app_problem",
+        metavar="KEY",
+        type=_problem,
+        help=f"open the app with this problem chosen ({', '.join(PROBLEMS)})",
+    )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw with ASCII characters only (slow links, old fonts)",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    rec = commands.add_parser(
+        "recommend",
+        help="the loss and output activation for a problem, and why",
+        description="Print the recommended loss and output activation for a problem, the "
+        "maximum-likelihood reason, alternatives and the names in PyTorch, Keras, scikit-learn.",
+    )
+    rec.add_argument("key", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
+    rec.add_argument("--json", action="store_true", help="print JSON")
+
+    losses = commands.add_parser(
+        "losses",
+        help="list every loss with its output activation",
+        description="List every loss: its key, output activation, target form and title.",
+    )
+    losses.add_argument("--json", action="store_true", help="print JSON with formulas")
+
+    info = commands.add_parser(
+        "info",
+        help="entropy, cross-entropy and KL divergence of two distributions",
+        description="Entropy, cross-entropy both ways, KL divergence both ways and "
+        "Jensen-Shannon divergence of two discrete distributions P and Q.",
+    )
+    info.add_argument(
+        "--p", required=True, metavar="P", type=_probabilities, help="e.g. 0.1,0.4,0.5"
+    )
+    info.add_argument(
+        "--q", required=True, metavar="Q", type=_probabilities, help="e.g. 0.8,0.15,0.05"
+    )
+    info.add_argument(
+        "--base",
+        default="2",
+        type=_base,
+        metavar="{2,e,10}",
+        help="logarithm base: 2 for bits (default), e for nats, 10 for hartleys",
+    )
+    info.add_argument("--json", action="store_true", help="print JSON")
+
+    train = commands.add_parser(
+        "train",
+        help="train a small model headless and print its history",
+        description="Train a small numpy model with SGD on a synthetic dataset and print the "
+        "loss history. Unset options take the problem's recommended defaults.",
+    )
+    train.add_argument(
+        "--problem", required=True, metavar="KEY", type=_problem, help=", ".join(PROBLEMS)
+    )
+    train.add_argument(
+        "--loss", metavar="KEY", type=_loss, help="a loss key (see `losstui losses`)"
+    )
+    train.add_argument(
+        "--dataset", metavar="NAME", type=_dataset, help="one of the problem's datasets"
+    )
+    train.add_argument(
+        "--model",
+        type=_model,
+        metavar="KIND",
+        help="linear or mlp; gaussian or mixture2 for density_estimation",
+    )
+    train.add_argument(
+        "--hidden", type=_hidden_sizes, metavar="SIZES", help="MLP hidden sizes, e.g. 50 or 32,16"
+    )
+    train.add_argument(
+        "--activation",
+        type=_hidden_activation,
+        metavar="NAME",
+        help="MLP hidden activation: tanh, relu, sigmoid or linear",
+    )
+    train.add_argument("--lr", type=_learning_rate, metavar="F", help="learning rate (> 0)")
+    train.add_argument("--momentum", type=_momentum, metavar="F", help="momentum in [0, 1)")
+    train.add_argument(
+        "--batch-size",
+        type=_int_at_least(1, "batch size"),
+        metavar="N",
+        help="minibatch size (≥ 1)",
+    )
+    length = train.add_mutually_exclusive_group()
+    length.add_argument(
+        "--epochs",
+        type=_int_at_least(1, "epochs"),
+        metavar="N",
+        help="passes over the training set",
+    )
+    length.add_argument(
+        "--steps",
+        type=_int_at_least(1, "steps"),
+        metavar="N",
+        help=f"SGD steps (default {DEFAULT_STEPS})",
+    )
+    train.add_argument(
+        "--seed", type=_int_at_least(0, "seed"), metavar="N", help="random seed (≥ 0)"
+    )
+    train.add_argument(
+        "--format",
+        default="table",
+        type=lambda v: _one_of("format", v, ["table", "csv", "json"]),
+        metavar="{table,csv,json}",
+        help="output format (default table)",
+    )
+    return parser
+
+
+# -- output helpers --------------------------------------------------------------------------------
+
+
+def _finite_or_text(value: Any) -> Any:
+    """JSON has no inf or NaN: write them as the strings "inf", "-inf", "nan"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: _finite_or_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_text(v) for v in value]
+    return value
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(_finite_or_text(data), indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _wrap(text: str, first: str = "  ", rest: str = "  ") -> str:
+    return textwrap.fill(
+        text, width=88, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
+
+
+def _bullet(text: str) -> str:
+    return _wrap(text, "  - ", "    ")
+
+
+def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.3e}"
+
+
+# -- recommend -------------------------------------------------------------------------------------
+
+
+def _recommendation_dict(key: str) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from losstui.core.problems import recommend
+
+    problem = PROBLEMS[key]
+    return {"problem": asdict(problem), "recommendation": asdict(recommend(key))}
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from losstui.core.problems import recommend
+
+    if args.json:
+        _print_json(_recommendation_dict(args.key))
+        return 0
+    problem = PROBLEMS[args.key]
+    rec = recommend(args.key)
+    loss = f"{rec.loss} ({rec.loss_title})" if rec.loss else rec.loss_title
+    field = " " * 15
+    lines = [
+        _wrap(f"{problem.title}: {problem.summary}", "", ""),
+        "",
+        _wrap(problem.target, "Target:        ", field),
+        _wrap(rec.distribution, "Distribution:  ", field),
+        _wrap(f"{rec.activation}. {rec.activation_reason}", "Activation:    ", field),
+        _wrap(loss, "Loss:          ", field),
+        f"Formula:       {rec.formula}",
+        "",
+        "Why (maximum likelihood):",
+        _wrap(rec.rationale),
+    ]
+    if rec.alternatives:
+        lines += ["", "Alternatives:"]
+        for alt in rec.alternatives:
+            lines.append(_bullet(f"{alt.loss}: {alt.when}"))
+    lines += [
+        "",
+        "In the libraries:",
+        _wrap(f"PyTorch: {rec.pytorch}"),
+        _wrap(f"Keras: {rec.keras}"),
+        _wrap(f"scikit-learn: {rec.sklearn}"),
+    ]
+    if rec.pitfalls:
+        lines += ["", "Pitfalls:"]
+        lines += [_bullet(p) for p in rec.pitfalls]
+    print("\n".join(lines))
+    return 0
+
+
+# -- losses ----------------------------------------------------------------------------------------
+
+
+def cmd_losses(args: argparse.Namespace) -> int:
+    from losstui.core.losses import LOSSES
+
+    if args.json:
+        _print_json(
+            [
+                {
+                    "key": key,
+                    "title": loss.title,
+                    "activation": loss.activation,
+                    "target": loss.target,
+                    "distribution": getattr(loss, "distribution", ""),
+                    "formula": loss.formula,
+                    "when_to_use": loss.when_to_use,
+                }
+                for key, loss in LOSSES.items()
+            ]
+        )
+        return 0
+    width = max(len(k) for k in LOSSES)
+    print(f"{'KEY':<{width}}  {'ACTIVATION':<10}  {'TARGET':<13}  TITLE")
+    for key, loss in LOSSES.items():
+        print(f"{key:<{width}}  {loss.activation:<10}  {loss.target:<13}  {loss.title}")
+    return 0
+
+
+# -- info ------------------------------------------------------------------------------------------
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from losstui.core import info
+
+    try:
+        p = info.validate_distribution(args.p, "--p")
+        q = info.validate_distribution(args.q, "--q")
+    except ValueError as exc:
+        raise UsageError(f"{PROG} info: error: {exc}") from None
+    if p.shape != q.shape:
+        raise UsageError(
+            f"{PROG} info: error: --p has {p.size} probabilities but --q has {q.size}; "
+            "they must have the same length"
+        )
+    base, unit = BASES[args.base]
+    # (JSON key, shown name, value, what it means)
+    rows = [
+        ("entropy_p", "H(P)", info.entropy(p, base), "entropy of P"),
+        ("entropy_q", "H(Q)", info.entropy(q, base), "entropy of Q"),
+        ("cross_entropy_pq", "H(P,Q)", info.cross_entropy(p, q, base), "= H(P) + KL(P||Q)"),
+        ("cross_entropy_qp", "H(Q,P)", info.cross_entropy(q, p, base), "= H(Q) + KL(Q||P)"),
+        (
+            "kl_pq",
+            "KL(P||Q)",
+            info.kl_divergence(p, q, base),
+            f"extra {unit} to code samples of P with a code built for Q",
+        ),
+        ("kl_qp", "KL(Q||P)", info.kl_divergence(q, p, base), "the other way: KL is not symmetric"),
+        ("js", "JS(P,Q)", info.js_divergence(p, q, base), "Jensen-Shannon: symmetric, finite"),
+    ]
+    if args.json:
+        values = {key: value for key, _, value, _ in rows}
+        _print_json({"p": p.tolist(), "q": q.tolist(), "base": args.base, "unit": unit, **values})
+        return 0
+    print(f"P = {_list(p)}")
+    print(f"Q = {_list(q)}")
+    print(f"in {unit} (log base {args.base})")
+    for _, name, value, meaning in rows:
+        shown = f"{value:.3f}" if math.isfinite(value) else "inf"
+        print(f"{name:<9} = {shown:>7}   {meaning}")
+    return 0
+
+
+def _list(values: Any) -> str:
+    return "[" + ", ".join(f"{v:g}" for v in values) + "]"
+
+
+# -- train -----------------------------------------------------------------------------------------
+
+
+def _train_error(message: str) -> UsageError:
+    return UsageError(f"{PROG} train: error: {' '.join(message.split())}")
+
+
+def _train_config(args: argparse.Namespace):
+    """The TrainConfig for the parsed arguments: the problem's defaults plus what was given."""
+    from losstui.core.datasets import DATASETS
+    from losstui.core.trainer import TrainConfig
+
+    config = TrainConfig.default_for(args.problem)
+    changes: dict[str, Any] = {}
+    if args.dataset is not None:
+        changes["dataset"] = args.dataset
+        # A new dataset brings the model that suits it, unless a model was asked for.
+        changes["model"] = DATASETS[args.dataset].suggested_model
+    if args.model is not None:
+        changes["model"] = args.model
+    if args.hidden is not None or args.activation is not None:
+        model = changes.get("model", config.model)
+        if model == "linear" and args.model is None:
+            changes["model"] = "mlp"  # asking for hidden layers asks for an MLP
+        elif model != "mlp":
+            raise _train_error(f"--hidden and --activation apply to --model mlp, not {model!r}")
+    for option, name in (
+        ("hidden", "hidden"),
+        ("activation", "hidden_activation"),
+        ("lr", "lr"),
+        ("momentum", "momentum"),
+        ("batch_size", "batch_size"),
+        ("seed", "seed"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            changes[name] = value
+    try:
+        config = config.replace(**changes)
+    except ValueError as exc:
+        raise _train_error(str(exc)) from None
+    if args.loss is not None and args.loss != config.loss:
+        try:
+            config = config.replace(loss=args.loss)
+        except ValueError as exc:
+            # The loss is known, so the pairing cannot run: refuse with the reason.
+            raise _train_error(f"cannot train {args.loss} on {config.dataset}: {exc}") from None
+    return config
+
+
+def _thin(records: Sequence[Any], rows: int) -> list[Any]:
+    """At most `rows` records, evenly spaced, always keeping the first and the last."""
+    if len(records) <= rows:
+        return list(records)
+    picks = sorted({round(i * (len(records) - 1) / (rows - 1)) for i in range(rows)})
+    return [records[i] for i in picks]
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+
+    from losstui.core.problems import recommend
+    from losstui.core.trainer import Trainer
+
+    config = _train_config(args)
+    try:
+        trainer = Trainer(config)
+    except ValueError as exc:
+        raise _train_error(f"cannot train {config.loss} on {config.dataset}: {exc}") from None
+
+    if args.steps is not None:
+        total = args.steps
+    elif args.epochs is not None:
+        # The last batch of an epoch may be smaller, so an epoch is ⌈n / batch⌉ steps.
+        n_train = int(trainer.dataset.x_train.shape[0])
+        total = args.epochs * math.ceil(n_train / trainer.batch_size)
+    else:
+        total = DEFAULT_STEPS
+    done = 0
+    while done < total and not trainer.diverged:
+        step = trainer.step(min(100, total - done))
+        if step == 0:
+            break
+        done += step
+
+    rec = recommend(config.problem)
+    recommended_loss = rec.loss or DENSITY_LOSS
+    note = _loss_note(config.problem, config.loss)
+    final = {
+        "step": trainer.step_count,
+        "epoch": trainer.epoch,
+        **trainer.evaluate(),
+    }
+    records = [r.as_dict() for r in trainer.history]
+    if not trainer.diverged and (not records or records[-1]["step"] != trainer.step_count):
+        # The history is recorded on a schedule; end it where the run ended.
+        records.append(final)
+
+    if args.format == "json":
+        config_dict = config.as_dict()
+        _print_json(
+            {
+                "config": config_dict,
+                "recommended_loss": recommended_loss,
+                "is_recommended": note is None,
+                "steps": trainer.step_count,
+                "diverged": trainer.diverged,
+                "diverged_at_step": trainer.diverged_at_step,
+                "divergence_reason": trainer.divergence_reason,
+                "final": final,
+                "history": records,
+            }
+        )
+        if note:
+            print(note, file=sys.stderr)
+        return 0
+    columns = ["step", "epoch", "train_loss", "val_loss", *trainer.metric_names]
+    if args.format == "csv":
+        print(",".join(columns))
+        for row in records:
+            print(",".join(_csv_value(row.get(c, math.nan)) for c in columns))
+        if note:
+            print(note, file=sys.stderr)
+        return 0
+    _print_table(config, trainer, records, columns, final, note)
+    return 0
+
+
+def _loss_note(problem: str, loss: str) -> str | None:
+    """One line when `loss` is legal but not the recommended choice for `problem`, else None."""
+    from losstui.core.problems import is_recommended, recommend
+
+    if is_recommended(problem, loss):
+        return None
+    rec = recommend(problem)
+    head = (
+        f"note: {loss} is not the recommended loss for {problem} "
+        f"(recommended: {rec.loss or DENSITY_LOSS})"
+    )
+    fair = any(a.loss == loss and not a.discouraged for a in rec.alternatives)
+    if fair:
+        return f"{head}, but a reasonable alternative; see `losstui recommend {problem}`."
+    return f"{head}; it runs so that you can compare."
+
+
+def _csv_value(value: Any) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return repr(float(value))
+
+
+def _summary(trainer: Any, final: dict[str, Any]) -> str:
+    if trainer.diverged:
+        reason = trainer.divergence_reason or f"training diverged at step {final['step']}"
+        return f"Diverged: {reason}."
+    parts = [f"{final['step']} steps ({final['epoch']:.1f} epochs)"]
+    for key, value in final.items():
+        if key in ("step", "epoch"):
+            continue
+        if isinstance(value, (int, float)):
+            parts.append(f"{key.replace('_', ' ')} {_fmt(float(value))}")
+    return "Done: " + ", ".join(parts) + "."
+
+
+def _print_table(config, trainer, records, columns, final, note) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in columns:
+        table.add_column(column.replace("_", " "), justify="right")
+    for row in _thin(records, TABLE_ROWS):
+        cells = []
+        for c in columns:
+            value = row.get(c, math.nan)
+            cells.append(str(value) if c == "step" else _fmt(float(value)))
+        table.add_row(*cells)
+    print(f"{config.problem} · {config.loss} · {config.dataset} · {trainer.describe_model()}")
+    sys.stdout.flush()  # the table goes through rich's own writer
+    Console(file=sys.stdout, highlight=False).print(table)
+    print(_summary(trainer, final))
+    if note:
+        print(note)
+
+
+# -- the app ---------------------------------------------------------------------------------------
+
+
+def run_app(problem: str | None, ascii_only: bool) -> int:
+    """Open the Textual app (imported only here, so the headless commands never load textual)."""
+    try:
+        from losstui.tui.app import run
+    except ImportError as exc:
+        print(f"{PROG}: error: the app cannot start: {exc}", file=sys.stderr)
+        return 1
+    result = run(problem=problem, ascii=ascii_only)
+    return result if isinstance(result, int) else 0
+
+
+COMMANDS = {
+    "recommend": cmd_recommend,
+    "losses": cmd_losses,
+    "info": cmd_info,
+    "train": cmd_train,
+}
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    if args.command is None:
+        return run_app(args.app_problem, args.ascii)
+    return COMMANDS[args.command](args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `losstui` console script; returns the exit status."""
+    # Formulas are Unicode; a terminal that cannot show a character gets a "?", not an error.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows up here, while we can still handle it
+        return status
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `losstui losses | head -1`: the reader has gone. Point stdout at devnull so Python's
+        # final flush at exit does not complain, and stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+    except KeyboardInterrupt:
+        return 130

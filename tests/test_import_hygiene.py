@@ -1,0 +1,94 @@
+"""Dependencies point one way: the core never loads UI libraries, the headless CLI never textual."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+UI_MODULES = ("textual", "rich", "plotext", "textual_plotext")
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level module names in sys.modules after running `code` in a fresh interpreter."""
+    script = (
+        "import io, json, sys, contextlib\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        + "".join(f"    {line}\n" for line in code.splitlines())
+        + "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_core_never_imports_ui_libraries():
+    code = (
+        "import pkgutil, importlib, losstui.core\n"
+        "for m in pkgutil.walk_packages(losstui.core.__path__, 'losstui.core.'):\n"
+        "    importlib.import_module(m.name)\n"
+    )
+    loaded = loaded_after(code)
+    assert "losstui" in loaded and "numpy" in loaded
+    assert not loaded & set(UI_MODULES), sorted(loaded & set(UI_MODULES))
+
+
+def test_core_has_the_documented_modules():
+    import losstui.core
+
+    names = {m.name for m in pkgutil.iter_modules(losstui.core.__path__)}
+    assert {"numerics", "losses", "activations", "info", "problems"} <= names
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        ["recommend", "regression"],
+        ["recommend", "binary_classification", "--json"],
+        ["losses"],
+        ["info", "--p", "0.1,0.4,0.5", "--q", "0.8,0.15,0.05"],
+        ["train", "--problem", "regression", "--steps", "5", "--format", "csv"],
+        ["train", "--problem", "regression", "--steps", "5", "--format", "json"],
+        ["recommend", "nope"],
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_headless_commands_do_not_import_textual_or_rich(argv):
+    loaded = loaded_after(
+        "from losstui.cli import main\n"
+        "with contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    main({argv!r})\n"
+    )
+    assert "textual" not in loaded
+    assert "rich" not in loaded  # rich is for the training table only
+    assert "plotext" not in loaded
+
+
+def test_train_table_uses_rich_but_not_textual():
+    loaded = loaded_after(
+        "from losstui.cli import main\nmain(['train', '--problem', 'regression', '--steps', '5'])\n"
+    )
+    assert "rich" in loaded
+    assert "textual" not in loaded
+
+
+def test_console_entry_help_does_not_import_textual():
+    # `python -m losstui --help` as a user runs it, with -X importtime listing every import.
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "losstui", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "usage: losstui" in result.stdout
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "textual" not in imported
+    assert "rich" not in imported
