@@ -5,6 +5,7 @@ from __future__ import annotations
 import locale
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -25,7 +26,17 @@ class Glyphs:
     marker: str
     arrow_right: str
     bullet: str
-    plot_marker: str  # plotext marker name: "braille" draws 2x4 dots per cell, "dot" is ASCII-safe
+    plot_marker: str  # plotext marker: "braille" draws 2x4 dots per cell; one ASCII char is safe
+    plot_marker_alt: str = "dot"  # a second series' marker, so series differ by shape, not colour
+    point_marker: str = "dot"  # scattered data points in plots
+    #: Fill patterns telling decision regions apart without colour: class k uses patterns[k].
+    region_patterns: tuple[str, ...] = ("·", "░", "▒", "▓", "+", "x", "=", "~")
+    #: Box-drawing characters that plotext draws frames and ticks with, mapped to ASCII.
+    box_to_ascii: dict[int, str] | None = None
+
+    def text(self, text: str) -> str:
+        """`text` as this set can show it: unchanged in Unicode, spelled out in ASCII."""
+        return to_ascii(text) if self.name == "ascii" else text
 
     def bar(self, fraction: float, width: int) -> str:
         """A bar `width` cells wide, filled to `fraction` ∈ [0, 1], padded with `bar_empty`."""
@@ -50,6 +61,8 @@ UNICODE = Glyphs(
     arrow_right="→",
     bullet="•",
     plot_marker="braille",
+    plot_marker_alt="dot",
+    point_marker="·",
 )
 
 ASCII = Glyphs(
@@ -62,7 +75,30 @@ ASCII = Glyphs(
     marker="^",
     arrow_right="->",
     bullet="*",
-    plot_marker="dot",
+    plot_marker="*",
+    plot_marker_alt="+",
+    point_marker=".",
+    region_patterns=(".", ":", "=", "%", "+", "x", "~", "-"),
+    box_to_ascii=str.maketrans(
+        {
+            "┌": "+",
+            "┐": "+",
+            "└": "+",
+            "┘": "+",
+            "─": "-",
+            "│": "|",
+            "┤": "+",
+            "├": "+",
+            "┬": "+",
+            "┴": "+",
+            "┼": "+",
+            "•": "o",
+            "·": ".",
+            "█": "#",
+            "▄": "_",
+            "▀": "-",
+        }
+    ),
 )
 
 
@@ -86,3 +122,126 @@ def choose_glyphs(force_ascii: bool = False, environ: dict[str, str] | None = No
     if force_ascii or not locale_is_utf8(environ):
         return ASCII
     return UNICODE
+
+
+_WORDS = {
+    "−": "-",
+    "–": "-",
+    "—": "--",
+    "·": "*",
+    "…": "...",
+    "×": "x",
+    "÷": "/",
+    "±": "+/-",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "≈": "~",
+    "→": "->",
+    "←": "<-",
+    "⇒": "=>",
+    "∈": " in ",
+    "∞": "inf",
+    "√": "sqrt",
+    "∂": "d",
+    "∑": "sum",
+    "Σ": "sum",
+    "Π": "prod",
+    "‖": "||",
+    "½": "1/2",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "•": "*",
+    "●": "o",
+    "▲": "^",
+    "σ": "sigma",
+    "μ": "mu",
+    "θ": "theta",
+    "λ": "lambda",
+    "η": "eta",
+    "π": "pi",
+    "ε": "eps",
+    "α": "alpha",
+    "β": "beta",
+    "δ": "delta",
+    "Δ": "Delta",
+    "ℓ": "l",
+    "ŷ": "y^",
+    "p̂": "p^",
+    "▼": "v",
+    "▶": ">",
+    "◀": "<",
+    "▸": ">",
+    "▾": "v",
+    "⏸": "=",
+    "ⁿ": "^n",
+    "ℝ": "R",
+    "✓": "v",
+    "✗": "x",
+    "★": "*",
+    "☆": "*",
+}
+_SUPERSCRIPTS = dict(
+    zip(
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
+        "0123456789+-()abcdefghijklmnoprstuvwxyz",
+        strict=True,
+    )
+)
+_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ₐₑᵢₒᵣᵤᵥₓₖₙ", "0123456789+-aeioruvxkn", strict=True))
+
+
+def to_ascii(text: str) -> str:
+    """`text` spelled in 7-bit ASCII: σ → sigma, x² → x^2, Σᵢ → sum_i, − → -; never longer words
+    for plain ASCII input, and a '?' for anything without a spelling."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    prev = ""
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isascii():
+            out.append(ch)
+        elif ch in _WORDS:
+            out.append(_WORDS[ch])
+        elif ch in _SUPERSCRIPTS:
+            out.append(("" if prev in _SUPERSCRIPTS else "^") + _SUPERSCRIPTS[ch])
+        elif ch in _SUBSCRIPTS:
+            out.append(("" if prev in _SUBSCRIPTS else "_") + _SUBSCRIPTS[ch])
+        elif unicodedata.combining(ch):
+            out.append("^" if ch == "\u0302" else "")
+        else:
+            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            out.append(plain or "?")
+        prev = ch
+    return "".join(out)
+
+
+def ascii_cell(ch: str) -> str:
+    """One ASCII character standing in for the one-cell character `ch` (box, block, braille…)."""
+    if ch.isascii():
+        return ch
+    if ch in _WORDS and len(_WORDS[ch]) == 1:
+        return _WORDS[ch]
+    name = unicodedata.name(ch, "")
+    if name.startswith("BRAILLE"):
+        return " " if ch == "\u2800" else "."
+    if name.startswith("BOX DRAWINGS"):
+        if "VERTICAL" in name and "HORIZONTAL" not in name:
+            return "|"
+        if "HORIZONTAL" in name and "VERTICAL" not in name:
+            return "-"
+        return "+"
+    if "SHADE" in name:
+        return {"LIGHT SHADE": ".", "MEDIUM SHADE": ":", "DARK SHADE": "%"}.get(name, "#")
+    if "BLOCK" in name or "QUADRANT" in name:
+        return "#" if "FULL" in name else ("_" if "LOWER" in name else "#")
+    plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+    if plain:
+        return plain[0]
+    for word in name.split():
+        if len(word) == 1 and word.isalpha():  # GREEK SMALL LETTER SIGMA → no; pick initial
+            return word.lower() if "SMALL" in name else word
+    words = name.split()
+    return (words[-1][0].lower() if "SMALL" in name else words[-1][0]) if words else "?"

@@ -1,0 +1,491 @@
+"""Provides the losstui Textual app and run(), the entry point the command line calls."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
+
+from losstui.core.losses import LOSSES
+from losstui.core.problems import PROBLEMS, is_recommended
+from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.screens.help_screen import HelpScreen
+from losstui.tui.state import HIDDEN_ACTIVATIONS, PANES, TICKS_PER_SECOND, AppState
+from losstui.tui.widgets.loss_curves import LossCurves
+from losstui.tui.widgets.model_view import ModelView
+from losstui.tui.widgets.problem_chooser import ProblemChooser
+from losstui.tui.widgets.question_path import QuestionPath
+from losstui.tui.widgets.recommendation_view import RecommendationView
+from losstui.tui.widgets.train_controls import TrainControls
+from losstui.tui.widgets.train_stats import TrainStats
+
+try:  # written by another helper; a placeholder stands in until it lands
+    from losstui.tui.widgets.distribution_view import DistributionView
+except ImportError:  # pragma: no cover
+    DistributionView = None  # type: ignore[assignment,misc]
+try:
+    from losstui.tui.widgets.pq_lab import PQLab
+except ImportError:  # pragma: no cover
+    PQLab = None  # type: ignore[assignment,misc]
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+"""Below this the layout cannot show a pane and its keys; the app says so instead."""
+WIDE = 120
+"""From this width panes sit side by side (chooser beside recommendation, curves beside model)."""
+SETTINGS_WIDTH = 100
+"""Below this width the settings column starts hidden on the Train pane (key c shows it)."""
+STATS_INTERVAL = 0.25
+PLOT_INTERVAL = 0.5
+"""Seconds between redraws while training: what a student can read, and within the byte budget."""
+
+TAB_TITLES = {
+    "problem": "1 Problem",
+    "recommendation": "2 Recommendation",
+    "train": "3 Train",
+    "distributions": "4 Distributions",
+    "pq_lab": "5 P/Q lab",
+}
+TRAINING_PANES = ("train", "distributions")
+TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
+
+
+class LossApp(App[None]):
+    """Choose a problem, read the recommendation, train live, compare distributions."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "losstui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "play", "Play", key_display="space"),
+        Binding("space", "pause", "Pause", key_display="space"),
+        Binding("n", "step", "Step"),
+        Binding("s", "step", "Step", show=False),
+        Binding("r", "reset", "Reset"),
+        Binding("plus,equals_sign", "faster", "Faster", show=False),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("l", "toggle_log10", "log10", show=False),
+        Binding("u", "toggle_units", "bits/nats"),
+        Binding("g", "regenerate", "New data", show=False),
+        Binding("c", "toggle_settings", "Settings"),
+        Binding("3", "goto_train", "Train", priority=True),
+        *(
+            Binding(str(i + 1), f"pane('{pane}')", TAB_TITLES[pane], show=False, priority=True)
+            for i, pane in enumerate(PANES)
+        ),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("escape", "leave_field", show=False),
+    ]
+
+    def __init__(self, problem: str | None = None, ascii: bool = False, seed: int = 0) -> None:
+        self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
+        super().__init__()
+        self.state = AppState(problem, seed=seed)
+        self.state.subscribe(self._state_changed)
+        self.problem_given = problem is not None
+        self._settings_choice: bool | None = None  # the user's c toggle overrides the default
+        self._last_stats = 0.0
+        self._last_plots = 0.0
+        if self.glyphs.name == "ascii":
+            from losstui.tui.ascii_filter import AsciiFilter
+
+            self._filters.append(AsciiFilter())
+
+    # Layout ------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status-bar")
+        with TabbedContent(initial="problem", id="panes"):
+            with TabPane(TAB_TITLES["problem"], id="problem"), Horizontal(id="problem-row"):
+                with Container(id="pick"):
+                    with Vertical(id="chooser-col"):
+                        yield Label("Choose your problem (enter):", classes="pane-title")
+                        yield ProblemChooser(id="chooser")
+                    with Vertical(id="questions-col"):
+                        yield Label("Don't know its name? Answer:", classes="pane-title")
+                        yield QuestionPath(id="questions")
+                yield RecommendationView(brief=True, id="preview")
+            with TabPane(TAB_TITLES["recommendation"], id="recommendation"):
+                yield RecommendationView(id="recommendation-view")
+            with TabPane(TAB_TITLES["train"], id="train"), Horizontal(id="train-row"):
+                yield TrainControls(id="controls")
+                with Vertical(id="train-main"):
+                    yield TrainStats(id="stats")
+                    with Container(id="plots"):
+                        yield LossCurves(id="curves")
+                        yield ModelView(id="model-view")
+            with TabPane(TAB_TITLES["distributions"], id="distributions"):
+                if DistributionView is not None:
+                    yield DistributionView(id="dist-view")
+                else:
+                    yield Static("The distributions view is on its way.", id="dist-view")
+            with TabPane(TAB_TITLES["pq_lab"], id="pq_lab"):
+                if PQLab is not None:
+                    yield PQLab(id="pq-lab")
+                else:
+                    yield Static("The P/Q lab is on its way.", id="pq-lab")
+        yield Static("", id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.glyphs.name == "ascii":
+            self.screen.add_class("-ascii")
+        for widget in self.query("*"):
+            if hasattr(widget, "glyphs") and widget is not self:
+                widget.glyphs = self.glyphs
+            if hasattr(widget, "units") and isinstance(getattr(widget, "units", None), str):
+                widget.units = self.state.units
+        self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
+        self._apply_size(self.size.width, self.size.height)
+        self._sync_problem()
+        self._sync_controls()
+        self.query_one("#chooser", ProblemChooser).focus()
+        if self.problem_given:
+            self.state.set_pane("recommendation")
+        self._redraw(force=True)
+
+    def on_resize(self, event) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        screen = self.screen
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        screen.set_class(small, "-too-small")
+        screen.set_class(width >= WIDE, "-wide")
+        screen.set_class(height >= 36, "-tall")
+        self._apply_settings_visibility(width)
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"losstui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; "
+                f"this one is {width}x{height}.\nEnlarge the window, or press q to quit."
+            )
+
+    def _apply_settings_visibility(self, width: int | None = None) -> None:
+        width = self.size.width if width is None else width
+        show = self._settings_choice if self._settings_choice is not None else width >= 100
+        self.query_one("#controls", TrainControls).display = show
+
+    # State -> widgets (attributes down) --------------------------------------------------------
+
+    def _state_changed(self, changed: frozenset[str]) -> None:
+        state = self.state
+        if "problem" in changed:
+            self._sync_problem()
+        if "config" in changed or "trainer" in changed:
+            self._sync_controls()
+        if "running" in changed:
+            if state.running:
+                self._ticker.resume()
+            else:
+                self._ticker.pause()
+            self.refresh_bindings()
+        if "pane" in changed:
+            tabs = self.query_one("#panes", TabbedContent)
+            if tabs.active != state.pane:
+                tabs.active = state.pane
+            self.refresh_bindings()
+            self._redraw(force=True)
+        if "units" in changed:
+            for widget in self.query("#dist-view, #pq-lab"):
+                if hasattr(widget, "units"):
+                    widget.units = state.units
+            self._redraw(force=True)
+        if "log10" in changed:
+            self._redraw(force=True, stats=False)
+        if changed & {"trainer", "config", "speed", "problem"} or (
+            "progress" in changed and not state.running
+        ):
+            self._redraw(force=True)
+        elif "running" in changed and not state.running:
+            self._redraw(force=True)  # the last frame before a pause shows the final state
+        self._update_status()
+
+    def _sync_problem(self) -> None:
+        key = self.state.problem
+        self.query_one("#chooser", ProblemChooser).select_key(key)
+        for view in self.query(RecommendationView):
+            view.show(key)
+
+    def _sync_controls(self) -> None:
+        state = self.state
+        config = state.config
+        controls = self.query_one("#controls", TrainControls)
+        losses = []
+        for choice in state.loss_choices():
+            label = choice.title
+            if choice.recommended or is_recommended(state.problem, choice.key):
+                label += "  (recommended)"
+            elif choice.refusal:
+                label += "  (cannot run)"
+            losses.append((choice.key, label))
+        controls.set_options(state.datasets, state.models, HIDDEN_ACTIVATIONS, losses)
+        controls.set_values(
+            {
+                "dataset": config.dataset,
+                "model": config.model,
+                "hidden": ",".join(str(h) for h in config.hidden),
+                "hidden_activation": config.hidden_activation,
+                "loss": config.loss,
+                "lr": f"{config.lr:g}",
+                "momentum": f"{config.momentum:g}",
+                "batch_size": str(config.batch_size),
+            },
+            enabled={
+                "hidden": config.model == "mlp",
+                "hidden_activation": config.model == "mlp",
+                "loss": not state.is_density,
+            },
+        )
+
+    def _update_status(self) -> None:
+        state = self.state
+        problem = PROBLEMS[state.problem].title
+        loss = self._loss_title()
+        if state.trainer.diverged:
+            run = "DIVERGED"
+        elif state.running:
+            run = f"training {state.steps_per_second}/s"
+        else:
+            run = "paused"
+        text = f" losstui | {problem} | {loss} + {state.recommendation.activation} | {run}"
+        if self.size.width >= WIDE:
+            text += f" | step {state.trainer.step_count}"
+        self.query_one("#status-bar", Static).update(self.glyphs.text(text))
+
+    def _loss_title(self) -> str:
+        key = self.state.config.loss
+        return LOSSES[key].title if key in LOSSES else "negative log-likelihood"
+
+    # Drawing -----------------------------------------------------------------------------------
+
+    def _visible(self, pane: str) -> bool:
+        return pane == self.state.pane
+
+    def _redraw(self, *, force: bool = False, stats: bool = True) -> None:
+        """Redraw what is visible; while training, stats 4 and plots 2 times a second at most."""
+        now = time.monotonic()
+        state = self.state
+        trainer = state.trainer
+        if stats and (force or now - self._last_stats >= STATS_INTERVAL):
+            self._last_stats = now
+            self._update_status()
+            if self._visible("train") or self._visible("distributions"):
+                self.query_one("#stats", TrainStats).show(
+                    trainer,
+                    running=state.running,
+                    steps_per_second=state.steps_per_second,
+                    loss_title=self._loss_title(),
+                    recommended=is_recommended(state.problem, state.config.loss),
+                    divergence=state.divergence_message,
+                )
+        if force or now - self._last_plots >= PLOT_INTERVAL:
+            self._last_plots = now
+            if self._visible("train"):
+                self.query_one("#curves", LossCurves).show(
+                    trainer.history, log10=state.log10, loss_name=self._loss_title()
+                )
+                self.query_one("#model-view", ModelView).show(trainer)
+            if self._visible("distributions"):
+                view = self.query_one("#dist-view")
+                if hasattr(view, "show"):
+                    view.show(trainer)
+
+    def _tick(self) -> None:
+        if not self.state.running:
+            self._ticker.pause()
+            return
+        self.state.step(self.state.speed)
+        self._redraw()
+
+    # Messages up -------------------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated, "#panes")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or "problem"
+        if pane in PANES:
+            self.state.set_pane(pane)
+
+    @on(ProblemChooser.ProblemSelected, "#chooser")
+    def _problem_selected(self, event: ProblemChooser.ProblemSelected) -> None:
+        self._choose_problem(event.key)
+
+    @on(ProblemChooser.ProblemHighlighted, "#chooser")
+    def _problem_highlighted(self, event: ProblemChooser.ProblemHighlighted) -> None:
+        self.query_one("#preview", RecommendationView).show(event.key)
+
+    @on(QuestionPath.ProblemFound, "#questions")
+    def _problem_found(self, event: QuestionPath.ProblemFound) -> None:
+        self.notify(f"Your problem: {PROBLEMS[event.key].title}", timeout=4)
+        self._choose_problem(event.key)
+
+    def _choose_problem(self, key: str) -> None:
+        self.state.set_problem(key)
+        self._sync_problem()
+        if self.size.width < WIDE:
+            self.state.set_pane("recommendation")
+
+    @on(TrainControls.SettingSubmitted, "#controls")
+    def _setting_submitted(self, event: TrainControls.SettingSubmitted) -> None:
+        controls = self.query_one("#controls", TrainControls)
+        setter = getattr(self.state, f"set_{event.field}")
+        try:
+            setter(event.value)
+        except ValueError as error:
+            kept = controls._values.get(event.field, "")
+            controls.show_error(event.field, f"{error}; kept {kept}")
+            if event.field in ("dataset", "model", "hidden_activation", "loss"):
+                controls.revert(event.field)
+            return
+        controls.show_error(event.field, "")
+
+    @on(TrainControls.RegenerateRequested, "#controls")
+    def _regenerate_requested(self) -> None:
+        self.action_regenerate()
+
+    if PQLab is not None:
+
+        @on(PQLab.Changed)
+        def _pq_changed(self, event) -> None:
+            with contextlib.suppress(ValueError):
+                self.state.set_pq(event.p, event.q)
+
+    # Actions -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.state
+        pane = state.pane
+        if action in TRAINING_ACTIONS and pane not in TRAINING_PANES:
+            return False
+        if action == "play":
+            if state.running:
+                return False
+            return None if state.trainer.diverged else True
+        if action == "pause":
+            return state.running
+        if action == "step":
+            return None if state.trainer.diverged or state.running else True
+        if action == "toggle_settings":
+            return pane == "train"
+        if action == "toggle_log10":
+            return pane == "train"
+        if action == "toggle_units":
+            return pane in ("distributions", "pq_lab")
+        if action == "goto_train":
+            return pane in ("problem", "recommendation")
+        return True
+
+    def action_play(self) -> None:
+        try:
+            self.state.play()
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+
+    def action_pause(self) -> None:
+        self.state.pause()
+
+    def action_step(self) -> None:
+        """One SGD step (the key n); also what tests call to advance training deterministically."""
+        self.state.step(1)
+
+    def action_reset(self) -> None:
+        self.state.reset()
+
+    def action_faster(self) -> None:
+        self.state.faster()
+
+    def action_slower(self) -> None:
+        self.state.slower()
+
+    def action_toggle_log10(self) -> None:
+        self.state.toggle_log10()
+
+    def action_toggle_units(self) -> None:
+        self.state.toggle_units()
+
+    def action_regenerate(self) -> None:
+        self.state.regenerate()
+        self.notify(f"New data drawn with seed {self.state.config.seed}", timeout=3)
+
+    def action_toggle_settings(self) -> None:
+        controls = self.query_one("#controls", TrainControls)
+        self._settings_choice = not controls.display
+        self._apply_settings_visibility()
+        if controls.display:
+            controls.focus_chain[0].focus() if controls.focus_chain else None
+
+    def action_pane(self, pane: str) -> None:
+        self.state.set_pane(pane)
+
+    def action_goto_train(self) -> None:
+        self.state.set_pane("train")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            ascii_class = "-ascii" if self.glyphs.name == "ascii" else None
+            self.push_screen(HelpScreen(classes=ascii_class))
+
+    def action_leave_field(self) -> None:
+        """Escape: take focus out of a text field so single-letter keys act again."""
+        pane = self.state.pane
+        target = {
+            "problem": "#chooser",
+            "recommendation": "#recommendation-view",
+            "train": "#curves",
+            "distributions": "#dist-view",
+            "pq_lab": "#pq-lab",
+        }[pane]
+        widget = self.query_one(target)
+        if widget.can_focus:
+            widget.focus()
+        else:
+            self.set_focus(None)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = (
+            ("Play / pause training", "Start or stop SGD (space)", self._palette_toggle),
+            ("Step once", "One SGD step (n)", self.action_step),
+            ("Reset training", "Back to step 0 (r)", self.action_reset),
+            ("Faster", "More steps per second (+)", self.action_faster),
+            ("Slower", "Fewer steps per second (-)", self.action_slower),
+            ("New data", "Regenerate the dataset with the next seed (g)", self.action_regenerate),
+            ("Toggle log10 loss axis", "Plot log10(loss) or loss (l)", self.action_toggle_log10),
+            ("Toggle bits / nats", "Units of entropy and KL (u)", self.action_toggle_units),
+            ("Show keys", "Every key (?)", self.action_help),
+        )
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+        for i, pane in enumerate(PANES):
+            title = TAB_TITLES[pane].split(" ", 1)[1]
+            yield SystemCommand(
+                f"Go to {title}", f"Show the {title} pane ({i + 1})", self._go(pane)
+            )
+        for key, problem in PROBLEMS.items():
+            yield SystemCommand(f"Problem: {problem.title}", problem.summary, self._choose(key))
+
+    def _palette_toggle(self) -> None:
+        try:
+            self.state.toggle_running()
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+
+    def _go(self, pane: str):
+        return lambda: self.state.set_pane(pane)
+
+    def _choose(self, key: str):
+        return lambda: self._choose_problem(key)
+
+
+def run(problem: str | None = None, ascii: bool = False) -> None:
+    """Build the app (on `problem`, in ASCII if asked or if the locale is not UTF-8) and run it."""
+    LossApp(problem=problem, ascii=ascii).run()

@@ -1,0 +1,136 @@
+"""Provides the 2-D decision-region heatmap: a pattern per predicted class, data as class digits."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.widget import Widget
+
+from losstui.core.numerics import sigmoid
+from losstui.tui.glyphs import UNICODE, Glyphs
+
+CLASS_COLOURS = ("#5fa8ff", "#ff875f", "#87d75f", "#d7af5f", "#af87ff", "#5fd7d7", "#ff5faf")
+UNSURE = 0.6
+"""Cells whose predicted class has probability below this are left blank: the boundary band."""
+
+
+def class_scores(trainer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(class index (n,), confidence in [0, 1] (n,)) of the model at inputs x (n, 2).
+
+    Binary: p₁ from the sigmoid, or σ(2·score) for margin losses, or the clipped prediction for
+    regression losses; K classes: argmax and max of the softmax; several labels: the bit pattern
+    of the labels predicted on, and the least certain label's certainty.
+    """
+    kind = trainer.dataset.kind
+    loss = trainer.loss
+    logits = trainer.logits(x)
+    with np.errstate(all="ignore"):
+        if kind == "binary":
+            if loss.activation == "sigmoid":
+                p1 = sigmoid(logits[:, 0])
+            elif loss.target == "signed_binary":
+                p1 = sigmoid(2.0 * logits[:, 0])
+            else:
+                p1 = np.clip(loss.predict(logits)[:, 0], 0.0, 1.0)
+            cls = (p1 >= 0.5).astype(int)
+            return cls, np.where(cls == 1, p1, 1.0 - p1)
+        if kind == "multilabel":
+            p = loss.predict(logits) if loss.activation == "sigmoid" else sigmoid(logits)
+            on = p >= 0.5
+            cls = (on * (1 << np.arange(p.shape[1]))).sum(axis=1)
+            return cls, np.where(on, p, 1.0 - p).min(axis=1)
+        if logits.shape[1] > 1:
+            p = loss.predict(logits) if loss.activation == "softmax" else logits
+            cls = np.argmax(p, axis=1)
+            conf = p.max(axis=1) if loss.activation == "softmax" else np.ones(len(p))
+            return cls, conf
+    return np.zeros(len(x), dtype=int), np.ones(len(x))
+
+
+def true_classes(dataset) -> np.ndarray:
+    """Class index of each training example, coded as class_scores codes predictions."""
+    y = dataset.y_train
+    if dataset.kind == "binary":
+        return (y[:, 0] > 0.5).astype(int)
+    if dataset.kind == "multilabel":
+        return ((y > 0.5) * (1 << np.arange(y.shape[1]))).sum(axis=1)
+    if dataset.kind == "soft_label":
+        return np.argmax(y, axis=1)
+    return np.asarray(y, dtype=int)
+
+
+class DecisionMap(Widget):
+    """The model's decision regions over the data's bounding box, drawn in characters."""
+
+    DEFAULT_CSS = "DecisionMap { width: 1fr; height: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.glyphs: Glyphs = UNICODE
+        self._text = Text("")
+
+    def show(self, trainer) -> None:
+        """Redraw the regions of `trainer`'s model and its training points."""
+        self._trainer = trainer
+        width, height = self.size.width, self.size.height - 1
+        if width < 4 or height < 3:
+            return
+        ds = trainer.dataset
+        x_all = np.concatenate([ds.x_train, ds.x_val])
+        lo, hi = x_all.min(axis=0), x_all.max(axis=0)
+        pad = (hi - lo) * 0.05 + 1e-9
+        lo, hi = lo - pad, hi + pad
+        xs = lo[0] + (np.arange(width) + 0.5) / width * (hi[0] - lo[0])
+        ys = hi[1] - (np.arange(height) + 0.5) / height * (hi[1] - lo[1])
+        gx, gy = np.meshgrid(xs, ys)
+        cls, conf = class_scores(trainer, np.column_stack([gx.ravel(), gy.ravel()]))
+        cls, conf = cls.reshape(height, width), conf.reshape(height, width)
+        points = {}
+        col = ((ds.x_train[:, 0] - lo[0]) / (hi[0] - lo[0]) * width).astype(int).clip(0, width - 1)
+        row = ((hi[1] - ds.x_train[:, 1]) / (hi[1] - lo[1]) * height).astype(int)
+        row = row.clip(0, height - 1)
+        for r, c, k in zip(row, col, true_classes(ds), strict=True):
+            points[(int(r), int(c))] = int(k)
+        patterns = self.glyphs.region_patterns
+        text = Text(no_wrap=True, overflow="crop")
+        for r in range(height):
+            for c in range(width):
+                if (r, c) in points:
+                    k = points[(r, c)]
+                    colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+                    text.append(str(k) if k < 10 else "*", Style(color=colour, bold=True))
+                else:
+                    k = int(cls[r, c])
+                    colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+                    char = patterns[k % len(patterns)] if conf[r, c] >= UNSURE else " "
+                    text.append(char, Style(color=colour, dim=True))
+            text.append("\n")
+        legend = [
+            f"{patterns[k % len(patterns)]}={'labels ' if ds.kind == 'multilabel' else 'class '}{k}"
+            for k in range(self._n_codes(ds))
+        ]
+        text.append(
+            " ".join(legend) + f"  blank: p<{UNSURE:g}  digits: data",
+            Style(dim=True),
+        )
+        self._text = text
+        self.refresh()
+
+    @staticmethod
+    def _n_codes(ds) -> int:
+        if ds.kind == "binary":
+            return 2
+        if ds.kind == "multilabel":
+            return 1 << ds.y_train.shape[1]
+        return int(ds.n_classes or 2)
+
+    def render(self) -> RenderResult:
+        return self._text
+
+    def on_resize(self) -> None:
+        # The picture depends on the size in cells; redraw the last trainer at the new size.
+        trainer = getattr(self, "_trainer", None)
+        if trainer is not None:
+            self.show(trainer)

@@ -1,0 +1,70 @@
+"""Provides the live train and validation loss curves, drawn by plotext through textual-plotext."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from losstui.tui.widgets.ascii_plot import AsciiPlot
+
+
+def thin_indices(n: int, width: int) -> np.ndarray:
+    """At most `width` indices spread evenly over range(n), always keeping the first and last."""
+    if n <= width:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max(width, 2)).round().astype(int))
+
+
+class LossCurves(AsciiPlot):
+    """Train and validation loss against step; `show(history, log10)` redraws from a history."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.note = ""
+
+    def show(self, history: Sequence, *, log10: bool, loss_name: str) -> None:
+        """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width."""
+        plt = self.plt
+        self.reset_plot()
+        width = max(self.size.width - 8, 10) * (2 if self.glyphs.plot_marker == "braille" else 1)
+        steps = np.array([r.step for r in history], dtype=np.float64)
+        train = np.array([r.train_loss for r in history], dtype=np.float64)
+        val = np.array([r.val_loss for r in history], dtype=np.float64)
+        self.note = ""
+        if log10:
+            if np.any(np.isfinite(train) & (train <= 0)) or np.any(np.isfinite(val) & (val <= 0)):
+                self.note = "log10 needs a positive loss; this one goes to 0 or below: linear axis"
+                log10 = False
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    train, val = np.log10(train), np.log10(val)
+        keep = thin_indices(len(steps), width)
+        steps, train, val = steps[keep], train[keep], val[keep]
+        ok_t, ok_v = np.isfinite(train), np.isfinite(val)
+        title = f"{loss_name}: train {self._m(0)}  validation {self._m(1)}"
+        plt.title(self.glyphs.text(title))
+        plt.xlabel("step")
+        plt.ylabel("log10(loss)" if log10 else "loss")
+        if ok_t.sum() >= 1:
+            plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
+        if ok_v.sum() >= 1:
+            plt.plot(steps[ok_v].tolist(), val[ok_v].tolist(), marker=self.glyphs.plot_marker_alt)
+        if len(steps) and steps[-1] == steps[0]:
+            plt.xlim(steps[0], steps[0] + 10)
+        finite = np.concatenate([train[ok_t], val[ok_v]])
+        if finite.size:
+            low, high = float(finite.min()), float(finite.max())
+            pad = (high - low) * 0.05 or max(abs(high) * 0.05, 1e-3)
+            plt.ylim(low - pad, high + pad)
+        self.refresh()
+
+    def _m(self, i: int) -> str:
+        marker = (self.glyphs.plot_marker, self.glyphs.plot_marker_alt)[i]
+        return {"braille": "⠒⠒", "dot": "••", "hd": "▄▄"}.get(marker, marker * 2)
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """`value` when it is a finite number, else None."""
+    return value if value is not None and math.isfinite(value) else None

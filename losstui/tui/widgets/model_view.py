@@ -1,0 +1,45 @@
+"""Provides the picture of the model: decision regions, fitted curve or fitted density."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.widgets import Static
+
+from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.widgets.decision_map import DecisionMap
+from losstui.tui.widgets.fit_plot import FitPlot
+
+CLASSIFICATION_KINDS = ("binary", "multiclass", "multilabel", "soft_label")
+
+
+class ModelView(Container):
+    """Chooses the picture that fits the trainer's data and redraws it on show(trainer)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.glyphs: Glyphs = UNICODE
+
+    def compose(self) -> ComposeResult:
+        yield DecisionMap(id="decision-map")
+        yield FitPlot(id="fit-plot")
+        yield Static("", id="model-note")
+
+    def show(self, trainer) -> None:
+        """Redraw the picture of `trainer`'s current model."""
+        ds = trainer.dataset
+        decision = self.query_one(DecisionMap)
+        fit = self.query_one(FitPlot)
+        note = self.query_one("#model-note", Static)
+        decision.glyphs = fit.glyphs = self.glyphs
+        use_map = ds.kind in CLASSIFICATION_KINDS and ds.n_features == 2
+        use_fit = ds.kind in ("regression", "count", "density")
+        decision.display = use_map
+        fit.display = use_fit
+        note.display = not (use_map or use_fit)
+        if use_map:
+            decision.show(trainer)
+        elif use_fit:
+            fit.show(trainer)
+        else:
+            note.update(f"No picture for {ds.n_features} inputs; see the curves and metrics.")
