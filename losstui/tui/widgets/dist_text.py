@@ -1,0 +1,75 @@
+"""Provides number formatting and ASCII spelling for the P/Q lab and the distribution view."""
+
+from __future__ import annotations
+
+import math
+
+from losstui.tui.glyphs import Glyphs
+
+#: The units information is measured in, and the logarithm base each stands for.
+UNITS: dict[str, float] = {"bits": 2.0, "nats": math.e}
+
+#: Plain-ASCII spellings of the symbols the panes write, for terminals without UTF-8.
+ASCII_SPELLINGS: dict[str, str] = {
+    "‖": "||",
+    "≠": "!=",
+    "≈": "~",
+    "≤": "<=",
+    "≥": ">=",
+    "∞": "inf",
+    "−": "-",
+    "–": "-",
+    "—": "--",
+    "·": "*",
+    "×": "x",
+    "½": "1/2",
+    "±": "+/-",
+    "²": "^2",
+    "σ": "sigma",
+    "μ": "mu",
+    "ŷ": "y^",
+    "Σ": "sum",
+    "←": "<-",
+    "→": "->",
+    "↑": "up",
+    "↓": "down",
+    "…": "...",
+    "₁": "1",
+    "₂": "2",
+    "̂": "",  # combining circumflex (as in μ̂): ASCII text says "MLE" instead
+}
+_ASCII_TABLE = str.maketrans(ASCII_SPELLINGS)
+
+
+def unit_base(units: str) -> float:
+    """The logarithm base for `units` ("bits" → 2, "nats" → e); ValueError otherwise."""
+    try:
+        return UNITS[units]
+    except KeyError:
+        raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}") from None
+
+
+def spell(text: str, glyphs: Glyphs) -> str:
+    """`text` as the terminal can show it: unchanged for Unicode glyphs, 7-bit ASCII otherwise.
+
+    Symbols with an ASCII spelling get it ("‖" → "||", "∞" → "inf"); anything else outside
+    ASCII becomes "?" so that no stray character reaches an ASCII terminal.
+    """
+    if glyphs.name != "ascii":
+        return text
+    text = text.translate(_ASCII_TABLE)
+    if text.isascii():
+        return text
+    return "".join(c if c.isascii() else "?" for c in text)
+
+
+def number(value: float, glyphs: Glyphs, digits: int = 3) -> str:
+    """`value` with `digits` decimals; ∞ as "∞" (or "inf" in ASCII), never "−0.000"."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return spell("∞" if value > 0 else "−∞", glyphs)
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and float(text) == 0.0:
+        text = text[1:]
+    return text
