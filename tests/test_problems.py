@@ -113,6 +113,7 @@ def test_known_traps_are_shown():
     assert alternatives["mean_squared_error"].discouraged
     assert any("(1 − y)" in p for p in binary.pitfalls)
     assert any("saturates" in p for p in binary.pitfalls)
+    assert any("diverges" in p for p in recommend("regression").pitfalls)
     robust = {a.loss for a in recommend("robust_regression").alternatives}
     assert "huber" in robust
     assert any("softmax" in p.lower() for p in recommend("multiclass_classification").pitfalls)

@@ -213,6 +213,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 "fit towards itself.",
                 "The loss is in squared target units; standardise the targets so that the "
                 "learning rate does not depend on their scale.",
+                "A learning rate that is too large makes SGD overshoot: the loss grows instead "
+                "of falling, and the run diverges.",
                 "A positive target spanning orders of magnitude needs relative errors: see "
                 "wide-range regression (mean squared logarithmic error).",
             ),
