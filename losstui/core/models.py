@@ -147,8 +147,10 @@ class MLP(_FlatParams):
         g = grad_logits
         act = self.activation
         for i in range(len(self.weights) - 1, -1, -1):
-            np.matmul(hs[i].T, g, out=self._gw[i])
-            np.sum(g, axis=0, out=self._gb[i])
+            # np.dot and np.add.reduce with out= skip the Python wrappers of matmul and np.sum:
+            # at these sizes the call overhead is most of the cost.
+            np.dot(hs[i].T, g, out=self._gw[i])
+            np.add.reduce(g, axis=0, out=self._gb[i])
             if i == 0:
                 break
             g = g @ self.weights[i].T
@@ -203,8 +205,8 @@ class Linear(MLP):
 
     def backward(self, grad_logits: Array) -> list[Array]:
         """[∂L/∂W = xᵀ·g, ∂L/∂b = Σₙ g] from g = ∂L/∂logits (n, n_out)."""
-        np.matmul(self._h[0].T, grad_logits, out=self._gw[0])
-        np.sum(grad_logits, axis=0, out=self._gb[0])
+        np.dot(self._h[0].T, grad_logits, out=self._gw[0])
+        np.add.reduce(grad_logits, axis=0, out=self._gb[0])
         return self.grads
 
 

@@ -52,6 +52,10 @@ class SGD:
     def step(self, grads: Sequence[Array]) -> None:
         """One update of every parameter from `grads` (aligned with `params`; left unchanged)."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if not mu and not wd:  # plain SGD, the common case in the hot loop
+            for p, g in zip(self.params, grads, strict=True):
+                p -= lr * g
+            return
         for p, g, v in zip(self.params, grads, self.velocity, strict=True):
             if wd:
                 g = g + wd * p

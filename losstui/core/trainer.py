@@ -1,0 +1,670 @@
+"""A steppable SGD training run with a bounded, thinned history and divergence detection."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from losstui.core.datasets import (
+    DATASETS,
+    DENSITY_LOSS,
+    Dataset,
+    check_pairing,
+    make_dataset,
+    n_outputs,
+    targets_for,
+)
+from losstui.core.losses import LOSSES, Loss
+from losstui.core.models import (
+    DENSITY_MODELS,
+    HIDDEN_ACTIVATION_NAMES,
+    INITS,
+    MODEL_KINDS,
+    make_density,
+    make_model,
+)
+from losstui.core.numerics import Array
+from losstui.core.sgd import SGD, check_hyperparameters
+
+#: The recommended loss of each problem (DESIGN.md's table); `problems.recommend` is the source
+#: of truth when present and a test keeps the two in step.
+DEFAULT_LOSS: dict[str, str] = {
+    "regression": "mean_squared_error",
+    "robust_regression": "mean_absolute_error",
+    "wide_range_regression": "mean_squared_logarithmic_error",
+    "count_regression": "poisson",
+    "binary_classification": "binary_cross_entropy",
+    "multiclass_classification": "categorical_cross_entropy",
+    "multilabel_classification": "binary_cross_entropy",
+    "soft_label_classification": "kl_divergence",
+    "density_estimation": DENSITY_LOSS,
+}
+
+#: The dataset kind each problem trains on (used when `problems` is not importable).
+PROBLEM_KIND: dict[str, str] = {
+    "regression": "regression",
+    "robust_regression": "regression",
+    "wide_range_regression": "regression",
+    "count_regression": "count",
+    "binary_classification": "binary",
+    "multiclass_classification": "multiclass",
+    "multilabel_classification": "multilabel",
+    "soft_label_classification": "soft_label",
+    "density_estimation": "density",
+}
+
+DEFAULT_DATASET: dict[str, str] = {
+    "regression": "line",
+    "robust_regression": "line_outliers",
+    "wide_range_regression": "wide_range",
+    "count_regression": "counts",
+    "binary_classification": "two_blobs",
+    "multiclass_classification": "blobs",
+    "multilabel_classification": "regions",
+    "soft_label_classification": "soft_softmax",
+    "density_estimation": "gaussian_samples",
+}
+
+#: Learning rates with which each problem's recommended loss settles within a few hundred steps
+#: at momentum 0.9 and batch 32. MSLE and MAE take steps of bounded size, hence larger rates.
+DEFAULT_LR: dict[str, float] = {
+    "regression": 0.02,
+    "robust_regression": 0.02,
+    "wide_range_regression": 0.5,
+    "count_regression": 0.01,
+    "binary_classification": 0.05,
+    "multiclass_classification": 0.05,
+    "multilabel_classification": 0.05,
+    "soft_label_classification": 0.05,
+    "density_estimation": 0.02,
+}
+
+# Regression and count data are both real-valued targets: either problem may train on either
+# (squared error on counts is a lesson, not an error).
+_COMPATIBLE_KINDS = {"regression": ("regression", "count"), "count": ("count", "regression")}
+
+#: Metrics recorded for each dataset kind (on the validation split).
+METRICS: dict[str, tuple[str, ...]] = {
+    "regression": ("r2", "mae"),
+    "count": ("r2", "mae"),
+    "binary": ("accuracy",),
+    "multiclass": ("accuracy",),
+    "soft_label": ("accuracy",),
+    "multilabel": ("subset_accuracy", "hamming_loss"),
+    "density": ("nll",),
+}
+
+MAX_RECORDS = 2000
+DEFAULT_RECORD_EVERY = 20
+#: Divergence: a loss above EXPLOSION_LIMIT, or above EXPLOSION_FACTOR × the initial loss (and
+#: above EXPLOSION_FACTOR), stops the run.
+EXPLOSION_LIMIT = 1e8
+EXPLOSION_FACTOR = 1e3
+
+
+def _problem_kind(problem: str) -> str:
+    try:
+        from losstui.core.problems import PROBLEMS
+
+        if problem in PROBLEMS:
+            return PROBLEMS[problem].kind
+    except ImportError:
+        pass
+    if problem not in PROBLEM_KIND:
+        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEM_KIND)}")
+    return PROBLEM_KIND[problem]
+
+
+def _problem_names() -> tuple[str, ...]:
+    try:
+        from losstui.core.problems import PROBLEMS
+
+        return tuple(PROBLEMS)
+    except ImportError:
+        return tuple(PROBLEM_KIND)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _batch_gradient(loss: Loss) -> Callable[[Array, Array], Array]:
+    """∂(mean loss)/∂logits for the training loop.
+
+    `Loss.gradient` checks shapes and labels on every call. The trainer checks its targets once
+    (the step-0 record evaluates the loss on every target), so per batch it calls the loss's
+    unchecked gradient when the loss offers one.
+    """
+    unchecked = getattr(loss, "gradient_unchecked", None)
+    if unchecked is not None:
+        return unchecked
+    values_gradient = getattr(loss, "_values_gradient", None)
+    count = getattr(loss, "_count", None)
+    if values_gradient is None or count is None:
+        return loss.gradient
+
+    def gradient(y_true: Array, logits: Array) -> Array:
+        return values_gradient(y_true, logits) / count(logits)
+
+    return gradient
+
+
+@functools.lru_cache(maxsize=64)
+def cached_dataset(name: str, seed: int, n: int | None) -> Dataset:
+    """`make_dataset(name, seed, n)`, memoised; its arrays are read-only so sharing is safe."""
+    ds = make_dataset(name, seed, n)
+    for a in (ds.x_train, ds.y_train, ds.x_val, ds.y_val):
+        if a is not None:
+            a.flags.writeable = False
+    return ds
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run; the same config gives the same run, bit for bit.
+
+    `seed` seeds the dataset, the initial weights and the minibatch order (separate streams).
+    `model` is "linear" or "mlp" for supervised problems, "gaussian" or "mixture2" for density
+    estimation (whose `loss` is "nll"). `init` None picks He for ReLU, Xavier otherwise.
+    Invalid values raise ValueError with one line naming the value and what is allowed.
+    """
+
+    problem: str
+    dataset: str
+    loss: str
+    model: str = "linear"
+    hidden: tuple[int, ...] = (16,)
+    hidden_activation: str = "tanh"
+    lr: float = 0.05
+    momentum: float = 0.9
+    batch_size: int = 32
+    weight_decay: float = 0.0
+    seed: int = 0
+    n_samples: int | None = None
+    init: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = _problem_names()
+        if self.problem not in problems:
+            raise ValueError(f"unknown problem {self.problem!r}; allowed: {', '.join(problems)}")
+        if self.dataset not in DATASETS:
+            raise ValueError(f"unknown dataset {self.dataset!r}; allowed: {', '.join(DATASETS)}")
+        kind = _problem_kind(self.problem)
+        allowed_kinds = _COMPATIBLE_KINDS.get(kind, (kind,))
+        if DATASETS[self.dataset].kind not in allowed_kinds:
+            fits = ", ".join(k for k, s in DATASETS.items() if s.kind in allowed_kinds)
+            raise ValueError(
+                f"dataset {self.dataset!r} is {DATASETS[self.dataset].kind} data, not for "
+                f"{self.problem}; allowed: {fits}"
+            )
+        if self.loss != DENSITY_LOSS and self.loss not in LOSSES:
+            allowed = ", ".join([*LOSSES, DENSITY_LOSS])
+            raise ValueError(f"unknown loss {self.loss!r}; allowed: {allowed}")
+        models = DENSITY_MODELS if kind == "density" else MODEL_KINDS
+        if self.model not in models:
+            raise ValueError(
+                f"unknown model {self.model!r} for {self.problem}; allowed: {', '.join(models)}"
+            )
+        hidden = self.hidden
+        if _is_int(hidden):
+            hidden = (hidden,)
+        if (
+            not isinstance(hidden, (tuple, list))
+            or not hidden
+            or not all(_is_int(h) and h >= 1 for h in hidden)
+        ):
+            raise ValueError(
+                f"hidden sizes {self.hidden!r} are not allowed: give one or more positive whole "
+                "numbers, e.g. (16,) or (32, 32)"
+            )
+        object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
+        if self.hidden_activation not in HIDDEN_ACTIVATION_NAMES:
+            raise ValueError(
+                f"unknown hidden activation {self.hidden_activation!r}; allowed: "
+                f"{', '.join(HIDDEN_ACTIVATION_NAMES)}"
+            )
+        if self.init is not None and self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; allowed: {', '.join(INITS)}")
+        if _is_int(self.lr):
+            object.__setattr__(self, "lr", float(self.lr))
+        check_hyperparameters(self.lr, self.momentum, self.weight_decay)
+        if not _is_int(self.batch_size) or self.batch_size < 1:
+            raise ValueError(
+                f"batch size {self.batch_size!r} is not allowed: it must be a whole number ≥ 1"
+            )
+        if not _is_int(self.seed) or self.seed < 0:
+            raise ValueError(f"seed {self.seed!r} is not allowed: it must be a whole number ≥ 0")
+        if self.n_samples is not None and (not _is_int(self.n_samples) or self.n_samples < 6):
+            raise ValueError(
+                f"n_samples {self.n_samples!r} is not allowed: it must be a whole number ≥ 6"
+            )
+        reason = check_pairing(self.loss, cached_dataset(self.dataset, self.seed, self.n_samples))
+        if reason is not None:
+            raise ValueError(reason)
+
+    @classmethod
+    def default_for(cls, problem: str) -> TrainConfig:
+        """The recommended setup for `problem`: its recommended loss, its default dataset, the
+        model that suits that dataset, a learning rate that settles quickly, momentum 0.9 and
+        batch size 32."""
+        if problem not in _problem_names():
+            raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(_problem_names())}")
+        loss = DEFAULT_LOSS.get(problem)
+        dataset = DEFAULT_DATASET.get(problem)
+        try:
+            from losstui.core.problems import PROBLEMS, recommend
+
+            loss = recommend(problem).loss or DENSITY_LOSS
+            if PROBLEMS[problem].default_dataset in DATASETS:
+                dataset = PROBLEMS[problem].default_dataset
+        except ImportError:
+            pass
+        return cls(
+            problem=problem,
+            dataset=dataset,
+            loss=loss,
+            model=DATASETS[dataset].suggested_model,
+            lr=DEFAULT_LR.get(problem, 0.05),
+            momentum=0.9,
+            batch_size=32,
+        )
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with `changes` applied and validated (ValueError for unknown settings)."""
+        names = [f.name for f in dataclasses.fields(self)]
+        unknown = [k for k in changes if k not in names]
+        if unknown:
+            raise ValueError(f"unknown setting {unknown[0]!r}; allowed: {', '.join(names)}")
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as plain JSON-ready values."""
+        d = dataclasses.asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+
+@dataclass(frozen=True)
+class Record:
+    """One point of the history: losses on the full train and validation splits after `step`
+    updates, and the validation metrics."""
+
+    step: int
+    epoch: float
+    train_loss: float
+    val_loss: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as a flat dict: step, epoch, train_loss, val_loss and each metric."""
+        return {
+            "step": self.step,
+            "epoch": self.epoch,
+            "train_loss": self.train_loss,
+            "val_loss": self.val_loss,
+            **self.metrics,
+        }
+
+
+class Trainer:
+    """A training run that advances by `step(n)` minibatch updates.
+
+    Minibatches come from a fresh shuffle each epoch (the last batch of an epoch may be smaller).
+    `history` holds a Record every `record_every` steps, starting at step 0 (before training);
+    when it reaches `max_records`, every other record is dropped and the interval doubles, so
+    memory stays bounded however long the run. The schedule depends only on the step count, so
+    the history is the same however the steps are split between calls.
+
+    Divergence (a non-finite parameter or loss, or a loss above 1e8 or above 1000 × the initial
+    loss and 1000) stops the run at the first step that shows it: `diverged` becomes True,
+    `diverged_at_step` and `divergence_reason` say when and why, the model keeps the parameters
+    of that step, and `step()` returns 0 from then on. `reset()` starts again.
+    """
+
+    def __init__(
+        self,
+        config: TrainConfig,
+        dataset: Dataset | None = None,
+        *,
+        record_every: int | None = None,
+        max_records: int = MAX_RECORDS,
+    ) -> None:
+        self.config = config
+        if dataset is None:
+            dataset = cached_dataset(config.dataset, config.seed, config.n_samples)
+        self.dataset = dataset
+        reason = check_pairing(config.loss, dataset)
+        if reason is not None:
+            raise ValueError(reason)
+        self.is_density = dataset.kind == "density"
+        self.loss: Loss | None = None if self.is_density else LOSSES[config.loss]
+        self.metric_names: tuple[str, ...] = METRICS[dataset.kind]
+        if max_records < 4:
+            raise ValueError(f"max_records {max_records} is too small: it must be at least 4")
+        self.max_records = int(max_records)
+        self._x_train = np.ascontiguousarray(dataset.x_train, dtype=np.float64)
+        self._x_val = np.ascontiguousarray(dataset.x_val, dtype=np.float64)
+        self._x_all = np.concatenate([self._x_train, self._x_val])
+        self._n_train = self._x_train.shape[0]
+        if self.is_density:
+            self._y_train = self._y_val = None
+            self.n_outputs = 1
+        else:
+            self._y_train = np.ascontiguousarray(targets_for(self.loss, dataset, "train"))
+            self._y_val = np.ascontiguousarray(targets_for(self.loss, dataset, "val"))
+            self.n_outputs = n_outputs(config.loss, dataset)
+            if self.loss.target == "sparse":
+                self._y_train = self._y_train.astype(np.intp)
+                self._y_val = self._y_val.astype(np.intp)
+        self._gradient = None if self.loss is None else _batch_gradient(self.loss)
+        self.batch_size = min(config.batch_size, self._n_train)
+        self.base_record_every = (
+            int(record_every) if record_every is not None else self._default_record_every()
+        )
+        if self.base_record_every < 1:
+            raise ValueError(f"record_every {record_every} is not allowed: it must be ≥ 1")
+        self.reset()
+
+    def _default_record_every(self) -> int:
+        # An evaluation passes the whole dataset forward, which costs one to three minibatch
+        # steps here; recording every 20 steps keeps that near a tenth of the run's time.
+        return DEFAULT_RECORD_EVERY
+
+    # ------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the initial state: same weights, same minibatch order, history at step 0."""
+        cfg = self.config
+        init_rng = np.random.default_rng([cfg.seed, 1])
+        self._shuffle_rng = np.random.default_rng([cfg.seed, 2])
+        if self.is_density:
+            self.model = make_density(cfg.model, init_rng)
+        else:
+            self.model = make_model(
+                cfg.model,
+                self._x_train.shape[1],
+                self.n_outputs,
+                rng=init_rng,
+                hidden=cfg.hidden,
+                activation=cfg.hidden_activation,
+                init=cfg.init,
+            )
+        self.optimizer = SGD(
+            [self.model.flat_params],
+            cfg.lr,
+            momentum=cfg.momentum,
+            weight_decay=cfg.weight_decay,
+        )
+        self._grads = [self.model.flat_grads]
+        self.step_count = 0
+        self._epochs_done = 0
+        self._shuffle()
+        self._last_batch: tuple[Array, Array | None] | None = None
+        self.history: list[Record] = []
+        self.record_every = self.base_record_every
+        self.diverged = False
+        self.diverged_at_step: int | None = None
+        self.divergence_reason: str | None = None
+        self.initial_loss: float | None = None
+        self._snapshot: tuple | None = None
+        self._replaying = False
+        self._record()
+        self.initial_loss = self.history[0].train_loss if self.history else None
+
+    @property
+    def epoch(self) -> float:
+        """Passes over the training set so far (fractional)."""
+        return self._epochs_done + min(self._pos, self._n_train) / self._n_train
+
+    def _shuffle(self) -> None:
+        order = self._shuffle_rng.permutation(self._n_train)
+        # Copying the shuffled epoch once makes every batch a contiguous slice (no fancy
+        # indexing per step).
+        self._x_epoch = self._x_train[order]
+        self._y_epoch = None if self._y_train is None else self._y_train[order]
+        self._pos = 0
+
+    # ------------------------------------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Do up to `n` minibatch updates; returns how many were done (0 once diverged)."""
+        if self.diverged or n <= 0:
+            return 0
+        start_count = self.step_count
+        # The hot loop: everything it touches is a local; the counters go back to `self` when a
+        # record is due and at the end.
+        model = self.model
+        forward, backward = getattr(model, "forward", None), getattr(model, "backward", None)
+        density_gradient = model.gradient if self.is_density else None
+        gradient = self._gradient
+        opt_step, grads = self.optimizer.step, self._grads
+        flat = model.flat_params
+        square_sum = flat.dot
+        isfinite = math.isfinite
+        bs, n_train = self.batch_size, self._n_train
+        pos, count, next_record = self._pos, self.step_count, self._next_record
+        x_epoch, y_epoch = self._x_epoch, self._y_epoch
+        done = 0
+        xb = yb = None
+        with np.errstate(all="ignore"):
+            while done < n:
+                if pos >= n_train:
+                    self._epochs_done += 1
+                    self._shuffle()
+                    pos, x_epoch, y_epoch = 0, self._x_epoch, self._y_epoch
+                end = pos + bs
+                xb = x_epoch[pos:end]
+                if density_gradient is None:
+                    yb = y_epoch[pos:end]
+                    backward(gradient(yb, forward(xb)))
+                else:
+                    density_gradient(xb)
+                opt_step(grads)
+                pos = end
+                count += 1
+                done += 1
+                # θ·θ is non-finite as soon as one parameter is (or passes 1e154): one cheap
+                # check per step.
+                if not isfinite(square_sum(flat)):
+                    self._pos, self.step_count, self._last_batch = pos, count, (xb, yb)
+                    self._unhealthy("a parameter became infinite or NaN (not a number)")
+                    return max(0, self.step_count - start_count)
+                if count >= next_record:
+                    self._pos, self.step_count, self._last_batch = pos, count, (xb, yb)
+                    self._record()
+                    if self.diverged:
+                        return max(0, self.step_count - start_count)
+                    next_record = self._next_record
+        self._pos, self.step_count = pos, count
+        if done:
+            self._last_batch = (xb, yb)
+        return done
+
+    # -- divergence ------------------------------------------------------------------------------
+    def _loss_limit(self) -> float:
+        """A loss above this has exploded: 1000 × the initial loss (at least 1000), at most 1e8.
+
+        Classification losses grow only linearly with the logits, so even a learning rate of 1e6
+        lifts them by a factor of thousands rather than millions.
+        """
+        initial = abs(self.initial_loss) if self.initial_loss is not None else 1.0
+        return min(EXPLOSION_LIMIT, max(EXPLOSION_FACTOR * initial, EXPLOSION_FACTOR))
+
+    def _unhealthy(self, what: str) -> None:
+        """A check failed at the current step: find the first step that failed and stop there.
+
+        Checks of the loss run only at records, so the run steps again from the last healthy
+        record (the same arithmetic gives the same numbers), checking after every step.
+        """
+        if self._replaying or self._snapshot is None:
+            self._diverge(what)
+            return
+        failed_at = self.step_count
+        self._restore(self._snapshot)
+        self._replaying = True
+        try:
+            while self.step_count < failed_at and not self.diverged:
+                self._next_record = self.step_count + 1
+                self.step(1)
+        finally:
+            self._replaying = False
+        if not self.diverged:  # cannot happen with deterministic arithmetic; stay safe
+            self._diverge(what)
+
+    def _diverge(self, what: str) -> None:
+        self.diverged = True
+        self.diverged_at_step = self.step_count
+        self.divergence_reason = (
+            f"training diverged at step {self.step_count}: {what}; the learning rate "
+            f"{self.config.lr:g} is probably too large for this model, loss and data"
+        )
+
+    def _take_snapshot(self) -> None:
+        self._snapshot = (
+            self.step_count,
+            self._pos,
+            self._epochs_done,
+            self._x_epoch,
+            self._y_epoch,
+            self._last_batch,
+            self.model.flat_params.copy(),
+            [v.copy() for v in self.optimizer.velocity],
+            self._shuffle_rng.bit_generator.state,
+        )
+
+    def _restore(self, snapshot: tuple) -> None:
+        (
+            self.step_count,
+            self._pos,
+            self._epochs_done,
+            self._x_epoch,
+            self._y_epoch,
+            self._last_batch,
+            flat,
+            velocity,
+            rng_state,
+        ) = snapshot
+        self.model.flat_params[...] = flat
+        for v, saved in zip(self.optimizer.velocity, velocity, strict=True):
+            v[...] = saved
+        self._shuffle_rng.bit_generator.state = rng_state
+
+    def _record(self) -> None:
+        with np.errstate(all="ignore"):
+            train_loss, val_loss, metrics = self._evaluate()
+        problem = None
+        if not (math.isfinite(train_loss) and math.isfinite(val_loss)):
+            problem = "the loss became infinite or NaN (not a number)"
+        elif self.initial_loss is not None and max(train_loss, val_loss) > self._loss_limit():
+            worst = max(train_loss, val_loss)
+            problem = f"the loss exploded from {self.initial_loss:.3g} to {worst:.3g}"
+        if problem is not None and not self._replaying and self._snapshot is not None:
+            self._unhealthy(problem)
+            return
+        if self._replaying and problem is None:
+            return  # stepping towards the failure: only the failing step is recorded
+        if math.isfinite(train_loss) and math.isfinite(val_loss):
+            self.history.append(Record(self.step_count, self.epoch, train_loss, val_loss, metrics))
+        if problem is not None:
+            self._diverge(problem)
+            return
+        if len(self.history) >= self.max_records:
+            self.record_every *= 2
+            self.history = [r for r in self.history if r.step % self.record_every == 0]
+        self._next_record = (self.step_count // self.record_every + 1) * self.record_every
+        self._take_snapshot()
+
+    # ------------------------------------------------------------------------------------------
+    def logits(self, x: Array) -> Array:
+        """The model's logits (n, k) for inputs x (n, d); for a density, log p(x) of shape (n,)."""
+        x = np.asarray(x, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            if self.is_density:
+                return self.model.log_pdf(x)
+            return self.model.forward(x)
+
+    def predict(self, x: Array) -> Array:
+        """Predictions in target space: the loss's output activation applied to the logits
+        (probabilities for sigmoid and softmax losses); for a density, p(x) of shape (n,)."""
+        z = self.logits(x)
+        with np.errstate(all="ignore"):
+            if self.is_density:
+                return np.exp(z)
+            return self.loss.predict(z)
+
+    def classify(self, x: Array) -> Array:
+        """Predicted classes: (n,) int labels for binary, multi-class and soft-label data,
+        (n, L) 0/1 floats for multi-label data (ValueError for other kinds)."""
+        return self._classes(self.logits(x))
+
+    def _classes(self, z: Array) -> Array:
+        kind = self.dataset.kind
+        if kind in ("multiclass", "soft_label"):
+            return np.argmax(z, axis=1)
+        threshold = getattr(self.loss, "logit_threshold", 0.5)
+        if kind == "binary":
+            return (z[:, 0] > threshold).astype(np.int64)
+        if kind == "multilabel":
+            return (z > threshold).astype(np.float64)
+        raise ValueError(f"{kind} data has no classes")
+
+    @property
+    def last_batch_loss(self) -> float | None:
+        """The loss of the current parameters on the most recent minibatch (None before any
+        step); computed when read, so the training loop does not pay for it."""
+        if self._last_batch is None:
+            return None
+        xb, yb = self._last_batch
+        with np.errstate(all="ignore"):
+            if self.is_density:
+                return self.model.nll(xb)
+            return float(self.loss(yb, self.model.forward(xb)))
+
+    def evaluate(self) -> dict[str, float]:
+        """Current train_loss, val_loss and the validation metrics (`metric_names`)."""
+        with np.errstate(all="ignore"):
+            train_loss, val_loss, metrics = self._evaluate()
+        return {"train_loss": train_loss, "val_loss": val_loss, **metrics}
+
+    def _evaluate(self) -> tuple[float, float, dict[str, float]]:
+        n = self._n_train
+        if self.is_density:
+            logp = self.model.log_pdf(self._x_all)
+            train, val = float(-np.mean(logp[:n])), float(-np.mean(logp[n:]))
+            return train, val, {"nll": val}
+        z = self.model.forward(self._x_all)
+        z_train, z_val = z[:n], z[n:]
+        loss = self.loss
+        train, val = float(loss(self._y_train, z_train)), float(loss(self._y_val, z_val))
+        kind = self.dataset.kind
+        y = self.dataset.y_val
+        if kind in ("regression", "count"):
+            pred = loss.predict(z_val)
+            ss_tot = float(np.sum((y - y.mean()) ** 2))
+            ss_res = float(np.sum((y - pred) ** 2))
+            r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
+            return train, val, {"r2": r2, "mae": float(np.mean(np.abs(y - pred)))}
+        classes = self._classes(z_val)
+        if kind == "binary":
+            return train, val, {"accuracy": float(np.mean(classes == y[:, 0]))}
+        if kind == "multiclass":
+            return train, val, {"accuracy": float(np.mean(classes == y))}
+        if kind == "soft_label":
+            return train, val, {"accuracy": float(np.mean(classes == np.argmax(y, axis=1)))}
+        wrong = classes != y
+        return (
+            train,
+            val,
+            {
+                "subset_accuracy": float(np.mean(~wrong.any(axis=1))),
+                "hamming_loss": float(np.mean(wrong)),
+            },
+        )
+
+    def describe_model(self) -> str:
+        """The model in one line, e.g. "MLP 2-16-1 (tanh)"."""
+        return self.model.describe()

@@ -1,0 +1,266 @@
+"""Datasets: determinism, shapes, target domains, and which losses can train on them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from losstui.core.datasets import (
+    DATASETS,
+    KINDS,
+    LOSS_TARGETS,
+    check_pairing,
+    dataset_names,
+    make_dataset,
+    n_outputs,
+    targets_for,
+)
+from losstui.core.losses import LOSSES
+
+NAMES = list(DATASETS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_gives_identical_data_and_another_seed_differs(name):
+    a, b, c = make_dataset(name, seed=3), make_dataset(name, seed=3), make_dataset(name, seed=4)
+    for split in ("train", "val"):
+        np.testing.assert_array_equal(a.x(split), b.x(split))
+        if a.y(split) is not None:
+            np.testing.assert_array_equal(a.y(split), b.y(split))
+    assert not np.array_equal(a.x_train, c.x_train)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shapes_dtypes_and_split(name):
+    ds = make_dataset(name)
+    spec = DATASETS[name]
+    assert ds.name == name and ds.kind == spec.kind in KINDS
+    assert ds.title and ds.description and "\n" not in ds.description
+    assert ds.x_train.dtype == np.float64 and ds.x_train.ndim == 2
+    assert ds.x_val.shape[1] == ds.x_train.shape[1]
+    assert ds.n_train + ds.n_val == spec.default_n
+    assert 2 * ds.n_val <= ds.n_train <= 3 * ds.n_val  # about two thirds train
+    assert 200 <= ds.n_train <= 1000
+    n, m = ds.n_train, ds.n_val
+    if ds.kind == "density":
+        assert ds.y_train is None and ds.y_val is None and ds.x_train.shape[1] == 1
+        return
+    if ds.kind == "multiclass":
+        assert ds.y_train.shape == (n,) and ds.y_val.shape == (m,)
+        assert ds.y_train.dtype == np.int64
+    else:
+        assert ds.y_train.dtype == np.float64 and ds.y_train.shape[0] == n
+        assert ds.y_val.shape == (m, ds.y_train.shape[1])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_inputs_are_finite_and_of_order_one(name):
+    ds = make_dataset(name)
+    x = np.concatenate([ds.x_train, ds.x_val])
+    assert np.all(np.isfinite(x))
+    assert np.all(np.abs(x.mean(axis=0)) < 2.0)
+    assert np.all((x.std(axis=0) > 0.3) & (x.std(axis=0) < 3.0))
+
+
+@pytest.mark.parametrize("name", dataset_names("binary"))
+def test_binary_targets_are_zero_one_columns_with_both_classes(name):
+    ds = make_dataset(name)
+    assert set(np.unique(ds.y_train)) == {0.0, 1.0}
+    assert ds.n_classes == 2 and 0.3 < ds.y_train.mean() < 0.7
+
+
+@pytest.mark.parametrize("name", dataset_names("multiclass"))
+def test_multiclass_has_at_least_three_classes_all_present(name):
+    ds = make_dataset(name)
+    assert ds.n_classes >= 3
+    assert set(np.unique(ds.y_train)) == set(range(ds.n_classes))
+    assert len(ds.target_names) == ds.n_classes
+
+
+def test_multilabel_rows_can_have_several_labels_or_none():
+    ds = make_dataset("regions")
+    per_row = ds.y_train.sum(axis=1)
+    assert set(np.unique(ds.y_train)) == {0.0, 1.0}
+    assert (per_row >= 2).any() and (per_row == 0).any()
+    assert len(ds.target_names) == ds.y_train.shape[1] == 3
+
+
+@pytest.mark.parametrize("name", dataset_names("soft_label"))
+def test_soft_labels_are_probability_rows(name):
+    ds = make_dataset(name)
+    assert np.all(ds.y_train >= 0.0)
+    np.testing.assert_allclose(ds.y_train.sum(axis=1), 1.0)
+    assert ds.true_function is not None
+    np.testing.assert_allclose(ds.true_function(ds.x_val).sum(axis=1), 1.0)
+
+
+def test_counts_are_nonnegative_integers():
+    ds = make_dataset("counts")
+    assert np.all(ds.y_train >= 0) and np.all(ds.y_train == np.round(ds.y_train))
+    assert ds.noise["distribution"] == "poisson"
+
+
+def test_wide_range_targets_are_positive_and_span_orders_of_magnitude():
+    ds = make_dataset("wide_range")
+    assert np.all(ds.y_train > 0)
+    assert np.log10(ds.y_train.max() / ds.y_train.min()) > 2.5
+    assert ds.noise["distribution"] == "lognormal"
+
+
+@pytest.mark.parametrize("name", dataset_names("regression") + dataset_names("count"))
+def test_regression_sets_keep_their_noise_model_and_truth(name):
+    ds = make_dataset(name)
+    assert ds.noise["distribution"] in ("gaussian", "lognormal", "poisson")
+    assert ds.noise["description"]
+    assert ds.true_function(ds.x_val).shape == ds.y_val.shape
+
+
+@pytest.mark.parametrize("name", ["line", "curve"])
+def test_gaussian_noise_has_the_stated_scale(name):
+    ds = make_dataset(name, n=3000)
+    residuals = ds.y_train - ds.true_function(ds.x_train)
+    assert abs(residuals.std() - ds.noise["scale"]) < 0.03
+
+
+@pytest.mark.parametrize("name", ["line_outliers", "curve_outliers"])
+def test_outlier_sets_have_a_few_gross_errors(name):
+    ds = make_dataset(name)
+    residuals = np.abs(ds.y_train - ds.true_function(ds.x_train))
+    gross = np.mean(residuals > 3.0)
+    assert 0.02 < gross < 0.12
+
+
+def test_circles_inner_radius_is_half_the_outer():
+    ds = make_dataset("circles", n=2000)
+    r = np.hypot(ds.x_train[:, 0], ds.x_train[:, 1])
+    y = ds.y_train[:, 0]
+    assert np.median(r[y == 1]) / np.median(r[y == 0]) == pytest.approx(0.5, abs=0.05)
+
+
+def test_linear20_has_twenty_features():
+    ds = make_dataset("linear20")
+    assert ds.x_train.shape[1] == 20 == len(ds.feature_names)
+
+
+@pytest.mark.parametrize("name", dataset_names("density"))
+def test_density_sets_match_their_true_density(name):
+    ds = make_dataset(name, n=4000)
+    truth = ds.true_density
+    x = ds.x_train[:, 0]
+    if truth["distribution"] == "gaussian":
+        assert x.mean() == pytest.approx(truth["mu"], abs=0.05)
+        assert x.std() == pytest.approx(truth["sigma"], abs=0.05)
+    else:
+        w, mu = truth["weights"], truth["mu"]
+        assert x.mean() == pytest.approx(w[0] * mu[0] + w[1] * mu[1], abs=0.08)
+
+
+def test_unknown_dataset_lists_the_names():
+    with pytest.raises(ValueError, match="unknown dataset 'nope'; allowed: line, curve"):
+        make_dataset("nope")
+
+
+def test_too_few_samples_is_refused():
+    with pytest.raises(ValueError, match="too small"):
+        make_dataset("line", n=3)
+
+
+def test_loss_target_table_mirrors_the_losses():
+    assert set(LOSS_TARGETS) == set(LOSSES)
+    for key, loss in LOSSES.items():
+        assert loss.target == LOSS_TARGETS[key]
+
+
+# -- pairing losses with datasets -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("loss_key", list(LOSSES))
+def test_targets_fit_the_logits_the_model_will_produce(name, loss_key):
+    ds = make_dataset(name)
+    if check_pairing(loss_key, ds) is not None:
+        with pytest.raises(ValueError):
+            targets_for(loss_key, ds, "train")
+        return
+    k = n_outputs(loss_key, ds)
+    loss = LOSSES[loss_key]
+    for split, n in (("train", ds.n_train), ("val", ds.n_val)):
+        y = targets_for(loss, ds, split)
+        logits = np.zeros((n, k))
+        expected = (n,) if loss.target == "sparse" else (n, k)
+        assert y.shape == expected
+        assert np.isfinite(loss(y, logits))  # the loss accepts them
+
+
+def test_every_supervised_dataset_has_a_loss_that_runs():
+    for name in NAMES:
+        ds = make_dataset(name)
+        if ds.kind == "density":
+            assert check_pairing("nll", ds) is None
+        else:
+            assert any(check_pairing(k, ds) is None for k in LOSSES)
+
+
+def test_mse_on_binary_classification_runs():
+    assert check_pairing("mean_squared_error", make_dataset("moons")) is None
+
+
+def test_sparse_labels_with_a_single_output_are_refused_with_a_reason():
+    reason = check_pairing("sparse_categorical_cross_entropy", make_dataset("moons"))
+    assert reason is not None and "single output" in reason
+    assert "binary_cross_entropy" in reason
+
+
+def test_softmax_on_one_output_is_refused():
+    reason = check_pairing("categorical_cross_entropy", make_dataset("two_blobs"))
+    assert reason is not None and "softmax" in reason
+
+
+@pytest.mark.parametrize("loss_key", ["poisson", "mean_squared_logarithmic_error"])
+def test_count_losses_refuse_negative_targets(loss_key):
+    reason = check_pairing(loss_key, make_dataset("line"))
+    assert reason is not None and "negative" in reason
+    assert check_pairing(loss_key, make_dataset("counts")) is None
+
+
+def test_classification_losses_refuse_real_targets():
+    reason = check_pairing("binary_cross_entropy", make_dataset("line"))
+    assert reason is not None and "class labels" in reason
+
+
+def test_density_sets_take_only_nll_and_nll_needs_a_density_set():
+    assert "negative log-likelihood" in check_pairing(
+        "mean_squared_error", make_dataset("gaussian_samples")
+    )
+    assert "supervised loss" in check_pairing("nll", make_dataset("line"))
+
+
+def test_multilabel_refuses_one_class_per_example_losses():
+    reason = check_pairing("categorical_cross_entropy", make_dataset("regions"))
+    assert reason is not None and "several labels" in reason
+    assert check_pairing("binary_cross_entropy", make_dataset("regions")) is None
+
+
+def test_hinge_gets_signed_labels_and_sparse_gets_integers():
+    ds = make_dataset("two_blobs")
+    assert set(np.unique(targets_for("hinge", ds))) == {-1.0, 1.0}
+    blobs = make_dataset("blobs")
+    y = targets_for("sparse_categorical_cross_entropy", blobs)
+    assert y.dtype.kind == "i" and y.shape == (blobs.n_train,)
+    onehot = targets_for("categorical_cross_entropy", blobs)
+    np.testing.assert_array_equal(np.argmax(onehot, axis=1), y)
+
+
+def test_soft_labels_become_hard_labels_for_sparse_cross_entropy():
+    ds = make_dataset("soft_softmax")
+    y = targets_for("sparse_categorical_cross_entropy", ds)
+    np.testing.assert_array_equal(y, np.argmax(ds.y_train, axis=1))
+
+
+def test_n_outputs():
+    assert n_outputs("binary_cross_entropy", make_dataset("moons")) == 1
+    assert n_outputs("categorical_cross_entropy", make_dataset("blobs")) == 4
+    assert n_outputs("binary_cross_entropy", make_dataset("regions")) == 3
+    assert n_outputs("kl_divergence", make_dataset("soft_softmax")) == 3
+    with pytest.raises(ValueError, match="unknown loss"):
+        n_outputs("nope", make_dataset("line"))

@@ -1,0 +1,304 @@
+"""Trainer: defaults that learn, reproducibility, divergence, bounded history, config checks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from losstui.core.datasets import DATASETS
+from losstui.core.models import gaussian_mle
+from losstui.core.problems import PROBLEMS, recommend
+from losstui.core.trainer import DEFAULT_LOSS, Record, TrainConfig, Trainer
+
+PROBLEM_KEYS = list(PROBLEMS)
+
+
+def _history(trainer: Trainer) -> list[tuple]:
+    return [
+        (r.step, r.epoch, r.train_loss, r.val_loss, tuple(r.metrics.items()))
+        for r in trainer.history
+    ]
+
+
+@pytest.mark.parametrize("problem", PROBLEM_KEYS)
+def test_the_recommended_loss_lowers_the_validation_loss(problem):
+    config = TrainConfig.default_for(problem)
+    trainer = Trainer(config)
+    assert trainer.step(300) == 300
+    first, last = trainer.history[0], trainer.history[-1]
+    assert first.step == 0 and last.step == 300
+    assert not trainer.diverged
+    assert last.val_loss < first.val_loss - 0.1 * abs(first.val_loss)
+
+
+@pytest.mark.parametrize("problem", PROBLEM_KEYS)
+def test_default_config_uses_the_recommendation_and_default_dataset(problem):
+    config = TrainConfig.default_for(problem)
+    assert config.loss == (recommend(problem).loss or "nll") == DEFAULT_LOSS[problem]
+    assert config.dataset == PROBLEMS[problem].default_dataset
+    assert config.model == DATASETS[config.dataset].suggested_model
+    assert (config.momentum, config.batch_size, config.seed) == (0.9, 32, 0)
+
+
+@pytest.mark.parametrize("problem", PROBLEM_KEYS)
+def test_every_dataset_of_every_problem_trains_with_the_recommended_loss(problem):
+    base = TrainConfig.default_for(problem)
+    for name in PROBLEMS[problem].datasets:
+        config = base.replace(dataset=name, model=DATASETS[name].suggested_model)
+        trainer = Trainer(config)
+        trainer.step(100)
+        assert not trainer.diverged
+        assert trainer.history[-1].val_loss < trainer.history[0].val_loss
+
+
+def test_metrics_by_kind():
+    expected = {
+        "regression": ("r2", "mae"),
+        "count_regression": ("r2", "mae"),
+        "binary_classification": ("accuracy",),
+        "multiclass_classification": ("accuracy",),
+        "soft_label_classification": ("accuracy",),
+        "multilabel_classification": ("subset_accuracy", "hamming_loss"),
+        "density_estimation": ("nll",),
+    }
+    for problem, names in expected.items():
+        trainer = Trainer(TrainConfig.default_for(problem))
+        trainer.step(200)
+        assert trainer.metric_names == names
+        assert tuple(trainer.history[-1].metrics) == names
+        assert set(trainer.evaluate()) == {"train_loss", "val_loss", *names}
+
+
+def test_classifiers_become_accurate():
+    for problem, floor in [
+        ("binary_classification", 0.9),
+        ("multiclass_classification", 0.85),
+        ("soft_label_classification", 0.85),
+    ]:
+        trainer = Trainer(TrainConfig.default_for(problem))
+        trainer.step(500)
+        assert trainer.history[-1].metrics["accuracy"] >= floor
+    trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
+    trainer.step(1000)
+    assert trainer.history[-1].metrics["hamming_loss"] < 0.15
+
+
+def test_same_seed_gives_the_same_history_bit_for_bit():
+    config = TrainConfig.default_for("binary_classification").replace(dataset="moons", model="mlp")
+    a, b = Trainer(config), Trainer(config)
+    a.step(400)
+    for _ in range(40):  # however the steps are split between calls
+        b.step(10)
+    assert _history(a) == _history(b)
+    np.testing.assert_array_equal(a.model.get_state(), b.model.get_state())
+    c = Trainer(config.replace(seed=1))
+    c.step(400)
+    assert _history(c) != _history(a)
+
+
+def test_reset_restores_the_initial_state():
+    trainer = Trainer(TrainConfig.default_for("multiclass_classification"))
+    start = trainer.model.get_state()
+    trainer.step(250)
+    first_run = _history(trainer)
+    trainer.reset()
+    assert trainer.step_count == 0 and trainer.epoch == 0.0 and len(trainer.history) == 1
+    np.testing.assert_array_equal(trainer.model.get_state(), start)
+    trainer.step(250)
+    assert _history(trainer) == first_run
+
+
+def test_history_starts_at_step_zero_and_epochs_count_passes():
+    config = TrainConfig.default_for("regression")
+    trainer = Trainer(config)
+    assert [r.step for r in trainer.history] == [0]
+    assert trainer.last_batch_loss is None
+    n_train = trainer.dataset.n_train
+    steps_per_epoch = math.ceil(n_train / config.batch_size)
+    trainer.step(3 * steps_per_epoch)
+    assert trainer.epoch == pytest.approx(3.0)
+    assert isinstance(trainer.last_batch_loss, float)
+    assert all(isinstance(r, Record) for r in trainer.history)
+
+
+def test_a_huge_learning_rate_is_reported_as_diverged_not_crashed():
+    config = TrainConfig.default_for("regression").replace(lr=1e6)
+    trainer = Trainer(config)
+    trainer.step(1000)
+    assert trainer.diverged
+    assert trainer.diverged_at_step is not None and trainer.diverged_at_step <= 1000
+    assert "diverged at step" in trainer.divergence_reason
+    assert "learning rate" in trainer.divergence_reason
+    assert trainer.step(10) == 0  # nothing more happens
+    assert trainer.step_count == trainer.diverged_at_step
+    # The app can still ask for everything it draws.
+    trainer.evaluate()
+    trainer.predict(trainer.dataset.x_val)
+    assert trainer.last_batch_loss is not None
+    assert all(math.isfinite(r.train_loss) for r in trainer.history)
+    # ... and start again.
+    trainer.reset()
+    assert not trainer.diverged and trainer.diverged_at_step is None
+    sane = Trainer(config.replace(lr=0.02))
+    sane.step(200)
+    assert not sane.diverged
+
+
+@pytest.mark.parametrize("problem", PROBLEM_KEYS)
+def test_huge_learning_rate_on_every_problem_never_raises(problem):
+    trainer = Trainer(TrainConfig.default_for(problem).replace(lr=1e6))
+    trainer.step(500)
+    trainer.evaluate()
+    trainer.predict(trainer.dataset.x_val)
+
+
+def test_divergence_is_reported_at_the_first_step_that_shows_it():
+    trainer = Trainer(TrainConfig.default_for("count_regression").replace(lr=5.0, momentum=0.0))
+    trainer.step(2000)
+    assert trainer.diverged
+    step = trainer.diverged_at_step
+    assert step % trainer.record_every != 0  # found between two records
+    assert trainer.history[-1].step == step  # the exploding loss is on the curve
+    # Every step before it was healthy: a fresh run stopped one step earlier has not diverged.
+    again = Trainer(trainer.config)
+    again.step(step - 1)
+    assert not again.diverged
+    again.step(2000)
+    assert again.diverged_at_step == step
+
+
+def test_history_stays_bounded_over_100000_steps():
+    config = TrainConfig(
+        problem="binary_classification",
+        dataset="two_blobs",
+        loss="binary_cross_entropy",
+        batch_size=8,
+        n_samples=12,
+        lr=0.01,
+    )
+    trainer = Trainer(config, record_every=1)
+    assert trainer.step(100_000) == 100_000
+    steps = [r.step for r in trainer.history]
+    assert len(steps) <= 2000
+    assert steps[0] == 0 and steps == sorted(set(steps))
+    assert steps[-1] > 100_000 - 2 * trainer.record_every
+    gaps = set(np.diff(steps))
+    assert gaps == {trainer.record_every}  # evenly thinned
+
+
+def test_mse_on_binary_classification_runs_and_learns():
+    config = TrainConfig.default_for("binary_classification").replace(loss="mean_squared_error")
+    trainer = Trainer(config)
+    trainer.step(300)
+    assert trainer.history[-1].val_loss < trainer.history[0].val_loss
+    assert trainer.history[-1].metrics["accuracy"] > 0.8
+
+
+def test_sparse_cross_entropy_on_binary_is_refused_with_a_reason():
+    config = TrainConfig.default_for("binary_classification")
+    with pytest.raises(ValueError, match="single output"):
+        config.replace(loss="sparse_categorical_cross_entropy")
+
+
+def test_hinge_trainer_classifies_by_the_sign_of_the_score():
+    trainer = Trainer(TrainConfig.default_for("binary_classification").replace(loss="hinge"))
+    trainer.step(300)
+    x = trainer.dataset.x_val
+    np.testing.assert_array_equal(trainer.classify(x), (trainer.logits(x)[:, 0] > 0).astype(int))
+    assert trainer.history[-1].metrics["accuracy"] > 0.9
+
+
+def test_predictions_are_in_target_space():
+    binary = Trainer(TrainConfig.default_for("binary_classification"))
+    p = binary.predict(binary.dataset.x_val)
+    assert p.shape == (binary.dataset.n_val, 1) and np.all((p > 0) & (p < 1))
+    multi = Trainer(TrainConfig.default_for("multiclass_classification"))
+    q = multi.predict(multi.dataset.x_val)
+    np.testing.assert_allclose(q.sum(axis=1), 1.0)
+    counts = Trainer(TrainConfig.default_for("count_regression"))
+    assert np.all(counts.predict(counts.dataset.x_val) > 0)
+    density = Trainer(TrainConfig.default_for("density_estimation"))
+    assert density.predict(np.linspace(-3, 3, 7)).shape == (7,)
+
+
+def test_density_sgd_approaches_the_closed_form():
+    trainer = Trainer(TrainConfig.default_for("density_estimation").replace(lr=0.05))
+    trainer.step(2000)
+    mu, sigma = gaussian_mle(trainer.dataset.x_train)
+    assert trainer.model.mu == pytest.approx(mu, abs=0.05)
+    assert trainer.model.sigma == pytest.approx(sigma, abs=0.05)
+
+
+def test_batch_larger_than_the_training_set_is_full_batch():
+    trainer = Trainer(TrainConfig.default_for("regression").replace(batch_size=10_000))
+    trainer.step(4)
+    assert trainer.batch_size == trainer.dataset.n_train
+    assert trainer.epoch == pytest.approx(4.0)
+
+
+# -- configuration checks ---------------------------------------------------------------------
+
+BASE = TrainConfig.default_for("binary_classification")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"lr": 0.0}, "learning rate 0.0 is not allowed"),
+        ({"lr": -1.0}, "learning rate"),
+        ({"lr": float("nan")}, "learning rate nan"),
+        ({"lr": float("inf")}, "learning rate inf"),
+        ({"momentum": 1.0}, r"momentum 1.0 is not allowed: it must be in \[0, 1\)"),
+        ({"momentum": -0.1}, "momentum"),
+        ({"batch_size": 0}, "batch size 0 is not allowed"),
+        ({"batch_size": 2.5}, "batch size 2.5"),
+        ({"hidden": (0,)}, "hidden sizes"),
+        ({"hidden": ()}, "hidden sizes"),
+        ({"hidden": ("16",)}, "hidden sizes"),
+        ({"hidden_activation": "gelu"}, "unknown hidden activation 'gelu'; allowed: tanh"),
+        ({"weight_decay": -0.1}, "weight decay"),
+        ({"seed": -1}, "seed -1"),
+        ({"n_samples": 2}, "n_samples 2"),
+        ({"dataset": "mnist"}, "unknown dataset 'mnist'; allowed: line, curve"),
+        ({"loss": "focal"}, "unknown loss 'focal'; allowed: mean_squared_error"),
+        ({"model": "cnn"}, "unknown model 'cnn' for binary_classification; allowed: linear, mlp"),
+        ({"problem": "ranking"}, "unknown problem 'ranking'; allowed: regression"),
+        ({"dataset": "line"}, "dataset 'line' is regression data, not for binary_classification"),
+        ({"colour": "red"}, "unknown setting 'colour'"),
+    ],
+)
+def test_bad_settings_are_refused_in_one_line(changes, message):
+    with pytest.raises(ValueError, match=message) as info:
+        BASE.replace(**changes)
+    assert "\n" not in str(info.value)
+
+
+def test_hidden_sizes_may_be_given_as_a_list_or_an_int():
+    assert BASE.replace(model="mlp", hidden=[32, 8]).hidden == (32, 8)
+    assert BASE.replace(model="mlp", hidden=50).hidden == (50,)
+
+
+def test_config_as_dict_is_plain_data():
+    d = BASE.as_dict()
+    assert d["problem"] == "binary_classification" and d["hidden"] == [16]
+
+
+def test_regression_problems_accept_count_data():
+    config = TrainConfig.default_for("regression").replace(dataset="counts")
+    Trainer(config).step(50)
+
+
+def test_density_models_are_fitted_by_nll_only():
+    config = TrainConfig.default_for("density_estimation")
+    assert config.loss == "nll" and config.model == "gaussian"
+    mixture = config.replace(dataset="mixture_samples", model="mixture2", lr=0.05)
+    trainer = Trainer(mixture)
+    trainer.step(1000)
+    single = Trainer(config.replace(dataset="mixture_samples", lr=0.05))
+    single.step(1000)
+    # Two bumps fit two-bump data better than one bell curve can.
+    assert trainer.history[-1].val_loss < single.history[-1].val_loss
+    with pytest.raises(ValueError, match="allowed: gaussian, mixture2"):
+        config.replace(model="mlp")
