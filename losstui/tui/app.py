@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -60,9 +61,10 @@ TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regen
 class LossApp(App[None]):
     """Choose a problem, read the recommendation, train live, compare distributions."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "losstui"
     ENABLE_COMMAND_PALETTE = True
+    AUTO_FOCUS = None  # on_mount focuses the open pane; focusing another would switch tabs
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "play", "Play", key_display="space"),
@@ -91,8 +93,9 @@ class LossApp(App[None]):
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         super().__init__()
         self.state = AppState(problem, seed=seed)
+        if problem is not None:  # the user named the problem: open on its recommendation
+            self.state.set_pane("recommendation")
         self.state.subscribe(self._state_changed)
-        self.problem_given = problem is not None
         self._settings_choice: bool | None = None  # the user's c toggle overrides the default
         self._last_stats = 0.0
         self._last_plots = 0.0
@@ -105,7 +108,7 @@ class LossApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-bar")
-        with TabbedContent(initial="problem", id="panes"):
+        with TabbedContent(initial=self.state.pane, id="panes"):
             with TabPane(TAB_TITLES["problem"], id="problem"), Horizontal(id="problem-row"):
                 with Container(id="pick"):
                     with Vertical(id="chooser-col"):
@@ -138,6 +141,8 @@ class LossApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._tabs = self.query_one("#panes", TabbedContent)
+        self._preview = self.query_one("#preview", RecommendationView)
         if self.glyphs.name == "ascii":
             self.screen.add_class("-ascii")
         for widget in self.query("*"):
@@ -149,9 +154,7 @@ class LossApp(App[None]):
         self._apply_size(self.size.width, self.size.height)
         self._sync_problem()
         self._sync_controls()
-        self.query_one("#chooser", ProblemChooser).focus()
-        if self.problem_given:
-            self.state.set_pane("recommendation")
+        self.action_leave_field()  # focus the open pane's main widget
         self._redraw(force=True)
 
     def on_resize(self, event) -> None:
@@ -190,7 +193,7 @@ class LossApp(App[None]):
                 self._ticker.pause()
             self.refresh_bindings()
         if "pane" in changed:
-            tabs = self.query_one("#panes", TabbedContent)
+            tabs = self._tabs
             if tabs.active != state.pane:
                 tabs.active = state.pane
             self.refresh_bindings()
@@ -312,7 +315,8 @@ class LossApp(App[None]):
     @on(TabbedContent.TabActivated, "#panes")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or "problem"
-        if pane in PANES:
+        # Activations queued before a programmatic switch arrive late: trust only the live tab.
+        if pane in PANES and event.tabbed_content is self._tabs and pane == self._tabs.active:
             self.state.set_pane(pane)
 
     @on(ProblemChooser.ProblemSelected, "#chooser")
@@ -321,7 +325,7 @@ class LossApp(App[None]):
 
     @on(ProblemChooser.ProblemHighlighted, "#chooser")
     def _problem_highlighted(self, event: ProblemChooser.ProblemHighlighted) -> None:
-        self.query_one("#preview", RecommendationView).show(event.key)
+        self._preview.show(event.key)
 
     @on(QuestionPath.ProblemFound, "#questions")
     def _problem_found(self, event: QuestionPath.ProblemFound) -> None:
@@ -421,7 +425,8 @@ class LossApp(App[None]):
         self._settings_choice = not controls.display
         self._apply_settings_visibility()
         if controls.display:
-            controls.focus_chain[0].focus() if controls.focus_chain else None
+            first = controls.query("Input, Select").first()
+            self.screen.set_focus(first)
 
     def action_pane(self, pane: str) -> None:
         self.state.set_pane(pane)
@@ -445,10 +450,8 @@ class LossApp(App[None]):
             "pq_lab": "#pq-lab",
         }[pane]
         widget = self.query_one(target)
-        if widget.can_focus:
-            widget.focus()
-        else:
-            self.set_focus(None)
+        # Focus now, not via call_later: a late focus in another pane would switch tabs back.
+        self.screen.set_focus(widget if widget.can_focus else None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -167,10 +168,13 @@ class AppState:
         if not trainer.diverged:
             return None
         reason = trainer.divergence_reason or "the loss became inf/NaN"
-        suggestion = f"{self.config.lr / 10:.3g}"
+        # The core's reason may repeat "training diverged at step N"; keep only what happened.
+        reason = re.sub(r"^training diverged at step \d+:\s*", "", reason).split(";")[0]
+        default_lr = TrainConfig.default_for(self.problem).lr
+        suggestion = default_lr if default_lr < self.config.lr else self.config.lr / 10
         return (
             f"diverged at step {trainer.diverged_at_step}: {reason} — "
-            f"lower the learning rate (try {suggestion}) and press r to reset"
+            f"lower the learning rate (try {suggestion:g}), then press r to reset"
         )
 
     # Problem and configuration -----------------------------------------------------------------
@@ -241,7 +245,7 @@ class AppState:
             self._reconfigure(hidden_activation=name)
 
     def set_lr(self, text: str | float) -> None:
-        lr = parse_float(text, "learning rate", 0.0, 1e6, low_open=True)
+        lr = parse_float(text, "learning rate", 0.0, 1e9, low_open=True)
         if lr != self.config.lr:
             self._reconfigure(lr=lr)
 

@@ -26,6 +26,7 @@ class LossCurves(AsciiPlot):
 
     def show(self, history: Sequence, *, log10: bool, loss_name: str) -> None:
         """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width."""
+        self._last_args = (history, log10, loss_name)
         plt = self.plt
         self.reset_plot()
         width = max(self.size.width - 8, 10) * (2 if self.glyphs.plot_marker == "braille" else 1)
@@ -43,14 +44,18 @@ class LossCurves(AsciiPlot):
         keep = thin_indices(len(steps), width)
         steps, train, val = steps[keep], train[keep], val[keep]
         ok_t, ok_v = np.isfinite(train), np.isfinite(val)
-        title = f"{loss_name}: train {self._m(0)}  validation {self._m(1)}"
-        plt.title(self.glyphs.text(title))
+        plt.title(self.glyphs.text(f"train {self._m(0)}  validation {self._m(1)}"))
         plt.xlabel("step")
         plt.ylabel("log10(loss)" if log10 else "loss")
         if ok_t.sum() >= 1:
             plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
-        if ok_v.sum() >= 1:
-            plt.plot(steps[ok_v].tolist(), val[ok_v].tolist(), marker=self.glyphs.plot_marker_alt)
+        # Validation as spaced points, not a line: the two series differ in shape, not only colour.
+        spaced = thin_indices(len(steps), max(width // 6, 2))
+        ok_s = spaced[ok_v[spaced]]
+        if ok_s.size:
+            plt.scatter(
+                steps[ok_s].tolist(), val[ok_s].tolist(), marker=self.glyphs.plot_marker_alt
+            )
         if len(steps) and steps[-1] == steps[0]:
             plt.xlim(steps[0], steps[0] + 10)
         finite = np.concatenate([train[ok_t], val[ok_v]])
@@ -60,9 +65,19 @@ class LossCurves(AsciiPlot):
             plt.ylim(low - pad, high + pad)
         self.refresh()
 
+    def on_resize(self) -> None:
+        # Thinning depends on the width: redraw the last history at the new size.
+        args = getattr(self, "_last_args", None)
+        if args is not None:
+            self.show(args[0], log10=args[1], loss_name=args[2])
+
     def _m(self, i: int) -> str:
         marker = (self.glyphs.plot_marker, self.glyphs.plot_marker_alt)[i]
-        return {"braille": "⠒⠒", "dot": "••", "hd": "▄▄"}.get(marker, marker * 2)
+        if i == 1:
+            return (
+                {"dot": "•", "hd": "▄"}.get(marker, marker) + " " + {"dot": "•"}.get(marker, marker)
+            )
+        return {"braille": "⠒⠒", "hd": "▄▄"}.get(marker, marker * 2)
 
 
 def finite_or_none(value: float | None) -> float | None:

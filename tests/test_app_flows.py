@@ -1,0 +1,261 @@
+"""Pilot tests of the app's user flows: choose, read, train, pause, reset, refuse, diverge."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Label, Select
+
+from losstui.core.problems import PROBLEMS, recommend
+from losstui.tui.app import LossApp
+from losstui.tui.widgets.train_controls import TrainControls
+from tests.app_helpers import flat, screen_text
+
+
+async def _train_pane(pilot) -> None:
+    await pilot.press("3")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("key", list(PROBLEMS))
+async def test_each_problem_shows_its_recommended_loss_and_activation(key):
+    app = LossApp(problem=key)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.state.pane == "recommendation"
+        text = flat(screen_text(app))
+        rec = recommend(key)
+        assert flat(rec.loss_title) in text
+        assert f"Activation {rec.activation}" in text
+        assert f"y ~ {rec.distribution}" in text
+
+
+async def test_choosing_a_problem_by_keyboard_updates_the_recommendation():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        chooser = app.query_one("#chooser")
+        assert chooser.has_focus
+        await pilot.press("home", "enter")  # the first entry: regression
+        await pilot.pause()
+        assert app.state.problem == "regression"
+        assert app.state.pane == "recommendation"
+        assert "mean squared error" in flat(screen_text(app)).lower()
+
+
+async def test_question_path_lands_on_a_problem():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")  # into the answers
+        await pilot.pause()
+        await pilot.press("home", "enter")  # "a real number" -> outliers?
+        await pilot.pause()
+        await pilot.press("home", "enter")  # "yes" -> robust regression
+        await pilot.pause()
+        assert app.state.problem == "robust_regression"
+
+
+async def test_training_moves_the_step_counter_and_lowers_the_loss():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        first = app.state.trainer.history[-1].val_loss
+        await pilot.press("n", "n", "s")
+        await pilot.pause()
+        assert app.state.trainer.step_count == 3
+        assert "step 3" in screen_text(app)
+        app.state.step(300)
+        await pilot.pause()
+        assert app.state.trainer.history[-1].val_loss < 0.5 * first
+        assert "step 303" in screen_text(app)
+
+
+async def test_play_runs_from_the_timer_and_pause_freezes_everything():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.state.running
+        app._tick()  # what the timer does each tenth of a second
+        app._tick()
+        assert app.state.trainer.step_count >= 2 * app.state.speed
+        await pilot.press("space")
+        await pilot.pause()
+        assert not app.state.running
+        frozen_step = app.state.trainer.step_count
+        frozen_screen = screen_text(app)
+        app._tick()  # a stray tick after pausing does nothing
+        for _ in range(5):
+            await pilot.pause()
+        assert app.state.trainer.step_count == frozen_step
+        assert screen_text(app) == frozen_screen
+        assert "PAUSED" in frozen_screen
+
+
+async def test_footer_offers_pause_only_while_running():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Play" in footer and "Pause" not in footer
+        await pilot.press("space")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Pause" in footer and "Play" not in footer
+        await pilot.press("space")
+
+
+async def test_reset_goes_back_to_step_zero():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        app.state.step(50)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.state.trainer.step_count == 0
+        assert "step 0" in screen_text(app)
+
+
+async def _type_into(pilot, app, field: str, text: str) -> None:
+    widget = app.query_one(f"#field-{field}", Input)
+    widget.focus()
+    await pilot.pause()
+    widget.value = ""
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def test_bad_learning_rate_gives_an_inline_error_and_keeps_the_old_value():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        await pilot.press("c")  # the settings column starts hidden at 80 columns
+        await pilot.pause()
+        old = app.state.config.lr
+        for bad in ("abc", "-1", "0"):
+            await _type_into(pilot, app, "lr", bad)
+            error = app.query_one("#error-lr", Label)
+            assert error.display
+            assert "learning rate" in str(error.render())
+            assert app.state.config.lr == old
+        await _type_into(pilot, app, "lr", "0.2")
+        assert app.state.config.lr == 0.2
+        assert not app.query_one("#error-lr", Label).display
+
+
+async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        await pilot.press("c")
+        await _type_into(pilot, app, "lr", "1e6")
+        await pilot.press("escape")
+        await pilot.press("space")
+        await pilot.pause()
+        for _ in range(50):
+            app._tick()
+            if app.state.trainer.diverged:
+                break
+        await pilot.pause()
+        assert app.state.trainer.diverged
+        assert not app.state.running
+        text = flat(screen_text(app))
+        assert f"diverged at step {app.state.trainer.diverged_at_step}" in text
+        assert "lower the learning rate" in text
+        await pilot.press("space")  # refused, not a crash
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.state.trainer.step_count == 0 and not app.state.trainer.diverged
+        await _type_into(pilot, app, "lr", "0.05")
+        app.state.step(20)
+        assert not app.state.trainer.diverged
+
+
+async def test_non_recommended_loss_trains_and_says_so():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        app.query_one("#field-loss", Select).value = "mean_squared_error"
+        await pilot.pause()
+        assert app.state.config.loss == "mean_squared_error"
+        first = app.state.trainer.history[-1].val_loss
+        app.state.step(300)
+        await pilot.pause()
+        assert app.state.trainer.history[-1].val_loss < first
+        assert "not the recommended loss" in flat(screen_text(app))
+
+
+async def test_a_pairing_that_cannot_run_is_refused_with_the_reason():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        app.query_one("#field-loss", Select).value = "sparse_categorical_cross_entropy"
+        await pilot.pause()
+        assert app.state.config.loss == "binary_cross_entropy"
+        error = app.query_one("#error-loss", Label)
+        assert error.display and "cannot run" in str(error.render())
+        assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
+
+
+async def test_settings_changes_go_through_the_state():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        controls = app.query_one(TrainControls)
+        assert controls.display
+        app.query_one("#field-model", Select).value = "mlp"
+        await pilot.pause()
+        await _type_into(pilot, app, "hidden", "32,16")
+        assert app.state.config.model == "mlp"
+        assert app.state.config.hidden == (32, 16)
+        await _type_into(pilot, app, "hidden", "32,x")
+        assert app.state.config.hidden == (32, 16)
+        assert app.query_one("#error-hidden", Label).display
+        seed = app.state.config.seed
+        await pilot.press("escape", "g")
+        await pilot.pause()
+        assert app.state.config.seed == seed + 1
+
+
+async def test_help_lists_every_key_and_closes():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key in ("space", "n or s", "+ / -", "? or F1", "q or ctrl+c"):
+            assert key in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "1 Problem" in screen_text(app)
+
+
+async def test_command_palette_offers_the_main_actions():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for title in ("Play / pause training", "Step once", "Reset training", "Go to Train"):
+            assert title in titles
+
+
+async def test_panes_switch_by_number_and_units_toggle():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, pane in zip(
+            "12345", ("problem", "recommendation", "train", "distributions", "pq_lab"), strict=True
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.state.pane == pane
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.state.units == "nats"
+
+
+async def test_ctrl_c_quits():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
