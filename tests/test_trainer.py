@@ -129,8 +129,9 @@ def test_a_huge_learning_rate_is_reported_as_diverged_not_crashed():
     trainer.step(1000)
     assert trainer.diverged
     assert trainer.diverged_at_step is not None and trainer.diverged_at_step <= 1000
-    assert "diverged at step" in trainer.divergence_reason
-    assert "learning rate" in trainer.divergence_reason
+    assert "loss exploded" in trainer.divergence_reason
+    assert f"diverged at step {trainer.diverged_at_step}" in trainer.divergence_message
+    assert "learning rate 1e+06 is probably too large" in trainer.divergence_message
     assert trainer.step(10) == 0  # nothing more happens
     assert trainer.step_count == trainer.diverged_at_step
     # The app can still ask for everything it draws.

@@ -323,8 +323,9 @@ class Trainer:
 
     Divergence (a non-finite parameter or loss, or a loss above 1e8 or above 1000 × the initial
     loss and 1000) stops the run at the first step that shows it: `diverged` becomes True,
-    `diverged_at_step` and `divergence_reason` say when and why, the model keeps the parameters
-    of that step, and `step()` returns 0 from then on. `reset()` starts again.
+    `diverged_at_step` says when, `divergence_reason` what happened ("the loss exploded from 0.69
+    to 2.4e+04"), `divergence_message` both in a sentence; the model keeps the parameters of that
+    step, and `step()` returns 0 from then on. `reset()` starts again.
     """
 
     def __init__(
@@ -518,9 +519,16 @@ class Trainer:
     def _diverge(self, what: str) -> None:
         self.diverged = True
         self.diverged_at_step = self.step_count
-        self.divergence_reason = (
-            f"training diverged at step {self.step_count}: {what}; the learning rate "
-            f"{self.config.lr:g} is probably too large for this model, loss and data"
+        self.divergence_reason = what
+
+    @property
+    def divergence_message(self) -> str | None:
+        """The divergence as one sentence with its step and the likely cause; None if healthy."""
+        if not self.diverged:
+            return None
+        return (
+            f"training diverged at step {self.diverged_at_step}: {self.divergence_reason}; the "
+            f"learning rate {self.config.lr:g} is probably too large for this model, loss and data"
         )
 
     def _take_snapshot(self) -> None:
