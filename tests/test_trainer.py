@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from losstui.core.datasets import DATASETS
+from losstui.core.losses import LOSSES
 from losstui.core.models import gaussian_mle
 from losstui.core.problems import PROBLEMS, recommend
-from losstui.core.trainer import DEFAULT_LOSS, Record, TrainConfig, Trainer
+from losstui.core.trainer import DEFAULT_LOSS, Record, TrainConfig, Trainer, _batch_gradient
 
 PROBLEM_KEYS = list(PROBLEMS)
 
@@ -303,3 +304,16 @@ def test_density_models_are_fitted_by_nll_only():
     assert trainer.history[-1].val_loss < single.history[-1].val_loss
     with pytest.raises(ValueError, match="allowed: gaussian, mixture2"):
         config.replace(model="mlp")
+
+
+@pytest.mark.parametrize("loss_key", list(LOSSES))
+def test_the_training_loop_uses_exactly_the_losses_gradient(loss_key):
+    # The loop skips per-batch validation; the numbers must not change.
+    rng = np.random.default_rng(0)
+    loss = LOSSES[loss_key]
+    logits = rng.normal(size=(6, 3))
+    if loss.target == "sparse":
+        y = rng.integers(0, 3, size=6).astype(np.intp)
+    else:
+        y = rng.dirichlet(np.ones(3), size=6)
+    np.testing.assert_array_equal(_batch_gradient(loss)(y, logits), loss.gradient(y, logits))
