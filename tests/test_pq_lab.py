@@ -139,7 +139,7 @@ async def test_emptying_an_outcome_of_q_shows_infinite_kl():
     app = LabApp()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = app.query_one(PQLab)
-        await pilot.press("3", "minus")  # Q's C: 0.05 → 0
+        await pilot.press("up", "minus")  # Q's C: 0.05 → 0
         assert lab.q[2] == 0.0
         await pilot.pause()
         values = shown(lab)
@@ -152,7 +152,7 @@ async def test_ascii_mode_writes_inf_and_only_ascii():
     app = LabApp(glyphs=ASCII)
     async with app.run_test(size=(80, 24)) as pilot:
         lab = app.query_one(PQLab)
-        await pilot.press("3", "minus")
+        await pilot.press("up", "minus")
         text = lab.render().plain
         assert text.isascii()
         assert shown(lab) == expected(lab.p, lab.q, 2.0, inf="inf")

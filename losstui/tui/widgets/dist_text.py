@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from losstui.tui.glyphs import Glyphs
+from losstui.tui.glyphs import Glyphs, to_ascii
 
 #: The units information is measured in, and the logarithm base each stands for.
 UNITS: dict[str, float] = {"bits": 2.0, "nats": math.e}
@@ -39,6 +39,8 @@ ASCII_SPELLINGS: dict[str, str] = {
     "̂": "",  # combining circumflex (as in μ̂): ASCII text says "MLE" instead
 }
 _ASCII_TABLE = str.maketrans(ASCII_SPELLINGS)
+#: Spellings of whole symbols, applied before the characters are.
+ASCII_PHRASES: dict[str, str] = {"√ŷ": "sqrt(y^)", "μ̂": "mu_hat", "σ̂": "sigma_hat"}
 
 
 def unit_base(units: str) -> float:
@@ -52,15 +54,15 @@ def unit_base(units: str) -> float:
 def spell(text: str, glyphs: Glyphs) -> str:
     """`text` as the terminal can show it: unchanged for Unicode glyphs, 7-bit ASCII otherwise.
 
-    Symbols with an ASCII spelling get it ("‖" → "||", "∞" → "inf"); anything else outside
-    ASCII becomes "?" so that no stray character reaches an ASCII terminal.
+    The panes' own symbols get the spellings above ("‖" → "||", "∞" → "inf"); anything else
+    goes through the app's general `to_ascii`, which writes "?" where it knows no spelling.
     """
     if glyphs.name != "ascii":
         return text
+    for phrase, ascii_phrase in ASCII_PHRASES.items():
+        text = text.replace(phrase, ascii_phrase)
     text = text.translate(_ASCII_TABLE)
-    if text.isascii():
-        return text
-    return "".join(c if c.isascii() else "?" for c in text)
+    return text if text.isascii() else to_ascii(text)
 
 
 def number(value: float, glyphs: Glyphs, digits: int = 3) -> str:

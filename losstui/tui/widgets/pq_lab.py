@@ -152,10 +152,6 @@ class PQLab(Widget, can_focus=True):
         Binding("right", "edit('q')", "Edit Q", show=False),
         Binding("up", "select_outcome(-1)", "Previous outcome", show=False),
         Binding("down", "select_outcome(1)", "Next outcome", show=False),
-        *(
-            Binding(str(i + 1), f"outcome({i})", f"Outcome {LABELS[i]}", show=False)
-            for i in range(MAX_OUTCOMES)
-        ),
         Binding("plus,equals_sign,right_square_bracket", "move(5)", "+0.05", key_display="+"),
         Binding("minus,left_square_bracket", "move(-5)", "−0.05", key_display="-"),
         Binding("right_curly_bracket", "move(1)", "+0.01", show=False),
@@ -247,10 +243,6 @@ class PQLab(Widget, can_focus=True):
     def action_select_outcome(self, delta: int) -> None:
         self.outcome = (self.outcome + delta) % len(self._p)
 
-    def action_outcome(self, index: int) -> None:
-        if index < len(self._p):
-            self.outcome = index
-
     def action_move(self, steps: int) -> None:
         if self.edited == "p":
             self._update(move_mass(self._p, self.outcome, steps), self._q)
@@ -310,9 +302,7 @@ class PQLab(Widget, can_focus=True):
         for note in self._notes():
             lines += _wrapped(spell(note, g), width)
         lines.append(Text())
-        keys = (
-            f"p ←/→: P or Q  ↑/↓ 1-{len(self._p)}: outcome  +/-: move 0.05  }}/{{: 0.01  r: reset"
-        )
+        keys = "p or ←/→: P or Q   ↑/↓: outcome   +/-: move 0.05   }/{: 0.01   r: reset"
         lines += _wrapped(spell(keys, g), width, "dim")
         return lines
 

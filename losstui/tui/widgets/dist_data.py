@@ -1,0 +1,328 @@
+"""Provides what the distribution view shows, computed from a trainer with numpy alone.
+
+Everything here is in nats; the view converts to bits. Nothing imports Textual, so the numbers can
+be tested on their own.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from losstui.core import info
+from losstui.core.datasets import targets_for
+from losstui.core.numerics import Array, log_sigmoid, log_softmax
+
+CLASSIFICATION_KINDS = ("binary", "multiclass", "multilabel", "soft_label")
+REGRESSION_KINDS = ("regression", "count")
+
+#: Losses whose validation value is the mean cross-entropy H(P,Q) of the rows the view shows.
+CROSS_ENTROPY_LOSSES = (
+    "binary_cross_entropy",
+    "categorical_cross_entropy",
+    "sparse_categorical_cross_entropy",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ClassificationData:
+    """True and predicted distributions of every validation example, and their information.
+
+    Shapes: n examples, G groups, K outcomes per group. A binary, multi-class or soft-label
+    problem has one group (G = 1) of K classes; a multi-label problem has one Bernoulli group per
+    label (G = L, K = 2: absent, present). `p` and `q` are (n, G, K); `h_p`, `h_pq` and `kl` are
+    (n, G) in nats. An example's value is the mean over its groups, as binary cross-entropy
+    averages over the labels.
+    """
+
+    kind: str
+    x: Array
+    p: Array
+    q: Array
+    h_p: Array
+    h_pq: Array
+    kl: Array
+    outcome_names: tuple[str, ...]
+    group_names: tuple[str, ...]
+    loss_name: str
+    loss_title: str
+    #: The trainer's loss on the validation set, in nats.
+    val_loss: float
+    #: How Q was read from an output that is not a probability; None for sigmoid and softmax.
+    q_reading: str | None
+
+    @property
+    def n(self) -> int:
+        """Number of validation examples."""
+        return int(self.p.shape[0])
+
+    def example_h_p(self) -> Array:
+        """H(P) of each example, mean over its groups; (n,)."""
+        return self.h_p.mean(axis=1)
+
+    def example_h_pq(self) -> Array:
+        """H(P,Q) of each example, mean over its groups; (n,)."""
+        return self.h_pq.mean(axis=1)
+
+    def example_kl(self) -> Array:
+        """KL(P‖Q) of each example, mean over its groups; (n,)."""
+        return self.kl.mean(axis=1)
+
+
+def _log_q(loss, kind: str, logits: Array) -> tuple[Array, Array, str | None]:
+    """(Q, log Q, how Q was read), Q of shape (n, G, K), from the model's logits (n, k)."""
+    n = logits.shape[0]
+    if kind in ("binary", "multilabel"):
+        if loss.activation == "sigmoid":
+            # log σ(±z) directly: 1 − σ(z) would round to 0 for a confident model.
+            log_q = np.stack([log_sigmoid(-logits), log_sigmoid(logits)], axis=-1)
+            return np.exp(log_q), log_q, None
+        if loss.target == "signed_binary":
+            log_q = np.stack([log_sigmoid(-logits), log_sigmoid(logits)], axis=-1)
+            return np.exp(log_q), log_q, "the score z read through a sigmoid, Q(1) = σ(z)"
+        q1 = np.clip(loss.predict(logits), 0.0, 1.0)
+        q = np.stack([1.0 - q1, q1], axis=-1)
+        reading = "the output ŷ read as Q(1), clipped to [0, 1]"
+    else:
+        if loss.activation == "softmax":
+            log_q = log_softmax(logits, axis=1)[:, None, :]
+            return np.exp(log_q), log_q, None
+        if loss.target == "signed_binary":
+            log_q = log_softmax(logits, axis=1)[:, None, :]
+            return np.exp(log_q), log_q, "the scores read through a softmax"
+        raw = np.clip(loss.predict(logits), 0.0, 1.0)
+        total = raw.sum(axis=1, keepdims=True)
+        k = raw.shape[1]
+        q = np.where(total > 0.0, raw / np.where(total > 0.0, total, 1.0), 1.0 / k)[:, None, :]
+        reading = "the outputs clipped to [0, 1] and divided by their sum"
+    with np.errstate(divide="ignore"):
+        log_q = np.log(q)
+    return q.reshape(n, -1, q.shape[-1]), log_q.reshape(n, -1, q.shape[-1]), reading
+
+
+def _true_rows(dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
+    """P as (n, G, K) for the validation split, with outcome and group names."""
+    y = dataset.y_val
+    kind = dataset.kind
+    names = tuple(dataset.target_names)
+    if kind == "binary":
+        y1 = y.reshape(-1, 1).astype(np.float64)
+        outcomes = names if len(names) == 2 else ("class 0", "class 1")
+        return np.stack([1.0 - y1, y1], axis=-1), outcomes, ("",)
+    if kind == "multilabel":
+        y = y.astype(np.float64)
+        labels = (
+            names if len(names) == y.shape[1] else tuple(f"label {i}" for i in range(y.shape[1]))
+        )
+        return np.stack([1.0 - y, y], axis=-1), ("absent", "present"), labels
+    if kind == "multiclass":
+        k = int(dataset.n_classes)
+        p = np.eye(k)[y.astype(np.intp)]
+    else:
+        p = np.asarray(y, dtype=np.float64)
+        k = p.shape[1]
+    outcomes = names if len(names) == k else tuple(f"class {i}" for i in range(k))
+    return p[:, None, :], outcomes, ("",)
+
+
+def classification_data(trainer) -> ClassificationData:
+    """P, Q and H(P), H(P,Q), KL(P‖Q) per validation example of a classification trainer.
+
+    H(P,Q) = −Σₖ pₖ·log qₖ with log q from the logits (stable for confident models), H(P) from
+    `info.entropy_rows`, KL = H(P,Q) − H(P); all in nats.
+    """
+    dataset, loss = trainer.dataset, trainer.loss
+    logits = np.asarray(trainer.logits(dataset.x_val), dtype=np.float64)
+    p, outcomes, groups = _true_rows(dataset)
+    q, log_q, reading = _log_q(loss, dataset.kind, logits)
+    n, g, k = p.shape
+    h_p = info.entropy_rows(p.reshape(n * g, k)).reshape(n, g)
+    with np.errstate(invalid="ignore"):
+        h_pq = -np.sum(np.where(p > 0.0, p * log_q, 0.0), axis=-1) + 0.0
+        kl = np.where(np.isinf(h_pq), np.inf, np.maximum(h_pq - h_p, 0.0))
+    with np.errstate(all="ignore"):
+        val_loss = float(loss(targets_for(loss, dataset, "val"), logits))
+    return ClassificationData(
+        kind=dataset.kind,
+        x=dataset.x_val,
+        p=p,
+        q=q,
+        h_p=h_p,
+        h_pq=h_pq,
+        kl=kl,
+        outcome_names=outcomes,
+        group_names=groups,
+        loss_name=loss.name,
+        loss_title=loss.title,
+        val_loss=val_loss,
+        q_reading=reading,
+    )
+
+
+# -- regression -----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class NoiseCurve:
+    """A zero-centred noise density with its maximum-likelihood scale."""
+
+    name: str  # "Gaussian" or "Laplace"
+    scale_name: str  # "σ" or "b"
+    scale: float
+    how: str  # how the scale was chosen, e.g. "RMS residual, the ML fit"
+
+    def pdf(self, r: Array) -> Array:
+        """The density at residuals r: N(0, σ²) or Laplace(0, b)."""
+        s = max(self.scale, 1e-12)
+        if self.name == "Laplace":
+            return np.exp(-np.abs(r) / s) / (2.0 * s)
+        return np.exp(-0.5 * (r / s) ** 2) / (s * math.sqrt(2.0 * math.pi))
+
+
+@dataclass(frozen=True, eq=False)
+class ResidualData:
+    """Validation residuals of a regression trainer and the noise densities its loss assumes."""
+
+    residuals: Array  # (n,)
+    what: str  # the residual's formula, e.g. "y − ŷ"
+    curves: tuple[NoiseCurve, ...]
+    note: str
+    true_noise: str | None
+    loss_title: str
+    #: The noise distribution the loss is the negative log-likelihood of, e.g. "Gaussian".
+    distribution: str
+
+
+def _laplace(r: Array) -> NoiseCurve:
+    return NoiseCurve("Laplace", "b", float(np.mean(np.abs(r))), "mean |residual|, the ML fit")
+
+
+def _gaussian(r: Array) -> NoiseCurve:
+    return NoiseCurve("Gaussian", "σ", float(np.sqrt(np.mean(r * r))), "RMS residual, the ML fit")
+
+
+def residual_data(trainer) -> ResidualData:
+    """Residuals on the validation split and the zero-mean noise density the loss assumes, its
+    scale fitted to them by maximum likelihood (σ = √mean r², b = mean |r|)."""
+    dataset, loss = trainer.dataset, trainer.loss
+    y = np.asarray(dataset.y_val, dtype=np.float64).reshape(-1)
+    with np.errstate(all="ignore"):
+        y_hat = np.asarray(trainer.predict(dataset.x_val), dtype=np.float64).reshape(-1)
+    name = loss.name
+    if name == "mean_absolute_error":
+        r = y - y_hat
+        curves = (_laplace(r),)
+        note = "Mean absolute error is the negative log-likelihood of Laplace noise."
+        what = "y − ŷ"
+    elif name == "huber":
+        r = y - y_hat
+        curves = (_gaussian(r), _laplace(r))
+        note = (
+            "Huber (δ = 1) is squared for |r| ≤ 1 and absolute beyond: its noise model is "
+            "Gaussian in the middle and Laplace in the tails, between the two curves."
+        )
+        what = "y − ŷ"
+    elif name == "mean_squared_logarithmic_error":
+        with np.errstate(all="ignore"):
+            r = np.log1p(np.maximum(y, 0.0)) - np.log1p(np.maximum(y_hat, 0.0))
+        curves = (_gaussian(r),)
+        note = "MSLE is squared error on log(1 + y): Gaussian noise there, log-normal on y."
+        what = "log(1 + y) − log(1 + ŷ)"
+    elif name == "poisson":
+        with np.errstate(all="ignore"):
+            r = (y - y_hat) / np.sqrt(np.maximum(y_hat, 1e-12))
+        rms = float(np.sqrt(np.mean(r * r)))
+        curves = (NoiseCurve("Gaussian", "σ", 1.0, f"fixed; the RMS of these is {rms:.3f}"),)
+        note = (
+            "Poisson: the variance equals the mean ŷ, so residuals divided by √ŷ should spread "
+            "about like N(0, 1)."
+        )
+        what = "(y − ŷ) / √ŷ"
+    else:
+        r = y - y_hat
+        curves = (_gaussian(r),)
+        note = "Squared error is the negative log-likelihood of Gaussian noise of fixed σ."
+        what = "y − ŷ"
+    noise = dict(getattr(dataset, "noise", None) or {})
+    true_noise = noise.get("description")
+    if true_noise is None and noise:
+        true_noise = ", ".join(f"{k} {v}" for k, v in noise.items())
+    return ResidualData(r, what, curves, note, true_noise, loss.title, loss.distribution)
+
+
+# -- density estimation ---------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class NLLCurve:
+    """Mean negative log-likelihood of the training samples as one parameter varies, the others
+    held at the current SGD estimate."""
+
+    param: str  # "μ" or "μ₁"
+    held: str  # what is held, e.g. "σ = 0.812"
+    grid: Array  # (m,) parameter values
+    nll: Array  # (m,) mean NLL at each
+    current: tuple[float, float]  # (parameter, NLL) of the SGD estimate
+    best: tuple[float, float]  # (parameter, NLL) of the marked optimum
+    best_label: str  # e.g. "closed-form MLE μ̂ = mean(x)"
+    closed_form: str | None  # the full closed-form fit, when there is one
+    n: int
+
+
+#: Which entry of a density's flat parameter vector the curve varies, and its name.
+_CURVE_PARAM = {"gaussian": (0, "μ"), "mixture2": (1, "μ₁")}
+
+
+def nll_curve(trainer, points: int = 121) -> NLLCurve:
+    """NLL(θ) = −mean log p(xᵢ | θ) over the training samples for θ = μ (μ₁ for a mixture) on a
+    grid spanning the samples and the current estimate; (m,) arrays."""
+    model = trainer.model
+    x = np.asarray(trainer.dataset.x_train, dtype=np.float64).reshape(-1)
+    kind = getattr(model, "kind", "gaussian")
+    index, param = _CURVE_PARAM.get(kind, (0, "θ₀"))
+    current = float(model.flat_params[index])
+    if kind == "gaussian":
+        # NLL(μ) − min = (μ − μ̂)² / 2σ²: two σ beyond both marks shows the parabola whole.
+        mu_hat = float(np.mean(x))
+        half = abs(current - mu_hat) / 2 + 2.0 * float(model.sigma)
+        grid = np.linspace((current + mu_hat) / 2 - half, (current + mu_hat) / 2 + half, points)
+    else:
+        lo, hi = min(float(x.min()), current), max(float(x.max()), current)
+        pad = 0.1 * (hi - lo) or 1.0
+        grid = np.linspace(lo - pad, hi + pad, points)
+    probe = copy.deepcopy(model)
+    values = np.empty_like(grid)
+    with np.errstate(all="ignore"):
+        for i, theta in enumerate(grid):
+            probe.flat_params[index] = theta
+            values[i] = probe.nll(x)
+        current_nll = float(model.nll(x))
+    closed_form = None
+    if kind == "gaussian":
+        probe.flat_params[index] = mu_hat
+        best = (mu_hat, float(probe.nll(x)))
+        best_label = "closed-form MLE μ̂ = mean(x)"
+        sigma_hat = float(np.sqrt(np.mean((x - mu_hat) ** 2)))
+        full = type(model)(mu_hat, math.log(sigma_hat)) if sigma_hat > 0 else None
+        if full is not None:
+            closed_form = (
+                f"closed form: μ̂ = {mu_hat:.3f}, σ̂ = {sigma_hat:.3f} (divide by n), "
+                f"NLL = {full.nll(x):.3f}"
+            )
+        held = f"σ = {model.sigma:.3f}"
+    else:
+        finite = np.where(np.isfinite(values), values, np.inf)
+        i = int(np.argmin(finite))
+        best = (float(grid[i]), float(values[i]))
+        best_label = f"lowest {param} on this curve (a mixture has no closed-form MLE)"
+        held = "the weight, μ₂ and both σ"
+    return NLLCurve(
+        param,
+        held,
+        grid,
+        values,
+        (current, current_nll),
+        best,
+        best_label,
+        closed_form,
+        int(x.size),
+    )

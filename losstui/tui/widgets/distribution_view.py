@@ -1,0 +1,566 @@
+"""Provides the distributions pane: true P against predicted Q, residuals, or the NLL curve."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable
+from typing import ClassVar
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.widgets.ascii_plot import AsciiPlot
+from losstui.tui.widgets.dist_data import (
+    CLASSIFICATION_KINDS,
+    CROSS_ENTROPY_LOSSES,
+    REGRESSION_KINDS,
+    ClassificationData,
+    NLLCurve,
+    ResidualData,
+    classification_data,
+    nll_curve,
+    residual_data,
+)
+from losstui.tui.widgets.dist_text import number, spell, unit_base
+
+#: How plotext markers look in a legend line.
+_MARKER_LOOKS = {"braille": "⠶", "dot": "•", "hd": "▞", "fhd": "▞", "sd": "█"}
+
+
+class _Lines(Widget):
+    """Text lines drawn at the widget's current width by a function of that width."""
+
+    DEFAULT_CSS = """
+    _Lines {
+        height: auto;
+    }
+    """
+
+    def __init__(self, build: Callable[[int], list[Text]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._build = build
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._build(width))
+
+    def render(self) -> Text:
+        return Text("\n").join(self._build(self.size.width))
+
+
+class DistributionView(Widget, can_focus=True):
+    """What a trainer's model believes, set against the truth, for the problem it trains on.
+
+    Classification: validation example by example, the true P beside the predicted Q with H(P),
+    H(P,Q) and KL(P‖Q), and the mean over examples, which is the validation cross-entropy.
+    Regression: a histogram of validation residuals against the noise density the loss assumes.
+    Density estimation: the mean negative log-likelihood as μ varies, with the SGD estimate and
+    the closed-form optimum marked. `show(trainer)` redraws; `units` is "bits" or "nats".
+    """
+
+    DEFAULT_CSS = """
+    DistributionView {
+        height: 1fr;
+        padding: 0 1;
+    }
+    DistributionView > #dist-plot {
+        height: 1fr;
+        min-height: 6;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,j", "step_example(1)", "Next example", key_display="→"),
+        Binding("left,k", "step_example(-1)", "Previous example", key_display="←"),
+        Binding("w", "worst_example", "Worst example"),
+        Binding("home", "select_example(0)", "First example", show=False),
+        Binding("end", "select_example(-1)", "Last example", show=False),
+        Binding("pagedown", "step_example(10)", "10 examples on", show=False),
+        Binding("pageup", "step_example(-10)", "10 examples back", show=False),
+    ]
+
+    class ExampleSelected(Message, namespace="distribution_view"):
+        """The validation example on show changed to `index`."""
+
+        def __init__(self, view: DistributionView, index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> DistributionView:
+            """The view that changed."""
+            return self.view
+
+    units: reactive[str] = reactive("bits")
+    """The unit of entropy, cross-entropy and KL: "bits" (log base 2) or "nats" (natural log)."""
+    example: reactive[int] = reactive(0)
+    """Index of the validation example on show (classification)."""
+
+    def __init__(
+        self,
+        *,
+        units: str = "bits",
+        glyphs: Glyphs | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        unit_base(units)
+        self.set_reactive(DistributionView.units, units)
+        self._glyphs = glyphs or choose_glyphs()
+        self._trainer = None
+        self._data_key: tuple | None = None
+        self._classification: ClassificationData | None = None
+        self._residuals: ResidualData | None = None
+        self._curve: NLLCurve | None = None
+        self._message: str | None = "Nothing to show yet: no training run."
+        self._warning: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield _Lines(self._summary_lines, id="dist-summary")
+        plot = AsciiPlot(id="dist-plot")
+        plot.glyphs = self._glyphs
+        plot.display = False
+        yield plot
+        yield _Lines(self._note_lines, id="dist-notes")
+
+    # -- public interface ---------------------------------------------------------------------
+    @property
+    def trainer(self):
+        """The trainer last given to `show`, or None."""
+        return self._trainer
+
+    @property
+    def glyphs(self) -> Glyphs:
+        """The character set drawn with (ASCII in --ascii mode)."""
+        return self._glyphs
+
+    @glyphs.setter
+    def glyphs(self, glyphs: Glyphs) -> None:
+        self._glyphs = glyphs
+        if self.is_mounted:
+            self.query_one("#dist-plot", AsciiPlot).glyphs = glyphs
+            self._data_key = None  # plot markers depend on the glyphs
+            if self._trainer is not None:
+                self.show(self._trainer)
+
+    @property
+    def data(self) -> ClassificationData | ResidualData | NLLCurve | None:
+        """What is on show: per-example distributions, residuals or the NLL curve (nats)."""
+        return self._classification or self._residuals or self._curve
+
+    def show(self, trainer) -> None:
+        """Redraw from `trainer`; cheap when its step, run and data are what was last drawn."""
+        self._trainer = trainer
+        key = self._key(trainer)
+        if key == self._data_key:
+            return
+        self._data_key = key
+        self._classification = self._residuals = self._curve = None
+        self._message = None
+        self._warning = None
+        if trainer.diverged:
+            step = getattr(trainer, "diverged_at_step", None) or trainer.step_count
+            self._warning = (
+                f"The run diverged at step {step}; shown: its last parameters. Reset with a "
+                "lower learning rate."
+            )
+        kind = trainer.dataset.kind
+        try:
+            if kind in CLASSIFICATION_KINDS:
+                data = classification_data(trainer)
+                if not np.all(np.isfinite(data.q)):
+                    raise FloatingPointError
+                self._classification = data
+                self.example = min(self.example, data.n - 1)
+            elif kind in REGRESSION_KINDS:
+                self._residuals = residual_data(trainer)
+                if not np.all(np.isfinite(self._residuals.residuals)):
+                    raise FloatingPointError
+            elif kind == "density":
+                self._curve = nll_curve(trainer)
+                if not math.isfinite(self._curve.current[1]):
+                    raise FloatingPointError
+            else:
+                self._message = f"No distributions to show for {kind} data."
+        except FloatingPointError:
+            self._classification = self._residuals = self._curve = None
+            self._message = self._broken_message(trainer)
+        self._draw_plot()
+        self._refresh_text()
+
+    def select_example(self, index: int) -> None:
+        """Show validation example `index` (negative counts from the end; clamped to the set)."""
+        n = self._classification.n if self._classification else None
+        if n:
+            index = index % n if index < 0 else min(index, n - 1)
+        self.example = max(index, 0)
+
+    # -- keys ---------------------------------------------------------------------------------
+    def action_step_example(self, delta: int) -> None:
+        if self._classification:
+            self.example = (self.example + delta) % self._classification.n
+
+    def action_select_example(self, index: int) -> None:
+        self.select_example(index)
+
+    def action_worst_example(self) -> None:
+        """Jump to the example the model finds most surprising (largest H(P,Q))."""
+        if self._classification:
+            self.example = int(np.argmax(self._classification.example_h_pq()))
+
+    # -- reactives ----------------------------------------------------------------------------
+    def validate_units(self, units: str) -> str:
+        unit_base(units)  # ValueError for anything but bits or nats
+        return units
+
+    def watch_units(self) -> None:
+        self._refresh_text()
+
+    def watch_example(self, old: int, new: int) -> None:
+        self._refresh_text()
+        if old != new:
+            self.post_message(self.ExampleSelected(self, new))
+
+    # -- drawing ------------------------------------------------------------------------------
+    @staticmethod
+    def _key(trainer) -> tuple:
+        # A trainer object is rebuilt when the problem, data or model changes; within one, the
+        # step count (and a reset to step 0) says whether the model moved.
+        return (
+            id(trainer),
+            id(trainer.dataset),
+            trainer.config,
+            trainer.step_count,
+            trainer.diverged,
+        )
+
+    def _broken_message(self, trainer) -> str:
+        step = getattr(trainer, "diverged_at_step", None) or trainer.step_count
+        return (
+            f"The run diverged at step {step}: the model's outputs are no longer finite numbers, "
+            "so there is no distribution to show. Reset with a lower learning rate."
+        )
+
+    def _refresh_text(self) -> None:
+        if self.is_mounted:
+            for lines in self.query(_Lines):
+                lines.refresh(layout=True)
+
+    def _draw_plot(self) -> None:
+        if not self.is_mounted:
+            return
+        plot = self.query_one("#dist-plot", AsciiPlot)
+        plot.display = self._residuals is not None or self._curve is not None
+        if not plot.display:
+            return
+        plot.reset_plot()
+        with np.errstate(all="ignore"):
+            if self._residuals is not None:
+                self._plot_residuals(plot, self._residuals)
+            elif self._curve is not None:
+                self._plot_curve(plot, self._curve)
+        plot.refresh()
+
+    def _plot_residuals(self, plot: AsciiPlot, data: ResidualData) -> None:
+        g, plt = self._glyphs, plot.plt
+        lo, hi = _residual_range(data)
+        bins = int(np.clip((plot.size.width or 60) // 2, 12, 40))
+        counts, edges = np.histogram(data.residuals, bins=bins, range=(lo, hi))
+        # Divide by every residual, not just those in range, so the bars stay a density.
+        heights = counts / (len(data.residuals) * (edges[1] - edges[0]))
+        centres = (edges[:-1] + edges[1:]) / 2
+        plt.bar(
+            centres.tolist(),
+            heights.tolist(),
+            marker=g.shades[1],
+            width=1.0,
+            reset_ticks=False,
+        )
+        grid = np.linspace(lo, hi, 161)
+        top = float(heights.max())
+        for curve, marker in zip(data.curves, (g.plot_marker, g.plot_marker_alt), strict=False):
+            pdf = curve.pdf(grid)
+            top = max(top, float(pdf.max()))
+            plt.plot(grid.tolist(), pdf.tolist(), marker=marker)
+        plt.ylim(0.0, top * 1.1 or 1.0)
+        plt.xlim(lo, hi)
+        plt.xlabel(spell(f"residual {data.what}", g))
+
+    def _plot_curve(self, plot: AsciiPlot, curve: NLLCurve) -> None:
+        g, plt = self._glyphs, plot.plt
+        finite = curve.nll[np.isfinite(curve.nll)]
+        low = float(finite.min())
+        spread = max(curve.current[1], curve.best[1]) - low
+        high = min(float(finite.max()), low + max(3.0 * spread, 2.5))
+        shown = curve.nll <= high
+        plt.plot(curve.grid[shown].tolist(), curve.nll[shown].tolist(), marker=g.plot_marker)
+        plt.scatter([curve.best[0]], [curve.best[1]], marker=g.marker)
+        plt.scatter([curve.current[0]], [min(curve.current[1], high)], marker=g.point)
+        plt.ylim(low - 0.05 * (high - low), high)
+        plt.xlim(float(curve.grid[0]), float(curve.grid[-1]))
+        plt.xlabel(spell(curve.param, g))
+
+    # -- text ---------------------------------------------------------------------------------
+    def _summary_lines(self, width: int) -> list[Text]:
+        if self._message is not None:
+            return self._para(self._message, width)
+        warning = self._para(self._warning, width, "bold reverse") if self._warning else []
+        return warning + self._body_lines(width)
+
+    def _body_lines(self, width: int) -> list[Text]:
+        if self._classification is not None:
+            return self._classification_lines(self._classification, width)
+        if self._residuals is not None:
+            return self._residual_head(self._residuals, width)
+        if self._curve is not None:
+            return self._para(
+                f"Mean negative log-likelihood of the {self._curve.n} training samples as "
+                f"{self._curve.param} varies ({self._curve.held} held at the SGD estimate)",
+                width,
+                "bold",
+            )
+        return []
+
+    def _note_lines(self, width: int) -> list[Text]:
+        if self._residuals is not None:
+            return self._residual_notes(self._residuals, width)
+        if self._curve is not None:
+            return self._curve_notes(self._curve, width)
+        return []
+
+    def _para(self, text: str, width: int, style: str = "", indent: str = "") -> list[Text]:
+        """`text`, spelled for the glyphs, broken at spaces into lines at most `width` wide."""
+        lines = textwrap.wrap(
+            spell(text, self._glyphs),
+            max(width, 20),
+            initial_indent=indent,
+            subsequent_indent=indent + "  " if indent else "",
+        )
+        return [Text(line, style=style) for line in lines or [""]]
+
+    def _value(self, nats: float | np.floating) -> str:
+        """A value in nats, converted to the current units and formatted: "0.345 bits"."""
+        value = float(nats) / math.log(unit_base(self.units))
+        return f"{number(value, self._glyphs)} {self.units}"
+
+    def _classification_lines(self, data: ClassificationData, width: int) -> list[Text]:
+        i = min(self.example, data.n - 1)
+        head = f"Validation example {i + 1} of {data.n}"
+        if data.x.shape[1] <= 4:
+            head += "   x = (" + ", ".join(f"{v:.2f}" for v in data.x[i]) + ")"
+        if data.kind in ("binary", "multiclass"):
+            head += f"   true: {data.outcome_names[int(np.argmax(data.p[i, 0]))]}"
+        lines = self._para(head, width, "bold")
+        if data.p.shape[1] == 1:
+            lines += self._class_rows(data, i, width)
+        else:
+            lines += self._label_rows(data, i, width)
+            lines += self._para(
+                f"Mean over the {data.p.shape[1]} labels, as the loss takes:", width
+            )
+        measures = (
+            f"H(P) = {self._value(data.example_h_p()[i])}   "
+            f"H(P,Q) = {self._value(data.example_h_pq()[i])}   "
+            f"KL(P‖Q) = {self._value(data.example_kl()[i])}"
+        )
+        lines += self._para(measures, width, "bold")
+        lines += self._para(_identity_note(data, i), width, "dim")
+        lines.append(Text())
+        for k, text in enumerate(self._batch_text(data)):
+            lines += self._para(text, width, "", "" if k == 0 else "  ")
+        keys = self._para(
+            "←/→ or j/k: example   w: worst example   home/end: first/last", width, "dim"
+        )
+        room = max(self.size.height, 0) - len(lines) - len(keys) - 1
+        if room >= 5:
+            lines.append(Text())
+            lines += self._spread_lines(data, i, width, min(room, 10))
+        return lines + keys
+
+    def _class_rows(self, data: ClassificationData, i: int, width: int) -> list[Text]:
+        g = self._glyphs
+        names = data.outcome_names
+        name_width = min(max(len(n) for n in names), 20)
+        bar_width = max((width - name_width - 2 - 2 * 6 - 3) // 2, 4)
+        header = Text(" " * (name_width + 2))
+        header.append(f"{'P  true':<{bar_width + 9}}Q  predicted", style="bold")
+        rows = [header]
+        for k, name in enumerate(names):
+            p, q = float(data.p[i, 0, k]), float(data.q[i, 0, k])
+            row = Text(f"{spell(name, g)[:name_width]:<{name_width}}  ")
+            row.append(f"{p:.3f} ")
+            row.append(g.bar(p, bar_width), style="cyan")
+            row.append("   ")
+            row.append(f"{q:.3f} ")
+            row.append(g.bar(q, bar_width), style="magenta")
+            rows.append(row)
+        return rows
+
+    def _label_rows(self, data: ClassificationData, i: int, width: int) -> list[Text]:
+        g = self._glyphs
+        names = data.group_names
+        name_width = min(max(len(n) for n in names), 20)
+        value_width = 12
+        bar_width = max(width - name_width - 13 - value_width - 2, 4)
+        header = Text(f"{'label':<{name_width}}  y  Q(present)", style="bold")
+        header.append(" " * (bar_width - 4) + f"{'H(P,Q)':>{value_width + 2}}", style="bold")
+        rows = [header]
+        for j, name in enumerate(names):
+            y, q = float(data.p[i, j, 1]), float(data.q[i, j, 1])
+            row = Text(f"{spell(name, g)[:name_width]:<{name_width}}  {y:.0f}  {q:.3f} ")
+            row.append(g.bar(q, bar_width), style="magenta")
+            row.append(f"  {self._value(data.h_pq[i, j]):>{value_width}}")
+            rows.append(row)
+        return rows
+
+    def _batch_text(self, data: ClassificationData) -> list[str]:
+        """The batch's cross-entropy as the mean of the per-example values, and how that mean
+        relates to the loss the model was trained with."""
+        mean_h_pq = float(np.mean(data.example_h_pq()))
+        mean_kl = float(np.mean(data.example_kl()))
+        in_nats = "" if self.units == "nats" else f" = {number(mean_h_pq, self._glyphs)} nats"
+        lines = [
+            "The batch's cross-entropy is the mean of the per-example H(P,Q):",
+            f"mean over the {data.n} validation examples = {self._value(mean_h_pq)}{in_nats}",
+        ]
+        val = number(data.val_loss, self._glyphs)
+        if math.isfinite(mean_h_pq):
+            same = math.isclose(mean_h_pq, data.val_loss, rel_tol=1e-9, abs_tol=1e-12)
+        else:
+            same = mean_h_pq == data.val_loss
+        if data.loss_name in CROSS_ENTROPY_LOSSES and same:
+            lines.append(f"= the validation loss, {data.loss_title}: {val} nats")
+        elif data.loss_name == "kl_divergence":
+            lines.append(
+                f"mean KL(P‖Q) = {self._value(mean_kl)}: the validation loss, KL divergence, is "
+                f"{val} nats. H(P,Q) = H(P) + KL, and H(P) does not depend on the model."
+            )
+        elif data.loss_name in CROSS_ENTROPY_LOSSES:
+            lines.append(
+                f"The model was trained with {data.loss_title} on other targets (validation "
+                f"loss {val} nats); the rows here are the dataset's own distributions."
+            )
+        else:
+            reading = f" Q is {data.q_reading}." if data.q_reading else ""
+            lines.append(
+                f"The model was trained with {data.loss_title} (validation loss {val}); the "
+                f"cross-entropy is shown for comparison.{reading}"
+            )
+        return lines
+
+    def _spread_lines(self, data: ClassificationData, i: int, width: int, rows: int) -> list[Text]:
+        """A histogram of the per-example H(P,Q) with this example's bar and the mean's marked:
+        a few confident mistakes can carry much of the mean."""
+        g = self._glyphs
+        scale = math.log(unit_base(self.units))
+        values = data.example_h_pq() / scale
+        finite = values[np.isfinite(values)]
+        n_inf = int(values.size - finite.size)
+        bins = rows - 1 - (1 if n_inf else 0)
+        top = float(finite.max()) if finite.size else 1.0
+        edges = np.linspace(0.0, top if top > 0 else 1.0, bins + 1)
+        counts, _ = np.histogram(finite, bins=edges)
+        mean = float(np.mean(values))
+
+        def bin_of(v: float) -> int:
+            return (
+                bins
+                if math.isinf(v)
+                else min(int(np.searchsorted(edges, v, "right")) - 1, bins - 1)
+            )
+
+        labels = [f"{edges[b]:.2f}-{edges[b + 1]:.2f}" for b in range(bins)]
+        tallies = [int(c) for c in counts]
+        if n_inf:
+            labels.append(spell("∞", g))
+            tallies.append(n_inf)
+        label_width = max(len(t) for t in labels)
+        count_width = len(str(max(tallies)))
+        bar_width = max(width - label_width - count_width - 26, 4)
+        most = max(tallies) or 1
+        lines = self._para(
+            f"Per-example H(P,Q) in {self.units} across the {data.n} examples:", width, "dim"
+        )
+        for b, (label, tally) in enumerate(zip(labels, tallies, strict=True)):
+            row = Text(f"{label:>{label_width}} ")
+            row.append(g.bar(tally / most, bar_width), style="cyan")
+            row.append(f" {tally:>{count_width}}")
+            marks = [m for m, v in (("this example", values[i]), ("mean", mean)) if bin_of(v) == b]
+            if marks:
+                row.append(spell(f"  ← {', '.join(marks)}", g), style="bold")
+            lines.append(row)
+        return lines
+
+    def _residual_head(self, data: ResidualData, width: int) -> list[Text]:
+        lines = self._para(
+            f"Residuals {data.what} of the {len(data.residuals)} validation examples against the "
+            f"noise the loss assumes ({data.loss_title}: {data.distribution})",
+            width,
+            "bold",
+        )
+        if data.true_noise:
+            lines += self._para(f"The data's true noise: {data.true_noise}", width)
+        return lines
+
+    def _residual_notes(self, data: ResidualData, width: int) -> list[Text]:
+        g = self._glyphs
+        legend = [f"{g.shades[1]} residuals (histogram)"]
+        for curve, marker in zip(data.curves, (g.plot_marker, g.plot_marker_alt), strict=False):
+            look = _MARKER_LOOKS.get(marker, marker)
+            legend.append(
+                f"{look} {curve.name}, {curve.scale_name} = {curve.scale:.3f} ({curve.how})"
+            )
+        lines = self._para("   ".join(legend), width)
+        lo, hi = _residual_range(data)
+        outside = int(np.sum((data.residuals < lo) | (data.residuals > hi)))
+        if outside:
+            lines += self._para(
+                f"{outside} residual{'s' if outside > 1 else ''} outside [{lo:.2f}, {hi:.2f}] "
+                "not drawn: outliers",
+                width,
+            )
+        return lines + self._para(data.note, width, "dim")
+
+    def _curve_notes(self, curve: NLLCurve, width: int) -> list[Text]:
+        g = self._glyphs
+        step = self._trainer.step_count if self._trainer is not None else 0
+        texts = [
+            f"{g.point} SGD estimate after {step} steps: {curve.param} = {curve.current[0]:.3f}, "
+            f"NLL = {curve.current[1]:.3f}",
+            f"{g.marker} {curve.best_label}: {curve.param} = {curve.best[0]:.3f}, "
+            f"NLL = {curve.best[1]:.3f}",
+        ]
+        if curve.closed_form:
+            texts.append(curve.closed_form)
+        return [line for text in texts for line in self._para(text, width)]
+
+
+def _residual_range(data: ResidualData) -> tuple[float, float]:
+    """The plotted residual range: ±4 fitted scales or ±5 robust standard deviations
+    (1.4826·MAD), whichever is wider, but no wider than the residuals reach."""
+    r = data.residuals
+    mad = float(np.median(np.abs(r - np.median(r)))) * 1.4826
+    half = max(5.0 * mad, *(4.0 * c.scale for c in data.curves))
+    extreme = float(np.max(np.abs(r))) if r.size else 0.0
+    if extreme > 0.0:
+        half = min(half, 1.05 * extreme)
+    return (-half, half) if half > 0.0 else (-1.0, 1.0)
+
+
+def _identity_note(data: ClassificationData, i: int) -> str:
+    if data.p.shape[1] == 1 and np.count_nonzero(data.p[i, 0]) == 1:
+        return (
+            "P is one-hot, so H(P) = 0 and H(P,Q) = KL(P‖Q) = −log Q(true class): "
+            "this example's log loss."
+        )
+    return "H(P,Q) = H(P) + KL(P‖Q): only the KL part depends on the model."

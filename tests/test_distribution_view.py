@@ -1,0 +1,274 @@
+"""The distributions pane: per-example P, Q and their information equal info's, and their mean is
+the trainer's validation cross-entropy; residuals and the NLL curve are fitted as stated."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from textual.app import App, ComposeResult
+
+from losstui.core import info
+from losstui.tui.glyphs import ASCII, UNICODE
+from losstui.tui.widgets import distribution_view as dv_module
+from losstui.tui.widgets.ascii_plot import AsciiPlot
+from losstui.tui.widgets.dist_data import classification_data, nll_curve, residual_data
+from losstui.tui.widgets.distribution_view import DistributionView
+
+trainer_module = pytest.importorskip("losstui.core.trainer")
+Trainer, TrainConfig = trainer_module.Trainer, trainer_module.TrainConfig
+
+
+def trained(problem: str, steps: int = 60, **changes) -> Trainer:
+    config = TrainConfig.default_for(problem)
+    if changes:
+        config = config.replace(**changes)
+    trainer = Trainer(config)
+    trainer.step(steps)
+    return trainer
+
+
+def val_loss(trainer) -> float:
+    return trainer.evaluate()["val_loss"]
+
+
+class ViewApp(App):
+    def __init__(self, glyphs=UNICODE) -> None:
+        super().__init__()
+        self.glyphs = glyphs
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield DistributionView(glyphs=self.glyphs)
+
+    def on_mount(self) -> None:
+        self.query_one(DistributionView).focus()
+
+    def on_distribution_view_example_selected(self, message) -> None:
+        self.selected.append(message.index)
+
+
+def view_text(view: DistributionView) -> str:
+    """Everything the view writes, its plot included, as plain text."""
+    parts = [view.query_one("#dist-summary").render().plain]
+    plot = view.query_one("#dist-plot", AsciiPlot)
+    if plot.display:
+        parts.append(plot.render().plain)
+    parts.append(view.query_one("#dist-notes").render().plain)
+    return "\n".join(parts)
+
+
+def shown_measures(text: str) -> dict[str, str]:
+    found = re.search(
+        r"H\(P\) = (\S+) (?:bits|nats)\s+H\(P,Q\) = (\S+) (?:bits|nats)\s+"
+        r"KL\(P(?:‖|\|\|)Q\) = (\S+) (bits|nats)",
+        text,
+    )
+    assert found, text
+    return {"H(P)": found[1], "H(P,Q)": found[2], "KL": found[3], "units": found[4]}
+
+
+# -- the numbers, without the app ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("problem", "loss"),
+    [
+        ("binary_classification", None),
+        ("multiclass_classification", None),
+        ("multiclass_classification", "sparse_categorical_cross_entropy"),
+        ("soft_label_classification", "categorical_cross_entropy"),
+    ],
+)
+def test_per_example_values_are_info_and_their_mean_is_the_validation_loss(problem, loss):
+    trainer = trained(problem, loss=loss) if loss else trained(problem)
+    data = classification_data(trainer)
+    p, q = data.p[:, 0, :], data.q[:, 0, :]
+    # The view takes log q from the logits (stable), info takes log of q: equal to rounding.
+    np.testing.assert_allclose(data.h_pq[:, 0], info.cross_entropy_rows(p, q), rtol=1e-9)
+    np.testing.assert_allclose(data.kl[:, 0], info.kl_rows(p, q), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(data.h_p[:, 0], info.entropy_rows(p), atol=1e-15)
+    assert math.isclose(np.mean(data.example_h_pq()), val_loss(trainer), rel_tol=1e-12)
+    assert math.isclose(data.val_loss, val_loss(trainer), rel_tol=1e-12)
+
+
+def test_binary_p_is_one_minus_y_and_y():
+    trainer = trained("binary_classification")
+    data = classification_data(trainer)
+    y = trainer.dataset.y_val[:, 0]
+    np.testing.assert_array_equal(data.p[:, 0, 1], y)
+    np.testing.assert_array_equal(data.p[:, 0, 0], 1.0 - y)
+    np.testing.assert_allclose(data.q[:, 0, 1], trainer.predict(trainer.dataset.x_val)[:, 0])
+
+
+def test_multilabel_is_one_bernoulli_per_label_averaged_as_the_loss_does():
+    trainer = trained("multilabel_classification")
+    data = classification_data(trainer)
+    n, labels = trainer.dataset.y_val.shape
+    assert data.p.shape == (n, labels, 2)
+    for j in range(labels):
+        np.testing.assert_allclose(
+            data.h_pq[:, j], info.cross_entropy_rows(data.p[:, j], data.q[:, j]), rtol=1e-9
+        )
+    assert math.isclose(np.mean(data.example_h_pq()), val_loss(trainer), rel_tol=1e-12)
+
+
+def test_kl_loss_is_the_mean_kl():
+    trainer = trained("soft_label_classification")
+    assert trainer.loss.name == "kl_divergence"
+    data = classification_data(trainer)
+    assert math.isclose(np.mean(data.example_kl()), val_loss(trainer), rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_confident_predictions_keep_finite_cross_entropy():
+    trainer = trained("binary_classification")
+    trainer.model.flat_params[:] *= 400.0  # q rounds to 0 or 1 in float64; log q must not
+    data = classification_data(trainer)
+    assert np.all(np.isfinite(data.h_pq))
+    assert math.isclose(np.mean(data.example_h_pq()), val_loss(trainer), rel_tol=1e-9)
+
+
+def test_residual_scales_are_the_maximum_likelihood_fits():
+    trainer = trained("regression")
+    data = residual_data(trainer)
+    r = trainer.dataset.y_val[:, 0] - trainer.predict(trainer.dataset.x_val)[:, 0]
+    np.testing.assert_allclose(data.residuals, r)
+    (gauss,) = data.curves
+    assert gauss.name == "Gaussian" and math.isclose(gauss.scale, np.sqrt(np.mean(r**2)))
+    assert "0.3" in data.true_noise
+    robust = residual_data(trained("robust_regression"))
+    (laplace,) = robust.curves
+    assert laplace.name == "Laplace"
+    assert math.isclose(laplace.scale, np.mean(np.abs(robust.residuals)))
+    huber = residual_data(trained("robust_regression", loss="huber"))
+    assert [c.name for c in huber.curves] == ["Gaussian", "Laplace"]
+
+
+def test_nll_curve_marks_sgd_estimate_and_closed_form_mle():
+    trainer = trained("density_estimation", steps=40)
+    curve = nll_curve(trainer)
+    x = trainer.dataset.x_train[:, 0]
+    assert curve.current == (trainer.model.mu, trainer.model.nll(x))
+    assert math.isclose(curve.best[0], np.mean(x))
+    assert curve.best[1] <= curve.current[1]
+    assert curve.best[1] <= curve.nll.min() + 1e-12  # the MLE is the curve's lowest point
+    mixture = nll_curve(trained("density_estimation", steps=40, model="mixture2"))
+    assert mixture.param == "μ₁" and mixture.closed_form is None
+
+
+# -- the widget ----------------------------------------------------------------------------------
+async def test_view_shows_info_values_and_the_mean_equals_the_validation_loss():
+    trainer = trained("binary_classification")
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.press("right", "right", "j")  # example 4
+        assert view.example == 3 and app.selected[-1] == 3
+        await pilot.pause()
+        data = classification_data(trainer)
+        p, q = data.p[3, 0], data.q[3, 0]
+        text = view_text(view)
+        assert shown_measures(text) == {
+            "H(P)": f"{info.entropy(p, 2):.3f}",
+            "H(P,Q)": f"{info.cross_entropy(p, q, 2):.3f}",
+            "KL": f"{info.kl_divergence(p, q, 2):.3f}",
+            "units": "bits",
+        }
+        assert "Validation example 4 of" in text
+
+        view.units = "nats"
+        await pilot.pause()
+        text = view_text(view)
+        assert shown_measures(text)["H(P,Q)"] == f"{info.cross_entropy(p, q):.3f}"
+        loss = f"{val_loss(trainer):.3f}"
+        assert f"mean over the {data.n} validation examples = {loss} nats" in text
+        assert f"= the validation loss, {trainer.loss.title}: {loss} nats" in text
+
+
+async def test_keys_step_wrap_and_jump_to_the_worst_example():
+    trainer = trained("multiclass_classification")
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        n = classification_data(trainer).n
+        await pilot.press("left")
+        assert view.example == n - 1
+        await pilot.press("home")
+        assert view.example == 0
+        await pilot.press("w")
+        worst = int(np.argmax(classification_data(trainer).example_h_pq()))
+        assert view.example == worst
+        view.select_example(10**6)
+        assert view.example == n - 1
+
+
+async def test_a_loss_that_is_not_cross_entropy_is_named_and_compared():
+    trainer = trained("binary_classification", loss="hinge")
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        text = " ".join(view_text(view).split())
+        assert "trained with Hinge loss" in text
+        assert "for comparison" in text and "sigmoid" in text
+
+
+async def test_show_skips_work_when_nothing_changed(monkeypatch):
+    calls = []
+    real = dv_module.classification_data
+    monkeypatch.setattr(
+        dv_module, "classification_data", lambda t: calls.append(t.step_count) or real(t)
+    )
+    trainer = trained("binary_classification", steps=5)
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        view.show(trainer)
+        await pilot.press("right")  # a new example redraws text, not the data
+        view.show(trainer)
+        assert calls == [5]
+        trainer.step(1)
+        view.show(trainer)
+        assert calls == [5, 6]
+
+
+@pytest.mark.parametrize("problem", ["regression", "count_regression", "density_estimation"])
+async def test_plots_draw_in_ascii_with_only_ascii(problem):
+    trainer = trained(problem)
+    app = ViewApp(glyphs=ASCII)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        assert view.query_one("#dist-plot").display
+        text = view_text(view)
+        assert text.isascii(), [c for c in text if not c.isascii()]
+        assert ("Residuals" in text) or ("negative log-likelihood" in text)
+
+
+async def test_classification_text_in_ascii_is_ascii():
+    trainer = trained("multilabel_classification")
+    app = ViewApp(glyphs=ASCII)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        text = view_text(view)
+        assert text.isascii()
+        assert "KL(P||Q)" in text
+
+
+async def test_a_diverged_run_is_explained_not_drawn():
+    trainer = trained("regression", steps=200, lr=50.0)
+    assert trainer.diverged
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        text = view_text(view)
+        assert f"diverged at step {trainer.diverged_at_step}" in text
