@@ -54,6 +54,8 @@ TAB_TITLES = {
     "distributions": "4 Distributions",
     "pq_lab": "5 P/Q lab",
 }
+SHORT_TAB_TITLES = {**TAB_TITLES, "recommendation": "2 Recommend", "distributions": "4 Distrib"}
+"""Tab titles below 80 columns, where the full ones don't fit on one line."""
 TRAINING_PANES = ("train", "distributions")
 TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
 
@@ -161,12 +163,22 @@ class LossApp(App[None]):
         self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int) -> None:
+        if not hasattr(self, "_tabs"):  # a resize before on_mount: on_mount applies the size
+            return
         screen = self.screen
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         screen.set_class(small, "-too-small")
         screen.set_class(width >= WIDE, "-wide")
         screen.set_class(height >= 36, "-tall")
         self._apply_settings_visibility(width)
+        footer = self.query_one(Footer)
+        footer.compact = width < 80
+        footer.show_command_palette = width >= 80
+        titles = TAB_TITLES if width >= 80 else SHORT_TAB_TITLES
+        for pane, title in titles.items():
+            tab = self._tabs.get_tab(pane)
+            if str(tab.label) != title:
+                tab.label = title
         if small:
             self.query_one("#too-small", Static).update(
                 f"losstui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; "

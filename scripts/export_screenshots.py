@@ -1,0 +1,53 @@
+"""Renders SVG screenshots of every pane at 120x40 and 80x24 from the real app into screenshots/."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from losstui.tui.app import LossApp
+from losstui.tui.state import PANES
+
+SIZES = ((120, 40), (80, 24))
+STEPS = 300
+"""SGD steps taken before the shots, by calling the state directly: the same picture every run."""
+
+
+async def shoot(out: Path, size: tuple[int, int], problem: str, ascii: bool) -> list[Path]:
+    """One SVG per pane of `problem` at `size`; returns the files written."""
+    written = []
+    app = LossApp(problem=problem, ascii=ascii, seed=0)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.state.step(STEPS)
+        for i, pane in enumerate(PANES, start=1):
+            app.state.set_pane(pane)
+            await pilot.pause()
+            await pilot.pause()
+            suffix = "-ascii" if ascii else ""
+            name = f"{i}-{pane}-{problem}-{size[0]}x{size[1]}{suffix}.svg"
+            path = out / name
+            path.write_text(app.export_screenshot(title=f"losstui: {pane}"), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--problem", default="binary_classification")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    jobs = [(size, args.problem, False) for size in SIZES]
+    jobs.append(((80, 24), args.problem, True))
+    jobs += [((120, 40), p, False) for p in ("regression", "multiclass_classification")]
+    jobs.append(((120, 40), "density_estimation", False))
+    for size, problem, ascii in jobs:
+        for path in await shoot(args.out, size, problem, ascii):
+            if "train" in path.name or problem == args.problem:
+                print(path)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
