@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
@@ -597,8 +596,8 @@ def _csv_value(value: Any) -> str:
 
 def _summary(trainer: Any, final: dict[str, Any]) -> str:
     if trainer.diverged:
-        reason = trainer.divergence_reason or f"training diverged at step {final['step']}"
-        return f"Diverged: {reason}."
+        message = trainer.divergence_message or f"training diverged at step {final['step']}"
+        return f"Diverged: {message}."
     parts = [f"{final['step']} steps ({final['epoch']:.1f} epochs)"]
     for key, value in final.items():
         if key in ("step", "epoch"):
@@ -663,11 +662,36 @@ def _main(argv: Sequence[str] | None) -> int:
     return COMMANDS[args.command](args)
 
 
+class _AsciiWriter:
+    """A text stream that spells everything it writes in ASCII (σ → sigma, ≥ → >=, Σᵢ → sum_i).
+
+    Formulas and messages are Unicode; on a terminal whose locale is not UTF-8 a learner should
+    read "sigma(z)", not "?(z)".
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from losstui.tui.glyphs import to_ascii  # standard library only: no Textual import
+
+        return self._stream.write(to_ascii(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _speaks_utf8(stream: Any) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `losstui` console script; returns the exit status."""
-    # Formulas are Unicode; a terminal that cannot show a character gets a "?", not an error.
-    with contextlib.suppress(AttributeError, ValueError):
-        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):
+            setattr(sys, name, _AsciiWriter(stream))
     try:
         status = _main(argv)
         sys.stdout.flush()  # a closed pipe shows up here, while we can still handle it
