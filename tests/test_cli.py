@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 
@@ -443,3 +444,16 @@ def test_subprocess_closed_pipe_has_no_traceback():
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
     assert proc.returncode in (0, 1)
+
+
+def test_a_terminal_without_utf8_reads_the_formulas_in_ascii():
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    out = run_subprocess("recommend", "binary_classification", env=env)
+    assert out.returncode == 0
+    assert out.stdout.isascii()
+    assert "sigma(z)" in out.stdout  # spelled out, not "?(z)"
+    bad = run_subprocess("train", "--problem", "regression", "--steps", "0", env=env)
+    assert bad.returncode == 2
+    assert (
+        bad.stderr.strip() == "losstui train: error: argument --steps: steps must be >= 1, got '0'"
+    )
