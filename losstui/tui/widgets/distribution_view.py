@@ -54,6 +54,12 @@ class _Lines(Widget):
     def render(self) -> Text:
         return Text("\n").join(self._build(self.size.width))
 
+    def redraw(self) -> None:
+        """Repaint; lay the screen out again only if the number of lines changed, since a
+        layout pass repaints more of the screen than the lines themselves."""
+        height = len(self._build(self.size.width)) if self.size.width else -1
+        self.refresh(layout=height != self.size.height)
+
 
 class DistributionView(Widget, can_focus=True):
     """What a trainer's model believes, set against the truth, for the problem it trains on.
@@ -254,7 +260,7 @@ class DistributionView(Widget, can_focus=True):
     def _refresh_text(self) -> None:
         if self.is_mounted:
             for lines in self.query(_Lines):
-                lines.refresh(layout=True)
+                lines.redraw()
 
     def _draw_plot(self) -> None:
         if not self.is_mounted:

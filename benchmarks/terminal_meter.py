@@ -1,0 +1,344 @@
+"""Measures what a program costs a terminal: bytes per second written, CPU share and peak memory.
+
+Runs any command in a pseudo-terminal of a given size, optionally types keys at given times,
+measures over a window after a warm-up, then quits the program (q, then SIGTERM, then SIGKILL)
+and prints one summary line (or JSON). Standard library only, Linux (/proc) first.
+
+    python benchmarks/terminal_meter.py --cols 80 --rows 24 --keys 3 --after 2 \\
+        --keys " " --after 2.5 --warmup 5 --seconds 10 -- python -m losstui
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import contextlib
+import fcntl
+import json
+import os
+import platform
+import re
+import resource
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+from dataclasses import asdict, dataclass
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+# Queries a full-screen program may send on start-up and wait for; a real terminal answers them.
+_CURSOR_POSITION = re.compile(rb"\x1b\[\??6n")
+_DEVICE_ATTRIBUTES = re.compile(rb"\x1b\[0?c")
+_MODE_QUERY = re.compile(rb"\x1b\[\?(\d+)\$p")
+
+
+@dataclass
+class Measurement:
+    """What the window saw: bytes written to the terminal, CPU seconds and peak memory."""
+
+    command: str
+    cols: int
+    rows: int
+    warmup_s: float
+    window_s: float
+    bytes_total: int
+    bytes_in_window: int
+    bytes_per_s: float
+    cpu_s_in_window: float
+    cpu_share_of_one_core: float
+    peak_rss_mb: float
+    exit: str
+    completed: bool  # False when the program ended before the window closed
+    cpu_count: int
+    machine: str
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, utime + stime + cutime + cstime in seconds) from /proc, or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    # The command name may hold spaces and parentheses: split after its closing ")".
+    fields = data[data.rindex(b")") + 2 :].split()
+    ppid = int(fields[1])
+    ticks = sum(int(v) for v in fields[11:15])
+    return ppid, ticks / CLOCK_TICKS
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by `root` and all its living descendants (plus the children they
+    have reaped), summed from /proc."""
+    stats: dict[int, tuple[int, float]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            stat = _proc_stat(int(name))
+            if stat is not None:
+                stats[int(name)] = stat
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+            todo.extend(children.get(pid, ()))
+    return total
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (the peak resident set) of `pid` in MB, 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _answer_queries(chunk: bytes, rows: int) -> bytes:
+    """Replies a terminal would give to the queries in `chunk`, so start-up never waits."""
+    out = b""
+    for _ in _CURSOR_POSITION.finditer(chunk):
+        out += f"\x1b[{rows};1R".encode()
+    for _ in _DEVICE_ATTRIBUTES.finditer(chunk):
+        out += b"\x1b[?62;22c"  # a VT220-class terminal with colour
+    for match in _MODE_QUERY.finditer(chunk):
+        out += b"\x1b[?" + match.group(1) + b";0$y"  # "mode not recognised"
+    return out
+
+
+def spawn(argv: list[str], cols: int, rows: int, env: dict[str, str]) -> tuple[int, int]:
+    """Start `argv` on a new pseudo-terminal of cols x rows as its controlling terminal;
+    returns (pid, master fd)."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    pid = os.fork()
+    if pid == 0:  # the child: become a session leader on the new terminal, then exec
+        try:
+            os.close(master)
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+            for fd in (0, 1, 2):
+                os.dup2(slave, fd)
+            if slave > 2:
+                os.close(slave)
+            os.execvpe(argv[0], argv, env)
+        except BaseException as error:  # exec failed: say why on the terminal, never return
+            os.write(2, f"terminal_meter: cannot run {argv[0]}: {error}\n".encode())
+        finally:
+            os._exit(127)
+    os.close(slave)
+    return pid, master
+
+
+def measure(
+    argv: list[str],
+    *,
+    cols: int = 80,
+    rows: int = 24,
+    keys: list[tuple[float, bytes]] | None = None,
+    warmup: float = 3.0,
+    seconds: float = 10.0,
+    quit_keys: bytes = b"q",
+    env: dict[str, str] | None = None,
+    record: str | None = None,
+) -> Measurement:
+    """Run `argv`, type `keys` (at seconds after start), and measure from `warmup` for
+    `seconds`: bytes the program writes to the terminal and CPU of its process tree. `record`
+    names a file that receives everything written during the window, to see what was redrawn."""
+    child_env = dict(os.environ if env is None else env)
+    child_env["COLUMNS"], child_env["LINES"] = str(cols), str(rows)
+    pid, master = spawn(argv, cols, rows, child_env)
+    pending = sorted(keys or [])
+    start = time.monotonic()
+    window_start, window_end = start + warmup, start + warmup + seconds
+    total = in_window = 0
+    cpu_start = cpu_end = None
+    peak = 0.0
+    exited: int | None = None
+    recording = open(record, "wb") if record else None  # noqa: SIM115 (closed below)
+    while True:
+        now = time.monotonic()
+        while pending and now - start >= pending[0][0]:
+            os.write(master, pending.pop(0)[1])
+        if cpu_start is None and now >= window_start:
+            cpu_start = tree_cpu_seconds(pid)
+        if now >= window_end:
+            cpu_end = tree_cpu_seconds(pid)
+            peak = peak_rss_mb(pid)
+            break
+        deadlines = [window_start if cpu_start is None else window_end]
+        if pending:
+            deadlines.append(start + pending[0][0])
+        timeout = max(min(deadlines) - now, 0.0)
+        ready, _, _ = select.select([master], [], [], min(timeout, 0.25))
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the program closed the terminal
+                chunk = b""
+            if not chunk:
+                exited = os.waitpid(pid, 0)[1]
+                break
+            total += len(chunk)
+            if cpu_start is not None:
+                in_window += len(chunk)
+                if recording:
+                    recording.write(chunk)
+            reply = _answer_queries(chunk, rows)
+            if reply:
+                os.write(master, reply)
+    if cpu_start is None or cpu_end is None:
+        cpu_start, cpu_end = 0.0, 0.0
+    if recording:
+        recording.close()
+    status = _stop(pid, master, quit_keys) if exited is None else _describe(exited)
+    os.close(master)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = max(peak, children.ru_maxrss / 1024)  # kilobytes on Linux
+    # A program that ends before the window closes has no rate to report.
+    window = seconds if exited is None else 0.0
+    return Measurement(
+        command=" ".join(argv),
+        cols=cols,
+        rows=rows,
+        warmup_s=warmup,
+        window_s=seconds,
+        bytes_total=total,
+        bytes_in_window=in_window,
+        bytes_per_s=in_window / window if window else float("nan"),
+        cpu_s_in_window=cpu_end - cpu_start,
+        cpu_share_of_one_core=(cpu_end - cpu_start) / window if window else float("nan"),
+        peak_rss_mb=round(peak, 1),
+        exit=status,
+        completed=exited is None,
+        cpu_count=os.cpu_count() or 1,
+        machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+    )
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit {os.WEXITSTATUS(status)}"
+
+
+def _stop(pid: int, master: int, quit_keys: bytes) -> str:
+    """Quit politely (the quit keys), then SIGTERM, then SIGKILL; keep draining the terminal so
+    the program is never blocked writing its goodbye."""
+    for action, grace in ((quit_keys, 3.0), (signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
+        if isinstance(action, bytes):
+            if action:
+                os.write(master, action)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, action)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                how = _describe(status)
+                return how if isinstance(action, bytes) else f"{how} after {action.name}"
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                with contextlib.suppress(OSError):
+                    os.read(master, 65536)
+    return "did not stop"
+
+
+def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Bytes per second, CPU share and peak memory of a program in a terminal.",
+        epilog="Put the command after --, e.g. -- python -m losstui",
+    )
+    parser.add_argument("--cols", type=int, default=80, help="terminal width (default 80)")
+    parser.add_argument("--rows", type=int, default=24, help="terminal height (default 24)")
+    parser.add_argument(
+        "--keys",
+        action="append",
+        default=[],
+        help=r'keys to type, Python escapes allowed ("\r", "\x1b"); repeat with --after',
+    )
+    parser.add_argument(
+        "--after",
+        action="append",
+        type=float,
+        default=[],
+        help="seconds after start to type the matching --keys (default 2)",
+    )
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds before measuring")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds to measure")
+    parser.add_argument("--quit", default="q", help='keys that quit the program (default "q")')
+    parser.add_argument(
+        "--term", default="xterm-256color", help="TERM for the program (default xterm-256color)"
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set an environment variable for the program (NAME= removes it); repeatable",
+    )
+    parser.add_argument(
+        "--record", metavar="FILE", help="save the bytes written during the window to FILE"
+    )
+    parser.add_argument("--json", action="store_true", help="print the measurement as JSON")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="the command to run")
+    args = parser.parse_args(argv)
+    if args.command[:1] == ["--"]:
+        args.command = args.command[1:]
+    if not args.command:
+        parser.error("give the command to measure after --")
+    if len(args.after) > len(args.keys):
+        parser.error("each --after needs a --keys")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    times = args.after + [2.0] * (len(args.keys) - len(args.after))
+    keys = [
+        (t, codecs.decode(k, "unicode_escape").encode("utf-8"))
+        for t, k in zip(times, args.keys, strict=True)
+    ]
+    quit_keys = codecs.decode(args.quit, "unicode_escape").encode("utf-8")
+    env = dict(os.environ, TERM=args.term)
+    for setting in args.env:
+        name, _, value = setting.partition("=")
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
+    m = measure(
+        args.command,
+        cols=args.cols,
+        rows=args.rows,
+        keys=keys,
+        warmup=args.warmup,
+        seconds=args.seconds,
+        quit_keys=quit_keys,
+        env=env,
+        record=args.record,
+    )
+    if args.json:
+        print(json.dumps(asdict(m)))
+    else:
+        print(
+            f"{m.cols}x{m.rows}  {m.bytes_per_s / 1024:.2f} KB/s ({m.bytes_in_window} B in "
+            f"{m.window_s:g} s)  CPU {100 * m.cpu_share_of_one_core:.1f}% of one core  "
+            f"peak RSS {m.peak_rss_mb:.0f} MB  [{m.exit}; {m.machine}; TERM={args.term}]  "
+            f"{m.command}"
+        )
+    return 0 if m.completed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
