@@ -45,6 +45,7 @@ SETTINGS_WIDTH = 100
 """Below this width the settings column starts hidden on the Train pane (key c shows it)."""
 STATS_INTERVAL = 0.25
 PLOT_INTERVAL = 0.5
+MAP_INTERVAL = 1.0
 """Seconds between redraws while training: what a student can read, and within the byte budget."""
 
 TAB_TITLES = {
@@ -101,6 +102,8 @@ class LossApp(App[None]):
         self._settings_choice: bool | None = None  # the user's c toggle overrides the default
         self._last_stats = 0.0
         self._last_plots = 0.0
+        self._last_map = 0.0
+        self._status_text = ""
         if self.glyphs.name == "ascii":
             from losstui.tui.ascii_filter import AsciiFilter
 
@@ -275,7 +278,10 @@ class LossApp(App[None]):
         text = f" losstui | {problem} | {loss} + {state.recommendation.activation} | {run}"
         if self.size.width >= WIDE:
             text += f" | step {state.trainer.step_count}"
-        self.query_one("#status-bar", Static).update(self.glyphs.text(text))
+        text = self.glyphs.text(text)
+        if text != self._status_text:  # an unchanged line is not worth a repaint
+            self._status_text = text
+            self.query_one("#status-bar", Static).update(text)
 
     def _loss_title(self) -> str:
         key = self.state.config.loss
@@ -309,7 +315,9 @@ class LossApp(App[None]):
                 self.query_one("#curves", LossCurves).show(
                     trainer.history, log10=state.log10, loss_name=self._loss_title()
                 )
-                self.query_one("#model-view", ModelView).show(trainer)
+                if force or now - self._last_map >= MAP_INTERVAL:
+                    self._last_map = now
+                    self.query_one("#model-view", ModelView).show(trainer)
             if self._visible("distributions"):
                 view = self.query_one("#dist-view")
                 if hasattr(view, "show"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from rich.style import Style
 from rich.text import Text
@@ -96,16 +98,25 @@ class DecisionMap(Widget):
         patterns = self.glyphs.region_patterns
         text = Text(no_wrap=True, overflow="crop")
         for r in range(height):
+            # Cells are appended in runs of one style: one span per run, not per cell, keeps
+            # the escape codes written to the terminal (and so the bytes per frame) few.
+            run, run_style = [], None
             for c in range(width):
                 if (r, c) in points:
                     k = points[(r, c)]
-                    colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-                    text.append(str(k) if k < 10 else "*", Style(color=colour, bold=True))
+                    char = str(k) if k < 10 else "*"
+                    style = self._styles(k)[0]
                 else:
                     k = int(cls[r, c])
-                    colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
                     char = patterns[k % len(patterns)] if conf[r, c] >= UNSURE else " "
-                    text.append(char, Style(color=colour, dim=True))
+                    style = self._styles(k)[1]
+                if style is not run_style and run:
+                    text.append("".join(run), run_style)
+                    run = []
+                run_style = style
+                run.append(char)
+            if run:
+                text.append("".join(run), run_style)
             text.append("\n")
         legend = [
             f"{patterns[k % len(patterns)]}={'labels ' if ds.kind == 'multilabel' else 'class '}{k}"
@@ -115,8 +126,17 @@ class DecisionMap(Widget):
             " ".join(legend) + f"  blank: p<{UNSURE:g}  digits: data",
             Style(dim=True),
         )
-        self._text = text
-        self.refresh()
+        # Once the boundary settles most frames are identical: repainting them costs bytes only.
+        if text.plain != self._text.plain or text.spans != self._text.spans:
+            self._text = text
+            self.refresh()
+
+    @staticmethod
+    @functools.lru_cache(maxsize=32)
+    def _styles(k: int) -> tuple[Style, Style]:
+        """(data point, region) styles of class code k; cached so runs compare by identity."""
+        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+        return Style(color=colour, bold=True), Style(color=colour, dim=True)
 
     @staticmethod
     def _n_codes(ds) -> int:

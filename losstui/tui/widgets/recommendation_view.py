@@ -41,12 +41,11 @@ def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Tex
     heading("Alternatives")
     for alt in rec.alternatives:
         title = LOSSES[alt.loss].title if alt.loss in LOSSES else alt.loss
-        mark = "not recommended: " if alt.discouraged else ""
+        already = alt.when.lower().startswith("not recommended")
+        mark = "not recommended: " if alt.discouraged and not already else ""
         out.append(f" {glyphs.bullet} ", style="bold")
         out.append(g(title), style="bold")
-        out.append(
-            f" ({mark}{g(alt.when)})\n" if mark else f" {glyphs.arrow_right} {g(alt.when)}\n"
-        )
+        out.append(f" {glyphs.arrow_right} {mark}{g(alt.when)}\n")
     heading("The same choice in libraries")
     for lib, text in (
         ("PyTorch", rec.pytorch),
