@@ -275,9 +275,10 @@ class LossApp(App[None]):
             run = f"training {state.steps_per_second}/s"
         else:
             run = "paused"
-        text = f" losstui | {problem} | {loss} + {state.recommendation.activation} | {run}"
-        if self.size.width >= WIDE:
-            text += f" | step {state.trainer.step_count}"
+        activation = state.recommendation.activation
+        text = f" {problem} | {loss} + {activation} | {run}"
+        if self.size.width >= WIDE:  # room for the name and the step count
+            text = f" losstui |{text} | step {state.trainer.step_count}"
         text = self.glyphs.text(text)
         if text != self._status_text:  # an unchanged line is not worth a repaint
             self._status_text = text
