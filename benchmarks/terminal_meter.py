@@ -23,6 +23,7 @@ import select
 import signal
 import struct
 import sys
+import tempfile
 import termios
 import time
 from dataclasses import asdict, dataclass
@@ -225,6 +226,22 @@ def measure(
     )
 
 
+_CURSOR_TO = re.compile(rb"\x1b\[(\d+)(?:;\d+)?H")
+
+
+def bytes_by_row(output: bytes) -> dict[int, tuple[int, int]]:
+    """Screen row → (times the cursor was moved there, bytes written from there to the next
+    move), from raw terminal output; which rows a program redraws, and what they cost."""
+    moves = list(_CURSOR_TO.finditer(output))
+    rows: dict[int, tuple[int, int]] = {}
+    for i, move in enumerate(moves):
+        end = moves[i + 1].start() if i + 1 < len(moves) else len(output)
+        row = int(move.group(1))
+        count, size = rows.get(row, (0, 0))
+        rows[row] = (count + 1, size + end - move.start())
+    return rows
+
+
 def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}"
@@ -290,6 +307,11 @@ def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--record", metavar="FILE", help="save the bytes written during the window to FILE"
     )
+    parser.add_argument(
+        "--by-row",
+        action="store_true",
+        help="also print, per screen row, how often it was redrawn and how many bytes it took",
+    )
     parser.add_argument("--json", action="store_true", help="print the measurement as JSON")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the command to run")
     args = parser.parse_args(argv)
@@ -317,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
             env[name] = value
         else:
             env.pop(name, None)
+    record = args.record
+    if args.by_row and not record:
+        record = os.path.join(tempfile.mkdtemp(prefix="terminal_meter"), "window.bin")
     m = measure(
         args.command,
         cols=args.cols,
@@ -326,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds=args.seconds,
         quit_keys=quit_keys,
         env=env,
-        record=args.record,
+        record=record,
     )
     if args.json:
         print(json.dumps(asdict(m)))
@@ -337,6 +362,14 @@ def main(argv: list[str] | None = None) -> int:
             f"peak RSS {m.peak_rss_mb:.0f} MB  [{m.exit}; {m.machine}; TERM={args.term}]  "
             f"{m.command}"
         )
+    if args.by_row:
+        with open(record, "rb") as f:
+            rows = bytes_by_row(f.read())
+        print(
+            " row  redraws  bytes   (cursor moves to the row in the window; bytes up to the next)"
+        )
+        for row, (count, size) in sorted(rows.items()):
+            print(f"{row:4d}  {count:7d}  {size:6d}")
     return 0 if m.completed else 1
 
 
