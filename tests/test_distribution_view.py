@@ -272,3 +272,20 @@ async def test_a_diverged_run_is_explained_not_drawn():
         await pilot.pause()
         text = view_text(view)
         assert f"diverged at step {trainer.diverged_at_step}" in text
+
+
+async def test_show_before_mount_draws_once_mounted():
+    trainer = trained("regression")
+
+    class EarlyApp(App):
+        def compose(self) -> ComposeResult:
+            view = DistributionView(glyphs=UNICODE)
+            view.show(trainer)
+            yield view
+
+    app = EarlyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.query_one(DistributionView)
+        assert view.query_one("#dist-plot").display
+        assert "Residuals y − ŷ" in view_text(view)

@@ -131,6 +131,11 @@ class DistributionView(Widget, can_focus=True):
         self._message: str | None = "Nothing to show yet: no training run."
         self._warning: str | None = None
 
+    def on_mount(self) -> None:
+        # show() may have run before the children existed: draw what it computed.
+        self._draw_plot()
+        self._refresh_text()
+
     def compose(self) -> ComposeResult:
         yield _Lines(self._summary_lines, id="dist-summary")
         plot = AsciiPlot(id="dist-plot")
@@ -153,22 +158,22 @@ class DistributionView(Widget, can_focus=True):
     @glyphs.setter
     def glyphs(self, glyphs: Glyphs) -> None:
         self._glyphs = glyphs
-        if self.is_mounted:
-            self.query_one("#dist-plot", AsciiPlot).glyphs = glyphs
-            self._data_key = None  # plot markers depend on the glyphs
-            if self._trainer is not None:
-                self.show(self._trainer)
+        for plot in self.query("#dist-plot").results(AsciiPlot):
+            plot.glyphs = glyphs
+        if self._trainer is not None:
+            self.show(self._trainer, force=True)  # plot markers depend on the glyphs
 
     @property
     def data(self) -> ClassificationData | ResidualData | NLLCurve | None:
         """What is on show: per-example distributions, residuals or the NLL curve (nats)."""
         return self._classification or self._residuals or self._curve
 
-    def show(self, trainer) -> None:
-        """Redraw from `trainer`; cheap when its step, run and data are what was last drawn."""
+    def show(self, trainer, *, force: bool = False) -> None:
+        """Redraw from `trainer`; nothing to do when its run, data, config and step count are
+        what was drawn last, unless `force` (for a model changed in place without a step)."""
         self._trainer = trainer
         key = self._key(trainer)
-        if key == self._data_key:
+        if key == self._data_key and not force:
             return
         self._data_key = key
         self._classification = self._residuals = self._curve = None
@@ -258,14 +263,14 @@ class DistributionView(Widget, can_focus=True):
         )
 
     def _refresh_text(self) -> None:
-        if self.is_mounted:
-            for lines in self.query(_Lines):
-                lines.redraw()
+        for lines in self.query(_Lines):
+            lines.redraw()
 
     def _draw_plot(self) -> None:
-        if not self.is_mounted:
+        plots = self.query("#dist-plot").results(AsciiPlot)
+        plot = next(plots, None)
+        if plot is None:  # not composed yet: on_mount draws
             return
-        plot = self.query_one("#dist-plot", AsciiPlot)
         plot.display = self._residuals is not None or self._curve is not None
         if not plot.display:
             return
