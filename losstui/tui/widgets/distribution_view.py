@@ -462,7 +462,7 @@ class DistributionView(Widget, can_focus=True):
                 f"loss {val} nats); the rows here are the dataset's own distributions."
             )
         else:
-            reading = f" Q is {data.q_reading}." if data.q_reading else ""
+            reading = f" Q here: {data.q_reading}." if data.q_reading else ""
             lines.append(
                 f"The model was trained with {data.loss_title} (validation loss {val}); the "
                 f"cross-entropy is shown for comparison.{reading}"
