@@ -260,3 +260,17 @@ async def test_ctrl_c_quits():
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_pane_opened_by_its_number_takes_the_keys_at_once():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        lab = app.query_one("#pq-lab")
+        await pilot.press("plus")  # Q's first outcome gains 0.05
+        await pilot.pause()
+        assert lab.q[0] == 0.85
+        await pilot.press("4", "j")
+        await pilot.pause()
+        assert app.query_one("#dist-view").example == 1

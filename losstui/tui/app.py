@@ -211,6 +211,9 @@ class LossApp(App[None]):
             tabs = self._tabs
             if tabs.active != state.pane:
                 tabs.active = state.pane
+            # The pane's own keys (the P/Q lab's arrows, the examples' j/k) need its widget focused;
+            # after the refresh, so that the newly shown pane can take focus.
+            self.call_after_refresh(self._focus_pane, state.pane)
             self.refresh_bindings()
             self._redraw(force=True)
         if "units" in changed:
@@ -462,7 +465,12 @@ class LossApp(App[None]):
 
     def action_leave_field(self) -> None:
         """Escape: take focus out of a text field so single-letter keys act again."""
-        pane = self.state.pane
+        self._focus_pane(self.state.pane)
+
+    def _focus_pane(self, pane: str) -> None:
+        """Focus the main widget of `pane`, if it is still the open one."""
+        if pane != self.state.pane:
+            return
         target = {
             "problem": "#chooser",
             "recommendation": "#recommendation-view",

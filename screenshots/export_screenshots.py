@@ -35,17 +35,21 @@ async def shoot(out: Path, size: tuple[int, int], problem: str, ascii: bool) -> 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     parser.add_argument("--problem", default="binary_classification")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     jobs = [(size, args.problem, False) for size in SIZES]
     jobs.append(((80, 24), args.problem, True))
-    jobs += [((120, 40), p, False) for p in ("regression", "multiclass_classification")]
-    jobs.append(((120, 40), "density_estimation", False))
+    others = ("regression", "multiclass_classification", "density_estimation")
+    jobs += [((120, 40), p, False) for p in others]
+    for old in args.out.glob("*.svg"):
+        old.unlink()  # panes renamed or dropped must not leave stale pictures behind
     for size, problem, ascii in jobs:
         for path in await shoot(args.out, size, problem, ascii):
-            if "train" in path.name or problem == args.problem:
+            if problem != args.problem and not path.name.startswith(("3-", "4-")):
+                path.unlink()  # other problems: only the panes that differ by problem
+            else:
                 print(path)
 
 
