@@ -83,9 +83,10 @@ class DistributionView(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,j", "step_example(1)", "Next example", key_display="→"),
-        Binding("left,k", "step_example(-1)", "Previous example", key_display="←"),
-        Binding("w", "worst_example", "Worst example"),
+        # The pane prints its own key hints; the footer keeps to the app's few keys.
+        Binding("right,j", "step_example(1)", "Next example", show=False),
+        Binding("left,k", "step_example(-1)", "Previous example", show=False),
+        Binding("w", "worst_example", "Worst example", show=False),
         Binding("home", "select_example(0)", "First example", show=False),
         Binding("end", "select_example(-1)", "Last example", show=False),
         Binding("pagedown", "step_example(10)", "10 examples on", show=False),
