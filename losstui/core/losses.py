@@ -99,6 +99,12 @@ class Loss:
         y, z = self._check(y_true, logits)
         return self._values_gradient(y, z) / self._count(z)
 
+    def gradient_unchecked(self, y_true: Array, logits: Array) -> Array:
+        """`gradient` without the shape and label checks, for a training loop whose targets were
+        checked once; y_true and logits must already be float64 arrays of matching shapes
+        (integer labels for the sparse loss)."""
+        return self._values_gradient(y_true, logits) / self._count(logits)
+
     def __repr__(self) -> str:
         return f"<Loss {self.name}>"
 

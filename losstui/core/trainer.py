@@ -139,20 +139,9 @@ def _batch_gradient(loss: Loss) -> Callable[[Array, Array], Array]:
 
     `Loss.gradient` checks shapes and labels on every call. The trainer checks its targets once
     (the step-0 record evaluates the loss on every target), so per batch it calls the loss's
-    unchecked gradient when the loss offers one.
+    unchecked gradient.
     """
-    unchecked = getattr(loss, "gradient_unchecked", None)
-    if unchecked is not None:
-        return unchecked
-    values_gradient = getattr(loss, "_values_gradient", None)
-    count = getattr(loss, "_count", None)
-    if values_gradient is None or count is None:
-        return loss.gradient
-
-    def gradient(y_true: Array, logits: Array) -> Array:
-        return values_gradient(y_true, logits) / count(logits)
-
-    return gradient
+    return loss.gradient_unchecked
 
 
 @functools.lru_cache(maxsize=64)
