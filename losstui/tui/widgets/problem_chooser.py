@@ -16,29 +16,23 @@ from losstui.core.problems import PROBLEMS
 class ProblemChooser(OptionList):
     """The catalogue of problems; highlighting previews one, Enter (or a click) chooses it."""
 
-    class ProblemHighlighted(Message):
+    class _ProblemMessage(Message):
+        """A message about the problem with catalogue key `key`."""
+
+        def __init__(self, chooser: ProblemChooser, key: str) -> None:
+            super().__init__()
+            self.chooser = chooser
+            self.key = key
+
+        @property
+        def control(self) -> ProblemChooser:
+            return self.chooser
+
+    class ProblemHighlighted(_ProblemMessage):
         """The cursor moved onto a problem."""
 
-        def __init__(self, chooser: ProblemChooser, key: str) -> None:
-            super().__init__()
-            self.chooser = chooser
-            self.key = key
-
-        @property
-        def control(self) -> ProblemChooser:
-            return self.chooser
-
-    class ProblemSelected(Message):
+    class ProblemSelected(_ProblemMessage):
         """The user chose a problem."""
-
-        def __init__(self, chooser: ProblemChooser, key: str) -> None:
-            super().__init__()
-            self.chooser = chooser
-            self.key = key
-
-        @property
-        def control(self) -> ProblemChooser:
-            return self.chooser
 
     def __init__(self, *, id: str | None = None) -> None:
         options = []
