@@ -11,10 +11,10 @@ import pytest
 from textual.app import App, ComposeResult
 
 from losstui.core import info
+from losstui.core.diagnostics import classification_data, nll_curve, residual_data
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets import distribution_view as dv_module
 from losstui.tui.widgets.ascii_plot import AsciiPlot
-from losstui.tui.widgets.dist_data import classification_data, nll_curve, residual_data
 from losstui.tui.widgets.distribution_view import DistributionView
 
 trainer_module = pytest.importorskip("losstui.core.trainer")

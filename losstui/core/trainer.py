@@ -596,9 +596,10 @@ class Trainer:
     def classify(self, x: Array) -> Array:
         """Predicted classes: (n,) int labels for binary, multi-class and soft-label data,
         (n, L) 0/1 floats for multi-label data (ValueError for other kinds)."""
-        return self._classes(self.logits(x))
+        return self.classes_from_logits(self.logits(x))
 
-    def _classes(self, z: Array) -> Array:
+    def classes_from_logits(self, z: Array) -> Array:
+        """`classify` for logits already computed: z of shape (n, outputs)."""
         kind = self.dataset.kind
         if kind in ("multiclass", "soft_label"):
             return np.argmax(z, axis=1)
@@ -645,7 +646,7 @@ class Trainer:
             ss_res = float(np.sum((y - pred) ** 2))
             r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
             return train, val, {"r2": r2, "mae": float(np.mean(np.abs(y - pred)))}
-        classes = self._classes(z_val)
+        classes = self.classes_from_logits(z_val)
         if kind == "binary":
             return train, val, {"accuracy": float(np.mean(classes == y[:, 0]))}
         if kind == "multiclass":

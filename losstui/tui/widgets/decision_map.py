@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
-from losstui.core.numerics import sigmoid
+from losstui.core.diagnostics import class_probabilities
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 CLASS_COLOURS = ("#5fa8ff", "#ff875f", "#87d75f", "#d7af5f", "#af87ff", "#5fd7d7", "#ff5faf")
@@ -21,34 +21,23 @@ UNSURE = 0.6
 def class_scores(trainer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(class index (n,), confidence in [0, 1] (n,)) of the model at inputs x (n, 2).
 
-    Binary: p₁ from the sigmoid, or σ(2·score) for margin losses, or the clipped prediction for
-    regression losses; K classes: argmax and max of the softmax; several labels: the bit pattern
-    of the labels predicted on, and the least certain label's certainty.
+    The class is the trainer's own decision (`Trainer.classes_from_logits`), so the map agrees
+    with the accuracy beside it; the confidence is that class's probability as the Distributions
+    pane reads it. Several labels: the bit pattern of the labels predicted on, and the least
+    certain label's probability.
     """
     kind = trainer.dataset.kind
-    loss = trainer.loss
     logits = trainer.logits(x)
     with np.errstate(all="ignore"):
-        if kind == "binary":
-            if loss.activation == "sigmoid":
-                p1 = sigmoid(logits[:, 0])
-            elif loss.target == "signed_binary":
-                p1 = sigmoid(2.0 * logits[:, 0])
-            else:
-                p1 = np.clip(loss.predict(logits)[:, 0], 0.0, 1.0)
-            cls = (p1 >= 0.5).astype(int)
-            return cls, np.where(cls == 1, p1, 1.0 - p1)
-        if kind == "multilabel":
-            p = loss.predict(logits) if loss.activation == "sigmoid" else sigmoid(logits)
-            on = p >= 0.5
-            cls = (on * (1 << np.arange(p.shape[1]))).sum(axis=1)
-            return cls, np.where(on, p, 1.0 - p).min(axis=1)
-        if logits.shape[1] > 1:
-            p = loss.predict(logits) if loss.activation == "softmax" else logits
-            cls = np.argmax(p, axis=1)
-            conf = p.max(axis=1) if loss.activation == "softmax" else np.ones(len(p))
-            return cls, conf
-    return np.zeros(len(x), dtype=int), np.ones(len(x))
+        decided = trainer.classes_from_logits(logits)
+        q, _, _ = class_probabilities(trainer.loss, kind, logits)  # (n, groups, outcomes)
+    rows = np.arange(len(x))
+    if kind == "multilabel":
+        on = decided.astype(int)  # (n, labels)
+        conf = np.take_along_axis(q, on[:, :, None], axis=2)[:, :, 0].min(axis=1)
+        return (on * (1 << np.arange(on.shape[1]))).sum(axis=1), conf
+    cls = decided.astype(int)
+    return cls, q[rows, 0, cls]
 
 
 def true_classes(dataset) -> np.ndarray:

@@ -16,9 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from losstui.tui.glyphs import Glyphs, choose_glyphs
-from losstui.tui.widgets.ascii_plot import AsciiPlot
-from losstui.tui.widgets.dist_data import (
+from losstui.core.diagnostics import (
     CLASSIFICATION_KINDS,
     CROSS_ENTROPY_LOSSES,
     REGRESSION_KINDS,
@@ -29,6 +27,8 @@ from losstui.tui.widgets.dist_data import (
     nll_curve,
     residual_data,
 )
+from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.widgets.ascii_plot import AsciiPlot
 from losstui.tui.widgets.dist_text import number, spell, unit_base
 
 #: How plotext markers look in a legend line.

@@ -1,7 +1,6 @@
-"""Provides what the distribution view shows, computed from a trainer with numpy alone.
+"""What a trained model predicts, set against the truth: per-example P and Q, residuals, NLL curves.
 
-Everything here is in nats; the view converts to bits. Nothing imports Textual, so the numbers can
-be tested on their own.
+Everything here is in nats; the app converts to bits.
 """
 
 from __future__ import annotations
@@ -72,8 +71,14 @@ class ClassificationData:
         return self.kl.mean(axis=1)
 
 
-def _log_q(loss, kind: str, logits: Array) -> tuple[Array, Array, str | None]:
-    """(Q, log Q, how Q was read), Q of shape (n, G, K), from the model's logits (n, k)."""
+def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, str | None]:
+    """(Q, log Q, how Q was read), Q of shape (n, G, K), from the model's logits (n, k).
+
+    Sigmoid and softmax outputs are probabilities already. Other outputs are read so that the
+    most probable outcome is the class the trainer predicts (`Trainer.classify`): a margin score
+    through a sigmoid or softmax, a regression output clipped to [0, 1]. The third element says
+    how Q was read, None for sigmoid and softmax.
+    """
     n = logits.shape[0]
     if kind in ("binary", "multilabel"):
         if loss.activation == "sigmoid":
@@ -137,7 +142,7 @@ def classification_data(trainer) -> ClassificationData:
     dataset, loss = trainer.dataset, trainer.loss
     logits = np.asarray(trainer.logits(dataset.x_val), dtype=np.float64)
     p, outcomes, groups = _true_rows(dataset)
-    q, log_q, reading = _log_q(loss, dataset.kind, logits)
+    q, log_q, reading = class_probabilities(loss, dataset.kind, logits)
     n, g, k = p.shape
     h_p = info.entropy_rows(p.reshape(n * g, k)).reshape(n, g)
     with np.errstate(invalid="ignore"):
