@@ -184,7 +184,9 @@ async def test_non_recommended_loss_trains_and_says_so():
         app.state.step(300)
         await pilot.pause()
         assert app.state.trainer.history[-1].val_loss < first
-        assert "not the recommended loss" in flat(screen_text(app))
+        text = flat(screen_text(app))
+        assert "not the recommended loss" in text
+        assert "Mean squared error + linear" in text  # the status names the chosen pairing
 
 
 async def test_a_pairing_that_cannot_run_is_refused_with_the_reason():

@@ -278,8 +278,13 @@ class LossApp(App[None]):
             run = f"training {state.steps_per_second}/s"
         else:
             run = "paused"
-        activation = state.recommendation.activation
-        text = f" {problem} | {loss} + {activation} | {run}"
+        key = state.config.loss
+        if key in LOSSES:  # the chosen loss's own activation, recommended or not
+            pairing = f"{loss} + {LOSSES[key].activation}"
+        else:
+            density = "two-Gaussian mixture" if state.config.model == "mixture2" else "Gaussian"
+            pairing = f"{loss} of a {density}"
+        text = f" {problem} | {pairing} | {run}"
         if self.size.width >= WIDE:  # room for the name and the step count
             text = f" losstui |{text} | step {state.trainer.step_count}"
         text = self.glyphs.text(text)
