@@ -276,3 +276,17 @@ async def test_a_pane_opened_by_its_number_takes_the_keys_at_once():
         await pilot.press("4", "j")
         await pilot.pause()
         assert app.query_one("#dist-view").example == 1
+
+
+async def test_the_lab_shows_values_set_through_the_state():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.set_pq((0.5, 0.5, 0.0), (0.2, 0.3, 0.5))
+        app.state.set_pane("pq_lab")
+        await pilot.pause()
+        lab = app.query_one("#pq-lab")
+        assert (lab.p, lab.q) == ((0.5, 0.5, 0.0), (0.2, 0.3, 0.5))
+        await pilot.press("plus")  # and a key in the lab goes back into the state
+        await pilot.pause()
+        assert app.state.pq_q == lab.q != (0.2, 0.3, 0.5)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,22 +19,15 @@ from losstui.core.problems import PROBLEMS, is_recommended
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.state import HIDDEN_ACTIVATIONS, PANES, TICKS_PER_SECOND, AppState
+from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.loss_curves import LossCurves
 from losstui.tui.widgets.model_view import ModelView
+from losstui.tui.widgets.pq_lab import PQLab
 from losstui.tui.widgets.problem_chooser import ProblemChooser
 from losstui.tui.widgets.question_path import QuestionPath
 from losstui.tui.widgets.recommendation_view import RecommendationView
 from losstui.tui.widgets.train_controls import TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
-
-try:  # written by another helper; a placeholder stands in until it lands
-    from losstui.tui.widgets.distribution_view import DistributionView
-except ImportError:  # pragma: no cover
-    DistributionView = None  # type: ignore[assignment,misc]
-try:
-    from losstui.tui.widgets.pq_lab import PQLab
-except ImportError:  # pragma: no cover
-    PQLab = None  # type: ignore[assignment,misc]
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the layout cannot show a pane and its keys; the app says so instead."""
@@ -133,15 +125,9 @@ class LossApp(App[None]):
                         yield LossCurves(id="curves")
                         yield ModelView(id="model-view")
             with TabPane(TAB_TITLES["distributions"], id="distributions"):
-                if DistributionView is not None:
-                    yield DistributionView(id="dist-view")
-                else:
-                    yield Static("The distributions view is on its way.", id="dist-view")
+                yield DistributionView(id="dist-view")
             with TabPane(TAB_TITLES["pq_lab"], id="pq_lab"):
-                if PQLab is not None:
-                    yield PQLab(id="pq-lab")
-                else:
-                    yield Static("The P/Q lab is on its way.", id="pq-lab")
+                yield PQLab(id="pq-lab")
         yield Static("", id="too-small")
         yield Footer()
 
@@ -217,10 +203,13 @@ class LossApp(App[None]):
             self.refresh_bindings()
             self._redraw(force=True)
         if "units" in changed:
-            for widget in self.query("#dist-view, #pq-lab"):
-                if hasattr(widget, "units"):
-                    widget.units = state.units
+            self.query_one("#dist-view", DistributionView).units = state.units
+            self.query_one("#pq-lab", PQLab).units = state.units
             self._redraw(force=True)
+        if "pq" in changed:  # a lesson or the palette set the lab's values: show them
+            lab = self.query_one("#pq-lab", PQLab)
+            if (lab.p, lab.q) != (state.pq_p, state.pq_q):
+                lab.set_distributions(state.pq_p, state.pq_q)
         if "log10" in changed:
             self._redraw(force=True, stats=False)
         if changed & {"trainer", "config", "speed", "problem"} or (
@@ -328,9 +317,7 @@ class LossApp(App[None]):
                     self._last_map = now
                     self.query_one("#model-view", ModelView).show(trainer)
             if self._visible("distributions"):
-                view = self.query_one("#dist-view")
-                if hasattr(view, "show"):
-                    view.show(trainer)
+                self.query_one("#dist-view", DistributionView).show(trainer)
 
     def _tick(self) -> None:
         if not self.state.running:
@@ -385,12 +372,9 @@ class LossApp(App[None]):
     def _regenerate_requested(self) -> None:
         self.action_regenerate()
 
-    if PQLab is not None:
-
-        @on(PQLab.Changed)
-        def _pq_changed(self, event) -> None:
-            with contextlib.suppress(ValueError):
-                self.state.set_pq(event.p, event.q)
+    @on(PQLab.Changed, "#pq-lab")
+    def _pq_changed(self, event: PQLab.Changed) -> None:
+        self.state.set_pq(event.p, event.q)  # the lab only ever holds valid distributions
 
     # Actions -----------------------------------------------------------------------------------
 
