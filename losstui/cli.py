@@ -20,6 +20,9 @@ from losstui.core.problems import PROBLEMS
 PROG = "losstui"
 DENSITY_LOSS = "nll"
 DEFAULT_STEPS = 1000
+#: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
+MAX_STEPS = 10_000_000
+MAX_EPOCHS = 100_000
 TABLE_ROWS = 20
 BASES = {"2": (2.0, "bits"), "e": (math.e, "nats"), "10": (10.0, "hartleys")}
 
@@ -107,16 +110,21 @@ def _momentum(value: str) -> float:
     return m
 
 
-def _int_at_least(low: int, what: str):
+def _int_at_least(low: int, what: str, high: int | None = None):
     def parse(value: str) -> int:
+        text = value.strip()
         try:
-            n = int(value.strip())
+            if not text.lstrip("+-").isascii():
+                raise ValueError(text)
+            n = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
                 f"{what} must be a whole number ≥ {low}, got {value!r}"
             ) from None
         if n < low:
             raise argparse.ArgumentTypeError(f"{what} must be ≥ {low}, got {value!r}")
+        if high is not None and n > high:
+            raise argparse.ArgumentTypeError(f"{what} must be at most {high:,}, got {value!r}")
         return n
 
     parse.__name__ = what.replace(" ", "_")
@@ -124,13 +132,12 @@ def _int_at_least(low: int, what: str):
 
 
 def _hidden_sizes(value: str) -> tuple[int, ...]:
-    parts = [p.strip() for p in value.split(",")]
-    if not parts or any(not p.isdigit() or int(p) < 1 or int(p) > 4096 for p in parts):
-        raise argparse.ArgumentTypeError(
-            f"hidden sizes must be whole numbers from 1 to 4096 separated by commas "
-            f"(e.g. 50 or 32,16), got {value!r}"
-        )
-    return tuple(int(p) for p in parts)
+    from losstui.core.trainer import parse_hidden_sizes
+
+    try:
+        return parse_hidden_sizes(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _probabilities(value: str) -> list[float]:
@@ -257,13 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
     length = train.add_mutually_exclusive_group()
     length.add_argument(
         "--epochs",
-        type=_int_at_least(1, "epochs"),
+        type=_int_at_least(1, "epochs", MAX_EPOCHS),
         metavar="N",
         help="passes over the training set",
     )
     length.add_argument(
         "--steps",
-        type=_int_at_least(1, "steps"),
+        type=_int_at_least(1, "steps", MAX_STEPS),
         metavar="N",
         help=f"SGD steps (default {DEFAULT_STEPS})",
     )

@@ -212,6 +212,12 @@ BAD_INPUT = [
     (["train", "--problem", "regression", "--activation", "gelu"], ["'gelu'", "tanh", "relu"]),
     (["train", "--problem", "regression", "--hidden", "32,,16"], ["'32,,16'", "32,16"]),
     (["train", "--problem", "regression", "--hidden", "0"], ["'0'", "1 to"]),
+    (["train", "--problem", "regression", "--hidden", "²"], ["'²'", "from 1 to 1024"]),
+    (["train", "--problem", "regression", "--hidden", "5000"], ["'5000'", "from 1 to 1024"]),
+    (["train", "--problem", "regression", "--hidden", "8,8,8,8,8"], ["1 to 4 whole numbers"]),
+    (["train", "--problem", "regression", "--steps", "10" * 6], ["--steps", "at most 10,000,000"]),
+    (["train", "--problem", "regression", "--epochs", "1000000"], ["--epochs", "at most 100,000"]),
+    (["train", "--problem", "regression", "--steps", "٣"], ["--steps", "whole number"]),
     (["train", "--problem", "regression", "--hidden", "-3"], ["--hidden"]),
     (
         ["train", "--problem", "regression", "--model", "linear", "--hidden", "8"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,6 +155,32 @@ def cached_dataset(name: str, seed: int, n: int | None) -> Dataset:
     return ds
 
 
+#: Largest MLP the app and the command line build: enough to overfit any teaching set, small
+#: enough that a step stays well under a millisecond.
+MAX_HIDDEN_LAYERS = 4
+MAX_HIDDEN_UNITS = 1024
+
+
+def parse_hidden_sizes(text: str) -> tuple[int, ...]:
+    """Hidden layer sizes from text such as "16", "32,16" or "32 16".
+
+    ValueError, naming the text and what is allowed, unless it is 1 to 4 whole numbers written in
+    ASCII digits, each from 1 to 1024.
+    """
+    text = text.strip()
+    parts = [p.strip() for p in text.split(",")] if "," in text else text.split()
+    if (
+        not parts
+        or len(parts) > MAX_HIDDEN_LAYERS
+        or not all(re.fullmatch(r"[0-9]+", p) and 1 <= int(p) <= MAX_HIDDEN_UNITS for p in parts)
+    ):
+        raise ValueError(
+            f"hidden sizes must be 1 to {MAX_HIDDEN_LAYERS} whole numbers from 1 to "
+            f"{MAX_HIDDEN_UNITS} separated by commas (e.g. 16 or 32,16), got {text!r}"
+        )
+    return tuple(int(p) for p in parts)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that defines a training run; the same config gives the same run, bit for bit.
@@ -206,11 +233,12 @@ class TrainConfig:
         if (
             not isinstance(hidden, (tuple, list))
             or not hidden
-            or not all(_is_int(h) and h >= 1 for h in hidden)
+            or len(hidden) > MAX_HIDDEN_LAYERS
+            or not all(_is_int(h) and 1 <= h <= MAX_HIDDEN_UNITS for h in hidden)
         ):
             raise ValueError(
-                f"hidden sizes {self.hidden!r} are not allowed: give one or more positive whole "
-                "numbers, e.g. (16,) or (32, 32)"
+                f"hidden sizes {self.hidden!r} are not allowed: give 1 to {MAX_HIDDEN_LAYERS} "
+                f"whole numbers from 1 to {MAX_HIDDEN_UNITS}, e.g. (16,) or (32, 32)"
             )
         object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
         if self.hidden_activation not in HIDDEN_ACTIVATION_NAMES:

@@ -11,7 +11,7 @@ from losstui.core.datasets import DATASETS, DENSITY_LOSS, check_pairing
 from losstui.core.losses import LOSSES
 from losstui.core.models import DENSITY_MODELS, HIDDEN_ACTIVATION_NAMES, MODEL_KINDS
 from losstui.core.problems import PROBLEMS, recommend
-from losstui.core.trainer import TrainConfig, Trainer
+from losstui.core.trainer import TrainConfig, Trainer, parse_hidden_sizes
 
 PANES = ("problem", "recommendation", "train", "distributions", "pq_lab")
 """Pane ids in tab order; keys 1..5 select them."""
@@ -62,21 +62,6 @@ def parse_int(text: str | int, name: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")
     return value
-
-
-def parse_hidden(text: str | Iterable[int]) -> tuple[int, ...]:
-    """Hidden sizes from "16" or "32,16" (1 to 4 layers of 1..256 units); ValueError otherwise."""
-    if not isinstance(text, str):
-        text = ",".join(str(v) for v in text)
-    parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
-    if not parts or len(parts) > 4:
-        raise ValueError(f"hidden sizes must be 1 to 4 numbers like 16 or 32,16, got {text!r}")
-    sizes = []
-    for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= 256:
-            raise ValueError(f"each hidden size must be a whole number 1..256, got {part!r}")
-        sizes.append(int(part))
-    return tuple(sizes)
 
 
 class AppState:
@@ -233,7 +218,9 @@ class AppState:
             self._reconfigure(model=kind)
 
     def set_hidden(self, text: str | Iterable[int]) -> None:
-        sizes = parse_hidden(text)
+        if not isinstance(text, str):
+            text = ",".join(str(v) for v in text)
+        sizes = parse_hidden_sizes(text)
         if sizes != tuple(self.config.hidden):
             self._reconfigure(hidden=sizes)
 
