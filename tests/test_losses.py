@@ -87,6 +87,8 @@ HAND_VALUES = [
     ("mean_squared_logarithmic_error", [[0.0]], [[-5.0]], 0.0),
     # λ = 1, y = 1: 1 − 0 = 1;  λ = 2, y = 3: 2 − 3·log 2
     ("poisson", [[1.0], [3.0]], [[0.0], [math.log(2.0)]], (1.0 + 2.0 - 3.0 * math.log(2.0)) / 2),
+    # p = ½ with y = 1: (½)²;  p = ¾ with y = 0: (¾)²
+    ("sigmoid_mean_squared_error", [[1.0], [0.0]], [[0.0], [math.log(3.0)]], (0.25 + 0.5625) / 2),
     # p = ½ with y = 1: log 2;  p = ¾ with y = 0: −log ¼ = log 4
     ("binary_cross_entropy", [[1.0], [0.0]], [[0.0], [math.log(3.0)]], 1.5 * math.log(2.0)),
     # t = +1, −1, +1 (0 read as −1): max(0, 1−2), max(0, 1+0.5), max(0, 1+1)
@@ -140,6 +142,7 @@ def perfect_prediction(name: str):
         "mean_squared_logarithmic_error": (y_pos, y_pos),
         "poisson": (y_pos, np.log(y_pos)),
         "binary_cross_entropy": (p_soft, np.log(p_soft / (1 - p_soft))),
+        "sigmoid_mean_squared_error": (p_soft, np.log(p_soft / (1 - p_soft))),
         "hinge": (np.array([[1.0], [0.0]]), np.array([[1.5], [-2.0]])),
         "squared_hinge": (np.array([[1.0], [0.0]]), np.array([[1.0], [-1.0]])),
         "categorical_cross_entropy": (rows, np.log(rows)),
@@ -251,6 +254,7 @@ def test_sparse_labels_out_of_range_are_refused():
 def test_predictions_apply_the_paired_activation():
     z = np.array([[-2.0], [0.0], [3.0]])
     np.testing.assert_allclose(LOSSES["binary_cross_entropy"].predict(z), sigmoid(z))
+    np.testing.assert_allclose(LOSSES["sigmoid_mean_squared_error"].predict(z), sigmoid(z))
     np.testing.assert_allclose(LOSSES["poisson"].predict(z), np.exp(z))
     np.testing.assert_allclose(LOSSES["mean_squared_error"].predict(z), z)
     rows = LOSSES["categorical_cross_entropy"].predict(np.array([[1.0, 2.0, 3.0]]))
@@ -283,3 +287,11 @@ def test_registry_has_the_contracted_names():
         "sparse_categorical_cross_entropy",
         "kl_divergence",
     }
+
+
+def test_squared_error_on_a_sigmoid_stalls_where_cross_entropy_does_not():
+    # A confidently wrong prediction: label 1, logit −8 (p ≈ 0.0003).
+    y, z = np.array([[1.0]]), np.array([[-8.0]])
+    stalled = abs(LOSSES["sigmoid_mean_squared_error"].gradient(y, z)[0, 0])
+    learning = abs(LOSSES["binary_cross_entropy"].gradient(y, z)[0, 0])
+    assert stalled < 1e-3 < 0.99 < learning

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from losstui.core.losses import LOSSES
 from losstui.core.numerics import Array, softmax
 
 #: Every dataset kind, in catalogue order.
@@ -21,21 +22,8 @@ KINDS: tuple[str, ...] = (
     "density",
 )
 
-#: What form of target each loss expects, by `LOSSES` key (mirrors `Loss.target`; used when a loss
-#: object does not say).
-LOSS_TARGETS: dict[str, str] = {
-    "mean_squared_error": "real",
-    "mean_absolute_error": "real",
-    "huber": "real",
-    "mean_squared_logarithmic_error": "nonnegative",
-    "poisson": "nonnegative",
-    "binary_cross_entropy": "binary",
-    "hinge": "signed_binary",
-    "squared_hinge": "signed_binary",
-    "categorical_cross_entropy": "onehot",
-    "sparse_categorical_cross_entropy": "sparse",
-    "kl_divergence": "distribution",
-}
+#: What form of target each loss expects, by `LOSSES` key.
+LOSS_TARGETS: dict[str, str] = {name: loss.target for name, loss in LOSSES.items()}
 
 #: The pseudo-loss that fits a density to samples by negative log-likelihood.
 DENSITY_LOSS = "nll"

@@ -232,7 +232,7 @@ def residual_data(trainer) -> ResidualData:
         with np.errstate(all="ignore"):
             r = np.log1p(np.maximum(y, 0.0)) - np.log1p(np.maximum(y_hat, 0.0))
         curves = (_gaussian(r),)
-        note = "MSLE is squared error on log(1 + y): Gaussian noise there, log-normal on y."
+        note = "MSLE is squared error on log(1 + y): Gaussian noise there, so 1 + y is log-normal."
         what = "log(1 + y) − log(1 + ŷ)"
     elif name == "poisson":
         with np.errstate(all="ignore"):

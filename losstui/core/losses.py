@@ -260,6 +260,40 @@ class BinaryCrossEntropy(Loss):
         return sigmoid(logits)
 
 
+class SigmoidMeanSquaredError(Loss):
+    """Squared error on a sigmoid output: ℓ = (σ(z) − y)², y ∈ [0, 1].
+
+    Not a likelihood for 0/1 labels; it is here to show a trap. Its gradient
+    2(σ(z) − y)·σ(z)(1 − σ(z)) vanishes when the sigmoid saturates, so a confidently wrong output
+    (z far on the wrong side) barely learns, where binary cross-entropy's gradient σ(z) − y stays
+    large.
+    """
+
+    name = "sigmoid_mean_squared_error"
+    title = "Squared error on a sigmoid (a trap)"
+    activation = "sigmoid"
+    target = "binary"
+    distribution = "Gaussian on a probability (not a likelihood for 0/1 labels)"
+    formula = "L = (1/N) Σ (p − y)²,  p = σ(z)"
+    when_to_use = (
+        "Never for classification, but worth seeing once: its gradient carries a factor "
+        "σ(z)(1 − σ(z)) that vanishes when the sigmoid saturates, so a confidently wrong "
+        "prediction learns slowly. Binary cross-entropy cancels that factor."
+    )
+    logit_threshold = 0.0
+
+    def _values(self, y, z):
+        d = sigmoid(z) - y
+        return d * d
+
+    def _values_gradient(self, y, z):
+        p = sigmoid(z)
+        return 2.0 * (p - y) * p * (1.0 - p)
+
+    def predict(self, logits):
+        return sigmoid(logits)
+
+
 def _signed(y: Array) -> Array:
     """Labels in {−1, +1}; 0 is read as −1 so that 0/1 labels work unchanged."""
     return np.where(y > 0.0, 1.0, -1.0)
@@ -414,6 +448,7 @@ LOSSES: dict[str, Loss] = {
         MeanSquaredLogarithmicError(),
         Poisson(),
         BinaryCrossEntropy(),
+        SigmoidMeanSquaredError(),
         Hinge(),
         SquaredHinge(),
         CategoricalCrossEntropy(),

@@ -277,11 +277,11 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 "The output is the prediction ŷ itself; the loss takes log(1 + ŷ), clipping a "
                 "negative ŷ at 0."
             ),
-            distribution="log-normal (log(1 + y) is Gaussian)",
+            distribution="log-normal on 1 + y (log(1 + y) is Gaussian)",
             rationale=(
                 "When a positive target spans orders of magnitude, its errors are relative: being "
                 "off by 10 matters for a target of 20, not for one of 20,000. Assume the "
-                "logarithm is Gaussian: log(1 + y) ~ N(log(1 + ŷ), σ²), a log-normal model. "
+                "logarithm is Gaussian: log(1 + y) ~ N(log(1 + ŷ), σ²), so 1 + y is log-normal. "
                 "The likelihood of log(1 + y) is "
                 "(1/√(2πσ²))·exp(−(log(1 + y) − log(1 + ŷ))²/(2σ²)); "
                 "taking −log and dropping the terms that do not depend on the model leaves "
@@ -415,8 +415,15 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                     "mean_squared_error",
                     "Not recommended, kept as a lesson: it treats the 0/1 label as a Gaussian "
                     "number, so the linear output is no probability (it leaves [0, 1]) and points "
-                    "far on the correct side still pull the boundary. With a sigmoid in front, "
-                    "the gradient (p − y)·p·(1 − p) vanishes when the sigmoid saturates.",
+                    "far on the correct side still pull the boundary.",
+                    discouraged=True,
+                ),
+                Alternative(
+                    "sigmoid_mean_squared_error",
+                    "Not recommended, kept as a lesson: squared error after a sigmoid has the "
+                    "gradient 2(p − y)·p·(1 − p), which vanishes when the sigmoid saturates, so a "
+                    "confidently wrong prediction barely learns. Try it with a large initial "
+                    "learning rate and compare with binary cross-entropy.",
                     discouraged=True,
                 ),
             ),
@@ -437,7 +444,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
             pitfalls=(
                 "Some tutorials drop the (1 − y)·log(1 − p) term; then the loss only rewards a "
                 "high p and the model wins by predicting 1 for everything.",
-                "A sigmoid output trained with MSE learns slowly when it saturates.",
+                "A sigmoid output trained with squared error learns slowly when it saturates: its "
+                "gradient carries the factor p·(1 − p) (sigmoid_mean_squared_error shows it).",
                 "A sigmoid layer followed by a with-logits loss applies the sigmoid twice.",
             ),
         ),
