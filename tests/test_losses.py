@@ -295,3 +295,11 @@ def test_squared_error_on_a_sigmoid_stalls_where_cross_entropy_does_not():
     stalled = abs(LOSSES["sigmoid_mean_squared_error"].gradient(y, z)[0, 0])
     learning = abs(LOSSES["binary_cross_entropy"].gradient(y, z)[0, 0])
     assert stalled < 1e-3 < 0.99 < learning
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_an_empty_batch_is_refused_not_averaged_to_nan(name):
+    loss = LOSSES[name]
+    y = np.zeros(0, dtype=int) if loss.target == "sparse" else np.zeros((0, 2))
+    with pytest.raises(ValueError, match="empty"):
+        loss(y, np.zeros((0, 2)))

@@ -68,6 +68,8 @@ class Loss:
                 f"{self.name}: y_true has shape {y.shape} but logits have shape {z.shape}; "
                 "they must match exactly"
             )
+        if z.size == 0:
+            raise ValueError(f"{self.name}: the batch is empty (shape {z.shape}); no mean to take")
         if self.sums_over_classes and z.ndim != 2:
             raise ValueError(
                 f"{self.name}: expects 2-D arrays of shape (n, classes), got shape {z.shape}"
@@ -309,7 +311,7 @@ class Hinge(Loss):
     formula = "L = (1/N) Σ max(0, 1 − t·z),  t ∈ {−1, +1}"
     when_to_use = (
         "Binary classification when only the decision matters, not a probability: it stops "
-        "pushing once a point is beyond the margin (t·z ≥ 1). Not a likelihood, so z is no "
+        "pushing once a point is beyond the margin (t·z ≥ 1). Not a likelihood, so z is not a "
         "calibrated probability."
     )
     logit_threshold = 0.0
@@ -391,6 +393,8 @@ class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
     def _check(self, y_true, logits):
         y = np.asarray(y_true)
         z = as_float_array(logits)
+        if z.size == 0:
+            raise ValueError(f"{self.name}: the batch is empty (shape {z.shape}); no mean to take")
         if z.ndim != 2 or y.shape != (z.shape[0],):
             raise ValueError(
                 f"{self.name}: y_true has shape {y.shape} but logits have shape {z.shape}; "

@@ -171,7 +171,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
             loss_title="mean squared error",
             activation="linear",
             activation_reason=(
-                "The mean of a Gaussian can be any real number, so the output is the logit itself."
+                "The mean of a Gaussian can be any real number, so the prediction is the raw output z "
+                "of the last layer itself."
             ),
             distribution="Gaussian",
             rationale=(
@@ -225,8 +226,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
             loss_title="mean absolute error",
             activation="linear",
             activation_reason=(
-                "The centre of a Laplace distribution can be any real number, so the output is "
-                "the logit itself."
+                "The centre of a Laplace distribution can be any real number, so the prediction "
+                "is the raw output z of the last layer itself."
             ),
             distribution="Laplace",
             rationale=(
@@ -329,8 +330,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
             loss_title="Poisson loss",
             activation="exp",
             activation_reason=(
-                "A Poisson rate must be positive; exp maps any logit into (0, ∞), and the logit "
-                "is then the log of the rate."
+                "A Poisson rate must be positive; exp maps the raw output z, any real number, into "
+                "(0, ∞), and z is then the log of the rate."
             ),
             distribution="Poisson",
             rationale=(
@@ -373,7 +374,7 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 "shifted version that is 0 for a perfect prediction.",
                 "Poisson assumes variance = mean; counts that vary more (overdispersion) want a "
                 "negative binomial likelihood.",
-                "exp grows fast: a large learning rate or a large initial logit overflows the "
+                "exp grows fast: a large learning rate or a large initial output z overflows the "
                 "rate; start the bias near log(mean y).",
             ),
         ),
@@ -414,7 +415,7 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 Alternative(
                     "mean_squared_error",
                     "Not recommended, kept as a lesson: it treats the 0/1 label as a Gaussian "
-                    "number, so the linear output is no probability (it leaves [0, 1]) and points "
+                    "number, so the linear output is not a probability (it leaves [0, 1]) and points "
                     "far on the correct side still pull the boundary.",
                     discouraged=True,
                 ),
@@ -491,7 +492,7 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 Alternative(
                     "mean_squared_error",
                     "Not recommended, kept as a lesson: it regresses the one-hot rows as Gaussian "
-                    "numbers, so the outputs are no probabilities and confident mistakes are "
+                    "numbers, so the outputs are not probabilities and confident mistakes are "
                     "punished only quadratically, not without bound as under −log p.",
                     discouraged=True,
                 ),
@@ -547,7 +548,7 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 Alternative(
                     "mean_squared_error",
                     "Not recommended, kept as a lesson: it treats each 0/1 label as a Gaussian "
-                    "number, so the outputs are no probabilities and can leave [0, 1].",
+                    "number, so the outputs are not probabilities and can leave [0, 1].",
                     discouraged=True,
                 ),
             ),
