@@ -171,8 +171,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
             loss_title="mean squared error",
             activation="linear",
             activation_reason=(
-                "The mean of a Gaussian can be any real number, so the prediction is the raw output z "
-                "of the last layer itself."
+                "The mean of a Gaussian can be any real number, so the prediction is the raw "
+                "output z of the last layer itself."
             ),
             distribution="Gaussian",
             rationale=(
@@ -415,8 +415,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 Alternative(
                     "mean_squared_error",
                     "Not recommended, kept as a lesson: it treats the 0/1 label as a Gaussian "
-                    "number, so the linear output is not a probability (it leaves [0, 1]) and points "
-                    "far on the correct side still pull the boundary.",
+                    "number, so the linear output is not a probability (it leaves [0, 1]) and "
+                    "points far on the correct side still pull the boundary.",
                     discouraged=True,
                 ),
                 Alternative(
