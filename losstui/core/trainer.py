@@ -6,7 +6,6 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,16 +132,6 @@ def _problem_names() -> tuple[str, ...]:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-
-def _batch_gradient(loss: Loss) -> Callable[[Array, Array], Array]:
-    """∂(mean loss)/∂logits for the training loop.
-
-    `Loss.gradient` checks shapes and labels on every call. The trainer checks its targets once
-    (the step-0 record evaluates the loss on every target), so per batch it calls the loss's
-    unchecked gradient.
-    """
-    return loss.gradient_unchecked
 
 
 @functools.lru_cache(maxsize=64)
@@ -380,7 +369,8 @@ class Trainer:
             if self.loss.target == "sparse":
                 self._y_train = self._y_train.astype(np.intp)
                 self._y_val = self._y_val.astype(np.intp)
-        self._gradient = None if self.loss is None else _batch_gradient(self.loss)
+        # Targets are checked once, at the step-0 record, so each batch skips the loss's checks.
+        self._gradient = None if self.loss is None else self.loss.gradient_unchecked
         self.batch_size = min(config.batch_size, self._n_train)
         self.base_record_every = (
             int(record_every) if record_every is not None else self._default_record_every()
