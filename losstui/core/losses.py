@@ -439,7 +439,8 @@ class KLDivergence(CategoricalCrossEntropy):
     def _values(self, y, z):
         positive = y > 0.0
         p_log_p = np.where(positive, y * np.log(np.where(positive, y, 1.0)), 0.0)
-        return np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1)
+        # KL ≥ 0; rounding can leave −1e-17 at a perfect fit, which a learner would read as "−0".
+        return np.maximum(np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1), 0.0)
 
 
 #: Every loss by its snake_case name.

@@ -105,7 +105,7 @@ DEFAULT_RECORD_EVERY = 20
 #: Divergence: a loss above EXPLOSION_LIMIT, or above EXPLOSION_FACTOR × the initial loss (and
 #: above EXPLOSION_FACTOR), stops the run.
 EXPLOSION_LIMIT = 1e8
-EXPLOSION_FACTOR = 1e3
+EXPLOSION_FACTOR = 1e2
 
 
 def _problem_kind(problem: str) -> str:
@@ -327,8 +327,8 @@ class Trainer:
     memory stays bounded however long the run. The schedule depends only on the step count, so
     the history is the same however the steps are split between calls.
 
-    Divergence (a non-finite parameter or loss, or a loss above 1e8 or above 1000 × the initial
-    loss and 1000) stops the run at the first step that shows it: `diverged` becomes True,
+    Divergence (a non-finite parameter or loss, or a loss above 1e8 or above 100 × the initial
+    loss and 100) stops the run at the first step that shows it: `diverged` becomes True,
     `diverged_at_step` says when, `divergence_reason` what happened ("the loss exploded from 0.69
     to 2.4e+04"), `divergence_message` both in a sentence; the model keeps the parameters of that
     step, and `step()` returns 0 from then on. `reset()` starts again.
@@ -494,7 +494,7 @@ class Trainer:
 
     # -- divergence ------------------------------------------------------------------------------
     def _loss_limit(self) -> float:
-        """A loss above this has exploded: 1000 × the initial loss (at least 1000), at most 1e8.
+        """A loss above this has exploded: 100 × the initial loss (at least 100), at most 1e8.
 
         Classification losses grow only linearly with the logits, so even a learning rate of 1e6
         lifts them by a factor of thousands rather than millions.
