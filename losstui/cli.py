@@ -63,9 +63,9 @@ def _problem(value: str) -> str:
 
 
 def _loss(value: str) -> str:
-    from losstui.core.losses import LOSSES
+    from losstui.core.losses import LOSSES, resolve_loss_name
 
-    return _one_of("loss", value, [*LOSSES, DENSITY_LOSS])
+    return _one_of("loss", resolve_loss_name(value), [*LOSSES, DENSITY_LOSS])
 
 
 def _dataset(value: str) -> str:

@@ -204,7 +204,7 @@ BAD_INPUT = [
     (["info", "--p", "0.5,0.5", "--q", "0.5,0.5", "--base", "3"], ["'3'", "2, e, 10"]),
     (["train"], ["--problem"]),
     (["train", "--problem", "nope"], ["'nope'", "binary_classification"]),
-    (["train", "--problem", "regression", "--loss", "l2"], ["'l2'", "mean_squared_error"]),
+    (["train", "--problem", "regression", "--loss", "l3"], ["'l3'", "mean_squared_error"]),
     (["train", "--problem", "regression", "--dataset", "iris"], ["'iris'", "moons"]),
     (["train", "--problem", "regression", "--dataset", "moons"], ["'moons'", "line"]),
     (["train", "--problem", "regression", "--model", "cnn"], ["'cnn'", "linear", "mlp"]),
@@ -463,3 +463,20 @@ def test_a_terminal_without_utf8_reads_the_formulas_in_ascii():
     assert (
         bad.stderr.strip() == "losstui train: error: argument --steps: steps must be >= 1, got '0'"
     )
+
+
+def test_train_accepts_the_short_names_people_type(capsys):
+    status, out, err = run(
+        capsys,
+        "train",
+        "--problem",
+        "regression",
+        "--loss",
+        "mae",
+        "--steps",
+        "5",
+        "--format",
+        "json",
+    )
+    assert status == 0, err
+    assert json.loads(out)["config"]["loss"] == "mean_absolute_error"

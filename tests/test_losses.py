@@ -270,7 +270,7 @@ def test_every_loss_documents_itself():
 
 def test_unknown_loss_lists_the_allowed_names():
     with pytest.raises(ValueError, match="mean_squared_error"):
-        get_loss("l2")
+        get_loss("l3")
 
 
 def test_registry_has_the_contracted_names():
@@ -303,3 +303,15 @@ def test_an_empty_batch_is_refused_not_averaged_to_nan(name):
     y = np.zeros(0, dtype=int) if loss.target == "sparse" else np.zeros((0, 2))
     with pytest.raises(ValueError, match="empty"):
         loss(y, np.zeros((0, 2)))
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("mse", "mean_squared_error"),
+        ("BCE", "binary_cross_entropy"),
+        ("kl-divergence", "kl_divergence"),
+    ],
+)
+def test_common_short_names_find_their_loss(typed, key):
+    assert get_loss(typed) is LOSSES[key]

@@ -463,9 +463,40 @@ LOSSES: dict[str, Loss] = {
 }
 
 
+#: Short names people type, mapped to `LOSSES` keys (PyTorch's and Keras' spellings among them).
+LOSS_ALIASES: dict[str, str] = {
+    "mse": "mean_squared_error",
+    "l2": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "l1": "mean_absolute_error",
+    "msle": "mean_squared_logarithmic_error",
+    "bce": "binary_cross_entropy",
+    "log_loss": "binary_cross_entropy",
+    "logloss": "binary_cross_entropy",
+    "binary_crossentropy": "binary_cross_entropy",
+    "cce": "categorical_cross_entropy",
+    "cross_entropy": "categorical_cross_entropy",
+    "categorical_crossentropy": "categorical_cross_entropy",
+    "sparse_categorical_crossentropy": "sparse_categorical_cross_entropy",
+    "kl": "kl_divergence",
+    "kld": "kl_divergence",
+    "kullback_leibler_divergence": "kl_divergence",
+    "smooth_l1": "huber",
+}
+
+
+def resolve_loss_name(name: str) -> str:
+    """The `LOSSES` key for `name`, accepting aliases such as "mse" and "bce", any case, and
+    dashes or spaces for underscores; `name` unchanged when it is not a known loss."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    key = LOSS_ALIASES.get(key, key)
+    return key if key in LOSSES else name
+
+
 def get_loss(name: str) -> Loss:
-    """The loss called `name`; ValueError listing the allowed names otherwise."""
+    """The loss called `name` (or an alias, see `resolve_loss_name`); ValueError listing the
+    allowed names otherwise."""
     try:
-        return LOSSES[name]
+        return LOSSES[resolve_loss_name(name)]
     except KeyError:
         raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}") from None
