@@ -76,7 +76,8 @@ ASCII = Glyphs(
     arrow_right="->",
     bullet="*",
     plot_marker="*",
-    plot_marker_alt="+",
+    # Not "+": the ASCII frame draws its ticks with "+", and a series must not look like them.
+    plot_marker_alt="o",
     point_marker=".",
     region_patterns=(".", ":", "=", "%", "+", "x", "~", "-"),
     box_to_ascii=str.maketrans(
@@ -102,6 +103,10 @@ ASCII = Glyphs(
 )
 
 
+_COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
+"""The values Python's C-locale coercion (PEP 538) gives LC_CTYPE."""
+
+
 def locale_is_utf8(environ: dict[str, str] | None = None) -> bool:
     """True when the terminal's locale and stdout can carry UTF-8.
 
@@ -109,7 +114,12 @@ def locale_is_utf8(environ: dict[str, str] | None = None) -> bool:
     with none set, fall back to what Python chose for stdout.
     """
     env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+    names = ["LC_ALL", "LC_CTYPE", "LANG"]
+    if not env.get("LC_ALL") and env.get("LC_CTYPE") in _COERCED and env.get("LANG"):
+        # Python itself sets LC_CTYPE=C.UTF-8 when it starts in the C locale (PEP 538): the
+        # terminal's own setting is then the LANG the user gave, e.g. LANG=C over SSH.
+        names.remove("LC_CTYPE")
+    for var in names:
         value = env.get(var)
         if value:
             return "utf-8" in value.lower() or "utf8" in value.lower()
@@ -236,7 +246,17 @@ def ascii_cell(ch: str) -> str:
     if "SHADE" in name:
         return {"LIGHT SHADE": ".", "MEDIUM SHADE": ":", "DARK SHADE": "%"}.get(name, "#")
     if "BLOCK" in name or "QUADRANT" in name:
-        return "#" if "FULL" in name else ("_" if "LOWER" in name else "#")
+        # Textual draws rules, the palette's frame and scrollbar ends with thin partial blocks:
+        # as "#" they read as solid bars, so thin horizontal ones become "-", thin vertical "|".
+        if "FULL" in name or "QUADRANT" in name:
+            return "#"
+        if name.startswith(("UPPER", "LOWER")):
+            return "-"
+        if name.startswith(("LEFT", "RIGHT")) and ("EIGHTH" in name or "QUARTER" in name):
+            return "|" if name.split()[1] == "ONE" else "#"
+        return "#"
+    if "MAGNIFYING" in name:  # the command palette's search icon
+        return ">"
     plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
     if plain:
         return plain[0]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -11,9 +15,56 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from losstui.core.problems import PROBLEMS
+from losstui.tui.glyphs import UNICODE, Glyphs
+
+CURSOR = "> "
+"""Marks the highlighted option in characters, so the cursor shows without colour (NO_COLOR)."""
 
 
-class ProblemChooser(OptionList):
+def _marked(body: RenderableType, marked: bool) -> Table:
+    """`body` behind a two-cell gutter holding the cursor mark; wrapped lines keep the indent."""
+    grid = Table.grid(padding=0, expand=True)
+    grid.add_column(width=len(CURSOR), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(CURSOR if marked else " " * len(CURSOR), body)
+    return grid
+
+
+class MarkedOptionList(OptionList):
+    """An OptionList whose highlighted option carries a "> " mark as well as a background."""
+
+    _marked_index: int | None = None
+    _bodies: Sequence[RenderableType] = ()
+
+    def set_marked_options(self, options: Sequence[tuple[RenderableType, str | None]]) -> None:
+        """Replace the options with `options`, (body, id) pairs, and highlight the first."""
+        self._bodies = []
+        self._marked_index = None
+        self.clear_options()
+        self.add_options(Option(_marked(body, False), id=key) for body, key in options)
+        self._bodies = [body for body, _ in options]
+        self.highlighted = 0 if options else None
+        self._mark(self.highlighted)
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        self._mark(highlighted)
+        super().watch_highlighted(highlighted)
+
+    def _mark(self, index: int | None) -> None:
+        bodies = self._bodies
+        count = min(len(bodies), self.option_count)
+        if index == self._marked_index:
+            return
+        if self._marked_index is not None and self._marked_index < count:
+            self.replace_option_prompt_at_index(
+                self._marked_index, _marked(bodies[self._marked_index], False)
+            )
+        if index is not None and index < count:
+            self.replace_option_prompt_at_index(index, _marked(bodies[index], True))
+        self._marked_index = index
+
+
+class ProblemChooser(MarkedOptionList):
     """The catalogue of problems; highlighting previews one, Enter (or a click) chooses it."""
 
     class _ProblemMessage(Message):
@@ -35,11 +86,38 @@ class ProblemChooser(OptionList):
         """The user chose a problem."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        options = []
-        for problem in PROBLEMS.values():
-            prompt = Text.assemble((problem.title, "bold"), "\n  ", (problem.summary, "dim"))
-            options.append(Option(prompt, id=problem.key))
-        super().__init__(*options, id=id)
+        super().__init__(id=id)
+        self._glyphs: Glyphs = UNICODE
+        self._fill()
+
+    @property
+    def glyphs(self) -> Glyphs:
+        """The character set the descriptions are spelled in (ASCII in --ascii mode)."""
+        return self._glyphs
+
+    @glyphs.setter
+    def glyphs(self, glyphs: Glyphs) -> None:
+        if glyphs is not self._glyphs:
+            self._glyphs = glyphs
+            key = self.highlighted_option.id if self.highlighted_option else None
+            self._fill()
+            if key:
+                self.select_key(key)
+
+    def _fill(self) -> None:
+        g = self._glyphs.text
+        self.set_marked_options(
+            [
+                (
+                    Group(
+                        Text(g(problem.title), style="bold"),
+                        Padding(Text(g(problem.summary), style="dim"), (0, 0, 0, 2)),
+                    ),
+                    problem.key,
+                )
+                for problem in PROBLEMS.values()
+            ]
+        )
 
     def select_key(self, key: str) -> None:
         """Move the cursor to `key` without announcing a selection."""

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList, Static
 
 from losstui.core.problems import FIRST_QUESTION, PROBLEMS, QUESTIONS
+from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.widgets.problem_chooser import MarkedOptionList
 
 _BACK = "__back__"
 
 
 class QuestionPath(Vertical):
     """Asks "what is your target?" and follow-ups, one at a time, until a problem is reached."""
+
+    DEFAULT_CSS = """
+    QuestionPath > #question-text {
+        width: 1fr;
+        height: auto;
+    }
+    """
 
     class ProblemFound(Message):
         """The answers led to problem `key`."""
@@ -32,10 +41,23 @@ class QuestionPath(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._trail: list[str] = [FIRST_QUESTION]
+        self._glyphs: Glyphs = UNICODE
+
+    @property
+    def glyphs(self) -> Glyphs:
+        """The character set the questions are spelled in (ASCII in --ascii mode)."""
+        return self._glyphs
+
+    @glyphs.setter
+    def glyphs(self, glyphs: Glyphs) -> None:
+        self._glyphs = glyphs
+        if self.is_mounted:
+            self._show()
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="question-text")
-        yield OptionList(id="question-answers")
+        # A Static, not a Label: a Label is as wide as its text and a long question was cut.
+        yield Static("", id="question-text")
+        yield MarkedOptionList(id="question-answers")
 
     def on_mount(self) -> None:
         self._show()
@@ -46,21 +68,21 @@ class QuestionPath(Vertical):
         self._show()
 
     def _show(self) -> None:
+        g = self._glyphs
         question = QUESTIONS[self._trail[-1]]
         step = len(self._trail)
-        self.query_one("#question-text", Label).update(f"Q{step}. {question.text}")
-        answers = self.query_one("#question-answers", OptionList)
-        answers.clear_options()
+        self.query_one("#question-text", Static).update(Text(g.text(f"Q{step}. {question.text}")))
+        options = []
         for answer in question.answers:
-            lead = (
-                f"  = {PROBLEMS[answer.problem].title}"
-                if answer.problem
-                else "  (one more question)"
-            )
-            answers.add_option(Option(f"{answer.text}{lead}", id=answer.key))
+            body = Text(g.text(answer.text))
+            if answer.problem:
+                body.append(f" {g.arrow_right} {g.text(PROBLEMS[answer.problem].title)}", "dim")
+            else:
+                body.append("  (one more question)", "dim")
+            options.append((body, answer.key))
         if step > 1:
-            answers.add_option(Option("< back to the previous question", id=_BACK))
-        answers.highlighted = 0
+            options.append((Text("< back to the previous question", "dim"), _BACK))
+        self.query_one("#question-answers", MarkedOptionList).set_marked_options(options)
 
     @on(OptionList.OptionSelected, "#question-answers")
     def _answered(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,73 @@
+"""ASCII spelling: human text reads as words, and Textual's own thin rules and icons stay clean."""
+
+from __future__ import annotations
+
+import pytest
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+
+from losstui.tui.ascii_filter import AsciiFilter
+from losstui.tui.glyphs import ASCII, UNICODE, ascii_cell, locale_is_utf8, to_ascii
+
+
+def test_human_text_is_spelled_out_not_cut_to_one_character():
+    assert to_ascii("a count (0, 1, 2, …)") == "a count (0, 1, 2, ...)"
+    assert ASCII.text("σ = 0.3, μ̂ → ŷ") == "sigma = 0.3, mu^ -> y^"
+    assert UNICODE.text("σ …") == "σ …"
+
+
+@pytest.mark.parametrize(
+    ("char", "expected"),
+    [
+        ("▔", "-"),  # the command palette's top edge
+        ("▁", "-"),  # its bottom edge
+        ("▀", "-"),
+        ("▄", "-"),
+        ("▏", "|"),  # the footer's separator before ^p palette
+        ("▕", "|"),
+        ("█", "#"),
+        ("▒", ":"),
+        ("╭", "+"),
+        ("─", "-"),
+    ],
+)
+def test_thin_blocks_become_rules_not_solid_bars(char, expected):
+    assert ascii_cell(char) == expected
+
+
+def test_filter_keeps_cell_widths_and_shows_the_palette_clean():
+    line = [
+        Segment(" "),
+        Segment("🔎", Style(bold=True)),  # two cells wide
+        Segment(" Search for commands…", Style(dim=True)),
+        Segment("   "),
+        Segment("▔▔▔▔"),
+    ]
+    out = AsciiFilter().apply(line, Color(0, 0, 0))
+    text = "".join(seg.text for seg in out)
+    assert text == " >  Search for commands... ----"
+    assert text.isascii()
+    assert sum(len(seg.text) for seg in out) == 1 + 2 + 21 + 3 + 4
+
+
+def test_an_ellipsis_without_room_is_one_dot():
+    out = AsciiFilter().apply([Segment("wait…"), Segment("x")], Color(0, 0, 0))
+    assert "".join(seg.text for seg in out) == "wait.x"
+
+
+@pytest.mark.parametrize(
+    ("environ", "utf8"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, True),
+        ({"LANG": "C"}, False),
+        # Python coerces a C locale to LC_CTYPE=C.UTF-8 in its own environment (PEP 538): the
+        # terminal is still the one LANG=C describes.
+        ({"LANG": "C", "LC_CTYPE": "C.UTF-8"}, False),
+        ({"LANG": "en_US.UTF-8", "LC_CTYPE": "C.UTF-8"}, True),
+        ({"LC_ALL": "C", "LANG": "en_US.UTF-8"}, False),
+        ({"LC_ALL": "C.UTF-8", "LANG": "C"}, True),
+    ],
+)
+def test_locale_decides_unicode_or_ascii(environ, utf8):
+    assert locale_is_utf8(environ) is utf8
