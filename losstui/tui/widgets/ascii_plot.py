@@ -1,6 +1,9 @@
-"""Provides a PlotextPlot that can draw its frame and ticks in plain ASCII."""
+"""Provides a PlotextPlot with round-number ticks, a one-line caption and an ASCII frame."""
 
 from __future__ import annotations
+
+import itertools
+import math
 
 from rich.text import Text
 from textual.app import RenderResult
@@ -9,21 +12,144 @@ from textual_plotext import PlotextPlot
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 
+def nice_ticks(lo: float, hi: float, most: int, *, integer: bool = False) -> list[float]:
+    """Round-number ticks within [lo, hi]: multiples of 1, 2 or 5 × 10^k, as many as fit in
+    `most` (at least 2 when the range allows); whole numbers only when `integer`."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return []
+    if hi < lo:
+        lo, hi = hi, lo
+    if hi - lo <= 0:
+        return [lo]
+    most = max(most, 2)
+    exponent = math.floor(math.log10((hi - lo) / most))
+    previous: list[float] = []
+    for e in range(exponent - 1, exponent + 3):
+        for m in (1, 2, 5):
+            step = m * 10.0**e
+            if integer and step < 1:
+                continue
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            # Multiples of the step, so a tick is exactly 0 rather than 1e-17.
+            ticks = [0.0 if k == 0 else k * step for k in range(first, last + 1)]
+            if len(ticks) <= most:
+                # One tick says nothing about scale: then one more than asked is better.
+                return previous if len(ticks) < 2 and previous else ticks
+            previous = ticks
+    return previous
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    """Labels for `ticks` with the few digits that tell them apart: "0.25", "1e-05", "300",
+    never "-0" or a float's full 17 digits."""
+    if not ticks:
+        return []
+    biggest = max(abs(t) for t in ticks)
+    step = min((b - a for a, b in itertools.pairwise(ticks)), default=biggest) or 1.0
+    if biggest >= 1e6 or 0 < biggest < 1e-3:
+        digits = 2
+        labels = [f"{t:.{digits}g}" for t in ticks]
+        while digits < 8 and len(set(labels)) < len(labels):
+            digits += 1
+            labels = [f"{t:.{digits}g}" for t in ticks]
+        labels = [
+            label.replace("e+0", "e").replace("e-0", "e-").replace("e+", "e") for label in labels
+        ]
+    else:
+        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        while decimals < 8 and any(
+            abs(float(f"{t:.{decimals}f}") - t) > step * 1e-6 for t in ticks
+        ):
+            decimals += 1  # a step of 2.5 or 0.25 needs one digit more than its magnitude
+        labels = [f"{t:.{decimals}f}" for t in ticks]
+    return [label[1:] if label.startswith("-") and float(label) == 0 else label for label in labels]
+
+
 class AsciiPlot(PlotextPlot):
-    """A textual-plotext plot whose box-drawing frame becomes +-| when `glyphs` is ASCII."""
+    """A textual-plotext plot drawn for small terminals: a caption line (title and legend) in
+    place of plotext's title and axis-label rows, left and bottom axes only, round-number
+    ticks (`set_axes`), and +-| for the frame when `glyphs` is ASCII."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.glyphs: Glyphs = UNICODE
+        self.caption: str | Text = ""
+        """The first line: what is plotted and the legend; spelled for `glyphs` when drawn."""
+        self._axes: tuple | None = None
 
     def reset_plot(self) -> None:
-        """Forget the previous frame's data and settings."""
+        """Forget the previous frame's data, settings and caption."""
         self.plt.clear_data()
         self.plt.clear_figure()
+        self.plt.yaxes(True, False)  # no right-hand frame: the bottom and left axes carry ticks
+        self.caption = ""
+        self._axes = None
+
+    def canvas_size(self) -> tuple[int, int]:
+        """About how many (columns, rows) the data area has at the current size."""
+        width, height = self.size
+        return max(width - 7, 4), max(height - (3 if self.caption else 2), 1)
+
+    def set_axes(
+        self,
+        xlim: tuple[float, float],
+        ylim: tuple[float, float],
+        *,
+        integer_x: bool = False,
+        integer_y: bool = False,
+    ) -> None:
+        """Set the axes' limits; round-number ticks that fit are chosen when the plot is drawn,
+        at its size then."""
+        self.plt.xlim(*xlim)
+        self.plt.ylim(*ylim)
+        self._axes = (xlim, ylim, integer_x, integer_y)
+
+    def _set_ticks(self) -> None:
+        if self._axes is None:
+            return
+        xlim, ylim, integer_x, integer_y = self._axes
+        plt = self.plt
+        columns, rows = self.canvas_size()
+        # Up to one y tick every other row, and x labels with three cells between them.
+        y_ticks = nice_ticks(*ylim, min(rows // 2 + 1, 6), integer=integer_y)
+        if y_ticks:
+            plt.yticks(y_ticks, tick_labels(y_ticks))
+        x_ticks: list[float] = []
+        for most in range(max(columns // 6, 2), 1, -1):
+            x_ticks = nice_ticks(*xlim, most, integer=integer_x)
+            if sum(len(label) + 3 for label in tick_labels(x_ticks)) <= columns:
+                break
+        if x_ticks:
+            plt.xticks(x_ticks, tick_labels(x_ticks))
 
     def render(self) -> RenderResult:
-        text = super().render()
-        if self.glyphs.box_to_ascii is not None and isinstance(text, Text):
+        width, height = self.size
+        caption_rows = 1 if self.caption and height > 1 else 0
+        # plotext draws a top frame line however the axes are set; build one row taller and drop it.
+        plot_height = height - caption_rows + 1
+        plt = self.plt
+        self._set_ticks()
+        plt.plotsize(width, plot_height)
+        plt._set_size(width, plot_height)
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        lines = list(Text.from_ansi(plt.build().rstrip("\n")).split("\n", allow_blank=True))
+        for i, line in enumerate(lines[:3]):
+            stripped = line.plain.strip()
+            if stripped.startswith("┌") and set(stripped[1:]) <= {"─", "┐"}:
+                del lines[i]
+                break
+        lines = lines[-(height - caption_rows) :] if height > caption_rows else []
+        if self.glyphs.box_to_ascii is not None:
             # plotext has no ASCII frame option; the translation keeps every cell's width.
-            text.plain = text.plain.translate(self.glyphs.box_to_ascii)
-        return text
+            for line in lines:
+                line.plain = line.plain.translate(self.glyphs.box_to_ascii)
+        if caption_rows:
+            caption = self.caption
+            if isinstance(caption, str):
+                caption = Text(caption, style="bold")
+            if self.glyphs.text(caption.plain) != caption.plain:  # spelled out: spans move
+                caption = Text(self.glyphs.text(caption.plain), style=caption.style)
+            caption = caption.copy()
+            caption.truncate(width)
+            lines.insert(0, caption)
+        return Text("\n").join(lines)

@@ -304,8 +304,7 @@ class DistributionView(Widget, can_focus=True):
             pdf = curve.pdf(grid)
             top = max(top, float(pdf.max()))
             plt.plot(grid.tolist(), pdf.tolist(), marker=marker)
-        plt.ylim(0.0, top * 1.1 or 1.0)
-        plt.xlim(lo, hi)
+        plot.set_axes((lo, hi), (0.0, top * 1.1 or 1.0))
         plt.xlabel(spell(f"residual {data.what}", g))
 
     def _plot_curve(self, plot: AsciiPlot, curve: NLLCurve) -> None:
@@ -318,8 +317,9 @@ class DistributionView(Widget, can_focus=True):
         plt.plot(curve.grid[shown].tolist(), curve.nll[shown].tolist(), marker=g.plot_marker)
         plt.scatter([curve.best[0]], [curve.best[1]], marker=g.marker)
         plt.scatter([curve.current[0]], [min(curve.current[1], high)], marker=g.point)
-        plt.ylim(low - 0.05 * (high - low), high)
-        plt.xlim(float(curve.grid[0]), float(curve.grid[-1]))
+        plot.set_axes(
+            (float(curve.grid[0]), float(curve.grid[-1])), (low - 0.05 * (high - low), high)
+        )
         plt.xlabel(spell(curve.param, g))
 
     # -- text ---------------------------------------------------------------------------------

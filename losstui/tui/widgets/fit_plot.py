@@ -18,51 +18,74 @@ class FitPlot(AsciiPlot):
         """Redraw from `trainer`'s data and model."""
         self._trainer = trainer
         self.reset_plot()
-        ds = trainer.dataset
-        plt = self.plt
-        g = self.glyphs
         with np.errstate(all="ignore"):
-            if ds.kind == "density":
+            if trainer.dataset.kind == "density":
                 self._density(trainer)
-            elif ds.n_features == 1:
-                x = ds.x_train[:MAX_POINTS, 0]
-                y = ds.y_train[:MAX_POINTS, 0]
-                plt.scatter(x.tolist(), y.tolist(), marker=g.point_marker, label="data")
-                grid = np.linspace(ds.x_train.min(), ds.x_train.max(), 60)[:, None]
-                fit = trainer.predict(grid)[:, 0]
-                if np.all(np.isfinite(fit)):
-                    plt.plot(grid[:, 0].tolist(), fit.tolist(), marker=g.plot_marker, label="model")
-                plt.xlabel("x")
-                plt.title("data and the fitted curve")
-                span = float(y.max() - y.min()) or 1.0
-                plt.ylim(float(y.min()) - 0.1 * span, float(y.max()) + 0.1 * span)
+            elif trainer.dataset.n_features == 1:
+                self._curve(trainer)
             else:
-                y = ds.y_val[:MAX_POINTS, 0]
-                pred = trainer.predict(ds.x_val[:MAX_POINTS])[:, 0]
-                ok = np.isfinite(pred)
-                plt.scatter(y[ok].tolist(), pred[ok].tolist(), marker=g.point_marker)
-                lo, hi = float(y.min()), float(y.max())
-                plt.plot([lo, hi], [lo, hi], marker=g.plot_marker_alt)
-                plt.xlabel("true y (validation)")
-                plt.title(f"predicted against true ({ds.n_features} inputs): on the line is right")
+                self._against_truth(trainer)
         self.refresh()
+
+    def _look(self, marker: str, repeat: int = 2) -> str:
+        """How a plotext marker looks in the caption's legend."""
+        return {"braille": "⠒", "dot": "•", "hd": "▄", "fhd": "▞"}.get(marker, marker) * repeat
+
+    def _curve(self, trainer) -> None:
+        ds, plt, g = trainer.dataset, self.plt, self.glyphs
+        x = ds.x_train[:MAX_POINTS, 0]
+        y = ds.y_train[:MAX_POINTS, 0]
+        plt.scatter(x.tolist(), y.tolist(), marker=g.point_marker)
+        grid = np.linspace(ds.x_train.min(), ds.x_train.max(), 60)[:, None]
+        fit = trainer.predict(grid)[:, 0]
+        if np.all(np.isfinite(fit)):
+            plt.plot(grid[:, 0].tolist(), fit.tolist(), marker=g.plot_marker)
+        self.caption = g.text(
+            f"y against x   {self._look(g.point_marker, 1)} data  {self._look(g.plot_marker)} model"
+        )
+        span = float(y.max() - y.min()) or 1.0
+        self.set_axes(
+            (float(grid[0, 0]), float(grid[-1, 0])),
+            (float(y.min()) - 0.1 * span, float(y.max()) + 0.1 * span),
+        )
+
+    def _against_truth(self, trainer) -> None:
+        ds, plt, g = trainer.dataset, self.plt, self.glyphs
+        y = ds.y_val[:MAX_POINTS, 0]
+        pred = trainer.predict(ds.x_val[:MAX_POINTS])[:, 0]
+        ok = np.isfinite(pred)
+        plt.scatter(y[ok].tolist(), pred[ok].tolist(), marker=g.point_marker)
+        lo, hi = float(y.min()), float(y.max())
+        plt.plot([lo, hi], [lo, hi], marker=g.plot_marker_alt)
+        self.caption = g.text(
+            f"predicted against true y ({ds.n_features} inputs)   "
+            f"{self._look(g.plot_marker_alt)} predicted = true"
+        )
+        both = np.concatenate([y, pred[ok]])
+        low, high = float(both.min()), float(both.max())
+        pad = (high - low) * 0.05 or 1.0
+        self.set_axes((lo, hi if hi > lo else lo + 1.0), (low - pad, high + pad))
 
     def _density(self, trainer) -> None:
         ds, plt, g = trainer.dataset, self.plt, self.glyphs
         x = ds.x_train[:, 0]
         counts, edges = np.histogram(x, bins=min(24, max(8, self.size.width // 3)), density=True)
         centres = (edges[:-1] + edges[1:]) / 2
-        plt.bar(centres.tolist(), counts.tolist(), marker=g.bar_full, width=0.8, label="samples")
+        # reset_ticks=False: plotext would label every bar with its centre's 17 digits.
+        plt.bar(centres.tolist(), counts.tolist(), marker=g.bar_full, width=0.8, reset_ticks=False)
         grid = np.linspace(edges[0], edges[-1], 80)
         model = getattr(trainer, "model", None)
+        fitted = "fitted density"
         if model is not None and hasattr(model, "pdf"):
             pdf = model.pdf(grid)
             if np.all(np.isfinite(pdf)):
-                plt.plot(grid.tolist(), pdf.tolist(), marker=g.plot_marker, label="model")
+                plt.plot(grid.tolist(), pdf.tolist(), marker=g.plot_marker)
             describe = getattr(model, "describe", None)
-            plt.title(g.text(describe() if describe else "histogram and fitted density"))
-        plt.ylim(0, float(max(counts.max(), 1e-9)) * 1.3)
-        plt.xlabel("x")
+            fitted = describe() if describe else fitted
+        self.caption = g.text(f"{g.bar_full} samples  {self._look(g.plot_marker)} {fitted}")
+        self.set_axes(
+            (float(edges[0]), float(edges[-1])), (0.0, float(max(counts.max(), 1e-9)) * 1.3)
+        )
 
     def on_resize(self) -> None:
         # The picture depends on the size in cells; redraw the last trainer at the new size.

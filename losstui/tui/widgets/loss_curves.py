@@ -44,9 +44,10 @@ class LossCurves(AsciiPlot):
         keep = thin_indices(len(steps), width)
         steps, train, val = steps[keep], train[keep], val[keep]
         ok_t, ok_v = np.isfinite(train), np.isfinite(val)
-        plt.title(self.glyphs.text(f"train {self._m(0)}  validation {self._m(1)}"))
-        plt.xlabel("step")
-        plt.ylabel("log10(loss)" if log10 else "loss")
+        what = "log10(loss)" if log10 else "loss"
+        self.caption = self.glyphs.text(
+            f"{what} by step   train {self._m(0)}  validation {self._m(1)}"
+        )
         if ok_t.sum() >= 1:
             plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
         # Validation as spaced points, not a line: the two series differ in shape, not only colour.
@@ -56,13 +57,18 @@ class LossCurves(AsciiPlot):
             plt.scatter(
                 steps[ok_s].tolist(), val[ok_s].tolist(), marker=self.glyphs.plot_marker_alt
             )
-        if len(steps) and steps[-1] == steps[0]:
-            plt.xlim(steps[0], steps[0] + 10)
+        if not len(steps):
+            self.refresh()
+            return
+        first, last = float(steps[0]), float(steps[-1])
+        x_range = (first, last) if last > first else (first, first + 10.0)
         finite = np.concatenate([train[ok_t], val[ok_v]])
         if finite.size:
             low, high = float(finite.min()), float(finite.max())
             pad = (high - low) * 0.05 or max(abs(high) * 0.05, 1e-3)
-            plt.ylim(low - pad, high + pad)
+            self.set_axes(x_range, (low - pad, high + pad), integer_x=True)
+        else:
+            self.plt.xlim(*x_range)
         self.refresh()
 
     def on_resize(self) -> None:
@@ -73,10 +79,9 @@ class LossCurves(AsciiPlot):
 
     def _m(self, i: int) -> str:
         marker = (self.glyphs.plot_marker, self.glyphs.plot_marker_alt)[i]
-        if i == 1:
-            return (
-                {"dot": "•", "hd": "▄"}.get(marker, marker) + " " + {"dot": "•"}.get(marker, marker)
-            )
+        if i == 1:  # spaced points
+            look = {"dot": "•", "hd": "▄"}.get(marker, marker)
+            return f"{look} {look}"
         return {"braille": "⠒⠒", "hd": "▄▄"}.get(marker, marker * 2)
 
 
