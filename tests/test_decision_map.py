@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from textual.app import App, ComposeResult
 
 from losstui.core.datasets import check_pairing
 from losstui.core.losses import LOSSES
 from losstui.core.trainer import TrainConfig, Trainer
-from losstui.tui.widgets.decision_map import class_scores
+from losstui.tui.glyphs import ASCII, UNICODE
+from losstui.tui.widgets.decision_map import DecisionMap, class_scores, true_classes
 
 PROBLEMS_WITH_MAPS = (
     "binary_classification",
@@ -36,3 +38,71 @@ def test_map_regions_match_the_predicted_classes(problem):
             predicted = (predicted.astype(int) * (1 << np.arange(predicted.shape[1]))).sum(axis=1)
         np.testing.assert_array_equal(cls, predicted, err_msg=f"{problem} with {loss}")
         assert np.all((confidence >= 0.0) & (confidence <= 1.0)), loss
+
+
+# -- the widget ----------------------------------------------------------------------------------
+class MapApp(App):
+    def __init__(self, glyphs=UNICODE) -> None:
+        super().__init__()
+        self.glyphs = glyphs
+
+    def compose(self) -> ComposeResult:
+        view = DecisionMap()
+        view.glyphs = self.glyphs
+        yield view
+
+
+@pytest.mark.parametrize("width", [40, 50, 80, 120])
+@pytest.mark.parametrize("problem", PROBLEMS_WITH_MAPS)
+async def test_the_legend_is_never_cut_and_names_every_code(problem, width):
+    trainer = Trainer(TrainConfig.default_for(problem))
+    trainer.step(100)
+    app = MapApp()
+    async with app.run_test(size=(width, 16)) as pilot:
+        view = app.query_one(DecisionMap)
+        view.show(trainer)
+        await pilot.pause()
+        lines = view.render().plain.split("\n")
+        assert len(lines) == 16 and all(len(line) <= width for line in lines)
+        legend = "\n".join(lines[-6:])
+        assert "blank: p<0.6" in legend and "digits: data" in legend
+        several = trainer.dataset.kind == "multilabel"
+        for code in view.codes(trainer.dataset):  # each fill and digit is explained, whole
+            entry = f"{code.region}{code.point} {code.name}" if several else f"{code.region} "
+            assert entry in legend, (entry, legend)
+            assert code.name in legend.replace("\n", " ") or several
+
+
+async def test_several_labels_are_coded_by_the_set_of_labels_on():
+    trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
+    trainer.step(200)
+    names = trainer.dataset.target_names
+    app = MapApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(DecisionMap)
+        view.show(trainer)
+        await pilot.pause()
+        codes = view.codes(trainer.dataset)
+        assert len(codes) == 2 ** len(names)
+        assert [c.name for c in codes[:4]] == ["none", "A", "B", "A+B"]
+        assert codes[-1].name == "+".join("ABCDEFGH"[: len(names)])
+        text = view.render().plain
+        for letter, name in zip("ABC", names, strict=False):
+            assert f"{letter} = {name}" in text
+        # Every digit drawn on the map is a code the legend explains.
+        map_rows = text.split("\n")[: view.size.height - 2]
+        digits = {int(c) for row in map_rows for c in row if c.isdigit()}
+        assert digits and digits <= set(range(len(codes)))
+        codes_of_points = set(true_classes(trainer.dataset).tolist())
+        assert digits <= codes_of_points
+
+
+async def test_ascii_map_is_ascii():
+    trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
+    trainer.step(50)
+    app = MapApp(ASCII)
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(DecisionMap)
+        view.show(trainer)
+        await pilot.pause()
+        assert view.render().plain.isascii()

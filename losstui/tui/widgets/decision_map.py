@@ -1,8 +1,9 @@
-"""Provides the 2-D decision-region heatmap: a pattern per predicted class, data as class digits."""
+"""Provides the 2-D decision-region heatmap: a pattern and a digit per class or set of labels."""
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 from rich.style import Style
@@ -16,6 +17,18 @@ from losstui.tui.glyphs import UNICODE, Glyphs
 CLASS_COLOURS = ("#5fa8ff", "#ff875f", "#87d75f", "#d7af5f", "#af87ff", "#5fd7d7", "#ff5faf")
 UNSURE = 0.6
 """Cells whose predicted class has probability below this are left blank: the boundary band."""
+LABEL_LETTERS = "ABCDEFGH"
+"""Several labels: label j is called LABEL_LETTERS[j] in the legend."""
+
+
+@dataclass(frozen=True)
+class Code:
+    """How one class (or one set of labels) is drawn: its region fill, its data points' character
+    and its name in the legend."""
+
+    region: str
+    point: str
+    name: str
 
 
 def class_scores(trainer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,14 +74,18 @@ class DecisionMap(Widget):
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._text = Text("")
+        self._trainer = None
 
     def show(self, trainer) -> None:
         """Redraw the regions of `trainer`'s model and its training points."""
         self._trainer = trainer
-        width, height = self.size.width, self.size.height - 1
+        ds = trainer.dataset
+        width = self.size.width
+        codes = self.codes(ds)
+        legend = self._legend(codes, ds, width)
+        height = self.size.height - len(legend)
         if width < 4 or height < 3:
             return
-        ds = trainer.dataset
         x_all = np.concatenate([ds.x_train, ds.x_val])
         lo, hi = x_all.min(axis=0), x_all.max(axis=0)
         pad = (hi - lo) * 0.05 + 1e-9
@@ -84,7 +101,6 @@ class DecisionMap(Widget):
         row = row.clip(0, height - 1)
         for r, c, k in zip(row, col, true_classes(ds), strict=True):
             points[(int(r), int(c))] = int(k)
-        patterns = self.glyphs.region_patterns
         text = Text(no_wrap=True, overflow="crop")
         for r in range(height):
             # Cells are appended in runs of one style: one span per run, not per cell, keeps
@@ -93,11 +109,11 @@ class DecisionMap(Widget):
             for c in range(width):
                 if (r, c) in points:
                     k = points[(r, c)]
-                    char = str(k) if k < 10 else "*"
+                    char = codes[k].point if k < len(codes) else "*"
                     style = self._styles(k)[0]
                 else:
                     k = int(cls[r, c])
-                    char = patterns[k % len(patterns)] if conf[r, c] >= UNSURE else " "
+                    char = codes[k].region if conf[r, c] >= UNSURE and k < len(codes) else " "
                     style = self._styles(k)[1]
                 if style is not run_style and run:
                     text.append("".join(run), run_style)
@@ -107,18 +123,58 @@ class DecisionMap(Widget):
             if run:
                 text.append("".join(run), run_style)
             text.append("\n")
-        legend = [
-            f"{patterns[k % len(patterns)]}={'labels ' if ds.kind == 'multilabel' else 'class '}{k}"
-            for k in range(self._n_codes(ds))
-        ]
-        text.append(
-            " ".join(legend) + f"  blank: p<{UNSURE:g}  digits: data",
-            Style(dim=True),
-        )
+        text.append(Text("\n").join(legend))
         # Once the boundary settles most frames are identical: repainting them costs bytes only.
         if text.plain != self._text.plain or text.spans != self._text.spans:
             self._text = text
             self.refresh()
+
+    def codes(self, ds) -> list[Code]:
+        """How each class code is drawn and named: class k, or a set of labels (bit j = label j)."""
+        patterns = self.glyphs.region_patterns
+        if ds.kind == "multilabel":
+            n_labels = ds.y_train.shape[1]
+            letters = LABEL_LETTERS[:n_labels]
+            out = []
+            for k in range(1 << n_labels):
+                on = [letters[j] for j in range(n_labels) if k >> j & 1]
+                name = "+".join(on) if on else "none"
+                out.append(Code(patterns[k % len(patterns)], str(k) if k < 10 else "*", name))
+            return out
+        names = tuple(getattr(ds, "target_names", ()) or ())
+        n = self._n_codes(ds)
+        if len(names) != n:
+            names = tuple(f"class {k}" for k in range(n))
+        return [
+            Code(patterns[k % len(patterns)], str(k) if k < 10 else "*", names[k]) for k in range(n)
+        ]
+
+    def _legend(self, codes: list[Code], ds, width: int) -> list[Text]:
+        """The key to the map, wrapped at spaces between entries so that none is ever cut."""
+        g = self.glyphs
+        notes = [f"blank: p<{UNSURE:g}", "digits: data"]
+        if ds.kind == "multilabel":
+            names = tuple(getattr(ds, "target_names", ()) or ())
+            letters = LABEL_LETTERS[: ds.y_train.shape[1]]
+            if len(names) != len(letters):
+                names = tuple(f"label {j}" for j in range(len(letters)))
+            # The sets first, then what each letter stands for, on a line of its own.
+            groups = [
+                [f"{code.region}{code.point} {code.name}" for code in codes],
+                [f"{x} = {g.text(name)}" for x, name in zip(letters, names, strict=True)] + notes,
+            ]
+        else:
+            groups = [[f"{code.region} {g.text(code.name)}" for code in codes] + notes]
+        lines: list[Text] = []
+        for entries in groups:
+            line = ""
+            for entry in entries:
+                if line and len(line) + 2 + len(entry) > width:
+                    lines.append(Text(line, style=Style(dim=True)))
+                    line = ""
+                line = f"{line}  {entry}" if line else entry
+            lines.append(Text(line[: max(width, 1)], style=Style(dim=True)))
+        return lines
 
     @staticmethod
     @functools.lru_cache(maxsize=32)
@@ -140,6 +196,6 @@ class DecisionMap(Widget):
 
     def on_resize(self) -> None:
         # The picture depends on the size in cells; redraw the last trainer at the new size.
-        trainer = getattr(self, "_trainer", None)
+        trainer = self._trainer
         if trainer is not None:
             self.show(trainer)
