@@ -15,6 +15,7 @@ from losstui.core.diagnostics import classification_data, nll_curve, residual_da
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets import distribution_view as dv_module
 from losstui.tui.widgets.ascii_plot import AsciiPlot
+from losstui.tui.widgets.dist_text import number
 from losstui.tui.widgets.distribution_view import DistributionView
 
 trainer_module = pytest.importorskip("losstui.core.trainer")
@@ -170,9 +171,9 @@ async def test_view_shows_info_values_and_the_mean_equals_the_validation_loss():
         p, q = data.p[3, 0], data.q[3, 0]
         text = view_text(view)
         assert shown_measures(text) == {
-            "H(P)": f"{info.entropy(p, 2):.3f}",
-            "H(P,Q)": f"{info.cross_entropy(p, q, 2):.3f}",
-            "KL": f"{info.kl_divergence(p, q, 2):.3f}",
+            "H(P)": number(info.entropy(p, 2), UNICODE),
+            "H(P,Q)": number(info.cross_entropy(p, q, 2), UNICODE),
+            "KL": number(info.kl_divergence(p, q, 2), UNICODE),
             "units": "bits",
         }
         assert "Validation example 4 of" in text
@@ -180,10 +181,12 @@ async def test_view_shows_info_values_and_the_mean_equals_the_validation_loss():
         view.units = "nats"
         await pilot.pause()
         text = view_text(view)
-        assert shown_measures(text)["H(P,Q)"] == f"{info.cross_entropy(p, q):.3f}"
-        loss = f"{val_loss(trainer):.3f}"
-        assert f"mean over the {data.n} validation examples = {loss} nats" in text
-        assert f"= the validation loss, {trainer.loss.title}: {loss} nats" in text
+        assert shown_measures(text)["H(P,Q)"] == number(info.cross_entropy(p, q), UNICODE)
+        loss = number(val_loss(trainer), UNICODE)
+        assert (
+            f"mean H(P,Q) over the {data.n} validation examples = {loss} nats = the validation "
+            "loss, binary cross-entropy (log loss)"
+        ) in " ".join(text.split())
 
 
 async def test_keys_step_wrap_and_jump_to_the_worst_example():
@@ -212,7 +215,7 @@ async def test_a_loss_that_is_not_cross_entropy_is_named_and_compared():
         view.show(trainer)
         await pilot.pause()
         text = " ".join(view_text(view).split())
-        assert "trained with Hinge loss" in text
+        assert "trained with hinge loss" in text
         assert "for comparison" in text and "sigmoid" in text
 
 
@@ -289,3 +292,55 @@ async def test_show_before_mount_draws_once_mounted():
         view = app.query_one(DistributionView)
         assert view.query_one("#dist-plot").display
         assert "Residuals y − ŷ" in view_text(view)
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "binary_classification",
+        "multiclass_classification",
+        "multilabel_classification",
+        "soft_label_classification",
+    ],
+)
+async def test_the_panes_own_keys_are_on_screen_at_80x24(problem):
+    trainer = trained(problem)
+    app = ViewApp()
+    # 80x24 less the status line, the tabs and the footer: the pane has 21 rows.
+    async with app.run_test(size=(80, 21)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        lines = view.query_one("#dist-summary").render().plain.splitlines()
+        keys = [i for i, line in enumerate(lines) if "j/k" in line and "w worst" in line]
+        assert keys and keys[0] < 3, lines[:4]
+
+
+async def test_a_small_kl_keeps_three_significant_digits_and_is_the_validation_loss():
+    trainer = trained("soft_label_classification", steps=53)  # not a multiple of record_every
+    evaluated = trainer.evaluate()["val_loss"]
+    assert 1e-4 <= evaluated < 1e-2  # small enough that three decimals would show 0.00x
+    app = ViewApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        view = app.query_one(DistributionView)
+        view.units = "nats"
+        view.show(trainer)
+        await pilot.pause()
+        text = " ".join(view_text(view).split())
+        shown = number(evaluated, UNICODE)
+        assert len(shown.replace("0.", "").lstrip("0")) == 3  # three significant digits
+        # One number, in one unit, and it is the validation loss of the model as it is now.
+        assert (
+            f"mean KL(P‖Q) over the 150 validation examples = {shown} nats = the validation "
+            "loss, KL divergence"
+        ) in text
+        assert "batch" not in text
+
+
+def test_small_values_are_never_rounded_to_zero():
+    assert number(0.000412, UNICODE) == "0.000412"
+    assert number(0.0412, UNICODE) == "0.0412"
+    assert number(4.12e-6, UNICODE) == "4.12e-06"
+    assert number(1.3614, UNICODE) == "1.361"
+    assert number(-1e-17, UNICODE) == "0.000"
+    assert number(math.inf, ASCII) == "inf"

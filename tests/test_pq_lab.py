@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 
 from losstui.core import info
 from losstui.tui.glyphs import ASCII, UNICODE
+from losstui.tui.widgets.dist_text import number
 from losstui.tui.widgets.pq_lab import START_P, START_Q, PQLab, move_mass, to_hundredths
 
 MEASURE = re.compile(
@@ -28,7 +29,7 @@ def shown(lab: PQLab) -> dict[str, str]:
 
 def expected(p, q, base: float, inf: str = "∞") -> dict[str, str]:
     def f(x: float) -> str:
-        return inf if math.isinf(x) else f"{x:.3f}"
+        return inf if math.isinf(x) else number(x, UNICODE)
 
     return {
         "H(P)": f(info.entropy(p, base)),
@@ -200,3 +201,16 @@ async def test_lab_fits_its_pane(size):
         lines = lab.render().plain.splitlines()
         assert len(lines) <= 16  # a tab at 80x24 leaves about 20 rows
         assert max(len(line.rstrip()) for line in lines) <= lab.size.width
+
+
+async def test_a_small_divergence_is_not_shown_as_zero():
+    app = LabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = app.query_one(PQLab)
+        lab.set_distributions(START_P, (0.10, 0.41, 0.49))
+        await pilot.pause()
+        values = shown(lab)
+        assert values == expected(lab.p, lab.q, 2.0)
+        kl = info.kl_divergence(lab.p, lab.q, 2.0)
+        assert 1e-4 < kl < 1e-3 and values["KL(P‖Q)"] == f"{kl:.3g}"
+        assert "0.000 " not in lab.render().plain

@@ -66,12 +66,23 @@ def spell(text: str, glyphs: Glyphs) -> str:
 
 
 def number(value: float, glyphs: Glyphs, digits: int = 3) -> str:
-    """`value` with `digits` decimals; ∞ as "∞" (or "inf" in ASCII), never "−0.000"."""
+    """`value` to read off: `digits` decimals from 0.1 up ("1.361", "845503.718"), `digits`
+    significant digits below ("0.0412", "0.000412"), scientific below 1e-4 ("4.12e-05"), so a
+    small KL divergence never shows as 0.000; exact 0 as "0.000", ∞ as "∞" ("inf" in ASCII),
+    never "−0.000"."""
     if math.isnan(value):
         return "nan"
     if math.isinf(value):
         return spell("∞" if value > 0 else "−∞", glyphs)
-    text = f"{value:.{digits}f}"
+    size = abs(value)
+    if size < 1e-12:  # rounding noise around an exact 0, such as H(P,Q) − H(P) for P = Q
+        return f"{0.0:.{digits}f}"
+    if size >= 0.1:
+        text = f"{value:.{digits}f}"
+    elif size >= 1e-4:
+        text = f"{value:#.{digits}g}"
+    else:
+        text = f"{value:.{digits - 1}e}"
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
     return text

@@ -31,6 +31,9 @@ from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 from losstui.tui.widgets.dist_text import number, spell, unit_base
 
+#: The pane's own keys, shown at its top (the footer keeps to the app's few keys).
+KEYS_HINT = "keys: ←/→ or j/k example   w worst   home/end first/last"
+
 #: How plotext markers look in a legend line.
 _MARKER_LOOKS = {"braille": "⠶", "dot": "•", "hd": "▞", "fhd": "▞", "sd": "█"}
 
@@ -350,13 +353,16 @@ class DistributionView(Widget, can_focus=True):
             return self._curve_notes(self._curve, width)
         return []
 
-    def _para(self, text: str, width: int, style: str = "", indent: str = "") -> list[Text]:
-        """`text`, spelled for the glyphs, broken at spaces into lines at most `width` wide."""
+    def _para(
+        self, text: str, width: int, style: str = "", indent: str = "", hang: str = ""
+    ) -> list[Text]:
+        """`text`, spelled for the glyphs, broken at spaces into lines at most `width` wide;
+        `indent` before every line, `hang` more before the lines after the first."""
         lines = textwrap.wrap(
             spell(text, self._glyphs),
             max(width, 20),
             initial_indent=indent,
-            subsequent_indent=indent + "  " if indent else "",
+            subsequent_indent=indent + (hang or ("  " if indent else "")),
         )
         return [Text(line, style=style) for line in lines or [""]]
 
@@ -373,6 +379,8 @@ class DistributionView(Widget, can_focus=True):
         if data.kind in ("binary", "multiclass"):
             head += f"   true: {data.outcome_names[int(np.argmax(data.p[i, 0]))]}"
         lines = self._para(head, width, "bold")
+        # The pane's own keys come first: below the bars they fell off an 80x24 screen.
+        lines += self._para(KEYS_HINT, width, "dim")
         if data.p.shape[1] == 1:
             lines += self._class_rows(data, i, width)
         else:
@@ -388,16 +396,13 @@ class DistributionView(Widget, can_focus=True):
         lines += self._para(measures, width, "bold")
         lines += self._para(_identity_note(data, i), width, "dim")
         lines.append(Text())
-        for k, text in enumerate(self._batch_text(data)):
-            lines += self._para(text, width, "", "" if k == 0 else "  ")
-        keys = self._para(
-            "←/→ or j/k: example   w: worst example   home/end: first/last", width, "dim"
-        )
-        room = max(self.size.height, 0) - len(lines) - len(keys) - 1
+        for text in self._mean_text(data):
+            lines += self._para(text, width, hang="  ")
+        room = max(self.size.height, 0) - len(lines) - 1
         if room >= 5:
             lines.append(Text())
             lines += self._spread_lines(data, i, width, min(room, 10))
-        return lines + keys
+        return lines
 
     def _class_rows(self, data: ClassificationData, i: int, width: int) -> list[Text]:
         g = self._glyphs
@@ -435,38 +440,47 @@ class DistributionView(Widget, can_focus=True):
             rows.append(row)
         return rows
 
-    def _batch_text(self, data: ClassificationData) -> list[str]:
-        """The batch's cross-entropy as the mean of the per-example values, and how that mean
-        relates to the loss the model was trained with."""
+    def _mean_text(self, data: ClassificationData) -> list[str]:
+        """The mean of the per-example values over the validation examples, and how it relates
+        to the validation loss: one number in one unit, the loss's own (nats) last."""
         mean_h_pq = float(np.mean(data.example_h_pq()))
         mean_kl = float(np.mean(data.example_kl()))
-        in_nats = "" if self.units == "nats" else f" = {number(mean_h_pq, self._glyphs)} nats"
-        lines = [
-            "The batch's cross-entropy is the mean of the per-example H(P,Q):",
-            f"mean over the {data.n} validation examples = {self._value(mean_h_pq)}{in_nats}",
-        ]
-        val = number(data.val_loss, self._glyphs)
-        if math.isfinite(mean_h_pq):
-            same = math.isclose(mean_h_pq, data.val_loss, rel_tol=1e-9, abs_tol=1e-12)
-        else:
-            same = mean_h_pq == data.val_loss
-        if data.loss_name in CROSS_ENTROPY_LOSSES and same:
-            lines.append(f"= the validation loss, {data.loss_title}: {val} nats")
-        elif data.loss_name == "kl_divergence":
+        val = data.val_loss  # of the model as it is now, not of the last history record
+        n = f"over the {data.n} validation examples"
+
+        def chain(symbol: str, mean: float) -> str:
+            """'mean H(P,Q) over … = 0.510 bits = 0.353 nats', the nats only when in bits."""
+            text = f"mean {symbol} {n} = {self._value(mean)}"
+            return text + ("" if self.units == "nats" else f" = {number(mean, self._glyphs)} nats")
+
+        def matches(mean: float) -> bool:
+            if math.isfinite(mean):
+                return math.isclose(mean, val, rel_tol=1e-9, abs_tol=1e-12)
+            return mean == val
+
+        title = data.loss_title
+        if title[1:2].islower():  # "Binary cross-entropy" reads on in lower case; "KL" stays
+            title = title[0].lower() + title[1:]
+        if data.loss_name == "kl_divergence" and matches(mean_kl):
+            return [
+                f"{chain('KL(P‖Q)', mean_kl)} = the validation loss, {title}",
+                f"{chain('H(P,Q)', mean_h_pq)}: H(P,Q) = H(P) + KL(P‖Q), and H(P) does not "
+                "depend on the model.",
+            ]
+        if data.loss_name in CROSS_ENTROPY_LOSSES and matches(mean_h_pq):
+            return [f"{chain('H(P,Q)', mean_h_pq)} = the validation loss, {title}"]
+        lines = [chain("H(P,Q)", mean_h_pq)]
+        if data.loss_name in CROSS_ENTROPY_LOSSES or data.loss_name == "kl_divergence":
             lines.append(
-                f"mean KL(P‖Q) = {self._value(mean_kl)}: the validation loss, KL divergence, is "
-                f"{val} nats. H(P,Q) = H(P) + KL, and H(P) does not depend on the model."
-            )
-        elif data.loss_name in CROSS_ENTROPY_LOSSES:
-            lines.append(
-                f"The model was trained with {data.loss_title} on other targets (validation "
-                f"loss {val} nats); the rows here are the dataset's own distributions."
+                f"The model was trained with {title} on other targets (validation loss "
+                f"{number(val, self._glyphs)} nats); the rows here are the dataset's own "
+                "distributions."
             )
         else:
             reading = f" Q here: {data.q_reading}." if data.q_reading else ""
             lines.append(
-                f"The model was trained with {data.loss_title} (validation loss {val}); the "
-                f"cross-entropy is shown for comparison.{reading}"
+                f"The model was trained with {title} (validation loss "
+                f"{number(val, self._glyphs)}); the cross-entropy is shown for comparison.{reading}"
             )
         return lines
 
@@ -491,7 +505,8 @@ class DistributionView(Widget, can_focus=True):
                 else min(int(np.searchsorted(edges, v, "right")) - 1, bins - 1)
             )
 
-        labels = [f"{edges[b]:.2f}-{edges[b + 1]:.2f}" for b in range(bins)]
+        decimals = 2 if top < 100 else 0  # a diverged run's values run to six figures
+        labels = [f"{edges[b]:.{decimals}f}-{edges[b + 1]:.{decimals}f}" for b in range(bins)]
         tallies = [int(c) for c in counts]
         if n_inf:
             labels.append(spell("∞", g))
