@@ -110,8 +110,9 @@ class AsciiPlot(PlotextPlot):
         xlim, ylim, integer_x, integer_y = self._axes
         plt = self.plt
         columns, rows = self.canvas_size()
-        # Up to one y tick every other row, and x labels with three cells between them.
-        y_ticks = nice_ticks(*ylim, min(rows // 2 + 1, 6), integer=integer_y)
+        # Up to one y tick every other row (fewer on a tall plot), and x labels three cells apart.
+        y_most = min(rows // 2 + 1, max(6, rows // 5), 10)
+        y_ticks = nice_ticks(*ylim, y_most, integer=integer_y)
         if y_ticks:
             plt.yticks(y_ticks, tick_labels(y_ticks))
         x_ticks: list[float] = []

@@ -66,10 +66,22 @@ class RecommendationView(VerticalScroll, can_focus=True):
 
     def __init__(self, *, brief: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.glyphs: Glyphs = UNICODE
+        self._glyphs: Glyphs = UNICODE
         self.brief = brief
         self.problem: str | None = None
         self._body = Static(classes="recommendation-body")
+
+    @property
+    def glyphs(self) -> Glyphs:
+        """The character set the text is spelled in (ASCII in --ascii mode)."""
+        return self._glyphs
+
+    @glyphs.setter
+    def glyphs(self, glyphs: Glyphs) -> None:
+        if glyphs is not self._glyphs:
+            self._glyphs = glyphs
+            if self.problem is not None:  # redraw what is on show in the new spelling
+                self._body.update(recommendation_text(self.problem, glyphs, brief=self.brief))
 
     def compose(self):
         yield self._body
@@ -79,5 +91,5 @@ class RecommendationView(VerticalScroll, can_focus=True):
         if key == self.problem:
             return
         self.problem = key
-        self._body.update(recommendation_text(key, self.glyphs, brief=self.brief))
+        self._body.update(recommendation_text(key, self._glyphs, brief=self.brief))
         self.scroll_home(animate=False)
