@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -11,54 +13,76 @@ from losstui.core.problems import PROBLEMS, recommend
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 
-def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Text:
-    """The recommendation for problem `key` as styled text; `brief` drops the long sections."""
+def _rows(rows: list[tuple[str, Text]], label_width: int) -> Table:
+    """Label and value side by side; a value too long for one line wraps under itself."""
+    grid = Table.grid(padding=0, expand=True)
+    grid.add_column(width=label_width, no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> RenderableType:
+    """The recommendation for problem `key`, laid out for the pane; `brief` drops the long
+    sections. Lists hang their wrapped lines under their text, not under the bullet."""
     rec = recommend(key)
     problem = PROBLEMS[key]
     g = glyphs.text
-    out = Text()
+    parts: list[RenderableType] = []
 
     def heading(title: str) -> None:
-        out.append(f"\n{title}\n", style="bold underline")
+        parts.append(Text(f"\n{title}", style="bold underline"))
 
-    out.append(g(problem.title), style="bold")
-    out.append(f"  target: {g(problem.target)}\n", style="dim")
-    out.append("Loss        ", style="bold")
-    out.append(g(rec.loss_title), style="bold")
+    head = Text(g(problem.title), style="bold")
+    head.append(f"  target: {g(problem.target)}", style="dim")
+    parts.append(head)
+    loss = Text(g(rec.loss_title), style="bold")
     if rec.loss:
-        out.append(f"  ({rec.loss})", style="dim")
-    out.append("\nActivation  ", style="bold")
-    out.append(rec.activation, style="bold")
-    out.append(" on the output\n")
-    out.append("Assumes     ", style="bold")
-    out.append(f"y ~ {g(rec.distribution)}\n")
-    out.append("Formula     ", style="bold")
-    out.append(g(rec.formula) + "\n")
+        loss.append(f"  ({rec.loss})", style="dim")
+    parts.append(
+        _rows(
+            [
+                ("Loss", loss),
+                ("Activation", Text.assemble((g(rec.activation), "bold"), " on the output")),
+                ("Assumes", Text(f"y ~ {g(rec.distribution)}")),
+                ("Formula", Text(g(rec.formula))),
+            ],
+            12,
+        )
+    )
     heading("Why (maximum likelihood)")
-    out.append(g(rec.rationale) + "\n")
+    parts.append(Text(g(rec.rationale)))
     if not brief:
-        out.append(g(rec.activation_reason) + "\n", style="italic")
+        parts.append(Text(g(rec.activation_reason), style="italic"))
     heading("Alternatives")
+    alternatives = []
     for alt in rec.alternatives:
         title = LOSSES[alt.loss].title if alt.loss in LOSSES else alt.loss
         already = alt.when.lower().startswith("not recommended")
         mark = "not recommended: " if alt.discouraged and not already else ""
-        out.append(f" {glyphs.bullet} ", style="bold")
-        out.append(g(title), style="bold")
-        out.append(f" {glyphs.arrow_right} {mark}{g(alt.when)}\n")
+        body = Text(g(title), style="bold")
+        body.append(f" {glyphs.arrow_right} {mark}{g(alt.when)}")
+        alternatives.append((f" {glyphs.bullet}", body))
+    parts.append(_rows(alternatives, 3))
     heading("The same choice in libraries")
-    for lib, text in (
-        ("PyTorch", rec.pytorch),
-        ("Keras", rec.keras),
-        ("scikit-learn", rec.sklearn),
-    ):
-        out.append(f" {lib:<13}", style="bold")
-        out.append(g(text) + "\n")
+    parts.append(
+        _rows(
+            [
+                (f" {lib}", Text(g(text)))
+                for lib, text in (
+                    ("PyTorch", rec.pytorch),
+                    ("Keras", rec.keras),
+                    ("scikit-learn", rec.sklearn),
+                )
+            ],
+            14,
+        )
+    )
     if rec.pitfalls and not brief:
         heading("Pitfalls")
-        for pitfall in rec.pitfalls:
-            out.append(f" {glyphs.bullet} {g(pitfall)}\n")
-    return out
+        parts.append(_rows([(f" {glyphs.bullet}", Text(g(p))) for p in rec.pitfalls], 3))
+    return Group(*parts)
 
 
 class RecommendationView(VerticalScroll, can_focus=True):
