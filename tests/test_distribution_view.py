@@ -344,3 +344,16 @@ def test_small_values_are_never_rounded_to_zero():
     assert number(1.3614, UNICODE) == "1.361"
     assert number(-1e-17, UNICODE) == "0.000"
     assert number(math.inf, ASCII) == "inf"
+
+
+async def test_a_narrow_pane_breaks_lines_between_values_not_inside_them():
+    trainer = trained("multiclass_classification")
+    app = ViewApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        lines = view.query_one("#dist-summary").render().plain.splitlines()
+        assert any(line.strip().startswith("true: class") for line in lines)
+        assert any(re.search(r"KL\(P‖Q\) = \S+ bits", line) for line in lines)
+        assert not any(line.rstrip().endswith(("-", "bits =", "true:")) for line in lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -29,10 +28,10 @@ from losstui.core.diagnostics import (
 )
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.widgets.ascii_plot import AsciiPlot
-from losstui.tui.widgets.dist_text import number, spell, unit_base
+from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_parts
 
 #: The pane's own keys, shown at its top (the footer keeps to the app's few keys).
-KEYS_HINT = "keys: ←/→ or j/k example   w worst   home/end first/last"
+KEYS_HINT = ["keys: ←/→ or j/k example", "w worst", "home/end first/last"]
 
 #: How plotext markers look in a legend line.
 _MARKER_LOOKS = {"braille": "⠶", "dot": "•", "hd": "▞", "fhd": "▞", "sd": "█"}
@@ -358,13 +357,18 @@ class DistributionView(Widget, can_focus=True):
     ) -> list[Text]:
         """`text`, spelled for the glyphs, broken at spaces into lines at most `width` wide;
         `indent` before every line, `hang` more before the lines after the first."""
-        lines = textwrap.wrap(
+        lines = wrap(
             spell(text, self._glyphs),
             max(width, 20),
-            initial_indent=indent,
-            subsequent_indent=indent + (hang or ("  " if indent else "")),
+            indent=indent,
+            hang=hang or ("  " if indent else ""),
         )
-        return [Text(line, style=style) for line in lines or [""]]
+        return [Text(line, style=style) for line in lines]
+
+    def _parts(self, parts: list[str], width: int, style: str = "") -> list[Text]:
+        """`parts` spelled for the glyphs, side by side, a line broken only between them."""
+        spelled = [spell(part, self._glyphs) for part in parts]
+        return [Text(line, style=style) for line in wrap_parts(spelled, max(width, 20))]
 
     def _value(self, nats: float | np.floating) -> str:
         """A value in nats, converted to the current units and formatted: "0.345 bits"."""
@@ -373,14 +377,14 @@ class DistributionView(Widget, can_focus=True):
 
     def _classification_lines(self, data: ClassificationData, width: int) -> list[Text]:
         i = min(self.example, data.n - 1)
-        head = f"Validation example {i + 1} of {data.n}"
+        head = [f"Validation example {i + 1} of {data.n}"]
         if data.x.shape[1] <= 4:
-            head += "   x = (" + ", ".join(f"{v:.2f}" for v in data.x[i]) + ")"
+            head.append("x = (" + ", ".join(f"{v:.2f}" for v in data.x[i]) + ")")
         if data.kind in ("binary", "multiclass"):
-            head += f"   true: {data.outcome_names[int(np.argmax(data.p[i, 0]))]}"
-        lines = self._para(head, width, "bold")
+            head.append(f"true: {data.outcome_names[int(np.argmax(data.p[i, 0]))]}")
+        lines = self._parts(head, width, "bold")
         # The pane's own keys come first: below the bars they fell off an 80x24 screen.
-        lines += self._para(KEYS_HINT, width, "dim")
+        lines += self._parts(KEYS_HINT, width, "dim")
         if data.p.shape[1] == 1:
             lines += self._class_rows(data, i, width)
         else:
@@ -388,12 +392,12 @@ class DistributionView(Widget, can_focus=True):
             lines += self._para(
                 f"Mean over the {data.p.shape[1]} labels, as the loss takes:", width
             )
-        measures = (
-            f"H(P) = {self._value(data.example_h_p()[i])}   "
-            f"H(P,Q) = {self._value(data.example_h_pq()[i])}   "
-            f"KL(P‖Q) = {self._value(data.example_kl()[i])}"
-        )
-        lines += self._para(measures, width, "bold")
+        measures = [
+            f"H(P) = {self._value(data.example_h_p()[i])}",
+            f"H(P,Q) = {self._value(data.example_h_pq()[i])}",
+            f"KL(P‖Q) = {self._value(data.example_kl()[i])}",
+        ]
+        lines += self._parts(measures, width, "bold")
         lines += self._para(_identity_note(data, i), width, "dim")
         lines.append(Text())
         for text in self._mean_text(data):

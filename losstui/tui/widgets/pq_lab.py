@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +17,7 @@ from textual.widget import Widget
 
 from losstui.core import info
 from losstui.tui.glyphs import Glyphs, choose_glyphs
-from losstui.tui.widgets.dist_text import number, spell, unit_base
+from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_parts
 
 #: The lab's starting point, the worked example of DESIGN.md.
 START_P: tuple[float, ...] = (0.10, 0.40, 0.50)
@@ -125,7 +124,7 @@ def _probability(value: float) -> str:
 
 def _wrapped(text: str, width: int, style: str = "") -> list[Text]:
     """`text` broken at spaces into lines at most `width` cells wide."""
-    return [Text(line, style=style) for line in textwrap.wrap(text, width) or [""]]
+    return [Text(line, style=style) for line in wrap(text, width)]
 
 
 class PQLab(Widget, can_focus=True):
@@ -302,8 +301,10 @@ class PQLab(Widget, can_focus=True):
         for note in self._notes():
             lines += _wrapped(spell(note, g), width)
         lines.append(Text())
-        keys = "p or ←/→: P or Q   ↑/↓: outcome   +/-: move 0.05   }/{: 0.01   r: reset"
-        lines += _wrapped(spell(keys, g), width, "dim")
+        keys = ["p or ←/→: P or Q", "↑/↓: outcome", "+/-: move 0.05", "}/{: 0.01", "r: reset"]
+        lines += [
+            Text(line, style="dim") for line in wrap_parts([spell(k, g) for k in keys], width)
+        ]
         return lines
 
     def _bars(self, width: int) -> list[Text]:
