@@ -58,7 +58,7 @@ class FitPlot(AsciiPlot):
         lo, hi = float(y.min()), float(y.max())
         plt.plot([lo, hi], [lo, hi], marker=g.plot_marker_alt)
         self.caption = g.text(
-            f"predicted against true y ({ds.n_features} inputs)   "
+            f"predicted against true y   {self._look(g.point_marker, 1)} example  "
             f"{self._look(g.plot_marker_alt)} predicted = true"
         )
         both = np.concatenate([y, pred[ok]])
