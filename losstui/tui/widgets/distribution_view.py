@@ -33,6 +33,9 @@ from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_p
 #: The pane's own keys, shown at its top (the footer keeps to the app's few keys).
 KEYS_HINT = ["keys: ←/→ or j/k example", "w worst", "home/end first/last"]
 
+#: Bars are at most this many cells long: on a wide terminal longer ones are hard to compare.
+MAX_BAR = 48
+
 #: How plotext markers look in a legend line.
 _MARKER_LOOKS = {"braille": "⠶", "dot": "•", "hd": "▞", "fhd": "▞", "sd": "█"}
 
@@ -412,7 +415,7 @@ class DistributionView(Widget, can_focus=True):
         g = self._glyphs
         names = data.outcome_names
         name_width = min(max(len(n) for n in names), 20)
-        bar_width = max((width - name_width - 2 - 2 * 6 - 3) // 2, 4)
+        bar_width = min(max((width - name_width - 2 - 2 * 6 - 3) // 2, 4), MAX_BAR)
         header = Text(" " * (name_width + 2))
         header.append(f"{'P  true':<{bar_width + 9}}Q  predicted", style="bold")
         rows = [header]
@@ -432,7 +435,7 @@ class DistributionView(Widget, can_focus=True):
         names = data.group_names
         name_width = min(max(len(n) for n in names), 20)
         value_width = 12
-        bar_width = max(width - name_width - 13 - value_width - 2, 4)
+        bar_width = min(max(width - name_width - 13 - value_width - 2, 4), MAX_BAR)
         header = Text(f"{'label':<{name_width}}  y  Q(present)", style="bold")
         header.append(" " * (bar_width - 4) + f"{'H(P,Q)':>{value_width + 2}}", style="bold")
         rows = [header]
@@ -517,7 +520,7 @@ class DistributionView(Widget, can_focus=True):
             tallies.append(n_inf)
         label_width = max(len(t) for t in labels)
         count_width = len(str(max(tallies)))
-        bar_width = max(width - label_width - count_width - 26, 4)
+        bar_width = min(max(width - label_width - count_width - 26, 4), MAX_BAR)
         most = max(tallies) or 1
         lines = self._para(
             f"Per-example H(P,Q) in {self.units} across the {data.n} examples:", width, "dim"

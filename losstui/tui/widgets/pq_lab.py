@@ -310,7 +310,7 @@ class PQLab(Widget, can_focus=True):
     def _bars(self, width: int) -> list[Text]:
         g = self._glyphs
         side_by_side = width >= 56
-        col_width = (width - 2) // 2 if side_by_side else width
+        col_width = min((width - 2) // 2 if side_by_side else width, 58)
         long_titles = col_width >= 36
         columns = [
             ("p", "P  true distribution" if long_titles else "P  true", self._p),
