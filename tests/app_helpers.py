@@ -28,3 +28,20 @@ def screen_text(app: App) -> str:
 def flat(text: str) -> str:
     """`text` with runs of whitespace collapsed, so wrapped phrases can be searched for."""
     return " ".join(text.split())
+
+
+def notifications(app: App) -> list[str]:
+    """The messages the app has notified so far (recorded even when tests don't show them)."""
+    return [n.message for n in app._notifications]
+
+
+def footer(app: App) -> str:
+    """The footer row as text."""
+    return screen_text(app).splitlines()[-1]
+
+
+def widget_text(app: App, selector: str) -> str:
+    """The screen text inside one widget's region, rows joined by spaces (for wrapped text)."""
+    region = app.screen.query_one(selector).region
+    rows = screen_text(app).splitlines()[region.y : region.bottom]
+    return flat(" ".join(row[region.x : region.right] for row in rows))

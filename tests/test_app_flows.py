@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Label, Select
 
+from losstui.core.datasets import check_pairing
 from losstui.core.problems import PROBLEMS, recommend
 from losstui.tui.app import LossApp
+from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
+from losstui.tui.widgets.distribution_view import DistributionView
+from losstui.tui.widgets.pq_lab import PQLab
 from losstui.tui.widgets.train_controls import TrainControls
-from tests.app_helpers import flat, screen_text
+from losstui.tui.widgets.train_stats import TrainStats, fmt
+from tests.app_helpers import flat, footer, notifications, screen_text, widget_text
 
 
 async def _train_pane(pilot) -> None:
@@ -163,7 +169,7 @@ async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
         assert not app.state.running
         text = flat(screen_text(app))
         assert f"diverged at step {app.state.trainer.diverged_at_step}" in text
-        assert "lower the learning rate" in text
+        assert "lower the learning rate" in text.lower()
         await pilot.press("space")  # refused, not a crash
         await pilot.press("r")
         await pilot.pause()
@@ -227,11 +233,245 @@ async def test_help_lists_every_key_and_closes():
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
-        for key in ("space", "n or s", "+ / -", "? or F1", "q or ctrl+c"):
+        for key in ("space", "n or s", "+/-", "? or F1", "q or ctrl+c"):
             assert key in text
         await pilot.press("escape")
         await pilot.pause()
         assert "1 Problem" in screen_text(app)
+
+
+def _help_text(ascii: bool = False) -> str:
+    sections = help_sections(LossApp.BINDINGS, ascii=ascii)
+    return "\n".join(f"{keys}  {what}" for _, rows in sections for keys, what in rows)
+
+
+@pytest.mark.parametrize("widget", [PQLab, DistributionView, LossApp])
+def test_help_names_every_key_of_every_pane(widget):
+    text = _help_text() + "\n" + ALIAS_NOTE
+    for binding in widget.BINDINGS:
+        for key in binding.key.split(","):
+            assert key_text(key) in text, f"{key} of {widget.__name__} missing from the help"
+
+
+def test_help_explains_the_lab_and_distributions_keys():
+    text = _help_text()
+    for row in (
+        "p  switch between editing P and editing Q",
+        "←/→  edit P / edit Q",
+        "↑/↓  previous / next outcome",
+        "+/- or ]/[  move 0.05",
+        "}/{  move 0.01",
+        "r  back to P = [0.10, 0.40, 0.50]",
+        "→/← or j/k  next / previous validation example",
+        "w  the worst-predicted example",
+        "home/end  first / last example",
+        "pgdn/pgup  10 examples",
+    ):
+        assert row in text
+    assert "left/right  edit P / edit Q" in _help_text(ascii=True)
+
+
+async def test_help_scrolls_by_keyboard_with_a_narrow_key_column():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.has_focus and box.max_scroll_y > 0
+        await pilot.press("pagedown")
+        assert box.scroll_target_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "close" in text and "P/Q lab" in text  # the last sections are in view
+        await pilot.press("home")
+        await pilot.pause()
+        assert "Anywhere" in screen_text(app)
+        # The description column starts near the left, so descriptions don't wrap early.
+        line = next(row for row in screen_text(app).splitlines() if "this help" in row)
+        assert line.index("this help") - line.index("? or F1") <= 16
+
+
+async def test_settings_errors_show_the_whole_reason_and_the_kept_value():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        await pilot.press("c")
+        await _type_into(pilot, app, "lr", "abc")
+        field = app.query_one("#field-lr", Input)
+        assert field.value == "0.05"  # the kept value is back in the field
+        reason = "learning rate must be a number, got 'abc'; kept 0.05"
+        assert widget_text(app, "#error-lr") == reason
+        await _type_into(pilot, app, "momentum", "0.5")  # another field's success
+        assert app.state.config.momentum == 0.5
+        assert widget_text(app, "#error-lr") == reason  # the lr reason is still there
+        await _type_into(pilot, app, "lr", "0.2")
+        assert app.state.config.lr == 0.2
+        assert not app.query_one("#error-lr").display
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_refused_pairing_shows_the_whole_reason(size):
+    app = LossApp(problem="binary_classification")
+    async with app.run_test(size=size) as pilot:
+        await _train_pane(pilot)
+        if not app.query_one(TrainControls).display:
+            await pilot.press("c")
+        app.query_one("#field-loss", Select).value = "kl_divergence"
+        await pilot.pause()
+        reason = check_pairing("kl_divergence", app.state.trainer.dataset)
+        label, controls = app.query_one("#error-loss"), app.query_one(TrainControls)
+        for _ in range(5):  # the column scrolls the reason into view after a refresh or two
+            if controls.region.contains_region(label.region):
+                break
+            await pilot.pause()
+        shown = widget_text(app, "#error-loss")
+        assert shown.startswith(flat(f"KL divergence cannot run here: {reason}"))
+        assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
+
+
+async def test_settings_lists_have_no_blank_row():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        for select in app.query(Select):
+            assert Select.BLANK not in [value for _, value in select._options]
+            assert select.value != Select.BLANK
+
+
+async def test_typing_into_a_field_replaces_its_value():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        await pilot.press("c")  # into the first field, then tab to the learning rate
+        while not app.query_one("#field-lr", Input).has_focus:
+            await pilot.press("tab")
+        await pilot.press(*"0.2", "enter")
+        await pilot.pause()
+        assert app.state.config.lr == 0.2
+        await pilot.press(*"0.3", "enter")  # still focused: the next value replaces it too
+        await pilot.pause()
+        assert app.state.config.lr == 0.3
+        await pilot.press(*"x", "enter")
+        await pilot.pause()
+        await pilot.press(*"0.4", "enter")  # after an error as well
+        await pilot.pause()
+        assert app.state.config.lr == 0.4
+
+
+async def test_c_goes_into_the_settings_and_the_hints_follow_the_focus():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        assert "c Settings" in footer(app)
+        assert "space trains" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.focused, Select)
+        assert "c Hide settings" in footer(app)
+        assert "enter opens the list" in screen_text(app)
+        app.query_one("#field-lr", Input).focus()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "esc leaves the field" in text and "space" not in text.splitlines()[2]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is None or not isinstance(app.focused, Input)
+        assert "space trains" in screen_text(app)
+        await pilot.press("c")  # back in, then c hides the column
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert not app.query_one(TrainControls).display
+        assert "c Settings" in footer(app)
+
+
+async def test_a_new_setting_says_training_restarts_from_step_zero():
+    app = LossApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        app.state.step(30)
+        await _type_into(pilot, app, "lr", "0.5")
+        assert app.state.trainer.step_count == 0
+        assert "learning rate 0.5: training restarts from step 0" in notifications(app)
+        await _type_into(pilot, app, "batch_size", "8")
+        assert "batch size 8: training restarts from step 0" in notifications(app)
+
+
+def test_the_divergence_hint_does_not_send_the_user_to_r():
+    from losstui.tui.state import AppState
+
+    state = AppState("binary_classification")
+    state.set_lr(1e6)
+    state.step(200)
+    assert state.trainer.diverged
+    message = state.divergence_message
+    assert "press r" not in message and "Lower the learning rate" in message
+    assert "restarts from step 0" in message
+
+
+async def test_stats_show_the_losses_of_the_step_on_show():
+    app = LossApp(problem="soft_label_classification")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        app.state.step(53)  # between two history records (every 20 steps)
+        await pilot.pause()
+        now = app.state.trainer.evaluate()
+        stats = app.query_one(TrainStats)
+        assert stats.values["val_loss"] == now["val_loss"]
+        text = flat(screen_text(app))
+        assert "step 53" in text and f"val {fmt(now['val_loss'])}" in text
+        assert app.state.trainer.history[-1].step == 40  # the record is older than the screen
+
+
+async def test_stats_do_not_redraw_when_nothing_changed():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        stats = app.query_one(TrainStats)
+        calls = []
+        original = stats.refresh
+        stats.refresh = lambda *a, **k: calls.append(1) or original(*a, **k)
+        app._redraw(force=True)
+        app._redraw(force=True)
+        assert calls == []
+        app.state.step(1)
+        assert len(calls) == 1
+
+
+async def test_a_negative_poisson_loss_is_explained_and_log10_says_why_it_is_off():
+    app = LossApp(problem="count_regression")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        for _ in range(40):
+            app.state.step(10)
+            values = app.query_one(TrainStats).values
+            if min(values["train_loss"], values["val_loss"]) <= 0:
+                break
+        await pilot.pause()
+        assert "Poisson loss drops log y!" in flat(screen_text(app))
+        await pilot.press("l")
+        await pilot.pause()
+        assert not app.state.log10
+        assert any("log10 is unavailable" in m for m in notifications(app))
+
+
+async def test_density_stats_show_the_nll_once_and_units_are_greyed():
+    app = LossApp(problem="density_estimation")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _train_pane(pilot)
+        app.state.step(20)
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert "NLL" not in text.split("step 20", 1)[1].split("loss:", 1)[0]
+        assert "Negative log-likelihood" in text
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.check_action("toggle_units", ()) is None  # shown, greyed: no effect here
+        app.state.set_problem("regression")
+        assert app.check_action("toggle_units", ()) is None
+        app.state.set_problem("multiclass_classification")
+        assert app.check_action("toggle_units", ()) is True
 
 
 async def test_command_palette_offers_the_main_actions():

@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Select, Static, TabbedContent, TabPane
 
+from losstui.core.datasets import DENSITY_LOSS
+from losstui.core.diagnostics import CLASSIFICATION_KINDS
 from losstui.core.losses import LOSSES
 from losstui.core.problems import PROBLEMS, is_recommended
 from losstui.tui.glyphs import Glyphs, choose_glyphs
@@ -26,7 +30,7 @@ from losstui.tui.widgets.pq_lab import PQLab
 from losstui.tui.widgets.problem_chooser import ProblemChooser
 from losstui.tui.widgets.question_path import QuestionPath
 from losstui.tui.widgets.recommendation_view import RecommendationView
-from losstui.tui.widgets.train_controls import TrainControls
+from losstui.tui.widgets.train_controls import SELECT_FIELDS, TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -51,6 +55,25 @@ SHORT_TAB_TITLES = {**TAB_TITLES, "recommendation": "2 Recommend", "distribution
 """Tab titles below 80 columns, where the full ones don't fit on one line."""
 TRAINING_PANES = ("train", "distributions")
 TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
+FIELD_NAMES = {
+    "dataset": "dataset",
+    "model": "model",
+    "hidden": "hidden sizes",
+    "hidden_activation": "hidden activation",
+    "loss": "loss",
+    "lr": "learning rate",
+    "momentum": "momentum",
+    "batch_size": "batch size",
+}
+"""How a notification names a setting: "learning rate 0.5: training restarts from step 0"."""
+NEGATIVE_LOSS_NOTES = {
+    "poisson": "Poisson loss drops log y!, so it can be negative; only changes matter.",
+    DENSITY_LOSS: (
+        "A density can exceed 1, so its negative log-likelihood can be negative; "
+        "only changes matter."
+    ),
+}
+"""Why a loss on show is 0 or below; other losses get a general sentence."""
 
 
 class LossApp(App[None]):
@@ -72,7 +95,8 @@ class LossApp(App[None]):
         Binding("l", "toggle_log10", "log10", show=False),
         Binding("u", "toggle_units", "bits/nats"),
         Binding("g", "regenerate", "New data", show=False),
-        Binding("c", "toggle_settings", "Settings"),
+        Binding("c", "open_settings", "Settings"),
+        Binding("c", "hide_settings", "Hide settings"),
         Binding("3", "goto_train", "Train", priority=True),
         *(
             Binding(str(i + 1), f"pane('{pane}')", TAB_TITLES[pane], show=False, priority=True)
@@ -147,6 +171,7 @@ class LossApp(App[None]):
         self._sync_controls()
         self.action_leave_field()  # focus the open pane's main widget
         self._redraw(force=True)
+        self.watch(self.screen, "focused", self._focus_changed, init=False)
 
     def on_resize(self, event) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -168,15 +193,18 @@ class LossApp(App[None]):
             tab = self._tabs.get_tab(pane)
             if str(tab.label) != title:
                 tab.label = title
-        if small:
+        if small:  # short lines, each centred on its own
             self.query_one("#too-small", Static).update(
-                f"losstui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; "
-                f"this one is {width}x{height}.\nEnlarge the window, or press q to quit."
+                f"losstui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT};\n"
+                f"this one is {width}x{height}.\n\n"
+                "Enlarge the window,\nor press q to quit."
             )
+        self._update_status()
 
     def _apply_settings_visibility(self, width: int | None = None) -> None:
         width = self.size.width if width is None else width
-        show = self._settings_choice if self._settings_choice is not None else width >= 100
+        default = width >= SETTINGS_WIDTH
+        show = self._settings_choice if self._settings_choice is not None else default
         self.query_one("#controls", TrainControls).display = show
 
     # State -> widgets (attributes down) --------------------------------------------------------
@@ -222,6 +250,7 @@ class LossApp(App[None]):
 
     def _sync_problem(self) -> None:
         key = self.state.problem
+        self.query_one("#controls", TrainControls).clear_errors()
         self.query_one("#chooser", ProblemChooser).select_key(key)
         for view in self.query(RecommendationView):
             view.show(key)
@@ -273,24 +302,32 @@ class LossApp(App[None]):
         else:
             density = "two-Gaussian mixture" if state.config.model == "mixture2" else "Gaussian"
             pairing = f"{loss} of a {density}"
-        text = f" {problem} | {pairing} | {run}"
-        if self.size.width >= WIDE:  # room for the name and the step count
-            text = f" losstui |{text} | step {state.trainer.step_count}"
-        text = self.glyphs.text(text)
+        step = f"step {state.trainer.step_count}"
+        # The first variant that fits one line: a wrapped status would push the panes down.
+        variants = (
+            f" losstui | {problem} | {pairing} | {run} | {step}",
+            f" {problem} | {pairing} | {run}",
+            f" {problem} | {loss} | {run}",
+            f" {loss} | {run}",
+        )
+        width = self.size.width
+        # Below WIDE the step count is left to the stats line on the Train pane.
+        candidates = [self.glyphs.text(v) for v in variants[0 if width >= WIDE else 1 :]]
+        text = next((t for t in candidates if cell_len(t) <= width), candidates[-1][:width])
         if text != self._status_text:  # an unchanged line is not worth a repaint
             self._status_text = text
             self.query_one("#status-bar", Static).update(text)
 
     def _loss_title(self) -> str:
         key = self.state.config.loss
-        return LOSSES[key].title if key in LOSSES else "negative log-likelihood"
+        return LOSSES[key].title if key in LOSSES else "Negative log-likelihood"
 
     # Drawing -----------------------------------------------------------------------------------
 
     def _visible(self, pane: str) -> bool:
         return pane == self.state.pane
 
-    def _redraw(self, *, force: bool = False, stats: bool = True) -> None:
+    def _redraw(self, *, force: bool = False, stats: bool = True, plots: bool = True) -> None:
         """Redraw what is visible; while training, stats 4 and plots 2 times a second at most."""
         now = time.monotonic()
         state = self.state
@@ -298,18 +335,26 @@ class LossApp(App[None]):
         if stats and (force or now - self._last_stats >= STATS_INTERVAL):
             self._last_stats = now
             self._update_status()
-            if self._visible("train") or self._visible("distributions"):
-                self.query_one("#stats", TrainStats).show(
+            if self._visible("train"):
+                stats = self.query_one("#stats", TrainStats)
+                values = stats.evaluate(trainer)
+                shown = (values.get("train_loss"), values.get("val_loss"))
+                nonpositive = any(v is not None and v <= 0 for v in shown)
+                stats.show(
                     trainer,
                     running=state.running,
                     steps_per_second=state.steps_per_second,
                     loss_title=self._loss_title(),
                     recommended=is_recommended(state.problem, state.config.loss),
                     divergence=state.divergence_message,
+                    hint=self._focus_hint(),
+                    note=self._negative_loss_note() if nonpositive else None,
                 )
-        if force or now - self._last_plots >= PLOT_INTERVAL:
+        if plots and (force or now - self._last_plots >= PLOT_INTERVAL):
             self._last_plots = now
             if self._visible("train"):
+                if state.log10 and self._loss_went_nonpositive():
+                    self.call_later(self._log10_unavailable)
                 self.query_one("#curves", LossCurves).show(
                     trainer.history, log10=state.log10, loss_name=self._loss_title()
                 )
@@ -318,6 +363,46 @@ class LossApp(App[None]):
                     self.query_one("#model-view", ModelView).show(trainer)
             if self._visible("distributions"):
                 self.query_one("#dist-view", DistributionView).show(trainer)
+
+    def _negative_loss_note(self) -> str:
+        return NEGATIVE_LOSS_NOTES.get(
+            self.state.config.loss,
+            f"{self._loss_title()} is 0 or below here; only its changes matter.",
+        )
+
+    def _loss_went_nonpositive(self) -> bool:
+        """Whether a loss on show (plotted, or in the stats) is 0 or below: no log10 of it."""
+        trainer = self.state.trainer
+        now = self.query_one("#stats", TrainStats).evaluate(trainer)
+        if min(now["train_loss"], now["val_loss"]) <= 0:
+            return True
+        return any(min(r.train_loss, r.val_loss) <= 0 for r in trainer.history)
+
+    def _log10_unavailable(self) -> None:
+        if self.state.log10:
+            self.state.toggle_log10()
+        self.notify(
+            f"log10 is unavailable: the {self._loss_title()} goes to 0 or below. "
+            "The loss axis stays linear.",
+            timeout=5,
+            markup=False,
+        )
+
+    def _focus_hint(self) -> str | None:
+        """What the keys do while a settings field has focus (space and letters type there)."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            return "enter applies, esc leaves the field"
+        if isinstance(focused, Select):
+            return "enter opens the list, esc leaves"
+        if focused is not None and focused.id == "regenerate":
+            return "enter draws new data, esc leaves"
+        return None
+
+    def _focus_changed(self, _focused: Widget | None = None) -> None:
+        self.refresh_bindings()  # c reads "Settings" or "Hide settings"
+        if self._visible("train"):
+            self._redraw(force=True, plots=False)
 
     def _tick(self) -> None:
         if not self.state.running:
@@ -356,17 +441,28 @@ class LossApp(App[None]):
 
     @on(TrainControls.SettingSubmitted, "#controls")
     def _setting_submitted(self, event: TrainControls.SettingSubmitted) -> None:
+        state = self.state
         controls = self.query_one("#controls", TrainControls)
-        setter = getattr(self.state, f"set_{event.field}")
+        field = event.field
+        setter = getattr(state, f"set_{field}")
+        before, loss_before = state.trainer, state.config.loss
         try:
             setter(event.value)
         except ValueError as error:
-            kept = controls._values.get(event.field, "")
-            controls.show_error(event.field, f"{error}; kept {kept}")
-            if event.field in ("dataset", "model", "hidden_activation", "loss"):
-                controls.revert(event.field)
+            # The reason stays under the field until the field is next changed successfully.
+            # A list shows the kept choice itself; a text field's kept value is worth naming.
+            kept = "" if field in SELECT_FIELDS else f"; kept {controls.value_label(field)}"
+            controls.show_error(field, f"{error}{kept}")
+            controls.revert(field)
             return
-        controls.show_error(event.field, "")
+        controls.show_error(field, "")
+        controls.revert(field)  # as the state reads it: "32,,16" shows as "32,16"
+        if state.trainer is not before:  # a new run: say so, the step counter went back to 0
+            shown = controls.value_label(field).split("  (")[0]
+            message = f"{FIELD_NAMES.get(field, field)} {shown}: training restarts from step 0"
+            if field != "loss" and state.config.loss != loss_before:
+                message += f"; the loss is now {self._loss_title()}"
+            self.notify(self.glyphs.text(message), timeout=4, markup=False)
 
     @on(TrainControls.RegenerateRequested, "#controls")
     def _regenerate_requested(self) -> None:
@@ -391,12 +487,17 @@ class LossApp(App[None]):
             return state.running
         if action == "step":
             return None if state.trainer.diverged or state.running else True
-        if action == "toggle_settings":
-            return pane == "train"
+        if action == "open_settings":
+            return pane == "train" and not self._focus_in_settings()
+        if action == "hide_settings":
+            return pane == "train" and self._focus_in_settings()
         if action == "toggle_log10":
             return pane == "train"
         if action == "toggle_units":
-            return pane in ("distributions", "pq_lab")
+            if pane == "distributions":  # bits and nats measure information: classification
+                kind = state.trainer.dataset.kind
+                return True if kind in CLASSIFICATION_KINDS else None
+            return pane == "pq_lab"
         if action == "goto_train":
             return pane in ("problem", "recommendation")
         return True
@@ -405,7 +506,7 @@ class LossApp(App[None]):
         try:
             self.state.play()
         except ValueError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(str(error), severity="warning", markup=False)
 
     def action_pause(self) -> None:
         self.state.pause()
@@ -424,6 +525,9 @@ class LossApp(App[None]):
         self.state.slower()
 
     def action_toggle_log10(self) -> None:
+        if not self.state.log10 and self._loss_went_nonpositive():
+            self._log10_unavailable()
+            return
         self.state.toggle_log10()
 
     def action_toggle_units(self) -> None:
@@ -431,15 +535,37 @@ class LossApp(App[None]):
 
     def action_regenerate(self) -> None:
         self.state.regenerate()
-        self.notify(f"New data drawn with seed {self.state.config.seed}", timeout=3)
+        self.notify(
+            f"New data drawn with seed {self.state.config.seed}: training restarts from step 0",
+            timeout=3,
+        )
+
+    def action_open_settings(self) -> None:
+        """c: show the settings column and put the keys in its first field."""
+        controls = self.query_one("#controls", TrainControls)
+        if not controls.display:
+            self._settings_choice = True
+            self._apply_settings_visibility()
+        first = next((w for w in controls.query("Input, Select") if w.focusable), None)
+        self.screen.set_focus(first)
+
+    def action_hide_settings(self) -> None:
+        """c inside the settings: hide the column; the keys go back to the pane."""
+        self._settings_choice = False
+        self._apply_settings_visibility()
+        self.action_leave_field()
 
     def action_toggle_settings(self) -> None:
+        """Show the settings (and go into them), or hide them."""
+        if self.query_one("#controls", TrainControls).display:
+            self.action_hide_settings()
+        else:
+            self.action_open_settings()
+
+    def _focus_in_settings(self) -> bool:
+        focused = self.focused
         controls = self.query_one("#controls", TrainControls)
-        self._settings_choice = not controls.display
-        self._apply_settings_visibility()
-        if controls.display:
-            first = controls.query("Input, Select").first()
-            self.screen.set_focus(first)
+        return focused is not None and controls in focused.ancestors
 
     def action_pane(self, pane: str) -> None:
         self.state.set_pane(pane)
@@ -449,8 +575,10 @@ class LossApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            ascii_class = "-ascii" if self.glyphs.name == "ascii" else None
-            self.push_screen(HelpScreen(classes=ascii_class))
+            ascii = self.glyphs.name == "ascii"
+            self.push_screen(
+                HelpScreen(self.BINDINGS, ascii=ascii, classes="-ascii" if ascii else None)
+            )
 
     def action_leave_field(self) -> None:
         """Escape: take focus out of a text field so single-letter keys act again."""
@@ -498,7 +626,7 @@ class LossApp(App[None]):
         try:
             self.state.toggle_running()
         except ValueError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(str(error), severity="warning", markup=False)
 
     def _go(self, pane: str):
         return lambda: self.state.set_pane(pane)

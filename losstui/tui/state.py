@@ -137,7 +137,7 @@ class AppState:
     def loss_choices(self) -> list[LossChoice]:
         """Every loss, marked recommended or refused (with the reason) for the current dataset."""
         if self.is_density:
-            return [LossChoice(DENSITY_LOSS, "negative log-likelihood", True, None)]
+            return [LossChoice(DENSITY_LOSS, "Negative log-likelihood", True, None)]
         recommended = self.recommended_loss
         return [
             LossChoice(
@@ -157,9 +157,11 @@ class AppState:
         reason = re.sub(r"^training diverged at step \d+:\s*", "", reason).split(";")[0]
         default_lr = TrainConfig.default_for(self.problem).lr
         suggestion = default_lr if default_lr < self.config.lr else self.config.lr / 10
+        # A new learning rate is a new run from step 0; r alone would diverge the same way.
         return (
-            f"diverged at step {trainer.diverged_at_step}: {reason} — "
-            f"lower the learning rate (try {suggestion:g}), then press r to reset"
+            f"diverged at step {trainer.diverged_at_step}: {reason}. "
+            f"Lower the learning rate (try {suggestion:g}; c opens the settings): "
+            "a new rate restarts from step 0."
         )
 
     # Problem and configuration -----------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -27,8 +27,12 @@ FIELDS = (
 SELECT_FIELDS = ("dataset", "model", "hidden_activation", "loss")
 
 
-class TrainControls(VerticalScroll):
-    """The settings; it posts SettingSubmitted and the app answers with set_values / show_error."""
+class TrainControls(VerticalScroll, can_focus=False):
+    """The settings; it posts SettingSubmitted and the app answers with set_values / show_error.
+
+    The column itself takes no focus (its fields do), so tab goes from field to field. The label
+    of the focused field is marked with an arrow and reverse video, which shows without colour.
+    """
 
     class SettingSubmitted(Message):
         """The user chose or typed a new value for `field` (a name of FIELDS)."""
@@ -63,7 +67,9 @@ class TrainControls(VerticalScroll):
         for field, label in FIELDS:
             yield Label(label, classes="field-label", id=f"label-{field}")
             if field in SELECT_FIELDS:
-                yield Select[str]([], id=f"field-{field}", allow_blank=True, compact=True)
+                # No blank row: a setting always has a value. The placeholder option lasts until
+                # the app's first set_options.
+                yield Select[str]([("-", "")], id=f"field-{field}", allow_blank=False, compact=True)
             else:
                 yield Input(id=f"field-{field}", compact=True, select_on_focus=True)
             yield Label("", classes="field-error", id=f"error-{field}")
@@ -89,64 +95,63 @@ class TrainControls(VerticalScroll):
         }
         for field, opts in options.items():
             select = self.query_one(f"#field-{field}", Select)
+            if list(select._options) == opts:
+                continue  # unchanged: keep the open list and its highlight as they are
             with select.prevent(Select.Changed):
                 select.set_options(opts)
                 if field in self._values:
                     self._set_select(select, self._values[field])
 
     def set_values(self, values: dict[str, str], enabled: dict[str, bool] | None = None) -> None:
-        """Show the values in effect (field -> text) and clear the errors of changed fields."""
+        """Show the values in effect (field -> text). A field being edited keeps what the user
+        typed unless its value in effect changed; errors stay until `show_error` clears them."""
         for field, value in values.items():
+            changed = self._values.get(field) != value
             self._values[field] = value
             widget = self.query_one(f"#field-{field}")
             if isinstance(widget, Select):
                 with widget.prevent(Select.Changed):
                     self._set_select(widget, value)
-            elif isinstance(widget, Input) and widget.value != value and not widget.has_focus:
-                with widget.prevent(Input.Changed):
-                    widget.value = value
-            self.show_error(field, "")
+            elif (
+                isinstance(widget, Input)
+                and widget.value != value
+                and (changed or not widget.has_focus)
+            ):
+                self._put(widget, value)
         for field, on_ in (enabled or {}).items():
             self.query_one(f"#field-{field}").disabled = not on_
 
     def show_error(self, field: str, message: str) -> None:
-        """Show `message` under `field` (empty clears it)."""
+        """Show `message` under `field`, wrapped to the column (empty clears it)."""
         label = self.query_one(f"#error-{field}", Label)
         label.update(self.glyphs.text(message))
         label.display = bool(message)
+        if message:
+            self.call_after_refresh(label.scroll_visible, animate=False)
 
-    def _set_select(self, select: Select, value: str) -> None:
-        if any(v == value for _, v in select._options):
-            select.value = value
-
-    # Messages up -------------------------------------------------------------------------------
-
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        field = (event.select.id or "").removeprefix("field-")
-        if event.value is Select.BLANK or field not in SELECT_FIELDS:
-            return
-        if self._values.get(field) != event.value:
-            self.post_message(self.SettingSubmitted(self, field, str(event.value)))
-
-    @on(Input.Submitted)
-    @on(Input.Blurred)
-    def _input_done(self, event: Input.Submitted | Input.Blurred) -> None:
-        event.stop()
-        field = (event.input.id or "").removeprefix("field-")
-        if event.value.strip() != self._values.get(field):
-            self.post_message(self.SettingSubmitted(self, field, event.value.strip()))
-        else:
+    def clear_errors(self) -> None:
+        """Clear every field's error (a new problem: the old reasons no longer apply)."""
+        for field, _ in FIELDS:
             self.show_error(field, "")
 
-    @on(Button.Pressed, "#regenerate")
-    def _regenerate(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(self.RegenerateRequested(self))
+    def error(self, field: str) -> str:
+        """The error shown under `field`, or ""."""
+        label = self.query_one(f"#error-{field}", Label)
+        return str(label.render()) if label.display else ""
+
+    def value_label(self, field: str) -> str:
+        """The value in effect of `field` as the user reads it (an option's label for a list)."""
+        value = self._values.get(field, "")
+        widget = self.query_one(f"#field-{field}")
+        if isinstance(widget, Select):
+            for prompt, option in widget._options:
+                if option == value:
+                    return str(prompt)
+        return value
 
     def revert(self, field: str) -> None:
-        """Put the value in effect back into `field` (after a refused choice)."""
+        """Put the value in effect back into `field` (after a refused value, or to normalise
+        what was typed); a focused text field selects it all, so typing replaces it."""
         value = self._values.get(field)
         widget = self.query_one(f"#field-{field}")
         if value is None:
@@ -155,5 +160,61 @@ class TrainControls(VerticalScroll):
             with widget.prevent(Select.Changed):
                 self._set_select(widget, value)
         elif isinstance(widget, Input):
-            with widget.prevent(Input.Changed):
-                widget.value = value
+            self._put(widget, value)
+
+    @staticmethod
+    def _put(widget: Input, value: str) -> None:
+        with widget.prevent(Input.Changed):
+            widget.value = value
+        if widget.has_focus:
+            widget.select_all()
+
+    def _set_select(self, select: Select, value: str) -> None:
+        if any(v == value for _, v in select._options):
+            select.value = value
+
+    # Focus marker ------------------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._mark(event.widget, True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark(event.widget, False)
+
+    def _mark(self, widget, focused: bool) -> None:
+        field = (widget.id or "").removeprefix("field-")
+        labels = dict(FIELDS)
+        if field not in labels:
+            return
+        label = self.query_one(f"#label-{field}", Label)
+        arrow = "> " if self.glyphs.name == "ascii" else "▶ "
+        label.update(arrow + labels[field] if focused else labels[field])
+        label.set_class(focused, "-focused")
+
+    # Messages up -------------------------------------------------------------------------------
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        field = (event.select.id or "").removeprefix("field-")
+        if event.value is Select.BLANK or field not in SELECT_FIELDS or field not in self._values:
+            return  # the placeholder before the app's first values
+        if self._values.get(field) != event.value:
+            self.post_message(self.SettingSubmitted(self, field, str(event.value)))
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _input_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        field = (event.input.id or "").removeprefix("field-")
+        if field not in self._values:
+            return
+        if event.value.strip() != self._values.get(field):
+            self.post_message(self.SettingSubmitted(self, field, event.value.strip()))
+        elif isinstance(event, Input.Submitted):
+            event.input.select_all()  # enter on an unchanged value: the next keys replace it
+
+    @on(Button.Pressed, "#regenerate")
+    def _regenerate(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.RegenerateRequested(self))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.widget import Widget
 
 from losstui.tui.glyphs import UNICODE, Glyphs
 
@@ -18,6 +20,9 @@ METRIC_TITLES = {
     "nll": "NLL",
 }
 PERCENT_METRICS = ("accuracy", "subset_accuracy", "hamming_loss")
+NUMBER_WIDTH = 9
+"""Cells reserved for a number ("-0.001234", "1.234e+05"), so that lines break at the same places
+while the digits change."""
 
 
 def fmt(value: float | None) -> str:
@@ -31,13 +36,43 @@ def fmt(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-class TrainStats(Static):
-    """Step, epoch, losses and metrics of a trainer; the app calls show() a few times a second."""
+Chunk = list[tuple[str, str]]
+"""Pieces of text with their styles, kept together on one line."""
+
+
+class TrainStats(Widget):
+    """Step, epoch, losses and metrics of a trainer, at the step it shows.
+
+    The app calls show() a few times a second; the losses come from `trainer.evaluate()` at the
+    current step (a forward pass over a few hundred points), not from the last history record,
+    so they agree with the Distributions pane. Lines are packed to the widget's width by whole
+    pieces with room for the widest number, so the layout does not jump as digits change.
+    """
+
+    DEFAULT_CSS = """
+    TrainStats {
+        height: auto;
+    }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._last: tuple | None = None
+        self._evaluated: tuple[object, int, dict[str, float]] | None = None
+        self._lines_for: tuple[int, list[Text]] | None = None
+        self.values: dict[str, float] = {}
+        """The losses and metrics on show: train_loss, val_loss and each metric."""
+        self._parts: dict = {}
+
+    def evaluate(self, trainer) -> dict[str, float]:
+        """`trainer.evaluate()` at its current step, computed once per step."""
+        cached = self._evaluated
+        if cached is not None and cached[0] is trainer and cached[1] == trainer.step_count:
+            return cached[2]
+        values = trainer.evaluate()
+        self._evaluated = (trainer, trainer.step_count, values)
+        return values
 
     def show(
         self,
@@ -48,56 +83,157 @@ class TrainStats(Static):
         loss_title: str,
         recommended: bool,
         divergence: str | None,
+        hint: str | None = None,
+        note: str | None = None,
     ) -> None:
-        """Redraw from `trainer` (skipped when nothing visible changed)."""
-        record = trainer.history[-1] if trainer.history else None
+        """Redraw from `trainer` (skipped when nothing visible changed). `hint` replaces the
+        keys suggested in the first line (the app's word while a text field has focus); `note`
+        is one more line under the losses."""
+        values = self.evaluate(trainer)
         key = (
+            trainer,
             trainer.step_count,
             running,
             steps_per_second,
             loss_title,
             recommended,
             divergence,
-            record,
+            hint,
+            note,
         )
         if key == self._last:
             return
         self._last = key
-        g = self.glyphs
-        out = Text(no_wrap=False)
-        if divergence:
-            out.append(" DIVERGED ", style="bold reverse")
-            out.append(" " + g.text(divergence) + "\n", style="bold")
-        elif running:
-            out.append(
-                " > TRAINING " if g.name == "ascii" else " ▶ TRAINING ", style="bold reverse"
-            )
-            out.append(f" {steps_per_second} steps/s  (space pauses, +/- speed)\n")
+        self.values = values
+        metrics = [(name, values.get(name)) for name in trainer.metric_names]
+        if trainer.is_density:  # the NLL metric is the validation loss: say it once
+            metrics = [(n, v) for n, v in metrics if n != "nll"]
+        self._parts = {
+            "step": trainer.step_count,
+            "epoch": trainer.epoch,
+            "train": values.get("train_loss"),
+            "val": values.get("val_loss"),
+            "metrics": metrics,
+            "running": running,
+            "sps": steps_per_second,
+            "loss_title": loss_title,
+            "recommended": recommended,
+            "divergence": divergence,
+            "hint": hint,
+            "note": note,
+        }
+        old_height = len(self._lines_for[1]) if self._lines_for else -1
+        self._lines_for = None
+        self.refresh(layout=len(self.lines(self.size.width)) != old_height)
+
+    # Drawing -----------------------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Text:
+        return Text("\n", no_wrap=True, overflow="crop").join(self.lines(self.size.width))
+
+    def lines(self, width: int) -> list[Text]:
+        """The read-out as lines no wider than `width` (cached per width)."""
+        if self._lines_for is not None and self._lines_for[0] == width:
+            return self._lines_for[1]
+        lines = self._build(max(width, 20)) if self._parts else []
+        self._lines_for = (width, lines)
+        return lines
+
+    def _build(self, width: int) -> list[Text]:
+        p, g = self._parts, self.glyphs
+        lines: list[Text] = []
+        if p["divergence"]:
+            lines += self._wrapped(" DIVERGED ", "bold reverse", g.text(p["divergence"]), width)
         else:
-            out.append(" || PAUSED " if g.name == "ascii" else " ⏸ PAUSED ", style="bold")
-            hint = "space trains, n steps once" if trainer.step_count == 0 else "space resumes"
-            out.append(f" {hint}\n", style="dim")
-        out.append("step ", style="dim")
-        out.append(f"{trainer.step_count}", style="bold")
-        out.append("  epoch ", style="dim")
-        out.append(f"{trainer.epoch:.1f}", style="bold")
-        if record is not None:
-            out.append("  train ", style="dim")
-            out.append(fmt(record.train_loss), style="bold")
-            out.append("  val ", style="dim")
-            out.append(fmt(record.val_loss), style="bold")
-            for name in trainer.metric_names:
-                value = record.metrics.get(name)
-                title = g.text(METRIC_TITLES.get(name, name))
-                out.append(f"  {title} ", style="dim")
-                if value is not None and name in PERCENT_METRICS and math.isfinite(value):
-                    out.append(f"{100 * value:.1f}%", style="bold")
-                else:
-                    out.append(fmt(value), style="bold")
-        out.append("\nloss: ", style="dim")
-        out.append(g.text(loss_title))
-        out.append(
-            "  (recommended)" if recommended else "  (not the recommended loss: a lesson)",
-            style="dim" if recommended else "bold",
-        )
-        self.update(out)
+            if p["running"]:
+                badge = " > TRAINING " if g.name == "ascii" else " ▶ TRAINING "
+                hints = (
+                    f" {p['sps']} steps/s  (space pauses, +/- speed)",
+                    f" {p['sps']} steps/s  (space pauses)",
+                    f" {p['sps']} steps/s",
+                )
+                style = "bold reverse"
+            else:
+                badge = " || PAUSED " if g.name == "ascii" else " ⏸ PAUSED "
+                first = p["step"] == 0
+                hints = (
+                    " space trains, n steps once" if first else " space resumes, n steps once",
+                    " space trains" if first else " space resumes",
+                )
+                style = "bold"
+            if p["hint"]:
+                hints = (f" {p['hint']}", "")
+            line = Text(badge, style=style)
+            fitting = [h for h in hints if len(badge) + len(h) <= width] or [""]
+            line.append(fitting[0], style="" if p["running"] else "dim")
+            lines.append(line)
+
+        epoch = f"{p['epoch']:.1f}"
+        chunks: list[tuple[Chunk, int]] = [
+            (
+                [("step ", "dim"), (f"{p['step']}", "bold"), ("  epoch ", "dim"), (epoch, "bold")],
+                len("step   epoch ") + 6 + 5,
+            ),
+            (
+                [
+                    ("train ", "dim"),
+                    (fmt(p["train"]), "bold"),
+                    ("  val ", "dim"),
+                    (fmt(p["val"]), "bold"),
+                ],
+                len("train   val ") + 2 * NUMBER_WIDTH,
+            ),
+        ]
+        for name, value in p["metrics"]:
+            title = g.text(METRIC_TITLES.get(name, name))
+            if value is not None and name in PERCENT_METRICS and math.isfinite(value):
+                shown, reserved = f"{100 * value:.1f}%", len("100.0%")
+            else:
+                shown, reserved = fmt(value), NUMBER_WIDTH
+            chunks.append(([(f"{title} ", "dim"), (shown, "bold")], len(title) + 1 + reserved))
+        lines += self._pack(chunks, width)
+
+        if p["recommended"]:
+            verdict = ("(recommended)", "dim")
+        else:
+            verdict = ("(not the recommended loss: a lesson)", "bold")
+        title = g.text(p["loss_title"])
+        loss_chunks = [([("loss: ", "dim"), (title, "")], 6 + len(title)), ([verdict], 0)]
+        lines += self._pack(loss_chunks, width)
+        if p["note"]:
+            for row in textwrap.wrap(g.text(p["note"]), width):
+                lines.append(Text(row, style="italic"))
+        return lines
+
+    @staticmethod
+    def _pack(chunks: list[tuple[Chunk, int]], width: int) -> list[Text]:
+        """Chunks on as few lines as fit `width`, two spaces apart, each at its reserved width."""
+        lines: list[Text] = []
+        line, used = Text(), 0
+        for pieces, reserved in chunks:
+            gap = 2 if used else 0
+            size = max(reserved, sum(len(text) for text, _ in pieces))
+            if used and used + gap + size > width:
+                lines.append(line)
+                line, used, gap = Text(), 0, 0
+            if gap:
+                line.append("  ")
+            for text, style in pieces:
+                line.append(text, style=style)
+            used += gap + size
+        if used:
+            lines.append(line)
+        for row in lines:
+            row.truncate(width)
+        return lines
+
+    @staticmethod
+    def _wrapped(badge: str, style: str, text: str, width: int) -> list[Text]:
+        """`badge` then `text`, wrapped to `width` (the badge takes the first line's start)."""
+        rows = textwrap.wrap(" " * (len(badge) + 1) + text, width) or [""]
+        first = Text(badge, style=style)
+        first.append(rows[0][len(badge) :], style="bold")
+        return [first] + [Text(row, style="bold") for row in rows[1:]]
