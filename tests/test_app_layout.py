@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 
+from losstui.core.problems import PROBLEMS
 from losstui.tui.app import LossApp
 from losstui.tui.state import PANES
+from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import screen_text
 
 #: Per pane, the widgets a user needs to see, by id.
@@ -88,3 +91,65 @@ async def test_ascii_mode_writes_only_ascii(size):
         await pilot.press("question_mark")
         await pilot.pause()
         assert screen_text(app).isascii()
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_status_and_stats_lines_never_wrap(size):
+    width = size[0]
+    app = LossApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.state.set_pane("train")
+        await pilot.press("c", "escape")  # the settings shown: the stats at their narrowest
+        for problem in PROBLEMS:
+            app.state.set_problem(problem)
+            app.state.play()
+            await pilot.pause()
+            stats = app.query_one(TrainStats)
+            rows = screen_text(app).splitlines()
+            assert rows[0].strip() == app._status_text.strip(), problem  # one row, whole
+            assert cell_len(app._status_text) <= width
+            first = stats.lines(stats.size.width)[0].plain
+            assert cell_len(first) <= stats.size.width and "TRAINING" in first, problem
+            app.state.pause()
+
+
+async def test_the_too_small_message_is_centred_line_by_line():
+    app = LossApp()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        rows = [row for row in screen_text(app).splitlines() if row.strip()]
+        assert rows and all("Quit" not in row for row in rows)  # no footer below the message
+        for row in rows:
+            left = len(row) - len(row.lstrip())
+            right = len(row) - len(row.rstrip())
+            assert abs(left - right) <= 1, row
+
+
+@pytest.mark.parametrize(("width", "shown"), [(60, False), (99, False), (100, True)])
+async def test_settings_start_hidden_below_100_columns(width, shown):
+    app = LossApp()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        app.state.set_pane("train")
+        await pilot.pause()
+        assert app.query_one("#controls").display is shown
+
+
+async def test_at_60x20_the_loss_plot_keeps_five_rows():
+    app = LossApp(problem="count_regression")  # a negative loss adds a note to the stats
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        app.state.set_pane("train")
+        app.state.step(300)
+        await pilot.pause()
+        assert app.query_one("#curves").region.height >= 5
+        await pilot.press("c")  # the settings shown take less than half the width
+        await pilot.pause()
+        assert app.query_one("#controls").region.width < 30
+        app.state.set_problem("binary_classification")
+        app.state.set_lr(1e6)  # the divergence message takes three more lines
+        app.state.step(50)
+        assert app.state.trainer.diverged
+        await pilot.pause()
+        assert app.query_one("#curves").region.height >= 5

@@ -67,10 +67,14 @@ FIELD_NAMES = {
 }
 """How a notification names a setting: "learning rate 0.5: training restarts from step 0"."""
 NEGATIVE_LOSS_NOTES = {
-    "poisson": "Poisson loss drops log y!, so it can be negative; only changes matter.",
+    "poisson": (
+        "Poisson loss drops log y!, so it can be negative; only changes matter.",
+        "Poisson loss drops log y!, so it can go below 0.",
+    ),
     DENSITY_LOSS: (
         "A density can exceed 1, so its negative log-likelihood can be negative; "
-        "only changes matter."
+        "only changes matter.",
+        "A density can exceed 1, so its NLL can go below 0.",
     ),
 }
 """Why a loss on show is 0 or below; other losses get a general sentence."""
@@ -244,8 +248,9 @@ class LossApp(App[None]):
             "progress" in changed and not state.running
         ):
             self._redraw(force=True)
-        elif "running" in changed and not state.running:
-            self._redraw(force=True)  # the last frame before a pause shows the final state
+        elif "running" in changed:
+            # Play shows TRAINING at once; the last frame before a pause shows the final state.
+            self._redraw(force=True)
         self._update_status()
 
     def _sync_problem(self) -> None:
@@ -364,10 +369,10 @@ class LossApp(App[None]):
             if self._visible("distributions"):
                 self.query_one("#dist-view", DistributionView).show(trainer)
 
-    def _negative_loss_note(self) -> str:
+    def _negative_loss_note(self) -> tuple[str, ...]:
         return NEGATIVE_LOSS_NOTES.get(
             self.state.config.loss,
-            f"{self._loss_title()} is 0 or below here; only its changes matter.",
+            (f"{self._loss_title()} is 0 or below here; only its changes matter.",),
         )
 
     def _loss_went_nonpositive(self) -> bool:
@@ -445,7 +450,11 @@ class LossApp(App[None]):
         controls = self.query_one("#controls", TrainControls)
         field = event.field
         setter = getattr(state, f"set_{field}")
-        before, loss_before = state.trainer, state.config.loss
+        before, steps_before, loss_before = (
+            state.trainer,
+            state.trainer.step_count,
+            state.config.loss,
+        )
         try:
             setter(event.value)
         except ValueError as error:
@@ -457,7 +466,7 @@ class LossApp(App[None]):
             return
         controls.show_error(field, "")
         controls.revert(field)  # as the state reads it: "32,,16" shows as "32,16"
-        if state.trainer is not before:  # a new run: say so, the step counter went back to 0
+        if state.trainer is not before and steps_before:  # the steps so far are gone: say so
             shown = controls.value_label(field).split("  (")[0]
             message = f"{FIELD_NAMES.get(field, field)} {shown}: training restarts from step 0"
             if field != "loss" and state.config.loss != loss_before:

@@ -56,7 +56,7 @@ ACTION_HELP = {
     "toggle_units": "bits or nats (classification and the P/Q lab)",
     "help": "this help",
     "quit": "quit",
-    "leave_field": "leave a field or the settings (single-letter keys work again)",
+    "leave_field": "leave a field; single-letter keys work again",
     # Distributions pane
     "step_example(1)": "next / previous validation example",
     "step_example(-1)": "next / previous validation example",
@@ -197,7 +197,8 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
         (
             "This help",
             [
-                (f"{arrows} pgup/pgdn", "scroll"),
+                (arrows, "scroll a line"),
+                ("pgup/pgdn", "scroll a page"),
                 ("home/end", "top / bottom"),
                 ("esc ? F1 q", "close"),
             ],
@@ -208,7 +209,7 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
 def help_renderable(app_bindings: Iterable[BindingType], *, ascii: bool = False) -> Group:
     """Every key, grouped by where it applies: each heading on its own line, a narrow key column."""
     sections = help_sections(app_bindings, ascii=ascii)
-    key_width = min(max(len(k) for _, rows in sections for k, _ in rows), 14)
+    key_width = min(max(len(k) for _, rows in sections for k, _ in rows), 18)
     parts: list = []
     for title, rows in sections:
         parts.append(Text(title, style="bold underline"))

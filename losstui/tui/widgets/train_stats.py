@@ -84,11 +84,12 @@ class TrainStats(Widget):
         recommended: bool,
         divergence: str | None,
         hint: str | None = None,
-        note: str | None = None,
+        note: str | tuple[str, ...] | None = None,
     ) -> None:
         """Redraw from `trainer` (skipped when nothing visible changed). `hint` replaces the
         keys suggested in the first line (the app's word while a text field has focus); `note`
-        is one more line under the losses."""
+        is one more line under the losses: the first of its variants that fits one line, or
+        the last one wrapped."""
         values = self.evaluate(trainer)
         key = (
             trainer,
@@ -145,8 +146,9 @@ class TrainStats(Widget):
     def _build(self, width: int) -> list[Text]:
         p, g = self._parts, self.glyphs
         lines: list[Text] = []
-        if p["divergence"]:
-            lines += self._wrapped(" DIVERGED ", "bold reverse", g.text(p["divergence"]), width)
+        if p["divergence"]:  # the badge says "diverged": the message goes on from there
+            message = g.text(p["divergence"]).removeprefix("diverged ")
+            lines += self._wrapped(" DIVERGED ", "bold reverse", message, width)
         else:
             if p["running"]:
                 badge = " > TRAINING " if g.name == "ascii" else " ▶ TRAINING "
@@ -204,8 +206,9 @@ class TrainStats(Widget):
         loss_chunks = [([("loss: ", "dim"), (title, "")], 6 + len(title)), ([verdict], 0)]
         lines += self._pack(loss_chunks, width)
         if p["note"]:
-            for row in textwrap.wrap(g.text(p["note"]), width):
-                lines.append(Text(row, style="italic"))
+            notes = [g.text(n) for n in ((p["note"],) if isinstance(p["note"], str) else p["note"])]
+            note = next((n for n in notes if len(n) <= width), notes[-1])
+            lines += [Text(row, style="italic") for row in textwrap.wrap(note, width)]
         return lines
 
     @staticmethod
