@@ -273,6 +273,7 @@ def test_help_explains_the_lab_and_distributions_keys():
 
 async def test_help_scrolls_by_keyboard_with_a_narrow_key_column():
     app = LossApp()
+    app.animation_level = "none"  # scroll at once, no waiting for an animation
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -341,7 +342,7 @@ async def test_settings_lists_have_no_blank_row():
 
 async def test_typing_into_a_field_replaces_its_value():
     app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await _train_pane(pilot)
         await pilot.press("c")  # into the first field, then tab to the learning rate
         while not app.query_one("#field-lr", Input).has_focus:

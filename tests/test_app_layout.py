@@ -126,14 +126,15 @@ async def test_the_too_small_message_is_centred_line_by_line():
             assert abs(left - right) <= 1, row
 
 
-@pytest.mark.parametrize(("width", "shown"), [(60, False), (99, False), (100, True)])
-async def test_settings_start_hidden_below_100_columns(width, shown):
+async def test_settings_start_hidden_below_100_columns():
     app = LossApp()
-    async with app.run_test(size=(width, 24)) as pilot:
+    async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         app.state.set_pane("train")
-        await pilot.pause()
-        assert app.query_one("#controls").display is shown
+        for width, shown in ((60, False), (99, False), (100, True), (80, False)):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            assert app.query_one("#controls").display is shown, width
 
 
 async def test_at_60x20_the_loss_plot_keeps_five_rows():
