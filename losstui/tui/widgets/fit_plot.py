@@ -38,12 +38,15 @@ class FitPlot(AsciiPlot):
         plt.scatter(x.tolist(), y.tolist(), marker=g.point_marker)
         grid = np.linspace(ds.x_train.min(), ds.x_train.max(), 60)[:, None]
         fit = trainer.predict(grid)[:, 0]
+        span = float(y.max() - y.min()) or 1.0
         if np.all(np.isfinite(fit)):
+            # A diverged model predicts 1e28: plotext would walk every cell of a line that long,
+            # so the curve is cut a few spans outside the axes, where it is off-screen anyway.
+            fit = np.clip(fit, float(y.min()) - 4 * span, float(y.max()) + 4 * span)
             plt.plot(grid[:, 0].tolist(), fit.tolist(), marker=g.plot_marker)
         self.caption = g.text(
             f"y against x   {self._look(g.point_marker, 1)} data  {self._look(g.plot_marker)} model"
         )
-        span = float(y.max() - y.min()) or 1.0
         self.set_axes(
             (float(grid[0, 0]), float(grid[-1, 0])),
             (float(y.min()) - 0.1 * span, float(y.max()) + 0.1 * span),
