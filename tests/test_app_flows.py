@@ -536,13 +536,19 @@ async def test_the_lab_shows_values_set_through_the_state():
         assert app.state.pq_q == lab.q != (0.2, 0.3, 0.5)
 
 
-async def test_a_diverged_count_model_is_drawn_without_hanging():
-    # Predictions near 1e28 once diverged: the fitted curve must still draw, cut at the axes.
-    app = LossApp(problem="count_regression")
+@pytest.mark.parametrize("problem", ["count_regression", "density_estimation"])
+async def test_a_diverged_model_is_drawn_on_every_pane(problem):
+    # Predictions near 1e28, or parameters that are no longer numbers: every pane still draws,
+    # says what happened, and the app stays alive.
+    app = LossApp(problem=problem)
     async with app.run_test(size=(80, 24)) as pilot:
         await _train_pane(pilot)
         app.state.set_lr("1e6")
-        app.state.step(200)
+        app.state.step(300)
         assert app.state.trainer.diverged
         await pilot.pause()
         assert "diverged at step" in flat(screen_text(app)).lower()
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.state.pane == "distributions"
+        assert "diverged" in flat(screen_text(app)).lower()

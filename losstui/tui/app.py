@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 from rich.cells import cell_len
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -334,6 +335,11 @@ class LossApp(App[None]):
 
     def _redraw(self, *, force: bool = False, stats: bool = True, plots: bool = True) -> None:
         """Redraw what is visible; while training, stats 4 and plots 2 times a second at most."""
+        # A diverged model overflows on purpose; the panes say so in words, not in warnings.
+        with np.errstate(all="ignore"):
+            self._draw_visible(force=force, stats=stats, plots=plots)
+
+    def _draw_visible(self, *, force: bool, stats: bool, plots: bool) -> None:
         now = time.monotonic()
         state = self.state
         trainer = state.trainer

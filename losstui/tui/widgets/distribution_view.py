@@ -315,8 +315,11 @@ class DistributionView(Widget, can_focus=True):
     def _plot_curve(self, plot: AsciiPlot, curve: NLLCurve) -> None:
         g, plt = self._glyphs, plot.plt
         finite = curve.nll[np.isfinite(curve.nll)]
+        if finite.size == 0:  # a diverged fit: nothing finite to draw; the text says why
+            return
         low = float(finite.min())
-        spread = max(curve.current[1], curve.best[1]) - low
+        marks = [v for v in (curve.current[1], curve.best[1]) if np.isfinite(v)]
+        spread = max(marks, default=low) - low
         high = min(float(finite.max()), low + max(3.0 * spread, 2.5))
         shown = curve.nll <= high
         plt.plot(curve.grid[shown].tolist(), curve.nll[shown].tolist(), marker=g.plot_marker)
