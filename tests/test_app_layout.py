@@ -27,7 +27,7 @@ def _inside(app, selector: str) -> bool:
     return region.area > 0 and screen.contains_region(region)
 
 
-@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40), (200, 60)])
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (120, 40), (200, 60)])
 async def test_every_pane_shows_its_essentials_tabs_and_footer(size):
     app = LossApp()
     async with app.run_test(size=size) as pilot:
