@@ -107,6 +107,27 @@ _COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
 """The values Python's C-locale coercion (PEP 538) gives LC_CTYPE."""
 
 
+class UsesGlyphs:
+    """Mixin for a widget that draws with a character set: the app sets `glyphs` after mount
+    (ASCII in --ascii mode), and the widget redraws in `_glyphs_changed`."""
+
+    _glyphs: Glyphs = UNICODE
+
+    @property
+    def glyphs(self) -> Glyphs:
+        """The character set drawn with."""
+        return self._glyphs
+
+    @glyphs.setter
+    def glyphs(self, glyphs: Glyphs) -> None:
+        if glyphs is not self._glyphs:
+            self._glyphs = glyphs
+            self._glyphs_changed()
+
+    def _glyphs_changed(self) -> None:
+        """Redraw in the new character set."""
+
+
 def locale_is_utf8(environ: dict[str, str] | None = None) -> bool:
     """True when the terminal's locale and stdout can carry UTF-8.
 

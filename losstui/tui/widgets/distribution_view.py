@@ -26,7 +26,7 @@ from losstui.core.diagnostics import (
     nll_curve,
     residual_data,
 )
-from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_parts
 
@@ -66,7 +66,7 @@ class _Lines(Widget):
         self.refresh(layout=height != self.size.height)
 
 
-class DistributionView(Widget, can_focus=True):
+class DistributionView(UsesGlyphs, Widget, can_focus=True):
     """What a trainer's model believes, set against the truth, for the problem it trains on.
 
     Classification: validation example by example, the true P beside the predicted Q with H(P),
@@ -156,16 +156,9 @@ class DistributionView(Widget, can_focus=True):
         """The trainer last given to `show`, or None."""
         return self._trainer
 
-    @property
-    def glyphs(self) -> Glyphs:
-        """The character set drawn with (ASCII in --ascii mode)."""
-        return self._glyphs
-
-    @glyphs.setter
-    def glyphs(self, glyphs: Glyphs) -> None:
-        self._glyphs = glyphs
+    def _glyphs_changed(self) -> None:
         for plot in self.query("#dist-plot").results(AsciiPlot):
-            plot.glyphs = glyphs
+            plot.glyphs = self._glyphs
         if self._trainer is not None:
             self.show(self._trainer, force=True)  # plot markers depend on the glyphs
 

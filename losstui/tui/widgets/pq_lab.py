@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from losstui.core import info
-from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
 from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_parts
 
 #: The lab's starting point, the worked example of DESIGN.md.
@@ -127,7 +127,7 @@ def _wrapped(text: str, width: int, style: str = "") -> list[Text]:
     return [Text(line, style=style) for line in wrap(text, width)]
 
 
-class PQLab(Widget, can_focus=True):
+class PQLab(UsesGlyphs, Widget, can_focus=True):
     """Two distributions P and Q over outcomes A, B, C…, edited by key, with their information
     measures live.
 
@@ -208,14 +208,7 @@ class PQLab(Widget, can_focus=True):
         """The model's distribution Q."""
         return self._q
 
-    @property
-    def glyphs(self) -> Glyphs:
-        """The character set drawn with (ASCII in --ascii mode)."""
-        return self._glyphs
-
-    @glyphs.setter
-    def glyphs(self, glyphs: Glyphs) -> None:
-        self._glyphs = glyphs
+    def _glyphs_changed(self) -> None:
         self.refresh(layout=True)
 
     @property

@@ -15,7 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from losstui.core.problems import PROBLEMS
-from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 
 CURSOR = "> "
 """Marks the highlighted option in characters, so the cursor shows without colour (NO_COLOR)."""
@@ -64,7 +64,7 @@ class MarkedOptionList(OptionList):
         self._marked_index = index
 
 
-class ProblemChooser(MarkedOptionList):
+class ProblemChooser(UsesGlyphs, MarkedOptionList):
     """The catalogue of problems; highlighting previews one, Enter (or a click) chooses it."""
 
     class _ProblemMessage(Message):
@@ -90,19 +90,11 @@ class ProblemChooser(MarkedOptionList):
         self._glyphs: Glyphs = UNICODE
         self._fill()
 
-    @property
-    def glyphs(self) -> Glyphs:
-        """The character set the descriptions are spelled in (ASCII in --ascii mode)."""
-        return self._glyphs
-
-    @glyphs.setter
-    def glyphs(self, glyphs: Glyphs) -> None:
-        if glyphs is not self._glyphs:
-            self._glyphs = glyphs
-            key = self.highlighted_option.id if self.highlighted_option else None
-            self._fill()
-            if key:
-                self.select_key(key)
+    def _glyphs_changed(self) -> None:
+        key = self.highlighted_option.id if self.highlighted_option else None
+        self._fill()
+        if key:
+            self.select_key(key)
 
     def _fill(self) -> None:
         g = self._glyphs.text

@@ -10,13 +10,13 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 
 from losstui.core.problems import FIRST_QUESTION, PROBLEMS, QUESTIONS
-from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 from losstui.tui.widgets.problem_chooser import MarkedOptionList
 
 _BACK = "__back__"
 
 
-class QuestionPath(Vertical):
+class QuestionPath(UsesGlyphs, Vertical):
     """Asks "what is your target?" and follow-ups, one at a time, until a problem is reached."""
 
     DEFAULT_CSS = """
@@ -43,14 +43,7 @@ class QuestionPath(Vertical):
         self._trail: list[str] = [FIRST_QUESTION]
         self._glyphs: Glyphs = UNICODE
 
-    @property
-    def glyphs(self) -> Glyphs:
-        """The character set the questions are spelled in (ASCII in --ascii mode)."""
-        return self._glyphs
-
-    @glyphs.setter
-    def glyphs(self, glyphs: Glyphs) -> None:
-        self._glyphs = glyphs
+    def _glyphs_changed(self) -> None:
         if self.is_mounted:
             self._show()
 

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from losstui.core.losses import LOSSES
 from losstui.core.problems import PROBLEMS, recommend
-from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 
 
 def _rows(rows: list[tuple[str, Text]], label_width: int) -> Table:
@@ -85,7 +85,7 @@ def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Ren
     return Group(*parts)
 
 
-class RecommendationView(VerticalScroll, can_focus=True):
+class RecommendationView(UsesGlyphs, VerticalScroll, can_focus=True):
     """Shows the recommendation for `problem`; the parent sets `glyphs` and calls show(key)."""
 
     def __init__(self, *, brief: bool = False, id: str | None = None) -> None:
@@ -95,17 +95,9 @@ class RecommendationView(VerticalScroll, can_focus=True):
         self.problem: str | None = None
         self._body = Static(classes="recommendation-body")
 
-    @property
-    def glyphs(self) -> Glyphs:
-        """The character set the text is spelled in (ASCII in --ascii mode)."""
-        return self._glyphs
-
-    @glyphs.setter
-    def glyphs(self, glyphs: Glyphs) -> None:
-        if glyphs is not self._glyphs:
-            self._glyphs = glyphs
-            if self.problem is not None:  # redraw what is on show in the new spelling
-                self._body.update(recommendation_text(self.problem, glyphs, brief=self.brief))
+    def _glyphs_changed(self) -> None:
+        if self.problem is not None:  # redraw what is on show in the new spelling
+            self._body.update(recommendation_text(self.problem, self._glyphs, brief=self.brief))
 
     def compose(self):
         yield self._body
