@@ -20,10 +20,6 @@ def thin_indices(n: int, width: int) -> np.ndarray:
 class LossCurves(AsciiPlot):
     """Train and validation loss against step; `show(history, log10)` redraws from a history."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.note = ""
-
     def show(self, history: Sequence, *, log10: bool, loss_name: str) -> None:
         """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width."""
         self._last_args = (history, log10, loss_name)
@@ -33,11 +29,9 @@ class LossCurves(AsciiPlot):
         steps = np.array([r.step for r in history], dtype=np.float64)
         train = np.array([r.train_loss for r in history], dtype=np.float64)
         val = np.array([r.val_loss for r in history], dtype=np.float64)
-        self.note = ""
         if log10:
             if np.any(np.isfinite(train) & (train <= 0)) or np.any(np.isfinite(val) & (val <= 0)):
-                self.note = "log10 needs a positive loss; this one goes to 0 or below: linear axis"
-                log10 = False
+                log10 = False  # the app tells the user why the axis stays linear
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     train, val = np.log10(train), np.log10(val)
