@@ -624,15 +624,7 @@ def _loss_key_and_target(loss: Any) -> tuple[str, str]:
         key = loss
         if key == DENSITY_LOSS:
             return key, "density"
-        target = None
-        try:
-            from losstui.core.losses import LOSSES
-
-            if key in LOSSES:
-                target = getattr(LOSSES[key], "target", None)
-        except ImportError:  # the losses module may not exist in a partial checkout
-            pass
-        target = target or LOSS_TARGETS.get(key)
+        target = LOSS_TARGETS.get(key)
         if target is None:
             allowed = ", ".join([*LOSS_TARGETS, DENSITY_LOSS])
             raise ValueError(f"unknown loss {key!r}; allowed: {allowed}")

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from losstui.core.activations import HIDDEN_ACTIVATIONS
 from losstui.core.numerics import Array, logsumexp, sigmoid
 
 INITS = ("he", "xavier")
 MODEL_KINDS = ("linear", "mlp")
 DENSITY_MODELS = ("gaussian", "mixture2")
-HIDDEN_ACTIVATION_NAMES = ("tanh", "relu", "sigmoid", "linear")
+HIDDEN_ACTIVATION_NAMES = tuple(HIDDEN_ACTIVATIONS)
 
 _LOG_2PI = math.log(2.0 * math.pi)
 

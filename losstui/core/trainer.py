@@ -30,46 +30,11 @@ from losstui.core.models import (
     make_model,
 )
 from losstui.core.numerics import Array
+from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.sgd import SGD, check_hyperparameters
 
-#: The recommended loss of each problem (DESIGN.md's table); `problems.recommend` is the source
-#: of truth when present and a test keeps the two in step.
-DEFAULT_LOSS: dict[str, str] = {
-    "regression": "mean_squared_error",
-    "robust_regression": "mean_absolute_error",
-    "wide_range_regression": "mean_squared_logarithmic_error",
-    "count_regression": "poisson",
-    "binary_classification": "binary_cross_entropy",
-    "multiclass_classification": "categorical_cross_entropy",
-    "multilabel_classification": "binary_cross_entropy",
-    "soft_label_classification": "kl_divergence",
-    "density_estimation": DENSITY_LOSS,
-}
-
-#: The dataset kind each problem trains on (used when `problems` is not importable).
-PROBLEM_KIND: dict[str, str] = {
-    "regression": "regression",
-    "robust_regression": "regression",
-    "wide_range_regression": "regression",
-    "count_regression": "count",
-    "binary_classification": "binary",
-    "multiclass_classification": "multiclass",
-    "multilabel_classification": "multilabel",
-    "soft_label_classification": "soft_label",
-    "density_estimation": "density",
-}
-
-DEFAULT_DATASET: dict[str, str] = {
-    "regression": "line",
-    "robust_regression": "line_outliers",
-    "wide_range_regression": "wide_range",
-    "count_regression": "counts",
-    "binary_classification": "two_blobs",
-    "multiclass_classification": "blobs",
-    "multilabel_classification": "regions",
-    "soft_label_classification": "soft_softmax",
-    "density_estimation": "gaussian_samples",
-}
+#: The recommended loss of each problem, as `problems.recommend` gives it ("nll" for densities).
+DEFAULT_LOSS: dict[str, str] = {key: recommend(key).loss or DENSITY_LOSS for key in PROBLEMS}
 
 #: Learning rates with which each problem's recommended loss settles within a few hundred steps
 #: at momentum 0.9 and batch 32. MSLE and MAE take steps of bounded size, hence larger rates.
@@ -109,25 +74,9 @@ EXPLOSION_FACTOR = 1e2
 
 
 def _problem_kind(problem: str) -> str:
-    try:
-        from losstui.core.problems import PROBLEMS
-
-        if problem in PROBLEMS:
-            return PROBLEMS[problem].kind
-    except ImportError:
-        pass
-    if problem not in PROBLEM_KIND:
-        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEM_KIND)}")
-    return PROBLEM_KIND[problem]
-
-
-def _problem_names() -> tuple[str, ...]:
-    try:
-        from losstui.core.problems import PROBLEMS
-
-        return tuple(PROBLEMS)
-    except ImportError:
-        return tuple(PROBLEM_KIND)
+    if problem not in PROBLEMS:
+        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEMS)}")
+    return PROBLEMS[problem].kind
 
 
 def _is_int(v: Any) -> bool:
@@ -195,12 +144,9 @@ class TrainConfig:
     init: str | None = None
 
     def __post_init__(self) -> None:
-        problems = _problem_names()
-        if self.problem not in problems:
-            raise ValueError(f"unknown problem {self.problem!r}; allowed: {', '.join(problems)}")
+        kind = _problem_kind(self.problem)  # ValueError for an unknown problem
         if self.dataset not in DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}; allowed: {', '.join(DATASETS)}")
-        kind = _problem_kind(self.problem)
         allowed_kinds = _COMPATIBLE_KINDS.get(kind, (kind,))
         if DATASETS[self.dataset].kind not in allowed_kinds:
             fits = ", ".join(k for k, s in DATASETS.items() if s.kind in allowed_kinds)
@@ -259,18 +205,9 @@ class TrainConfig:
         """The recommended setup for `problem`: its recommended loss, its default dataset, the
         model that suits that dataset, a learning rate that settles quickly, momentum 0.9 and
         batch size 32."""
-        if problem not in _problem_names():
-            raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(_problem_names())}")
-        loss = DEFAULT_LOSS.get(problem)
-        dataset = DEFAULT_DATASET.get(problem)
-        try:
-            from losstui.core.problems import PROBLEMS, recommend
-
-            loss = recommend(problem).loss or DENSITY_LOSS
-            if PROBLEMS[problem].default_dataset in DATASETS:
-                dataset = PROBLEMS[problem].default_dataset
-        except ImportError:
-            pass
+        _problem_kind(problem)  # ValueError for an unknown problem
+        loss = DEFAULT_LOSS[problem]
+        dataset = PROBLEMS[problem].default_dataset
         return cls(
             problem=problem,
             dataset=dataset,
