@@ -13,6 +13,7 @@ import numpy as np
 
 from losstui.core import info
 from losstui.core.datasets import targets_for
+from losstui.core.models import gaussian_mle
 from losstui.core.numerics import Array, log_sigmoid, log_softmax
 
 CLASSIFICATION_KINDS = ("binary", "multiclass", "multilabel", "soft_label")
@@ -81,23 +82,23 @@ def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, s
     """
     n = logits.shape[0]
     if kind in ("binary", "multilabel"):
-        if loss.activation == "sigmoid":
+        if loss.activation == "sigmoid" or loss.target == "signed_binary":
             # log σ(±z) directly: 1 − σ(z) would round to 0 for a confident model.
             log_q = np.stack([log_sigmoid(-logits), log_sigmoid(logits)], axis=-1)
-            return np.exp(log_q), log_q, None
-        if loss.target == "signed_binary":
-            log_q = np.stack([log_sigmoid(-logits), log_sigmoid(logits)], axis=-1)
-            return np.exp(log_q), log_q, "the score z read through a sigmoid, Q(1) = σ(z)"
+            reading = (
+                None
+                if loss.activation == "sigmoid"
+                else ("the score z read through a sigmoid, Q(1) = σ(z)")
+            )
+            return np.exp(log_q), log_q, reading
         q1 = np.clip(loss.predict(logits), 0.0, 1.0)
         q = np.stack([1.0 - q1, q1], axis=-1)
         reading = "the output ŷ read as Q(1), clipped to [0, 1]"
     else:
-        if loss.activation == "softmax":
+        if loss.activation == "softmax" or loss.target == "signed_binary":
             log_q = log_softmax(logits, axis=1)[:, None, :]
-            return np.exp(log_q), log_q, None
-        if loss.target == "signed_binary":
-            log_q = log_softmax(logits, axis=1)[:, None, :]
-            return np.exp(log_q), log_q, "the scores read through a softmax"
+            reading = None if loss.activation == "softmax" else "the scores read through a softmax"
+            return np.exp(log_q), log_q, reading
         raw = np.clip(loss.predict(logits), 0.0, 1.0)
         total = raw.sum(axis=1, keepdims=True)
         k = raw.shape[1]
@@ -287,7 +288,7 @@ def nll_curve(trainer, points: int = 121) -> NLLCurve:
     current = float(model.flat_params[index])
     if kind == "gaussian":
         # NLL(μ) − min = (μ − μ̂)² / 2σ²: two σ beyond both marks shows the parabola whole.
-        mu_hat = float(np.mean(x))
+        mu_hat, sigma_hat = gaussian_mle(x)
         half = abs(current - mu_hat) / 2 + 2.0 * float(model.sigma)
         grid = np.linspace((current + mu_hat) / 2 - half, (current + mu_hat) / 2 + half, points)
     else:
@@ -306,8 +307,7 @@ def nll_curve(trainer, points: int = 121) -> NLLCurve:
         probe.flat_params[index] = mu_hat
         best = (mu_hat, float(probe.nll(x)))
         best_label = "closed-form MLE μ̂ = mean(x)"
-        sigma_hat = float(np.sqrt(np.mean((x - mu_hat) ** 2)))
-        full = type(model)(mu_hat, math.log(sigma_hat)) if sigma_hat > 0 else None
+        full = type(model).closed_form(x) if sigma_hat > 0 else None
         if full is not None:
             closed_form = (
                 f"closed form: μ̂ = {mu_hat:.3f}, σ̂ = {sigma_hat:.3f} (divide by n), "
