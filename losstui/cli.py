@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
-from losstui.core.problems import PROBLEMS
+from losstui.core.problems import DENSITY_LOSS, PROBLEMS
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
 
 PROG = "losstui"
-DENSITY_LOSS = "nll"
 DEFAULT_STEPS = 1000
 #: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
 MAX_STEPS = 10_000_000
@@ -511,8 +510,7 @@ def _thin(records: Sequence[Any], rows: int) -> list[Any]:
 
 def cmd_train(args: argparse.Namespace) -> int:
 
-    from losstui.core.problems import recommend
-    from losstui.core.trainer import Trainer
+    from losstui.core.trainer import DEFAULT_LOSS, Trainer
 
     config = _train_config(args)
     try:
@@ -535,8 +533,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             break
         done += step
 
-    rec = recommend(config.problem)
-    recommended_loss = rec.loss or DENSITY_LOSS
+    recommended_loss = DEFAULT_LOSS[config.problem]
     note = _loss_note(config.problem, config.loss)
     final = {
         "step": trainer.step_count,

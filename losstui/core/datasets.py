@@ -10,6 +10,7 @@ import numpy as np
 
 from losstui.core.losses import LOSSES
 from losstui.core.numerics import Array, softmax
+from losstui.core.problems import DENSITY_LOSS
 
 #: Every dataset kind, in catalogue order.
 KINDS: tuple[str, ...] = (
@@ -25,8 +26,6 @@ KINDS: tuple[str, ...] = (
 #: What form of target each loss expects, by `LOSSES` key.
 LOSS_TARGETS: dict[str, str] = {name: loss.target for name, loss in LOSSES.items()}
 
-#: The pseudo-loss that fits a density to samples by negative log-likelihood.
-DENSITY_LOSS = "nll"
 
 #: Fraction of the generated samples held out for validation.
 VALIDATION_FRACTION = 1.0 / 3.0

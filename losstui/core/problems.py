@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+#: The loss key of density estimation: the negative log-likelihood of the fitted density.
+DENSITY_LOSS = "nll"
+
 __all__ = [
     "FIRST_QUESTION",
     "PROBLEMS",
@@ -697,17 +700,14 @@ def get_problem(key: str) -> Problem:
 
 def recommend(key: str) -> Recommendation:
     """The recommended loss, activation and maximum-likelihood reasoning for problem `key`."""
-    try:
-        return RECOMMENDATIONS[key]
-    except (KeyError, TypeError):
-        raise _unknown_problem(key) from None
+    return RECOMMENDATIONS[get_problem(key).key]
 
 
 def is_recommended(problem: str, loss: str) -> bool:
     """Whether `loss` is the recommended loss for `problem` or the same choice in another form."""
     rec = recommend(problem)
     if rec.loss is None:
-        return loss == "nll"
+        return loss == DENSITY_LOSS
     return loss == rec.loss or loss in rec.equivalent
 
 

@@ -30,7 +30,7 @@ from losstui.core.models import (
     make_model,
 )
 from losstui.core.numerics import Array
-from losstui.core.problems import PROBLEMS, recommend
+from losstui.core.problems import PROBLEMS, get_problem, recommend
 from losstui.core.sgd import SGD, check_hyperparameters
 
 #: The recommended loss of each problem, as `problems.recommend` gives it ("nll" for densities).
@@ -74,9 +74,7 @@ EXPLOSION_FACTOR = 1e2
 
 
 def _problem_kind(problem: str) -> str:
-    if problem not in PROBLEMS:
-        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEMS)}")
-    return PROBLEMS[problem].kind
+    return get_problem(problem).kind
 
 
 def _is_int(v: Any) -> bool:
