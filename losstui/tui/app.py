@@ -570,13 +570,6 @@ class LossApp(App[None]):
         self._apply_settings_visibility()
         self.action_leave_field()
 
-    def action_toggle_settings(self) -> None:
-        """Show the settings (and go into them), or hide them."""
-        if self.query_one("#controls", TrainControls).display:
-            self.action_hide_settings()
-        else:
-            self.action_open_settings()
-
     def _focus_in_settings(self) -> bool:
         focused = self.focused
         controls = self.query_one("#controls", TrainControls)

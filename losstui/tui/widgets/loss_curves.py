@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -77,8 +76,3 @@ class LossCurves(AsciiPlot):
             look = {"dot": "•", "hd": "▄"}.get(marker, marker)
             return f"{look} {look}"
         return {"braille": "⠒⠒", "hd": "▄▄"}.get(marker, marker * 2)
-
-
-def finite_or_none(value: float | None) -> float | None:
-    """`value` when it is a finite number, else None."""
-    return value if value is not None and math.isfinite(value) else None

@@ -6,11 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Static
 
+from losstui.core.diagnostics import CLASSIFICATION_KINDS
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.widgets.decision_map import DecisionMap
 from losstui.tui.widgets.fit_plot import FitPlot
-
-CLASSIFICATION_KINDS = ("binary", "multiclass", "multilabel", "soft_label")
 
 
 class ModelView(Container):
@@ -19,6 +18,7 @@ class ModelView(Container):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
+        self._shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield DecisionMap(id="decision-map")
@@ -26,7 +26,13 @@ class ModelView(Container):
         yield Static("", id="model-note")
 
     def show(self, trainer) -> None:
-        """Redraw the picture of `trainer`'s current model."""
+        """Redraw the picture of `trainer`'s current model, unless it is the one on show."""
+        # The app forces redraws on every pane, speed or log10 change; the picture only changes
+        # with the model, the character set or the size.
+        key = (trainer, trainer.step_count, trainer.diverged, self.glyphs, self.size)
+        if key == self._shown:
+            return
+        self._shown = key
         ds = trainer.dataset
         decision = self.query_one(DecisionMap)
         fit = self.query_one(FitPlot)
