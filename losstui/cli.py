@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
-from losstui.core.problems import DENSITY_LOSS, PROBLEMS
+from losstui.core.problems import PROBLEMS
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -64,7 +64,7 @@ def _problem(value: str) -> str:
 def _loss(value: str) -> str:
     from losstui.core.losses import LOSSES, resolve_loss_name
 
-    return _one_of("loss", resolve_loss_name(value), [*LOSSES, DENSITY_LOSS])
+    return _one_of("loss", resolve_loss_name(value), list(LOSSES))
 
 
 def _dataset(value: str) -> str:
@@ -74,9 +74,9 @@ def _dataset(value: str) -> str:
 
 
 def _model(value: str) -> str:
-    from losstui.core.models import DENSITY_MODELS, MODEL_KINDS
+    from losstui.core.models import MODEL_KINDS
 
-    return _one_of("model", value, [*MODEL_KINDS, *DENSITY_MODELS])
+    return _one_of("model", value, list(MODEL_KINDS))
 
 
 def _hidden_activation(value: str) -> str:
@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         type=_model,
         metavar="KIND",
-        help="linear or mlp; gaussian or mixture2 for density_estimation",
+        help="linear or mlp (density_estimation: linear, the density's parameters)",
     )
     train.add_argument(
         "--hidden", type=_hidden_sizes, metavar="SIZES", help="MLP hidden sizes, e.g. 50 or 32,16"
@@ -582,10 +582,7 @@ def _loss_note(problem: str, loss: str) -> str | None:
     if is_recommended(problem, loss):
         return None
     rec = recommend(problem)
-    head = (
-        f"note: {loss} is not the recommended loss for {problem} "
-        f"(recommended: {rec.loss or DENSITY_LOSS})"
-    )
+    head = f"note: {loss} is not the recommended loss for {problem} (recommended: {rec.loss})"
     fair = any(a.loss == loss and not a.discouraged for a in rec.alternatives)
     if fair:
         return f"{head}, but a reasonable alternative; see `losstui recommend {problem}`."

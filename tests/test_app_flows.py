@@ -468,7 +468,7 @@ async def test_density_stats_show_the_nll_once_and_units_are_greyed():
         await pilot.pause()
         text = flat(screen_text(app))
         assert "NLL" not in text.split("step 20", 1)[1].split("loss:", 1)[0]
-        assert "Negative log-likelihood" in text
+        assert "Gaussian negative log-likelihood" in text
         await pilot.press("4")
         await pilot.pause()
         assert app.check_action("toggle_units", ()) is None  # shown, greyed: no effect here

@@ -104,8 +104,8 @@ def test_recommend_json(capsys):
     assert {a["loss"] for a in rec["alternatives"]} >= {"hinge", "squared_hinge"}
     assert data["problem"]["default_dataset"] == PROBLEMS["binary_classification"].default_dataset
     density = run_json(capsys, "recommend", "density_estimation")["recommendation"]
-    assert density["loss"] is None
-    assert density["loss_title"] == "negative log-likelihood"
+    assert density["loss"] == "gaussian_nll"
+    assert density["loss_title"] == "Gaussian negative log-likelihood"
 
 
 # -- losses ----------------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ BAD_INPUT = [
     (["train", "--problem", "regression", "--dataset", "iris"], ["'iris'", "moons"]),
     (["train", "--problem", "regression", "--dataset", "moons"], ["'moons'", "line"]),
     (["train", "--problem", "regression", "--model", "cnn"], ["'cnn'", "linear", "mlp"]),
-    (["train", "--problem", "density_estimation", "--model", "mlp"], ["'mlp'", "gaussian"]),
+    (["train", "--problem", "density_estimation", "--model", "mlp"], ["'mlp'", "linear"]),
     (["train", "--problem", "regression", "--activation", "gelu"], ["'gelu'", "tanh", "relu"]),
     (["train", "--problem", "regression", "--hidden", "32,,16"], ["'32,,16'", "32,16"]),
     (["train", "--problem", "regression", "--hidden", "0"], ["'0'", "1 to"]),
@@ -258,8 +258,8 @@ def test_refused_pairing_gives_the_reason(capsys):
     assert "cannot train categorical_cross_entropy" in err and "softmax" in err
     status, _, err = run(capsys, "train", "--problem", "density_estimation", "--loss", "poisson")
     assert status == 2 and "cannot train poisson" in err
-    status, _, err = run(capsys, "train", "--problem", "regression", "--loss", "nll")
-    assert status == 2 and "cannot train nll" in err
+    status, _, err = run(capsys, "train", "--problem", "regression", "--loss", "gaussian_nll")
+    assert status == 2 and "cannot train gaussian_nll" in err
 
 
 # -- train -----------------------------------------------------------------------------------------
@@ -327,8 +327,8 @@ def test_train_is_reproducible(capsys):
 
 def test_train_density(capsys):
     data, _ = train_json(capsys, "--problem", "density_estimation", "--steps", "100")
-    assert data["config"]["loss"] == "nll"
-    assert data["recommended_loss"] == "nll" and data["is_recommended"] is True
+    assert data["config"]["loss"] == "gaussian_nll"
+    assert data["recommended_loss"] == "gaussian_nll" and data["is_recommended"] is True
     assert "nll" in data["history"][0]
 
 

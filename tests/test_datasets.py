@@ -7,15 +7,14 @@ import pytest
 
 from losstui.core.datasets import (
     DATASETS,
-    KINDS,
-    LOSS_TARGETS,
-    check_pairing,
+    DatasetSpec,
     dataset_names,
     make_dataset,
-    n_outputs,
+    register_dataset,
     targets_for,
 )
 from losstui.core.losses import LOSSES
+from losstui.core.tasks import KINDS, TASKS, check_pairing, n_outputs
 
 NAMES = list(DATASETS)
 
@@ -25,9 +24,8 @@ def test_same_seed_gives_identical_data_and_another_seed_differs(name):
     a, b, c = make_dataset(name, seed=3), make_dataset(name, seed=3), make_dataset(name, seed=4)
     for split in ("train", "val"):
         np.testing.assert_array_equal(a.x(split), b.x(split))
-        if a.y(split) is not None:
-            np.testing.assert_array_equal(a.y(split), b.y(split))
-    assert not np.array_equal(a.x_train, c.x_train)
+        np.testing.assert_array_equal(a.y(split), b.y(split))
+    assert not np.array_equal(a.y_train, c.y_train)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -43,7 +41,8 @@ def test_shapes_dtypes_and_split(name):
     assert 200 <= ds.n_train <= 1000
     n, m = ds.n_train, ds.n_val
     if ds.kind == "density":
-        assert ds.y_train is None and ds.y_val is None and ds.x_train.shape[1] == 1
+        # Samples and no inputs: the samples are the targets.
+        assert ds.x_train.shape == (n, 0) and ds.y_train.shape == (n, 1)
         return
     if ds.kind == "multiclass":
         assert ds.y_train.shape == (n,) and ds.y_val.shape == (m,)
@@ -146,7 +145,7 @@ def test_linear20_has_twenty_features():
 def test_density_sets_match_their_true_density(name):
     ds = make_dataset(name, n=4000)
     truth = ds.true_density
-    x = ds.x_train[:, 0]
+    x = ds.y_train[:, 0]  # the samples
     if truth["distribution"] == "gaussian":
         assert x.mean() == pytest.approx(truth["mu"], abs=0.05)
         assert x.std() == pytest.approx(truth["sigma"], abs=0.05)
@@ -165,10 +164,40 @@ def test_too_few_samples_is_refused():
         make_dataset("line", n=3)
 
 
-def test_loss_target_table_mirrors_the_losses():
-    assert set(LOSS_TARGETS) == set(LOSSES)
-    for key, loss in LOSSES.items():
-        assert loss.target == LOSS_TARGETS[key]
+@pytest.mark.parametrize("name", NAMES)
+def test_declared_nonnegative_targets_match_the_data(name):
+    # Pairings are checked from the recipe alone, so what it declares must be true of its data.
+    spec = DATASETS[name]
+    lowest = min(float(make_dataset(name, seed=s).y_train.min()) for s in range(5))
+    if spec.kind in ("regression", "count"):  # where losses of nonnegative targets ask
+        assert spec.nonnegative_targets == (lowest >= 0.0), lowest
+
+
+def test_every_loss_domain_is_accepted_by_some_task():
+    domains = {t for task in TASKS.values() for t in task.targets}
+    assert {loss.target for loss in LOSSES.values()} <= domains
+
+
+def test_a_dataset_added_at_run_time_trains_like_a_built_in_one():
+    from losstui.core.trainer import TrainConfig, Trainer
+
+    def make(rng, n):
+        x = rng.uniform(-1, 1, size=(n, 1))
+        return {"x": x, "y": 2.0 * x + 1.0}
+
+    spec = DatasetSpec("my_line_for_test", "Mine", "A user's line.", "regression", make)
+    register_dataset(spec)
+    try:
+        config = TrainConfig(
+            problem="regression", dataset=spec.name, loss="mean_squared_error", lr=0.1
+        )
+        trainer = Trainer(config)
+        trainer.step(300)
+        assert trainer.history[-1].metrics["r2"] > 0.99
+        with pytest.raises(ValueError, match="exists already"):
+            register_dataset(spec)
+    finally:
+        del DATASETS[spec.name]
 
 
 # -- pairing losses with datasets -------------------------------------------------------------
@@ -187,7 +216,7 @@ def test_targets_fit_the_logits_the_model_will_produce(name, loss_key):
     for split, n in (("train", ds.n_train), ("val", ds.n_val)):
         y = targets_for(loss, ds, split)
         logits = np.zeros((n, k))
-        expected = (n,) if loss.target == "sparse" else (n, k)
+        expected = {"sparse": (n,), "samples": (n, 1)}.get(loss.target, (n, k))
         assert y.shape == expected
         assert np.isfinite(loss(y, logits))  # the loss accepts them
 
@@ -196,7 +225,7 @@ def test_every_supervised_dataset_has_a_loss_that_runs():
     for name in NAMES:
         ds = make_dataset(name)
         if ds.kind == "density":
-            assert check_pairing("nll", ds) is None
+            assert check_pairing("gaussian_nll", ds) is None
         else:
             assert any(check_pairing(k, ds) is None for k in LOSSES)
 
@@ -232,7 +261,7 @@ def test_density_sets_take_only_nll_and_nll_needs_a_density_set():
     assert "negative log-likelihood" in check_pairing(
         "mean_squared_error", make_dataset("gaussian_samples")
     )
-    assert "supervised loss" in check_pairing("nll", make_dataset("line"))
+    assert "supervised loss" in check_pairing("gaussian_nll", make_dataset("line"))
 
 
 def test_multilabel_refuses_one_class_per_example_losses():

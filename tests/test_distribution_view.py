@@ -12,14 +12,12 @@ from textual.app import App, ComposeResult
 
 from losstui.core import info
 from losstui.core.diagnostics import classification_data, nll_curve, residual_data
+from losstui.core.trainer import TrainConfig, Trainer
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets import distribution_view as dv_module
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 from losstui.tui.widgets.dist_text import number
 from losstui.tui.widgets.distribution_view import DistributionView
-
-trainer_module = pytest.importorskip("losstui.core.trainer")
-Trainer, TrainConfig = trainer_module.Trainer, trainer_module.TrainConfig
 
 
 def trained(problem: str, steps: int = 60, **changes) -> Trainer:
@@ -148,12 +146,13 @@ def test_residual_scales_are_the_maximum_likelihood_fits():
 def test_nll_curve_marks_sgd_estimate_and_closed_form_mle():
     trainer = trained("density_estimation", steps=40)
     curve = nll_curve(trainer)
-    x = trainer.dataset.x_train[:, 0]
-    assert curve.current == (trainer.model.mu, trainer.model.nll(x))
+    x = trainer.dataset.y_train[:, 0]
+    theta = trainer.model.biases[0]
+    assert curve.current == (theta[0], -np.mean(trainer.loss.log_pdf(x, theta)))
     assert math.isclose(curve.best[0], np.mean(x))
     assert curve.best[1] <= curve.current[1]
     assert curve.best[1] <= curve.nll.min() + 1e-12  # the MLE is the curve's lowest point
-    mixture = nll_curve(trained("density_estimation", steps=40, model="mixture2"))
+    mixture = nll_curve(trained("density_estimation", steps=40, loss="gaussian_mixture_nll"))
     assert mixture.param == "μ₁" and mixture.closed_form is None
 
 

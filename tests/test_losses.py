@@ -7,15 +7,22 @@ import math
 import numpy as np
 import pytest
 
-from losstui.core.losses import LOSSES, get_loss
+from losstui.core.losses import LOG_SIGMA_MIN, LOSSES, DensityLoss, gaussian_mle, get_loss
 from losstui.core.numerics import sigmoid, softmax
 
 ALL = sorted(LOSSES)
 
 
+def logit_shape(loss, shape: tuple[int, int]) -> tuple[int, int]:
+    """`shape`, with a density's parameter count as its width (logits are its parameters)."""
+    return (shape[0], loss.n_parameters) if isinstance(loss, DensityLoss) else shape
+
+
 def make_targets(loss, rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
     """Targets of the kind `loss` reads, for logits of `shape`."""
     n, k = shape
+    if loss.target == "samples":
+        return rng.normal(size=(n, 1)) * 2.0
     if loss.target == "sparse":
         return rng.integers(0, k, size=n)
     if loss.target in ("onehot", "distribution"):
@@ -65,6 +72,7 @@ def test_gradient_matches_central_difference(name, shape, seed):
     loss = LOSSES[name]
     if loss.sums_over_classes and shape[1] == 1 and loss.target == "sparse":
         shape = (shape[0], 2)
+    shape = logit_shape(loss, shape)
     rng = np.random.default_rng(seed)
     y = make_targets(loss, rng, shape)
     z = make_logits(loss, y, rng, shape)
@@ -121,6 +129,23 @@ HAND_VALUES = [
     ("kl_divergence", [[1.0, 0.0]], [[0.0, 0.0]], math.log(2.0)),
     # Q = softmax(0, log 3) = [¼, ¾] = P
     ("kl_divergence", [[0.25, 0.75]], [[0.0, math.log(3.0)]], 0.0),
+    # N(0, 1) at y = 0: ½ log 2π;  N(1, 2²) at y = 3: ½ log 2π + log 2 + (2/2)²/2
+    ("gaussian_nll", [[0.0]], [[0.0, 0.0]], 0.5 * math.log(2 * math.pi)),
+    (
+        "gaussian_nll",
+        [[3.0]],
+        [[1.0, math.log(2.0)]],
+        0.5 * math.log(2 * math.pi) + math.log(2) + 0.5,
+    ),
+    # equal weights, both components N(0, 1): the mixture is N(0, 1) itself
+    ("gaussian_mixture_nll", [[0.0]], [[0.0, 0.0, 0.0, 0.0, 0.0]], 0.5 * math.log(2 * math.pi)),
+    # π = σ(log 3) = ¾ on N(0, 1), ¼ on N(10, 1), at y = 0: −log(¾·φ(0) + ¼·φ(10))
+    (
+        "gaussian_mixture_nll",
+        [[0.0]],
+        [[math.log(3.0), 0.0, 10.0, 0.0, 0.0]],
+        -math.log(0.75 / math.sqrt(2 * math.pi) + 0.25 * math.exp(-50) / math.sqrt(2 * math.pi)),
+    ),
 ]
 
 
@@ -136,6 +161,9 @@ def perfect_prediction(name: str):
     p_soft = np.array([[0.2], [0.7], [0.9]])
     rows = np.array([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]])
     return {
+        # A density's rows share one θ: its optimum is tested below, on the shared parameters.
+        "gaussian_nll": None,
+        "gaussian_mixture_nll": None,
         "mean_squared_error": (y_real, y_real),
         "mean_absolute_error": (y_real, y_real),
         "huber": (y_real, y_real),
@@ -173,6 +201,8 @@ def test_extreme_logits_stay_finite_without_warnings(name, scale):
     loss = LOSSES[name]
     rng = np.random.default_rng(3)
     z = np.array([[scale, -scale, 0.0], [-scale, scale, scale], [0.0, -scale, -scale]])
+    if isinstance(loss, DensityLoss):
+        z = np.resize(z, (3, loss.n_parameters))
     y = make_targets(loss, rng, z.shape)
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         value = loss(y, z)
@@ -202,8 +232,9 @@ def test_mismatched_shapes_raise_value_error_naming_both(name):
 def test_mean_of_per_sample_values_is_the_loss(name):
     loss = LOSSES[name]
     rng = np.random.default_rng(5)
-    y = make_targets(loss, rng, (6, 3))
-    z = make_logits(loss, y, rng, (6, 3))
+    shape = logit_shape(loss, (6, 3))
+    y = make_targets(loss, rng, shape)
+    z = make_logits(loss, y, rng, shape)
     assert loss.per_sample(y, z).shape == (6,)
     assert loss.per_sample(y, z).mean() == pytest.approx(loss(y, z), rel=1e-12)
 
@@ -315,3 +346,44 @@ def test_an_empty_batch_is_refused_not_averaged_to_nan(name):
 )
 def test_common_short_names_find_their_loss(typed, key):
     assert get_loss(typed) is LOSSES[key]
+
+
+def test_density_losses_equal_the_log_density_they_name():
+    # −log N(y; μ, σ²) written out, against the loss at θ = (μ, log σ) on every row.
+    y = np.array([[0.3], [-1.0], [2.5]])
+    mu, sigma = 0.4, 1.7
+    by_hand = 0.5 * math.log(2 * math.pi) + math.log(sigma) + (y - mu) ** 2 / (2 * sigma**2)
+    z = np.tile([mu, math.log(sigma)], (3, 1))
+    assert LOSSES["gaussian_nll"](y, z) == pytest.approx(float(by_hand.mean()), rel=1e-12)
+    assert LOSSES["gaussian_nll"].pdf([0.4], [mu, math.log(sigma)])[0] == pytest.approx(
+        1 / (sigma * math.sqrt(2 * math.pi))
+    )
+
+
+def test_a_collapsing_sigma_is_floored_so_the_likelihood_stays_finite():
+    loss = LOSSES["gaussian_nll"]
+    y = np.array([[1.0], [1.0]])
+    z = np.array([[1.0, -1e4], [1.0, -1e4]])  # σ = e^(−10⁴): a spike of zero width on the samples
+    assert loss(y, z) == pytest.approx(0.5 * math.log(2 * math.pi) + LOG_SIGMA_MIN)
+    assert loss.gradient(y, z)[0, 1] == 0.0
+
+
+def test_mixture_with_equal_components_is_the_single_gaussian():
+    rng = np.random.default_rng(11)
+    y = rng.normal(size=(30, 1))
+    single = LOSSES["gaussian_nll"](y, np.tile([0.2, 0.1], (30, 1)))
+    both = LOSSES["gaussian_mixture_nll"](y, np.tile([0.7, 0.2, 0.2, 0.1, 0.1], (30, 1)))
+    assert both == pytest.approx(single, rel=1e-12)
+
+
+def test_gaussian_gradient_vanishes_at_the_closed_form_mle():
+    # Every row holds the same θ, so SGD follows the gradient summed over the rows.
+    samples = np.array([[0.5], [-1.2], [3.0], [2.0]])
+    mu, sigma = gaussian_mle(samples)
+    z = np.tile([mu, math.log(sigma)], (4, 1))
+    loss = LOSSES["gaussian_nll"]
+    np.testing.assert_allclose(loss.gradient(samples, z).sum(axis=0), 0.0, atol=1e-12)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        nudged = z + rng.normal(scale=0.1, size=2)
+        assert loss(samples, nudged) > loss(samples, z)

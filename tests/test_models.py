@@ -8,16 +8,8 @@ import numpy as np
 import pytest
 
 from losstui.core.activations import HIDDEN_ACTIVATIONS
-from losstui.core.losses import LOSSES
-from losstui.core.models import (
-    MLP,
-    GaussianDensity,
-    GaussianMixture2,
-    Linear,
-    gaussian_mle,
-    make_density,
-    make_model,
-)
+from losstui.core.losses import LOSSES, gaussian_mle
+from losstui.core.models import MLP, Linear, make_model
 from losstui.core.sgd import SGD
 
 N, N_IN, N_OUT = 7, 3, 3
@@ -26,6 +18,8 @@ EPS = 1e-6
 
 def _targets(loss_key: str, rng: np.random.Generator) -> np.ndarray:
     target = LOSSES[loss_key].target
+    if target == "samples":
+        return rng.normal(size=(N, 1))
     if target == "sparse":
         return rng.integers(0, N_OUT, size=N)
     if target in ("onehot",):
@@ -64,10 +58,12 @@ MODELS = [("linear", None)] + [("mlp", act) for act in ("tanh", "relu", "sigmoid
 @pytest.mark.parametrize(("kind", "activation"), MODELS)
 def test_parameter_gradients_match_finite_differences(kind, activation, loss_key):
     rng = np.random.default_rng(7)
-    model = make_model(kind, N_IN, N_OUT, rng=rng, hidden=(5, 4), activation=activation or "tanh")
+    loss = LOSSES[loss_key]
+    # A density loss reads its parameters from the outputs (with inputs: μ(x), log σ(x)).
+    n_out = getattr(loss, "n_parameters", N_OUT)
+    model = make_model(kind, N_IN, n_out, rng=rng, hidden=(5, 4), activation=activation or "tanh")
     x = rng.normal(size=(N, N_IN))
     y = _targets(loss_key, rng)
-    loss = LOSSES[loss_key]
     if loss_key == "mean_squared_logarithmic_error":
         # Start with positive outputs: below 0 the loss is flat (no gradient to compare).
         model.biases[-1][:] = 3.0
@@ -150,75 +146,55 @@ def test_unknown_model_kind_lists_the_kinds():
         make_model("cnn", 2, 1)
 
 
-# -- densities ----------------------------------------------------------------------------------
+# -- densities: a model on no inputs is a density's parameters -------------------------------
 
 
 SAMPLES = np.random.default_rng(3).normal(1.0, 0.7, size=(50, 1))
 
 
-@pytest.mark.parametrize(
-    "density",
-    [
-        GaussianDensity(0.3, -0.2),
-        GaussianMixture2(0.4, (-0.5, 1.5), (-0.3, 0.2)),
-        GaussianMixture2(-2.0, (0.0, 0.5), (0.5, -0.5)),
-    ],
-    ids=["gaussian", "mixture", "mixture-unequal"],
-)
-def test_density_nll_gradient_matches_finite_differences(density):
-    grads = [g.copy() for g in density.gradient(SAMPLES)]
-    numeric = _finite_difference(lambda: density.nll(SAMPLES), density.params)
-    for analytic, approx in zip(grads, numeric, strict=True):
-        np.testing.assert_allclose(analytic, approx, rtol=1e-6, atol=1e-8)
+def test_a_model_on_no_inputs_outputs_its_bias_on_every_row():
+    model = make_model("linear", 0, 2)
+    model.biases[0][...] = (0.3, -0.2)
+    np.testing.assert_array_equal(model.forward(np.empty((4, 0))), [[0.3, -0.2]] * 4)
+    model.backward(np.ones((4, 2)))
+    np.testing.assert_array_equal(model.grads[1], [4.0, 4.0])  # the rows' gradients summed
+    assert model.describe() == "2 parameters"
 
 
-def test_gaussian_nll_by_hand():
-    g = GaussianDensity(1.0, math.log(2.0))
-    x = np.array([1.0, 3.0])
-    # ½·log 2π + log 2 + mean((x − 1)²)/(2·4) = 0.9189 + 0.6931 + 0.25
-    assert g.nll(x) == pytest.approx(0.5 * math.log(2 * math.pi) + math.log(2.0) + 0.25)
-
-
-def test_closed_form_is_the_mean_and_population_std_with_zero_gradient():
+def test_closed_form_is_the_mean_and_population_std():
     mu, sigma = gaussian_mle(SAMPLES)
     assert mu == pytest.approx(SAMPLES.mean())
     assert sigma == pytest.approx(SAMPLES.std(ddof=0))
-    best = GaussianDensity.closed_form(SAMPLES)
-    np.testing.assert_allclose(best.gradient(SAMPLES)[0], 0.0, atol=1e-12)
-    for nudge in ([0.05, 0.0], [0.0, 0.05], [-0.05, -0.05]):
-        other = GaussianDensity(best.mu + nudge[0], math.log(best.sigma) + nudge[1])
-        assert other.nll(SAMPLES) > best.nll(SAMPLES)
+    np.testing.assert_allclose(LOSSES["gaussian_nll"].closed_form(SAMPLES), [mu, math.log(sigma)])
 
 
 def test_sgd_on_the_gaussian_nll_reaches_the_closed_form():
-    density = GaussianDensity()
-    opt = SGD(density.params, lr=0.1, momentum=0.5)
+    loss = LOSSES["gaussian_nll"]
+    model = make_model("linear", 0, 2)
+    opt = SGD([model.flat_params], lr=0.1, momentum=0.5)
+    x = np.empty((len(SAMPLES), 0))
     for _ in range(500):
-        opt.step(density.gradient(SAMPLES))
+        model.backward(loss.gradient(SAMPLES, model.forward(x)))
+        opt.step([model.flat_grads])
     mu, sigma = gaussian_mle(SAMPLES)
-    assert density.mu == pytest.approx(mu, abs=1e-6)
-    assert density.sigma == pytest.approx(sigma, abs=1e-6)
+    np.testing.assert_allclose(model.biases[0], [mu, math.log(sigma)], atol=1e-6)
 
 
-@pytest.mark.parametrize("kind", ["gaussian", "mixture2"])
-def test_density_pdf_integrates_to_one(kind):
-    density = make_density(kind, np.random.default_rng(0))
+@pytest.mark.parametrize("name", ["gaussian_nll", "gaussian_mixture_nll"])
+def test_density_pdf_integrates_to_one(name):
+    loss = LOSSES[name]
+    theta = loss.initial_bias(loss.n_parameters, np.random.default_rng(0))
     grid = np.linspace(-12, 12, 20001)
-    p = density.pdf(grid)
+    p = loss.pdf(grid, theta)
     area = np.sum((p[1:] + p[:-1]) / 2 * np.diff(grid))  # the trapezoid rule
     assert area == pytest.approx(1.0, abs=1e-6)
 
 
-def test_mixture_weights_and_description():
-    m = GaussianMixture2(0.0, (-1.0, 2.0), (0.0, math.log(0.5)))
-    assert m.weights == pytest.approx((0.5, 0.5))
-    np.testing.assert_allclose(m.sigma, [1.0, 0.5])
-    assert "N(-1" in m.describe()
-
-
-def test_unknown_density_model():
-    with pytest.raises(ValueError, match="allowed: gaussian, mixture2"):
-        make_density("laplace")
+def test_mixture_parameters_and_description():
+    loss = LOSSES["gaussian_mixture_nll"]
+    theta = np.array([0.0, -1.0, 2.0, 0.0, math.log(0.5)])
+    np.testing.assert_allclose(loss.predict(theta), [0.5, -1.0, 2.0, 1.0, 0.5])
+    assert loss.describe(theta) == "0.50·N(-1, 1²) + 0.50·N(2, 0.5²)"
 
 
 # -- SGD --------------------------------------------------------------------------------------

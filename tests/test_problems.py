@@ -67,10 +67,9 @@ def test_recommendation_is_a_loss_with_its_own_activation(key):
 
 def test_density_estimation_is_negative_log_likelihood():
     rec = recommend("density_estimation")
-    assert rec.loss is None
-    assert rec.loss_title == "negative log-likelihood"
+    assert rec.loss == "gaussian_nll"
     assert "GaussianMixture" in rec.sklearn
-    assert is_recommended("density_estimation", "nll")
+    assert is_recommended("density_estimation", "gaussian_nll")
     assert not is_recommended("density_estimation", "mean_squared_error")
 
 
@@ -191,7 +190,7 @@ def test_recommended_and_alternative_losses_can_run_on_the_default_dataset(key):
     problem = PROBLEMS[key]
     rec = recommend(key)
     data = datasets.make_dataset(problem.default_dataset, seed=0)
-    loss = rec.loss or "nll"
+    loss = rec.loss
     assert datasets.check_pairing(loss, data) is None
     for alt in (*rec.alternatives, *(a for a in rec.equivalent)):
         name = alt if isinstance(alt, str) else alt.loss

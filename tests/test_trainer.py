@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from losstui.core.datasets import DATASETS
-from losstui.core.losses import LOSSES
-from losstui.core.models import gaussian_mle
+from losstui.core.losses import LOSSES, gaussian_mle
 from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.trainer import DEFAULT_LOSS, Record, TrainConfig, Trainer
 
@@ -37,7 +36,7 @@ def test_the_recommended_loss_lowers_the_validation_loss(problem):
 @pytest.mark.parametrize("problem", PROBLEM_KEYS)
 def test_default_config_uses_the_recommendation_and_default_dataset(problem):
     config = TrainConfig.default_for(problem)
-    assert config.loss == (recommend(problem).loss or "nll") == DEFAULT_LOSS[problem]
+    assert config.loss == recommend(problem).loss == DEFAULT_LOSS[problem]
     assert config.dataset == PROBLEMS[problem].default_dataset
     assert config.model == DATASETS[config.dataset].suggested_model
     assert (config.momentum, config.batch_size, config.seed) == (0.9, 32, 0)
@@ -222,15 +221,17 @@ def test_predictions_are_in_target_space():
     counts = Trainer(TrainConfig.default_for("count_regression"))
     assert np.all(counts.predict(counts.dataset.x_val) > 0)
     density = Trainer(TrainConfig.default_for("density_estimation"))
-    assert density.predict(np.linspace(-3, 3, 7)).shape == (7,)
+    mu_sigma = density.predict(np.empty((1, 0)))  # no inputs: the density's (μ, σ)
+    assert mu_sigma.shape == (1, 2) and mu_sigma[0, 1] > 0
 
 
 def test_density_sgd_approaches_the_closed_form():
     trainer = Trainer(TrainConfig.default_for("density_estimation").replace(lr=0.05))
     trainer.step(2000)
-    mu, sigma = gaussian_mle(trainer.dataset.x_train)
-    assert trainer.model.mu == pytest.approx(mu, abs=0.05)
-    assert trainer.model.sigma == pytest.approx(sigma, abs=0.05)
+    mu, sigma = gaussian_mle(trainer.dataset.y_train)
+    fitted_mu, fitted_sigma = trainer.predict(np.empty((1, 0)))[0]
+    assert fitted_mu == pytest.approx(mu, abs=0.05)
+    assert fitted_sigma == pytest.approx(sigma, abs=0.05)
 
 
 def test_batch_larger_than_the_training_set_is_full_batch():
@@ -292,18 +293,20 @@ def test_regression_problems_accept_count_data():
     Trainer(config).step(50)
 
 
-def test_density_models_are_fitted_by_nll_only():
+def test_density_estimation_is_fitted_by_a_density_nll_only():
     config = TrainConfig.default_for("density_estimation")
-    assert config.loss == "nll" and config.model == "gaussian"
-    mixture = config.replace(dataset="mixture_samples", model="mixture2", lr=0.05)
+    assert config.loss == "gaussian_nll" and config.model == "linear"
+    mixture = config.replace(dataset="mixture_samples", loss="gaussian_mixture_nll", lr=0.05)
     trainer = Trainer(mixture)
     trainer.step(1000)
     single = Trainer(config.replace(dataset="mixture_samples", lr=0.05))
     single.step(1000)
     # Two bumps fit two-bump data better than one bell curve can.
     assert trainer.history[-1].val_loss < single.history[-1].val_loss
-    with pytest.raises(ValueError, match="allowed: gaussian, mixture2"):
+    with pytest.raises(ValueError, match="allowed: linear"):
         config.replace(model="mlp")
+    with pytest.raises(ValueError, match="density estimation has only samples"):
+        config.replace(loss="mean_squared_error")
 
 
 @pytest.mark.parametrize("loss_key", list(LOSSES))
@@ -311,8 +314,10 @@ def test_the_training_loop_uses_exactly_the_losses_gradient(loss_key):
     # The loop skips per-batch validation; the numbers must not change.
     rng = np.random.default_rng(0)
     loss = LOSSES[loss_key]
-    logits = rng.normal(size=(6, 3))
-    if loss.target == "sparse":
+    logits = rng.normal(size=(6, getattr(loss, "n_parameters", 3)))
+    if loss.target == "samples":
+        y = rng.normal(size=(6, 1))
+    elif loss.target == "sparse":
         y = rng.integers(0, 3, size=6).astype(np.intp)
     else:
         y = rng.dirichlet(np.ones(3), size=6)

@@ -8,24 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from losstui.core.losses import LOSSES
+from losstui.core.losses import Loss
 from losstui.core.numerics import Array, softmax
-from losstui.core.problems import DENSITY_LOSS
-
-#: Every dataset kind, in catalogue order.
-KINDS: tuple[str, ...] = (
-    "regression",
-    "count",
-    "binary",
-    "multiclass",
-    "multilabel",
-    "soft_label",
-    "density",
-)
-
-#: What form of target each loss expects, by `LOSSES` key.
-LOSS_TARGETS: dict[str, str] = {name: loss.target for name, loss in LOSSES.items()}
-
+from losstui.core.tasks import check_pairing, encode_targets, get_task
 
 #: Fraction of the generated samples held out for validation.
 VALIDATION_FRACTION = 1.0 / 3.0
@@ -37,8 +22,8 @@ class Dataset:
 
     x_train (n, d) and x_val (m, d) are float64. Targets, by kind:
     regression and count (n, 1) float; binary (n, 1) float in {0, 1}; multiclass (n,) int64 labels
-    0..K−1; multilabel (n, L) float in {0, 1}; soft_label (n, K) probability rows; density: None
-    (the samples are x, of shape (n, 1)).
+    0..K−1; multilabel (n, L) float in {0, 1}; soft_label (n, K) probability rows; density: the
+    samples (n, 1), whose inputs x have no columns (n, 0).
     """
 
     name: str
@@ -46,10 +31,12 @@ class Dataset:
     description: str
     kind: str
     x_train: Array
-    y_train: Array | None
+    y_train: Array
     x_val: Array
-    y_val: Array | None
+    y_val: Array
     n_classes: int | None = None
+    #: Every target is ≥ 0 (counts, positive amounts): losses of nonnegative targets may run.
+    nonnegative_targets: bool = False
     feature_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
     seed: int = 0
@@ -81,7 +68,7 @@ class Dataset:
         """Inputs of `split` ("train" or "val")."""
         return self.x_train if _check_split(split) == "train" else self.x_val
 
-    def y(self, split: str) -> Array | None:
+    def y(self, split: str) -> Array:
         """Canonical targets of `split` ("train" or "val")."""
         return self.y_train if _check_split(split) == "train" else self.y_val
 
@@ -98,8 +85,13 @@ class DatasetSpec:
     make: Callable[[np.random.Generator, int], dict[str, Any]] = field(repr=False)
     default_n: int = 450
     #: The model that suits the data: "linear" where the truth is (generalised) linear, "mlp"
-    #: where it is not, "gaussian" or "mixture2" for density sets.
+    #: where it is not (a density's model is its parameters: "linear" on no inputs).
     suggested_model: str = "linear"
+    #: Every target is ≥ 0; declared so that pairings are checked without making the data.
+    nonnegative_targets: bool = False
+
+    def __post_init__(self) -> None:
+        get_task(self.kind)  # ValueError for an unknown kind
 
     def generate(self, seed: int = 0, n: int | None = None) -> Dataset:
         """The dataset for `seed` (same seed, same arrays) with `n` samples in all."""
@@ -115,19 +107,19 @@ class DatasetSpec:
         x = x[order]
         n_val = max(2, round(n * VALIDATION_FRACTION))
         n_train = n - n_val
-        if y is not None:
-            y = np.asarray(y)[order]
-            y = y.astype(np.int64) if self.kind == "multiclass" else y.astype(np.float64)
+        y = np.asarray(y)[order]
+        y = y.astype(np.int64) if self.kind == "multiclass" else y.astype(np.float64)
         return Dataset(
             name=self.name,
             title=self.title,
             description=self.description,
             kind=self.kind,
             x_train=np.ascontiguousarray(x[:n_train]),
-            y_train=None if y is None else np.ascontiguousarray(y[:n_train]),
+            y_train=np.ascontiguousarray(y[:n_train]),
             x_val=np.ascontiguousarray(x[n_train:]),
-            y_val=None if y is None else np.ascontiguousarray(y[n_train:]),
+            y_val=np.ascontiguousarray(y[n_train:]),
             seed=int(seed),
+            nonnegative_targets=self.nonnegative_targets,
             **parts,
         )
 
@@ -427,10 +419,10 @@ MIXTURE = {"weights": (0.35, 0.65), "mu": (-1.5, 1.2), "sigma": (0.5, 0.7)}
 
 
 def _make_gaussian_samples(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Samples and no inputs: the samples are the targets, the inputs have no columns.
     return {
-        "x": rng.normal(GAUSSIAN_MU, GAUSSIAN_SIGMA, size=(n, 1)),
-        "y": None,
-        "feature_names": ("x",),
+        "x": np.empty((n, 0)),
+        "y": rng.normal(GAUSSIAN_MU, GAUSSIAN_SIGMA, size=(n, 1)),
         "true_density": {"distribution": "gaussian", "mu": GAUSSIAN_MU, "sigma": GAUSSIAN_SIGMA},
     }
 
@@ -440,9 +432,8 @@ def _make_mixture_samples(rng: np.random.Generator, n: int) -> dict[str, Any]:
     mu = np.asarray(MIXTURE["mu"])[comp]
     sigma = np.asarray(MIXTURE["sigma"])[comp]
     return {
-        "x": (mu + sigma * rng.normal(size=n))[:, None],
-        "y": None,
-        "feature_names": ("x",),
+        "x": np.empty((n, 0)),
+        "y": (mu + sigma * rng.normal(size=n))[:, None],
         "true_density": {"distribution": "gaussian_mixture", **MIXTURE},
     }
 
@@ -490,6 +481,7 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         "regression",
         _make_wide_range,
         suggested_model="mlp",
+        nonnegative_targets=True,
     ),
     DatasetSpec(
         "counts",
@@ -497,6 +489,7 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         "Event counts whose rate grows exponentially with x: λ = exp(0.5 + 0.8·x).",
         "count",
         _make_counts,
+        nonnegative_targets=True,
     ),
     DatasetSpec(
         "linear20",
@@ -588,7 +581,6 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         f"Samples from a single Gaussian, μ = {GAUSSIAN_MU}, σ = {GAUSSIAN_SIGMA}.",
         "density",
         _make_gaussian_samples,
-        suggested_model="gaussian",
     ),
     DatasetSpec(
         "mixture_samples",
@@ -596,9 +588,15 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         "Samples from a mixture of two Gaussians: one bell curve cannot fit them.",
         "density",
         _make_mixture_samples,
-        suggested_model="mixture2",
     ),
 )
+
+
+def register_dataset(spec: DatasetSpec) -> None:
+    """Add a dataset recipe at run time (a user's own data); ValueError if the name is taken."""
+    if spec.name in DATASETS:
+        raise ValueError(f"a dataset called {spec.name!r} exists already; choose another name")
+    DATASETS[spec.name] = spec
 
 
 def dataset_names(kind: str | None = None) -> tuple[str, ...]:
@@ -606,125 +604,22 @@ def dataset_names(kind: str | None = None) -> tuple[str, ...]:
     return tuple(k for k, s in DATASETS.items() if kind is None or s.kind == kind)
 
 
-def make_dataset(name: str, seed: int = 0, n: int | None = None) -> Dataset:
-    """The dataset `name` generated from `seed` (ValueError listing the names if unknown)."""
+def get_dataset_spec(name: str) -> DatasetSpec:
+    """The recipe called `name`; ValueError listing the names otherwise."""
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(DATASETS)}")
-    return DATASETS[name].generate(seed, n)
+    return DATASETS[name]
 
 
-# ---------------------------------------------------------------------------------------------
-# Pairing a loss with a dataset.
+def make_dataset(name: str, seed: int = 0, n: int | None = None) -> Dataset:
+    """The dataset `name` generated from `seed` (ValueError listing the names if unknown)."""
+    return get_dataset_spec(name).generate(seed, n)
 
 
-def _loss_key_and_target(loss: Any) -> tuple[str, str]:
-    """(key, target form) for a `LOSSES` key or a Loss object."""
-    if isinstance(loss, str):
-        key = loss
-        if key == DENSITY_LOSS:
-            return key, "density"
-        target = LOSS_TARGETS.get(key)
-        if target is None:
-            allowed = ", ".join([*LOSS_TARGETS, DENSITY_LOSS])
-            raise ValueError(f"unknown loss {key!r}; allowed: {allowed}")
-        return key, target
-    key = getattr(loss, "name", "")
-    target = getattr(loss, "target", None) or LOSS_TARGETS.get(key)
-    if target is None:
-        raise ValueError(f"loss {key!r} does not say what targets it takes")
-    return key, target
-
-
-_CLASS_TARGETS = ("binary", "signed_binary", "onehot", "sparse", "distribution")
-_SOFTMAX_TARGETS = ("onehot", "sparse", "distribution")
-
-
-def check_pairing(loss_key: Any, dataset: Dataset) -> str | None:
-    """Why `loss_key` cannot train on `dataset`, in a sentence a learner understands; None when
-    it can (including pairings that run but are not the recommended choice)."""
-    key, target = _loss_key_and_target(loss_key)
-    kind = dataset.kind
-    if kind == "density":
-        if target == "density":
-            return None
-        return (
-            f"{key} needs targets, but density estimation has only samples: fit a density by "
-            "its negative log-likelihood (nll) instead"
-        )
-    if target == "density":
-        return (
-            "nll fits a density to samples without targets; this dataset has inputs and "
-            f"{kind} targets, so choose a supervised loss"
-        )
-    if kind in ("regression", "count"):
-        if target in _CLASS_TARGETS:
-            return (
-                f"{key} needs class labels, but this dataset's targets are real numbers; "
-                "use a regression loss"
-            )
-        if target == "nonnegative":
-            lowest = min(float(np.min(dataset.y_train)), float(np.min(dataset.y_val)))
-            if lowest < 0.0:
-                return (
-                    f"{key} needs targets ≥ 0 (it models counts or positive amounts), but this "
-                    f"dataset has negative targets (as low as {lowest:.3g})"
-                )
-        return None
-    if kind == "binary":
-        if target in _SOFTMAX_TARGETS:
-            return (
-                f"{key} puts a softmax over the outputs, but a binary problem has a single output "
-                "and the softmax of one number is always 1; use binary_cross_entropy "
-                "(a sigmoid on the one output)"
-            )
-        return None
-    if kind == "multilabel" and target in _SOFTMAX_TARGETS:
-        return (
-            f"{key} assumes exactly one class per example (a softmax that shares probability "
-            "between labels), but here each example can carry several labels or none; use "
-            "binary_cross_entropy (a sigmoid per label)"
-        )
-    return None
-
-
-def n_outputs(loss_key: Any, dataset: Dataset) -> int:
-    """Width of the model's output layer for `loss_key` on `dataset` (1 for density sets)."""
-    _loss_key_and_target(loss_key)  # validates the name
-    kind = dataset.kind
-    if kind in ("multiclass", "soft_label"):
-        return int(dataset.n_classes)
-    if kind == "multilabel":
-        return int(dataset.y_train.shape[1])
-    return 1
-
-
-def targets_for(loss: Any, dataset: Dataset, split: str = "train") -> Array:
-    """The targets of `split` in the form `loss` (a Loss or a `LOSSES` key) expects.
-
-    sparse: (n,) int64 labels; onehot and distribution: (n, K) rows; binary, real and nonnegative:
-    (n, k) floats; signed_binary: (n, k) in {−1, +1}. Soft labels become hard labels (argmax) for
-    losses that need them. Raises ValueError with the `check_pairing` reason if it cannot run.
-    """
+def targets_for(loss: Loss | str, dataset: Dataset, split: str = "train") -> Array:
+    """The targets of `split` in the form `loss` (a Loss or a `LOSSES` key) expects (see
+    `tasks.encode_targets`); ValueError with the `check_pairing` reason if it cannot run."""
     reason = check_pairing(loss, dataset)
     if reason is not None:
         raise ValueError(reason)
-    _, target = _loss_key_and_target(loss)
-    y = dataset.y(split)
-    kind = dataset.kind
-    if kind == "density":
-        raise ValueError("density datasets have no targets; the samples are dataset.x_train")
-    if kind == "multiclass":
-        if target == "sparse":
-            return y
-        onehot = np.eye(int(dataset.n_classes))[y]
-        return 2.0 * onehot - 1.0 if target == "signed_binary" else onehot
-    if kind == "soft_label":
-        if target == "sparse":
-            return np.argmax(y, axis=1).astype(np.int64)
-        if target == "signed_binary":
-            return 2.0 * np.eye(y.shape[1])[np.argmax(y, axis=1)] - 1.0
-        return y
-    # regression, count, binary and multilabel targets are already (n, k) floats.
-    if target == "signed_binary":
-        return 2.0 * y - 1.0
-    return y
+    return encode_targets(loss, dataset.kind, dataset.y(split), dataset.n_classes)

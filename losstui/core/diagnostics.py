@@ -5,7 +5,6 @@ Everything here is in nats; the app converts to bits.
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 
@@ -13,11 +12,12 @@ import numpy as np
 
 from losstui.core import info
 from losstui.core.datasets import targets_for
-from losstui.core.models import gaussian_mle
+from losstui.core.losses import DensityLoss, gaussian_mle
 from losstui.core.numerics import Array, log_sigmoid, log_softmax
+from losstui.core.tasks import TASKS
 
-CLASSIFICATION_KINDS = ("binary", "multiclass", "multilabel", "soft_label")
-REGRESSION_KINDS = ("regression", "count")
+CLASSIFICATION_KINDS = tuple(kind for kind, task in TASKS.items() if task.classes)
+REGRESSION_KINDS = tuple(kind for kind, task in TASKS.items() if task.picture == "fit")
 
 #: Losses whose validation value is the mean cross-entropy H(P,Q) of the rows the view shows.
 CROSS_ENTROPY_LOSSES = (
@@ -274,46 +274,54 @@ class NLLCurve:
     n: int
 
 
-#: Which entry of a density's flat parameter vector the curve varies, and its name.
-_CURVE_PARAM = {"gaussian": (0, "μ"), "mixture2": (1, "μ₁")}
+def density_parameters(trainer) -> Array:
+    """The fitted density's parameters θ (k,): the output of a model on no inputs."""
+    return trainer.logits(np.empty((1, 0)))[0]
 
 
 def nll_curve(trainer, points: int = 121) -> NLLCurve:
     """NLL(θ) = −mean log p(xᵢ | θ) over the training samples for θ = μ (μ₁ for a mixture) on a
     grid spanning the samples and the current estimate; (m,) arrays."""
-    model = trainer.model
-    x = np.asarray(trainer.dataset.x_train, dtype=np.float64).reshape(-1)
-    kind = getattr(model, "kind", "gaussian")
-    index, param = _CURVE_PARAM.get(kind, (0, "θ₀"))
-    current = float(model.flat_params[index])
-    if kind == "gaussian":
+    loss = trainer.loss
+    if not isinstance(loss, DensityLoss):
+        raise ValueError(f"{loss.name} is not a density's negative log-likelihood")
+    x = np.asarray(trainer.dataset.y_train, dtype=np.float64).reshape(-1)
+    theta = density_parameters(trainer)
+    index = 0 if loss.n_parameters == 2 else 1  # μ of a Gaussian, μ₁ of a mixture
+    param = loss.parameter_names[index]
+    current = float(theta[index])
+    closed = loss.closed_form(x)
+    if closed is not None:
         # NLL(μ) − min = (μ − μ̂)² / 2σ²: two σ beyond both marks shows the parabola whole.
-        mu_hat, sigma_hat = gaussian_mle(x)
-        half = abs(current - mu_hat) / 2 + 2.0 * float(model.sigma)
+        mu_hat = float(closed[index])
+        half = abs(current - mu_hat) / 2 + 2.0 * float(np.exp(theta[1]))
         grid = np.linspace((current + mu_hat) / 2 - half, (current + mu_hat) / 2 + half, points)
     else:
         lo, hi = min(float(x.min()), current), max(float(x.max()), current)
         pad = 0.1 * (hi - lo) or 1.0
         grid = np.linspace(lo - pad, hi + pad, points)
-    probe = copy.deepcopy(model)
+
+    def nll(t: Array) -> float:
+        return float(-np.mean(loss.log_pdf(x, t)))
+
+    probe = theta.copy()
     values = np.empty_like(grid)
     with np.errstate(all="ignore"):
-        for i, theta in enumerate(grid):
-            probe.flat_params[index] = theta
-            values[i] = probe.nll(x)
-        current_nll = float(model.nll(x))
+        for i, value in enumerate(grid):
+            probe[index] = value
+            values[i] = nll(probe)
+        current_nll = nll(theta)
     closed_form = None
-    if kind == "gaussian":
-        probe.flat_params[index] = mu_hat
-        best = (mu_hat, float(probe.nll(x)))
+    if closed is not None:
+        probe[index] = closed[index]
+        best = (float(closed[index]), nll(probe))
         best_label = "closed-form MLE μ̂ = mean(x)"
-        full = type(model).closed_form(x) if sigma_hat > 0 else None
-        if full is not None:
-            closed_form = (
-                f"closed form: μ̂ = {mu_hat:.3f}, σ̂ = {sigma_hat:.3f} (divide by n), "
-                f"NLL = {full.nll(x):.3f}"
-            )
-        held = f"σ = {model.sigma:.3f}"
+        mu_hat, sigma_hat = gaussian_mle(x)
+        closed_form = (
+            f"closed form: μ̂ = {mu_hat:.3f}, σ̂ = {sigma_hat:.3f} (divide by n), "
+            f"NLL = {nll(closed):.3f}"
+        )
+        held = f"σ = {float(np.exp(theta[1])):.3f}"
     else:
         finite = np.where(np.isfinite(values), values, np.inf)
         i = int(np.argmin(finite))

@@ -17,7 +17,9 @@ from numpy.typing import ArrayLike
 from losstui.core.numerics import (
     Array,
     as_float_array,
+    log_sigmoid,
     log_softmax,
+    logsumexp,
     safe_exp,
     safe_exp_derivative,
     sigmoid,
@@ -58,6 +60,15 @@ class Loss:
     def predict(self, logits: ArrayLike) -> Array:
         """The output activation applied to `logits`: predictions in target space, same shape."""
         return as_float_array(logits).copy()
+
+    def initial_bias(self, n_outputs: int, rng: np.random.Generator) -> Array | None:
+        """The output layer's starting bias, (n_outputs,); None keeps the model's own (zeros)."""
+        return None
+
+    @property
+    def pairing(self) -> str:
+        """The loss with its output activation, as a status line names them."""
+        return f"{self.title} + {self.activation}"
 
     # -- shared behaviour ---------------------------------------------------------------------
     def _check(self, y_true: ArrayLike, logits: ArrayLike) -> tuple[Array, Array]:
@@ -443,6 +454,195 @@ class KLDivergence(CategoricalCrossEntropy):
         return np.maximum(np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1), 0.0)
 
 
+# -- densities: samples without inputs -----------------------------------------------------------
+_LOG_2PI = math.log(2.0 * math.pi)
+#: log σ is floored here (σ ≥ 0.001), as PyTorch's GaussianNLLLoss floors the variance and
+#: scikit-learn's GaussianMixture adds reg_covar: a component that shrinks onto one sample would
+#: otherwise push the likelihood to infinity. Below the floor the gradient in log σ is 0.
+LOG_SIGMA_MIN = math.log(1e-3)
+
+
+def _floored(log_sigma: Array) -> tuple[Array, Array]:
+    """(max(log σ, LOG_SIGMA_MIN), 1 where log σ is above the floor else 0)."""
+    return np.maximum(log_sigma, LOG_SIGMA_MIN), (log_sigma > LOG_SIGMA_MIN).astype(np.float64)
+
+
+class DensityLoss(Loss):
+    """The negative log-likelihood of samples under a parametric density, ℓ = −log p(y | θ).
+
+    Density estimation has samples and no inputs, so the model's logits are the density's
+    parameters θ, one row (n, k) per sample (a model on zero inputs gives every row its bias).
+    y_true holds the samples, shape (n, 1) or (n,); the mean is taken over samples. Subclasses
+    define `_values` and `_values_gradient` as every loss does and name their parameters;
+    `predict` gives the parameters in natural form (σ rather than log σ).
+    """
+
+    target = "samples"
+    sums_over_classes = True
+    #: Names of the columns of the logits, e.g. ("μ", "log σ").
+    parameter_names: tuple[str, ...] = ()
+
+    @property
+    def pairing(self) -> str:
+        """The loss alone: a density's parameters have their own links, named in the formula."""
+        return self.title
+
+    @property
+    def n_parameters(self) -> int:
+        """How many outputs the model needs: one per parameter of the density."""
+        return len(self.parameter_names)
+
+    def _check(self, y_true, logits):
+        y = as_float_array(y_true)
+        z = as_float_array(logits)
+        if z.size == 0:
+            raise ValueError(f"{self.name}: the batch is empty (shape {z.shape}); no mean to take")
+        if z.ndim != 2 or z.shape[1] != self.n_parameters or y.reshape(-1).shape[0] != len(z):
+            raise ValueError(
+                f"{self.name}: y_true has shape {y.shape} but logits have shape {z.shape}; "
+                f"expected samples of shape (n, 1) and logits of shape (n, {self.n_parameters})"
+            )
+        return y.reshape(-1, 1), z
+
+    def initial_bias(self, n_outputs: int, rng: np.random.Generator) -> Array | None:
+        """Where SGD starts, θ of shape (k,): a standard shape (N(0, 1)), not the answer."""
+        return np.zeros(self.n_parameters)
+
+    def log_pdf(self, samples: ArrayLike, theta: ArrayLike) -> Array:
+        """log p(x | θ) at each sample, (m,), for one parameter vector θ of shape (k,)."""
+        x = as_float_array(samples).reshape(-1, 1)
+        z = np.broadcast_to(as_float_array(theta), (len(x), self.n_parameters))
+        return -self._values(x, z)
+
+    def pdf(self, samples: ArrayLike, theta: ArrayLike) -> Array:
+        """p(x | θ) at each sample, (m,)."""
+        return np.exp(self.log_pdf(samples, theta))
+
+    def closed_form(self, samples: ArrayLike) -> Array | None:
+        """The maximum-likelihood θ of the samples in closed form, (k,); None when there is none."""
+        return None
+
+    def describe(self, theta: ArrayLike) -> str:
+        """The density with parameters θ in one line, e.g. "Gaussian μ = 1.5, σ = 0.7"."""
+        raise NotImplementedError
+
+
+def gaussian_mle(samples: ArrayLike) -> tuple[float, float]:
+    """(μ̂, σ̂): the closed-form maximum-likelihood mean and standard deviation (σ̂ divides by n)."""
+    x = as_float_array(samples).reshape(-1)
+    mu = float(np.mean(x))
+    return mu, float(np.sqrt(np.mean((x - mu) ** 2)))
+
+
+class GaussianNLL(DensityLoss):
+    """Gaussian negative log-likelihood, θ = (μ, log σ) (log σ keeps σ positive under SGD).
+
+    ℓ = ½ log 2π + log σ + (y − μ)² / (2σ²)
+    ∂ℓ/∂μ = −(y − μ) / σ²        ∂ℓ/∂log σ = 1 − (y − μ)² / σ²
+    PyTorch's GaussianNLLLoss(full=True) with var = σ² gives the same value. σ ≥ 0.001.
+    """
+
+    name = "gaussian_nll"
+    title = "Gaussian negative log-likelihood"
+    distribution = "Gaussian"
+    formula = "L = (1/N) Σ [½ log 2π + log σ + (y − μ)² / (2σ²)],  σ = exp(log σ)"
+    when_to_use = (
+        "Samples from one bell-shaped bump: fit μ and σ by maximum likelihood. SGD and the closed "
+        "form (μ̂ = mean, σ̂ = standard deviation) reach the same answer."
+    )
+    parameter_names = ("μ", "log σ")
+
+    def _values(self, y, z):
+        log_sigma, _ = _floored(z[:, 1])
+        r = (y[:, 0] - z[:, 0]) * np.exp(-log_sigma)
+        return 0.5 * _LOG_2PI + log_sigma + 0.5 * r * r
+
+    def _values_gradient(self, y, z):
+        log_sigma, above = _floored(z[:, 1])
+        inv_var = np.exp(-2.0 * log_sigma)
+        d = y[:, 0] - z[:, 0]
+        return np.stack([-d * inv_var, (1.0 - d * d * inv_var) * above], axis=1)
+
+    def predict(self, logits):
+        """(μ, σ) for each row of logits (n, 2)."""
+        z = as_float_array(logits)
+        return np.stack([z[..., 0], safe_exp(_floored(z[..., 1])[0])], axis=-1)
+
+    def closed_form(self, samples):
+        mu, sigma = gaussian_mle(samples)
+        return np.array([mu, math.log(sigma)]) if sigma > 0.0 else None
+
+    def describe(self, theta):
+        mu, sigma = self.predict(theta)
+        return f"Gaussian μ = {mu:.3g}, σ = {sigma:.3g}"
+
+
+class GaussianMixtureNLL(DensityLoss):
+    """Negative log-likelihood of a two-Gaussian mixture p(y) = π N(y; μ₁, σ₁²) + (1 − π)
+    N(y; μ₂, σ₂²), θ = (logit π, μ₁, μ₂, log σ₁, log σ₂).
+
+    ℓ = −log Σₖ exp(log πₖ + log N(y; μₖ, σₖ²)), a log-sum-exp over the two components.
+    With responsibilities rₖ = πₖ N(y; μₖ, σₖ²) / p(y):
+    ∂ℓ/∂logit π = −(r₁ − π)   ∂ℓ/∂μₖ = −rₖ (y − μₖ) / σₖ²   ∂ℓ/∂log σₖ = −rₖ ((y − μₖ)² / σₖ² − 1)
+    σₖ ≥ 0.001.
+    """
+
+    name = "gaussian_mixture_nll"
+    title = "Two-Gaussian mixture negative log-likelihood"
+    distribution = "mixture of two Gaussians"
+    formula = (
+        "L = −(1/N) Σ log[π·N(y; μ₁, σ₁²) + (1 − π)·N(y; μ₂, σ₂²)],  "
+        "π = σ(logit π), σₖ = exp(log σₖ)"
+    )
+    when_to_use = (
+        "Samples with two bumps, which one Gaussian cannot fit. There is no closed form; SGD (or "
+        "EM) finds a local optimum that depends on where it starts."
+    )
+    parameter_names = ("logit π", "μ₁", "μ₂", "log σ₁", "log σ₂")
+
+    def _log_joint(self, y: Array, z: Array) -> Array:
+        """log πₖ + log N(y; μₖ, σₖ²), shape (n, 2)."""
+        logit = z[:, :1]
+        log_w = np.concatenate([log_sigmoid(logit), log_sigmoid(-logit)], axis=1)
+        log_sigma, _ = _floored(z[:, 3:5])
+        r = (y - z[:, 1:3]) * np.exp(-log_sigma)
+        return log_w - 0.5 * _LOG_2PI - log_sigma - 0.5 * r * r
+
+    def _values(self, y, z):
+        return -logsumexp(self._log_joint(y, z), axis=1)
+
+    def _values_gradient(self, y, z):
+        joint = self._log_joint(y, z)
+        r = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))  # responsibilities (n, 2)
+        log_sigma, above = _floored(z[:, 3:5])
+        inv_var = np.exp(-2.0 * log_sigma)
+        d = y - z[:, 1:3]
+        return np.concatenate(
+            [
+                -(r[:, :1] - sigmoid(z[:, :1])),
+                -r * d * inv_var,
+                -r * (d * d * inv_var - 1.0) * above,
+            ],
+            axis=1,
+        )
+
+    def initial_bias(self, n_outputs, rng):
+        """Equal weights, unit widths and two random means, sorted (so the components differ)."""
+        mu = np.sort(rng.normal(0.0, 1.0, size=2))
+        return np.array([0.0, mu[0], mu[1], 0.0, 0.0])
+
+    def predict(self, logits):
+        """(π, μ₁, μ₂, σ₁, σ₂) for each row of logits (n, 5)."""
+        z = as_float_array(logits)
+        return np.concatenate(
+            [sigmoid(z[..., :1]), z[..., 1:3], safe_exp(_floored(z[..., 3:5])[0])], axis=-1
+        )
+
+    def describe(self, theta):
+        pi, mu1, mu2, s1, s2 = self.predict(theta)
+        return f"{pi:.2f}·N({mu1:.3g}, {s1:.3g}²) + {1.0 - pi:.2f}·N({mu2:.3g}, {s2:.3g}²)"
+
+
 #: Every loss by its snake_case name.
 LOSSES: dict[str, Loss] = {
     loss.name: loss
@@ -459,6 +659,8 @@ LOSSES: dict[str, Loss] = {
         CategoricalCrossEntropy(),
         SparseCategoricalCrossEntropy(),
         KLDivergence(),
+        GaussianNLL(),
+        GaussianMixtureNLL(),
     )
 }
 
@@ -482,6 +684,8 @@ LOSS_ALIASES: dict[str, str] = {
     "kld": "kl_divergence",
     "kullback_leibler_divergence": "kl_divergence",
     "smooth_l1": "huber",
+    "nll": "gaussian_nll",
+    "gaussian_nll_loss": "gaussian_nll",
 }
 
 

@@ -1,4 +1,4 @@
-"""Linear model and MLP with backpropagation, and parametric densities fitted by likelihood."""
+"""Linear model and MLP with backpropagation (a model on zero inputs is a density's parameters)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from losstui.core.activations import HIDDEN_ACTIVATIONS
-from losstui.core.numerics import Array, logsumexp, sigmoid
+from losstui.core.numerics import Array, sigmoid
 
 INITS = ("he", "xavier")
 MODEL_KINDS = ("linear", "mlp")
-DENSITY_MODELS = ("gaussian", "mixture2")
 HIDDEN_ACTIVATION_NAMES = tuple(HIDDEN_ACTIVATIONS)
-
-_LOG_2PI = math.log(2.0 * math.pi)
 
 
 def _init_weights(rng: np.random.Generator, fan_in: int, fan_out: int, init: str) -> Array:
@@ -86,7 +83,7 @@ class MLP(_FlatParams):
         rng: np.random.Generator | None = None,
     ) -> None:
         hidden = tuple(int(h) for h in hidden)
-        if any(h < 1 for h in hidden) or n_in < 1 or n_out < 1:
+        if any(h < 1 for h in hidden) or n_in < 0 or n_out < 1:
             raise ValueError(
                 f"layer sizes must be positive, got n_in={n_in}, hidden={hidden}, n_out={n_out}"
             )
@@ -168,7 +165,10 @@ class MLP(_FlatParams):
         return self.grads
 
     def describe(self) -> str:
-        """The architecture in one line, e.g. "MLP 2-16-1 (tanh)"."""
+        """The architecture in one line, e.g. "MLP 2-16-1 (tanh)"; "2 parameters" for a model on
+        no inputs, whose output is its bias (a density's parameters)."""
+        if self.n_in == 0 and not self.hidden:
+            return f"{self.n_out} parameters"
         sizes = "-".join(str(s) for s in (self.n_in, *self.hidden, self.n_out))
         return f"MLP {sizes} ({self.activation})" if self.hidden else f"Linear {sizes}"
 
@@ -226,170 +226,3 @@ def make_model(
     if kind == "mlp":
         return MLP(n_in, hidden, n_out, activation=activation, init=init, rng=rng)
     raise ValueError(f"unknown model {kind!r}; allowed: {', '.join(MODEL_KINDS)}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Densities: models of samples x (n, 1) without inputs, fitted by the mean negative
-# log-likelihood NLL = −(1/n) Σ log p(xᵢ).
-
-
-def _column(x: Array) -> Array:
-    return np.asarray(x, dtype=np.float64).reshape(-1)
-
-
-class GaussianDensity(_FlatParams):
-    """A Gaussian N(μ, σ²) with parameters θ = [μ, log σ] (log σ keeps σ positive under SGD).
-
-    NLL = ½ log 2π + log σ + mean((x − μ)²) / (2σ²)
-    ∂NLL/∂μ = −mean(x − μ) / σ²        ∂NLL/∂log σ = 1 − mean((x − μ)²) / σ²
-    """
-
-    kind = "gaussian"
-
-    def __init__(self, mu: float = 0.0, log_sigma: float = 0.0) -> None:
-        self._allocate([(2,)])
-        self.flat_params[:] = (mu, log_sigma)
-
-    @property
-    def mu(self) -> float:
-        """The mean μ."""
-        return float(self.flat_params[0])
-
-    @property
-    def sigma(self) -> float:
-        """The standard deviation σ = exp(log σ)."""
-        return float(np.exp(self.flat_params[1]))
-
-    def log_pdf(self, x: Array) -> Array:
-        """log p(x) for samples x (any shape), as a flat array (n,)."""
-        x = _column(x)
-        mu, log_sigma = self.flat_params
-        return -0.5 * _LOG_2PI - log_sigma - 0.5 * ((x - mu) * np.exp(-log_sigma)) ** 2
-
-    def pdf(self, grid: Array) -> Array:
-        """p(x) at each point of `grid`, shape (n,)."""
-        return np.exp(self.log_pdf(grid))
-
-    def nll(self, x: Array) -> float:
-        """Mean negative log-likelihood of samples x."""
-        return float(-np.mean(self.log_pdf(x)))
-
-    def gradient(self, x: Array) -> list[Array]:
-        """[∂NLL/∂θ] with θ = [μ, log σ]; aligned with `params`."""
-        x = _column(x)
-        mu, log_sigma = self.flat_params
-        inv_var = np.exp(-2.0 * log_sigma)
-        d = x - mu
-        self.flat_grads[0] = -np.mean(d) * inv_var
-        self.flat_grads[1] = 1.0 - np.mean(d * d) * inv_var
-        return self.grads
-
-    @classmethod
-    def closed_form(cls, x: Array) -> GaussianDensity:
-        """The maximum-likelihood Gaussian of samples x: μ = mean(x), σ = std(x) (divide by n)."""
-        mu, sigma = gaussian_mle(x)
-        return cls(mu, math.log(sigma))
-
-    def describe(self) -> str:
-        """The density and its parameters in one line."""
-        return f"Gaussian μ = {self.mu:.3g}, σ = {self.sigma:.3g}"
-
-
-def gaussian_mle(x: Array) -> tuple[float, float]:
-    """(μ̂, σ̂): the closed-form maximum-likelihood mean and standard deviation (σ̂ divides by n)."""
-    x = _column(x)
-    mu = float(np.mean(x))
-    return mu, float(np.sqrt(np.mean((x - mu) ** 2)))
-
-
-class GaussianMixture2(_FlatParams):
-    """A two-component Gaussian mixture p(x) = π N(x; μ₁, σ₁²) + (1 − π) N(x; μ₂, σ₂²) with
-    θ = [logit π, μ₁, μ₂, log σ₁, log σ₂].
-
-    With responsibilities rₖ = πₖ N(x; μₖ, σₖ²) / p(x):
-    ∂NLL/∂logit π = −mean(r₁ − π)   ∂NLL/∂μₖ = −mean(rₖ (x − μₖ) / σₖ²)
-    ∂NLL/∂log σₖ = −mean(rₖ ((x − μₖ)² / σₖ² − 1))
-    """
-
-    kind = "mixture2"
-
-    def __init__(
-        self,
-        weight_logit: float = 0.0,
-        mu: Sequence[float] = (-1.0, 1.0),
-        log_sigma: Sequence[float] = (0.0, 0.0),
-    ) -> None:
-        self._allocate([(1,), (2,), (2,)])
-        self.flat_params[:] = (weight_logit, *mu, *log_sigma)
-
-    @classmethod
-    def from_rng(cls, rng: np.random.Generator) -> GaussianMixture2:
-        """Equal weights, unit widths and two random means (distinct, so the components differ)."""
-        mu = np.sort(rng.normal(0.0, 1.0, size=2))
-        return cls(0.0, tuple(mu), (0.0, 0.0))
-
-    @property
-    def weights(self) -> tuple[float, float]:
-        """(π, 1 − π)."""
-        p = float(sigmoid(self.flat_params[0]))
-        return p, 1.0 - p
-
-    @property
-    def mu(self) -> Array:
-        """Component means (2,)."""
-        return self.flat_params[1:3].copy()
-
-    @property
-    def sigma(self) -> Array:
-        """Component standard deviations (2,)."""
-        return np.exp(self.flat_params[3:5])
-
-    def _log_joint(self, x: Array) -> Array:
-        """log πₖ + log N(x; μₖ, σₖ²), shape (n, 2)."""
-        x = _column(x)[:, None]
-        logit = self.flat_params[0]
-        log_w = -np.logaddexp(0.0, -np.array([logit, -logit]))  # log σ(±logit)
-        mu, log_sigma = self.flat_params[1:3], self.flat_params[3:5]
-        zs = (x - mu) * np.exp(-log_sigma)
-        return log_w - 0.5 * _LOG_2PI - log_sigma - 0.5 * zs * zs
-
-    def log_pdf(self, x: Array) -> Array:
-        """log p(x), flat (n,)."""
-        return logsumexp(self._log_joint(x), axis=1)
-
-    def pdf(self, grid: Array) -> Array:
-        """p(x) at each point of `grid`, shape (n,)."""
-        return np.exp(self.log_pdf(grid))
-
-    def nll(self, x: Array) -> float:
-        """Mean negative log-likelihood of samples x."""
-        return float(-np.mean(self.log_pdf(x)))
-
-    def gradient(self, x: Array) -> list[Array]:
-        """∂NLL/∂θ, aligned with `params` ([logit π], [μ₁, μ₂], [log σ₁, log σ₂])."""
-        xs = _column(x)[:, None]
-        joint = self._log_joint(xs)
-        r = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))  # responsibilities (n, 2)
-        pi = sigmoid(self.flat_params[0])
-        mu, log_sigma = self.flat_params[1:3], self.flat_params[3:5]
-        inv_var = np.exp(-2.0 * log_sigma)
-        d = xs - mu
-        self.flat_grads[0] = -np.mean(r[:, 0] - pi)
-        self.flat_grads[1:3] = -np.mean(r * d, axis=0) * inv_var
-        self.flat_grads[3:5] = -np.mean(r * (d * d * inv_var - 1.0), axis=0)
-        return self.grads
-
-    def describe(self) -> str:
-        """The mixture and its parameters in one line."""
-        w, mu, s = self.weights, self.mu, self.sigma
-        return f"{w[0]:.2f}·N({mu[0]:.3g}, {s[0]:.3g}²) + {w[1]:.2f}·N({mu[1]:.3g}, {s[1]:.3g}²)"
-
-
-def make_density(kind: str, rng: np.random.Generator | None = None):
-    """A density model to fit by SGD: "gaussian" starts at N(0, 1); "mixture2" at equal weights,
-    unit widths and random means from `rng`."""
-    if kind == "gaussian":
-        return GaussianDensity(0.0, 0.0)
-    if kind == "mixture2":
-        return GaussianMixture2.from_rng(np.random.default_rng(0) if rng is None else rng)
-    raise ValueError(f"unknown density model {kind!r}; allowed: {', '.join(DENSITY_MODELS)}")

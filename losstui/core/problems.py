@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-#: The loss key of density estimation: the negative log-likelihood of the fitted density.
-DENSITY_LOSS = "nll"
-
 __all__ = [
     "FIRST_QUESTION",
     "PROBLEMS",
@@ -55,13 +52,13 @@ class Alternative:
 class Recommendation:
     """The maximum-likelihood choice of loss and output activation for one problem.
 
-    `loss` is a LOSSES key (None for density estimation, which fits a density's parameters by
-    negative log-likelihood). `equivalent` lists LOSSES keys that are the same choice in another
+    `loss` is a LOSSES key (for density estimation, the negative log-likelihood of a Gaussian).
+    `equivalent` lists LOSSES keys that are the same choice in another
     form (the sparse form of cross-entropy, KL instead of cross-entropy for soft labels).
     """
 
     problem: str
-    loss: str | None
+    loss: str
     loss_title: str
     activation: str
     activation_reason: str
@@ -642,8 +639,8 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
         ),
         Recommendation(
             problem="density_estimation",
-            loss=None,
-            loss_title="negative log-likelihood",
+            loss="gaussian_nll",
+            loss_title="Gaussian negative log-likelihood",
             activation="exp",
             activation_reason=(
                 "The parameters have ranges: the mean μ stays as it is, σ = exp(log σ) is "
@@ -662,7 +659,13 @@ RECOMMENDATIONS: dict[str, Recommendation] = {
                 "n, not n − 1)."
             ),
             formula="L = −(1/n) Σᵢ log p(xᵢ; θ);   Gaussian: log σ + (x − μ)²/(2σ²) + ½·log 2π",
-            alternatives=(),
+            alternatives=(
+                Alternative(
+                    "gaussian_mixture_nll",
+                    "The samples have two bumps, which one Gaussian cannot fit: a mixture of two "
+                    "Gaussians can, though SGD may find a local optimum.",
+                ),
+            ),
             pytorch=(
                 "-torch.distributions.Normal(mu, log_sigma.exp()).log_prob(x).mean(); "
                 "torch.distributions.MixtureSameFamily for mixtures."
@@ -706,8 +709,6 @@ def recommend(key: str) -> Recommendation:
 def is_recommended(problem: str, loss: str) -> bool:
     """Whether `loss` is the recommended loss for `problem` or the same choice in another form."""
     rec = recommend(problem)
-    if rec.loss is None:
-        return loss == DENSITY_LOSS
     return loss == rec.loss or loss in rec.equivalent
 
 

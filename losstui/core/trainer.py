@@ -11,30 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from losstui.core.datasets import (
-    DATASETS,
-    DENSITY_LOSS,
-    Dataset,
-    check_pairing,
-    make_dataset,
-    n_outputs,
-    targets_for,
-)
+from losstui.core.datasets import DATASETS, Dataset, get_dataset_spec, make_dataset, targets_for
 from losstui.core.losses import LOSSES, Loss
-from losstui.core.models import (
-    DENSITY_MODELS,
-    HIDDEN_ACTIVATION_NAMES,
-    INITS,
-    MODEL_KINDS,
-    make_density,
-    make_model,
-)
+from losstui.core.models import HIDDEN_ACTIVATION_NAMES, INITS, make_model
 from losstui.core.numerics import Array
 from losstui.core.problems import PROBLEMS, get_problem, recommend
 from losstui.core.sgd import SGD, check_hyperparameters
+from losstui.core.tasks import check_pairing, get_task, n_outputs
 
-#: The recommended loss of each problem, as `problems.recommend` gives it ("nll" for densities).
-DEFAULT_LOSS: dict[str, str] = {key: recommend(key).loss or DENSITY_LOSS for key in PROBLEMS}
+#: The recommended loss of each problem, as `problems.recommend` gives it.
+DEFAULT_LOSS: dict[str, str] = {key: recommend(key).loss for key in PROBLEMS}
 
 #: Learning rates with which each problem's recommended loss settles within a few hundred steps
 #: at momentum 0.9 and batch 32. MSLE and MAE take steps of bounded size, hence larger rates.
@@ -54,19 +40,13 @@ DEFAULT_LR: dict[str, float] = {
 # (squared error on counts is a lesson, not an error).
 _COMPATIBLE_KINDS = {"regression": ("regression", "count"), "count": ("count", "regression")}
 
-#: Metrics recorded for each dataset kind (on the validation split).
-METRICS: dict[str, tuple[str, ...]] = {
-    "regression": ("r2", "mae"),
-    "count": ("r2", "mae"),
-    "binary": ("accuracy",),
-    "multiclass": ("accuracy",),
-    "soft_label": ("accuracy",),
-    "multilabel": ("subset_accuracy", "hamming_loss"),
-    "density": ("nll",),
-}
-
 MAX_RECORDS = 2000
 DEFAULT_RECORD_EVERY = 20
+#: Records are spaced by the data size: one evaluation per DEFAULT_RECORD_EVERY steps up to this
+#: many samples, proportionally fewer beyond, so evaluating stays a small part of a step's cost.
+RECORD_SAMPLES = 2000
+#: Rows per forward pass when evaluating: bounds the hidden activations held at once.
+EVAL_CHUNK = 4096
 #: Divergence: a loss above EXPLOSION_LIMIT, or above EXPLOSION_FACTOR × the initial loss (and
 #: above EXPLOSION_FACTOR), stops the run.
 EXPLOSION_LIMIT = 1e8
@@ -122,9 +102,9 @@ class TrainConfig:
     """Everything that defines a training run; the same config gives the same run, bit for bit.
 
     `seed` seeds the dataset, the initial weights and the minibatch order (separate streams).
-    `model` is "linear" or "mlp" for supervised problems, "gaussian" or "mixture2" for density
-    estimation (whose `loss` is "nll"). `init` None picks He for ReLU, Xavier otherwise.
-    Invalid values raise ValueError with one line naming the value and what is allowed.
+    `model` is "linear" or "mlp" (density estimation has no inputs: its "linear" model is the
+    density's parameters). `init` None picks He for ReLU, Xavier otherwise. Invalid values raise
+    ValueError with one line naming the value and what is allowed; no data is made to check them.
     """
 
     problem: str
@@ -143,19 +123,17 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         kind = _problem_kind(self.problem)  # ValueError for an unknown problem
-        if self.dataset not in DATASETS:
-            raise ValueError(f"unknown dataset {self.dataset!r}; allowed: {', '.join(DATASETS)}")
+        spec = get_dataset_spec(self.dataset)
         allowed_kinds = _COMPATIBLE_KINDS.get(kind, (kind,))
-        if DATASETS[self.dataset].kind not in allowed_kinds:
+        if spec.kind not in allowed_kinds:
             fits = ", ".join(k for k, s in DATASETS.items() if s.kind in allowed_kinds)
             raise ValueError(
-                f"dataset {self.dataset!r} is {DATASETS[self.dataset].kind} data, not for "
+                f"dataset {self.dataset!r} is {spec.kind} data, not for "
                 f"{self.problem}; allowed: {fits}"
             )
-        if self.loss != DENSITY_LOSS and self.loss not in LOSSES:
-            allowed = ", ".join([*LOSSES, DENSITY_LOSS])
-            raise ValueError(f"unknown loss {self.loss!r}; allowed: {allowed}")
-        models = DENSITY_MODELS if kind == "density" else MODEL_KINDS
+        if self.loss not in LOSSES:
+            raise ValueError(f"unknown loss {self.loss!r}; allowed: {', '.join(LOSSES)}")
+        models = get_task(spec.kind).models
         if self.model not in models:
             raise ValueError(
                 f"unknown model {self.model!r} for {self.problem}; allowed: {', '.join(models)}"
@@ -194,7 +172,7 @@ class TrainConfig:
             raise ValueError(
                 f"n_samples {self.n_samples!r} is not allowed: it must be a whole number ≥ 6"
             )
-        reason = check_pairing(self.loss, cached_dataset(self.dataset, self.seed, self.n_samples))
+        reason = check_pairing(self.loss, spec)
         if reason is not None:
             raise ValueError(reason)
 
@@ -284,9 +262,9 @@ class Trainer:
         reason = check_pairing(config.loss, dataset)
         if reason is not None:
             raise ValueError(reason)
-        self.is_density = dataset.kind == "density"
-        self.loss: Loss | None = None if self.is_density else LOSSES[config.loss]
-        self.metric_names: tuple[str, ...] = METRICS[dataset.kind]
+        self.loss: Loss = LOSSES[config.loss]
+        self.task = get_task(dataset.kind)
+        self.metric_names: tuple[str, ...] = self.task.metrics
         if max_records < 4:
             raise ValueError(f"max_records {max_records} is too small: it must be at least 4")
         self.max_records = int(max_records)
@@ -294,18 +272,14 @@ class Trainer:
         self._x_val = np.ascontiguousarray(dataset.x_val, dtype=np.float64)
         self._x_all = np.concatenate([self._x_train, self._x_val])
         self._n_train = self._x_train.shape[0]
-        if self.is_density:
-            self._y_train = self._y_val = None
-            self.n_outputs = 1
-        else:
-            self._y_train = np.ascontiguousarray(targets_for(self.loss, dataset, "train"))
-            self._y_val = np.ascontiguousarray(targets_for(self.loss, dataset, "val"))
-            self.n_outputs = n_outputs(config.loss, dataset)
-            if self.loss.target == "sparse":
-                self._y_train = self._y_train.astype(np.intp)
-                self._y_val = self._y_val.astype(np.intp)
+        y_train = np.ascontiguousarray(targets_for(self.loss, dataset, "train"))
+        y_val = np.ascontiguousarray(targets_for(self.loss, dataset, "val"))
+        if self.loss.target == "sparse":
+            y_train, y_val = y_train.astype(np.intp), y_val.astype(np.intp)
+        self._y_train, self._y_val = y_train, y_val
+        self.n_outputs = n_outputs(self.loss, dataset)
         # Targets are checked once, at the step-0 record, so each batch skips the loss's checks.
-        self._gradient = None if self.loss is None else self.loss.gradient_unchecked
+        self._gradient = self.loss.gradient_unchecked
         self.batch_size = min(config.batch_size, self._n_train)
         self.base_record_every = (
             int(record_every) if record_every is not None else self._default_record_every()
@@ -316,8 +290,10 @@ class Trainer:
 
     def _default_record_every(self) -> int:
         # An evaluation passes the whole dataset forward, which costs one to three minibatch
-        # steps here; recording every 20 steps keeps that near a tenth of the run's time.
-        return DEFAULT_RECORD_EVERY
+        # steps at the built-in sizes; recording every 20 steps keeps that near a tenth of the
+        # run's time, and spacing records by the data size keeps it there for large data.
+        n_total = len(self._x_all)
+        return DEFAULT_RECORD_EVERY * max(1, -(-n_total // RECORD_SAMPLES))
 
     # ------------------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -325,18 +301,18 @@ class Trainer:
         cfg = self.config
         init_rng = np.random.default_rng([cfg.seed, 1])
         self._shuffle_rng = np.random.default_rng([cfg.seed, 2])
-        if self.is_density:
-            self.model = make_density(cfg.model, init_rng)
-        else:
-            self.model = make_model(
-                cfg.model,
-                self._x_train.shape[1],
-                self.n_outputs,
-                rng=init_rng,
-                hidden=cfg.hidden,
-                activation=cfg.hidden_activation,
-                init=cfg.init,
-            )
+        self.model = make_model(
+            cfg.model,
+            self._x_train.shape[1],
+            self.n_outputs,
+            rng=init_rng,
+            hidden=cfg.hidden,
+            activation=cfg.hidden_activation,
+            init=cfg.init,
+        )
+        bias = self.loss.initial_bias(self.n_outputs, init_rng)
+        if bias is not None:
+            self.model.biases[-1][...] = bias
         self.optimizer = SGD(
             [self.model.flat_params],
             cfg.lr,
@@ -347,7 +323,7 @@ class Trainer:
         self.step_count = 0
         self._epochs_done = 0
         self._shuffle()
-        self._last_batch: tuple[Array, Array | None] | None = None
+        self._last_batch: tuple[Array, Array] | None = None
         self.history: list[Record] = []
         self.record_every = self.base_record_every
         self.diverged = False
@@ -369,7 +345,7 @@ class Trainer:
         # Copying the shuffled epoch once makes every batch a contiguous slice (no fancy
         # indexing per step).
         self._x_epoch = self._x_train[order]
-        self._y_epoch = None if self._y_train is None else self._y_train[order]
+        self._y_epoch = self._y_train[order]
         self._pos = 0
 
     # ------------------------------------------------------------------------------------------
@@ -381,8 +357,7 @@ class Trainer:
         # The hot loop: everything it touches is a local; the counters go back to `self` when a
         # record is due and at the end.
         model = self.model
-        forward, backward = getattr(model, "forward", None), getattr(model, "backward", None)
-        density_gradient = model.gradient if self.is_density else None
+        forward, backward = model.forward, model.backward
         gradient = self._gradient
         opt_step, grads = self.optimizer.step, self._grads
         flat = model.flat_params
@@ -392,7 +367,7 @@ class Trainer:
         pos, count, next_record = self._pos, self.step_count, self._next_record
         x_epoch, y_epoch = self._x_epoch, self._y_epoch
         done = 0
-        xb = yb = None
+        xb = yb = x_epoch[:0]
         with np.errstate(all="ignore"):
             while done < n:
                 if pos >= n_train:
@@ -400,12 +375,8 @@ class Trainer:
                     self._shuffle()
                     pos, x_epoch, y_epoch = 0, self._x_epoch, self._y_epoch
                 end = pos + bs
-                xb = x_epoch[pos:end]
-                if density_gradient is None:
-                    yb = y_epoch[pos:end]
-                    backward(gradient(yb, forward(xb)))
-                else:
-                    density_gradient(xb)
+                xb, yb = x_epoch[pos:end], y_epoch[pos:end]
+                backward(gradient(yb, forward(xb)))
                 opt_step(grads)
                 pos = end
                 count += 1
@@ -530,20 +501,17 @@ class Trainer:
 
     # ------------------------------------------------------------------------------------------
     def logits(self, x: Array) -> Array:
-        """The model's logits (n, k) for inputs x (n, d); for a density, log p(x) of shape (n,)."""
+        """The model's logits (n, k) for inputs x (n, d); a density's parameters, one row per
+        input, when the task has no inputs (d = 0)."""
         x = np.asarray(x, dtype=np.float64)
         with np.errstate(all="ignore"):
-            if self.is_density:
-                return self.model.log_pdf(x)
             return self.model.forward(x)
 
     def predict(self, x: Array) -> Array:
         """Predictions in target space: the loss's output activation applied to the logits
-        (probabilities for sigmoid and softmax losses); for a density, p(x) of shape (n,)."""
+        (probabilities for sigmoid and softmax losses, (μ, σ) for a Gaussian density)."""
         z = self.logits(x)
         with np.errstate(all="ignore"):
-            if self.is_density:
-                return np.exp(z)
             return self.loss.predict(z)
 
     def classify(self, x: Array) -> Array:
@@ -556,7 +524,7 @@ class Trainer:
         kind = self.dataset.kind
         if kind in ("multiclass", "soft_label"):
             return np.argmax(z, axis=1)
-        threshold = getattr(self.loss, "logit_threshold", 0.5)
+        threshold = self.loss.logit_threshold
         if kind == "binary":
             return (z[:, 0] > threshold).astype(np.int64)
         if kind == "multilabel":
@@ -571,8 +539,6 @@ class Trainer:
             return None
         xb, yb = self._last_batch
         with np.errstate(all="ignore"):
-            if self.is_density:
-                return self.model.nll(xb)
             return float(self.loss(yb, self.model.forward(xb)))
 
     def evaluate(self) -> dict[str, float]:
@@ -581,18 +547,26 @@ class Trainer:
             train_loss, val_loss, metrics = self._evaluate()
         return {"train_loss": train_loss, "val_loss": val_loss, **metrics}
 
+    def _forward_all(self) -> Array:
+        """Logits of every train and validation row, (n_train + n_val, k), computed in chunks
+        of EVAL_CHUNK rows so that large data never holds all hidden activations at once."""
+        x, forward = self._x_all, self.model.forward
+        if len(x) <= EVAL_CHUNK:
+            return forward(x)
+        return np.concatenate(
+            [forward(x[i : i + EVAL_CHUNK]) for i in range(0, len(x), EVAL_CHUNK)]
+        )
+
     def _evaluate(self) -> tuple[float, float, dict[str, float]]:
         n = self._n_train
-        if self.is_density:
-            logp = self.model.log_pdf(self._x_all)
-            train, val = float(-np.mean(logp[:n])), float(-np.mean(logp[n:]))
-            return train, val, {"nll": val}
-        z = self.model.forward(self._x_all)
+        z = self._forward_all()
         z_train, z_val = z[:n], z[n:]
         loss = self.loss
         train, val = float(loss(self._y_train, z_train)), float(loss(self._y_val, z_val))
         kind = self.dataset.kind
         y = self.dataset.y_val
+        if kind == "density":
+            return train, val, {"nll": val}
         if kind in ("regression", "count"):
             pred = loss.predict(z_val)
             ss_tot = float(np.sum((y - y.mean()) ** 2))

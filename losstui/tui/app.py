@@ -17,9 +17,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static, TabbedContent, TabPane
 
-from losstui.core.datasets import DENSITY_LOSS
 from losstui.core.diagnostics import CLASSIFICATION_KINDS
-from losstui.core.losses import LOSSES
+from losstui.core.losses import LOSSES, DensityLoss
 from losstui.core.problems import PROBLEMS, is_recommended
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.screens.help_screen import HelpScreen
@@ -72,11 +71,15 @@ NEGATIVE_LOSS_NOTES = {
         "Poisson loss drops log y!, so it can be negative; only changes matter.",
         "Poisson loss drops log y!, so it can go below 0.",
     ),
-    DENSITY_LOSS: (
-        "A density can exceed 1, so its negative log-likelihood can be negative; "
-        "only changes matter.",
-        "A density can exceed 1, so its NLL can go below 0.",
-    ),
+    **{
+        key: (
+            "A density can exceed 1, so its negative log-likelihood can be negative; "
+            "only changes matter.",
+            "A density can exceed 1, so its NLL can go below 0.",
+        )
+        for key, loss in LOSSES.items()
+        if isinstance(loss, DensityLoss)
+    },
 }
 """Why a loss on show is 0 or below; other losses get a general sentence."""
 
@@ -288,7 +291,7 @@ class LossApp(App[None]):
             enabled={
                 "hidden": config.model == "mlp",
                 "hidden_activation": config.model == "mlp",
-                "loss": not state.is_density,
+                "loss": len(state.loss_choices()) > 1,
             },
         )
 
@@ -302,12 +305,7 @@ class LossApp(App[None]):
             run = f"training {state.steps_per_second}/s"
         else:
             run = "paused"
-        key = state.config.loss
-        if key in LOSSES:  # the chosen loss's own activation, recommended or not
-            pairing = f"{loss} + {LOSSES[key].activation}"
-        else:
-            density = "two-Gaussian mixture" if state.config.model == "mixture2" else "Gaussian"
-            pairing = f"{loss} of a {density}"
+        pairing = LOSSES[state.config.loss].pairing
         step = f"step {state.trainer.step_count}"
         # The first variant that fits one line: a wrapped status would push the panes down.
         variants = (
@@ -325,8 +323,7 @@ class LossApp(App[None]):
             self.query_one("#status-bar", Static).update(text)
 
     def _loss_title(self) -> str:
-        key = self.state.config.loss
-        return LOSSES[key].title if key in LOSSES else "Negative log-likelihood"
+        return LOSSES[self.state.config.loss].title
 
     # Drawing -----------------------------------------------------------------------------------
 

@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from losstui.core.datasets import DATASETS, DENSITY_LOSS, check_pairing
+from losstui.core.datasets import DATASETS
 from losstui.core.losses import LOSSES
-from losstui.core.models import DENSITY_MODELS, HIDDEN_ACTIVATION_NAMES, MODEL_KINDS
+from losstui.core.models import HIDDEN_ACTIVATION_NAMES
 from losstui.core.problems import PROBLEMS, recommend
+from losstui.core.tasks import check_pairing, get_task
 from losstui.core.trainer import TrainConfig, Trainer, parse_hidden_sizes
 
 PANES = ("problem", "recommendation", "train", "distributions", "pq_lab")
@@ -108,12 +109,8 @@ class AppState:
 
     @property
     def recommended_loss(self) -> str:
-        """The LOSSES key recommended for the problem ("nll" for density estimation)."""
-        return self.recommendation.loss or DENSITY_LOSS
-
-    @property
-    def is_density(self) -> bool:
-        return self.config.loss == DENSITY_LOSS
+        """The LOSSES key recommended for the problem."""
+        return self.recommendation.loss
 
     @property
     def speed(self) -> int:
@@ -126,8 +123,8 @@ class AppState:
 
     @property
     def models(self) -> tuple[str, ...]:
-        """Model kinds offered: densities for density estimation, else linear and MLP."""
-        return tuple(DENSITY_MODELS if self.is_density else MODEL_KINDS)
+        """Model kinds offered for the task (density estimation: its parameters, "linear")."""
+        return get_task(self.trainer.dataset.kind).models
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -136,14 +133,13 @@ class AppState:
 
     def loss_choices(self) -> list[LossChoice]:
         """Every loss, marked recommended or refused (with the reason) for the current dataset."""
-        if self.is_density:
-            return [LossChoice(DENSITY_LOSS, "Negative log-likelihood", True, None)]
         recommended = self.recommended_loss
+        dataset = self.trainer.dataset
+        task = get_task(dataset.kind)
         return [
-            LossChoice(
-                key, loss.title, key == recommended, check_pairing(key, self.trainer.dataset)
-            )
+            LossChoice(key, loss.title, key == recommended, check_pairing(key, dataset))
             for key, loss in LOSSES.items()
+            if task.offers(loss)
         ]
 
     @property
@@ -201,10 +197,6 @@ class AppState:
 
     def set_loss(self, key: str) -> None:
         """Choose the loss; a pairing that cannot run raises ValueError with the core's reason."""
-        if self.is_density:
-            if key != DENSITY_LOSS:
-                raise ValueError("density estimation is fitted by its negative log-likelihood")
-            return
         if key not in LOSSES:
             raise ValueError(f"unknown loss {key!r}; allowed: {', '.join(LOSSES)}")
         reason = check_pairing(key, self.trainer.dataset)

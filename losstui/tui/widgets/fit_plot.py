@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from losstui.core.diagnostics import density_parameters
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 
 MAX_POINTS = 150
@@ -71,20 +72,18 @@ class FitPlot(AsciiPlot):
 
     def _density(self, trainer) -> None:
         ds, plt, g = trainer.dataset, self.plt, self.glyphs
-        x = ds.x_train[:, 0]
-        counts, edges = np.histogram(x, bins=min(24, max(8, self.size.width // 3)), density=True)
+        samples = ds.y_train[:, 0]
+        bins = min(24, max(8, self.size.width // 3))
+        counts, edges = np.histogram(samples, bins=bins, density=True)
         centres = (edges[:-1] + edges[1:]) / 2
         # reset_ticks=False: plotext would label every bar with its centre's 17 digits.
         plt.bar(centres.tolist(), counts.tolist(), marker=g.bar_full, width=0.8, reset_ticks=False)
         grid = np.linspace(edges[0], edges[-1], 80)
-        model = getattr(trainer, "model", None)
-        fitted = "fitted density"
-        if model is not None and hasattr(model, "pdf"):
-            pdf = model.pdf(grid)
-            if np.all(np.isfinite(pdf)):
-                plt.plot(grid.tolist(), pdf.tolist(), marker=g.plot_marker)
-            describe = getattr(model, "describe", None)
-            fitted = describe() if describe else fitted
+        theta = density_parameters(trainer)
+        pdf = trainer.loss.pdf(grid, theta)
+        if np.all(np.isfinite(pdf)):
+            plt.plot(grid.tolist(), pdf.tolist(), marker=g.plot_marker)
+        fitted = trainer.loss.describe(theta)
         self.caption = g.text(f"{g.bar_full} samples  {self._look(g.plot_marker)} {fitted}")
         self.set_axes(
             (float(edges[0]), float(edges[-1])), (0.0, float(max(counts.max(), 1e-9)) * 1.3)

@@ -107,8 +107,8 @@ class TrainStats(Widget):
         self._last = key
         self.values = values
         metrics = [(name, values.get(name)) for name in trainer.metric_names]
-        if trainer.is_density:  # the NLL metric is the validation loss: say it once
-            metrics = [(n, v) for n, v in metrics if n != "nll"]
+        # A density's NLL metric is its validation loss: say it once.
+        metrics = [(n, v) for n, v in metrics if n != "nll"]
         self._parts = {
             "step": trainer.step_count,
             "epoch": trainer.epoch,
