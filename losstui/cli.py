@@ -13,11 +13,25 @@ from typing import Any, NoReturn
 
 from losstui import __version__
 from losstui.core.problems import PROBLEMS
+from losstui.core.settings import SETTINGS, Setting, SettingError
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
 
 PROG = "losstui"
+#: The training settings `losstui train` takes as flags, in the order its help lists them.
+TRAIN_FLAGS = (
+    "loss",
+    "dataset",
+    "model",
+    "hidden",
+    "hidden_activation",
+    "lr",
+    "momentum",
+    "batch_size",
+    "seed",
+    "n_samples",
+)
 DEFAULT_STEPS = 1000
 #: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
 MAX_STEPS = 10_000_000
@@ -61,52 +75,17 @@ def _problem(value: str) -> str:
     return _one_of("problem", value, list(PROBLEMS))
 
 
-def _loss(value: str) -> str:
-    from losstui.core.losses import LOSSES, resolve_loss_name
+def _typed(setting: Setting):
+    """An argparse type that reads a value through its setting (the schema's one message)."""
 
-    return _one_of("loss", resolve_loss_name(value), list(LOSSES))
+    def parse(value: str) -> Any:
+        try:
+            return setting.parse(value)
+        except SettingError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
 
-
-def _dataset(value: str) -> str:
-    from losstui.core.datasets import DATASETS
-
-    return _one_of("dataset", value, list(DATASETS))
-
-
-def _model(value: str) -> str:
-    from losstui.core.models import MODEL_KINDS
-
-    return _one_of("model", value, list(MODEL_KINDS))
-
-
-def _hidden_activation(value: str) -> str:
-    from losstui.core.activations import HIDDEN_ACTIVATIONS
-
-    return _one_of("hidden activation", value, list(HIDDEN_ACTIVATIONS))
-
-
-def _number(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a finite number")
-    return number
-
-
-def _learning_rate(value: str) -> float:
-    lr = _number(value)
-    if lr <= 0.0:
-        raise argparse.ArgumentTypeError(f"learning rate must be > 0, got {value!r}")
-    return lr
-
-
-def _momentum(value: str) -> float:
-    m = _number(value)
-    if not 0.0 <= m < 1.0:
-        raise argparse.ArgumentTypeError(f"momentum must be in [0, 1), got {value!r}")
-    return m
+    parse.__name__ = setting.key
+    return parse
 
 
 def _int_at_least(low: int, what: str, high: int | None = None):
@@ -128,15 +107,6 @@ def _int_at_least(low: int, what: str, high: int | None = None):
 
     parse.__name__ = what.replace(" ", "_")
     return parse
-
-
-def _hidden_sizes(value: str) -> tuple[int, ...]:
-    from losstui.core.trainer import parse_hidden_sizes
-
-    try:
-        return parse_hidden_sizes(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _probabilities(value: str) -> list[float]:
@@ -231,35 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--problem", required=True, metavar="KEY", type=_problem, help=", ".join(PROBLEMS)
     )
-    train.add_argument(
-        "--loss", metavar="KEY", type=_loss, help="a loss key (see `losstui losses`)"
-    )
-    train.add_argument(
-        "--dataset", metavar="NAME", type=_dataset, help="one of the problem's datasets"
-    )
-    train.add_argument(
-        "--model",
-        type=_model,
-        metavar="KIND",
-        help="linear or mlp (density_estimation: linear, the density's parameters)",
-    )
-    train.add_argument(
-        "--hidden", type=_hidden_sizes, metavar="SIZES", help="MLP hidden sizes, e.g. 50 or 32,16"
-    )
-    train.add_argument(
-        "--activation",
-        type=_hidden_activation,
-        metavar="NAME",
-        help="MLP hidden activation: tanh, relu, sigmoid or linear",
-    )
-    train.add_argument("--lr", type=_learning_rate, metavar="F", help="learning rate (> 0)")
-    train.add_argument("--momentum", type=_momentum, metavar="F", help="momentum in [0, 1)")
-    train.add_argument(
-        "--batch-size",
-        type=_int_at_least(1, "batch size"),
-        metavar="N",
-        help="minibatch size (≥ 1)",
-    )
+    # Each training setting's flag, parser, help and message come from the one schema.
+    for key in TRAIN_FLAGS:
+        setting = SETTINGS[key]
+        train.add_argument(
+            setting.flag,
+            dest=key,
+            type=_typed(setting),
+            metavar=setting.metavar,
+            help=f"{setting.help}: {setting.rule}" if setting.rule else setting.help,
+        )
     length = train.add_mutually_exclusive_group()
     length.add_argument(
         "--epochs",
@@ -272,9 +223,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=_int_at_least(1, "steps", MAX_STEPS),
         metavar="N",
         help=f"SGD steps (default {DEFAULT_STEPS})",
-    )
-    train.add_argument(
-        "--seed", type=_int_at_least(0, "seed"), metavar="N", help="random seed (≥ 0)"
     )
     train.add_argument(
         "--format",
@@ -470,23 +418,16 @@ def _train_config(args: argparse.Namespace):
         changes["model"] = DATASETS[args.dataset].suggested_model
     if args.model is not None:
         changes["model"] = args.model
-    if args.hidden is not None or args.activation is not None:
+    if args.hidden is not None or args.hidden_activation is not None:
         model = changes.get("model", config.model)
         if model == "linear" and args.model is None:
             changes["model"] = "mlp"  # asking for hidden layers asks for an MLP
         elif model != "mlp":
             raise _train_error(f"--hidden and --activation apply to --model mlp, not {model!r}")
-    for option, name in (
-        ("hidden", "hidden"),
-        ("activation", "hidden_activation"),
-        ("lr", "lr"),
-        ("momentum", "momentum"),
-        ("batch_size", "batch_size"),
-        ("seed", "seed"),
-    ):
-        value = getattr(args, option)
-        if value is not None:
-            changes[name] = value
+    for key in TRAIN_FLAGS:
+        value = getattr(args, key)
+        if key not in ("loss", "dataset", "model") and value is not None:
+            changes[key] = value
     try:
         config = config.replace(**changes)
     except ValueError as exc:

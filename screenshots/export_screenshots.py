@@ -6,8 +6,8 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
-from losstui.tui.state import PANES
 
 SIZES = ((120, 40), (80, 24))
 STEPS = 300

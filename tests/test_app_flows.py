@@ -86,7 +86,7 @@ async def test_play_runs_from_the_timer_and_pause_freezes_everything():
         assert app.state.running
         app._tick()  # what the timer does each tenth of a second
         app._tick()
-        assert app.state.trainer.step_count >= 2 * app.state.speed
+        assert app.state.trainer.step_count >= 2 * app.state.steps_per_tick
         await pilot.press("space")
         await pilot.pause()
         assert not app.state.running
@@ -301,7 +301,7 @@ async def test_settings_errors_show_the_whole_reason_and_the_kept_value():
         await _type_into(pilot, app, "lr", "abc")
         field = app.query_one("#field-lr", Input)
         assert field.value == "0.05"  # the kept value is back in the field
-        reason = "learning rate must be a number, got 'abc'; kept 0.05"
+        reason = "learning rate must be a number > 0 and at most 1e+09, got 'abc'; kept 0.05"
         assert widget_text(app, "#error-lr") == reason
         await _type_into(pilot, app, "momentum", "0.5")  # another field's success
         assert app.state.config.momentum == 0.5
@@ -403,7 +403,7 @@ async def test_a_new_setting_says_training_restarts_from_step_zero():
 
 
 def test_the_divergence_hint_does_not_send_the_user_to_r():
-    from losstui.tui.state import AppState
+    from losstui.core.state import AppState
 
     state = AppState("binary_classification")
     state.set_lr(1e6)

@@ -6,8 +6,8 @@ import pytest
 from rich.cells import cell_len
 
 from losstui.core.problems import PROBLEMS
+from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
-from losstui.tui.state import PANES
 from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import screen_text
 

@@ -229,12 +229,12 @@ BAD_INPUT = [
     (["train", "--problem", "regression", "--lr", "nan"], ["--lr", "'nan'"]),
     (["train", "--problem", "regression", "--momentum", "1"], ["--momentum", "[0, 1)"]),
     (["train", "--problem", "regression", "--momentum", "-0.5"], ["--momentum", "[0, 1)"]),
-    (["train", "--problem", "regression", "--batch-size", "0"], ["--batch-size", "≥ 1"]),
+    (["train", "--problem", "regression", "--batch-size", "0"], ["--batch-size", "from 1 to"]),
     (["train", "--problem", "regression", "--batch-size", "2.5"], ["--batch-size", "'2.5'"]),
     (["train", "--problem", "regression", "--steps", "0"], ["--steps", "≥ 1"]),
     (["train", "--problem", "regression", "--epochs", "many"], ["--epochs", "'many'"]),
     (["train", "--problem", "regression", "--steps", "5", "--epochs", "2"], ["--epochs"]),
-    (["train", "--problem", "regression", "--seed", "-1"], ["--seed", "≥ 0"]),
+    (["train", "--problem", "regression", "--seed", "-1"], ["--seed", "from 0 to"]),
     (["train", "--problem", "regression", "--format", "xml"], ["'xml'", "table, csv, json"]),
 ]
 

@@ -227,10 +227,10 @@ def test_weight_decay_adds_lambda_theta_to_the_gradient():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"lr": 0.0}, "learning rate 0.0"),
-        ({"lr": float("nan")}, "learning rate nan"),
-        ({"lr": float("inf")}, "finite"),
-        ({"lr": 0.1, "momentum": 1.0}, r"momentum 1.0 .* \[0, 1\)"),
+        ({"lr": 0.0}, "learning rate must be a number > 0 .*, got 0.0"),
+        ({"lr": float("nan")}, "learning rate must be .*, got nan"),
+        ({"lr": float("inf")}, "learning rate must be .*, got inf"),
+        ({"lr": 0.1, "momentum": 1.0}, r"momentum must be a number in \[0, 1\), got 1.0"),
         ({"lr": 0.1, "momentum": -0.5}, "momentum"),
         ({"lr": 0.1, "weight_decay": -1.0}, "weight decay"),
     ],

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from losstui.core.numerics import Array
+from losstui.core.settings import SETTINGS
 
 
 def check_hyperparameters(lr: float, momentum: float, weight_decay: float) -> None:
-    """ValueError naming the first bad value: lr > 0 and finite, 0 ≤ momentum < 1,
-    weight_decay ≥ 0 and finite."""
-    if not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning rate {lr!r} is not allowed: it must be a finite number > 0")
-    if not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum {momentum!r} is not allowed: it must be in [0, 1)")
-    if (
-        not isinstance(weight_decay, (int, float))
-        or not math.isfinite(weight_decay)
-        or weight_decay < 0
-    ):
-        raise ValueError(
-            f"weight decay {weight_decay!r} is not allowed: it must be a finite number ≥ 0"
-        )
+    """SettingError (a ValueError) naming the first bad value, with the schema's bounds:
+    0 < lr ≤ 1e9, 0 ≤ momentum < 1, weight_decay ≥ 0."""
+    for key, value in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay)):
+        SETTINGS[key].check(value)
 
 
 class SGD:

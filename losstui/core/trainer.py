@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +12,11 @@ import numpy as np
 
 from losstui.core.datasets import DATASETS, Dataset, get_dataset_spec, make_dataset, targets_for
 from losstui.core.losses import LOSSES, Loss
-from losstui.core.models import HIDDEN_ACTIVATION_NAMES, INITS, make_model
+from losstui.core.models import make_model
 from losstui.core.numerics import Array
 from losstui.core.problems import PROBLEMS, get_problem, recommend
-from losstui.core.sgd import SGD, check_hyperparameters
+from losstui.core.settings import SETTINGS, SettingError
+from losstui.core.sgd import SGD
 from losstui.core.tasks import check_pairing, get_task, n_outputs
 
 #: The recommended loss of each problem, as `problems.recommend` gives it.
@@ -57,10 +57,6 @@ def _problem_kind(problem: str) -> str:
     return get_problem(problem).kind
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-
 @functools.lru_cache(maxsize=64)
 def cached_dataset(name: str, seed: int, n: int | None) -> Dataset:
     """`make_dataset(name, seed, n)`, memoised; its arrays are read-only so sharing is safe."""
@@ -69,32 +65,6 @@ def cached_dataset(name: str, seed: int, n: int | None) -> Dataset:
         if a is not None:
             a.flags.writeable = False
     return ds
-
-
-#: Largest MLP the app and the command line build: enough to overfit any teaching set, small
-#: enough that a step stays well under a millisecond.
-MAX_HIDDEN_LAYERS = 4
-MAX_HIDDEN_UNITS = 1024
-
-
-def parse_hidden_sizes(text: str) -> tuple[int, ...]:
-    """Hidden layer sizes from text such as "16", "32,16" or "32 16".
-
-    ValueError, naming the text and what is allowed, unless it is 1 to 4 whole numbers written in
-    ASCII digits, each from 1 to 1024.
-    """
-    text = text.strip()
-    parts = [p.strip() for p in text.split(",")] if "," in text else text.split()
-    if (
-        not parts
-        or len(parts) > MAX_HIDDEN_LAYERS
-        or not all(re.fullmatch(r"[0-9]+", p) and 1 <= int(p) <= MAX_HIDDEN_UNITS for p in parts)
-    ):
-        raise ValueError(
-            f"hidden sizes must be 1 to {MAX_HIDDEN_LAYERS} whole numbers from 1 to "
-            f"{MAX_HIDDEN_UNITS} separated by commas (e.g. 16 or 32,16), got {text!r}"
-        )
-    return tuple(int(p) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -122,59 +92,30 @@ class TrainConfig:
     init: str | None = None
 
     def __post_init__(self) -> None:
-        kind = _problem_kind(self.problem)  # ValueError for an unknown problem
+        # Each value through its setting (one message per bad value, as everywhere), then the
+        # rules between them: the dataset suits the problem, the model suits the task, the loss
+        # can train on the data. No data is made.
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is not None or f.name not in ("n_samples", "init"):
+                object.__setattr__(self, f.name, SETTINGS[f.name].check(value))
+        kind = _problem_kind(self.problem)
         spec = get_dataset_spec(self.dataset)
         allowed_kinds = _COMPATIBLE_KINDS.get(kind, (kind,))
         if spec.kind not in allowed_kinds:
             fits = ", ".join(k for k, s in DATASETS.items() if s.kind in allowed_kinds)
-            raise ValueError(
+            raise SettingError(
                 f"dataset {self.dataset!r} is {spec.kind} data, not for "
                 f"{self.problem}; allowed: {fits}"
             )
-        if self.loss not in LOSSES:
-            raise ValueError(f"unknown loss {self.loss!r}; allowed: {', '.join(LOSSES)}")
         models = get_task(spec.kind).models
         if self.model not in models:
-            raise ValueError(
-                f"unknown model {self.model!r} for {self.problem}; allowed: {', '.join(models)}"
-            )
-        hidden = self.hidden
-        if _is_int(hidden):
-            hidden = (hidden,)
-        if (
-            not isinstance(hidden, (tuple, list))
-            or not hidden
-            or len(hidden) > MAX_HIDDEN_LAYERS
-            or not all(_is_int(h) and 1 <= h <= MAX_HIDDEN_UNITS for h in hidden)
-        ):
-            raise ValueError(
-                f"hidden sizes {self.hidden!r} are not allowed: give 1 to {MAX_HIDDEN_LAYERS} "
-                f"whole numbers from 1 to {MAX_HIDDEN_UNITS}, e.g. (16,) or (32, 32)"
-            )
-        object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
-        if self.hidden_activation not in HIDDEN_ACTIVATION_NAMES:
-            raise ValueError(
-                f"unknown hidden activation {self.hidden_activation!r}; allowed: "
-                f"{', '.join(HIDDEN_ACTIVATION_NAMES)}"
-            )
-        if self.init is not None and self.init not in INITS:
-            raise ValueError(f"unknown init {self.init!r}; allowed: {', '.join(INITS)}")
-        if _is_int(self.lr):
-            object.__setattr__(self, "lr", float(self.lr))
-        check_hyperparameters(self.lr, self.momentum, self.weight_decay)
-        if not _is_int(self.batch_size) or self.batch_size < 1:
-            raise ValueError(
-                f"batch size {self.batch_size!r} is not allowed: it must be a whole number ≥ 1"
-            )
-        if not _is_int(self.seed) or self.seed < 0:
-            raise ValueError(f"seed {self.seed!r} is not allowed: it must be a whole number ≥ 0")
-        if self.n_samples is not None and (not _is_int(self.n_samples) or self.n_samples < 6):
-            raise ValueError(
-                f"n_samples {self.n_samples!r} is not allowed: it must be a whole number ≥ 6"
+            raise SettingError(
+                f"model {self.model!r} does not fit {self.problem}; allowed: {', '.join(models)}"
             )
         reason = check_pairing(self.loss, spec)
         if reason is not None:
-            raise ValueError(reason)
+            raise SettingError(reason)
 
     @classmethod
     def default_for(cls, problem: str) -> TrainConfig:

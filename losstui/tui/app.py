@@ -19,10 +19,12 @@ from textual.widgets import Footer, Input, Label, Select, Static, TabbedContent,
 
 from losstui.core.diagnostics import CLASSIFICATION_KINDS
 from losstui.core.losses import LOSSES, DensityLoss
+from losstui.core.models import HIDDEN_ACTIVATION_NAMES
 from losstui.core.problems import PROBLEMS, is_recommended
+from losstui.core.settings import PANES, SETTINGS
+from losstui.core.state import TICKS_PER_SECOND, AppState, StateChanged
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.screens.help_screen import HelpScreen
-from losstui.tui.state import HIDDEN_ACTIVATIONS, PANES, TICKS_PER_SECOND, AppState
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.loss_curves import LossCurves
 from losstui.tui.widgets.model_view import ModelView
@@ -30,7 +32,7 @@ from losstui.tui.widgets.pq_lab import PQLab
 from losstui.tui.widgets.problem_chooser import ProblemChooser
 from losstui.tui.widgets.question_path import QuestionPath
 from losstui.tui.widgets.recommendation_view import RecommendationView
-from losstui.tui.widgets.train_controls import SELECT_FIELDS, TrainControls
+from losstui.tui.widgets.train_controls import FIELDS, SELECT_FIELDS, TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -55,17 +57,6 @@ SHORT_TAB_TITLES = {**TAB_TITLES, "recommendation": "2 Recommend", "distribution
 """Tab titles below 80 columns, where the full ones don't fit on one line."""
 TRAINING_PANES = ("train", "distributions")
 TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
-FIELD_NAMES = {
-    "dataset": "dataset",
-    "model": "model",
-    "hidden": "hidden sizes",
-    "hidden_activation": "hidden activation",
-    "loss": "loss",
-    "lr": "learning rate",
-    "momentum": "momentum",
-    "batch_size": "batch size",
-}
-"""How a notification names a setting: "learning rate 0.5: training restarts from step 0"."""
 NEGATIVE_LOSS_NOTES = {
     "poisson": (
         "Poisson loss drops log y!, so it can be negative; only changes matter.",
@@ -217,7 +208,7 @@ class LossApp(App[None]):
 
     # State -> widgets (attributes down) --------------------------------------------------------
 
-    def _state_changed(self, changed: frozenset[str]) -> None:
+    def _state_changed(self, changed: StateChanged) -> None:
         state = self.state
         if "problem" in changed:
             self._sync_problem()
@@ -248,7 +239,7 @@ class LossApp(App[None]):
                 lab.set_distributions(state.pq_p, state.pq_q)
         if "log10" in changed:
             self._redraw(force=True, stats=False)
-        if changed & {"trainer", "config", "speed", "problem"} or (
+        if changed.touches("trainer", "config", "speed", "problem") or (
             "progress" in changed and not state.running
         ):
             self._redraw(force=True)
@@ -276,18 +267,9 @@ class LossApp(App[None]):
             elif choice.refusal:
                 label += "  (cannot run)"
             losses.append((choice.key, label))
-        controls.set_options(state.datasets, state.models, HIDDEN_ACTIVATIONS, losses)
+        controls.set_options(state.datasets, state.models, HIDDEN_ACTIVATION_NAMES, losses)
         controls.set_values(
-            {
-                "dataset": config.dataset,
-                "model": config.model,
-                "hidden": ",".join(str(h) for h in config.hidden),
-                "hidden_activation": config.hidden_activation,
-                "loss": config.loss,
-                "lr": f"{config.lr:g}",
-                "momentum": f"{config.momentum:g}",
-                "batch_size": str(config.batch_size),
-            },
+            {key: SETTINGS[key].format(getattr(config, key)) for key, _ in FIELDS},
             enabled={
                 "hidden": config.model == "mlp",
                 "hidden_activation": config.model == "mlp",
@@ -302,7 +284,7 @@ class LossApp(App[None]):
         if state.trainer.diverged:
             run = "DIVERGED"
         elif state.running:
-            run = f"training {state.steps_per_second}/s"
+            run = f"training {state.speed}/s"
         else:
             run = "paused"
         pairing = LOSSES[state.config.loss].pairing
@@ -351,7 +333,7 @@ class LossApp(App[None]):
                 stats.show(
                     trainer,
                     running=state.running,
-                    steps_per_second=state.steps_per_second,
+                    steps_per_second=state.speed,
                     loss_title=self._loss_title(),
                     recommended=is_recommended(state.problem, state.config.loss),
                     divergence=state.divergence_message,
@@ -416,7 +398,7 @@ class LossApp(App[None]):
         if not self.state.running:
             self._ticker.pause()
             return
-        self.state.step(self.state.speed)
+        self.state.step(self.state.steps_per_tick)
         self._redraw()
 
     # Messages up -------------------------------------------------------------------------------
@@ -452,14 +434,13 @@ class LossApp(App[None]):
         state = self.state
         controls = self.query_one("#controls", TrainControls)
         field = event.field
-        setter = getattr(state, f"set_{field}")
         before, steps_before, loss_before = (
             state.trainer,
             state.trainer.step_count,
             state.config.loss,
         )
         try:
-            setter(event.value)
+            state.set(field, event.value)
         except ValueError as error:
             # The reason stays under the field until the field is next changed successfully.
             # A list shows the kept choice itself; a text field's kept value is worth naming.
@@ -471,7 +452,7 @@ class LossApp(App[None]):
         controls.revert(field)  # as the state reads it: "32,,16" shows as "32,16"
         if state.trainer is not before and steps_before:  # the steps so far are gone: say so
             shown = controls.value_label(field).split("  (")[0]
-            message = f"{FIELD_NAMES.get(field, field)} {shown}: training restarts from step 0"
+            message = f"{SETTINGS[field].label} {shown}: training restarts from step 0"
             if field != "loss" and state.config.loss != loss_before:
                 message += f"; the loss is now {self._loss_title()}"
             self.notify(self.glyphs.text(message), timeout=4, markup=False)

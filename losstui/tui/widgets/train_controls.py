@@ -11,18 +11,22 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
 
 from losstui.core.datasets import DATASETS
+from losstui.core.settings import SETTINGS
 from losstui.tui.glyphs import UNICODE, Glyphs
 
-#: (field, label) for each setting, in display order; the field names match AppState's setters.
-FIELDS = (
-    ("dataset", "Dataset"),
-    ("model", "Model"),
-    ("hidden", "Hidden sizes (e.g. 32,16)"),
-    ("hidden_activation", "Hidden activation"),
-    ("loss", "Loss"),
-    ("lr", "Learning rate"),
-    ("momentum", "Momentum [0, 1)"),
-    ("batch_size", "Batch size"),
+#: (setting key, heading) for each field, in display order; headings come from the schema.
+FIELDS = tuple(
+    (key, SETTINGS[key].title)
+    for key in (
+        "dataset",
+        "model",
+        "hidden",
+        "hidden_activation",
+        "loss",
+        "lr",
+        "momentum",
+        "batch_size",
+    )
 )
 SELECT_FIELDS = ("dataset", "model", "hidden_activation", "loss")
 
@@ -35,7 +39,7 @@ class TrainControls(VerticalScroll, can_focus=False):
     """
 
     class SettingSubmitted(Message):
-        """The user chose or typed a new value for `field` (a name of FIELDS)."""
+        """The user chose or typed a new value for `field` (a setting key of FIELDS)."""
 
         def __init__(self, controls: TrainControls, field: str, value: str) -> None:
             super().__init__()

@@ -1,0 +1,500 @@
+"""The app state: everything a user or a lesson can set, its change events, locks, snapshot/restore.
+
+The panes render this state and send it intents; lessons, the setup line and (later) races and
+export read and write it, never a widget. It is UI-free: a lesson script runs against it without
+Textual. Every value enters through `losstui.core.settings`, so a bad value gets the same
+one-line message here as on the command line, and the state keeps its previous value.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from losstui.core.datasets import DATASETS
+from losstui.core.losses import LOSSES
+from losstui.core.problems import PROBLEMS, Recommendation, recommend
+from losstui.core.settings import (
+    SETTINGS,
+    SPEEDS,
+    TRAINING_KEYS,
+    UNITS,
+    VIEW_KEYS,
+    SettingError,
+    get_setting,
+    parse_setup_line,
+)
+from losstui.core.tasks import check_pairing, get_task
+from losstui.core.trainer import TrainConfig, Trainer
+
+DEFAULT_PROBLEM = "binary_classification"
+DEFAULT_SPEED = 50
+"""SGD steps per second when the app starts."""
+TICKS_PER_SECOND = 10
+"""How often a running app steps; each tick takes speed / TICKS_PER_SECOND steps."""
+PQ_START = ((0.10, 0.40, 0.50), (0.80, 0.15, 0.05))
+"""The P/Q lab's starting distributions: DESIGN.md's worked example."""
+#: Controls a lesson may lock or hide besides the settings: the run's actions.
+ACTIONS = ("play", "step", "reset", "regenerate")
+CONTROLS = (*SETTINGS, *ACTIONS)
+
+
+class Part(str, enum.Enum):
+    """What a change touched. A str, so `"pane" in event` reads naturally."""
+
+    PROBLEM = "problem"
+    CONFIG = "config"
+    TRAINER = "trainer"  # a new run (or a reset): step 0
+    PROGRESS = "progress"  # steps were taken
+    RUNNING = "running"
+    SPEED = "speed"
+    LOG10 = "log10"
+    UNITS = "units"
+    PANE = "pane"
+    PQ = "pq"
+    EXAMPLE = "example"
+    CONTROLS = "controls"  # locks or visibility
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """One change of the state: the parts it touched, and the run they belong to."""
+
+    parts: frozenset[Part]
+    run: int = 0
+
+    def __contains__(self, part: object) -> bool:
+        return part in self.parts
+
+    def touches(self, *parts: Part | str) -> bool:
+        """Whether any of `parts` changed."""
+        return any(p in self.parts for p in parts)
+
+
+Listener = Callable[[StateChanged], None]
+
+
+@dataclass(frozen=True)
+class LossChoice:
+    """One entry of the loss menu: whether it is recommended, and why it cannot run if it can't."""
+
+    key: str
+    title: str
+    recommended: bool
+    refusal: str | None
+
+
+#: Config keys whose change makes new data (the others train on the same arrays).
+_DATA_KEYS = ("dataset", "seed", "n_samples")
+
+
+class AppState:
+    """Everything the user (or a lesson) can set, with validating setters and change listeners.
+
+    `runs` holds one Trainer per run (one today; races will add more); `trainer` and `config` are
+    the active run's. Setters raise SettingError (a ValueError) with a one-line message and leave
+    the state as it was; a locked control refuses with a message that says so.
+    """
+
+    def __init__(self, problem: str | None = None, seed: int = 0) -> None:
+        key = SETTINGS["problem"].parse(problem or DEFAULT_PROBLEM)
+        self._listeners: list[Listener] = []
+        config = TrainConfig.default_for(key).replace(seed=SETTINGS["seed"].check(seed))
+        self.runs: list[Trainer] = [Trainer(config)]
+        self.active_run = 0
+        self.running = False
+        self.speed = DEFAULT_SPEED
+        self.log10 = False
+        self.units = "bits"
+        self.pane = "problem"
+        self.example = 0
+        self.pq_p: tuple[float, ...] = PQ_START[0]
+        self.pq_q: tuple[float, ...] = PQ_START[1]
+        self.locked: frozenset[str] = frozenset()
+        self.hidden: frozenset[str] = frozenset()
+
+    # Observation -------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener(event)` after every change."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop calling `listener`."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _emit(self, *parts: Part | str) -> None:
+        event = StateChanged(frozenset(Part(p) for p in parts), self.active_run)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # The active run ----------------------------------------------------------------------------
+
+    @property
+    def trainer(self) -> Trainer:
+        """The active run's Trainer."""
+        return self.runs[self.active_run]
+
+    @property
+    def config(self) -> TrainConfig:
+        """The active run's configuration."""
+        return self.trainer.config
+
+    @property
+    def problem(self) -> str:
+        """The chosen problem's key."""
+        return self.config.problem
+
+    @property
+    def recommendation(self) -> Recommendation:
+        """The core's Recommendation for the current problem."""
+        return recommend(self.problem)
+
+    @property
+    def recommended_loss(self) -> str:
+        """The LOSSES key recommended for the problem."""
+        return self.recommendation.loss
+
+    @property
+    def steps_per_tick(self) -> int:
+        """SGD steps per tick of a running app."""
+        return max(1, self.speed // TICKS_PER_SECOND)
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Model kinds offered for the task (density estimation: its parameters, "linear")."""
+        return get_task(self.trainer.dataset.kind).models
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        """Dataset names offered for the problem: its own, then any added at run time that fit."""
+        return self._datasets_for(self.problem)
+
+    def loss_choices(self) -> list[LossChoice]:
+        """The losses the menu offers, each marked recommended or refused (with the reason)."""
+        recommended = self.recommended_loss
+        dataset = self.trainer.dataset
+        task = get_task(dataset.kind)
+        return [
+            LossChoice(key, loss.title, key == recommended, check_pairing(key, dataset))
+            for key, loss in LOSSES.items()
+            if task.offers(loss)
+        ]
+
+    @property
+    def divergence_message(self) -> str | None:
+        """A plain sentence when the run diverged, with a learning rate to try; else None."""
+        trainer = self.trainer
+        if not trainer.diverged:
+            return None
+        reason = trainer.divergence_reason or "the loss became inf/NaN"
+        # The core's reason may repeat "training diverged at step N"; keep only what happened.
+        reason = re.sub(r"^training diverged at step \d+:\s*", "", reason).split(";")[0]
+        default_lr = TrainConfig.default_for(self.problem).lr
+        suggestion = default_lr if default_lr < self.config.lr else self.config.lr / 10
+        # A new learning rate is a new run from step 0; r alone would diverge the same way.
+        return (
+            f"diverged at step {trainer.diverged_at_step}: {reason}. "
+            f"Lower the learning rate (try {suggestion:g}; c opens the settings): "
+            "a new rate restarts from step 0."
+        )
+
+    # Locks and visibility ------------------------------------------------------------------------
+
+    def _controls(self, names: Iterable[str]) -> frozenset[str]:
+        out = frozenset(names)
+        unknown = sorted(out - set(CONTROLS))
+        if unknown:
+            raise SettingError(f"unknown control {unknown[0]!r}; allowed: {', '.join(CONTROLS)}")
+        return out
+
+    def lock(self, *names: str) -> None:
+        """Refuse changes to these settings or actions until they are unlocked."""
+        self._set_controls(locked=self.locked | self._controls(names))
+
+    def unlock(self, *names: str) -> None:
+        """Allow changes again (no names: unlock everything)."""
+        names_ = self._controls(names) if names else self.locked
+        self._set_controls(locked=self.locked - names_)
+
+    def hide(self, *names: str) -> None:
+        """Take these controls off the screen (a hidden control is also locked)."""
+        self._set_controls(hidden=self.hidden | self._controls(names))
+
+    def show(self, *names: str) -> None:
+        """Show hidden controls again (no names: show everything)."""
+        names_ = self._controls(names) if names else self.hidden
+        self._set_controls(hidden=self.hidden - names_)
+
+    def _set_controls(
+        self, *, locked: frozenset[str] | None = None, hidden: frozenset[str] | None = None
+    ) -> None:
+        before = (self.locked, self.hidden)
+        self.locked = self.locked if locked is None else locked
+        self.hidden = self.hidden if hidden is None else hidden
+        if (self.locked, self.hidden) != before:
+            self._emit(Part.CONTROLS)
+
+    def is_locked(self, name: str) -> bool:
+        """Whether a lesson keeps this control as it is (locked or hidden)."""
+        return name in self.locked or name in self.hidden
+
+    def _guard(self, name: str) -> None:
+        if self.is_locked(name):
+            label = SETTINGS[name].label if name in SETTINGS else name
+            raise SettingError(f"{label} is locked by the lesson")
+
+    # Setting values ------------------------------------------------------------------------------
+
+    def set(self, key: str, value: object) -> None:
+        """Set one setting from text or a value (see `apply`)."""
+        self.apply({key: value})
+
+    def apply(self, changes: Mapping[str, object], *, force: bool = False) -> None:
+        """Set several settings at once, whole or not at all: every value is parsed and the new
+        configuration validated before anything changes. Training settings make a new run from
+        step 0 when they change it; a new problem starts from that problem's defaults (keeping
+        the seed). A dataset the loss cannot train on brings the recommended loss. `force`
+        ignores locks (restoring a snapshot)."""
+        values = {key: get_setting(key).parse(raw) for key, raw in changes.items()}
+        if not force:
+            for key in values:
+                self._guard(key)
+        config = self.config
+        training = {k: v for k, v in values.items() if k in TRAINING_KEYS}
+        problem = training.pop("problem", config.problem)
+        if problem != config.problem:
+            config = TrainConfig.default_for(problem).replace(seed=config.seed)
+        if training:
+            config = self._configure(config, training)
+        view = {k: v for k, v in values.items() if k in VIEW_KEYS}
+        if "p" in view or "q" in view:
+            p, q = view.get("p", self.pq_p), view.get("q", self.pq_q)
+            if len(p) != len(q):
+                raise SettingError(f"P and Q must have the same length, got {len(p)} and {len(q)}")
+        # Everything is valid: change the state, then tell the listeners once.
+        parts: set[Part] = set()
+        if config != self.config:
+            if config.problem != self.config.problem:
+                parts.add(Part.PROBLEM)
+                self.running = False
+            self.runs[self.active_run] = Trainer(config)
+            if self.trainer.diverged:
+                self.running = False
+            parts |= {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}
+        parts |= self._apply_view(view)
+        if parts:
+            self._emit(*parts)
+
+    def _configure(self, config: TrainConfig, changes: dict[str, Any]) -> TrainConfig:
+        """`config` with `changes` (parsed values) applied and checked as a whole."""
+        changes = {k: v for k, v in changes.items() if getattr(config, k) != v}
+        if not changes:
+            return config
+        if "dataset" in changes and changes["dataset"] not in self._datasets_for(config.problem):
+            allowed = ", ".join(self._datasets_for(config.problem))
+            raise SettingError(f"unknown dataset {changes['dataset']!r}; allowed: {allowed}")
+        if "model" in changes:
+            models = get_task(DATASETS[changes.get("dataset", config.dataset)].kind).models
+            if changes["model"] not in models:
+                allowed = ", ".join(models)
+                raise SettingError(f"model must be one of {allowed}, got {changes['model']!r}")
+        if "loss" in changes:
+            data = DATASETS[changes.get("dataset", config.dataset)]
+            reason = check_pairing(changes["loss"], data)
+            if reason:
+                raise SettingError(f"{LOSSES[changes['loss']].title} cannot run here: {reason}")
+        elif "dataset" in changes:
+            data = DATASETS[changes["dataset"]]
+            if check_pairing(config.loss, data) is not None:
+                changes["loss"] = recommend(config.problem).loss
+        return config.replace(**changes)
+
+    @staticmethod
+    def _datasets_for(problem: str) -> tuple[str, ...]:
+        own = tuple(PROBLEMS[problem].datasets)
+        kind = DATASETS[own[0]].kind
+        return own + tuple(k for k, s in DATASETS.items() if s.kind == kind and k not in own)
+
+    def _apply_view(self, view: dict[str, Any]) -> set[Part]:
+        parts: set[Part] = set()
+        if "pane" in view and view["pane"] != self.pane:
+            self.pane = view["pane"]
+            parts.add(Part.PANE)
+        if "speed" in view and view["speed"] != self.speed:
+            self.speed = view["speed"]
+            parts.add(Part.SPEED)
+        if "units" in view and view["units"] != self.units:
+            self.units = view["units"]
+            parts.add(Part.UNITS)
+        if "log10" in view and view["log10"] != self.log10:
+            self.log10 = view["log10"]
+            parts.add(Part.LOG10)
+        if "example" in view and view["example"] != self.example:
+            self.example = view["example"]
+            parts.add(Part.EXAMPLE)
+        p, q = view.get("p", self.pq_p), view.get("q", self.pq_q)
+        if (p, q) != (self.pq_p, self.pq_q):
+            self.pq_p, self.pq_q = p, q
+            parts.add(Part.PQ)
+        return parts
+
+    # The familiar setters, each one setting through `apply`.
+
+    def set_problem(self, key: str) -> None:
+        """Choose a catalogue problem: its default configuration and a fresh, paused run."""
+        self.set("problem", key)
+
+    def set_pane(self, pane: str) -> None:
+        """Show `pane` (one of PANES)."""
+        self.set("pane", pane)
+
+    def set_units(self, units: str) -> None:
+        """Bits or nats for entropy, cross-entropy and KL."""
+        self.set("units", units)
+
+    def set_pq(self, p: Iterable[float], q: Iterable[float]) -> None:
+        """The P/Q lab's distributions (same length, non-negative, each summing to 1)."""
+        self.apply({"p": tuple(p), "q": tuple(q)})
+
+    def set_example(self, index: int) -> None:
+        """The validation example the Distributions pane shows (views clamp it to the set)."""
+        self.set("example", index)
+
+    def set_lr(self, value: object) -> None:
+        """The learning rate (a new run from step 0 when it changes)."""
+        self.set("lr", value)
+
+    def regenerate(self) -> None:
+        """Draw a new dataset (and initial weights) with the next seed."""
+        self._guard("regenerate")
+        self.set("seed", self.config.seed + 1)
+
+    # Running -------------------------------------------------------------------------------------
+
+    def step(self, n: int = 1) -> int:
+        """Take up to n SGD steps; stops running on divergence. Returns the steps taken."""
+        if self.trainer.diverged:
+            return 0
+        done = self.trainer.step(n)
+        if self.trainer.diverged:
+            self.running = False
+            self._emit(Part.PROGRESS, Part.RUNNING)
+        elif done:
+            self._emit(Part.PROGRESS)
+        return done
+
+    def play(self) -> None:
+        """Start training (ValueError, with the reason, once the run has diverged)."""
+        self._guard("play")
+        if self.trainer.diverged:
+            raise ValueError(self.divergence_message or "the run diverged; press r to reset")
+        if not self.running:
+            self.running = True
+            self._emit(Part.RUNNING)
+
+    def pause(self) -> None:
+        """Stop training."""
+        if self.running:
+            self.running = False
+            self._emit(Part.RUNNING)
+
+    def toggle_running(self) -> None:
+        """Play when paused, pause when playing."""
+        if self.running:
+            self.pause()
+        else:
+            self.play()
+
+    def reset(self) -> None:
+        """Back to step 0 with the same data and initial weights; paused."""
+        self._guard("reset")
+        self.trainer.reset()
+        self.running = False
+        self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
+
+    def faster(self) -> None:
+        """The next speed up, if any."""
+        i = SPEEDS.index(self.speed)
+        if i < len(SPEEDS) - 1:
+            self.set("speed", SPEEDS[i + 1])
+
+    def slower(self) -> None:
+        """The next speed down, if any."""
+        i = SPEEDS.index(self.speed)
+        if i > 0:
+            self.set("speed", SPEEDS[i - 1])
+
+    def toggle_log10(self) -> None:
+        """Plot log10(loss) or the loss."""
+        self.set("log10", not self.log10)
+
+    def toggle_units(self) -> None:
+        """Switch between bits and nats."""
+        self.set_units(UNITS[1 - UNITS.index(self.units)])
+
+    # Snapshot, restore and the setup line -----------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """Every setting's value: the active run's configuration, then what is on show."""
+        config = self.config
+        out: dict[str, Any] = {k: getattr(config, k) for k in TRAINING_KEYS}
+        out.update(
+            pane=self.pane,
+            speed=self.speed,
+            units=self.units,
+            log10=self.log10,
+            example=self.example,
+            p=self.pq_p,
+            q=self.pq_q,
+        )
+        return out
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state as a plain, JSON-ready dict: every setting as setup-line text, the steps
+        trained, and the locked and hidden controls. `restore` rebuilds the same state."""
+        settings = {k: SETTINGS[k].format(v) for k, v in self.values().items() if v is not None}
+        return {
+            "settings": settings,
+            "step": self.trainer.step_count,
+            "locked": sorted(self.locked),
+            "hidden": sorted(self.hidden),
+        }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Rebuild the state `snapshot` describes: its settings, its locks and its run, trained
+        to the same step (training is deterministic, so the same steps give the same numbers).
+        A bad snapshot raises SettingError and changes nothing."""
+        settings = snapshot.get("settings")
+        step = snapshot.get("step", 0)
+        if not isinstance(settings, Mapping):
+            raise SettingError("a snapshot needs a 'settings' table of KEY: VALUE")
+        if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+            raise SettingError(f"a snapshot's step must be a whole number ≥ 0, got {step!r}")
+        locked = self._controls(snapshot.get("locked", ()))
+        hidden = self._controls(snapshot.get("hidden", ()))
+        self.pause()
+        self.apply(settings, force=True)
+        self.trainer.reset()
+        self.trainer.step(step)
+        self._set_controls(locked=locked, hidden=hidden)
+        self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
+
+    def setup_line(self, *, full: bool = False) -> str:
+        """The state as one line of `KEY=VALUE` words that `apply_setup_line` reads: the problem,
+        then the settings that differ from the problem's defaults (all of them with `full`)."""
+        fresh = AppState(self.problem).values()
+        words = [f"problem={self.problem}"]
+        for key, value in self.values().items():
+            if key != "problem" and value is not None and (full or value != fresh[key]):
+                words.append(f"{key}={SETTINGS[key].format(value)}")
+        return " ".join(words)
+
+    def apply_setup_line(self, text: str) -> None:
+        """Apply a line of `KEY=VALUE` words, whole or not at all (SettingError naming the first
+        bad word or value). A problem in the line is applied first, so the rest is read on it."""
+        self.apply(parse_setup_line(text))
