@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import unicodedata
@@ -193,6 +194,7 @@ _VARIABLES = frozenset("αβγδΔεηθκλμνπρστφψω")
 _MARKS = {"\u0302": "_hat", "\u0304": "_bar", "\u0305": "_bar", "\u0303": "_tilde"}
 
 
+@functools.lru_cache(maxsize=1024)
 def _script(ch: str) -> tuple[str, str] | None:
     """("_", "k") for the subscript ₖ, ("^", "2") for the superscript ², None for others."""
     tag, _, rest = unicodedata.decomposition(ch).partition(" ")
@@ -202,6 +204,7 @@ def _script(ch: str) -> tuple[str, str] | None:
     return ("_" if tag == "<sub>" else "^"), _spell_char(base)
 
 
+@functools.lru_cache(maxsize=1024)
 def _spell_char(ch: str) -> str:
     """One character in ASCII, with no regard to its neighbours; "?" if it has no spelling."""
     if ch.isascii():
@@ -257,6 +260,8 @@ def _symbol_end(chars: str, start: int) -> int:
     return end
 
 
+# Panes spell the same captions and titles at every redraw: remember the recent ones.
+@functools.lru_cache(maxsize=4096)
 def to_ascii(text: str) -> str:
     """`text` spelled in 7-bit ASCII, by one rule wherever the app or the CLI writes it.
 
@@ -273,7 +278,9 @@ def to_ascii(text: str) -> str:
     # Letters come apart into base and marks (ŷ → y + combining circumflex); symbols stay
     # whole, since ≠ would come apart into "=" and a slash.
     chars = "".join(
-        unicodedata.normalize("NFD", ch) if unicodedata.category(ch)[0] == "L" else ch
+        unicodedata.normalize("NFD", ch)
+        if not ch.isascii() and unicodedata.category(ch)[0] == "L"
+        else ch
         for ch in unicodedata.normalize("NFC", text)
     )
     out: list[str] = []
@@ -281,8 +288,9 @@ def to_ascii(text: str) -> str:
     prev = ""
     for i, ch in enumerate(chars):
         after = chars[i + 1] if i + 1 < len(chars) else ""
-        script = _script(ch)
-        if script is not None:
+        if ch.isascii():
+            spelled = "*" + ch if prev and not prev.isascii() and _joins(prev, ch) else ch
+        elif (script := _script(ch)) is not None:
             mark, spelled = script
             prev_script = _script(prev) if prev else None
             if prev_script is None or prev_script[0] != mark:
