@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from losstui import __version__
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import SETTINGS, Setting, SettingError
+from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -262,12 +263,6 @@ def _bullet(text: str) -> str:
     return _wrap(text, "  - ", "    ")
 
 
-def _fmt(value: float) -> str:
-    if not math.isfinite(value):
-        return str(value)
-    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.3e}"
-
-
 # -- recommend -------------------------------------------------------------------------------------
 
 
@@ -388,9 +383,11 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"P = {_list(p)}")
     print(f"Q = {_list(q)}")
     print(f"in {unit} (log base {args.base})")
-    for _, name, value, meaning in rows:
-        shown = f"{value:.3f}" if math.isfinite(value) else "inf"
-        print(f"{name:<9} = {shown:>7}   {meaning}")
+    # The labels here are ASCII (KL(P||Q)), so the numbers are too: ∞ is "inf".
+    shown = [to_ascii(format_information(value)) for _, _, value, _ in rows]
+    width = max(7, *(len(text) for text in shown))
+    for (_, name, _, meaning), text in zip(rows, shown, strict=True):
+        print(f"{name:<9} = {text:>{width}}   {meaning}")
     return 0
 
 
@@ -439,14 +436,6 @@ def _train_config(args: argparse.Namespace):
             # The loss is known, so the pairing cannot run: refuse with the reason.
             raise _train_error(f"cannot train {args.loss} on {config.dataset}: {exc}") from None
     return config
-
-
-def _thin(records: Sequence[Any], rows: int) -> list[Any]:
-    """At most `rows` records, evenly spaced, always keeping the first and the last."""
-    if len(records) <= rows:
-        return list(records)
-    picks = sorted({round(i * (len(records) - 1) / (rows - 1)) for i in range(rows)})
-    return [records[i] for i in picks]
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -540,12 +529,12 @@ def _summary(trainer: Any, final: dict[str, Any]) -> str:
     if trainer.diverged:
         message = trainer.divergence_message or f"training diverged at step {final['step']}"
         return f"Diverged: {message}."
-    parts = [f"{final['step']} steps ({final['epoch']:.1f} epochs)"]
+    parts = [f"{final['step']} steps ({format_epoch(final['epoch'])} epochs)"]
     for key, value in final.items():
         if key in ("step", "epoch"):
             continue
         if isinstance(value, (int, float)):
-            parts.append(f"{key.replace('_', ' ')} {_fmt(float(value))}")
+            parts.append(f"{key.replace('_', ' ')} {format_metric(key, float(value))}")
     return "Done: " + ", ".join(parts) + "."
 
 
@@ -557,11 +546,16 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
     table = Table(box=box.SIMPLE_HEAD)
     for column in columns:
         table.add_column(column.replace("_", " "), justify="right")
-    for row in _thin(records, TABLE_ROWS):
+    for row in thin(records, TABLE_ROWS):
         cells = []
         for c in columns:
             value = row.get(c, math.nan)
-            cells.append(str(value) if c == "step" else _fmt(float(value)))
+            if c == "step":
+                cells.append(str(value))
+            elif c == "epoch":
+                cells.append(format_epoch(float(value)))
+            else:
+                cells.append(format_metric(c, float(value)))
         table.add_row(*cells)
     print(f"{config.problem} · {config.loss} · {config.dataset} · {trainer.describe_model()}")
     sys.stdout.flush()  # the table goes through rich's own writer
@@ -615,8 +609,6 @@ class _AsciiWriter:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from losstui.tui.glyphs import to_ascii  # standard library only: no Textual import
-
         return self._stream.write(to_ascii(text))
 
     def __getattr__(self, name: str) -> Any:

@@ -45,3 +45,14 @@ def widget_text(app: App, selector: str) -> str:
     region = app.screen.query_one(selector).region
     rows = screen_text(app).splitlines()[region.y : region.bottom]
     return flat(" ".join(row[region.x : region.right] for row in rows))
+
+
+async def footer_settled(pilot, app: App, tries: int = 20) -> str:
+    """The footer row once it shows its keys: a pane change refreshes the bindings, and the
+    footer recomposes on a later turn of the event loop, blank in between."""
+    for _ in range(tries):
+        row = footer(app)
+        if row.strip():
+            return row
+        await pilot.pause()
+    return footer(app)

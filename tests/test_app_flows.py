@@ -7,12 +7,13 @@ from textual.widgets import Input, Label, Select
 
 from losstui.core.datasets import check_pairing
 from losstui.core.problems import PROBLEMS, recommend
+from losstui.core.text import format_loss
 from losstui.tui.app import LossApp
 from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
 from losstui.tui.widgets.train_controls import TrainControls
-from losstui.tui.widgets.train_stats import TrainStats, fmt
+from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import flat, footer, notifications, screen_text, widget_text
 
 
@@ -424,7 +425,7 @@ async def test_stats_show_the_losses_of_the_step_on_show():
         stats = app.query_one(TrainStats)
         assert stats.values["val_loss"] == now["val_loss"]
         text = flat(screen_text(app))
-        assert "step 53" in text and f"val {fmt(now['val_loss'])}" in text
+        assert "step 53" in text and f"val {format_loss(now['val_loss'])}" in text
         assert app.state.trainer.history[-1].step == 40  # the record is older than the screen
 
 

@@ -399,14 +399,6 @@ def test_train_table(capsys):
     assert lines[-1].startswith("Done: 2000 steps")
 
 
-def test_thin_keeps_first_and_last():
-    records = list(range(1000))
-    thinned = cli._thin(records, 20)
-    assert len(thinned) == 20
-    assert thinned[0] == 0 and thinned[-1] == 999
-    assert cli._thin(records[:5], 20) == records[:5]
-
-
 # -- pipes and interrupts --------------------------------------------------------------------------
 
 

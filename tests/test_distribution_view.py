@@ -12,11 +12,11 @@ from textual.app import App, ComposeResult
 
 from losstui.core import info
 from losstui.core.diagnostics import classification_data, nll_curve, residual_data
+from losstui.core.text import format_information, to_ascii
 from losstui.core.trainer import TrainConfig, Trainer
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets import distribution_view as dv_module
 from losstui.tui.widgets.ascii_plot import AsciiPlot
-from losstui.tui.widgets.dist_text import number
 from losstui.tui.widgets.distribution_view import DistributionView
 
 
@@ -170,9 +170,9 @@ async def test_view_shows_info_values_and_the_mean_equals_the_validation_loss():
         p, q = data.p[3, 0], data.q[3, 0]
         text = view_text(view)
         assert shown_measures(text) == {
-            "H(P)": number(info.entropy(p, 2), UNICODE),
-            "H(P,Q)": number(info.cross_entropy(p, q, 2), UNICODE),
-            "KL": number(info.kl_divergence(p, q, 2), UNICODE),
+            "H(P)": format_information(info.entropy(p, 2)),
+            "H(P,Q)": format_information(info.cross_entropy(p, q, 2)),
+            "KL": format_information(info.kl_divergence(p, q, 2)),
             "units": "bits",
         }
         assert "Validation example 4 of" in text
@@ -180,8 +180,8 @@ async def test_view_shows_info_values_and_the_mean_equals_the_validation_loss():
         view.units = "nats"
         await pilot.pause()
         text = view_text(view)
-        assert shown_measures(text)["H(P,Q)"] == number(info.cross_entropy(p, q), UNICODE)
-        loss = number(val_loss(trainer), UNICODE)
+        assert shown_measures(text)["H(P,Q)"] == format_information(info.cross_entropy(p, q))
+        loss = format_information(val_loss(trainer))
         assert (
             f"mean H(P,Q) over the {data.n} validation examples = {loss} nats = the validation "
             "loss, binary cross-entropy (log loss)"
@@ -250,6 +250,19 @@ async def test_plots_draw_in_ascii_with_only_ascii(problem):
         text = view_text(view)
         assert text.isascii(), [c for c in text if not c.isascii()]
         assert ("Residuals" in text) or ("negative log-likelihood" in text)
+
+
+async def test_ascii_spells_an_indexed_parameter_as_the_rest_of_the_app_does():
+    trainer = trained("density_estimation", steps=40, loss="gaussian_mixture_nll")
+    app = ViewApp(glyphs=ASCII)
+    async with app.run_test(size=(80, 30)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        text = view_text(view)
+        # μ₁: "mu_1" here as in the formulas, the CLI and every other pane, never "mu1".
+        assert to_ascii("μ₁") == "mu_1"
+        assert "mu_1" in text and "mu1" not in text
 
 
 async def test_classification_text_in_ascii_is_ascii():
@@ -326,7 +339,7 @@ async def test_a_small_kl_keeps_three_significant_digits_and_is_the_validation_l
         view.show(trainer)
         await pilot.pause()
         text = " ".join(view_text(view).split())
-        shown = number(evaluated, UNICODE)
+        shown = format_information(evaluated)
         assert len(shown.replace("0.", "").lstrip("0")) == 3  # three significant digits
         # One number, in one unit, and it is the validation loss of the model as it is now.
         assert (
@@ -334,15 +347,6 @@ async def test_a_small_kl_keeps_three_significant_digits_and_is_the_validation_l
             "loss, KL divergence"
         ) in text
         assert "batch" not in text
-
-
-def test_small_values_are_never_rounded_to_zero():
-    assert number(0.000412, UNICODE) == "0.000412"
-    assert number(0.0412, UNICODE) == "0.0412"
-    assert number(4.12e-6, UNICODE) == "4.12e-06"
-    assert number(1.3614, UNICODE) == "1.361"
-    assert number(-1e-17, UNICODE) == "0.000"
-    assert number(math.inf, ASCII) == "inf"
 
 
 async def test_a_narrow_pane_breaks_lines_between_values_not_inside_them():

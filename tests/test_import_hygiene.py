@@ -12,13 +12,15 @@ import pytest
 UI_MODULES = ("textual", "rich", "plotext", "textual_plotext")
 
 
-def loaded_after(code: str) -> set[str]:
-    """Top-level module names in sys.modules after running `code` in a fresh interpreter."""
+def loaded_after(code: str, *, top_level: bool = True) -> set[str]:
+    """Module names in sys.modules (top-level names only, unless not `top_level`) after running
+    `code` in a fresh interpreter."""
+    names = "{m.split('.')[0] for m in sys.modules}" if top_level else "set(sys.modules)"
     script = (
         "import io, json, sys, contextlib\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         + "".join(f"    {line}\n" for line in code.splitlines())
-        + "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        + f"print(json.dumps(sorted({names})))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
@@ -69,6 +71,30 @@ def test_headless_commands_do_not_import_textual_or_rich(argv):
     assert "textual" not in loaded
     assert "rich" not in loaded  # rich is for the training table only
     assert "plotext" not in loaded
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["recommend", "binary_classification"],
+        ["losses"],
+        ["info", "--p", "0.5,0.5,0", "--q", "1,0,0"],
+        ["train", "--problem", "binary_classification", "--steps", "5"],
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_the_cli_spells_and_formats_without_the_app_package(argv):
+    # stdout here is a StringIO with no encoding: the CLI writes through its ASCII speller,
+    # which comes from losstui.core.text, not from the app's losstui.tui.
+    loaded = loaded_after(
+        "from losstui.cli import main\n"
+        "with contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    main({argv!r})\n",
+        top_level=False,
+    )
+    assert "losstui.core.text" in loaded
+    assert not {m for m in loaded if m == "losstui.tui" or m.startswith("losstui.tui.")}
 
 
 def test_train_table_uses_rich_but_not_textual():

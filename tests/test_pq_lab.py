@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
 from losstui.core import info
+from losstui.core.text import format_information
 from losstui.tui.glyphs import ASCII, UNICODE
-from losstui.tui.widgets.dist_text import number
 from losstui.tui.widgets.pq_lab import START_P, START_Q, PQLab, move_mass, to_hundredths
 
 MEASURE = re.compile(
@@ -29,7 +29,7 @@ def shown(lab: PQLab) -> dict[str, str]:
 
 def expected(p, q, base: float, inf: str = "∞") -> dict[str, str]:
     def f(x: float) -> str:
-        return inf if math.isinf(x) else number(x, UNICODE)
+        return inf if math.isinf(x) else format_information(x)
 
     return {
         "H(P)": f(info.entropy(p, base)),

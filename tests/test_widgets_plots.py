@@ -8,9 +8,10 @@ import re
 import pytest
 from textual.app import App, ComposeResult
 
+from losstui.core.text import format_ticks
 from losstui.core.trainer import Record, TrainConfig, Trainer
 from losstui.tui.glyphs import ASCII, UNICODE
-from losstui.tui.widgets.ascii_plot import nice_ticks, tick_labels
+from losstui.tui.widgets.ascii_plot import nice_ticks
 from losstui.tui.widgets.fit_plot import FitPlot
 from losstui.tui.widgets.loss_curves import LossCurves
 
@@ -31,12 +32,12 @@ LONG_NUMBER = re.compile(r"\d\.\d{5,}")
 )
 def test_ticks_are_round_numbers_with_few_digits(lo, hi, most, integer, expected):
     ticks = nice_ticks(lo, hi, most, integer=integer)
-    assert tick_labels(ticks) == expected
+    assert format_ticks(ticks) == expected
     assert all(lo <= t <= hi for t in ticks)
 
 
 def test_no_negative_zero_label():
-    assert "-0" not in tick_labels([-1e-17, 1.0]) and "-0.0" not in tick_labels([-1e-17, 0.5])
+    assert "-0" not in format_ticks([-1e-17, 1.0]) and "-0.0" not in format_ticks([-1e-17, 0.5])
 
 
 class PlotApp(App):

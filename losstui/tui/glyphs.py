@@ -8,6 +8,8 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
+from losstui.core.text import ASCII_WORDS, to_ascii
+
 
 @dataclass(frozen=True)
 class Glyphs:
@@ -155,106 +157,12 @@ def choose_glyphs(force_ascii: bool = False, environ: dict[str, str] | None = No
     return UNICODE
 
 
-_WORDS = {
-    "−": "-",
-    "–": "-",
-    "—": "--",
-    "·": "*",
-    "…": "...",
-    "×": "x",
-    "÷": "/",
-    "±": "+/-",
-    "≤": "<=",
-    "≥": ">=",
-    "≠": "!=",
-    "≈": "~",
-    "→": "->",
-    "←": "<-",
-    "⇒": "=>",
-    "∈": " in ",
-    "∞": "inf",
-    "√": "sqrt",
-    "∂": "d",
-    "∑": "sum",
-    "Σ": "sum",
-    "Π": "prod",
-    "‖": "||",
-    "½": "1/2",
-    "’": "'",
-    "‘": "'",
-    "“": '"',
-    "”": '"',
-    "•": "*",
-    "●": "o",
-    "▲": "^",
-    "σ": "sigma",
-    "μ": "mu",
-    "θ": "theta",
-    "λ": "lambda",
-    "η": "eta",
-    "π": "pi",
-    "ε": "eps",
-    "α": "alpha",
-    "β": "beta",
-    "δ": "delta",
-    "Δ": "Delta",
-    "ℓ": "l",
-    "ŷ": "y^",
-    "p̂": "p^",
-    "▼": "v",
-    "▶": ">",
-    "◀": "<",
-    "▸": ">",
-    "▾": "v",
-    "⏸": "=",
-    "ⁿ": "^n",
-    "ℝ": "R",
-    "✓": "v",
-    "✗": "x",
-    "★": "*",
-    "☆": "*",
-}
-_SUPERSCRIPTS = dict(
-    zip(
-        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
-        "0123456789+-()abcdefghijklmnoprstuvwxyz",
-        strict=True,
-    )
-)
-_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ₐₑᵢₒᵣᵤᵥₓₖₙ", "0123456789+-aeioruvxkn", strict=True))
-
-
-def to_ascii(text: str) -> str:
-    """`text` spelled in 7-bit ASCII: σ → sigma, x² → x^2, Σᵢ → sum_i, − → -; never longer words
-    for plain ASCII input, and a '?' for anything without a spelling."""
-    if text.isascii():
-        return text
-    out: list[str] = []
-    prev = ""
-    for ch in unicodedata.normalize("NFC", text):
-        if ch.isascii():
-            out.append(ch)
-        elif ch in _WORDS:
-            out.append(_WORDS[ch])
-        elif ch in _SUPERSCRIPTS:
-            out.append(("" if prev in _SUPERSCRIPTS else "^") + _SUPERSCRIPTS[ch])
-        elif ch in _SUBSCRIPTS:
-            out.append(("" if prev in _SUBSCRIPTS else "_") + _SUBSCRIPTS[ch])
-        elif unicodedata.combining(ch):
-            out.append("^" if ch == "\u0302" else "")
-        else:
-            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(plain or "?")
-        prev = ch
-    return "".join(out)
-
-
 def ascii_cell(ch: str) -> str:
     """One ASCII character standing in for the one-cell character `ch` (box, block, braille…)."""
     if ch.isascii():
         return ch
-    if ch in _WORDS and len(_WORDS[ch]) == 1:
-        return _WORDS[ch]
+    if len(ASCII_WORDS.get(ch, "")) == 1:
+        return ASCII_WORDS[ch]
     name = unicodedata.name(ch, "")
     if name.startswith("BRAILLE"):
         return " " if ch == "\u2800" else "."

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
+from losstui.core.text import format_ticks
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 
@@ -37,32 +37,6 @@ def nice_ticks(lo: float, hi: float, most: int, *, integer: bool = False) -> lis
                 return previous if len(ticks) < 2 and previous else ticks
             previous = ticks
     return previous
-
-
-def tick_labels(ticks: list[float]) -> list[str]:
-    """Labels for `ticks` with the few digits that tell them apart: "0.25", "1e-05", "300",
-    never "-0" or a float's full 17 digits."""
-    if not ticks:
-        return []
-    biggest = max(abs(t) for t in ticks)
-    step = min((b - a for a, b in itertools.pairwise(ticks)), default=biggest) or 1.0
-    if biggest >= 1e6 or 0 < biggest < 1e-3:
-        digits = 2
-        labels = [f"{t:.{digits}g}" for t in ticks]
-        while digits < 8 and len(set(labels)) < len(labels):
-            digits += 1
-            labels = [f"{t:.{digits}g}" for t in ticks]
-        labels = [
-            label.replace("e+0", "e").replace("e-0", "e-").replace("e+", "e") for label in labels
-        ]
-    else:
-        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-        while decimals < 8 and any(
-            abs(float(f"{t:.{decimals}f}") - t) > step * 1e-6 for t in ticks
-        ):
-            decimals += 1  # a step of 2.5 or 0.25 needs one digit more than its magnitude
-        labels = [f"{t:.{decimals}f}" for t in ticks]
-    return [label[1:] if label.startswith("-") and float(label) == 0 else label for label in labels]
 
 
 class AsciiPlot(PlotextPlot):
@@ -114,14 +88,14 @@ class AsciiPlot(PlotextPlot):
         y_most = min(rows // 2 + 1, max(6, rows // 5), 10)
         y_ticks = nice_ticks(*ylim, y_most, integer=integer_y)
         if y_ticks:
-            plt.yticks(y_ticks, tick_labels(y_ticks))
+            plt.yticks(y_ticks, format_ticks(y_ticks))
         x_ticks: list[float] = []
         for most in range(max(columns // 6, 2), 1, -1):
             x_ticks = nice_ticks(*xlim, most, integer=integer_x)
-            if sum(len(label) + 3 for label in tick_labels(x_ticks)) <= columns:
+            if sum(len(label) + 3 for label in format_ticks(x_ticks)) <= columns:
                 break
         if x_ticks:
-            plt.xticks(x_ticks, tick_labels(x_ticks))
+            plt.xticks(x_ticks, format_ticks(x_ticks))
 
     def render(self) -> RenderResult:
         width, height = self.size

@@ -26,9 +26,10 @@ from losstui.core.diagnostics import (
     nll_curve,
     residual_data,
 )
+from losstui.core.text import format_information, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
 from losstui.tui.widgets.ascii_plot import AsciiPlot
-from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_parts
+from losstui.tui.widgets.dist_text import unit_base, wrap, wrap_parts
 
 #: The pane's own keys, shown at its top (the footer keeps to the app's few keys).
 KEYS_HINT = ["keys: ←/→ or j/k example", "w worst", "home/end first/last"]
@@ -303,7 +304,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
             top = max(top, float(pdf.max()))
             plt.plot(grid.tolist(), pdf.tolist(), marker=marker)
         plot.set_axes((lo, hi), (0.0, top * 1.1 or 1.0))
-        plt.xlabel(spell(f"residual {data.what}", g))
+        plt.xlabel(g.text(f"residual {data.what}"))
 
     def _plot_curve(self, plot: AsciiPlot, curve: NLLCurve) -> None:
         g, plt = self._glyphs, plot.plt
@@ -321,7 +322,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         plot.set_axes(
             (float(curve.grid[0]), float(curve.grid[-1])), (low - 0.05 * (high - low), high)
         )
-        plt.xlabel(spell(curve.param, g))
+        plt.xlabel(g.text(curve.param))
 
     # -- text ---------------------------------------------------------------------------------
     def _summary_lines(self, width: int) -> list[Text]:
@@ -357,7 +358,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         """`text`, spelled for the glyphs, broken at spaces into lines at most `width` wide;
         `indent` before every line, `hang` more before the lines after the first."""
         lines = wrap(
-            spell(text, self._glyphs),
+            self._glyphs.text(text),
             max(width, 20),
             indent=indent,
             hang=hang or ("  " if indent else ""),
@@ -366,13 +367,13 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
 
     def _parts(self, parts: list[str], width: int, style: str = "") -> list[Text]:
         """`parts` spelled for the glyphs, side by side, a line broken only between them."""
-        spelled = [spell(part, self._glyphs) for part in parts]
+        spelled = [self._glyphs.text(part) for part in parts]
         return [Text(line, style=style) for line in wrap_parts(spelled, max(width, 20))]
 
     def _value(self, nats: float | np.floating) -> str:
         """A value in nats, converted to the current units and formatted: "0.345 bits"."""
         value = float(nats) / math.log(unit_base(self.units))
-        return f"{number(value, self._glyphs)} {self.units}"
+        return self._glyphs.text(f"{format_information(value)} {self.units}")
 
     def _classification_lines(self, data: ClassificationData, width: int) -> list[Text]:
         i = min(self.example, data.n - 1)
@@ -417,11 +418,11 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         rows = [header]
         for k, name in enumerate(names):
             p, q = float(data.p[i, 0, k]), float(data.q[i, 0, k])
-            row = Text(f"{spell(name, g)[:name_width]:<{name_width}}  ")
-            row.append(f"{p:.3f} ")
+            row = Text(f"{g.text(name)[:name_width]:<{name_width}}  ")
+            row.append(f"{format_probability(p)} ")
             row.append(g.bar(p, bar_width), style="cyan")
             row.append("   ")
-            row.append(f"{q:.3f} ")
+            row.append(f"{format_probability(q)} ")
             row.append(g.bar(q, bar_width), style="magenta")
             rows.append(row)
         return rows
@@ -437,7 +438,8 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         rows = [header]
         for j, name in enumerate(names):
             y, q = float(data.p[i, j, 1]), float(data.q[i, j, 1])
-            row = Text(f"{spell(name, g)[:name_width]:<{name_width}}  {y:.0f}  {q:.3f} ")
+            label = g.text(name)[:name_width]
+            row = Text(f"{label:<{name_width}}  {y:.0f}  {format_probability(q)} ")
             row.append(g.bar(q, bar_width), style="magenta")
             row.append(f"  {self._value(data.h_pq[i, j]):>{value_width}}")
             rows.append(row)
@@ -454,7 +456,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         def chain(symbol: str, mean: float) -> str:
             """'mean H(P,Q) over … = 0.510 bits = 0.353 nats', the nats only when in bits."""
             text = f"mean {symbol} {n} = {self._value(mean)}"
-            return text + ("" if self.units == "nats" else f" = {number(mean, self._glyphs)} nats")
+            return text + ("" if self.units == "nats" else f" = {format_information(mean)} nats")
 
         def matches(mean: float) -> bool:
             if math.isfinite(mean):
@@ -476,14 +478,14 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         if data.loss_name in CROSS_ENTROPY_LOSSES or data.loss_name == "kl_divergence":
             lines.append(
                 f"The model was trained with {title} on other targets (validation loss "
-                f"{number(val, self._glyphs)} nats); the rows here are the dataset's own "
+                f"{format_information(val)} nats); the rows here are the dataset's own "
                 "distributions."
             )
         else:
             reading = f" Q here: {data.q_reading}." if data.q_reading else ""
             lines.append(
                 f"The model was trained with {title} (validation loss "
-                f"{number(val, self._glyphs)}); the cross-entropy is shown for comparison.{reading}"
+                f"{format_information(val)}); the cross-entropy is shown for comparison.{reading}"
             )
         return lines
 
@@ -512,7 +514,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         labels = [f"{edges[b]:.{decimals}f}-{edges[b + 1]:.{decimals}f}" for b in range(bins)]
         tallies = [int(c) for c in counts]
         if n_inf:
-            labels.append(spell("∞", g))
+            labels.append(g.text("∞"))
             tallies.append(n_inf)
         label_width = max(len(t) for t in labels)
         count_width = len(str(max(tallies)))
@@ -527,7 +529,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
             row.append(f" {tally:>{count_width}}")
             marks = [m for m, v in (("this example", values[i]), ("mean", mean)) if bin_of(v) == b]
             if marks:
-                row.append(spell(f"  ← {', '.join(marks)}", g), style="bold")
+                row.append(g.text(f"  ← {', '.join(marks)}"), style="bold")
             lines.append(row)
         return lines
 

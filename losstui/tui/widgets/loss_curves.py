@@ -6,14 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from losstui.core.text import thin_indices
 from losstui.tui.widgets.ascii_plot import AsciiPlot
-
-
-def thin_indices(n: int, width: int) -> np.ndarray:
-    """At most `width` indices spread evenly over range(n), always keeping the first and last."""
-    if n <= width:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, max(width, 2)).round().astype(int))
 
 
 class LossCurves(AsciiPlot):
@@ -34,7 +28,7 @@ class LossCurves(AsciiPlot):
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     train, val = np.log10(train), np.log10(val)
-        keep = thin_indices(len(steps), width)
+        keep = np.array(thin_indices(len(steps), width), dtype=np.intp)
         steps, train, val = steps[keep], train[keep], val[keep]
         ok_t, ok_v = np.isfinite(train), np.isfinite(val)
         what = "log10(loss)" if log10 else "loss"
@@ -44,7 +38,7 @@ class LossCurves(AsciiPlot):
         if ok_t.sum() >= 1:
             plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
         # Validation as spaced points, not a line: the two series differ in shape, not only colour.
-        spaced = thin_indices(len(steps), max(width // 6, 2))
+        spaced = np.array(thin_indices(len(steps), max(width // 6, 2)), dtype=np.intp)
         ok_s = spaced[ok_v[spaced]]
         if ok_s.size:
             plt.scatter(

@@ -16,8 +16,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from losstui.core import info
+from losstui.core.text import format_information, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
-from losstui.tui.widgets.dist_text import number, spell, unit_base, wrap, wrap_parts
+from losstui.tui.widgets.dist_text import unit_base, wrap, wrap_parts
 
 #: The lab's starting point, the worked example of DESIGN.md.
 START_P: tuple[float, ...] = (0.10, 0.40, 0.50)
@@ -117,9 +118,8 @@ class PQMeasures:
 
 def _probability(value: float) -> str:
     """Two decimals on the 0.01 grid the keys move in, three for values set off it."""
-    if abs(value * GRID - round(value * GRID)) < 1e-9:
-        return f"{value:.2f}"
-    return f"{value:.3f}"
+    on_grid = abs(value * GRID - round(value * GRID)) < 1e-9
+    return format_probability(value, 2 if on_grid else 3)
 
 
 def _wrapped(text: str, width: int, style: str = "") -> list[Text]:
@@ -292,12 +292,10 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
         lines.append(Text())
         lines += self._measure_lines(width)
         for note in self._notes():
-            lines += _wrapped(spell(note, g), width)
+            lines += _wrapped(g.text(note), width)
         lines.append(Text())
         keys = ["p or ←/→: P or Q", "↑/↓: outcome", "+/-: move 0.05", "}/{: 0.01", "r: reset"]
-        lines += [
-            Text(line, style="dim") for line in wrap_parts([spell(k, g) for k in keys], width)
-        ]
+        lines += [Text(line, style="dim") for line in wrap_parts([g.text(k) for k in keys], width)]
         return lines
 
     def _bars(self, width: int) -> list[Text]:
@@ -343,19 +341,19 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
             (("JS(P,Q)", m.js), None, "Jensen-Shannon: symmetric, finite"),
         ]
         pairs = [pair for row in rows for pair in row[:2] if pair is not None]
-        label_width = max(len(spell(label, g)) for label, _ in pairs)
-        value_width = max(len(number(value, g)) for _, value in pairs)
+        label_width = max(len(g.text(label)) for label, _ in pairs)
+        value_width = max(len(g.text(format_information(value))) for _, value in pairs)
 
         def cell(pair: tuple[str, float]) -> str:
-            label, value = pair
-            return f"{spell(label, g):<{label_width}} = {number(value, g):>{value_width}} {m.units}"
+            label, value = g.text(pair[0]), g.text(format_information(pair[1]))
+            return f"{label:<{label_width}} = {value:>{value_width}} {m.units}"
 
         cell_width = len(cell(pairs[0]))
         two_columns = width >= 2 * cell_width + 3
         lines = []
         for first, second, description in rows:
             line = Text(cell(first), style="bold")
-            description = spell(description, g)
+            description = g.text(description)
             if two_columns and second is not None:
                 line.append("   " + cell(second))
             elif second is not None:
@@ -368,16 +366,15 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
 
     def _notes(self) -> list[str]:
         """The identity H(P,Q) = H(P) + KL(P‖Q) with numbers, and what KL's asymmetry shows."""
-        g = self._glyphs
         m = self.measures
-        h_pq, h_p, kl = (number(v, g) for v in (m.h_pq, m.h_p, m.kl_pq))
+        h_pq, h_p, kl = (format_information(v) for v in (m.h_pq, m.h_p, m.kl_pq))
         identity = f"H(P,Q) = H(P) + KL(P‖Q):  {h_pq} = {h_p} + {kl}"
         if all(math.isfinite(v) for v in (m.h_pq, m.h_p, m.kl_pq)) and Decimal(h_pq) != Decimal(
             h_p
         ) + Decimal(kl):
             identity += "  (rounded)"
         notes = [identity]
-        kl_pq, kl_qp = number(m.kl_pq, g), number(m.kl_qp, g)
+        kl_pq, kl_qp = format_information(m.kl_pq), format_information(m.kl_qp)
         pairs = list(enumerate(zip(self._p, self._q, strict=True)))
         missing_in_q = [LABELS[i] for i, (a, b) in pairs if a > 0.0 and b == 0.0]
         missing_in_p = [LABELS[i] for i, (a, b) in pairs if b > 0.0 and a == 0.0]

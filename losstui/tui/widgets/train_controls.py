@@ -191,7 +191,7 @@ class TrainControls(VerticalScroll, can_focus=False):
         if field not in labels:
             return
         label = self.query_one(f"#label-{field}", Label)
-        arrow = "> " if self.glyphs.name == "ascii" else "▶ "
+        arrow = self.glyphs.text("▶ ")
         label.update(arrow + labels[field] if focused else labels[field])
         label.set_class(focused, "-focused")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from losstui.core.text import format_epoch, format_loss, format_metric
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 METRIC_TITLES = {
@@ -19,21 +19,9 @@ METRIC_TITLES = {
     "hamming_loss": "Hamming loss",
     "nll": "NLL",
 }
-PERCENT_METRICS = ("accuracy", "subset_accuracy", "hamming_loss")
 NUMBER_WIDTH = 9
 """Cells reserved for a number ("-0.001234", "1.234e+05"), so that lines break at the same places
 while the digits change."""
-
-
-def fmt(value: float | None) -> str:
-    """A loss or metric in 4 significant digits; 'inf'/'nan' spelled out."""
-    if value is None:
-        return "-"
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.4g}"
 
 
 Chunk = list[tuple[str, str]]
@@ -151,7 +139,7 @@ class TrainStats(Widget):
             lines += self._wrapped(" DIVERGED ", "bold reverse", message, width)
         else:
             if p["running"]:
-                badge = " > TRAINING " if g.name == "ascii" else " ▶ TRAINING "
+                badge = g.text(" ▶ TRAINING ")
                 hints = (
                     f" {p['sps']} steps/s  (space pauses, +/- speed)",
                     f" {p['sps']} steps/s  (space pauses)",
@@ -159,7 +147,7 @@ class TrainStats(Widget):
                 )
                 style = "bold reverse"
             else:
-                badge = " || PAUSED " if g.name == "ascii" else " ⏸ PAUSED "
+                badge = g.text(" ⏸ PAUSED ")
                 first = p["step"] == 0
                 hints = (
                     " space trains, n steps once" if first else " space resumes, n steps once",
@@ -173,7 +161,7 @@ class TrainStats(Widget):
             line.append(fitting[0], style="" if p["running"] else "dim")
             lines.append(line)
 
-        epoch = f"{p['epoch']:.1f}"
+        epoch = format_epoch(p["epoch"])
         chunks: list[tuple[Chunk, int]] = [
             (
                 [("step ", "dim"), (f"{p['step']}", "bold"), ("  epoch ", "dim"), (epoch, "bold")],
@@ -182,19 +170,17 @@ class TrainStats(Widget):
             (
                 [
                     ("train ", "dim"),
-                    (fmt(p["train"]), "bold"),
+                    (format_loss(p["train"]), "bold"),
                     ("  val ", "dim"),
-                    (fmt(p["val"]), "bold"),
+                    (format_loss(p["val"]), "bold"),
                 ],
                 len("train   val ") + 2 * NUMBER_WIDTH,
             ),
         ]
         for name, value in p["metrics"]:
             title = g.text(METRIC_TITLES.get(name, name))
-            if value is not None and name in PERCENT_METRICS and math.isfinite(value):
-                shown, reserved = f"{100 * value:.1f}%", len("100.0%")
-            else:
-                shown, reserved = fmt(value), NUMBER_WIDTH
+            shown = format_metric(name, value)
+            reserved = len("100.0%") if shown.endswith("%") else NUMBER_WIDTH
             chunks.append(([(f"{title} ", "dim"), (shown, "bold")], len(title) + 1 + reserved))
         lines += self._pack(chunks, width)
 
