@@ -3,7 +3,7 @@
 The format, shared by the built-in content under `losstui/content/` and by lesson files:
 
     ---
-    key: value              front matter: one `key: value` per line, kept verbatim
+    key: value              front matter: one `key: value` per line (`#` starts a comment)
     ---
     # Section title         a heading starts a section; `##` starts a subsection inside it
     A paragraph may be wrapped over several lines; they are joined with single spaces.
@@ -94,10 +94,13 @@ def parse_document(text: str, source: str) -> Document:
     meta_lines: dict[str, int] = {}
     if not lines or lines[0].strip() != RULE:
         return Document(source, meta, meta_lines, Block(source, 1, tuple(lines)))
-    for i, raw in enumerate(lines[1:], start=2):
+    end = next((i for i, line in enumerate(lines) if i and line.strip() == RULE), None)
+    if end is None:
+        raise ContentError(
+            source, 1, "the front matter opened here is never closed by a `---` line"
+        )
+    for i, raw in enumerate(lines[1:end], start=2):
         line = raw.strip()
-        if line == RULE:
-            return Document(source, meta, meta_lines, Block(source, i + 1, tuple(lines[i:])))
         if not line or line.startswith("#"):
             continue
         key, colon, value = line.partition(":")
@@ -116,7 +119,7 @@ def parse_document(text: str, source: str) -> Document:
             )
         meta[key] = value.strip()
         meta_lines[key] = i
-    raise ContentError(source, 1, "the front matter opened here is never closed by a `---` line")
+    return Document(source, meta, meta_lines, Block(source, end + 2, tuple(lines[end + 1 :])))
 
 
 def read_document(path: str) -> Document:
