@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from losstui.core import datasets
 from losstui.core.losses import LOSSES
 from losstui.core.problems import (
     FIRST_QUESTION,
@@ -177,7 +178,6 @@ def test_every_answer_leads_somewhere():
 
 
 def test_datasets_exist_and_fit_their_problem():
-    datasets = pytest.importorskip("losstui.core.datasets")
     for problem in PROBLEMS.values():
         for name in problem.datasets:
             assert name in datasets.DATASETS, (problem.key, name)
@@ -186,7 +186,6 @@ def test_datasets_exist_and_fit_their_problem():
 
 @pytest.mark.parametrize("key", DESIGN_KEYS)
 def test_recommended_and_alternative_losses_can_run_on_the_default_dataset(key):
-    datasets = pytest.importorskip("losstui.core.datasets")
     problem = PROBLEMS[key]
     rec = recommend(key)
     data = datasets.make_dataset(problem.default_dataset, seed=0)

@@ -130,7 +130,7 @@ class MeanSquaredError(Loss):
     title = "Mean squared error"
     target = "real"
     distribution = "Gaussian"
-    formula = "L = (1/N) Σ (ŷ − y)²,  ŷ = z"
+    formula = "L = (1/n) Σᵢ (yᵢ − ŷᵢ)²,   ŷ = z"
     when_to_use = (
         "Real-valued targets with roughly Gaussian noise: it is the negative log-likelihood of a "
         "Gaussian with fixed variance. Large errors dominate, so outliers pull the fit."
@@ -150,7 +150,7 @@ class MeanAbsoluteError(Loss):
     title = "Mean absolute error"
     target = "real"
     distribution = "Laplace"
-    formula = "L = (1/N) Σ |ŷ − y|,  ŷ = z"
+    formula = "L = (1/n) Σᵢ |yᵢ − ŷᵢ|,   ŷ = z"
     when_to_use = (
         "Real-valued targets with heavy-tailed noise or outliers: the negative log-likelihood of a "
         "Laplace distribution. It predicts the conditional median; its gradient never shrinks, so "
@@ -171,7 +171,7 @@ class Huber(Loss):
     title = "Huber loss (δ = 1)"
     target = "real"
     distribution = "Gaussian near zero, Laplace in the tails"
-    formula = "L = (1/N) Σ h(ŷ − y),  h(r) = ½r² if |r| ≤ 1, else |r| − ½"
+    formula = "L = (1/n) Σᵢ h(yᵢ − ŷᵢ),   h(r) = ½r² if |r| ≤ 1, else |r| − ½,   ŷ = z"
     when_to_use = (
         "Regression with some outliers: quadratic (like squared error) for small residuals, "
         "linear (like absolute error) for large ones, so outliers cannot dominate but the "
@@ -194,7 +194,7 @@ class MeanSquaredLogarithmicError(Loss):
     title = "Mean squared logarithmic error"
     target = "nonnegative"
     distribution = "log-normal (on 1 + y)"
-    formula = "L = (1/N) Σ (log(1 + ŷ) − log(1 + y))²,  ŷ = max(z, 0)"
+    formula = "L = (1/n) Σᵢ (log(1 + yᵢ) − log(1 + ŷᵢ))²,   ŷ = max(z, 0)"
     when_to_use = (
         "Positive targets spanning orders of magnitude, where relative error matters: an error of "
         "10 on 1000 costs about as much as 0.1 on 10. It is squared error on log(1 + y)."
@@ -227,7 +227,7 @@ class Poisson(Loss):
     activation = "exp"
     target = "nonnegative"
     distribution = "Poisson"
-    formula = "L = (1/N) Σ (λ − y·log λ),  λ = eᶻ"
+    formula = "L = (1/n) Σᵢ (exp(zᵢ) − yᵢ·zᵢ),   λ̂ = exp(z)"
     when_to_use = (
         "Counts (0, 1, 2, …) such as events per hour: the negative log-likelihood of a Poisson "
         "distribution whose rate λ = eᶻ is always positive. The variance grows with the mean."
@@ -256,7 +256,7 @@ class BinaryCrossEntropy(Loss):
     activation = "sigmoid"
     target = "binary"
     distribution = "Bernoulli"
-    formula = "L = −(1/N) Σ [y·log p + (1 − y)·log(1 − p)],  p = σ(z)"
+    formula = "L = −(1/n) Σᵢ [yᵢ·log p̂ᵢ + (1 − yᵢ)·log(1 − p̂ᵢ)],   p̂ = σ(z) = 1/(1 + e⁻ᶻ)"
     when_to_use = (
         "Two classes, or several independent yes/no labels: the negative log-likelihood of a "
         "Bernoulli whose probability is p = σ(z). Confident mistakes cost without bound."
@@ -287,7 +287,7 @@ class SigmoidMeanSquaredError(Loss):
     activation = "sigmoid"
     target = "binary"
     distribution = "Gaussian on a probability (not a likelihood for 0/1 labels)"
-    formula = "L = (1/N) Σ (p − y)²,  p = σ(z)"
+    formula = "L = (1/n) Σᵢ (yᵢ − p̂ᵢ)²,   p̂ = σ(z)"
     when_to_use = (
         "Never for classification, but worth seeing once: its gradient carries a factor "
         "σ(z)(1 − σ(z)) that vanishes when the sigmoid saturates, so a confidently wrong "
@@ -319,7 +319,7 @@ class Hinge(Loss):
     title = "Hinge loss"
     target = "signed_binary"
     distribution = "none (margin-based, from support vector machines)"
-    formula = "L = (1/N) Σ max(0, 1 − t·z),  t ∈ {−1, +1}"
+    formula = "L = (1/n) Σᵢ max(0, 1 − tᵢ·zᵢ),   t ∈ {−1, +1}"
     when_to_use = (
         "Binary classification when only the decision matters, not a probability: it stops "
         "pushing once a point is beyond the margin (t·z ≥ 1). Not a likelihood, so z is not a "
@@ -342,7 +342,7 @@ class SquaredHinge(Loss):
     title = "Squared hinge loss"
     target = "signed_binary"
     distribution = "none (margin-based, from support vector machines)"
-    formula = "L = (1/N) Σ max(0, 1 − t·z)²,  t ∈ {−1, +1}"
+    formula = "L = (1/n) Σᵢ max(0, 1 − tᵢ·zᵢ)²,   t ∈ {−1, +1}"
     when_to_use = (
         "Like hinge but smooth at the margin and harsher on large violations; a margin-based "
         "alternative to binary cross-entropy when calibrated probabilities are not needed."
@@ -367,7 +367,7 @@ class CategoricalCrossEntropy(Loss):
     activation = "softmax"
     target = "onehot"
     distribution = "categorical"
-    formula = "L = −(1/N) Σᵢ Σₖ yᵢₖ·log pᵢₖ,  pᵢ = softmax(zᵢ)"
+    formula = "L = −(1/n) Σᵢ Σₖ yᵢₖ·log p̂ᵢₖ,   p̂ = softmax(z)"
     when_to_use = (
         "One of K classes, targets one-hot (or soft) rows: the negative log-likelihood of a "
         "categorical distribution whose probabilities come from softmax."
@@ -395,7 +395,7 @@ class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
     name = "sparse_categorical_cross_entropy"
     title = "Sparse categorical cross-entropy"
     target = "sparse"
-    formula = "L = −(1/N) Σᵢ log pᵢ,yᵢ,  pᵢ = softmax(zᵢ),  yᵢ ∈ {0, …, K−1}"
+    formula = "L = −(1/n) Σᵢ log p̂ᵢ,yᵢ,   p̂ = softmax(z),   yᵢ ∈ {0, …, K−1}"
     when_to_use = (
         "The same loss as categorical cross-entropy when the labels are class indices rather than "
         "one-hot rows: it reads one log-probability per sample."
@@ -441,7 +441,7 @@ class KLDivergence(CategoricalCrossEntropy):
     name = "kl_divergence"
     title = "KL divergence"
     target = "distribution"
-    formula = "L = (1/N) Σᵢ Σₖ pᵢₖ·log(pᵢₖ / qᵢₖ),  qᵢ = softmax(zᵢ)"
+    formula = "L = (1/n) Σᵢ Σₖ pᵢₖ·log(pᵢₖ / q̂ᵢₖ),   q̂ = softmax(z)"
     when_to_use = (
         "Targets that are whole probability distributions (soft labels, a teacher's outputs): "
         "it equals cross-entropy minus the targets' own entropy, so it reaches 0 at a perfect fit."
@@ -545,7 +545,7 @@ class GaussianNLL(DensityLoss):
     name = "gaussian_nll"
     title = "Gaussian negative log-likelihood"
     distribution = "Gaussian"
-    formula = "L = (1/N) Σ [½ log 2π + log σ + (y − μ)² / (2σ²)],  σ = exp(log σ)"
+    formula = "L = (1/n) Σᵢ [½ log 2π + log σ + (yᵢ − μ)² / (2σ²)],   σ = exp(log σ)"
     when_to_use = (
         "Samples from one bell-shaped bump: fit μ and σ by maximum likelihood. SGD and the closed "
         "form (μ̂ = mean, σ̂ = standard deviation) reach the same answer."
@@ -591,8 +591,8 @@ class GaussianMixtureNLL(DensityLoss):
     title = "Two-Gaussian mixture negative log-likelihood"
     distribution = "mixture of two Gaussians"
     formula = (
-        "L = −(1/N) Σ log[π·N(y; μ₁, σ₁²) + (1 − π)·N(y; μ₂, σ₂²)],  "
-        "π = σ(logit π), σₖ = exp(log σₖ)"
+        "L = −(1/n) Σᵢ log[π·N(yᵢ; μ₁, σ₁²) + (1 − π)·N(yᵢ; μ₂, σ₂²)],   "
+        "π = σ(logit π),   σₖ = exp(log σₖ)"
     )
     when_to_use = (
         "Samples with two bumps, which one Gaussian cannot fit. There is no closed form; SGD (or "
