@@ -437,8 +437,8 @@ async def test_stats_do_not_redraw_when_nothing_changed():
         calls = []
         original = stats.refresh
         stats.refresh = lambda *a, **k: calls.append(1) or original(*a, **k)
-        app._redraw(force=True)
-        app._redraw(force=True)
+        app.train_pane.draw(force=True)
+        app.train_pane.draw(force=True)
         assert calls == []
         app.state.step(1)
         assert len(calls) == 1

@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
+from losstui.tui.widgets.status_bar import StatusBar
 from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import footer_settled, screen_text
 
@@ -107,8 +108,9 @@ async def test_status_and_stats_lines_never_wrap():
             await pilot.pause()
             stats = app.query_one(TrainStats)
             rows = screen_text(app).splitlines()
-            assert rows[0].strip() == app._status_text.strip(), problem  # one row, whole
-            assert cell_len(app._status_text) <= width
+            status = app.query_one(StatusBar).line(width)
+            assert rows[0].strip() == status.strip(), problem  # one row, whole
+            assert cell_len(status) <= width
             first = stats.lines(stats.size.width)[0].plain
             assert cell_len(first) <= stats.size.width and "TRAINING" in first, problem
             app.state.pause()

@@ -272,6 +272,7 @@ class Trainer:
         self.divergence_reason: str | None = None
         self.initial_loss: float | None = None
         self._snapshot: tuple | None = None
+        self._evaluated: tuple[int, dict[str, float]] | None = None
         self._replaying = False
         self._record()
         self.initial_loss = self.history[0].train_loss if self.history else None
@@ -414,6 +415,7 @@ class Trainer:
         for v, saved in zip(self.optimizer.velocity, velocity, strict=True):
             v[...] = saved
         self._shuffle_rng.bit_generator.state = rng_state
+        self._evaluated = None
 
     def _record(self) -> None:
         with np.errstate(all="ignore"):
@@ -483,10 +485,16 @@ class Trainer:
             return float(self.loss(yb, self.model.forward(xb)))
 
     def evaluate(self) -> dict[str, float]:
-        """Current train_loss, val_loss and the validation metrics (`metric_names`)."""
+        """Current train_loss, val_loss and the validation metrics (`metric_names`), computed
+        once per step however many views ask (a dict shared between them: don't change it)."""
+        cached = self._evaluated
+        if cached is not None and cached[0] == self.step_count:
+            return cached[1]
         with np.errstate(all="ignore"):
             train_loss, val_loss, metrics = self._evaluate()
-        return {"train_loss": train_loss, "val_loss": val_loss, **metrics}
+        values = {"train_loss": train_loss, "val_loss": val_loss, **metrics}
+        self._evaluated = (self.step_count, values)
+        return values
 
     def _forward_all(self) -> Array:
         """Logits of every train and validation row, (n_train + n_val, k), computed in chunks

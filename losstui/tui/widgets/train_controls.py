@@ -125,6 +125,15 @@ class TrainControls(VerticalScroll, can_focus=False):
         for field, on_ in (enabled or {}).items():
             self.query_one(f"#field-{field}").disabled = not on_
 
+    def set_hidden(self, names: Iterable[str]) -> None:
+        """Take the fields called `names` (and the New data button for "regenerate") off the
+        column, and bring the others back: a lesson hides what a step does not want touched."""
+        hidden = set(names)
+        for field, _ in FIELDS:
+            for part in ("label", "field"):
+                self.query_one(f"#{part}-{field}").display = field not in hidden
+        self.query_one("#regenerate").display = "regenerate" not in hidden
+
     def show_error(self, field: str, message: str) -> None:
         """Show `message` under `field`, wrapped to the column (empty clears it)."""
         label = self.query_one(f"#error-{field}", Label)

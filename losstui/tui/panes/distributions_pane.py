@@ -1,0 +1,43 @@
+"""Provides the Distributions pane: true P against predicted Q, residuals, the NLL curve."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+
+from losstui.core.state import StateChanged
+from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.distribution_view import DistributionView
+
+
+class DistributionsPane(Pane):
+    """What the model predicts, set against the truth; the example on show is the state's."""
+
+    pane_id = "distributions"
+
+    def compose(self) -> ComposeResult:
+        yield DistributionView(id="dist-view", units=self.state.units)
+
+    def state_changed(self, event: StateChanged) -> None:
+        view = self.query_one(DistributionView)
+        if "units" in event:
+            view.units = self.state.units
+        if "example" in event:
+            view.select_example(self.state.example)
+
+    def draw(self, force: bool = False) -> None:
+        view = self.query_one(DistributionView)
+        # A diverged model overflows on purpose; the pane says so in words, not in warnings.
+        with np.errstate(all="ignore"):
+            view.show(self.state.trainer)
+        if view.example != self.state.example:
+            view.select_example(self.state.example)
+
+    def focus_target(self):
+        return self.query_one(DistributionView)
+
+    @on(DistributionView.ExampleSelected, "#dist-view")
+    def _example_selected(self, event: DistributionView.ExampleSelected) -> None:
+        if event.index != self.state.example:
+            self.state.set_example(event.index)

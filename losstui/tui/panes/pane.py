@@ -1,0 +1,64 @@
+"""Provides Pane, the base of the main screen's panes: a view of the state that redraws itself."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual.containers import Container
+
+from losstui.core.state import AppState, StateChanged
+from losstui.tui.glyphs import UNICODE, Glyphs
+
+
+class Pane(Container):
+    """One pane of the main screen. It renders the app state and sends it intents; it holds no
+    value a user or a lesson can set. It listens to the state while mounted and draws only while
+    it is the pane on show, at most every `interval` seconds while training runs.
+
+    Subclasses set `pane_id` (a `PANES` entry) and implement `draw(force)`.
+    """
+
+    pane_id: ClassVar[str] = ""
+    #: Seconds between redraws while training: what a student can read, within the byte budget.
+    interval: ClassVar[float] = 0.5
+
+    def __init__(self, state: AppState, glyphs: Glyphs = UNICODE, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.glyphs = glyphs
+        self._last_draw = 0.0
+
+    def on_mount(self) -> None:
+        self.state.subscribe(self._changed)
+        self.draw(force=True)
+
+    def on_unmount(self) -> None:
+        self.state.unsubscribe(self._changed)
+
+    @property
+    def shown(self) -> bool:
+        """Whether this pane is the one the state shows."""
+        return self.state.pane == self.pane_id
+
+    def _changed(self, event: StateChanged) -> None:
+        self.state_changed(event)
+        if not self.shown:
+            return
+        # While training runs, progress redraws are throttled; anything else redraws at once.
+        only_progress = event.parts <= {"progress"} and self.state.running
+        now = time.monotonic()
+        if only_progress and now - self._last_draw < self.interval:
+            return
+        self._last_draw = now
+        self.draw(force=not only_progress)
+
+    def state_changed(self, event: StateChanged) -> None:
+        """Bring widgets that follow the state whether shown or not (menus, values) up to date."""
+
+    def draw(self, force: bool = False) -> None:
+        """Redraw what this pane shows from the state."""
+
+    def focus_target(self):
+        """The widget that takes the keys when this pane is opened (None: the pane itself)."""
+        return None

@@ -1,0 +1,40 @@
+"""Provides the P/Q lab pane: two distributions, their entropies and divergences."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+
+from losstui.core.state import StateChanged
+from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.pq_lab import PQLab
+
+
+class PQLabPane(Pane):
+    """The P/Q lab; P and Q live in the state, the lab draws them and reports the user's moves."""
+
+    pane_id = "pq_lab"
+
+    def compose(self) -> ComposeResult:
+        yield PQLab(self.state.pq_p, self.state.pq_q, id="pq-lab", units=self.state.units)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._sync()
+
+    def state_changed(self, event: StateChanged) -> None:
+        if event.touches("pq", "units"):
+            self._sync()
+
+    def _sync(self) -> None:
+        lab = self.query_one(PQLab)
+        lab.units = self.state.units
+        if (lab.p, lab.q) != (self.state.pq_p, self.state.pq_q):
+            lab.set_distributions(self.state.pq_p, self.state.pq_q)
+
+    def focus_target(self):
+        return self.query_one(PQLab)
+
+    @on(PQLab.Changed, "#pq-lab")
+    def _pq_changed(self, event: PQLab.Changed) -> None:
+        self.state.set_pq(event.p, event.q)  # the lab only ever holds valid distributions

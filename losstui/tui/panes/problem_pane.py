@@ -1,0 +1,71 @@
+"""Provides the Problem pane: the catalogue, the question path and a preview of the choice."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Label
+
+from losstui.core.problems import PROBLEMS
+from losstui.core.state import StateChanged
+from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.problem_chooser import ProblemChooser
+from losstui.tui.widgets.question_path import QuestionPath
+from losstui.tui.widgets.recommendation_view import RecommendationView
+
+WIDE = 120
+"""From this width the preview sits beside the chooser, so choosing stays on this pane."""
+
+
+class ProblemPane(Pane):
+    """Choose a problem from the catalogue, or find it by answering questions."""
+
+    pane_id = "problem"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="problem-row"):
+            with Container(id="pick"):
+                with Vertical(id="chooser-col"):
+                    yield Label("Choose your problem (enter):", classes="pane-title")
+                    yield ProblemChooser(id="chooser")
+                with Vertical(id="questions-col"):
+                    yield Label("Don't know its name? Answer:", classes="pane-title")
+                    yield QuestionPath(id="questions")
+            yield RecommendationView(brief=True, id="preview")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_problem()
+
+    def state_changed(self, event: StateChanged) -> None:
+        if "problem" in event:
+            self._show_problem()
+
+    def _show_problem(self) -> None:
+        key = self.state.problem
+        self.query_one("#chooser", ProblemChooser).select_key(key)
+        self.query_one("#preview", RecommendationView).show(key)
+
+    def focus_target(self):
+        return self.query_one("#chooser")
+
+    @on(ProblemChooser.ProblemSelected, "#chooser")
+    def _problem_selected(self, event: ProblemChooser.ProblemSelected) -> None:
+        self.choose(event.key)
+
+    @on(ProblemChooser.ProblemHighlighted, "#chooser")
+    def _problem_highlighted(self, event: ProblemChooser.ProblemHighlighted) -> None:
+        self.query_one("#preview", RecommendationView).show(event.key)
+
+    @on(QuestionPath.ProblemFound, "#questions")
+    def _problem_found(self, event: QuestionPath.ProblemFound) -> None:
+        self.app.notify(f"Your problem: {PROBLEMS[event.key].title}", timeout=4)
+        self.choose(event.key)
+
+    def choose(self, key: str) -> None:
+        """Choose `key`; below WIDE the recommendation opens, since no preview sits beside."""
+        self.state.set_problem(key)
+        self._show_problem()
+        if self.app.size.width < WIDE:
+            self.state.set_pane("recommendation")

@@ -1,0 +1,241 @@
+"""Provides the Train pane: the settings column, the live numbers, the loss curves and the model."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Input, Select
+
+from losstui.core.losses import LOSSES
+from losstui.core.models import HIDDEN_ACTIVATION_NAMES
+from losstui.core.problems import is_recommended
+from losstui.core.settings import SETTINGS
+from losstui.core.state import StateChanged
+from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.loss_curves import LossCurves
+from losstui.tui.widgets.model_view import ModelView
+from losstui.tui.widgets.train_controls import FIELDS, SELECT_FIELDS, TrainControls
+from losstui.tui.widgets.train_stats import TrainStats
+
+SETTINGS_WIDTH = 100
+"""Below this width the settings column starts hidden (key c shows it)."""
+STATS_INTERVAL = 0.25
+PLOT_INTERVAL = 0.5
+MAP_INTERVAL = 1.0
+"""Seconds between redraws while training: what a student can read, and within the byte budget."""
+NEGATIVE_LOSS_NOTES = {
+    "poisson": (
+        "Poisson loss drops log y!, so it can be negative; only changes matter.",
+        "Poisson loss drops log y!, so it can go below 0.",
+    ),
+    **{
+        key: (
+            "A density can exceed 1, so its negative log-likelihood can be negative; "
+            "only changes matter.",
+            "A density can exceed 1, so its NLL can go below 0.",
+        )
+        for key, loss in LOSSES.items()
+        if loss.target == "samples"
+    },
+}
+"""Why a loss on show is 0 or below; other losses get a general sentence."""
+
+
+class TrainPane(Pane):
+    """Train live: settings on the left, numbers, loss curves and the model's picture."""
+
+    pane_id = "train"
+    interval = STATS_INTERVAL
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_plots = 0.0
+        self._last_map = 0.0
+        #: The user's c toggle overrides the width's default (a view preference, not a setting).
+        self.settings_choice: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="train-row"):
+            yield TrainControls(id="controls")
+            with Vertical(id="train-main"):
+                yield TrainStats(id="stats")
+                with Container(id="plots"):
+                    yield LossCurves(id="curves")
+                    yield ModelView(id="model-view")
+
+    def on_mount(self) -> None:
+        self._sync_controls()
+        super().on_mount()
+
+    # -- state -> widgets ----------------------------------------------------------------------
+
+    def state_changed(self, event: StateChanged) -> None:
+        if "problem" in event:
+            self.query_one(TrainControls).clear_errors()
+        if event.touches("config", "trainer", "controls"):
+            self._sync_controls()
+
+    def _sync_controls(self) -> None:
+        state = self.state
+        config = state.config
+        controls = self.query_one(TrainControls)
+        losses = []
+        for choice in state.loss_choices():
+            label = choice.title
+            if choice.recommended or is_recommended(state.problem, choice.key):
+                label += "  (recommended)"
+            elif choice.refusal:
+                label += "  (cannot run)"
+            losses.append((choice.key, label))
+        controls.set_options(state.datasets, state.models, HIDDEN_ACTIVATION_NAMES, losses)
+        mlp = config.model == "mlp"
+        enabled = {
+            "hidden": mlp,
+            "hidden_activation": mlp,
+            "loss": len(losses) > 1,
+        }
+        controls.set_values(
+            {key: SETTINGS[key].format(getattr(config, key)) for key, _ in FIELDS},
+            enabled={key: enabled.get(key, True) and not state.is_locked(key) for key, _ in FIELDS},
+        )
+        controls.set_hidden(state.hidden)
+
+    def apply_width(self, width: int) -> None:
+        """Show the settings column by default from SETTINGS_WIDTH columns up."""
+        default = width >= SETTINGS_WIDTH
+        show = self.settings_choice if self.settings_choice is not None else default
+        self.query_one(TrainControls).display = show
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def draw(self, force: bool = False, *, plots: bool = True) -> None:
+        """Redraw the numbers; the curves and the model too when due (always with `force`)."""
+        # A diverged model overflows on purpose; the panes say so in words, not in warnings.
+        with np.errstate(all="ignore"):
+            self._draw(force, plots)
+
+    def _draw(self, force: bool, plots: bool) -> None:
+        state, trainer = self.state, self.state.trainer
+        now = time.monotonic()
+        values = trainer.evaluate()
+        shown = (values.get("train_loss"), values.get("val_loss"))
+        nonpositive = any(v is not None and v <= 0 for v in shown)
+        self.query_one(TrainStats).show(
+            trainer,
+            running=state.running,
+            steps_per_second=state.speed,
+            loss_title=trainer.loss.title,
+            recommended=is_recommended(state.problem, state.config.loss),
+            divergence=state.divergence_message,
+            hint=self._focus_hint(),
+            note=self._negative_loss_note() if nonpositive else None,
+        )
+        if not plots or not (force or now - self._last_plots >= PLOT_INTERVAL):
+            return
+        self._last_plots = now
+        if state.log10 and self.loss_went_nonpositive():
+            self.call_later(self.log10_unavailable)
+        self.query_one(LossCurves).show(
+            trainer.history, log10=state.log10, loss_name=trainer.loss.title
+        )
+        if force or now - self._last_map >= MAP_INTERVAL:
+            self._last_map = now
+            self.query_one(ModelView).show(trainer)
+
+    def _negative_loss_note(self) -> tuple[str, ...]:
+        loss = self.state.trainer.loss
+        return NEGATIVE_LOSS_NOTES.get(
+            loss.name, (f"{loss.title} is 0 or below here; only its changes matter.",)
+        )
+
+    def loss_went_nonpositive(self) -> bool:
+        """Whether a loss on show (plotted, or in the stats) is 0 or below: no log10 of it."""
+        trainer = self.state.trainer
+        now = trainer.evaluate()
+        if min(now["train_loss"], now["val_loss"]) <= 0:
+            return True
+        return any(min(r.train_loss, r.val_loss) <= 0 for r in trainer.history)
+
+    def log10_unavailable(self) -> None:
+        """Turn the log axis off, and say why."""
+        if self.state.log10:
+            self.state.toggle_log10()
+        self.app.notify(
+            f"log10 is unavailable: the {self.state.trainer.loss.title} goes to 0 or below. "
+            "The loss axis stays linear.",
+            timeout=5,
+            markup=False,
+        )
+
+    def _focus_hint(self) -> str | None:
+        """What the keys do while a settings field has focus (space and letters type there)."""
+        focused = self.app.focused
+        if isinstance(focused, Input):
+            return "enter applies, esc leaves the field"
+        if isinstance(focused, Select):
+            return "enter opens the list, esc leaves"
+        if focused is not None and focused.id == "regenerate":
+            return "enter draws new data, esc leaves"
+        return None
+
+    # -- focus ---------------------------------------------------------------------------------
+
+    def focus_target(self):
+        return self.query_one("#curves")
+
+    def focus_in_settings(self) -> bool:
+        """Whether the keys are in the settings column."""
+        focused = self.app.focused
+        return focused is not None and self.query_one(TrainControls) in focused.ancestors
+
+    def open_settings(self) -> None:
+        """Show the settings column and put the keys in its first field."""
+        controls = self.query_one(TrainControls)
+        if not controls.display:
+            self.settings_choice = True
+            self.apply_width(self.app.size.width)
+        first = next((w for w in controls.query("Input, Select") if w.focusable), None)
+        self.screen.set_focus(first)
+
+    def hide_settings(self) -> None:
+        """Hide the settings column."""
+        self.settings_choice = False
+        self.apply_width(self.app.size.width)
+
+    # -- widgets -> state (messages up) -------------------------------------------------------
+
+    @on(TrainControls.SettingSubmitted, "#controls")
+    def _setting_submitted(self, event: TrainControls.SettingSubmitted) -> None:
+        state = self.state
+        controls = self.query_one(TrainControls)
+        field = event.field
+        before, steps_before, loss_before = (
+            state.trainer,
+            state.trainer.step_count,
+            state.config.loss,
+        )
+        try:
+            state.set(field, event.value)
+        except ValueError as error:
+            # The reason stays under the field until the field is next changed successfully.
+            # A list shows the kept choice itself; a text field's kept value is worth naming.
+            kept = "" if field in SELECT_FIELDS else f"; kept {controls.value_label(field)}"
+            controls.show_error(field, f"{error}{kept}")
+            controls.revert(field)
+            return
+        controls.show_error(field, "")
+        controls.revert(field)  # as the state reads it: "32,,16" shows as "32,16"
+        if state.trainer is not before and steps_before:  # the steps so far are gone: say so
+            shown = controls.value_label(field).split("  (")[0]
+            message = f"{SETTINGS[field].label} {shown}: training restarts from step 0"
+            if field != "loss" and state.config.loss != loss_before:
+                message += f"; the loss is now {state.trainer.loss.title}"
+            self.app.notify(self.glyphs.text(message), timeout=4, markup=False)
+
+    @on(TrainControls.RegenerateRequested, "#controls")
+    def _regenerate_requested(self) -> None:
+        self.app.run_action("regenerate")

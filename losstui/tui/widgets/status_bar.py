@@ -1,0 +1,75 @@
+"""Provides the status line: problem, loss and activation, whether training runs, the step."""
+
+from __future__ import annotations
+
+import time
+
+from rich.cells import cell_len
+from textual.widgets import Static
+
+from losstui.core.problems import PROBLEMS
+from losstui.core.state import AppState, StateChanged
+from losstui.tui.glyphs import UNICODE, Glyphs
+
+WIDE = 120
+"""From this width the line also names the app and the step."""
+INTERVAL = 0.25
+"""Seconds between updates while training: the step counter is read, not watched."""
+
+
+class StatusBar(Static):
+    """One line that says what runs; it follows the app state on its own."""
+
+    def __init__(self, state: AppState, glyphs: Glyphs = UNICODE, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.state = state
+        self.glyphs = glyphs
+        self._text = ""
+        self._last = 0.0
+
+    def on_mount(self) -> None:
+        self.state.subscribe(self._changed)
+        self.update_line()
+
+    def on_unmount(self) -> None:
+        self.state.unsubscribe(self._changed)
+
+    def on_resize(self) -> None:
+        self.update_line()
+
+    def _changed(self, event: StateChanged) -> None:
+        now = time.monotonic()
+        if event.parts <= {"progress"} and self.state.running and now - self._last < INTERVAL:
+            return
+        self._last = now
+        self.update_line()
+
+    def line(self, width: int) -> str:
+        """The status for a terminal `width` cells wide: the first variant that fits one line
+        (a wrapped status would push the panes down)."""
+        state = self.state
+        problem = PROBLEMS[state.problem].title
+        loss = state.trainer.loss
+        if state.trainer.diverged:
+            run = "DIVERGED"
+        elif state.running:
+            run = f"training {state.speed}/s"
+        else:
+            run = "paused"
+        step = f"step {state.trainer.step_count}"
+        variants = (
+            f" losstui | {problem} | {loss.pairing} | {run} | {step}",
+            f" {problem} | {loss.pairing} | {run}",
+            f" {problem} | {loss.title} | {run}",
+            f" {loss.title} | {run}",
+        )
+        # Below WIDE the step count is left to the stats line on the Train pane.
+        candidates = [self.glyphs.text(v) for v in variants[0 if width >= WIDE else 1 :]]
+        return next((t for t in candidates if cell_len(t) <= width), candidates[-1][:width])
+
+    def update_line(self) -> None:
+        """Rewrite the line if it changed (an unchanged line is not worth a repaint)."""
+        text = self.line(self.app.size.width)
+        if text != self._text:
+            self._text = text
+            self.update(text)
