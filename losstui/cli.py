@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from losstui import __version__
 from losstui.core.problems import DENSITY_LOSS, PROBLEMS
+from losstui.core.threads import pin_blas_threads
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -22,6 +23,8 @@ DEFAULT_STEPS = 1000
 #: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
 MAX_STEPS = 10_000_000
 MAX_EPOCHS = 100_000
+#: The most samples a headless dataset may have (train and validation together).
+MAX_SAMPLES = 1_000_000
 TABLE_ROWS = 20
 BASES = {"2": (2.0, "bits"), "e": (math.e, "nats"), "10": (10.0, "hartleys")}
 
@@ -277,6 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=_int_at_least(0, "seed"), metavar="N", help="random seed (≥ 0)"
     )
     train.add_argument(
+        "--samples",
+        type=_int_at_least(6, "samples", MAX_SAMPLES),
+        metavar="N",
+        help=f"samples in the dataset, a third of them for validation (6 to {MAX_SAMPLES:,}; "
+        "default: the dataset's own size)",
+    )
+    train.add_argument(
         "--format",
         default="table",
         type=lambda v: _one_of("format", v, ["table", "csv", "json"]),
@@ -483,6 +493,7 @@ def _train_config(args: argparse.Namespace):
         ("momentum", "momentum"),
         ("batch_size", "batch_size"),
         ("seed", "seed"),
+        ("samples", "n_samples"),
     ):
         value = getattr(args, option)
         if value is not None:
@@ -692,6 +703,7 @@ def _speaks_utf8(stream: Any) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `losstui` console script; returns the exit status."""
+    pin_blas_threads()  # before anything loads numpy
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):
