@@ -139,9 +139,17 @@ def bench_cli(sizes: tuple[int, ...], steps: int, repeats: int) -> None:
     ]
     runs: dict[CliCase, list[CliRun]] = {c: [] for c in cases}
     load_before = os.getloadavg()[0]
-    for _ in range(repeats):
+    for round_ in range(repeats):
         for case in cases:
-            runs[case].append(run_cli(case, steps))
+            run = run_cli(case, steps)
+            runs[case].append(run)
+            # Progress on stderr: a full run takes minutes while evaluation scales with the data.
+            print(
+                f"round {round_ + 1}/{repeats}: {case.samples:,} samples, "
+                f"{'busy' if case.busy else 'quiet'}, {'pinned' if case.pinned else 'unpinned'}: "
+                f"{run.wall_s:.2f} s",
+                file=sys.stderr,
+            )
     load_after = os.getloadavg()[0]
     print(
         f"\n`losstui {' '.join(CLI_ARGS)} --samples N --steps {steps}`: median of {repeats} "

@@ -6,11 +6,11 @@ import os
 import sys
 from collections.abc import MutableMapping
 
-# Why one thread: losstui multiplies matrices of at most a few hundred rows and columns, where a
-# BLAS thread per core gains nothing and loses much. On a shared machine whose other cores are
-# busy, OpenBLAS's threads wait for those cores at every product: training an MLP 20-256-256-1
-# for 2,000 steps took 4.4 s with OpenBLAS's default of a thread per core against 1.6 s with one
-# (2 cores, one of them busy; benchmarks/README.md has the figures).
+# Why one thread: a training step multiplies a batch of a few dozen rows by weights of at most a
+# few hundred columns, where a BLAS thread per core gains nothing and loses much: on a shared
+# machine the extra threads wait for cores that other work holds, at every product. 500 steps of
+# an MLP 20-256-256-1 took 1.9 s with one thread and 11.7 s with OpenBLAS's default of one per
+# core, on 2 cores with other jobs running (benchmarks/README.md has the figures).
 
 #: The variables that BLAS and OpenMP libraries read for their thread count when they load:
 #: OpenBLAS (which also falls back to OMP_NUM_THREADS), MKL, Apple Accelerate, BLIS.
