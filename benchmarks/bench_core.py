@@ -1,11 +1,18 @@
-"""SGD steps per second through the real Trainer, against a minimal hand-written numpy loop."""
+"""Core speed: the shipped `losstui train` command, pinned and unpinned, with and without a busy
+core, at 1,000 to 100,000 samples; and SGD steps per second through the real Trainer against a
+minimal hand-written numpy loop.
+
+    python benchmarks/bench_core.py            # both parts, three interleaved runs each
+    python benchmarks/bench_core.py --quick    # one run each, fewer steps: a quick look
+"""
 
 from __future__ import annotations
 
 import os
 
-# One BLAS thread, set before numpy is imported: the figures are per core, and at these sizes
-# extra threads only add scheduling noise.
+# One BLAS thread in this process, set before numpy is imported: the in-process figures are per
+# core, and at these sizes extra threads only add scheduling noise. The `losstui train`
+# subprocesses get an environment of their own (see `cli_env`).
 for _var in (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -17,12 +24,152 @@ for _var in (
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+# Measure the checkout this script is in, whatever the environment has installed.
+sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from losstui.core.threads import THREAD_VARIABLES  # noqa: E402
 from losstui.core.trainer import TrainConfig, Trainer  # noqa: E402
+
+# -- the shipped command line ----------------------------------------------------------------------
+
+#: What a user types: an MLP 20-256-256-1 on the 20-feature regression set; `--samples` and
+#: `--steps` are added per case.
+CLI_ARGS = ("train", "--problem", "regression", "--dataset", "linear20", "--hidden", "256,256")
+CLI_SIZES = (1_000, 10_000, 100_000)
+#: A CPU-burning process that keeps one core busy, as another user's job would.
+BURNER = (sys.executable, "-c", "while True: pass")
+
+
+@dataclass(frozen=True)
+class CliCase:
+    samples: int
+    busy: bool
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class CliRun:
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
+def cli_env(pinned: bool) -> dict[str, str]:
+    """The environment of a `losstui train` run: no thread count set, so the shipped pinning
+    applies; or, unpinned, OpenBLAS's own default (a thread per core) set explicitly, which the
+    pinning respects as the user's choice."""
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    if not pinned:
+        env["OPENBLAS_NUM_THREADS"] = str(cpu_count())
+    return env
+
+
+@contextmanager
+def busy_core(busy: bool) -> Iterator[None]:
+    """Keep one core busy with a burner process for the duration; always kill it."""
+    if not busy:
+        yield
+        return
+    burner = subprocess.Popen(BURNER, stdin=subprocess.DEVNULL)
+    try:
+        time.sleep(0.2)  # let it start burning before the measured run
+        yield
+    finally:
+        burner.kill()
+        burner.wait()
+
+
+def run_cli(case: CliCase, steps: int) -> CliRun:
+    """One `python -m losstui train ...` run: wall time, CPU time (user + system) and peak RSS of
+    that process alone (os.wait4 gives the rusage of the one child)."""
+    argv = [
+        sys.executable,
+        "-m",
+        "losstui",
+        *CLI_ARGS,
+        "--samples",
+        str(case.samples),
+        "--steps",
+        str(steps),
+        "--format",
+        "csv",
+    ]
+    with tempfile.TemporaryFile() as err, busy_core(case.busy):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=cli_env(case.pinned), stdout=subprocess.DEVNULL, stderr=err
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            message = err.read().decode(errors="replace").strip()
+            raise RuntimeError(f"{' '.join(argv[1:])} exited {proc.returncode}: {message}")
+    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+    rss_mb = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+    return CliRun(wall, usage.ru_utime + usage.ru_stime, rss_mb)
+
+
+def bench_cli(sizes: tuple[int, ...], steps: int, repeats: int) -> None:
+    """Median wall time, CPU time and peak memory of each case over `repeats` interleaved rounds
+    (each round runs every case once), printed as a Markdown table."""
+    cases = [
+        CliCase(n, busy, pinned)
+        for n in sizes
+        for busy in (False, True)
+        for pinned in (True, False)
+    ]
+    runs: dict[CliCase, list[CliRun]] = {c: [] for c in cases}
+    load_before = os.getloadavg()[0]
+    for round_ in range(repeats):
+        for case in cases:
+            run = run_cli(case, steps)
+            runs[case].append(run)
+            # Progress on stderr: a full run takes minutes while evaluation scales with the data.
+            print(
+                f"round {round_ + 1}/{repeats}: {case.samples:,} samples, "
+                f"{'busy' if case.busy else 'quiet'}, {'pinned' if case.pinned else 'unpinned'}: "
+                f"{run.wall_s:.2f} s",
+                file=sys.stderr,
+            )
+    load_after = os.getloadavg()[0]
+    print(
+        f"\n`losstui {' '.join(CLI_ARGS)} --samples N --steps {steps}`: median of {repeats} "
+        f"interleaved run(s); load average {load_before:.1f} before, {load_after:.1f} after"
+    )
+    print()
+    print("| samples | other load | BLAS threads | wall s | CPU s | peak RSS MB |")
+    print("| ---: | --- | --- | ---: | ---: | ---: |")
+    for case in cases:
+        rs = runs[case]
+        wall = statistics.median(r.wall_s for r in rs)
+        cpu = statistics.median(r.cpu_s for r in rs)
+        rss = statistics.median(r.peak_rss_mb for r in rs)
+        load = "one core busy" if case.busy else "quiet"
+        threads = "1 (shipped)" if case.pinned else f"{cpu_count()} (OPENBLAS_NUM_THREADS)"
+        print(f"| {case.samples:,} | {load} | {threads} | {wall:.2f} | {cpu:.2f} | {rss:.0f} |")
+    sys.stdout.flush()
+
+
+# -- the Trainer against a hand loop, in process ---------------------------------------------------
 
 CASES: dict[str, dict] = {
     "logistic regression 2-1, batch 32": {
@@ -133,9 +280,63 @@ def rate(run: Callable[[int], None], seconds: float) -> float:
     return best
 
 
+def bench_loop(seconds: float, momenta: list[float]) -> None:
+    """Steps per second of the Trainer and of the hand loop for each case, and their ratio."""
+    print(
+        f"\nTrainer against a hand loop, in process: numpy {np.__version__}, one BLAS thread, "
+        "float64, learning rate 0.05"
+    )
+    print()
+    print("| case | momentum | Trainer steps/s | hand loop steps/s | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for momentum in momenta:
+        for name, settings in CASES.items():
+            config = TrainConfig(lr=0.05, momentum=momentum, **settings)
+            trainer = Trainer(config)
+            r_trainer = rate(through_trainer(trainer), seconds)
+            r_hand = rate(hand_loop(config, trainer), seconds)
+            print(
+                f"| {name} | {momentum:g} | {r_trainer:,.0f} | {r_hand:,.0f} | "
+                f"{r_trainer / r_hand:.2f} |"
+            )
+            sys.stdout.flush()
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        message = f"expected sizes such as 1000,10000, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not sizes or min(sizes) < 6:
+        raise argparse.ArgumentTypeError(f"sizes must be whole numbers ≥ 6, got {text!r}")
+    return sizes
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one run per case, 200 steps, 0.5 s per in-process figure",
+    )
+    parser.add_argument(
+        "--part",
+        choices=("all", "cli", "loop"),
+        default="all",
+        help="cli: the shipped command line; loop: the Trainer against a hand loop",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=CLI_SIZES,
+        help="dataset sizes for the command line, e.g. 1000,100000 (default 1000,10000,100000)",
+    )
+    parser.add_argument("--steps", type=int, help="SGD steps per command line (default 500)")
+    parser.add_argument("--repeats", type=int, help="interleaved runs per case (default 3)")
+    parser.add_argument("--seconds", type=float, help="time per in-process figure (default 2)")
     parser.add_argument(
         "--momentum",
         type=float,
@@ -143,21 +344,18 @@ def main() -> None:
         help="SGD momentum for both loops (repeatable; default: 0 and 0.9)",
     )
     args = parser.parse_args()
+    steps = args.steps or (200 if args.quick else 500)
+    repeats = args.repeats or (1 if args.quick else 3)
+    seconds = args.seconds or (0.5 if args.quick else 2.0)
     print(
-        f"numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}, "
-        f"{os.cpu_count()} cores, one BLAS thread, float64, learning rate 0.05"
+        f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
+        f"{cpu_count()} cores, {platform.system()}"
     )
-    print(f"{'case':44s} {'momentum':>8s} {'Trainer':>9s} {'hand loop':>9s} {'ratio':>6s}")
-    for momentum in args.momentum or [0.0, 0.9]:
-        for name, settings in CASES.items():
-            config = TrainConfig(lr=0.05, momentum=momentum, **settings)
-            trainer = Trainer(config)
-            r_trainer = rate(through_trainer(trainer), args.seconds)
-            r_hand = rate(hand_loop(config, trainer), args.seconds)
-            print(
-                f"{name:44s} {momentum:8g} {r_trainer:9,.0f} {r_hand:9,.0f} "
-                f"{r_trainer / r_hand:6.2f}"
-            )
+    sys.stdout.flush()
+    if args.part in ("all", "cli"):
+        bench_cli(args.sizes, steps, repeats)
+    if args.part in ("all", "loop"):
+        bench_loop(seconds, args.momentum or [0.0, 0.9])
 
 
 if __name__ == "__main__":

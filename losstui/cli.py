@@ -15,6 +15,7 @@ from losstui import __version__
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import SETTINGS, Setting, SettingError
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
+from losstui.core.threads import pin_blas_threads
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -37,6 +38,7 @@ DEFAULT_STEPS = 1000
 #: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
 MAX_STEPS = 10_000_000
 MAX_EPOCHS = 100_000
+#: The most samples a headless dataset may have (train and validation together).
 TABLE_ROWS = 20
 BASES = {"2": (2.0, "bits"), "e": (math.e, "nats"), "10": (10.0, "hartleys")}
 
@@ -622,6 +624,7 @@ def _speaks_utf8(stream: Any) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `losstui` console script; returns the exit status."""
+    pin_blas_threads()  # before anything loads numpy
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):

@@ -236,6 +236,12 @@ BAD_INPUT = [
     (["train", "--problem", "regression", "--steps", "5", "--epochs", "2"], ["--epochs"]),
     (["train", "--problem", "regression", "--seed", "-1"], ["--seed", "from 0 to"]),
     (["train", "--problem", "regression", "--format", "xml"], ["'xml'", "table, csv, json"]),
+    (["train", "--problem", "regression", "--samples", "5"], ["--samples", "'5'", "from 6 to"]),
+    (["train", "--problem", "regression", "--samples", "2e3"], ["--samples", "'2e3'", "whole"]),
+    (
+        ["train", "--problem", "regression", "--samples", "1000001"],
+        ["--samples", "'1000001'", "to 1,000,000"],
+    ),
 ]
 
 
@@ -316,6 +322,17 @@ def test_train_epochs(capsys):
     data, _ = train_json(capsys, "--problem", "regression", "--epochs", "3", "--batch-size", "32")
     assert data["final"]["epoch"] == pytest.approx(3.0)
     assert data["history"][-1]["epoch"] == pytest.approx(3.0)
+
+
+def test_train_samples_sets_the_dataset_size(capsys):
+    # 300 samples keep 200 for training: two epochs of batch 50 are 8 steps.
+    argv = ["--problem", "regression", "--samples", "300", "--batch-size", "50", "--epochs", "2"]
+    data, _ = train_json(capsys, *argv)
+    assert data["config"]["n_samples"] == 300
+    assert data["steps"] == 8
+    assert data["final"]["epoch"] == pytest.approx(2.0)
+    default, _ = train_json(capsys, *argv[:2], *argv[4:])
+    assert default["config"]["n_samples"] is None and default["steps"] != 8
 
 
 def test_train_is_reproducible(capsys):
