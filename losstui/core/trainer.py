@@ -42,11 +42,15 @@ _COMPATIBLE_KINDS = {"regression": ("regression", "count"), "count": ("count", "
 
 MAX_RECORDS = 2000
 DEFAULT_RECORD_EVERY = 20
-#: Records are spaced by the data size: one evaluation per DEFAULT_RECORD_EVERY steps up to this
-#: many samples, proportionally fewer beyond, so evaluating stays a small part of a step's cost.
-RECORD_SAMPLES = 2000
-#: Rows per forward pass when evaluating: bounds the hidden activations held at once.
-EVAL_CHUNK = 4096
+#: Records are spaced by the data size: an evaluation passes every sample forward, so it comes
+#: once per about RECORD_BATCHES minibatches' worth of samples (every DEFAULT_RECORD_EVERY steps
+#: for the built-in sets), and a step costs the same at 1,000 and 100,000 samples.
+RECORD_BATCHES = 40
+#: Between sparse records, the loss of the last minibatch is checked this often, so a diverging
+#: run on large data stops within this many steps of exploding.
+CHECK_EVERY = DEFAULT_RECORD_EVERY
+#: Numbers of hidden activations one evaluation chunk may hold (about 16 MB of float64).
+EVAL_CELLS = 2**21
 #: Divergence: a loss above EXPLOSION_LIMIT, or above EXPLOSION_FACTOR × the initial loss (and
 #: above EXPLOSION_FACTOR), stops the run.
 EXPLOSION_LIMIT = 1e8
@@ -234,7 +238,8 @@ class Trainer:
         # steps at the built-in sizes; recording every 20 steps keeps that near a tenth of the
         # run's time, and spacing records by the data size keeps it there for large data.
         n_total = len(self._x_all)
-        return DEFAULT_RECORD_EVERY * max(1, -(-n_total // RECORD_SAMPLES))
+        per_record = RECORD_BATCHES * max(self.batch_size, 32)
+        return DEFAULT_RECORD_EVERY * max(1, -(-n_total // per_record))
 
     # ------------------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -307,6 +312,7 @@ class Trainer:
         isfinite = math.isfinite
         bs, n_train = self.batch_size, self._n_train
         pos, count, next_record = self._pos, self.step_count, self._next_record
+        next_check = self._next_check
         x_epoch, y_epoch = self._x_epoch, self._y_epoch
         done = 0
         xb = yb = x_epoch[:0]
@@ -335,6 +341,11 @@ class Trainer:
                     if self.diverged:
                         return max(0, self.step_count - start_count)
                     next_record = self._next_record
+                elif count >= next_check:
+                    self._pos, self.step_count, self._last_batch = pos, count, (xb, yb)
+                    if not self._check_batch(xb, yb):
+                        return max(0, self.step_count - start_count)
+                    next_check = self._next_check
         self._pos, self.step_count = pos, count
         if done:
             self._last_batch = (xb, yb)
@@ -362,14 +373,40 @@ class Trainer:
         failed_at = self.step_count
         self._restore(self._snapshot)
         self._replaying = True
+        # Between sparse records the replay checks each step's minibatch, not the whole data.
+        cheap = self.record_every > CHECK_EVERY
         try:
             while self.step_count < failed_at and not self.diverged:
-                self._next_record = self.step_count + 1
+                if cheap:
+                    self._next_check = self.step_count + 1
+                else:
+                    self._next_record = self.step_count + 1
                 self.step(1)
         finally:
             self._replaying = False
         if not self.diverged:  # cannot happen with deterministic arithmetic; stay safe
             self._diverge(what)
+
+    def _check_batch(self, xb: Array, yb: Array) -> bool:
+        """Between sparse records: whether the loss on the last minibatch is still healthy. If
+        it is, the run can be replayed from here; if not, find where it failed and stop."""
+        with np.errstate(all="ignore"):
+            value = float(self.loss(yb, self.model.forward(xb)))
+        problem = None
+        if not math.isfinite(value):
+            problem = "the loss became infinite or NaN (not a number)"
+        elif self.initial_loss is not None and value > self._loss_limit():
+            problem = f"the loss exploded from {self.initial_loss:.3g} to {value:.3g}"
+        if problem is None:
+            self._next_check = self.step_count + CHECK_EVERY
+            if not self._replaying:
+                self._take_snapshot()
+            return True
+        if self._replaying:
+            self._diverge(problem)
+        else:
+            self._unhealthy(problem)
+        return False
 
     def _diverge(self, what: str) -> None:
         self.diverged = True
@@ -440,6 +477,7 @@ class Trainer:
             self.record_every *= 2
             self.history = [r for r in self.history if r.step % self.record_every == 0]
         self._next_record = (self.step_count // self.record_every + 1) * self.record_every
+        self._next_check = self.step_count + CHECK_EVERY
         self._take_snapshot()
 
     # ------------------------------------------------------------------------------------------
@@ -498,13 +536,13 @@ class Trainer:
 
     def _forward_all(self) -> Array:
         """Logits of every train and validation row, (n_train + n_val, k), computed in chunks
-        of EVAL_CHUNK rows so that large data never holds all hidden activations at once."""
+        of at most EVAL_CELLS activations, so large data never holds them all at once."""
         x, forward = self._x_all, self.model.forward
-        if len(x) <= EVAL_CHUNK:
+        width = x.shape[1] + sum(getattr(self.model, "hidden", ())) + self.n_outputs
+        rows = max(256, EVAL_CELLS // max(width, 1))
+        if len(x) <= rows:
             return forward(x)
-        return np.concatenate(
-            [forward(x[i : i + EVAL_CHUNK]) for i in range(0, len(x), EVAL_CHUNK)]
-        )
+        return np.concatenate([forward(x[i : i + rows]) for i in range(0, len(x), rows)])
 
     def _evaluate(self) -> tuple[float, float, dict[str, float]]:
         n = self._n_train
