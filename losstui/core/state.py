@@ -318,7 +318,9 @@ class AppState:
     def _datasets_for(problem: str) -> tuple[str, ...]:
         own = tuple(PROBLEMS[problem].datasets)
         kind = DATASETS[own[0]].kind
-        return own + tuple(k for k, s in DATASETS.items() if s.kind == kind and k not in own)
+        built_in = {name for p in PROBLEMS.values() for name in p.datasets}
+        added = (k for k, s in DATASETS.items() if s.kind == kind and k not in built_in)
+        return own + tuple(added)
 
     def _apply_view(self, view: dict[str, Any]) -> set[Part]:
         parts: set[Part] = set()
