@@ -205,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each training setting's flag, parser, help and message come from the one schema.
     for key in TRAIN_FLAGS:
         setting = SETTINGS[key]
+        assert setting.flag, f"the setting {key!r} has no command-line flag"
         train.add_argument(
             setting.flag,
             dest=key,
@@ -569,14 +570,14 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
 
 
 def run_app(problem: str | None, ascii_only: bool) -> int:
-    """Open the Textual app (imported only here, so the headless commands never load textual)."""
+    """Open the Textual app and return its exit status (textual is imported only here, so the
+    headless commands never load it)."""
     try:
         from losstui.tui.app import run
     except ImportError as exc:
         print(f"{PROG}: error: the app cannot start: {exc}", file=sys.stderr)
         return 1
-    result = run(problem=problem, ascii=ascii_only)
-    return result if isinstance(result, int) else 0
+    return run(problem=problem, ascii=ascii_only)
 
 
 COMMANDS = {

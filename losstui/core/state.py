@@ -8,6 +8,7 @@ one-line message here as on the command line, and the state keeps its previous v
 
 from __future__ import annotations
 
+import builtins
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -320,7 +321,7 @@ class AppState:
         kind = DATASETS[own[0]].kind
         return own + tuple(k for k, s in DATASETS.items() if s.kind == kind and k not in own)
 
-    def _apply_view(self, view: dict[str, Any]) -> set[Part]:
+    def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
         if "pane" in view and view["pane"] != self.pane:
             self.pane = view["pane"]

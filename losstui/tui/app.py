@@ -326,11 +326,11 @@ class LossApp(App[None]):
             self._last_stats = now
             self._update_status()
             if self._visible("train"):
-                stats = self.query_one("#stats", TrainStats)
-                values = stats.evaluate(trainer)
+                readout = self.query_one("#stats", TrainStats)
+                values = readout.evaluate(trainer)
                 shown = (values.get("train_loss"), values.get("val_loss"))
                 nonpositive = any(v is not None and v <= 0 for v in shown)
-                stats.show(
+                readout.show(
                     trainer,
                     running=state.running,
                     steps_per_second=state.speed,
@@ -621,6 +621,9 @@ class LossApp(App[None]):
         return lambda: self._choose_problem(key)
 
 
-def run(problem: str | None = None, ascii: bool = False) -> None:
-    """Build the app (on `problem`, in ASCII if asked or if the locale is not UTF-8) and run it."""
-    LossApp(problem=problem, ascii=ascii).run()
+def run(problem: str | None = None, ascii: bool = False) -> int:
+    """Build the app (on `problem`, in ASCII if asked or if the locale is not UTF-8) and run it;
+    return its exit status (1 after a crash)."""
+    app = LossApp(problem=problem, ascii=ascii)
+    app.run()
+    return app.return_code or 0
