@@ -528,8 +528,7 @@ def _csv_value(value: Any) -> str:
 
 def _summary(trainer: Any, final: dict[str, Any]) -> str:
     if trainer.diverged:
-        message = trainer.divergence_message or f"training diverged at step {final['step']}"
-        return f"Diverged: {message}."
+        return f"Diverged: {trainer.divergence_message}."
     parts = [f"{final['step']} steps ({format_epoch(final['epoch'])} epochs)"]
     for key, value in final.items():
         if key in ("step", "epoch"):

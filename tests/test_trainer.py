@@ -167,6 +167,13 @@ def test_divergence_is_reported_at_the_first_step_that_shows_it():
     again = Trainer(trainer.config)
     again.step(step - 1)
     assert not again.diverged
+    # The run went back to its last healthy record to find the step: what it shows now (the
+    # fit, the epoch, the last batch's loss) is that step's, as if it had stopped there.
+    exact = Trainer(trainer.config)
+    exact.step(step)
+    np.testing.assert_array_equal(trainer.model.flat_params, exact.model.flat_params)
+    assert trainer.epoch == exact.epoch
+    np.testing.assert_array_equal(trainer.last_batch_loss, exact.last_batch_loss)
     again.step(2000)
     assert again.diverged_at_step == step
 
