@@ -207,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each training setting's flag, parser, help and message come from the one schema.
     for key in TRAIN_FLAGS:
         setting = SETTINGS[key]
+        assert setting.flag, f"the setting {key!r} has no command-line flag"
         train.add_argument(
             setting.flag,
             dest=key,
@@ -529,8 +530,7 @@ def _csv_value(value: Any) -> str:
 
 def _summary(trainer: Any, final: dict[str, Any]) -> str:
     if trainer.diverged:
-        message = trainer.divergence_message or f"training diverged at step {final['step']}"
-        return f"Diverged: {message}."
+        return f"Diverged: {trainer.divergence_message}."
     parts = [f"{final['step']} steps ({format_epoch(final['epoch'])} epochs)"]
     for key, value in final.items():
         if key in ("step", "epoch"):
@@ -571,14 +571,14 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
 
 
 def run_app(problem: str | None, ascii_only: bool) -> int:
-    """Open the Textual app (imported only here, so the headless commands never load textual)."""
+    """Open the Textual app and return its exit status (textual is imported only here, so the
+    headless commands never load it)."""
     try:
         from losstui.tui.app import run
     except ImportError as exc:
         print(f"{PROG}: error: the app cannot start: {exc}", file=sys.stderr)
         return 1
-    result = run(problem=problem, ascii=ascii_only)
-    return result if isinstance(result, int) else 0
+    return run(problem=problem, ascii=ascii_only)
 
 
 COMMANDS = {

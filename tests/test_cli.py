@@ -69,6 +69,21 @@ def test_no_command_starts_the_app(capsys, monkeypatch):
     assert calls == [(None, False), ("count_regression", True)]
 
 
+@pytest.mark.parametrize("code", [0, 3])
+def test_the_command_exits_with_the_apps_exit_status(monkeypatch, code):
+    from losstui.tui.app import LossApp
+
+    real_run = LossApp.run
+
+    async def quit_with_code(pilot):
+        pilot.app.exit(return_code=code)
+
+    monkeypatch.setattr(
+        LossApp, "run", lambda app: real_run(app, headless=True, auto_pilot=quit_with_code)
+    )
+    assert cli.main(["--problem", "regression"]) == code
+
+
 def test_unknown_app_problem_is_refused_before_the_app_starts(capsys, monkeypatch):
     monkeypatch.setattr(cli, "run_app", lambda *a: pytest.fail("the app must not start"))
     status, out, err = run(capsys, "--problem", "nope")

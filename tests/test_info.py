@@ -68,6 +68,22 @@ def test_bad_distributions_say_what_is_wrong(p, q, message):
         cross_entropy(p, q)
 
 
+@pytest.mark.parametrize(
+    ("p", "q", "message"),
+    [
+        ([[0.5, 0.5], [0.5, 0.6]], [[0.5, 0.5]] * 2, "row 1 of P sums to 1.1, not 1"),
+        ([[0.5, 0.5]] * 2, [[1.2, -0.2], [0.5, 0.5]], "Q contains a negative probability"),
+        ([[0.5, 0.5]] * 2, [[0.5, math.inf]] * 2, "Q contains a value that is not a finite"),
+        ([[0.5, 0.5]] * 2, [[0.5, 0.5]] * 3, r"P has shape \(2, 2\) but Q has shape \(3, 2\)"),
+        ([0.5, 0.5], [0.5, 0.5], r"P must have shape \(n, K\)"),
+    ],
+)
+@pytest.mark.parametrize("measure", [cross_entropy_rows, kl_rows])
+def test_bad_rows_say_what_is_wrong_as_single_distributions_do(measure, p, q, message):
+    with pytest.raises(ValueError, match=message):
+        measure(p, q)
+
+
 def test_bad_base_is_refused():
     with pytest.raises(ValueError, match="base"):
         entropy(P, base=1)

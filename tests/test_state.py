@@ -1,4 +1,4 @@
-"""The app state without Textual: settings through the schema, locks, events, snapshot, setup line."""
+"""The app state without Textual: the schema, locks, events, snapshot and the setup line."""
 
 from __future__ import annotations
 

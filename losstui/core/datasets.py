@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from losstui.core.losses import Loss
 from losstui.core.numerics import Array, softmax
@@ -264,10 +265,10 @@ def _make_linear20(rng: np.random.Generator, n: int) -> dict[str, Any]:
     return {"x": x, "y": y, "noise": noise, "true_function": truth, "feature_names": names}
 
 
-def _binary(x: Array, y: Array) -> dict[str, Any]:
+def _binary(x: Array, labels: NDArray[np.integer]) -> dict[str, Any]:
     return {
         "x": x,
-        "y": np.asarray(y, dtype=np.float64).reshape(-1, 1),
+        "y": np.asarray(labels, dtype=np.float64).reshape(-1, 1),
         "n_classes": 2,
         "feature_names": ("x1", "x2"),
         "target_names": ("class 0", "class 1"),
@@ -307,7 +308,7 @@ def _make_xor(rng: np.random.Generator, n: int) -> dict[str, Any]:
     return _binary(x, y)
 
 
-def _spiral(rng: np.random.Generator, n: int, arms: int) -> tuple[Array, Array]:
+def _spiral(rng: np.random.Generator, n: int, arms: int) -> tuple[Array, NDArray[np.integer]]:
     y = np.arange(n) % arms
     t = np.sqrt(rng.uniform(0.05, 1.0, size=n))  # sqrt: even density along the arm
     angle = 1.75 * np.pi * t + 2.0 * np.pi * y / arms

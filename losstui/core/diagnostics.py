@@ -116,11 +116,11 @@ def _true_rows(dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
     names = tuple(dataset.target_names)
     if kind == "binary":
         y1 = y.reshape(-1, 1).astype(np.float64)
-        outcomes = names if len(names) == 2 else ("class 0", "class 1")
+        outcomes: tuple[str, ...] = names if len(names) == 2 else ("class 0", "class 1")
         return np.stack([1.0 - y1, y1], axis=-1), outcomes, ("",)
     if kind == "multilabel":
         y = y.astype(np.float64)
-        labels = (
+        labels: tuple[str, ...] = (
             names if len(names) == y.shape[1] else tuple(f"label {i}" for i in range(y.shape[1]))
         )
         return np.stack([1.0 - y, y], axis=-1), ("absent", "present"), labels
@@ -218,7 +218,7 @@ def residual_data(trainer) -> ResidualData:
     name = loss.name
     if name == "mean_absolute_error":
         r = y - y_hat
-        curves = (_laplace(r),)
+        curves: tuple[NoiseCurve, ...] = (_laplace(r),)
         note = "Mean absolute error is the negative log-likelihood of Laplace noise."
         what = "y − ŷ"
     elif name == "huber":

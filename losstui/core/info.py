@@ -33,13 +33,7 @@ def validate_distribution(p: ArrayLike, name: str = "p") -> Array:
     arr = np.asarray(p, dtype=np.float64)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty list of probabilities, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains a value that is not a finite number")
-    if np.any(arr < 0.0):
-        raise ValueError(f"{name} contains a negative probability ({arr.min():g})")
-    total = float(arr.sum())
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        raise ValueError(f"{name} sums to {total:g}, not 1")
+    _check_probabilities(arr, name)
     return arr
 
 
@@ -48,13 +42,24 @@ def validate_rows(p: ArrayLike, name: str = "P") -> Array:
     arr = np.asarray(p, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[1] == 0:
         raise ValueError(f"{name} must have shape (n, K) with K ≥ 1, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0.0):
-        raise ValueError(f"{name} must hold finite, non-negative probabilities")
-    bad = np.abs(arr.sum(axis=1) - 1.0) > SUM_TOLERANCE
-    if np.any(bad):
-        row = int(np.argmax(bad))
-        raise ValueError(f"row {row} of {name} sums to {arr[row].sum():g}, not 1")
+    _check_probabilities(arr, name)
     return arr
+
+
+def _check_probabilities(arr: Array, name: str) -> None:
+    """ValueError unless every value is finite and ≥ 0 and each distribution (along the last
+    axis) sums to 1 within SUM_TOLERANCE; the message says which check failed."""
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains a value that is not a finite number")
+    if np.any(arr < 0.0):
+        raise ValueError(f"{name} contains a negative probability ({arr.min():g})")
+    totals = arr.sum(axis=-1)
+    off = np.abs(totals - 1.0) > SUM_TOLERANCE
+    if arr.ndim == 1 and off:
+        raise ValueError(f"{name} sums to {float(totals):g}, not 1")
+    if np.any(off):
+        row = int(np.argmax(off))
+        raise ValueError(f"row {row} of {name} sums to {totals[row]:g}, not 1")
 
 
 def _pair(p: ArrayLike, q: ArrayLike) -> tuple[Array, Array]:
@@ -62,6 +67,13 @@ def _pair(p: ArrayLike, q: ArrayLike) -> tuple[Array, Array]:
     q = validate_distribution(q, "q")
     if p.shape != q.shape:
         raise ValueError(f"p has {p.size} outcomes but q has {q.size}; they must have the same")
+    return p, q
+
+
+def _pair_rows(p: ArrayLike, q: ArrayLike) -> tuple[Array, Array]:
+    p, q = validate_rows(p, "P"), validate_rows(q, "Q")
+    if p.shape != q.shape:
+        raise ValueError(f"P has shape {p.shape} but Q has shape {q.shape}; they must match")
     return p, q
 
 
@@ -113,16 +125,12 @@ def entropy_rows(p: ArrayLike, base: float = math.e) -> Array:
 def cross_entropy_rows(p: ArrayLike, q: ArrayLike, base: float = math.e) -> Array:
     """H(Pᵢ, Qᵢ) row by row for (n, K) arrays; shape (n,)."""
     lb = _log_base(base)
-    p, q = validate_rows(p, "P"), validate_rows(q, "Q")
-    if p.shape != q.shape:
-        raise ValueError(f"P has shape {p.shape} but Q has shape {q.shape}; they must match")
+    p, q = _pair_rows(p, q)
     return -_xlogy_rows(p, q) / lb + 0.0
 
 
 def kl_rows(p: ArrayLike, q: ArrayLike, base: float = math.e) -> Array:
     """KL(Pᵢ‖Qᵢ) row by row for (n, K) arrays; shape (n,)."""
     lb = _log_base(base)
-    p, q = validate_rows(p, "P"), validate_rows(q, "Q")
-    if p.shape != q.shape:
-        raise ValueError(f"P has shape {p.shape} but Q has shape {q.shape}; they must match")
+    p, q = _pair_rows(p, q)
     return np.maximum((_xlogy_rows(p, p) - _xlogy_rows(p, q)) / lb, 0.0)

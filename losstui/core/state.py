@@ -8,8 +8,8 @@ one-line message here as on the command line, and the state keeps its previous v
 
 from __future__ import annotations
 
+import builtins
 import enum
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -188,18 +188,14 @@ class AppState:
     @property
     def divergence_message(self) -> str | None:
         """A plain sentence when the run diverged, with a learning rate to try; else None."""
-        trainer = self.trainer
-        if not trainer.diverged:
+        summary = self.trainer.divergence_summary
+        if summary is None:
             return None
-        reason = trainer.divergence_reason or "the loss became inf/NaN"
-        # The core's reason may repeat "training diverged at step N"; keep only what happened.
-        reason = re.sub(r"^training diverged at step \d+:\s*", "", reason).split(";")[0]
         default_lr = TrainConfig.default_for(self.problem).lr
         suggestion = default_lr if default_lr < self.config.lr else self.config.lr / 10
         # A new learning rate is a new run from step 0; r alone would diverge the same way.
         return (
-            f"diverged at step {trainer.diverged_at_step}: {reason}. "
-            f"Lower the learning rate (try {suggestion:g}; c opens the settings): "
+            f"{summary}. Lower the learning rate (try {suggestion:g}; c opens the settings): "
             "a new rate restarts from step 0."
         )
 
@@ -322,7 +318,7 @@ class AppState:
         added = (k for k, s in DATASETS.items() if s.kind == kind and k not in built_in)
         return own + tuple(added)
 
-    def _apply_view(self, view: dict[str, Any]) -> set[Part]:
+    def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
         if "pane" in view and view["pane"] != self.pane:
             self.pane = view["pane"]

@@ -174,11 +174,14 @@ def check_pairing(loss: Loss | str, data: DataShape) -> str | None:
 
 
 class HasTargets(Protocol):
-    """What output widths and target encodings read of a generated dataset."""
+    """What output widths and target encodings read of a generated dataset (read-only)."""
 
-    kind: str
-    n_classes: int | None
-    y_train: Array | None
+    @property
+    def kind(self) -> str: ...
+    @property
+    def n_classes(self) -> int | None: ...
+    @property
+    def y_train(self) -> Array | None: ...
 
 
 def n_outputs(loss: Loss | str, dataset: HasTargets) -> int:

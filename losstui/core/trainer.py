@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -176,6 +177,27 @@ class Record:
         }
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a replay needs to step again from the last healthy record: the trainer's
+    `ATTRIBUTES` as they were (rebound, never written in place, by the loop) and copies of what
+    the loop updates in place."""
+
+    ATTRIBUTES: ClassVar[tuple[str, ...]] = (
+        "step_count",
+        "_pos",
+        "_epochs_done",
+        "_x_epoch",
+        "_y_epoch",
+        "_last_batch",
+    )
+
+    attributes: dict[str, Any]
+    params: Array
+    velocity: list[Array]
+    rng_state: Mapping[str, Any]
+
+
 class Trainer:
     """A training run that advances by `step(n)` minibatch updates.
 
@@ -188,8 +210,9 @@ class Trainer:
     Divergence (a non-finite parameter or loss, or a loss above 1e8 or above 100 × the initial
     loss and 100) stops the run at the first step that shows it: `diverged` becomes True,
     `diverged_at_step` says when, `divergence_reason` what happened ("the loss exploded from 0.69
-    to 2.4e+04"), `divergence_message` both in a sentence; the model keeps the parameters of that
-    step, and `step()` returns 0 from then on. `reset()` starts again.
+    to 2.4e+04"), `divergence_summary` both, `divergence_message` both and the likely cause; the
+    model keeps the parameters of that step, and `step()` returns 0 from then on. `reset()`
+    starts again.
     """
 
     def __init__(
@@ -276,7 +299,7 @@ class Trainer:
         self.diverged_at_step: int | None = None
         self.divergence_reason: str | None = None
         self.initial_loss: float | None = None
-        self._snapshot: tuple | None = None
+        self._snapshot: _Snapshot | None = None
         self._evaluated: tuple[int, dict[str, float]] | None = None
         self._replaying = False
         self._record()
@@ -414,44 +437,38 @@ class Trainer:
         self.divergence_reason = what
 
     @property
+    def divergence_summary(self) -> str | None:
+        """When and how the run diverged, "diverged at step 40: the loss exploded from 0.69 to
+        2.4e+04"; None if healthy."""
+        if not self.diverged:
+            return None
+        return f"diverged at step {self.diverged_at_step}: {self.divergence_reason}"
+
+    @property
     def divergence_message(self) -> str | None:
         """The divergence as one sentence with its step and the likely cause; None if healthy."""
         if not self.diverged:
             return None
         return (
-            f"training diverged at step {self.diverged_at_step}: {self.divergence_reason}; the "
-            f"learning rate {self.config.lr:g} is probably too large for this model, loss and data"
+            f"training {self.divergence_summary}; the learning rate {self.config.lr:g} is "
+            "probably too large for this model, loss and data"
         )
 
     def _take_snapshot(self) -> None:
-        self._snapshot = (
-            self.step_count,
-            self._pos,
-            self._epochs_done,
-            self._x_epoch,
-            self._y_epoch,
-            self._last_batch,
+        self._snapshot = _Snapshot(
+            {name: getattr(self, name) for name in _Snapshot.ATTRIBUTES},
             self.model.flat_params.copy(),
             [v.copy() for v in self.optimizer.velocity],
             self._shuffle_rng.bit_generator.state,
         )
 
-    def _restore(self, snapshot: tuple) -> None:
-        (
-            self.step_count,
-            self._pos,
-            self._epochs_done,
-            self._x_epoch,
-            self._y_epoch,
-            self._last_batch,
-            flat,
-            velocity,
-            rng_state,
-        ) = snapshot
-        self.model.flat_params[...] = flat
-        for v, saved in zip(self.optimizer.velocity, velocity, strict=True):
+    def _restore(self, snapshot: _Snapshot) -> None:
+        for name, value in snapshot.attributes.items():
+            setattr(self, name, value)
+        self.model.flat_params[...] = snapshot.params
+        for v, saved in zip(self.optimizer.velocity, snapshot.velocity, strict=True):
             v[...] = saved
-        self._shuffle_rng.bit_generator.state = rng_state
+        self._shuffle_rng.bit_generator.state = snapshot.rng_state
         self._evaluated = None
 
     def _record(self) -> None:

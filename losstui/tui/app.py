@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -19,6 +20,7 @@ from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
+from losstui.tui.widgets.train_controls import TrainControls
 
 TRAINING_PANES = ("train", "distributions")
 TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
@@ -177,6 +179,10 @@ class LossApp(App[None]):
             timeout=3,
         )
 
+    @on(TrainControls.RegenerateRequested)
+    def _regenerate_requested(self) -> None:
+        self.action_regenerate()
+
     def action_open_settings(self) -> None:
         """c: show the settings column and put the keys in its first field."""
         self.train_pane.open_settings()
@@ -236,6 +242,9 @@ class LossApp(App[None]):
         return lambda: self.main_screen.query_one("#problem-pane", ProblemPane).choose(key)
 
 
-def run(problem: str | None = None, ascii: bool = False) -> None:
-    """Build the app (on `problem`, in ASCII if asked or if the locale is not UTF-8) and run it."""
-    LossApp(problem=problem, ascii=ascii).run()
+def run(problem: str | None = None, ascii: bool = False) -> int:
+    """Build the app (on `problem`, in ASCII if asked or if the locale is not UTF-8), run it, and
+    return its exit status (non-zero when it stopped on an error)."""
+    app = LossApp(problem=problem, ascii=ascii)
+    app.run()
+    return app.return_code or 0

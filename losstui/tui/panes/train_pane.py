@@ -235,7 +235,3 @@ class TrainPane(Pane):
             if field != "loss" and state.config.loss != loss_before:
                 message += f"; the loss is now {state.trainer.loss.title}"
             self.app.notify(self.glyphs.text(message), timeout=4, markup=False)
-
-    @on(TrainControls.RegenerateRequested, "#controls")
-    def _regenerate_requested(self) -> None:
-        self.app.run_action("regenerate")

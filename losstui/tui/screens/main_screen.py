@@ -68,7 +68,11 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._tabs = self.query_one("#panes", TabbedContent)
+        found = self.query("#panes").results(TabbedContent)
+        tabs = next(found, None)
+        if tabs is None:  # the app exited before the screen was composed: nothing to set up
+            return
+        self._tabs = tabs
         if self.glyphs.name == "ascii":
             self.add_class("-ascii")
         for widget in self.query("*"):
@@ -114,7 +118,8 @@ class MainScreen(Screen[None]):
     # -- size ------------------------------------------------------------------------------------
 
     def on_resize(self, event) -> None:
-        self.apply_size(event.size.width, event.size.height)
+        if hasattr(self, "_tabs"):  # a resize before on_mount: on_mount applies the size
+            self.apply_size(event.size.width, event.size.height)
 
     def apply_size(self, width: int, height: int) -> None:
         """Fit the layout to a terminal of `width` x `height` cells."""

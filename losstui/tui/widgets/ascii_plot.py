@@ -49,7 +49,7 @@ class AsciiPlot(PlotextPlot):
         self.glyphs: Glyphs = UNICODE
         self.caption: str | Text = ""
         """The first line: what is plotted and the legend; spelled for `glyphs` when drawn."""
-        self._axes: tuple | None = None
+        self._axes: tuple[tuple[float, float], tuple[float, float], bool, bool] | None = None
 
     def reset_plot(self) -> None:
         """Forget the previous frame's data, settings and caption."""

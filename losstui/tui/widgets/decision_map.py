@@ -105,7 +105,8 @@ class DecisionMap(Widget):
         for r in range(height):
             # Cells are appended in runs of one style: one span per run, not per cell, keeps
             # the escape codes written to the terminal (and so the bytes per frame) few.
-            run, run_style = [], None
+            run: list[str] = []
+            run_style: Style | None = None
             for c in range(width):
                 if (r, c) in points:
                     k = points[(r, c)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -99,13 +100,12 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         Binding("pageup", "step_example(-10)", "10 examples back", show=False),
     ]
 
+    @dataclass
     class ExampleSelected(Message, namespace="distribution_view"):
         """The validation example on show changed to `index`."""
 
-        def __init__(self, view: DistributionView, index: int) -> None:
-            super().__init__()
-            self.view = view
-            self.index = index
+        view: DistributionView
+        index: int
 
         @property
         def control(self) -> DistributionView:

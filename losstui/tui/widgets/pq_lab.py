@@ -158,14 +158,13 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
         Binding("r", "reset", "Reset lab"),
     ]
 
+    @dataclass
     class Changed(Message, namespace="pq_lab"):
         """P or Q changed, by a key or by `set_distributions`; both are tuples of floats."""
 
-        def __init__(self, pq_lab: PQLab, p: tuple[float, ...], q: tuple[float, ...]) -> None:
-            super().__init__()
-            self.pq_lab = pq_lab
-            self.p = p
-            self.q = q
+        pq_lab: PQLab
+        p: tuple[float, ...]
+        q: tuple[float, ...]
 
         @property
         def control(self) -> PQLab:

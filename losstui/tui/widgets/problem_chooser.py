@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -67,21 +68,22 @@ class MarkedOptionList(OptionList):
 class ProblemChooser(UsesGlyphs, MarkedOptionList):
     """The catalogue of problems; highlighting previews one, Enter (or a click) chooses it."""
 
+    @dataclass
     class _ProblemMessage(Message):
         """A message about the problem with catalogue key `key`."""
 
-        def __init__(self, chooser: ProblemChooser, key: str) -> None:
-            super().__init__()
-            self.chooser = chooser
-            self.key = key
+        chooser: ProblemChooser
+        key: str
 
         @property
         def control(self) -> ProblemChooser:
             return self.chooser
 
+    @dataclass
     class ProblemHighlighted(_ProblemMessage):
         """The cursor moved onto a problem."""
 
+    @dataclass
     class ProblemSelected(_ProblemMessage):
         """The user chose a problem."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,13 +28,12 @@ class QuestionPath(UsesGlyphs, Vertical):
     }
     """
 
+    @dataclass
     class ProblemFound(Message):
         """The answers led to problem `key`."""
 
-        def __init__(self, path: QuestionPath, key: str) -> None:
-            super().__init__()
-            self.path = path
-            self.key = key
+        path: QuestionPath
+        key: str
 
         @property
         def control(self) -> QuestionPath:

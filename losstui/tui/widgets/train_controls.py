@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -38,25 +39,23 @@ class TrainControls(VerticalScroll, can_focus=False):
     of the focused field is marked with an arrow and reverse video, which shows without colour.
     """
 
+    @dataclass
     class SettingSubmitted(Message):
         """The user chose or typed a new value for `field` (a setting key of FIELDS)."""
 
-        def __init__(self, controls: TrainControls, field: str, value: str) -> None:
-            super().__init__()
-            self.controls = controls
-            self.field = field
-            self.value = value
+        controls: TrainControls
+        field: str
+        value: str
 
         @property
         def control(self) -> TrainControls:
             return self.controls
 
+    @dataclass
     class RegenerateRequested(Message):
         """The user asked for a new draw of the dataset."""
 
-        def __init__(self, controls: TrainControls) -> None:
-            super().__init__()
-            self.controls = controls
+        controls: TrainControls
 
         @property
         def control(self) -> TrainControls:

@@ -9,6 +9,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from losstui.core.text import format_epoch, format_loss, format_metric
+from losstui.core.trainer import Trainer
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 METRIC_TITLES = {
@@ -47,13 +48,13 @@ class TrainStats(Widget):
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._last: tuple | None = None
-        self._evaluated: tuple[object, int, dict[str, float]] | None = None
+        self._evaluated: tuple[Trainer, int, dict[str, float]] | None = None
         self._lines_for: tuple[int, list[Text]] | None = None
         self.values: dict[str, float] = {}
         """The losses and metrics on show: train_loss, val_loss and each metric."""
         self._parts: dict = {}
 
-    def evaluate(self, trainer) -> dict[str, float]:
+    def evaluate(self, trainer: Trainer) -> dict[str, float]:
         """`trainer.evaluate()` at its current step, computed once per step."""
         cached = self._evaluated
         if cached is not None and cached[0] is trainer and cached[1] == trainer.step_count:
@@ -64,7 +65,7 @@ class TrainStats(Widget):
 
     def show(
         self,
-        trainer,
+        trainer: Trainer,
         *,
         running: bool,
         steps_per_second: int,
@@ -140,7 +141,7 @@ class TrainStats(Widget):
         else:
             if p["running"]:
                 badge = g.text(" ▶ TRAINING ")
-                hints = (
+                hints: tuple[str, ...] = (
                     f" {p['sps']} steps/s  (space pauses, +/- speed)",
                     f" {p['sps']} steps/s  (space pauses)",
                     f" {p['sps']} steps/s",
