@@ -320,21 +320,11 @@ class AppState:
 
     def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
-        if "pane" in view and view["pane"] != self.pane:
-            self.pane = view["pane"]
-            parts.add(Part.PANE)
-        if "speed" in view and view["speed"] != self.speed:
-            self.speed = view["speed"]
-            parts.add(Part.SPEED)
-        if "units" in view and view["units"] != self.units:
-            self.units = view["units"]
-            parts.add(Part.UNITS)
-        if "log10" in view and view["log10"] != self.log10:
-            self.log10 = view["log10"]
-            parts.add(Part.LOG10)
-        if "example" in view and view["example"] != self.example:
-            self.example = view["example"]
-            parts.add(Part.EXAMPLE)
+        # Each of these is an attribute of the same name and a Part of the same value.
+        for key in ("pane", "speed", "units", "log10", "example"):
+            if key in view and view[key] != getattr(self, key):
+                setattr(self, key, view[key])
+                parts.add(Part(key))
         p, q = view.get("p", self.pq_p), view.get("q", self.pq_q)
         if (p, q) != (self.pq_p, self.pq_q):
             self.pq_p, self.pq_q = p, q
