@@ -520,7 +520,7 @@ async def test_a_pane_opened_by_its_number_takes_the_keys_at_once():
         assert lab.q[0] == 0.85
         await pilot.press("4", "j")
         await pilot.pause()
-        assert app.query_one("#dist-view").example == 1
+        assert app.query_one("#dist-view").example == app.state.example == 1
 
 
 async def test_the_lab_shows_values_set_through_the_state():

@@ -45,8 +45,10 @@ class ViewApp(App):
     def on_mount(self) -> None:
         self.query_one(DistributionView).focus()
 
-    def on_distribution_view_example_selected(self, message) -> None:
+    def on_distribution_view_example_requested(self, message) -> None:
+        # The owner's part: select what the view asks for (the app's pane sets the state).
         self.selected.append(message.index)
+        message.view.select_example(message.index)
 
 
 def view_text(view: DistributionView) -> str:

@@ -46,7 +46,7 @@ class LabApp(App):
     def __init__(self, glyphs=UNICODE) -> None:
         super().__init__()
         self.glyphs = glyphs
-        self.changes: list[PQLab.Changed] = []
+        self.changes: list[PQLab.EditRequested] = []
 
     def compose(self) -> ComposeResult:
         yield PQLab(glyphs=self.glyphs)
@@ -54,8 +54,10 @@ class LabApp(App):
     def on_mount(self) -> None:
         self.query_one(PQLab).focus()
 
-    def on_pq_lab_changed(self, message: PQLab.Changed) -> None:
+    def on_pq_lab_edit_requested(self, message: PQLab.EditRequested) -> None:
+        # The owner's part: apply what the lab asks for (the app's pane sets the state instead).
         self.changes.append(message)
+        message.pq_lab.show(message.p, message.q)
 
 
 # -- mass moves ----------------------------------------------------------------------------------
@@ -174,22 +176,21 @@ async def test_units_toggle_to_nats():
             lab.units = "bans"
 
 
-async def test_set_distributions_validates_and_announces():
+async def test_show_validates_and_does_not_echo():
     app = LabApp()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = app.query_one(PQLab)
         with pytest.raises(ValueError, match="sums to"):
-            lab.set_distributions([0.5, 0.6], [0.5, 0.5])
+            lab.show([0.5, 0.6], [0.5, 0.5])
         with pytest.raises(ValueError, match="negative"):
-            lab.set_distributions([0.5, 0.5], [1.5, -0.5])
+            lab.show([0.5, 0.5], [1.5, -0.5])
         with pytest.raises(ValueError, match="same"):
-            lab.set_distributions([0.5, 0.5], [0.2, 0.3, 0.5])
+            lab.show([0.5, 0.5], [0.2, 0.3, 0.5])
         assert (lab.p, lab.q) == (START_P, START_Q)
-        lab.set_distributions([0.5, 0.5], [0.9, 0.1])
-        lab.set_distributions([0.5, 0.5], [0.9, 0.1])  # no change, no second message
+        lab.show([0.5, 0.5], [0.9, 0.1])
         await pilot.pause()
         assert (lab.p, lab.q) == ((0.5, 0.5), (0.9, 0.1))
-        assert [(m.p, m.q) for m in app.changes] == [((0.5, 0.5), (0.9, 0.1))]
+        assert app.changes == []  # what the owner shows is not asked for again
         assert shown(lab) == expected(lab.p, lab.q, 2.0)
 
 
@@ -207,10 +208,38 @@ async def test_a_small_divergence_is_not_shown_as_zero():
     app = LabApp()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = app.query_one(PQLab)
-        lab.set_distributions(START_P, (0.10, 0.41, 0.49))
+        lab.show(START_P, (0.10, 0.41, 0.49))
         await pilot.pause()
         values = shown(lab)
         assert values == expected(lab.p, lab.q, 2.0)
         kl = info.kl_divergence(lab.p, lab.q, 2.0)
         assert 1e-4 < kl < 1e-3 and values["KL(P‖Q)"] == f"{kl:.3g}"
         assert "0.000 " not in lab.render().plain
+
+
+class UnownedLabApp(App):
+    """A lab whose requests are recorded and not applied: what it draws must not move."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[PQLab.EditRequested] = []
+
+    def compose(self) -> ComposeResult:
+        yield PQLab()
+
+    def on_mount(self) -> None:
+        self.query_one(PQLab).focus()
+
+    def on_pq_lab_edit_requested(self, message: PQLab.EditRequested) -> None:
+        self.requests.append(message)
+
+
+async def test_a_key_asks_for_a_change_and_the_lab_draws_only_what_it_is_shown():
+    app = UnownedLabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = app.query_one(PQLab)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert (lab.p, lab.q) == (START_P, START_Q)
+        assert shown(lab) == expected(START_P, START_Q, 2.0)
+        assert [(m.p, m.q) for m in app.requests] == [(START_P, move_mass(START_Q, 0, 5))]

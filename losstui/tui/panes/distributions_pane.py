@@ -37,7 +37,6 @@ class DistributionsPane(Pane):
     def focus_target(self):
         return self.query_one(DistributionView)
 
-    @on(DistributionView.ExampleSelected, "#dist-view")
-    def _example_selected(self, event: DistributionView.ExampleSelected) -> None:
-        if event.index != self.state.example:
-            self.state.set_example(event.index)
+    @on(DistributionView.ExampleRequested, "#dist-view")
+    def _example_requested(self, event: DistributionView.ExampleRequested) -> None:
+        self.state.set_example(event.index)  # the state's change event selects it in the view

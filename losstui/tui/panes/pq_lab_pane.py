@@ -29,12 +29,12 @@ class PQLabPane(Pane):
     def _sync(self) -> None:
         lab = self.query_one(PQLab)
         lab.units = self.state.units
-        if (lab.p, lab.q) != (self.state.pq_p, self.state.pq_q):
-            lab.set_distributions(self.state.pq_p, self.state.pq_q)
+        lab.show(self.state.pq_p, self.state.pq_q)
 
     def focus_target(self):
         return self.query_one(PQLab)
 
-    @on(PQLab.Changed, "#pq-lab")
-    def _pq_changed(self, event: PQLab.Changed) -> None:
-        self.state.set_pq(event.p, event.q)  # the lab only ever holds valid distributions
+    @on(PQLab.EditRequested, "#pq-lab")
+    def _pq_edit_requested(self, event: PQLab.EditRequested) -> None:
+        # The lab only asks for valid distributions; the state's change event redraws it.
+        self.state.set_pq(event.p, event.q)

@@ -101,21 +101,23 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
     ]
 
     @dataclass
-    class ExampleSelected(Message, namespace="distribution_view"):
-        """The validation example on show changed to `index`."""
+    class ExampleRequested(Message, namespace="distribution_view"):
+        """A key asks for validation example `index` (already clamped to the set); the owner
+        applies it and calls `select_example`."""
 
         view: DistributionView
         index: int
 
         @property
         def control(self) -> DistributionView:
-            """The view that changed."""
+            """The view that asks."""
             return self.view
 
     units: reactive[str] = reactive("bits")
     """The unit of entropy, cross-entropy and KL: "bits" (log base 2) or "nats" (natural log)."""
     example: reactive[int] = reactive(0)
-    """Index of the validation example on show (classification)."""
+    """Index of the validation example on show (classification), as the owner selected it: the
+    keys post `ExampleRequested` and leave it to the owner (the app state) to choose."""
 
     def __init__(
         self,
@@ -217,17 +219,24 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         self.example = max(index, 0)
 
     # -- keys ---------------------------------------------------------------------------------
+    def _request(self, index: int) -> None:
+        if self._classification:
+            n = self._classification.n
+            index = index % n if index < 0 else min(index, n - 1)
+            if index != self.example:
+                self.post_message(self.ExampleRequested(self, index))
+
     def action_step_example(self, delta: int) -> None:
         if self._classification:
-            self.example = (self.example + delta) % self._classification.n
+            self._request((self.example + delta) % self._classification.n)
 
     def action_select_example(self, index: int) -> None:
-        self.select_example(index)
+        self._request(index)
 
     def action_worst_example(self) -> None:
-        """Jump to the example the model finds most surprising (largest H(P,Q))."""
+        """Ask for the example the model finds most surprising (largest H(P,Q))."""
         if self._classification:
-            self.example = int(np.argmax(self._classification.example_h_pq()))
+            self._request(int(np.argmax(self._classification.example_h_pq())))
 
     # -- reactives ----------------------------------------------------------------------------
     def validate_units(self, units: str) -> str:
@@ -237,10 +246,8 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
     def watch_units(self) -> None:
         self._refresh_text()
 
-    def watch_example(self, old: int, new: int) -> None:
+    def watch_example(self) -> None:
         self._refresh_text()
-        if old != new:
-            self.post_message(self.ExampleSelected(self, new))
 
     # -- drawing ------------------------------------------------------------------------------
     @staticmethod

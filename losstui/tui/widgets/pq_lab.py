@@ -16,13 +16,13 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from losstui.core import info
+from losstui.core.state import PQ_START
 from losstui.core.text import format_information, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
 from losstui.tui.widgets.dist_text import unit_base, wrap, wrap_parts
 
 #: The lab's starting point, the worked example of DESIGN.md.
-START_P: tuple[float, ...] = (0.10, 0.40, 0.50)
-START_Q: tuple[float, ...] = (0.80, 0.15, 0.05)
+START_P, START_Q = PQ_START
 
 #: Edits move mass in hundredths: every value stays a multiple of 0.01 and the counts sum to 100.
 GRID = 100
@@ -133,6 +133,11 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
 
     H(P) = −Σ p·log p, H(P,Q) = −Σ p·log q = H(P) + KL(P‖Q), KL(P‖Q) = Σ p·log(p/q),
     JS = ½KL(P‖M) + ½KL(Q‖M) with M = ½(P + Q). `units` ("bits" or "nats") is set by the app.
+
+    The lab is a controlled widget: it draws the P and Q its owner gives to `show`, and a key that
+    moves mass posts `EditRequested` with the distributions it asks for instead of changing them,
+    so the owner (the app state) stays the one place they live. The cursor (`edited`, `outcome`)
+    is the lab's own.
     """
 
     DEFAULT_CSS = """
@@ -159,8 +164,9 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
     ]
 
     @dataclass
-    class Changed(Message, namespace="pq_lab"):
-        """P or Q changed, by a key or by `set_distributions`; both are tuples of floats."""
+    class EditRequested(Message, namespace="pq_lab"):
+        """A key asks for P = `p` and Q = `q` (valid distributions on the 0.01 grid); the owner
+        applies them and calls `show`."""
 
         pq_lab: PQLab
         p: tuple[float, ...]
@@ -192,7 +198,6 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._glyphs = glyphs or choose_glyphs()
         self._p, self._q = self._validated(p, q)
-        self._start = (self._p, self._q)
         unit_base(units)
         self.set_reactive(PQLab.units, units)
 
@@ -215,14 +220,16 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
         """H(P), H(Q), H(P,Q), H(Q,P), KL both ways and JS of the current P and Q, in `units`."""
         return PQMeasures.of(self._p, self._q, self.units)
 
-    def set_distributions(self, p: Sequence[float], q: Sequence[float]) -> None:
-        """Show P = `p` and Q = `q`; ValueError (and no change) unless both are distributions over
-        the same 2 to 9 outcomes. Posts `Changed` when either differs from before."""
-        self._update(*self._validated(p, q))
-
-    def reset(self) -> None:
-        """Back to the distributions the lab started with."""
-        self._update(*self._start)
+    def show(self, p: Sequence[float], q: Sequence[float]) -> None:
+        """Draw P = `p` and Q = `q`; ValueError (and no change) unless both are distributions
+        over the same 2 to 9 outcomes."""
+        p_t, q_t = self._validated(p, q)
+        if (p_t, q_t) == (self._p, self._q):
+            return
+        self._p, self._q = p_t, q_t
+        if self.outcome >= len(p_t):
+            self.outcome = len(p_t) - 1
+        self.refresh(layout=True)  # a longer note may wrap onto another line
 
     # -- keys ---------------------------------------------------------------------------------
     def action_toggle_edited(self) -> None:
@@ -236,12 +243,13 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
 
     def action_move(self, steps: int) -> None:
         if self.edited == "p":
-            self._update(move_mass(self._p, self.outcome, steps), self._q)
+            self._request(move_mass(self._p, self.outcome, steps), self._q)
         else:
-            self._update(self._p, move_mass(self._q, self.outcome, steps))
+            self._request(self._p, move_mass(self._q, self.outcome, steps))
 
     def action_reset(self) -> None:
-        self.reset()
+        """Ask for the worked example the lab starts from."""
+        self._request(START_P, START_Q)
 
     # -- internals ----------------------------------------------------------------------------
     @staticmethod
@@ -258,14 +266,9 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
             raise ValueError(f"the lab shows 2 to {MAX_OUTCOMES} outcomes, got {p_arr.size}")
         return tuple(float(v) for v in p_arr), tuple(float(v) for v in q_arr)
 
-    def _update(self, p: tuple[float, ...], q: tuple[float, ...]) -> None:
-        if (p, q) == (self._p, self._q):
-            return
-        self._p, self._q = p, q
-        if self.outcome >= len(p):
-            self.outcome = len(p) - 1
-        self.refresh(layout=True)  # a longer note may wrap onto another line
-        self.post_message(self.Changed(self, p, q))
+    def _request(self, p: tuple[float, ...], q: tuple[float, ...]) -> None:
+        if (p, q) != (self._p, self._q):
+            self.post_message(self.EditRequested(self, p, q))
 
     def validate_units(self, units: str) -> str:
         unit_base(units)  # ValueError for anything but bits or nats
