@@ -280,11 +280,16 @@ def rate(run: Callable[[int], None], seconds: float) -> float:
     return best
 
 
-def bench_loop(seconds: float, momenta: list[float]) -> None:
-    """Steps per second of the Trainer and of the hand loop for each case, and their ratio."""
+def bench_loop(seconds: float, momenta: list[float], rounds: int) -> None:
+    """Steps per second of the Trainer and of the hand loop for each case, and their ratio.
+
+    A shared machine's speed drifts by tens of percent within seconds, so the two loops run in
+    `rounds` interleaved rounds (alternating which goes first) of `seconds` each; the table gives
+    the median rates and the median of the rounds' ratios.
+    """
     print(
         f"\nTrainer against a hand loop, in process: numpy {np.__version__}, one BLAS thread, "
-        "float64, learning rate 0.05"
+        f"float64, learning rate 0.05, median of {rounds} interleaved rounds"
     )
     print()
     print("| case | momentum | Trainer steps/s | hand loop steps/s | ratio |")
@@ -293,12 +298,16 @@ def bench_loop(seconds: float, momenta: list[float]) -> None:
         for name, settings in CASES.items():
             config = TrainConfig(lr=0.05, momentum=momentum, **settings)
             trainer = Trainer(config)
-            r_trainer = rate(through_trainer(trainer), seconds)
-            r_hand = rate(hand_loop(config, trainer), seconds)
-            print(
-                f"| {name} | {momentum:g} | {r_trainer:,.0f} | {r_hand:,.0f} | "
-                f"{r_trainer / r_hand:.2f} |"
-            )
+            loops = (through_trainer(trainer), hand_loop(config, trainer))
+            rates: list[tuple[float, float]] = []
+            for i in range(rounds):
+                order = (0, 1) if i % 2 == 0 else (1, 0)
+                measured = {k: rate(loops[k], seconds) for k in order}
+                rates.append((measured[0], measured[1]))
+            r_trainer = statistics.median(t for t, _ in rates)
+            r_hand = statistics.median(h for _, h in rates)
+            ratio = statistics.median(t / h for t, h in rates)
+            print(f"| {name} | {momentum:g} | {r_trainer:,.0f} | {r_hand:,.0f} | {ratio:.2f} |")
             sys.stdout.flush()
 
 
@@ -335,8 +344,12 @@ def main() -> None:
         help="dataset sizes for the command line, e.g. 1000,100000 (default 1000,10000,100000)",
     )
     parser.add_argument("--steps", type=int, help="SGD steps per command line (default 500)")
-    parser.add_argument("--repeats", type=int, help="interleaved runs per case (default 3)")
-    parser.add_argument("--seconds", type=float, help="time per in-process figure (default 2)")
+    parser.add_argument(
+        "--repeats", type=int, help="interleaved rounds per case (default 3; 5 for the loop)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, help="time per in-process figure and round (default 1)"
+    )
     parser.add_argument(
         "--momentum",
         type=float,
@@ -346,7 +359,7 @@ def main() -> None:
     args = parser.parse_args()
     steps = args.steps or (200 if args.quick else 500)
     repeats = args.repeats or (1 if args.quick else 3)
-    seconds = args.seconds or (0.5 if args.quick else 2.0)
+    seconds = args.seconds or (0.5 if args.quick else 1.0)
     print(
         f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
         f"{cpu_count()} cores, {platform.system()}"
@@ -355,7 +368,8 @@ def main() -> None:
     if args.part in ("all", "cli"):
         bench_cli(args.sizes, steps, repeats)
     if args.part in ("all", "loop"):
-        bench_loop(seconds, args.momentum or [0.0, 0.9])
+        rounds = args.repeats or (1 if args.quick else 5)
+        bench_loop(seconds, args.momentum or [0.0, 0.9], rounds)
 
 
 if __name__ == "__main__":
