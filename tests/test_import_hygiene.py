@@ -44,7 +44,7 @@ def test_core_has_the_documented_modules():
     import losstui.core
 
     names = {m.name for m in pkgutil.iter_modules(losstui.core.__path__)}
-    assert {"numerics", "losses", "activations", "info", "problems"} <= names
+    assert {"numerics", "losses", "activations", "info", "problems", "settings", "state"} <= names
 
 
 @pytest.mark.parametrize(
