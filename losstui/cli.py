@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
+from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
-from losstui.core.settings import SETTINGS, Setting, SettingError
+from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
 
@@ -33,6 +34,7 @@ TRAIN_FLAGS = (
     "batch_size",
     "seed",
     "n_samples",
+    "init_scale",
 )
 DEFAULT_STEPS = 1000
 #: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
@@ -51,6 +53,7 @@ examples:
   losstui info --p 0.1,0.4,0.5 --q 0.8,0.15,0.05 --base 2
   losstui train --problem binary_classification --steps 500
   losstui train --problem binary_classification --loss mean_squared_error --format csv
+  losstui train --preset saturated_start --loss sigmoid_mean_squared_error
 """
 
 
@@ -76,6 +79,10 @@ def _one_of(kind: str, value: str, allowed: Sequence[str]) -> str:
 
 def _problem(value: str) -> str:
     return _one_of("problem", value, list(PROBLEMS))
+
+
+def _preset(value: str) -> str:
+    return _one_of("preset", value, list(PRESETS))
 
 
 def _typed(setting: Setting):
@@ -135,6 +142,7 @@ def _base(value: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The `losstui` argument parser with its four headless subcommands."""
     parser = _Parser(
+        allow_abbrev=False,  # "--p" of `info` must not read as an abbreviated "--preset"
         prog=PROG,
         description=(
             "Learn which loss function and output activation a neural network needs, and why. "
@@ -149,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         type=_problem,
         help=f"open the app with this problem chosen ({', '.join(PROBLEMS)})",
+    )
+    parser.add_argument(
+        "--preset",
+        dest="app_preset",
+        metavar="KEY",
+        type=_preset,
+        help=f"open the app on a preset that demonstrates a claim ({', '.join(PRESETS)})",
     )
     parser.add_argument(
         "--ascii",
@@ -201,8 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a small numpy model with SGD on a synthetic dataset and print the "
         "loss history. Unset options take the problem's recommended defaults.",
     )
+    train.add_argument("--problem", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
     train.add_argument(
-        "--problem", required=True, metavar="KEY", type=_problem, help=", ".join(PROBLEMS)
+        "--preset",
+        metavar="KEY",
+        type=_preset,
+        help="start from a preset's setup (its problem included); flags given change it: "
+        + ", ".join(PRESETS),
     )
     # Each training setting's flag, parser, help and message come from the one schema.
     for key in TRAIN_FLAGS:
@@ -410,7 +430,20 @@ def _train_config(args: argparse.Namespace):
     from losstui.core.datasets import DATASETS
     from losstui.core.trainer import TrainConfig
 
-    config = TrainConfig.default_for(args.problem)
+    if args.preset is not None:
+        preset = PRESETS[args.preset]
+        if args.problem is not None and args.problem != preset.problem:
+            raise _train_error(
+                f"--preset {args.preset} is a {preset.problem} setup, not {args.problem}"
+            )
+        config = TrainConfig.default_for(preset.problem)
+        settings = {k: v for k, v in preset.settings.items() if k in TRAINING_KEYS}
+        settings.pop("problem")
+        config = config.replace(**{k: SETTINGS[k].parse(v) for k, v in settings.items()})
+    elif args.problem is not None:
+        config = TrainConfig.default_for(args.problem)
+    else:
+        raise _train_error("one of --problem or --preset is required")
     changes: dict[str, Any] = {}
     if args.dataset is not None:
         changes["dataset"] = args.dataset
@@ -570,7 +603,7 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
 # -- the app ---------------------------------------------------------------------------------------
 
 
-def run_app(problem: str | None, ascii_only: bool) -> int:
+def run_app(problem: str | None, ascii_only: bool, preset: str | None = None) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
     try:
@@ -578,7 +611,7 @@ def run_app(problem: str | None, ascii_only: bool) -> int:
     except ImportError as exc:
         print(f"{PROG}: error: the app cannot start: {exc}", file=sys.stderr)
         return 1
-    return run(problem=problem, ascii=ascii_only)
+    return run(problem=problem, ascii=ascii_only, preset=preset)
 
 
 COMMANDS = {
@@ -596,7 +629,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
-        return run_app(args.app_problem, args.ascii)
+        return run_app(args.app_problem, args.ascii, args.app_preset)
     return COMMANDS[args.command](args)
 
 

@@ -62,11 +62,18 @@ def test_help_lists_the_commands(capsys):
 def test_no_command_starts_the_app(capsys, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        cli, "run_app", lambda problem, ascii_only: calls.append((problem, ascii_only)) or 0
+        cli,
+        "run_app",
+        lambda problem, ascii_only, preset: calls.append((problem, ascii_only, preset)) or 0,
     )
     assert cli.main([]) == 0
     assert cli.main(["--problem", "count_regression", "--ascii"]) == 0
-    assert calls == [(None, False), ("count_regression", True)]
+    assert cli.main(["--preset", "saturated_start"]) == 0
+    assert calls == [
+        (None, False, None),
+        ("count_regression", True, None),
+        (None, False, "saturated_start"),
+    ]
 
 
 @pytest.mark.parametrize("code", [0, 3])

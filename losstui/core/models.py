@@ -16,15 +16,18 @@ MODEL_KINDS = ("linear", "mlp")
 HIDDEN_ACTIVATION_NAMES = tuple(HIDDEN_ACTIVATIONS)
 
 
-def _init_weights(rng: np.random.Generator, fan_in: int, fan_out: int, init: str) -> Array:
-    """Gaussian weights: He σ = √(2/fan_in) (for ReLU), Xavier/Glorot σ = √(2/(fan_in+fan_out))."""
+def _init_weights(
+    rng: np.random.Generator, fan_in: int, fan_out: int, init: str, scale: float = 1.0
+) -> Array:
+    """Gaussian weights: He σ = √(2/fan_in) (for ReLU), Xavier/Glorot σ = √(2/(fan_in+fan_out)),
+    each σ times `scale` (above 1: a network that starts saturated and confident)."""
     if init == "he":
         std = math.sqrt(2.0 / fan_in)
     elif init == "xavier":
         std = math.sqrt(2.0 / (fan_in + fan_out))
     else:
         raise ValueError(f"unknown init {init!r}; allowed: {', '.join(INITS)}")
-    return rng.normal(0.0, std, size=(fan_in, fan_out))
+    return rng.normal(0.0, std * scale, size=(fan_in, fan_out))
 
 
 class _FlatParams:
@@ -81,8 +84,11 @@ class MLP(_FlatParams):
         activation: str = "tanh",
         init: str | None = None,
         rng: np.random.Generator | None = None,
+        init_scale: float = 1.0,
     ) -> None:
         hidden = tuple(int(h) for h in hidden)
+        if not (math.isfinite(init_scale) and init_scale > 0):
+            raise ValueError(f"init_scale must be a finite number > 0, got {init_scale!r}")
         if any(h < 1 for h in hidden) or n_in < 0 or n_out < 1:
             raise ValueError(
                 f"layer sizes must be positive, got n_in={n_in}, hidden={hidden}, n_out={n_out}"
@@ -107,7 +113,7 @@ class MLP(_FlatParams):
         self._gw = self.grads[0::2]
         self._gb = self.grads[1::2]
         for w in self.weights:
-            w[...] = _init_weights(rng, w.shape[0], w.shape[1], init)
+            w[...] = _init_weights(rng, w.shape[0], w.shape[1], init, init_scale)
         self._h: list[Array] = []
 
     @property
@@ -182,8 +188,11 @@ class Linear(MLP):
         n_out: int = 1,
         rng: np.random.Generator | None = None,
         init: str = "xavier",
+        init_scale: float = 1.0,
     ) -> None:
-        super().__init__(n_in, (), n_out, activation="linear", init=init, rng=rng)
+        super().__init__(
+            n_in, (), n_out, activation="linear", init=init, rng=rng, init_scale=init_scale
+        )
 
     @property
     def W(self) -> Array:
@@ -219,10 +228,14 @@ def make_model(
     hidden: Sequence[int] = (16,),
     activation: str = "tanh",
     init: str | None = None,
+    init_scale: float = 1.0,
 ) -> MLP:
-    """A "linear" model or an "mlp" with the given hidden sizes and hidden activation."""
+    """A "linear" model or an "mlp" with the given hidden sizes and hidden activation; the
+    initial weights' standard deviation is the init's times `init_scale`."""
     if kind == "linear":
-        return Linear(n_in, n_out, rng=rng, init=init or "xavier")
+        return Linear(n_in, n_out, rng=rng, init=init or "xavier", init_scale=init_scale)
     if kind == "mlp":
-        return MLP(n_in, hidden, n_out, activation=activation, init=init, rng=rng)
+        return MLP(
+            n_in, hidden, n_out, activation=activation, init=init, rng=rng, init_scale=init_scale
+        )
     raise ValueError(f"unknown model {kind!r}; allowed: {', '.join(MODEL_KINDS)}")

@@ -235,6 +235,8 @@ UNITS = ("bits", "nats")
 MAX_SEED = 2**31 - 1
 MAX_SAMPLES = 1_000_000
 MAX_BATCH = 1_000_000
+#: A larger initial scale only saturates harder; 100 already makes tanh and sigmoid flat.
+MAX_INIT_SCALE = 100.0
 
 
 def _speed(raw: object) -> int:
@@ -399,6 +401,17 @@ SETTINGS: dict[str, Setting] = {
             write=_write_float,
         ),
         _choice("init", "initialisation", "He or Xavier initial weights", _inits),
+        Setting(
+            "init_scale",
+            "initial weight scale",
+            "multiplies the standard deviation of the initial weights; large values start the "
+            "network saturated and confident",
+            f"a number > 0 and at most {MAX_INIT_SCALE:g}",
+            _number(0.0, MAX_INIT_SCALE, low_open=True),
+            "--init-scale",
+            "F",
+            write=_write_float,
+        ),
         # -- what is shown, not how the model trains --
         _choice("pane", "pane", "the pane on show", lambda: PANES, training=False),
         Setting(

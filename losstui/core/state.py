@@ -16,6 +16,7 @@ from typing import Any
 
 from losstui.core.datasets import DATASETS
 from losstui.core.losses import LOSSES
+from losstui.core.presets import get_preset
 from losstui.core.problems import PROBLEMS, Recommendation, recommend
 from losstui.core.settings import (
     SETTINGS,
@@ -481,6 +482,21 @@ class AppState:
             if key != "problem" and value is not None and (full or value != fresh[key]):
                 words.append(f"{key}={SETTINGS[key].format(value)}")
         return " ".join(words)
+
+    def apply_preset(self, key: str) -> None:
+        """Set up the named preset (see `losstui.core.presets`): its settings on its problem's
+        defaults, a fresh paused run, the Train pane; SettingError for an unknown key or a
+        locked setting it would change."""
+        preset = get_preset(key)
+        fresh = AppState(preset.problem).values()
+        target: dict[str, object] = {k: fresh[k] for k in TRAINING_KEYS if fresh[k] is not None}
+        target.update({k: get_setting(k).parse(v) for k, v in preset.settings.items()})
+        target["pane"] = "train"
+        current = self.values()
+        self.pause()
+        self.apply({k: v for k, v in target.items() if current.get(k) != v})
+        self.trainer.reset()
+        self._emit(Part.TRAINER, Part.PROGRESS)
 
     def apply_setup_line(self, text: str) -> None:
         """Apply a line of `KEY=VALUE` words, whole or not at all (SettingError naming the first

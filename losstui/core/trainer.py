@@ -78,8 +78,10 @@ class TrainConfig:
 
     `seed` seeds the dataset, the initial weights and the minibatch order (separate streams).
     `model` is "linear" or "mlp" (density estimation has no inputs: its "linear" model is the
-    density's parameters). `init` None picks He for ReLU, Xavier otherwise. Invalid values raise
-    ValueError with one line naming the value and what is allowed; no data is made to check them.
+    density's parameters). `init` None picks He for ReLU, Xavier otherwise; `init_scale`
+    multiplies the initial weights' standard deviation (large: a saturated, confident start).
+    Invalid values raise ValueError with one line naming the value and what is allowed; no data
+    is made to check them.
     """
 
     problem: str
@@ -95,6 +97,7 @@ class TrainConfig:
     seed: int = 0
     n_samples: int | None = None
     init: str | None = None
+    init_scale: float = 1.0
 
     def __post_init__(self) -> None:
         # Each value through its setting (one message per bad value, as everywhere), then the
@@ -278,6 +281,7 @@ class Trainer:
             hidden=cfg.hidden,
             activation=cfg.hidden_activation,
             init=cfg.init,
+            init_scale=cfg.init_scale,
         )
         bias = self.loss.initial_bias(self.n_outputs, init_rng)
         if bias is not None:

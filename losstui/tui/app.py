@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
 from losstui.core.state import TICKS_PER_SECOND, AppState, StateChanged
@@ -62,11 +63,19 @@ class LossApp(App[None]):
         Binding("escape", "leave_field", show=False),
     ]
 
-    def __init__(self, problem: str | None = None, ascii: bool = False, seed: int = 0) -> None:
+    def __init__(
+        self,
+        problem: str | None = None,
+        ascii: bool = False,
+        seed: int = 0,
+        preset: str | None = None,
+    ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         super().__init__()
         self.state = AppState(problem, seed=seed)
-        if problem is not None:  # the user named the problem: open on its recommendation
+        if preset is not None:  # a preset opens on the Train pane, ready to play
+            self.state.apply_preset(preset)
+        elif problem is not None:  # the user named the problem: open on its recommendation
             self.state.set_pane("recommendation")
         self.main_screen = MainScreen(self.state, self.glyphs)
         if self.glyphs.name == "ascii":
@@ -231,9 +240,14 @@ class LossApp(App[None]):
             )
         for key, problem in PROBLEMS.items():
             yield SystemCommand(f"Problem: {problem.title}", problem.summary, self._choose(key))
+        for key, preset in PRESETS.items():
+            yield SystemCommand(f"Preset: {preset.title}", preset.claim, self._preset(key))
 
     def _palette_toggle(self) -> None:
         self._attempt(self.state.toggle_running)
+
+    def _preset(self, key: str) -> Callable[[], None]:
+        return lambda: self._attempt(lambda: self.state.apply_preset(key))
 
     def _go(self, pane: str) -> Callable[[], None]:
         return lambda: self.action_pane(pane)
@@ -242,9 +256,9 @@ class LossApp(App[None]):
         return lambda: self.main_screen.query_one("#problem-pane", ProblemPane).choose(key)
 
 
-def run(problem: str | None = None, ascii: bool = False) -> int:
-    """Build the app (on `problem`, in ASCII if asked or if the locale is not UTF-8), run it, and
-    return its exit status (non-zero when it stopped on an error)."""
-    app = LossApp(problem=problem, ascii=ascii)
+def run(problem: str | None = None, ascii: bool = False, preset: str | None = None) -> int:
+    """Build the app (on `problem` or `preset`, in ASCII if asked or if the locale is not UTF-8),
+    run it, and return its exit status (non-zero when it stopped on an error)."""
+    app = LossApp(problem=problem, ascii=ascii, preset=preset)
     app.run()
     return app.return_code or 0

@@ -27,6 +27,7 @@ FIELDS = tuple(
         "lr",
         "momentum",
         "batch_size",
+        "init_scale",
     )
 )
 SELECT_FIELDS = ("dataset", "model", "hidden_activation", "loss")

@@ -1,0 +1,67 @@
+"""Named setups that demonstrate a claim the app's text makes.
+
+A preset is a setup line (the `KEY=VALUE` grammar of `AppState.apply_setup_line`) with a title and
+the claim it shows. Every claim a recommendation makes about a loss (learns slowly, is pulled by
+far points, wins on this data) has a preset here, and `tests/test_claims.py` trains each preset
+with its fixed seed and asserts what the claim says. The app applies a preset from the command
+palette or `losstui --preset KEY`; `losstui train --preset KEY` trains it headless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from losstui.core.settings import SettingError, parse_setup_line
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named setup: `setup` is a setup line that starts with `problem=`; `claim` says in one or
+    two sentences what the user will see, and `compare` names the setting to change to see it
+    (e.g. "loss=sigmoid_mean_squared_error"), or is empty when the setup alone shows it."""
+
+    key: str
+    title: str
+    setup: str
+    claim: str
+    compare: str = ""
+
+    @property
+    def problem(self) -> str:
+        """The problem the preset sets."""
+        return parse_setup_line(self.setup)["problem"]
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """The setup line as KEY → VALUE text."""
+        return parse_setup_line(self.setup)
+
+
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "saturated_start",
+            "Saturated start: squared error through a sigmoid learns slowly",
+            "problem=binary_classification dataset=two_blobs model=linear init_scale=30 seed=0",
+            "The initial weights are 30 times the usual size, so the network starts confidently "
+            "wrong: most points sit on the flat tails of the sigmoid. Binary cross-entropy's "
+            "gradient p − y stays large there and recovers within a few hundred steps; squared "
+            "error's gradient (p − y)·p·(1 − p) vanishes, and its accuracy stalls.",
+            compare="loss=sigmoid_mean_squared_error",
+        ),
+    )
+}
+
+
+def get_preset(key: str) -> Preset:
+    """The preset called `key`; SettingError listing the presets otherwise."""
+    try:
+        return PRESETS[key]
+    except KeyError:
+        raise SettingError(f"unknown preset {key!r}; allowed: {', '.join(PRESETS)}") from None
+
+
+def presets_for(problem: str) -> list[Preset]:
+    """The presets that set `problem`, in catalogue order."""
+    return [p for p in PRESETS.values() if p.problem == problem]

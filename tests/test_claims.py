@@ -1,0 +1,60 @@
+"""Every claim the app's text makes about a loss holds on screen: each preset, trained with its
+fixed seed through the app state (the path the screen draws), shows what its claim says."""
+
+from __future__ import annotations
+
+import pytest
+
+from losstui.core.presets import PRESETS, get_preset, presets_for
+from losstui.core.settings import SettingError
+from losstui.core.state import AppState
+
+
+def run(preset: str, steps: int, **changes: str) -> AppState:
+    """The app state after applying `preset`, then `changes`, then `steps` SGD steps."""
+    state = AppState()
+    state.apply_preset(preset)
+    if changes:
+        state.apply(changes)
+    state.step(steps)
+    return state
+
+
+def accuracy(state: AppState) -> float:
+    return state.trainer.evaluate()["accuracy"]
+
+
+def test_every_preset_applies_and_names_its_problem():
+    for key, preset in PRESETS.items():
+        state = AppState()
+        state.apply_preset(key)
+        assert state.problem == preset.problem and state.pane == "train"
+        assert state.trainer.step_count == 0 and not state.running
+        assert preset in presets_for(preset.problem)
+        if preset.compare:
+            state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
+    with pytest.raises(SettingError, match="unknown preset 'nope'; allowed: saturated_start"):
+        get_preset("nope")
+
+
+def test_a_preset_reapplied_starts_again_from_its_own_setup():
+    state = run("saturated_start", 50, lr="0.3")
+    state.apply_preset("saturated_start")
+    assert state.trainer.step_count == 0
+    assert state.setup_line() == "problem=binary_classification init_scale=30 pane=train"
+
+
+def test_saturated_start_squared_error_stalls_where_cross_entropy_recovers():
+    # Both start confidently wrong (the same weights: accuracy 22%).
+    start = run("saturated_start", 0)
+    assert accuracy(start) < 0.3
+    cross_entropy = run("saturated_start", 300)
+    squared = run("saturated_start", 300, loss="sigmoid_mean_squared_error")
+    assert accuracy(cross_entropy) > 0.9
+    assert accuracy(squared) < 0.4
+    # The loss curve shows it too: cross-entropy's validation loss falls by more than half, squared
+    # error's by under a fifth.
+    ce = cross_entropy.trainer.history
+    se = squared.trainer.history
+    assert ce[-1].val_loss < 0.5 * ce[0].val_loss
+    assert se[-1].val_loss > 0.8 * se[0].val_loss
