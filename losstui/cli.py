@@ -299,7 +299,7 @@ def _recommendation_dict(key: str) -> dict[str, Any]:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from losstui.core.problems import recommend
+    from losstui.core.problems import Standing, loss_verdict, recommend
 
     if args.json:
         _print_json(_recommendation_dict(args.key))
@@ -313,17 +313,26 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         "",
         _wrap(problem.target, "Target:        ", field),
         _wrap(rec.distribution, "Distribution:  ", field),
-        _wrap(f"{rec.activation}. {rec.activation_reason}", "Activation:    ", field),
+        # The rationale explains the activation; a density has parameters, not an output layer.
+        _wrap(rec.activation_reason, "Parameters:    ", field)
+        if problem.kind == "density"
+        else _wrap(f"{rec.activation} on the output", "Activation:    ", field),
         _wrap(loss, "Loss:          ", field),
         f"Formula:       {rec.formula}",
         "",
         "Why (maximum likelihood):",
         _wrap(rec.rationale),
     ]
-    if rec.alternatives:
-        lines += ["", "Alternatives:"]
-        for alt in rec.alternatives:
-            lines.append(_bullet(f"{alt.loss}: {alt.when}"))
+    # The kinds the app names: recommended (above, or in another form), alternatives, not.
+    for title, kind in (
+        ("The same choice in another form:", Standing.RECOMMENDED),
+        ("Reasonable alternatives:", Standing.ALTERNATIVE),
+        ("Not recommended:", Standing.NOT_RECOMMENDED),
+    ):
+        listed = [a for a in rec.alternatives if loss_verdict(args.key, a.loss).standing is kind]
+        if listed:
+            lines += ["", title]
+            lines += [_bullet(f"{alt.loss}: {alt.when}") for alt in listed]
     lines += [
         "",
         "In the libraries:",
@@ -476,6 +485,7 @@ def _train_config(args: argparse.Namespace):
 
 def cmd_train(args: argparse.Namespace) -> int:
 
+    from losstui.core.problems import loss_verdict
     from losstui.core.trainer import DEFAULT_LOSS, Trainer
 
     config = _train_config(args)
@@ -518,6 +528,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 "config": config_dict,
                 "recommended_loss": recommended_loss,
                 "is_recommended": note is None,
+                "standing": loss_verdict(config.problem, config.loss).standing.value,
                 "steps": trainer.step_count,
                 "diverged": trainer.diverged,
                 "diverged_at_step": trainer.diverged_at_step,
@@ -543,16 +554,16 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _loss_note(problem: str, loss: str) -> str | None:
     """One line when `loss` is legal but not the recommended choice for `problem`, else None."""
-    from losstui.core.problems import is_recommended, recommend
+    from losstui.core.problems import Standing, loss_verdict, recommend
 
-    if is_recommended(problem, loss):
+    verdict = loss_verdict(problem, loss)
+    if verdict.standing is Standing.RECOMMENDED:
         return None
     rec = recommend(problem)
     head = f"note: {loss} is not the recommended loss for {problem} (recommended: {rec.loss})"
-    fair = any(a.loss == loss and not a.discouraged for a in rec.alternatives)
-    if fair:
+    if verdict.standing is Standing.ALTERNATIVE:
         return f"{head}, but a reasonable alternative; see `losstui recommend {problem}`."
-    return f"{head}; it runs so that you can compare."
+    return f"{head}; it is not recommended and runs so that you can compare."
 
 
 def _csv_value(value: Any) -> str:

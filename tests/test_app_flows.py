@@ -33,8 +33,15 @@ async def test_each_problem_shows_its_recommended_loss_and_activation():
             text = flat(screen_text(app))
             rec = recommend(key)
             assert flat(rec.loss_title) in text, key
-            assert f"Activation {rec.activation}" in text, key
-            assert f"y ~ {rec.distribution}" in text, key
+            if PROBLEMS[key].kind == "density":  # no output layer and no y: parameters and x
+                assert "Activation" not in text and "y ~" not in text
+                assert f"Parameters {flat(rec.activation_reason)}" in text
+                assert f"x ~ {rec.distribution}" in text
+            else:
+                assert f"Activation {rec.activation}" in text, key
+                assert f"y ~ {rec.distribution}" in text, key
+            # The activation's reason is said once, in the rationale, not repeated under it.
+            assert text.count(flat(rec.activation_reason)) <= 1, key
 
 
 async def test_choosing_a_problem_by_keyboard_updates_the_recommendation():
@@ -192,8 +199,25 @@ async def test_non_recommended_loss_trains_and_says_so():
         await pilot.pause()
         assert app.state.trainer.history[-1].val_loss < first
         text = flat(screen_text(app))
-        assert "not the recommended loss" in text
+        assert "(not recommended)" in text
         assert "Mean squared error + linear" in text  # the status names the chosen pairing
+
+
+async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
+    # The Recommendation pane lists hinge under "Reasonable alternatives"; the Train pane and the
+    # loss menu use the same words, not "not recommended".
+    app = LossApp(problem="binary_classification")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.state.set("loss", "hinge")
+        app.state.set_pane("train")
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert "(reasonable alternative)" in text and "not recommended" not in text
+        select = app.query_one("#field-loss", Select)
+        menu = {value: str(label) for label, value in select._options}
+        assert menu["hinge"].endswith("(alternative)")
+        assert menu["mean_squared_error"].endswith("(not recommended)")
+        assert menu["binary_cross_entropy"].endswith("(recommended)")
 
 
 async def test_a_pairing_that_cannot_run_is_refused_with_the_reason():

@@ -13,6 +13,7 @@ from losstui.core.problems import (
     Question,
     get_problem,
     is_recommended,
+    loss_verdict,
     question_paths,
     recommend,
     walk,
@@ -88,8 +89,16 @@ def test_recommendation_explains_itself(key):
         assert alt.loss in LOSSES
         assert alt.loss != rec.loss
         assert alt.when.strip()
-        # A discouraged pairing says so in words, not only in the flag.
-        assert alt.discouraged == alt.when.startswith("Not recommended")
+        # The standing is said by its group heading, so the text does not repeat it.
+        assert not alt.when.lower().startswith(("not recommended", "kept as a lesson"))
+        verdict = loss_verdict(key, alt.loss)
+        if alt.loss in rec.equivalent:  # the same choice in another form
+            assert verdict.standing.value == "recommended" and not alt.discouraged
+            continue
+        assert verdict.reason == alt.when
+        assert verdict.standing.value == (
+            "not recommended" if alt.discouraged else "reasonable alternative"
+        )
 
 
 def test_framework_names_use_the_fused_logit_forms():

@@ -31,9 +31,15 @@ async def test_wrapped_alternatives_hang_under_their_text_not_the_bullet():
     async with app.run_test(size=(80, 60)) as pilot:
         await pilot.pause()
         lines = screen_text(app).splitlines()
-        start = next(i for i, line in enumerate(lines) if line.strip() == "Alternatives")
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Reasonable alternatives")
+        middle = next(i for i, line in enumerate(lines) if line.strip() == "Not recommended")
         end = next(i for i, line in enumerate(lines) if "The same choice" in line)
-        items = lines[start + 1 : end]
+        items = lines[start + 1 : middle] + lines[middle + 1 : end]
+        text = flat("\n".join(lines))
+        # hinge is a reasonable alternative, squared error is not recommended: each in its group.
+        assert "Hinge" in flat("\n".join(lines[start:middle]))
+        assert "Mean squared error" in flat("\n".join(lines[middle:end]))
+        assert "kept as a lesson" not in text
         assert any(line.startswith(" • ") for line in items)
         for line in items:  # every line is either a bullet or indented past it
             assert line.startswith((" • ", "   ")) or not line.strip(), line

@@ -545,7 +545,7 @@ class GaussianNLL(DensityLoss):
     name = "gaussian_nll"
     title = "Gaussian negative log-likelihood"
     distribution = "Gaussian"
-    formula = "L = (1/n) Σᵢ [½ log 2π + log σ + (yᵢ − μ)² / (2σ²)],   σ = exp(log σ)"
+    formula = "L = (1/n) Σᵢ [½ log 2π + log σ + (xᵢ − μ)² / (2σ²)],   σ = exp(log σ)"
     when_to_use = (
         "Samples from one bell-shaped bump: fit μ and σ by maximum likelihood. SGD and the closed "
         "form (μ̂ = mean, σ̂ = standard deviation) reach the same answer."
@@ -591,7 +591,7 @@ class GaussianMixtureNLL(DensityLoss):
     title = "Two-Gaussian mixture negative log-likelihood"
     distribution = "mixture of two Gaussians"
     formula = (
-        "L = −(1/n) Σᵢ log[π·N(yᵢ; μ₁, σ₁²) + (1 − π)·N(yᵢ; μ₂, σ₂²)],   "
+        "L = −(1/n) Σᵢ log[π·N(xᵢ; μ₁, σ₁²) + (1 − π)·N(xᵢ; μ₂, σ₂²)],   "
         "π = σ(logit π),   σₖ = exp(log σₖ)"
     )
     when_to_use = (

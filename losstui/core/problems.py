@@ -6,6 +6,7 @@ here with `losstui.core.content`.
 
 from __future__ import annotations
 
+import enum
 import functools
 import os
 import re
@@ -38,10 +39,13 @@ __all__ = [
     "Problem",
     "Question",
     "Recommendation",
+    "Standing",
+    "Verdict",
     "get_problem",
     "is_recommended",
     "load_questions",
     "load_recommendation",
+    "loss_verdict",
     "question_paths",
     "recommend",
     "walk",
@@ -65,7 +69,8 @@ class Problem:
 class Alternative:
     """Another loss for the same problem and when to prefer it.
 
-    `discouraged` marks a pairing kept as a lesson: it runs, but it answers a worse question.
+    `discouraged` marks a loss that is not recommended for the problem: it runs, so that it can be
+    compared, but it answers a worse question (`when` says why).
     """
 
     loss: str
@@ -206,7 +211,7 @@ _SECTIONS = (
 )
 _OPTIONAL_SECTIONS = ("Alternatives", "Pitfalls")
 _FRONT_MATTER = ("loss", "activation", "distribution", "equivalent")
-_ALTERNATIVE = re.compile(r"(\S+?)(\s+\(discouraged\))?\Z")
+_ALTERNATIVE = re.compile(r"(\S+?)(\s+\(not recommended\))?\Z")
 
 
 def _loss_key(doc: Document, key: str, value: str, losses: Mapping[str, Loss]) -> str:
@@ -277,7 +282,7 @@ def load_recommendation(path: str, losses: Mapping[str, Loss] | None = None) -> 
                     doc.source,
                     sub.line,
                     f"an alternative's heading is a loss key, optionally followed by "
-                    f"'(discouraged)'; got {sub.title!r}; loss keys: {', '.join(losses)}",
+                    f"'(not recommended)'; got {sub.title!r}; loss keys: {', '.join(losses)}",
                 )
             when = one_paragraph(sub.body, f"alternative '## {sub.title}'")
             alternatives.append(Alternative(match.group(1), when, match.group(2) is not None))
@@ -353,6 +358,41 @@ def is_recommended(problem: str, loss: str) -> bool:
     """Whether `loss` is the recommended loss for `problem` or the same choice in another form."""
     rec = recommend(problem)
     return loss == rec.loss or loss in rec.equivalent
+
+
+class Standing(str, enum.Enum):
+    """The three kinds of loss for a problem, named the same on every pane and in the CLI."""
+
+    RECOMMENDED = "recommended"
+    ALTERNATIVE = "reasonable alternative"
+    NOT_RECOMMENDED = "not recommended"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Where a loss stands for a problem, and why: for the recommended loss the distribution it
+    assumes, for an alternative when to prefer it, for the others why not."""
+
+    standing: Standing
+    reason: str
+
+
+def loss_verdict(problem: str, loss: str) -> Verdict:
+    """The `Verdict` on `loss` for `problem`: recommended (or the same choice in another form), a
+    reasonable alternative the recommendation lists, or not recommended (listed as such, or not
+    listed at all: it answers another kind of target)."""
+    rec = recommend(problem)
+    if is_recommended(problem, loss):
+        return Verdict(Standing.RECOMMENDED, f"the likelihood of y ~ {rec.distribution}")
+    for alt in rec.alternatives:
+        if alt.loss == loss:
+            standing = Standing.NOT_RECOMMENDED if alt.discouraged else Standing.ALTERNATIVE
+            return Verdict(standing, alt.when)
+    target = PROBLEMS[problem].target
+    return Verdict(
+        Standing.NOT_RECOMMENDED,
+        f"it is made for another kind of target; this problem's target is {target}",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 from losstui.core.datasets import DATASETS
 from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
-from losstui.core.problems import PROBLEMS, Recommendation, recommend
+from losstui.core.problems import PROBLEMS, Recommendation, Standing, loss_verdict, recommend
 from losstui.core.settings import (
     SETTINGS,
     SPEEDS,
@@ -80,12 +80,18 @@ Listener = Callable[[StateChanged], None]
 
 @dataclass(frozen=True)
 class LossChoice:
-    """One entry of the loss menu: whether it is recommended, and why it cannot run if it can't."""
+    """One entry of the loss menu: where it stands for the problem, and why it cannot run if it
+    can't."""
 
     key: str
     title: str
-    recommended: bool
+    standing: Standing
     refusal: str | None
+
+    @property
+    def recommended(self) -> bool:
+        """Whether it is the recommended loss (or the same choice in another form)."""
+        return self.standing is Standing.RECOMMENDED
 
 
 #: Config keys whose change makes new data (the others train on the same arrays).
@@ -176,12 +182,16 @@ class AppState:
         return self._datasets_for(self.problem)
 
     def loss_choices(self) -> list[LossChoice]:
-        """The losses the menu offers, each marked recommended or refused (with the reason)."""
-        recommended = self.recommended_loss
+        """The losses the menu offers, each with its standing and, if it cannot run, the reason."""
         dataset = self.trainer.dataset
         task = get_task(dataset.kind)
         return [
-            LossChoice(key, loss.title, key == recommended, check_pairing(key, dataset))
+            LossChoice(
+                key,
+                loss.title,
+                loss_verdict(self.problem, key).standing,
+                check_pairing(key, dataset),
+            )
             for key, loss in LOSSES.items()
             if task.offers(loss)
         ]

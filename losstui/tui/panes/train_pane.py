@@ -12,7 +12,7 @@ from textual.widgets import Input, Select
 
 from losstui.core.losses import LOSSES
 from losstui.core.models import HIDDEN_ACTIVATION_NAMES
-from losstui.core.problems import is_recommended
+from losstui.core.problems import Standing, loss_verdict
 from losstui.core.settings import SETTINGS
 from losstui.core.state import StateChanged
 from losstui.tui.panes.pane import Pane
@@ -86,10 +86,12 @@ class TrainPane(Pane):
         losses = []
         for choice in state.loss_choices():
             label = choice.title
-            if choice.recommended or is_recommended(state.problem, choice.key):
-                label += "  (recommended)"
-            elif choice.refusal:
+            if choice.refusal:
                 label += "  (cannot run)"
+            elif choice.standing is Standing.ALTERNATIVE:
+                label += "  (alternative)"  # the menu is narrow; the Train pane says it in full
+            else:
+                label += f"  ({choice.standing.value})"
             losses.append((choice.key, label))
         controls.set_options(state.datasets, state.models, HIDDEN_ACTIVATION_NAMES, losses)
         mlp = config.model == "mlp"
@@ -129,7 +131,7 @@ class TrainPane(Pane):
             running=state.running,
             steps_per_second=state.speed,
             loss_title=trainer.loss.title,
-            recommended=is_recommended(state.problem, state.config.loss),
+            standing=loss_verdict(state.problem, state.config.loss).standing,
             divergence=state.divergence_message,
             hint=self._focus_hint(),
             note=self._negative_loss_note() if nonpositive else None,

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from losstui.core.losses import LOSSES
-from losstui.core.problems import PROBLEMS, recommend
+from losstui.core.problems import PROBLEMS, Standing, loss_verdict, recommend
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 
 
@@ -40,31 +40,42 @@ def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Ren
     loss = Text(g(rec.loss_title), style="bold")
     if rec.loss:
         loss.append(f"  ({rec.loss})", style="dim")
-    parts.append(
-        _rows(
-            [
-                ("Loss", loss),
-                ("Activation", Text.assemble((g(rec.activation), "bold"), " on the output")),
-                ("Assumes", Text(f"y ~ {g(rec.distribution)}")),
-                ("Formula", Text(g(rec.formula))),
-            ],
-            12,
-        )
-    )
+    if problem.kind == "density":
+        # No inputs, no output layer, no target y: the model is the density's parameters.
+        rows = [
+            ("Loss", loss),
+            ("Parameters", Text(g(rec.activation_reason))),
+            ("Assumes", Text(f"x ~ {g(rec.distribution)}")),
+        ]
+    else:
+        rows = [
+            ("Loss", loss),
+            ("Activation", Text.assemble((g(rec.activation), "bold"), " on the output")),
+            ("Assumes", Text(f"y ~ {g(rec.distribution)}")),
+        ]
+    rows.append(("Formula", Text(g(rec.formula))))
+    parts.append(_rows(rows, 12))
+    # The rationale explains the activation too; its one-line reason is the CLI's and JSON's.
     heading("Why (maximum likelihood)")
     parts.append(Text(g(rec.rationale)))
-    if not brief:
-        parts.append(Text(g(rec.activation_reason), style="italic"))
-    heading("Alternatives")
-    alternatives = []
-    for alt in rec.alternatives:
-        title = LOSSES[alt.loss].title if alt.loss in LOSSES else alt.loss
-        already = alt.when.lower().startswith("not recommended")
-        mark = "not recommended: " if alt.discouraged and not already else ""
-        body = Text(g(title), style="bold")
-        body.append(f" {glyphs.arrow_right} {mark}{g(alt.when)}")
-        alternatives.append((f" {glyphs.bullet}", body))
-    parts.append(_rows(alternatives, 3))
+    # The same three kinds as the Train pane and the loss menu: recommended (above), reasonable
+    # alternatives with when to prefer them, and losses that are not recommended, with why.
+    for title, standing in (
+        ("The same choice in another form", Standing.RECOMMENDED),
+        ("Reasonable alternatives", Standing.ALTERNATIVE),
+        ("Not recommended", Standing.NOT_RECOMMENDED),
+    ):
+        listed = [a for a in rec.alternatives if loss_verdict(key, a.loss).standing is standing]
+        if not listed:
+            continue
+        heading(title)
+        rows_alt = []
+        for alt in listed:
+            title = g(LOSSES[alt.loss].title if alt.loss in LOSSES else alt.loss)
+            # Only the loss's name is bold: a Text's own style would embolden the reason too.
+            body = Text.assemble((title, "bold"), f" {glyphs.arrow_right} {g(alt.when)}")
+            rows_alt.append((f" {glyphs.bullet}", body))
+        parts.append(_rows(rows_alt, 3))
     heading("The same choice in libraries")
     parts.append(
         _rows(

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from losstui.core.problems import Standing
 from losstui.core.text import format_epoch, format_loss, format_metric
 from losstui.core.trainer import Trainer
 from losstui.tui.glyphs import UNICODE, Glyphs
@@ -70,7 +71,7 @@ class TrainStats(Widget):
         running: bool,
         steps_per_second: int,
         loss_title: str,
-        recommended: bool,
+        standing: Standing,
         divergence: str | None,
         hint: str | None = None,
         note: str | tuple[str, ...] | None = None,
@@ -86,7 +87,7 @@ class TrainStats(Widget):
             running,
             steps_per_second,
             loss_title,
-            recommended,
+            standing,
             divergence,
             hint,
             note,
@@ -107,7 +108,7 @@ class TrainStats(Widget):
             "running": running,
             "sps": steps_per_second,
             "loss_title": loss_title,
-            "recommended": recommended,
+            "standing": standing,
             "divergence": divergence,
             "hint": hint,
             "note": note,
@@ -185,10 +186,10 @@ class TrainStats(Widget):
             chunks.append(([(f"{title} ", "dim"), (shown, "bold")], len(title) + 1 + reserved))
         lines += self._pack(chunks, width)
 
-        if p["recommended"]:
-            verdict = ("(recommended)", "dim")
-        else:
-            verdict = ("(not the recommended loss: a lesson)", "bold")
+        # The same three words as the Recommendation pane and the loss menu.
+        standing = p["standing"]
+        style = "bold" if standing is Standing.NOT_RECOMMENDED else "dim"
+        verdict = (f"({standing.value})", style)
         title = g.text(p["loss_title"])
         loss_chunks = [([("loss: ", "dim"), (title, "")], 6 + len(title)), ([verdict], 0)]
         lines += self._pack(loss_chunks, width)
