@@ -563,7 +563,7 @@ def _loss_note(problem: str, loss: str) -> str | None:
     head = f"note: {loss} is not the recommended loss for {problem} (recommended: {rec.loss})"
     if verdict.standing is Standing.ALTERNATIVE:
         return f"{head}, but a reasonable alternative; see `losstui recommend {problem}`."
-    return f"{head}; it is not recommended and runs so that you can compare."
+    return f"{head}; it runs so that you can compare."
 
 
 def _csv_value(value: Any) -> str:
