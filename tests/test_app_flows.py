@@ -577,3 +577,22 @@ async def test_a_diverged_model_is_drawn_on_every_pane(problem):
         await pilot.pause()
         assert app.state.pane == "distributions"
         assert "diverged" in flat(screen_text(app)).lower()
+
+
+async def test_d_opens_the_presets_and_enter_applies_one_with_its_claim():
+    app = LossApp(problem="binary_classification")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "press d: a preset shows" in flat(screen_text(app))  # the recommendation says how
+        await pilot.press("d")
+        await pilot.pause()
+        assert "Saturated start" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        state = app.state
+        assert state.pane == "train" and state.config.init_scale == 30
+        assert state.trainer.step_count == 0 and not state.running
+        assert any("confidently" in n.message for n in app._notifications)
+        await pilot.press("d", "escape")  # escape leaves everything as it was
+        await pilot.pause()
+        assert state.pane == "train" and state.config.init_scale == 30

@@ -33,7 +33,7 @@ async def test_wrapped_alternatives_hang_under_their_text_not_the_bullet():
         lines = screen_text(app).splitlines()
         start = next(i for i, line in enumerate(lines) if line.strip() == "Reasonable alternatives")
         middle = next(i for i, line in enumerate(lines) if line.strip() == "Not recommended")
-        end = next(i for i, line in enumerate(lines) if "The same choice" in line)
+        end = next(i for i, line in enumerate(lines) if "See it on screen" in line)
         items = lines[start + 1 : middle] + lines[middle + 1 : end]
         text = flat("\n".join(lines))
         # hinge is a reasonable alternative, squared error is not recommended: each in its group.

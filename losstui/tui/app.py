@@ -21,6 +21,7 @@ from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
+from losstui.tui.screens.preset_screen import PresetScreen
 from losstui.tui.widgets.train_controls import TrainControls
 
 TRAINING_PANES = ("train", "distributions")
@@ -57,6 +58,7 @@ class LossApp(App[None]):
             Binding(str(i + 1), f"pane('{pane}')", TAB_TITLES[pane], show=False, priority=True)
             for i, pane in enumerate(PANES)
         ),
+        Binding("d", "presets", "Presets", show=False),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -214,6 +216,26 @@ class LossApp(App[None]):
                 HelpScreen(self.BINDINGS, ascii=ascii, classes="-ascii" if ascii else None)
             )
 
+    def action_presets(self) -> None:
+        """The presets dialog; the chosen one is applied and its claim shown."""
+        if isinstance(self.screen, PresetScreen):
+            return
+        ascii = self.glyphs.name == "ascii"
+        self.push_screen(
+            PresetScreen(
+                self.state.problem, text=self.glyphs.text, classes="-ascii" if ascii else None
+            ),
+            self._apply_preset,
+        )
+
+    def _apply_preset(self, key: str | None) -> None:
+        if key is None:
+            return
+        self._attempt(lambda: self.state.apply_preset(key))
+        if self.state.pane == "train":
+            preset = PRESETS[key]
+            self.notify(self.glyphs.text(preset.claim), title=preset.title, timeout=10)
+
     def action_leave_field(self) -> None:
         """Escape: take focus out of a text field so single-letter keys act again."""
         self.main_screen.focus_pane()
@@ -247,7 +269,7 @@ class LossApp(App[None]):
         self._attempt(self.state.toggle_running)
 
     def _preset(self, key: str) -> Callable[[], None]:
-        return lambda: self._attempt(lambda: self.state.apply_preset(key))
+        return lambda: self._apply_preset(key)
 
     def _go(self, pane: str) -> Callable[[], None]:
         return lambda: self.action_pane(pane)

@@ -55,6 +55,7 @@ ACTION_HELP = {
     "hide_settings": "Train pane: go into the settings column (from inside it: hide it)",
     "toggle_units": "bits or nats (classification and the P/Q lab)",
     "help": "this help",
+    "presets": "presets: setups that show each claim of the text",
     "quit": "quit",
     "leave_field": "leave a field; single-letter keys work again",
     # Distributions pane
@@ -171,7 +172,7 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
             [
                 (pane_keys, "panes: Problem, Recommendation, Train, Distributions, P/Q lab"),
                 ("tab", "next control; shift+tab the previous one"),
-                *rows_for(("help", "leave_field")),
+                *rows_for(("help", "presets", "leave_field")),
                 ("ctrl+p", "command palette: every action by name"),
                 (quit_keys, "quit"),
             ],

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from losstui.core.losses import LOSSES
+from losstui.core.presets import presets_for
 from losstui.core.problems import PROBLEMS, Standing, loss_verdict, recommend
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 
@@ -54,6 +55,11 @@ def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Ren
             ("Assumes", Text(f"y ~ {g(rec.distribution)}")),
         ]
     rows.append(("Formula", Text(g(rec.formula))))
+    presets = presets_for(key)
+    if presets:
+        # Near the top, where an 80x24 screen shows it: the claims below can be seen on screen.
+        count = "a preset shows" if len(presets) == 1 else f"{len(presets)} presets show"
+        rows.append(("See it", Text(f"press d: {count} the claims below on the Train pane")))
     parts.append(_rows(rows, 12))
     # The rationale explains the activation too; its one-line reason is the CLI's and JSON's.
     heading("Why (maximum likelihood)")
@@ -76,6 +82,9 @@ def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Ren
             body = Text.assemble((title, "bold"), f" {glyphs.arrow_right} {g(alt.when)}")
             rows_alt.append((f" {glyphs.bullet}", body))
         parts.append(_rows(rows_alt, 3))
+    if presets:
+        heading("See it on screen (d: presets)")
+        parts.append(_rows([(f" {glyphs.bullet}", Text(g(p.title))) for p in presets], 3))
     heading("The same choice in libraries")
     parts.append(
         _rows(
