@@ -85,6 +85,17 @@ def _preset(value: str) -> str:
     return _one_of("preset", value, list(PRESETS))
 
 
+def _setup(value: str) -> str:
+    """A setup line, checked whole by applying it to a fresh app state (no textual needed)."""
+    from losstui.core.state import AppState
+
+    try:
+        AppState().apply_setup_line(value)
+    except SettingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
 def _typed(setting: Setting):
     """An argparse type that reads a value through its setting (the schema's one message)."""
 
@@ -164,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         type=_preset,
         help=f"open the app on a preset that demonstrates a claim ({', '.join(PRESETS)})",
+    )
+    parser.add_argument(
+        "--setup",
+        dest="app_setup",
+        metavar="LINE",
+        type=_setup,
+        help='open the app on a setup line of KEY=VALUE words, e.g. "problem=regression lr=0.1" '
+        "(the app's palette copies the current one)",
     )
     parser.add_argument(
         "--ascii",
@@ -614,7 +633,12 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
 # -- the app ---------------------------------------------------------------------------------------
 
 
-def run_app(problem: str | None, ascii_only: bool, preset: str | None = None) -> int:
+def run_app(
+    problem: str | None,
+    ascii_only: bool,
+    preset: str | None = None,
+    setup: str | None = None,
+) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
     try:
@@ -622,7 +646,7 @@ def run_app(problem: str | None, ascii_only: bool, preset: str | None = None) ->
     except ImportError as exc:
         print(f"{PROG}: error: the app cannot start: {exc}", file=sys.stderr)
         return 1
-    return run(problem=problem, ascii=ascii_only, preset=preset)
+    return run(problem=problem, ascii=ascii_only, preset=preset, setup=setup)
 
 
 COMMANDS = {
@@ -640,7 +664,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
-        return run_app(args.app_problem, args.ascii, args.app_preset)
+        return run_app(args.app_problem, args.ascii, args.app_preset, args.app_setup)
     return COMMANDS[args.command](args)
 
 

@@ -596,3 +596,15 @@ async def test_d_opens_the_presets_and_enter_applies_one_with_its_claim():
         await pilot.press("d", "escape")  # escape leaves everything as it was
         await pilot.pause()
         assert state.pane == "train" and state.config.init_scale == 30
+
+
+async def test_a_setup_line_opens_that_setup_and_the_palette_copies_it_back():
+    line = "problem=regression dataset=curve model=mlp lr=0.1 pane=train"
+    app = LossApp(setup=line)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.state.setup_line() == line
+        assert "Regression" in screen_text(app) and app.state.pane == "train"
+        app.action_copy_setup()
+        await pilot.pause()
+        assert any(n.message == line for n in app._notifications)

@@ -64,16 +64,34 @@ def test_no_command_starts_the_app(capsys, monkeypatch):
     monkeypatch.setattr(
         cli,
         "run_app",
-        lambda problem, ascii_only, preset: calls.append((problem, ascii_only, preset)) or 0,
+        lambda problem, ascii_only, preset, setup: calls.append((problem, preset, setup)) or 0,
     )
     assert cli.main([]) == 0
     assert cli.main(["--problem", "count_regression", "--ascii"]) == 0
     assert cli.main(["--preset", "saturated_start"]) == 0
+    assert cli.main(["--setup", "problem=regression lr=0.1"]) == 0
     assert calls == [
-        (None, False, None),
-        ("count_regression", True, None),
-        (None, False, "saturated_start"),
+        (None, None, None),
+        ("count_regression", None, None),
+        (None, "saturated_start", None),
+        (None, None, "problem=regression lr=0.1"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("problem=regression lr=0", "learning rate must be a number > 0"),
+        ("problem=nope", "unknown problem"),
+        ("lr", "expected KEY=VALUE, got 'lr'"),
+        ("problem=regression loss=binary_cross_entropy", "cannot run here"),
+    ],
+)
+def test_a_bad_setup_line_is_refused_with_the_reason(capsys, line, message):
+    assert cli.main(["--setup", line]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("losstui: error: argument --setup: ") and message in err
 
 
 @pytest.mark.parametrize("code", [0, 3])

@@ -71,12 +71,15 @@ class LossApp(App[None]):
         ascii: bool = False,
         seed: int = 0,
         preset: str | None = None,
+        setup: str | None = None,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         super().__init__()
         self.state = AppState(problem, seed=seed)
         if preset is not None:  # a preset opens on the Train pane, ready to play
             self.state.apply_preset(preset)
+        if setup is not None:  # a shared setup line (checked by the command line) on top
+            self.state.apply_setup_line(setup)
         elif problem is not None:  # the user named the problem: open on its recommendation
             self.state.set_pane("recommendation")
         self.main_screen = MainScreen(self.state, self.glyphs)
@@ -216,6 +219,13 @@ class LossApp(App[None]):
                 HelpScreen(self.BINDINGS, ascii=ascii, classes="-ascii" if ascii else None)
             )
 
+    def action_copy_setup(self) -> None:
+        """Copy the setup line (terminals that support OSC 52) and show it, to print or share:
+        `losstui --setup "..."` opens the same setup."""
+        line = self.state.setup_line()
+        self.copy_to_clipboard(line)
+        self.notify(line, title="Setup line (copied; losstui --setup opens it)", timeout=15)
+
     def action_presets(self) -> None:
         """The presets dialog; the chosen one is applied and its claim shown."""
         if isinstance(self.screen, PresetScreen):
@@ -252,6 +262,8 @@ class LossApp(App[None]):
             ("Toggle log10 loss axis", "Plot log10(loss) or loss (l)", self.action_toggle_log10),
             ("Toggle bits / nats", "Units of entropy and KL (u)", self.action_toggle_units),
             ("Show keys", "Every key (?)", self.action_help),
+            ("Copy the setup line", "The current setup as KEY=VALUE words", self.action_copy_setup),
+            ("Presets", "Setups that show each claim of the text (d)", self.action_presets),
         )
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
@@ -278,9 +290,14 @@ class LossApp(App[None]):
         return lambda: self.main_screen.query_one("#problem-pane", ProblemPane).choose(key)
 
 
-def run(problem: str | None = None, ascii: bool = False, preset: str | None = None) -> int:
-    """Build the app (on `problem` or `preset`, in ASCII if asked or if the locale is not UTF-8),
-    run it, and return its exit status (non-zero when it stopped on an error)."""
-    app = LossApp(problem=problem, ascii=ascii, preset=preset)
+def run(
+    problem: str | None = None,
+    ascii: bool = False,
+    preset: str | None = None,
+    setup: str | None = None,
+) -> int:
+    """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
+    is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
+    app = LossApp(problem=problem, ascii=ascii, preset=preset, setup=setup)
     app.run()
     return app.return_code or 0
