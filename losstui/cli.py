@@ -229,6 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     info.add_argument("--json", action="store_true", help="print JSON")
 
+    lesson = commands.add_parser(
+        "lesson",
+        help="check a lesson file (guided walkthroughs)",
+        description="`losstui lesson check PATH` checks a lesson file without running it: every "
+        "unknown directive, key, value, condition or placeholder, a missing front matter and an "
+        "empty step, each as PATH:LINE: message (status 2 if any).",
+    )
+    lesson.add_argument("action", metavar="check", type=lambda v: _one_of("action", v, ["check"]))
+    lesson.add_argument("path", metavar="PATH", help="the lesson's Markdown file")
+
     train = commands.add_parser(
         "train",
         help="train a small model headless and print its history",
@@ -649,7 +659,26 @@ def run_app(
     return run(problem=problem, ascii=ascii_only, preset=preset, setup=setup)
 
 
+def cmd_lesson(args: argparse.Namespace) -> int:
+    from losstui.core.content import ContentError, read_document
+    from losstui.core.lessons import check_lesson
+
+    try:
+        read_document(args.path)  # a missing or non-UTF-8 file: one line
+        with open(args.path, encoding="utf-8-sig") as f:
+            errors = check_lesson(f.read(), args.path)
+    except ContentError as error:
+        errors = [error]
+    for found in errors:
+        print(found, file=sys.stderr)
+    if errors:
+        return 2
+    print(f"{args.path}: ok")
+    return 0
+
+
 COMMANDS = {
+    "lesson": cmd_lesson,
     "recommend": cmd_recommend,
     "losses": cmd_losses,
     "info": cmd_info,

@@ -1,0 +1,130 @@
+"""Lesson files: a sound lesson reads into steps; every kind of mistake is reported at its line;
+conditions and placeholders read the live app state."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from losstui import cli
+from losstui.core.lessons import (
+    check_lesson,
+    fill,
+    lesson_values,
+    parse_condition,
+    parse_lesson,
+)
+from losstui.core.settings import SettingError
+from losstui.core.state import AppState
+
+HEAD = "---\ntitle: Log loss\nsummary: The Bernoulli likelihood.\nminutes: 10\n---\n"
+GOOD = (
+    HEAD
+    + """Validation loss {val_loss}, accuracy {accuracy}.
+<!-- Ask the room first. -->
+
+```losstui
+set problem=binary_classification pane=train
+lock loss lr
+wait step >= 200
+hint Press space to train.
+```
+---
+```losstui
+ask Which loss recovers from a saturated start?
+- [x] binary cross-entropy | Right: its gradient is p − y.
+- [ ] squared error | No: its gradient carries p·(1 − p).
+```
+"""
+)
+
+
+def errors_of(body: str, head: str = HEAD) -> list[str]:
+    return [str(e) for e in check_lesson(head + body, "L.md")]
+
+
+def test_a_sound_lesson_reads_into_its_steps():
+    lesson = parse_lesson(GOOD, "L.md")
+    assert (lesson.title, lesson.minutes, lesson.requires) == ("Log loss", 10, None)
+    first, second = lesson.steps
+    assert first.settings == {"problem": "binary_classification", "pane": "train"}
+    assert first.lock == ("loss", "lr") and first.hint == "Press space to train."
+    assert first.notes == ("Ask the room first.",) and "<!--" not in first.prose
+    assert first.wait is not None and first.wait.text == "step >= 200"
+    assert second.ask is not None
+    assert [c.correct for c in second.ask.choices] == [True, False]
+    assert check_lesson(GOOD, "L.md") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("```losstui\nsett lr=0.1\n```\n", 7, "unknown directive 'sett'; allowed: set,"),
+        ("```losstui\nset speed=7\n```\n", 7, "speed must be one of: 10, 20, 50"),
+        ("```losstui\nset colour=red\n```\n", 7, "unknown setting 'colour'"),
+        ("```losstui\nlock nothing\n```\n", 7, "unknown control 'nothing'"),
+        ("```losstui\nwait val_loss < low\n```\n", 7, "val_loss compares with a number"),
+        ("```losstui\nwait happy\n```\n", 7, "unknown name 'happy' in a condition"),
+        ("```losstui\nwait loss < 3\n```\n", 7, "compare it with == or !="),
+        ("```losstui\nrun 0\n```\n", 7, "`run` takes a number of steps from 1"),
+        ("```losstui\nask Which?\n- [ ] a | no\n- [ ] b | no\n```\n", 7, "exactly one marked"),
+        ("```losstui\nwait step > 1\nwait step > 2\n```\n", 8, "`wait` is given twice"),
+        ("Text {nope}.\n", 6, "unknown placeholder {nope}"),
+        ("One.\n---\n\n---\nThree.\n", 8, "an empty step"),
+        ("```losstui\nset problem=regression loss=hinge\n```\n", 7, "cannot run here"),
+        ("```losstui\nset lr=0.1\n", 6, "never closed"),
+    ],
+)
+def test_each_mistake_is_reported_at_its_line(body, line, message):
+    errors = errors_of(body)
+    assert any(e.startswith(f"L.md:{line}: ") and message in e for e in errors), errors
+
+
+def test_front_matter_mistakes_are_reported():
+    assert errors_of("Text.\n", head="")[0].startswith("L.md:1: a lesson starts with front matter")
+    errors = errors_of("Text.\n", head="---\ntitle: T\nminutes: lots\ncolour: red\n---\n")
+    assert "L.md:1: `summary` is missing from the front matter" in errors
+    assert any(e.startswith("L.md:3: `minutes` must be a whole number") for e in errors)
+    assert any(e.startswith("L.md:4: unknown front-matter key `colour`") for e in errors)
+
+
+def test_conditions_read_the_live_state():
+    state = AppState("binary_classification")
+    at_200 = parse_condition("step >= 200")
+    accurate = parse_condition("accuracy > 0.9")
+    on_hinge = parse_condition("loss == hinge")
+    assert not at_200.holds(lesson_values(state)) and not accurate.holds(lesson_values(state))
+    state.step(200)
+    values = lesson_values(state)
+    assert at_200.holds(values) and accurate.holds(values)
+    assert not on_hinge.holds(values)
+    state.set("loss", "hinge")
+    assert on_hinge.holds(lesson_values(state))
+    assert parse_condition("paused").holds(lesson_values(state))
+    # A number the task does not have never holds: no R² for a classifier.
+    assert math.isnan(values["r2"]) and not parse_condition("r2 > 0").holds(values)
+    assert parse_condition("kl_pq > 1.9").holds(values)  # the lab's 1.927 bits
+    with pytest.raises(SettingError, match="unknown loss 'nope'"):
+        parse_condition("loss == nope")
+
+
+def test_placeholders_show_values_as_the_app_formats_them():
+    state = AppState("binary_classification")
+    state.step(300)
+    text = fill(
+        "loss {val_loss}, {accuracy}, KL {kl_pq}, lr {lr}, step {step}", lesson_values(state)
+    )
+    assert text == "loss 0.1213, 94.7%, KL 1.927 bits, lr 0.05, step 300"
+
+
+def test_lesson_check_command(tmp_path, capsys):
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(HEAD + "```losstui\nsett lr=1\n```\n", encoding="utf-8")
+    assert cli.main(["lesson", "check", str(good)]) == 0
+    assert capsys.readouterr().out == f"{good}: ok\n"
+    assert cli.main(["lesson", "check", str(bad)]) == 2
+    assert capsys.readouterr().err.startswith(f"{bad}:7: unknown directive 'sett'")
+    assert cli.main(["lesson", "check", str(tmp_path / "none.md")]) == 2
+    assert capsys.readouterr().err == f"{tmp_path / 'none.md'}: file not found\n"
