@@ -128,3 +128,40 @@ def test_lesson_check_command(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"{bad}:7: unknown directive 'sett'")
     assert cli.main(["lesson", "check", str(tmp_path / "none.md")]) == 2
     assert capsys.readouterr().err == f"{tmp_path / 'none.md'}: file not found\n"
+
+
+def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():
+    from losstui.core.lessons import LessonRun
+
+    state = AppState()
+    run = LessonRun(parse_lesson(GOOD, "L.md"), state)
+    run.enter()
+    assert state.problem == "binary_classification" and state.pane == "train"
+    assert state.is_locked("loss") and state.is_locked("lr")
+    assert run.text().startswith("Validation loss 0.9853, accuracy 22.0%")
+    assert run.next() == "not yet: this step waits for step >= 200"
+    state.step(200)
+    assert run.next() is None and run.index == 1
+    assert run.next() == "answer the question first"
+    assert run.answer(1).feedback.startswith("No:") and run.blocked() is not None
+    assert run.answer(0).correct and run.next() == "this is the last step"
+    assert run.back() and run.index == 0 and state.is_locked("loss")
+    assert not run.back()
+
+
+def test_a_run_directive_trains_that_many_steps_then_pauses():
+    from losstui.core.lessons import LessonRun
+
+    lesson = parse_lesson(
+        HEAD + "Watch.\n```losstui\nset problem=regression\nrun 50\n```\n", "L.md"
+    )
+    state = AppState()
+    run = LessonRun(lesson, state)
+    run.enter()
+    assert state.running and run.run_until == 50
+    state.step(30)
+    run.tick()
+    assert state.running
+    state.step(20)
+    run.tick()
+    assert not state.running and state.trainer.step_count == 50
