@@ -231,13 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     lesson = commands.add_parser(
         "lesson",
-        help="check a lesson file (guided walkthroughs)",
-        description="`losstui lesson check PATH` checks a lesson file without running it: every "
-        "unknown directive, key, value, condition or placeholder, a missing front matter and an "
-        "empty step, each as PATH:LINE: message (status 2 if any).",
+        help="follow a lesson file in the app, or check one",
+        description="`losstui lesson PATH` opens the app in the lesson (a guided walkthrough "
+        "written in Markdown). `losstui lesson check PATH` checks a lesson file without running "
+        "it: every unknown directive, key, value, condition or placeholder, a missing front "
+        "matter and an empty step, each as PATH:LINE: message (status 2 if any).",
     )
-    lesson.add_argument("action", metavar="check", type=lambda v: _one_of("action", v, ["check"]))
-    lesson.add_argument("path", metavar="PATH", help="the lesson's Markdown file")
+    lesson.add_argument("target", metavar="PATH|check", help="a lesson file, or `check`")
+    lesson.add_argument("path", metavar="PATH", nargs="?", help="the file to check")
+    lesson.add_argument(
+        "--instructor", action="store_true", help="show the speaker notes under each step"
+    )
 
     train = commands.add_parser(
         "train",
@@ -648,6 +652,8 @@ def run_app(
     ascii_only: bool,
     preset: str | None = None,
     setup: str | None = None,
+    lesson: Any = None,
+    instructor: bool = False,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
@@ -656,13 +662,34 @@ def run_app(
     except ImportError as exc:
         print(f"{PROG}: error: the app cannot start: {exc}", file=sys.stderr)
         return 1
-    return run(problem=problem, ascii=ascii_only, preset=preset, setup=setup)
+    return run(
+        problem=problem,
+        ascii=ascii_only,
+        preset=preset,
+        setup=setup,
+        lesson=lesson,
+        instructor=instructor,
+    )
 
 
 def cmd_lesson(args: argparse.Namespace) -> int:
     from losstui.core.content import ContentError, read_document
-    from losstui.core.lessons import check_lesson
+    from losstui.core.lessons import check_lesson, read_lesson
 
+    if args.target != "check":
+        if args.path is not None:
+            raise UsageError(
+                f"{PROG} lesson: error: expected `lesson PATH` or `lesson check PATH`, "
+                f"got {args.target!r} {args.path!r}"
+            )
+        try:
+            walkthrough = read_lesson(args.target)
+        except ContentError as error:
+            print(error, file=sys.stderr)
+            return 2
+        return run_app(None, args.ascii, lesson=walkthrough, instructor=args.instructor)
+    if args.path is None:
+        raise UsageError(f"{PROG} lesson check: error: give the lesson file to check")
     try:
         read_document(args.path)  # a missing or non-UTF-8 file: one line
         with open(args.path, encoding="utf-8-sig") as f:

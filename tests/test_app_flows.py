@@ -608,3 +608,60 @@ async def test_a_setup_line_opens_that_setup_and_the_palette_copies_it_back():
         app.action_copy_setup()
         await pilot.pause()
         assert any(n.message == line for n in app._notifications)
+
+
+LESSON = """---
+title: A saturated start
+summary: Cross-entropy against squared error.
+minutes: 5
+---
+Accuracy now: {accuracy}.
+
+```losstui
+set problem=binary_classification init_scale=30 pane=train
+lock loss
+wait step >= 40
+hint Press n.
+```
+---
+```losstui
+ask Which gradient vanishes?
+- [ ] cross-entropy's | No.
+- [x] squared error's | Right: p·(1 − p).
+```
+"""
+
+
+async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
+    from losstui.core.lessons import parse_lesson
+
+    app = LossApp(lesson=parse_lesson(LESSON, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Lesson · step 1 of 2  A saturated start" in text
+        assert "Accuracy now: 22.0%." in text and "step 0" in text  # the pane it drives, too
+        assert app.state.is_locked("loss") and app.state.config.init_scale == 30
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.index == 0
+        assert "Not yet: this step waits for step >= 40." in screen_text(app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert "Hint: Press n." in screen_text(app)
+        app.state.step(40)
+        await pilot.pause()
+        assert "Done: > goes on." in screen_text(app)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "step 2 of 2" in screen_text(app)
+        await pilot.press("down", "enter")  # the first answer is wrong
+        await pilot.pause()
+        assert "No." in screen_text(app) and app.lesson.blocked() is not None
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert "Right: p·(1 − p)." in screen_text(app) and app.lesson.blocked() is None
+        await pilot.press("x")  # leaving keeps the app as it is, without the lesson's locks
+        await pilot.pause()
+        assert app.lesson is None and not app.state.is_locked("loss")
+        assert "Lesson ·" not in screen_text(app) and app.state.config.init_scale == 30

@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from losstui.core.lessons import Lesson, LessonRun
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
@@ -22,6 +23,7 @@ from losstui.tui.panes.train_pane import TrainPane
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
 from losstui.tui.screens.preset_screen import PresetScreen
+from losstui.tui.widgets.lesson_panel import LessonPanel
 from losstui.tui.widgets.train_controls import TrainControls
 
 TRAINING_PANES = ("train", "distributions")
@@ -59,6 +61,11 @@ class LossApp(App[None]):
             for i, pane in enumerate(PANES)
         ),
         Binding("d", "presets", "Presets", show=False),
+        Binding("greater_than_sign", "lesson_next", "Next step", key_display=">"),
+        Binding("less_than_sign", "lesson_back", "Back", key_display="<", show=False),
+        Binding("h", "lesson_hint", "Hint", show=False),
+        Binding("e", "lesson_enlarge", "Enlarge lesson", show=False),
+        Binding("x", "lesson_leave", "Leave lesson", show=False),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -72,6 +79,8 @@ class LossApp(App[None]):
         seed: int = 0,
         preset: str | None = None,
         setup: str | None = None,
+        lesson: Lesson | None = None,
+        instructor: bool = False,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         super().__init__()
@@ -82,7 +91,13 @@ class LossApp(App[None]):
             self.state.apply_setup_line(setup)
         elif problem is not None:  # the user named the problem: open on its recommendation
             self.state.set_pane("recommendation")
-        self.main_screen = MainScreen(self.state, self.glyphs)
+        self.lesson: LessonRun | None = None
+        panel = None
+        if lesson is not None:
+            self.lesson = LessonRun(lesson, self.state)
+            self.lesson.enter()
+            panel = LessonPanel(self.lesson, self.glyphs, instructor=instructor)
+        self.main_screen = MainScreen(self.state, self.glyphs, panel)
         if self.glyphs.name == "ascii":
             from losstui.tui.ascii_filter import AsciiFilter
 
@@ -120,6 +135,8 @@ class LossApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.state
         pane = state.pane
+        if action.startswith("lesson_"):
+            return self.lesson is not None
         if action in TRAINING_ACTIONS and pane not in TRAINING_PANES:
             return False
         if action in ("play", "step", "reset", "regenerate") and state.is_locked(action):
@@ -246,6 +263,46 @@ class LossApp(App[None]):
             preset = PRESETS[key]
             self.notify(self.glyphs.text(preset.claim), title=preset.title, timeout=10)
 
+    # Lessons ------------------------------------------------------------------------------------
+
+    @property
+    def lesson_panel(self) -> LessonPanel:
+        return self.main_screen.query_one(LessonPanel)
+
+    def action_lesson_next(self) -> None:
+        if self.lesson is None:
+            return
+        reason = self.lesson.next()
+        if reason is not None:
+            self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")
+            return
+        self.lesson_panel.refresh_step()
+        self.lesson_panel.focus_choices()
+
+    def action_lesson_back(self) -> None:
+        if self.lesson is not None and self.lesson.back():
+            self.lesson_panel.refresh_step()
+
+    def action_lesson_hint(self) -> None:
+        if self.lesson is not None:
+            self.lesson_panel.say(f"Hint: {self.lesson.step.hint or 'no hint for this step.'}")
+
+    def action_lesson_enlarge(self) -> None:
+        if self.lesson is not None:
+            self.main_screen.query_one("#lesson-slot").toggle_class("-enlarged")
+
+    def action_lesson_leave(self) -> None:
+        """Leave the lesson: its locks and hidden controls go, the app stays as it is."""
+        if self.lesson is None:
+            return
+        self.lesson = None
+        self.state.unlock()
+        self.state.show(*self.state.hidden)
+        slot = self.main_screen.query_one("#lesson-slot")
+        slot.remove_children()
+        slot.remove_class("-open")
+        self.refresh_bindings()
+
     def action_leave_field(self) -> None:
         """Escape: take focus out of a text field so single-letter keys act again."""
         self.main_screen.focus_pane()
@@ -295,9 +352,18 @@ def run(
     ascii: bool = False,
     preset: str | None = None,
     setup: str | None = None,
+    lesson: Lesson | None = None,
+    instructor: bool = False,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
-    app = LossApp(problem=problem, ascii=ascii, preset=preset, setup=setup)
+    app = LossApp(
+        problem=problem,
+        ascii=ascii,
+        preset=preset,
+        setup=setup,
+        lesson=lesson,
+        instructor=instructor,
+    )
     app.run()
     return app.return_code or 0

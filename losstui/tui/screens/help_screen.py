@@ -24,6 +24,8 @@ KEY_NAMES = {
     "equals_sign": "=",
     "underscore": "_",
     "question_mark": "?",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "left_curly_bracket": "{",
@@ -56,6 +58,11 @@ ACTION_HELP = {
     "toggle_units": "bits or nats (classification and the P/Q lab)",
     "help": "this help",
     "presets": "presets: setups that show each claim of the text",
+    "lesson_next": "next step / previous step",
+    "lesson_back": "next step / previous step",
+    "lesson_hint": "the step's hint",
+    "lesson_enlarge": "enlarge the lesson's text, or shrink it back",
+    "lesson_leave": "leave the lesson (the app stays as it is)",
     "quit": "quit",
     "leave_field": "leave a field; single-letter keys work again",
     # Distributions pane
@@ -95,6 +102,9 @@ TRAINING_ACTIONS = (
     "hide_settings",
     "toggle_units",
 )
+
+#: The keys a lesson adds, in the order the help lists them.
+LESSON_ACTIONS = ("lesson_next", "lesson_back", "lesson_hint", "lesson_enlarge", "lesson_leave")
 
 Row = tuple[str, str]
 
@@ -185,6 +195,12 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
             ],
         ),
         ("Train and Distributions panes", rows_for(TRAINING_ACTIONS)),
+        (
+            "In a lesson (losstui lesson FILE)",
+            rows_for(
+                ("lesson_next", "lesson_back", "lesson_hint", "lesson_enlarge", "lesson_leave")
+            ),
+        ),
         (
             "Settings column (Train pane, c)",
             [

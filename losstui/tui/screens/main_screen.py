@@ -18,6 +18,7 @@ from losstui.tui.panes.pq_lab_pane import PQLabPane
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.recommendation_pane import RecommendationPane
 from losstui.tui.panes.train_pane import TrainPane
+from losstui.tui.widgets.lesson_panel import LessonPanel
 from losstui.tui.widgets.status_bar import StatusBar
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -50,20 +51,26 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = None  # the open pane's main widget takes focus; another would switch tabs
 
-    def __init__(self, state: AppState, glyphs: Glyphs = UNICODE) -> None:
+    def __init__(
+        self, state: AppState, glyphs: Glyphs = UNICODE, lesson: LessonPanel | None = None
+    ) -> None:
         super().__init__(id="_default")
         self.state = state
         self.glyphs = glyphs
+        self.lesson = lesson
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.state, self.glyphs, id="status-bar")
-        with Horizontal(id="main-row"):
-            with TabbedContent(initial=self.state.pane, id="panes"):
-                for pane in PANES:
-                    with TabPane(TAB_TITLES[pane], id=pane):
-                        yield PANE_CLASSES[pane](self.state, self.glyphs, id=f"{pane}-pane")
-            # Where a lesson's steps will sit beside the panes; empty (and hidden) for now.
-            yield Container(id="lesson-slot")
+        with Horizontal(id="main-row"), TabbedContent(initial=self.state.pane, id="panes"):
+            for pane in PANES:
+                with TabPane(TAB_TITLES[pane], id=pane):
+                    yield PANE_CLASSES[pane](self.state, self.glyphs, id=f"{pane}-pane")
+
+        # A lesson's steps sit in a strip under the panes, so the text and the pane it drives
+        # share an 80x24 screen; the slot stays empty and hidden without a lesson.
+        with Container(id="lesson-slot", classes="-open" if self.lesson else None):
+            if self.lesson is not None:
+                yield self.lesson
         yield Static("", id="too-small")
         yield Footer()
 

@@ -1,0 +1,140 @@
+"""Provides the lesson panel: the step's text, live values, the question, and why Next waits."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from losstui.core.lessons import LessonRun
+from losstui.tui.glyphs import UNICODE, Glyphs
+
+#: The keys a lesson adds, as the panel's last line shows them.
+KEYS = "> next  < back  h hint  e enlarge  x leave"
+#: The same, for a status line that has a message to show first.
+SHORT_KEYS = "> < h e x"
+#: Seconds between redraws of the live values while training runs.
+INTERVAL = 0.5
+
+
+class LessonPanel(Vertical):
+    """A strip under the panes: "Lesson · step 3 of 9" and the title, the step's prose with its
+    placeholders filled from the state, the step's question as a list to answer with ↑/↓ and
+    enter, and a line that says what Next waits for, the hint, or the answer's feedback.
+
+    It renders the app's `LessonRun` and the state; the app's keys move the run.
+    """
+
+    def __init__(self, run: LessonRun, glyphs: Glyphs = UNICODE, instructor: bool = False) -> None:
+        super().__init__(id="lesson-panel")
+        self.run = run
+        self.glyphs = glyphs
+        self.instructor = instructor
+        self.message = ""
+        self._said_blocked = False
+        self._shown: tuple[int, str] | None = None
+        self._last = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-head")
+        with VerticalScroll(id="lesson-body"):
+            yield Markdown(id="lesson-text")
+            yield Static(id="lesson-notes")
+            yield OptionList(id="lesson-choices")
+        yield Static(id="lesson-status")
+
+    def on_mount(self) -> None:
+        self.run.state.subscribe(self._changed)
+        self.refresh_step()
+
+    def on_unmount(self) -> None:
+        self.run.state.unsubscribe(self._changed)
+
+    def _changed(self, event) -> None:
+        self.run.tick()
+        now = time.monotonic()
+        if event.parts <= {"progress"} and self.run.state.running and now - self._last < INTERVAL:
+            return
+        self._last = now
+        self.refresh_step()
+
+    def say(self, message: str) -> None:
+        """Show `message` on the status line (a refusal, the hint, an answer's feedback)."""
+        self.message = message
+        # A message said while Next was refused (a refusal, the hint) gives way to "Done" once
+        # the step is done; one said after (an answer's feedback) stays.
+        self._said_blocked = self.run.blocked() is not None
+        self._status()
+
+    def refresh_step(self) -> None:
+        """Draw the current step: a new step resets the list and the message."""
+        run, g = self.run, self.glyphs.text
+        self.query_one("#lesson-head", Static).update(
+            Text.assemble(
+                (f" Lesson · step {run.index + 1} of {run.count}", "bold reverse"),
+                (f"  {g(run.lesson.title)}", "bold"),
+            )
+        )
+        text = g(run.text())
+        key = (run.index, text)
+        if key != self._shown:
+            new_step = self._shown is None or self._shown[0] != run.index
+            self._shown = key
+            self.query_one("#lesson-text", Markdown).update(text)
+            if new_step:
+                self.message = ""
+                self._step_changed()
+        self._status()
+
+    def _step_changed(self) -> None:
+        step, g = self.run.step, self.glyphs.text
+        notes = self.query_one("#lesson-notes", Static)
+        notes.display = self.instructor and bool(step.notes)
+        notes.update(Text("\n".join(f"Notes: {g(n)}" for n in step.notes), style="italic"))
+        choices = self.query_one("#lesson-choices", OptionList)
+        choices.clear_options()
+        choices.display = step.ask is not None
+        if step.ask is not None:
+            choices.add_options(
+                [Option(g(step.ask.prompt), disabled=True)]
+                + [
+                    Option(f"{chr(97 + i)}) {g(c.text)}", id=str(i))
+                    for i, c in enumerate(step.ask.choices)
+                ]
+            )
+        self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
+
+    def _status(self) -> None:
+        run, g = self.run, self.glyphs.text
+        blocked = run.blocked()
+        if blocked is None and self._said_blocked:
+            self.message = ""
+        if self.message:
+            line = Text(g(self.message), style="bold")
+        elif blocked is None:
+            done = "Done. The last step: x leaves the lesson." if run.last else "Done: > goes on."
+            line = Text(done, style="bold")
+        else:
+            line = Text(g(blocked[:1].upper() + blocked[1:]), style="italic")
+        keys = KEYS if len(line) + 3 + len(KEYS) <= self.size.width else SHORT_KEYS
+        line.append(f"   {g(keys)}", style="dim")
+        self.query_one("#lesson-status", Static).update(line)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        choice = self.run.answer(int(event.option.id))
+        mark = "Right" if choice.correct else "Not quite"
+        self.say(choice.feedback or f"{mark}.")
+
+    def focus_choices(self) -> bool:
+        """Focus the question's list, if the step asks one."""
+        choices = self.query_one("#lesson-choices", OptionList)
+        if choices.display:
+            choices.focus()
+            return True
+        return False
