@@ -673,8 +673,8 @@ def run_app(
 
 
 def cmd_lesson(args: argparse.Namespace) -> int:
-    from losstui.core.content import ContentError, read_document
-    from losstui.core.lessons import check_lesson, read_lesson
+    from losstui.core.content import ContentError
+    from losstui.core.lessons import check_lesson, read_lesson, read_text
 
     if args.target != "check":
         if args.path is not None:
@@ -691,9 +691,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     if args.path is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson file to check")
     try:
-        read_document(args.path)  # a missing or non-UTF-8 file: one line
-        with open(args.path, encoding="utf-8-sig") as f:
-            errors = check_lesson(f.read(), args.path)
+        errors = check_lesson(read_text(args.path), args.path)
     except ContentError as error:
         errors = [error]
     for found in errors:

@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from hypothesis import settings
 
 # The app picks ASCII or Unicode from the locale and honours NO_COLOR. Tests that want ASCII ask
@@ -13,3 +14,9 @@ os.environ["LANG"] = "C.UTF-8"
 # Property tests stay quick enough for a one-minute suite on two cores.
 settings.register_profile("losstui", max_examples=60, deadline=None)
 settings.load_profile("losstui")
+
+
+@pytest.fixture(autouse=True)
+def _own_state_directory(tmp_path_factory, monkeypatch):
+    """Lesson progress goes to a fresh directory per test, never to the user's own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -665,3 +665,21 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         await pilot.pause()
         assert app.lesson is None and not app.state.is_locked("loss")
         assert "Lesson ·" not in screen_text(app) and app.state.config.init_scale == 30
+
+
+async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path):
+    from losstui.core.lessons import read_lesson
+
+    path = tmp_path / "saturated.md"
+    path.write_text(LESSON, encoding="utf-8")
+    app = LossApp(lesson=read_lesson(str(path)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.step(40)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "step 2 of 2" in screen_text(app)
+    again = LossApp(lesson=read_lesson(str(path)))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 2 of 2" in screen_text(again)
+        assert again.state.config.init_scale == 30  # the steps before it are set up again

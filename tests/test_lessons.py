@@ -165,3 +165,17 @@ def test_a_run_directive_trains_that_many_steps_then_pauses():
     state.step(20)
     run.tick()
     assert not state.running and state.trainer.step_count == 50
+
+
+def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypatch):
+    from losstui.core import progress
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert progress.load("/lessons/a.md") == 0
+    assert progress.save("/lessons/a.md", 3) and progress.save("/lessons/b.md", 1)
+    assert progress.load("/lessons/a.md") == 3
+    assert progress.progress_file() == tmp_path / "losstui" / "progress.json"
+    progress.progress_file().write_text("not json", encoding="utf-8")
+    assert progress.load("/lessons/a.md") == 0  # unreadable: start again, never crash
+    monkeypatch.setenv("XDG_STATE_HOME", "/proc/nowhere")
+    assert not progress.save("/lessons/a.md", 2)  # cannot be kept: said, not raised

@@ -362,12 +362,14 @@ def parse_lesson(text: str, source: str) -> Lesson:
 
 def read_lesson(path: str) -> Lesson:
     """The lesson in the UTF-8 file at `path`; ContentError at its first error."""
-    doc = read_document(path)  # file errors (missing, not UTF-8) as ContentError
-    return parse_lesson("\n".join(("---", *_meta_lines(doc.meta), "---", *doc.body.lines)), path)
+    return parse_lesson(read_text(path), path)
 
 
-def _meta_lines(meta: Mapping[str, str]) -> list[str]:
-    return [f"{k}: {v}" for k, v in meta.items()]
+def read_text(path: str) -> str:
+    """The text of the UTF-8 file at `path`; ContentError if it is missing or not UTF-8."""
+    read_document(path)  # the file's own errors, worded once, in content
+    with open(path, encoding="utf-8-sig") as f:
+        return f.read()
 
 
 def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
@@ -477,6 +479,13 @@ def fill(prose: str, values: Mapping[str, Any]) -> str:
         return format_value(name, values[name], units)
 
     return _PLACEHOLDER.sub(one, prose)
+
+
+def lesson_key(lesson: Lesson) -> str:
+    """The name progress is kept under: the file's absolute path."""
+    import os
+
+    return os.path.abspath(lesson.source)
 
 
 # -- running --------------------------------------------------------------------------------------

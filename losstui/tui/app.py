@@ -11,7 +11,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from losstui.core.lessons import Lesson, LessonRun
+from losstui.core import progress
+from losstui.core.lessons import Lesson, LessonRun, lesson_key
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
@@ -94,7 +95,8 @@ class LossApp(App[None]):
         self.lesson: LessonRun | None = None
         panel = None
         if lesson is not None:
-            self.lesson = LessonRun(lesson, self.state)
+            # A student who quit in the middle resumes at the same step.
+            self.lesson = LessonRun(lesson, self.state, progress.load(lesson_key(lesson)))
             self.lesson.enter()
             panel = LessonPanel(self.lesson, self.glyphs, instructor=instructor)
         self.main_screen = MainScreen(self.state, self.glyphs, panel)
@@ -276,11 +278,13 @@ class LossApp(App[None]):
         if reason is not None:
             self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")
             return
+        progress.save(lesson_key(self.lesson.lesson), self.lesson.index)
         self.lesson_panel.refresh_step()
         self.lesson_panel.focus_choices()
 
     def action_lesson_back(self) -> None:
         if self.lesson is not None and self.lesson.back():
+            progress.save(lesson_key(self.lesson.lesson), self.lesson.index)
             self.lesson_panel.refresh_step()
 
     def action_lesson_hint(self) -> None:
