@@ -179,3 +179,21 @@ def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypa
     assert progress.load("/lessons/a.md") == 0  # unreadable: start again, never crash
     monkeypatch.setenv("XDG_STATE_HOME", "/proc/nowhere")
     assert not progress.save("/lessons/a.md", 2)  # cannot be kept: said, not raised
+
+
+def test_the_documented_example_lesson_is_sound(tmp_path):
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "lessons.md"
+    text = docs.read_text(encoding="utf-8")
+    example = text.split("````markdown\n", 1)[1].split("````", 1)[0]
+    assert check_lesson(example, "example.md") == []
+    lesson = parse_lesson(example, "example.md")
+    assert len(lesson.steps) == 3 and lesson.steps[2].ask is not None
+    # Every directive and condition name the tables document is one the reader knows.
+    from losstui.core.lessons import DIRECTIVES, NAMES
+
+    for word in DIRECTIVES:
+        assert f"| `{word}" in text
+    for name in NAMES:
+        assert f"`{name}`" in text, name
