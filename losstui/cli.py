@@ -544,6 +544,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     recommended_loss = DEFAULT_LOSS[config.problem]
     note = _loss_note(config.problem, config.loss)
+    if trainer.loss.recorded_as:
+        # Train and validation targets differ, so their dropped constants do: say what is shown.
+        recorded = (
+            f"note: train and val losses are the {trainer.recorded_as}, the likelihood's constant "
+            f"that {config.loss} leaves out added back, so the two compare fairly."
+        )
+        note = f"{note}\n{recorded}" if note else recorded
     final = {
         "step": trainer.step_count,
         "epoch": trainer.epoch,
@@ -560,7 +567,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             {
                 "config": config_dict,
                 "recommended_loss": recommended_loss,
-                "is_recommended": note is None,
+                "is_recommended": _loss_note(config.problem, config.loss) is None,
+                "losses_are": trainer.recorded_as,
                 "standing": loss_verdict(config.problem, config.loss).standing.value,
                 "steps": trainer.step_count,
                 "diverged": trainer.diverged,

@@ -456,7 +456,8 @@ def test_train_table(capsys):
     rows = [line for line in lines if line.strip()[:1].isdigit()]
     assert 15 <= len(rows) <= 21  # thinned to about 20 rows
     assert rows[0].split()[0] == "0" and rows[-1].split()[0] == "2000"
-    assert lines[-1].startswith("Done: 2000 steps")
+    assert lines[-2].startswith("Done: 2000 steps")
+    assert lines[-1].startswith("note: train and val losses are the full NLL (with log y!)")
 
 
 # -- pipes and interrupts --------------------------------------------------------------------------

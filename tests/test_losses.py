@@ -387,3 +387,24 @@ def test_gaussian_gradient_vanishes_at_the_closed_form_mle():
     for _ in range(20):
         nudged = z + rng.normal(scale=0.1, size=2)
         assert loss(samples, nudged) > loss(samples, z)
+
+
+def test_poisson_drops_log_y_factorial_and_says_so():
+    import math
+
+    from losstui.core.losses import LOSSES
+
+    poisson = LOSSES["poisson"]
+    y = np.array([[0.0], [1.0], [3.0], [10.0]])
+    dropped = poisson.dropped_constant(y)
+    assert dropped.shape == y.shape
+    assert np.allclose(dropped[:, 0], [0.0, 0.0, math.log(6), math.log(3628800)])
+    # loss + log y! is the Poisson log-pmf's negative, by hand: λ − y·log λ + log y!
+    z = np.array([[0.3], [-1.0], [1.2], [2.0]])
+    lam = np.exp(z)
+    full = poisson.values(y, z) + dropped
+    by_hand = [
+        lam[i, 0] - y[i, 0] * math.log(lam[i, 0]) + math.lgamma(y[i, 0] + 1) for i in range(4)
+    ]
+    assert np.allclose(full[:, 0], by_hand)
+    assert LOSSES["mean_squared_error"].dropped_constant(y) is None

@@ -383,3 +383,25 @@ def test_the_training_loop_uses_exactly_the_losses_gradient(loss_key):
     np.testing.assert_allclose(
         trainer.model.flat_params, _trained_by_hand(config, steps), rtol=1e-10, atol=1e-12
     )
+
+
+def test_count_losses_are_recorded_as_the_full_nll_so_equal_data_gives_equal_numbers():
+    import dataclasses
+
+    from losstui.core.datasets import make_dataset
+
+    config = TrainConfig.default_for("count_regression")
+    trainer = Trainer(config)
+    assert trainer.recorded_as == "full NLL (with log y!)"
+    # The same data as both splits: the full NLL of train and validation must agree.
+    ds = make_dataset(config.dataset, config.seed, None)
+    same = dataclasses.replace(ds, x_val=ds.x_train, y_val=ds.y_train)
+    twin = Trainer(config, dataset=same)
+    twin.step(100)
+    values = twin.evaluate()
+    assert values["train_loss"] == pytest.approx(values["val_loss"], rel=1e-12)
+    # And it is the mean Poisson NLL with log y!, by hand.
+    lam = twin.predict(same.x_train)[:, 0]
+    y = same.y_train[:, 0]
+    by_hand = np.mean(lam - y * np.log(lam) + np.array([math.lgamma(v + 1) for v in y]))
+    assert values["train_loss"] == pytest.approx(by_hand, rel=1e-9)

@@ -68,7 +68,7 @@ async def test_loss_curves_caption_carries_the_legend_and_data_gets_the_rows(gly
     app = PlotApp(LossCurves(), glyphs)
     async with app.run_test(size=(80, 10)) as pilot:
         plot = app.plot
-        plot.show(history(), log10=False, loss_name="Mean squared error")
+        plot.show(history(), log10=False, loss_name="loss")
         await pilot.pause()
         lines = rendered(plot)
         assert len(lines) == 8

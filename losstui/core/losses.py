@@ -61,6 +61,16 @@ class Loss:
         """The output activation applied to `logits`: predictions in target space, same shape."""
         return as_float_array(logits).copy()
 
+    #: How a history of this loss is labelled when it adds back `dropped_constant` ("" if not).
+    recorded_as: str = ""
+
+    def dropped_constant(self, y_true: Array) -> Array | None:
+        """The per-element term of the negative log-likelihood that the loss leaves out because
+        it does not depend on the model (same shape as y_true); None when nothing is dropped.
+        Training ignores it; comparing train with validation needs it, since the splits'
+        targets differ."""
+        return None
+
     def initial_bias(self, n_outputs: int, rng: np.random.Generator) -> Array | None:
         """The output layer's starting bias, (n_outputs,); None keeps the model's own (zeros)."""
         return None
@@ -233,9 +243,16 @@ class Poisson(Loss):
         "distribution whose rate λ = eᶻ is always positive. The variance grows with the mean."
     )
     logit_threshold = math.log(0.5)
+    recorded_as = "full NLL (with log y!)"
 
     def _values(self, y, z):
         return safe_exp(z) - y * z
+
+    def dropped_constant(self, y_true):
+        # log y! = lgamma(y + 1); numpy has no lgamma, so Python's, element by element (once
+        # per split: it does not change as the model trains).
+        y = as_float_array(y_true)
+        return np.array([math.lgamma(v) for v in (y + 1.0).ravel()]).reshape(y.shape)
 
     def _values_gradient(self, y, z):
         return safe_exp_derivative(z) - y

@@ -248,6 +248,13 @@ class Trainer:
         if self.loss.target == "sparse":
             y_train, y_val = y_train.astype(np.intp), y_val.astype(np.intp)
         self._y_train, self._y_val = y_train, y_val
+        # A loss that drops a constant of the likelihood (the Poisson loss drops log y!) is
+        # recorded with it added back: train and validation targets differ, so the dropped
+        # constants differ, and only the full NLL compares the two curves fairly.
+        self._constants = tuple(
+            float(np.mean(c)) if (c := self.loss.dropped_constant(y)) is not None else 0.0
+            for y in (y_train, y_val)
+        )
         self.n_outputs = n_outputs(self.loss, dataset)
         # Targets are checked once, at the step-0 record, so each batch skips the loss's checks.
         self._gradient = self.loss.gradient_unchecked
@@ -570,7 +577,8 @@ class Trainer:
         z = self._forward_all()
         z_train, z_val = z[:n], z[n:]
         loss = self.loss
-        train, val = float(loss(self._y_train, z_train)), float(loss(self._y_val, z_val))
+        train = float(loss(self._y_train, z_train)) + self._constants[0]
+        val = float(loss(self._y_val, z_val)) + self._constants[1]
         kind = self.dataset.kind
         y = self.dataset.y_val
         if kind == "density":
@@ -597,6 +605,12 @@ class Trainer:
                 "hamming_loss": float(np.mean(wrong)),
             },
         )
+
+    @property
+    def recorded_as(self) -> str:
+        """What the history's train and validation losses are: "loss", or for a loss that drops
+        a constant of its likelihood, e.g. "full NLL (with log y!)"."""
+        return self.loss.recorded_as or "loss"
 
     def describe_model(self) -> str:
         """The model in one line, e.g. "MLP 2-16-1 (tanh)"."""

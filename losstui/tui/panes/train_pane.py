@@ -28,10 +28,6 @@ PLOT_INTERVAL = 0.5
 MAP_INTERVAL = 1.0
 """Seconds between redraws while training: what a student can read, and within the byte budget."""
 NEGATIVE_LOSS_NOTES = {
-    "poisson": (
-        "Poisson loss drops log y!, so it can be negative; only changes matter.",
-        "Poisson loss drops log y!, so it can go below 0.",
-    ),
     **{
         key: (
             "A density can exceed 1, so its negative log-likelihood can be negative; "
@@ -134,7 +130,7 @@ class TrainPane(Pane):
             standing=loss_verdict(state.problem, state.config.loss).standing,
             divergence=state.divergence_message,
             hint=self._focus_hint(),
-            note=self._negative_loss_note() if nonpositive else None,
+            note=self._negative_loss_note() if nonpositive else self._recorded_note(),
         )
         if not plots or not (force or now - self._last_plots >= PLOT_INTERVAL):
             return
@@ -142,11 +138,21 @@ class TrainPane(Pane):
         if state.log10 and self.loss_went_nonpositive():
             self.call_later(self.log10_unavailable)
         self.query_one(LossCurves).show(
-            trainer.history, log10=state.log10, loss_name=trainer.loss.title
+            trainer.history, log10=state.log10, loss_name=trainer.recorded_as
         )
         if force or now - self._last_map >= MAP_INTERVAL:
             self._last_map = now
             self.query_one(ModelView).show(trainer)
+
+    def _recorded_note(self) -> tuple[str, ...] | None:
+        """For a loss recorded with the constant it drops: say what the numbers are."""
+        loss = self.state.trainer.loss
+        if not loss.recorded_as:
+            return None
+        return (
+            f"train, val: the {loss.recorded_as}; {loss.title} trains without the constant.",
+            f"train, val: {loss.recorded_as}",
+        )
 
     def _negative_loss_note(self) -> tuple[str, ...]:
         loss = self.state.trainer.loss

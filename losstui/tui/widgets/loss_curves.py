@@ -14,7 +14,8 @@ class LossCurves(AsciiPlot):
     """Train and validation loss against step; `show(history, log10)` redraws from a history."""
 
     def show(self, history: Sequence, *, log10: bool, loss_name: str) -> None:
-        """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width."""
+        """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width;
+        `loss_name` says what the values are ("loss", "full NLL (with log y!)")."""
         self._last_args = (history, log10, loss_name)
         plt = self.plt
         self.reset_plot()
@@ -31,7 +32,8 @@ class LossCurves(AsciiPlot):
         keep = np.array(thin_indices(len(steps), width), dtype=np.intp)
         steps, train, val = steps[keep], train[keep], val[keep]
         ok_t, ok_v = np.isfinite(train), np.isfinite(val)
-        what = "log10(loss)" if log10 else "loss"
+        name = loss_name.split(" (")[0] if loss_name else "loss"  # the caption is one short line
+        what = f"log10({name})" if log10 else name
         self.caption = self.glyphs.text(
             f"{what} by step   train {self._m(0)}  validation {self._m(1)}"
         )
