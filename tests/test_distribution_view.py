@@ -202,7 +202,7 @@ async def test_keys_step_wrap_and_jump_to_the_worst_example():
         await pilot.press("home")
         assert view.example == 0
         await pilot.press("w")
-        worst = int(np.argmax(classification_data(trainer).example_h_pq()))
+        worst = int(np.argmax(classification_data(trainer).example_kl()))
         assert view.example == worst
         view.select_example(10**6)
         assert view.example == n - 1
@@ -362,3 +362,17 @@ async def test_a_narrow_pane_breaks_lines_between_values_not_inside_them():
         assert any(line.strip().startswith("true: class") for line in lines)
         assert any(re.search(r"KL\(P‖Q\) = \S+ bits", line) for line in lines)
         assert not any(line.rstrip().endswith(("-", "bits =", "true:")) for line in lines)
+
+
+async def test_w_picks_the_largest_kl_not_the_largest_cross_entropy_on_soft_labels():
+    # With soft targets H(P) differs from example to example; the model controls only KL(P‖Q).
+    trainer = trained("soft_label_classification", steps=30)
+    data = classification_data(trainer)
+    worst_kl, worst_h_pq = int(np.argmax(data.example_kl())), int(np.argmax(data.example_h_pq()))
+    assert worst_kl != worst_h_pq  # the two readings disagree on this data
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.press("w")
+        assert view.example == worst_kl

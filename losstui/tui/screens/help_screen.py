@@ -68,7 +68,7 @@ ACTION_HELP = {
     # Distributions pane
     "step_example(1)": "next / previous validation example",
     "step_example(-1)": "next / previous validation example",
-    "worst_example": "the worst-predicted example (highest cross-entropy)",
+    "worst_example": "the worst-predicted example (largest KL(P‖Q))",
     "select_example(0)": "first / last example",
     "select_example(-1)": "first / last example",
     "step_example(10)": "10 examples on / back",

@@ -234,9 +234,10 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         self._request(index)
 
     def action_worst_example(self) -> None:
-        """Ask for the example the model finds most surprising (largest H(P,Q))."""
+        """Ask for the worst-predicted example: the largest KL(P‖Q), the part of H(P,Q) the
+        model controls (H(P) is the targets' own uncertainty, which no model removes)."""
         if self._classification:
-            self._request(int(np.argmax(self._classification.example_h_pq())))
+            self._request(int(np.argmax(self._classification.example_kl())))
 
     # -- reactives ----------------------------------------------------------------------------
     def validate_units(self, units: str) -> str:
