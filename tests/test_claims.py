@@ -33,7 +33,7 @@ def test_every_preset_applies_and_names_its_problem():
         assert preset in presets_for(preset.problem)
         if preset.compare:
             state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
-    with pytest.raises(SettingError, match="unknown preset 'nope'; allowed: saturated_start"):
+    with pytest.raises(SettingError, match=r"unknown preset 'nope'; allowed: saturated_start, far_cluster"):
         get_preset("nope")
 
 
@@ -58,3 +58,15 @@ def test_saturated_start_squared_error_stalls_where_cross_entropy_recovers():
     se = squared.trainer.history
     assert ce[-1].val_loss < 0.5 * ce[0].val_loss
     assert se[-1].val_loss > 0.8 * se[0].val_loss
+
+
+def test_far_cluster_pulls_the_squared_error_boundary_and_its_outputs_leave_0_1():
+    cross_entropy = run("far_cluster", 500)
+    squared = run("far_cluster", 500, loss="mean_squared_error")
+    assert accuracy(cross_entropy) > 0.95
+    assert accuracy(squared) < accuracy(cross_entropy) - 0.1  # 81% against 97%
+    trainer = squared.trainer
+    outputs = trainer.predict(trainer.dataset.x_val)
+    assert outputs.max() > 1.2  # not probabilities: the far cluster's outputs pass 1
+    probabilities = cross_entropy.trainer.predict(trainer.dataset.x_val)
+    assert probabilities.min() > 0.0 and probabilities.max() < 1.0

@@ -282,6 +282,22 @@ def _make_two_blobs(rng: np.random.Generator, n: int) -> dict[str, Any]:
     return _binary(x, y)
 
 
+#: Where the far cluster of `far_cluster` sits: on class 1's side, along the blobs' axis.
+FAR_CENTRE = (7.0, 6.0)
+
+
+def _make_far_cluster(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Two blobs, and a sixth of the points (all class 1) moved far out on class 1's own side.
+    # They are right, and a probability model barely notices them; a squared-error fit of the
+    # 0/1 labels does: their outputs far above 1 cost, and the boundary moves to cut that cost.
+    y = np.arange(n) % 2
+    centres = np.array([[-1.0, -0.6], [1.0, 0.6]])
+    x = centres[y] + rng.normal(0.0, 0.75, size=(n, 2))
+    far = np.flatnonzero(y == 1)[: n // 6]
+    x[far] = np.asarray(FAR_CENTRE) + rng.normal(0.0, 0.5, size=(far.size, 2))
+    return _binary(x, y)
+
+
 def _make_circles(rng: np.random.Generator, n: int) -> dict[str, Any]:
     # Like make_circles(noise=0.1, factor=0.5): outer circle class 0, inner circle class 1.
     y = np.arange(n) % 2
@@ -506,6 +522,14 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         "Two overlapping Gaussian clouds: a straight line separates them best.",
         "binary",
         _make_two_blobs,
+    ),
+    DatasetSpec(
+        "far_cluster",
+        "Blobs and a far cluster",
+        "Two blobs, and a sixth of the points, all class 1, far out on class 1's own side around "
+        "(7, 6): correctly labelled, yet they pull a squared-error boundary towards them.",
+        "binary",
+        _make_far_cluster,
     ),
     DatasetSpec(
         "circles",

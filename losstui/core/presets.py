@@ -50,6 +50,17 @@ PRESETS: dict[str, Preset] = {
             "error's gradient (p − y)·p·(1 − p) vanishes, and its accuracy stalls.",
             compare="loss=sigmoid_mean_squared_error",
         ),
+        Preset(
+            "far_cluster",
+            "Far cluster: squared error on 0/1 labels is pulled by points it gets right",
+            "problem=binary_classification dataset=far_cluster model=linear lr=0.01 seed=3",
+            "A sixth of class 1 sits far out on its own side. Cross-entropy barely notices "
+            "points it already classifies with confidence; squared error on the 0/1 labels is "
+            "charged for their outputs far above 1, tilts the boundary towards them and "
+            "misclassifies points near it. Its outputs also leave [0, 1], so they are not "
+            "probabilities.",
+            compare="loss=mean_squared_error",
+        ),
     )
 }
 

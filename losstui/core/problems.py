@@ -152,7 +152,7 @@ PROBLEMS: dict[str, Problem] = {
             target="one of two classes, coded 0 and 1",
             kind="binary",
             default_dataset="two_blobs",
-            datasets=("two_blobs", "moons", "circles", "xor", "spiral"),
+            datasets=("two_blobs", "far_cluster", "moons", "circles", "xor", "spiral"),
         ),
         Problem(
             key="multiclass_classification",
