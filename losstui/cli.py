@@ -551,6 +551,9 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"that {config.loss} leaves out added back, so the two compare fairly."
         )
         note = f"{note}\n{recorded}" if note else recorded
+    if trainer.dataset.validation_note:
+        clean = f"note: {trainer.dataset.validation_note}."
+        note = f"{note}\n{clean}" if note else clean
     final = {
         "step": trainer.step_count,
         "epoch": trainer.epoch,

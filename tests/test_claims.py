@@ -3,6 +3,7 @@ fixed seed through the app state (the path the screen draws), shows what its cla
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from losstui.core.presets import PRESETS, get_preset, presets_for
@@ -71,3 +72,21 @@ def test_far_cluster_pulls_the_squared_error_boundary_and_its_outputs_leave_0_1(
     assert outputs.max() > 1.2  # not probabilities: the far cluster's outputs pass 1
     probabilities = cross_entropy.trainer.predict(trainer.dataset.x_val)
     assert probabilities.min() > 0.0 and probabilities.max() < 1.0
+
+
+def test_robust_regression_absolute_error_beats_squared_error_on_clean_validation_targets():
+    # The defaults of robust regression show it: no preset needed. Validation targets are clean
+    # (truth plus Gaussian noise), so R² scores the fit to the truth the outliers hide.
+    def r2(loss: str) -> float:
+        state = AppState("robust_regression")
+        state.set("loss", loss)
+        state.step(1500)
+        return state.trainer.evaluate()["r2"]
+
+    absolute, squared = r2("mean_absolute_error"), r2("mean_squared_error")
+    assert absolute > 0.88 and squared < 0.6  # 0.91 against 0.48
+    assert r2("huber") > 0.88  # the reasonable alternative is robust too
+    data = AppState("robust_regression").trainer.dataset
+    clean = data.true_function(data.x_val)
+    assert np.max(np.abs(data.y_val - clean)) < 1.5  # no outliers among the validation targets
+    assert np.max(data.y_train - data.true_function(data.x_train)) > 4  # the training set has them

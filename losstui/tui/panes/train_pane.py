@@ -146,7 +146,10 @@ class TrainPane(Pane):
 
     def _recorded_note(self) -> tuple[str, ...] | None:
         """For a loss recorded with the constant it drops: say what the numbers are."""
-        loss = self.state.trainer.loss
+        trainer = self.state.trainer
+        loss = trainer.loss
+        if trainer.dataset.validation_note:
+            return (trainer.dataset.validation_note + ".", "val, R²: clean targets, no outliers")
         if not loss.recorded_as:
             return None
         return (

@@ -36,21 +36,35 @@ class FitPlot(AsciiPlot):
         ds, plt, g = trainer.dataset, self.plt, self.glyphs
         x = ds.x_train[:MAX_POINTS, 0]
         y = ds.y_train[:MAX_POINTS, 0]
-        plt.scatter(x.tolist(), y.tolist(), marker=g.point_marker)
         grid = np.linspace(ds.x_train.min(), ds.x_train.max(), 60)[:, None]
         fit = trainer.predict(grid)[:, 0]
-        span = float(y.max() - y.min()) or 1.0
+        low, high = float(y.min()), float(y.max())
+        outliers = bool(ds.noise.get("outlier_fraction")) and ds.true_function is not None
+        truth = ds.true_function(grid)[:, 0] if outliers else None
+        if truth is not None:
+            # Gross outliers would stretch the axis until the fit's pull is a fraction of a row:
+            # the axis spans the clean data (the truth ± 4σ) and the fit; outliers beyond it sit
+            # on the top edge.
+            sigma = float(ds.noise.get("scale", 0.3))
+            low = min(float(truth.min()) - 4 * sigma, float(np.nanmin(fit)))
+            high = max(float(truth.max()) + 4 * sigma, float(np.nanmax(fit)))
+            y = np.clip(y, low, high)
+        plt.scatter(x.tolist(), y.tolist(), marker=g.point_marker)
+        span = high - low or 1.0
+        if truth is not None:
+            plt.plot(grid[:, 0].tolist(), truth.tolist(), marker=g.plot_marker_alt)
         if np.all(np.isfinite(fit)):
             # A diverged model predicts 1e28: plotext would walk every cell of a line that long,
             # so the curve is cut a few spans outside the axes, where it is off-screen anyway.
-            fit = np.clip(fit, float(y.min()) - 4 * span, float(y.max()) + 4 * span)
+            fit = np.clip(fit, low - 4 * span, high + 4 * span)
             plt.plot(grid[:, 0].tolist(), fit.tolist(), marker=g.plot_marker)
-        self.caption = g.text(
-            f"y against x   {self._look(g.point_marker, 1)} data  {self._look(g.plot_marker)} model"
-        )
+        legend = f"{self._look(g.point_marker, 1)} data  {self._look(g.plot_marker)} model"
+        if truth is not None:
+            legend += f"  {self._look(g.plot_marker_alt, 1)} truth  outliers on the top edge"
+        self.caption = g.text(f"y against x   {legend}")
         self.set_axes(
             (float(grid[0, 0]), float(grid[-1, 0])),
-            (float(y.min()) - 0.1 * span, float(y.max()) + 0.1 * span),
+            (low - 0.1 * span, high + 0.1 * span),
         )
 
     def _against_truth(self, trainer) -> None:
