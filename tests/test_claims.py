@@ -90,3 +90,17 @@ def test_robust_regression_absolute_error_beats_squared_error_on_clean_validatio
     clean = data.true_function(data.x_val)
     assert np.max(np.abs(data.y_val - clean)) < 1.5  # no outliers among the validation targets
     assert np.max(data.y_train - data.true_function(data.x_train)) > 4  # the training set has them
+
+
+def test_soft_labels_by_default_are_votes_whose_kl_settles_above_zero():
+    from losstui.core.info import kl_divergence
+
+    state = AppState("soft_label_classification")
+    data = state.trainer.dataset
+    assert data.name == "annotator_votes"
+    # The best any model can do is the true probabilities; their KL from the votes is > 0.
+    truth = data.true_function(data.x_val)
+    best = np.mean([kl_divergence(p, q) for p, q in zip(data.y_val, truth, strict=True)])
+    assert best > 0.1
+    state.step(3000)
+    assert state.trainer.evaluate()["val_loss"] > 0.5 * best  # KL settles above zero

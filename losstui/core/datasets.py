@@ -611,14 +611,16 @@ DATASETS: dict[str, DatasetSpec] = _specs(
     DatasetSpec(
         "soft_softmax",
         "Soft labels",
-        "Each target is a probability row over 3 classes: a softmax of a known linear function.",
+        "Each target is a probability row over 3 classes: a softmax of a known linear function, "
+        "which a linear model can fit exactly (KL falls to 0).",
         "soft_label",
         _make_soft_softmax,
     ),
     DatasetSpec(
         "annotator_votes",
         "Annotator votes",
-        "Each target is the fraction of 5 annotators who chose each of 3 classes.",
+        "Each target is the fraction of 5 annotators who chose each of 3 classes, each annotator "
+        "drawing from the true probabilities: no model reproduces the votes exactly.",
         "soft_label",
         _make_votes,
     ),

@@ -178,8 +178,8 @@ PROBLEMS: dict[str, Problem] = {
             summary="Predict a probability distribution over K classes, e.g. annotators' votes.",
             target="a probability distribution over K classes (rows summing to 1)",
             kind="soft_label",
-            default_dataset="soft_softmax",
-            datasets=("soft_softmax", "annotator_votes"),
+            default_dataset="annotator_votes",
+            datasets=("annotator_votes", "soft_softmax"),
         ),
         Problem(
             key="density_estimation",
