@@ -152,7 +152,15 @@ PROBLEMS: dict[str, Problem] = {
             target="one of two classes, coded 0 and 1",
             kind="binary",
             default_dataset="two_blobs",
-            datasets=("two_blobs", "far_cluster", "moons", "circles", "xor", "spiral"),
+            datasets=(
+                "two_blobs",
+                "far_cluster",
+                "moons",
+                "circles",
+                "xor",
+                "spiral",
+                "article_circles",
+            ),
         ),
         Problem(
             key="multiclass_classification",
@@ -161,7 +169,7 @@ PROBLEMS: dict[str, Problem] = {
             target="one of K classes, as an integer label 0 … K−1",
             kind="multiclass",
             default_dataset="blobs",
-            datasets=("blobs", "spiral3"),
+            datasets=("blobs", "spiral3", "article_blobs"),
         ),
         Problem(
             key="multilabel_classification",
