@@ -536,7 +536,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         total = DEFAULT_STEPS
     done = 0
-    while done < total and not trainer.diverged:
+    while done < total and not trainer.diverged and not trainer.converged:
         step = trainer.step(min(100, total - done))
         if step == 0:
             break
@@ -576,6 +576,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                 "steps": trainer.step_count,
                 "diverged": trainer.diverged,
                 "diverged_at_step": trainer.diverged_at_step,
+                "converged": trainer.converged,
+                "converged_at_step": trainer.converged_at_step,
                 "divergence_reason": trainer.divergence_reason,
                 "final": final,
                 "history": records,
@@ -625,7 +627,10 @@ def _summary(trainer: Any, final: dict[str, Any]) -> str:
             continue
         if isinstance(value, (int, float)):
             parts.append(f"{key.replace('_', ' ')} {format_metric(key, float(value))}")
-    return "Done: " + ", ".join(parts) + "."
+    head = "Done"
+    if trainer.converged:
+        head = trainer.convergence_summary[:1].upper() + trainer.convergence_summary[1:]
+    return f"{head}: " + ", ".join(parts) + "."
 
 
 def _print_table(config, trainer, records, columns, final, note) -> None:

@@ -684,3 +684,22 @@ async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path
         await pilot.pause()
         assert "step 2 of 2" in screen_text(again)
         assert again.state.config.init_scale == 30  # the steps before it are set up again
+
+
+async def test_a_converged_run_stops_playing_and_the_screen_says_why():
+    app = LossApp(setup="problem=binary_classification patience=300 pane=train speed=1000")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.play()
+        while app.state.running:  # the app's own loop, tick by tick, until the rule stops it
+            app.state.step(app.state.steps_per_tick)
+        await pilot.pause()
+        trainer = app.state.trainer
+        assert trainer.converged and not app.state.running
+        text = flat(screen_text(app))
+        assert "CONVERGED" in text
+        assert f"at step {trainer.converged_at_step:,}: validation loss flat for 300 steps" in text
+        await pilot.press("space")  # play is refused, with the reason
+        await pilot.pause()
+        assert not app.state.running
+        assert any("patience=0" in m for m in notifications(app))

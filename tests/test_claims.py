@@ -43,7 +43,9 @@ def test_a_preset_reapplied_starts_again_from_its_own_setup():
     state = run("saturated_start", 50, lr="0.3")
     state.apply_preset("saturated_start")
     assert state.trainer.step_count == 0
-    assert state.setup_line() == "problem=binary_classification init_scale=30 pane=train"
+    assert (
+        state.setup_line() == "problem=binary_classification init_scale=30 patience=300 pane=train"
+    )
 
 
 def test_saturated_start_squared_error_stalls_where_cross_entropy_recovers():
@@ -69,7 +71,7 @@ def test_far_cluster_pulls_the_squared_error_boundary_and_its_outputs_leave_0_1(
     assert accuracy(squared) < accuracy(cross_entropy) - 0.1  # 81% against 97%
     trainer = squared.trainer
     outputs = trainer.predict(trainer.dataset.x_val)
-    assert outputs.max() > 1.2  # not probabilities: the far cluster's outputs pass 1
+    assert outputs.max() > 1.1  # not probabilities: the far cluster's outputs pass 1
     probabilities = cross_entropy.trainer.predict(trainer.dataset.x_val)
     assert probabilities.min() > 0.0 and probabilities.max() < 1.0
 

@@ -405,3 +405,22 @@ def test_count_losses_are_recorded_as_the_full_nll_so_equal_data_gives_equal_num
     y = same.y_train[:, 0]
     by_hand = np.mean(lam - y * np.log(lam) + np.array([math.lgamma(v + 1) for v in y]))
     assert values["train_loss"] == pytest.approx(by_hand, rel=1e-9)
+
+
+def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
+    config = TrainConfig.default_for("binary_classification").replace(patience=300)
+    trainer = Trainer(config)
+    done = trainer.step(10_000)
+    assert trainer.converged and done == trainer.converged_at_step < 10_000
+    best = min(r.val_loss for r in trainer.history)
+    best_step = next(r.step for r in trainer.history if r.val_loss == best)
+    # No record in the last 300 steps improved on the best by 0.1%.
+    assert trainer.converged_at_step - best_step >= 300
+    assert trainer.step(100) == 0  # a converged run takes no more steps
+    assert trainer.convergence_summary == (
+        f"converged at step {trainer.converged_at_step:,}: validation loss flat for 300 steps"
+    )
+    off = Trainer(config.replace(patience=0))
+    assert off.step(done + 2000) == done + 2000 and not off.converged
+    trainer.reset()
+    assert not trainer.converged and trainer.step(10) == 10

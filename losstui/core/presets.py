@@ -43,7 +43,8 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "saturated_start",
             "Saturated start: squared error through a sigmoid learns slowly",
-            "problem=binary_classification dataset=two_blobs model=linear init_scale=30 seed=0",
+            "problem=binary_classification dataset=two_blobs model=linear init_scale=30 seed=0 "
+            "patience=300",
             "The initial weights are 30 times the usual size, so the network starts confidently "
             "wrong: most points sit on the flat tails of the sigmoid. Binary cross-entropy's "
             "gradient p − y stays large there and recovers within a few hundred steps; squared "
@@ -53,7 +54,8 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "far_cluster",
             "Far cluster: squared error on 0/1 labels is pulled by points it gets right",
-            "problem=binary_classification dataset=far_cluster model=linear lr=0.01 seed=3",
+            "problem=binary_classification dataset=far_cluster model=linear lr=0.01 seed=3 "
+            "patience=300",
             "A sixth of class 1 sits far out on its own side. Cross-entropy barely notices "
             "points it already classifies with confidence; squared error on the 0/1 labels is "
             "charged for their outputs far above 1, tilts the boundary towards them and "

@@ -237,6 +237,7 @@ MAX_SAMPLES = 1_000_000
 MAX_BATCH = 1_000_000
 #: A larger initial scale only saturates harder; 100 already makes tanh and sigmoid flat.
 MAX_INIT_SCALE = 100.0
+MAX_PATIENCE = 10_000_000
 
 
 def _speed(raw: object) -> int:
@@ -411,6 +412,16 @@ SETTINGS: dict[str, Setting] = {
             "--init-scale",
             "F",
             write=_write_float,
+        ),
+        Setting(
+            "patience",
+            "stop after a flat stretch",
+            "stop when the validation loss has not improved by 0.1% for this many steps "
+            "(0: never stop)",
+            f"a whole number of steps from 0 to {MAX_PATIENCE:,}",
+            _whole(0, MAX_PATIENCE),
+            "--patience",
+            "N",
         ),
         # -- what is shown, not how the model trains --
         _choice("pane", "pane", "the pane on show", lambda: PANES, training=False),

@@ -380,7 +380,8 @@ class AppState:
         if self.trainer.diverged:
             return 0
         done = self.trainer.step(n)
-        if self.trainer.diverged:
+        if self.trainer.diverged or self.trainer.converged:
+            # The run stopped itself (the stop rule, or divergence): playing stops with it.
             self.running = False
             self._emit(Part.PROGRESS, Part.RUNNING)
         elif done:
@@ -392,6 +393,11 @@ class AppState:
         self._guard("play")
         if self.trainer.diverged:
             raise ValueError(self.divergence_message or "the run diverged; press r to reset")
+        if self.trainer.converged:
+            raise ValueError(
+                f"the run {self.trainer.convergence_summary}; r starts it again, and patience=0 "
+                "(the stop rule off) trains on"
+            )
         if not self.running:
             self.running = True
             self._emit(Part.RUNNING)

@@ -49,6 +49,8 @@ DEFAULT_RECORD_EVERY = 20
 RECORD_BATCHES = 40
 #: Between sparse records, the loss of the last minibatch is checked this often, so a diverging
 #: run on large data stops within this many steps of exploding.
+#: The stop rule's improvement: a validation loss lower by this share of the best so far.
+PLATEAU_GAIN = 1e-3
 CHECK_EVERY = DEFAULT_RECORD_EVERY
 #: Numbers of hidden activations one evaluation chunk may hold (about 16 MB of float64).
 EVAL_CELLS = 2**21
@@ -98,6 +100,7 @@ class TrainConfig:
     n_samples: int | None = None
     init: str | None = None
     init_scale: float = 1.0
+    patience: int = 0
 
     def __post_init__(self) -> None:
         # Each value through its setting (one message per bad value, as everywhere), then the
@@ -193,6 +196,8 @@ class _Snapshot:
         "_x_epoch",
         "_y_epoch",
         "_last_batch",
+        "_best_val",
+        "_best_step",
     )
 
     attributes: dict[str, Any]
@@ -309,6 +314,10 @@ class Trainer:
         self.diverged = False
         self.diverged_at_step: int | None = None
         self.divergence_reason: str | None = None
+        self.converged = False
+        self.converged_at_step: int | None = None
+        self._best_val = math.inf
+        self._best_step = 0
         self.initial_loss: float | None = None
         self._snapshot: _Snapshot | None = None
         self._evaluated: tuple[int, dict[str, float]] | None = None
@@ -332,7 +341,7 @@ class Trainer:
     # ------------------------------------------------------------------------------------------
     def step(self, n: int = 1) -> int:
         """Do up to `n` minibatch updates; returns how many were done (0 once diverged)."""
-        if self.diverged or n <= 0:
+        if self.diverged or self.converged or n <= 0:
             return 0
         start_count = self.step_count
         # The hot loop: everything it touches is a local; the counters go back to `self` when a
@@ -372,7 +381,7 @@ class Trainer:
                 if count >= next_record:
                     self._pos, self.step_count, self._last_batch = pos, count, (xb, yb)
                     self._record()
-                    if self.diverged:
+                    if self.diverged or self.converged:
                         return max(0, self.step_count - start_count)
                     next_record = self._next_record
                 elif count >= next_check:
@@ -442,6 +451,27 @@ class Trainer:
             self._unhealthy(problem)
         return False
 
+    def _check_plateau(self, val_loss: float) -> None:
+        """The stop rule: converged once the validation loss has not improved by PLATEAU_GAIN
+        (relative) for `patience` steps; off when patience is 0."""
+        best = self._best_val
+        if not math.isfinite(best) or val_loss < best - PLATEAU_GAIN * abs(best):
+            self._best_val, self._best_step = val_loss, self.step_count
+        patience = self.config.patience
+        if patience and self.step_count - self._best_step >= patience:
+            self.converged = True
+            self.converged_at_step = self.step_count
+
+    @property
+    def convergence_summary(self) -> str | None:
+        """ "converged at step 1,240: validation loss flat for 300 steps"; None until then."""
+        if not self.converged:
+            return None
+        return (
+            f"converged at step {self.converged_at_step:,}: validation loss flat for "
+            f"{self.config.patience:,} steps"
+        )
+
     def _diverge(self, what: str) -> None:
         self.diverged = True
         self.diverged_at_step = self.step_count
@@ -504,6 +534,7 @@ class Trainer:
         if len(self.history) >= self.max_records:
             self.record_every *= 2
             self.history = [r for r in self.history if r.step % self.record_every == 0]
+        self._check_plateau(val_loss)
         self._next_record = (self.step_count // self.record_every + 1) * self.record_every
         self._next_check = self.step_count + CHECK_EVERY
         self._take_snapshot()

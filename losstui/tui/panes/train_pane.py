@@ -129,6 +129,7 @@ class TrainPane(Pane):
             loss_title=trainer.loss.title,
             standing=loss_verdict(state.problem, state.config.loss).standing,
             divergence=state.divergence_message,
+            convergence=trainer.convergence_summary,
             hint=self._focus_hint(),
             note=self._negative_loss_note() if nonpositive else self._recorded_note(),
         )

@@ -52,6 +52,8 @@ class StatusBar(Static):
         loss = state.trainer.loss
         if state.trainer.diverged:
             run = "DIVERGED"
+        elif state.trainer.converged:
+            run = "CONVERGED"
         elif state.running:
             run = f"training {state.speed}/s"
         else:

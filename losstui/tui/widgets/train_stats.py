@@ -74,6 +74,7 @@ class TrainStats(Widget):
         standing: Standing,
         divergence: str | None,
         hint: str | None = None,
+        convergence: str | None = None,
         note: str | tuple[str, ...] | None = None,
     ) -> None:
         """Redraw from `trainer` (skipped when nothing visible changed). `hint` replaces the
@@ -89,6 +90,7 @@ class TrainStats(Widget):
             loss_title,
             standing,
             divergence,
+            convergence,
             hint,
             note,
         )
@@ -110,6 +112,7 @@ class TrainStats(Widget):
             "loss_title": loss_title,
             "standing": standing,
             "divergence": divergence,
+            "convergence": convergence,
             "hint": hint,
             "note": note,
         }
@@ -139,6 +142,9 @@ class TrainStats(Widget):
         if p["divergence"]:  # the badge says "diverged": the message goes on from there
             message = g.text(p["divergence"]).removeprefix("diverged ")
             lines += self._wrapped(" DIVERGED ", "bold reverse", message, width)
+        elif p["convergence"]:  # "converged at step 1,240: ..." after a CONVERGED badge
+            message = g.text(p["convergence"]).removeprefix("converged ") + " (r: again)"
+            lines += self._wrapped(" CONVERGED ", "bold reverse", message, width)
         else:
             if p["running"]:
                 badge = g.text(" ▶ TRAINING ")
