@@ -8,6 +8,8 @@ default), 2 for bits.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -134,3 +136,51 @@ def kl_rows(p: ArrayLike, q: ArrayLike, base: float = math.e) -> Array:
     lb = _log_base(base)
     p, q = _pair_rows(p, q)
     return np.maximum((_xlogy_rows(p, p) - _xlogy_rows(p, q)) / lb, 0.0)
+
+
+#: The units information is measured in, and the logarithm base each stands for.
+UNITS: dict[str, float] = {"bits": 2.0, "nats": math.e}
+
+
+def unit_base(units: str) -> float:
+    """The logarithm base for `units` ("bits" → 2, "nats" → e); ValueError otherwise."""
+    try:
+        return UNITS[units]
+    except KeyError:
+        raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}") from None
+
+
+@dataclass(frozen=True)
+class PQMeasures:
+    """Every measure of two distributions P and Q, in one unit (bits or nats): the P/Q lab shows
+    them and lessons quote them."""
+
+    units: str
+    h_p: float
+    h_q: float
+    h_pq: float
+    h_qp: float
+    kl_pq: float
+    kl_qp: float
+    js: float
+
+    @classmethod
+    def of(cls, p: Sequence[float], q: Sequence[float], units: str = "bits") -> PQMeasures:
+        """The measures of P and Q in `units` ("bits" or "nats")."""
+        base = unit_base(units)
+        return cls(
+            units=units,
+            h_p=entropy(p, base),
+            h_q=entropy(q, base),
+            h_pq=cross_entropy(p, q, base),
+            h_qp=cross_entropy(q, p, base),
+            kl_pq=kl_divergence(p, q, base),
+            kl_qp=kl_divergence(q, p, base),
+            js=js_divergence(p, q, base),
+        )
+
+    def values(self) -> dict[str, float]:
+        """The measures by name (h_p, …, js), without the units."""
+        out = asdict(self)
+        del out["units"]
+        return out

@@ -432,17 +432,7 @@ def lesson_values(state: Any) -> dict[str, Any]:
     out.update(evaluated)
     out.update(step=trainer.step_count, epoch=trainer.epoch)
     out.update(diverged=trainer.diverged, running=state.running, paused=not state.running)
-    base = 2.0 if state.units == "bits" else math.e
-    p, q = state.pq_p, state.pq_q
-    out.update(
-        h_p=info.entropy(p, base),
-        h_q=info.entropy(q, base),
-        h_pq=info.cross_entropy(p, q, base),
-        h_qp=info.cross_entropy(q, p, base),
-        kl_pq=info.kl_divergence(p, q, base),
-        kl_qp=info.kl_divergence(q, p, base),
-        js=info.js_divergence(p, q, base),
-    )
+    out.update(info.PQMeasures.of(state.pq_p, state.pq_q, state.units).values())
     return out
 
 

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 
-#: The units information is measured in, and the logarithm base each stands for.
-UNITS: dict[str, float] = {"bits": 2.0, "nats": math.e}
+from losstui.core.info import UNITS, unit_base
 
-
-def unit_base(units: str) -> float:
-    """The logarithm base for `units` ("bits" → 2, "nats" → e); ValueError otherwise."""
-    try:
-        return UNITS[units]
-    except KeyError:
-        raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}") from None
+__all__ = ["UNITS", "unit_base", "wrap", "wrap_parts"]
 
 
 def wrap(text: str, width: int, *, indent: str = "", hang: str = "") -> list[str]:

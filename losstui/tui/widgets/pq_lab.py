@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from losstui.core import info
+from losstui.core.info import PQMeasures
 from losstui.core.state import PQ_START
 from losstui.core.text import format_information, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
@@ -85,35 +86,6 @@ def move_mass(values: Sequence[float], index: int, steps: int) -> tuple[float, .
                 counts[i] += share
             counts[index] -= amount
     return tuple(c / GRID for c in counts)
-
-
-@dataclass(frozen=True)
-class PQMeasures:
-    """Every quantity the lab shows, in one unit (bits or nats), from `losstui.core.info`."""
-
-    units: str
-    h_p: float
-    h_q: float
-    h_pq: float
-    h_qp: float
-    kl_pq: float
-    kl_qp: float
-    js: float
-
-    @classmethod
-    def of(cls, p: Sequence[float], q: Sequence[float], units: str = "bits") -> PQMeasures:
-        """The measures of P and Q in `units` ("bits" or "nats")."""
-        base = unit_base(units)
-        return cls(
-            units=units,
-            h_p=info.entropy(p, base),
-            h_q=info.entropy(q, base),
-            h_pq=info.cross_entropy(p, q, base),
-            h_qp=info.cross_entropy(q, p, base),
-            kl_pq=info.kl_divergence(p, q, base),
-            kl_qp=info.kl_divergence(q, p, base),
-            js=info.js_divergence(p, q, base),
-        )
 
 
 def _probability(value: float) -> str:
