@@ -34,7 +34,7 @@ def test_every_preset_applies_and_names_its_problem():
         assert preset in presets_for(preset.problem)
         if preset.compare:
             state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
-    allowed = "saturated_start, far_cluster"
+    allowed = "saturated_start, far_cluster, mixture_collapse, exp_overflow"
     with pytest.raises(SettingError, match=f"unknown preset 'nope'; allowed: {allowed}"):
         get_preset("nope")
 
@@ -135,3 +135,15 @@ def test_the_articles_experiments_land_near_the_articles_accuracy(
     assert trainer.dataset.n_train == trainer.dataset.n_val == 500  # 1,000 points split in half
     trainer.step(epochs * 16)  # 500 / 32 → 16 steps an epoch
     assert low < trainer.evaluate()["accuracy"] < high
+
+
+def test_mixture_collapse_goes_below_zero_in_training_and_explodes_in_validation():
+    state = run("mixture_collapse", 3000)
+    values = state.trainer.evaluate()
+    assert values["train_loss"] < 0 < 10 < values["val_loss"]
+
+
+def test_exp_overflow_diverges_within_a_few_steps():
+    state = run("exp_overflow", 50)
+    trainer = state.trainer
+    assert trainer.diverged and trainer.diverged_at_step <= 5

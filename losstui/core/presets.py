@@ -63,6 +63,24 @@ PRESETS: dict[str, Preset] = {
             "probabilities.",
             compare="loss=mean_squared_error",
         ),
+        Preset(
+            "mixture_collapse",
+            "Mixture collapse: a component shrinks onto a few samples",
+            "problem=density_estimation dataset=mixture_samples loss=gaussian_mixture_nll "
+            "n_samples=6 seed=2 patience=300",
+            "With four training samples, one component of the mixture narrows onto the samples "
+            "it covers (σ ≈ 0.06): the training NLL goes below 0, because a narrow density "
+            "exceeds 1, while the validation NLL explodes, because the held-out samples fall "
+            "where the collapsed density is nearly 0.",
+        ),
+        Preset(
+            "exp_overflow",
+            "Exp overflow: a large initial output overflows the Poisson rate",
+            "problem=count_regression model=mlp init_scale=3 patience=300",
+            "With initial weights three times the usual size the network's first outputs z are "
+            "large, the rate λ = exp(z) is astronomically large, and the first steps blow up: "
+            "the run diverges within a few steps. Starting the output near log(mean y) avoids it.",
+        ),
     )
 }
 
