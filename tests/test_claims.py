@@ -147,3 +147,11 @@ def test_exp_overflow_diverges_within_a_few_steps():
     state = run("exp_overflow", 50)
     trainer = state.trainer
     assert trainer.diverged and trainer.diverged_at_step <= 5
+
+
+def test_on_small_counts_a_linear_squared_error_model_predicts_negative_counts():
+    state = AppState("count_regression")
+    state.set("loss", "mean_squared_error")
+    state.step(1000)
+    trainer = state.trainer
+    assert (trainer.predict(trainer.dataset.x_val) < 0).mean() > 0.05

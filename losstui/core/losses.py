@@ -71,8 +71,11 @@ class Loss:
         targets differ."""
         return None
 
-    def initial_bias(self, n_outputs: int, rng: np.random.Generator) -> Array | None:
-        """The output layer's starting bias, (n_outputs,); None keeps the model's own (zeros)."""
+    def initial_bias(
+        self, n_outputs: int, rng: np.random.Generator, y_train: Array | None = None
+    ) -> Array | None:
+        """The output layer's starting bias, (n_outputs,), given the training targets; None
+        keeps the model's own (zeros)."""
         return None
 
     @property
@@ -247,6 +250,15 @@ class Poisson(Loss):
 
     def _values(self, y, z):
         return safe_exp(z) - y * z
+
+    def initial_bias(self, n_outputs, rng, y_train=None):
+        """log(mean y): the rate starts at the mean count, so the first gradients exp(z) − y are
+        of the size of the counts' spread, not of the counts (a start at z = 0 with counts near
+        100 overshoots and overflows). None (zeros) when there are no counts above 0."""
+        if y_train is None:
+            return None
+        mean = float(np.mean(y_train))
+        return np.full(n_outputs, math.log(mean)) if mean > 0 else None
 
     def dropped_constant(self, y_true):
         # log y! = lgamma(y + 1); numpy has no lgamma, so Python's, element by element (once
@@ -521,7 +533,9 @@ class DensityLoss(Loss):
             )
         return y.reshape(-1, 1), z
 
-    def initial_bias(self, n_outputs: int, rng: np.random.Generator) -> Array | None:
+    def initial_bias(
+        self, n_outputs: int, rng: np.random.Generator, y_train: Array | None = None
+    ) -> Array | None:
         """Where SGD starts, θ of shape (k,): a standard shape (N(0, 1)), not the answer."""
         return np.zeros(self.n_parameters)
 
@@ -643,7 +657,7 @@ class GaussianMixtureNLL(DensityLoss):
             axis=1,
         )
 
-    def initial_bias(self, n_outputs, rng):
+    def initial_bias(self, n_outputs, rng, y_train=None):
         """Equal weights, unit widths and two random means, sorted (so the components differ)."""
         mu = np.sort(rng.normal(0.0, 1.0, size=2))
         return np.array([0.0, mu[0], mu[1], 0.0, 0.0])

@@ -297,7 +297,7 @@ class Trainer:
             init=cfg.init,
             init_scale=cfg.init_scale,
         )
-        bias = self.loss.initial_bias(self.n_outputs, init_rng)
+        bias = self.loss.initial_bias(self.n_outputs, init_rng, self._y_train)
         if bias is not None:
             self.model.biases[-1][...] = bias
         self.optimizer = SGD(
