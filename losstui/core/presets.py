@@ -60,7 +60,7 @@ PRESETS: dict[str, Preset] = {
             "points it already classifies with confidence; squared error on the 0/1 labels is "
             "charged for their outputs far above 1, tilts the boundary towards them and "
             "misclassifies points near it. Its outputs also leave [0, 1], so they are not "
-            "probabilities.",
+            "probabilities: the Distributions pane shows each output ŷ and counts those outside.",
             compare="loss=mean_squared_error",
         ),
         Preset(
