@@ -3,6 +3,8 @@ fixed seed through the app state (the path the screen draws), shows what its cla
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -112,33 +114,34 @@ def test_soft_labels_by_default_are_votes_whose_kl_settles_above_zero():
     assert state.trainer.evaluate()["val_loss"] > 0.5 * best  # KL settles above zero
 
 
+ARTICLE = ("--activation", "relu", "--lr", "0.01", "--momentum", "0.9", "--batch-size", "32")
+
+
 @pytest.mark.parametrize(
-    ("problem", "dataset", "epochs", "low", "high"),
+    ("problem", "dataset", "hidden", "epochs", "metric", "low", "high"),
     [
-        # The article reports about 0.85 for binary cross-entropy on its circles (200 epochs)
-        # and about 0.82 for cross-entropy on its three blobs (100 epochs).
-        ("binary_classification", "article_circles", 200, 0.80, 0.90),
-        ("multiclass_classification", "article_blobs", 100, 0.76, 0.88),
+        # The article reports about 0.85 for binary cross-entropy on its circles (200 epochs),
+        # about 0.82 for cross-entropy on its three blobs (100 epochs), both with 50 hidden
+        # units, and a test loss of 0.001 for squared error on its 20-feature regression with 25.
+        ("binary_classification", "article_circles", 50, 200, "accuracy", 0.80, 0.90),
+        ("multiclass_classification", "article_blobs", 50, 100, "accuracy", 0.76, 0.88),
+        ("regression", "linear20", 25, 100, "val_loss", 0.0, 0.01),
     ],
 )
-def test_the_articles_experiments_land_near_the_articles_accuracy(
-    problem, dataset, epochs, low, high
+def test_the_articles_experiments_land_near_the_articles_numbers(
+    capsys, problem, dataset, hidden, epochs, metric, low, high
 ):
-    from losstui.core.trainer import TrainConfig, Trainer
+    # Through `losstui train`, as a student would run them (seed 0, the default).
+    from losstui import cli
+    from losstui.core.datasets import make_dataset
 
-    config = TrainConfig.default_for(problem).replace(
-        dataset=dataset,
-        model="mlp",
-        hidden=(50,),
-        hidden_activation="relu",
-        lr=0.01,
-        momentum=0.9,
-        batch_size=32,
-    )
-    trainer = Trainer(config)
-    assert trainer.dataset.n_train == trainer.dataset.n_val == 500  # 1,000 points split in half
-    trainer.step(epochs * 16)  # 500 / 32 → 16 steps an epoch
-    assert low < trainer.evaluate()["accuracy"] < high
+    data = make_dataset(dataset)
+    assert data.n_train == data.n_val == 500  # 1,000 points split in half
+    argv = ["train", "--problem", problem, "--dataset", dataset, "--hidden", str(hidden)]
+    assert cli.main([*argv, *ARTICLE, "--epochs", str(epochs), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["config"]["model"] == "mlp" and out["steps"] == epochs * 16  # ⌈500 / 32⌉ an epoch
+    assert low < out["final"][metric] < high
 
 
 def test_mixture_collapse_goes_below_zero_in_training_and_explodes_in_validation():
