@@ -37,7 +37,10 @@ def test_every_preset_applies_and_names_its_problem():
         assert preset in presets_for(preset.problem)
         if preset.compare:
             state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
-    allowed = "saturated_start, far_cluster, mixture_collapse, exp_overflow"
+    allowed = (
+        "saturated_start, far_cluster, mixture_collapse, exp_overflow, article_circles, "
+        "article_blobs"
+    )
     with pytest.raises(SettingError, match=f"unknown preset 'nope'; allowed: {allowed}"):
         get_preset("nope")
 
@@ -154,3 +157,17 @@ def test_exp_overflow_diverges_within_a_few_steps():
     state = run("exp_overflow", 50)
     trainer = state.trainer
     assert trainer.diverged and trainer.diverged_at_step <= 5
+
+
+def test_the_articles_presets_show_the_articles_numbers_on_screen():
+    # The circles: 200 epochs of 16 steps as in the article, then on until the stop rule ends it.
+    circles = run("article_circles", 200 * 16)
+    assert 0.80 < accuracy(circles) < 0.90  # 83.4% against the article's 85%
+    circles.step(10_000)
+    assert circles.trainer.converged and 0.80 < accuracy(circles) < 0.90
+    # The blobs settle before 100 epochs, and the stop rule ends the run there.
+    blobs = run("article_blobs", 100 * 16)
+    assert blobs.trainer.converged and blobs.trainer.step_count < 100 * 16
+    assert 0.76 < accuracy(blobs) < 0.88  # 78.6% against the article's 82%
+    assert "How to Choose Loss Functions" in blobs.trainer.dataset.description
+    assert "How to Choose Loss Functions" in get_preset("article_circles").claim
