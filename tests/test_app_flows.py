@@ -584,7 +584,7 @@ async def test_d_opens_the_presets_and_enter_applies_one_with_its_claim():
     app = LossApp(problem="binary_classification")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "press d: 2 presets show" in flat(screen_text(app))  # the recommendation says how
+        assert "press d: 3 presets show" in flat(screen_text(app))  # the recommendation says how
         await pilot.press("d")
         await pilot.pause()
         assert "Saturated start" in screen_text(app)

@@ -139,9 +139,23 @@ def test_circles_inner_radius_is_half_the_outer():
     assert np.median(r[y == 1]) / np.median(r[y == 0]) == pytest.approx(0.5, abs=0.05)
 
 
-def test_linear20_has_twenty_features():
+def test_linear20_is_the_articles_regression():
+    # make_regression(n_samples=1000, n_features=20, noise=0.1), standardised, split in half.
     ds = make_dataset("linear20")
     assert ds.x_train.shape[1] == 20 == len(ds.feature_names)
+    assert ds.n_train == ds.n_val == 500
+    y = np.concatenate([ds.y_train, ds.y_val])
+    x = np.concatenate([ds.x_train, ds.x_val])
+    assert abs(y.mean()) < 1e-9 and y.std() == pytest.approx(1.0)
+    np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-9)
+    np.testing.assert_allclose(x.std(axis=0), 1.0)
+    # Linear in the inputs, with half of them informative, and almost no noise.
+    residuals = y - ds.true_function(x)
+    assert residuals.std() == pytest.approx(ds.noise["scale"], rel=0.1) and ds.noise["scale"] < 1e-3
+    slopes = [
+        float(np.mean(ds.true_function(x + np.eye(20)[j]) - ds.true_function(x))) for j in range(20)
+    ]
+    assert sum(abs(s) > 1e-12 for s in slopes) == 10 and min(slopes) >= 0.0
 
 
 @pytest.mark.parametrize("name", dataset_names("density"))

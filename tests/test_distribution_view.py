@@ -220,6 +220,31 @@ async def test_a_loss_that_is_not_cross_entropy_is_named_and_compared():
         assert "for comparison" in text and "sigmoid" in text
 
 
+async def test_squared_error_outputs_outside_0_1_are_shown_before_they_are_clipped():
+    # Q is the output clipped to [0, 1]; the view shows the output itself and how many leave it.
+    trainer = trained(
+        "binary_classification", steps=500, dataset="far_cluster", loss="mean_squared_error"
+    )
+    data = classification_data(trainer)
+    outputs = trainer.predict(trainer.dataset.x_val)
+    np.testing.assert_array_equal(data.outputs, outputs)
+    outside = int(np.sum((outputs < 0) | (outputs > 1)))
+    assert outside > 0 and int(np.sum(data.outside_unit())) == outside
+    far = int(np.argmax(outputs[:, 0]))  # a far-cluster point, its output above 1
+    app = ViewApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        view.select_example(far)
+        await pilot.pause()
+        text = " ".join(view_text(view).split())
+        assert f"Q predicted from ŷ = {outputs[far, 0]:.3g}" in text
+        assert f"{outside} of the {data.n} examples have one outside [0, 1]" in text
+    # Through a sigmoid the outputs are probabilities: nothing to show.
+    assert classification_data(trained("binary_classification")).outputs is None
+    assert not classification_data(trained("binary_classification")).outside_unit().any()
+
+
 async def test_show_skips_work_when_nothing_changed(monkeypatch):
     calls = []
     real = dv_module.classification_data

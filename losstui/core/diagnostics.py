@@ -53,6 +53,10 @@ class ClassificationData:
     val_loss: float
     #: How Q was read from an output that is not a probability; None for sigmoid and softmax.
     q_reading: str | None
+    #: The raw outputs ŷ (n, k) where Q was read by clipping them to [0, 1] (a linear or exp
+    #: output on class labels: squared error, Poisson); None where the outputs pass through a
+    #: sigmoid or softmax.
+    outputs: Array | None = None
 
     @property
     def n(self) -> int:
@@ -70,6 +74,13 @@ class ClassificationData:
     def example_kl(self) -> Array:
         """KL(P‖Q) of each example, mean over its groups; (n,)."""
         return self.kl.mean(axis=1)
+
+    def outside_unit(self) -> Array:
+        """Whether each example has an output ŷ outside [0, 1], where it is no probability;
+        (n,) bools, all False when the outputs are probabilities."""
+        if self.outputs is None:
+            return np.zeros(self.n, dtype=bool)
+        return np.any((self.outputs < 0.0) | (self.outputs > 1.0), axis=1)
 
 
 def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, str | None]:
@@ -151,6 +162,8 @@ def classification_data(trainer) -> ClassificationData:
         kl = np.where(np.isinf(h_pq), np.inf, np.maximum(h_pq - h_p, 0.0))
     with np.errstate(all="ignore"):
         val_loss = float(loss(targets_for(loss, dataset, "val"), logits))
+        clipped = loss.activation in ("linear", "exp") and loss.target != "signed_binary"
+        outputs = np.asarray(loss.predict(logits), dtype=np.float64) if clipped else None
     return ClassificationData(
         kind=dataset.kind,
         x=dataset.x_val,
@@ -165,6 +178,7 @@ def classification_data(trainer) -> ClassificationData:
         loss_title=loss.title,
         val_loss=val_loss,
         q_reading=reading,
+        outputs=outputs,
     )
 
 

@@ -60,7 +60,7 @@ PRESETS: dict[str, Preset] = {
             "points it already classifies with confidence; squared error on the 0/1 labels is "
             "charged for their outputs far above 1, tilts the boundary towards them and "
             "misclassifies points near it. Its outputs also leave [0, 1], so they are not "
-            "probabilities.",
+            "probabilities: the Distributions pane shows each output ŷ and counts those outside.",
             compare="loss=mean_squared_error",
         ),
         Preset(
@@ -80,6 +80,30 @@ PRESETS: dict[str, Preset] = {
             "With initial weights three times the usual size the network's first outputs z are "
             "large, the rate λ = exp(z) is astronomically large, and the first steps blow up: "
             "the run diverges within a few steps. Starting the output near log(mean y) avoids it.",
+        ),
+        Preset(
+            "article_circles",
+            "The article's circles: binary cross-entropy lands near its 85%",
+            "problem=binary_classification dataset=article_circles model=mlp hidden=50 "
+            "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300",
+            "The binary cross-entropy experiment of the article 'How to Choose Loss Functions "
+            "When Training Deep Learning Neural Networks': make_circles, 1,000 points (noise 0.1, "
+            "radius ratio 0.8) split in half, an MLP of 50 ReLU units, SGD with learning rate "
+            "0.01 and momentum 0.9. The article reports 85% test accuracy after 200 epochs "
+            "(3,200 steps); here validation accuracy passes 80% by epoch 50 and levels off near "
+            "83%. The circles overlap, so no model does much better.",
+        ),
+        Preset(
+            "article_blobs",
+            "The article's three blobs: categorical cross-entropy lands near its 82%",
+            "problem=multiclass_classification dataset=article_blobs model=mlp hidden=50 "
+            "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300",
+            "The categorical cross-entropy experiment of the article 'How to Choose Loss "
+            "Functions When Training Deep Learning Neural Networks': make_blobs, 3 centres in a "
+            "box of side 20 with standard deviation 2, 1,000 points split in half, the same MLP "
+            "and SGD. The article reports 82% test accuracy after 100 epochs; here validation "
+            "accuracy settles near 79% within 50 epochs and the run stops there. Two of the "
+            "blobs overlap, so about 82% is the best any model does.",
         ),
     )
 }

@@ -27,7 +27,7 @@ from losstui.core.diagnostics import (
     nll_curve,
     residual_data,
 )
-from losstui.core.text import format_information, format_probability
+from losstui.core.text import format_information, format_loss, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 from losstui.tui.widgets.dist_text import unit_base, wrap, wrap_parts
@@ -423,6 +423,11 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         bar_width = min(max((width - name_width - 2 - 2 * 6 - 3) // 2, 4), MAX_BAR)
         header = Text(" " * (name_width + 2))
         header.append(f"{'P  true':<{bar_width + 9}}Q  predicted", style="bold")
+        if data.outputs is not None and data.outputs.shape[1] == 1:
+            # The output itself, before it was clipped into Q: 1.35 is no probability.
+            raw = g.text(f" from ŷ = {_output(float(data.outputs[i, 0]))}")
+            if len(header) + len(raw) <= width:
+                header.append(raw, style="bold")
         rows = [header]
         for k, name in enumerate(names):
             p, q = float(data.p[i, 0, k]), float(data.q[i, 0, k])
@@ -495,6 +500,8 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
                 f"The model was trained with {title} (validation loss "
                 f"{format_information(val)}); the cross-entropy is shown for comparison.{reading}"
             )
+        if data.outputs is not None and data.outputs.size:
+            lines.append(_outputs_note(data))
         return lines
 
     def _spread_lines(self, data: ClassificationData, i: int, width: int, rows: int) -> list[Text]:
@@ -595,6 +602,30 @@ def _residual_range(data: ResidualData) -> tuple[float, float]:
     if extreme > 0.0:
         half = min(half, 1.05 * extreme)
     return (-half, half) if half > 0.0 else (-1.0, 1.0)
+
+
+def _output(value: float) -> str:
+    """A raw output ŷ to three significant digits: "1.35", "-0.0442"."""
+    return format_loss(value) if not math.isfinite(value) else f"{value:.3g}"
+
+
+def _outputs_note(data: ClassificationData) -> str:
+    """Where the raw outputs ŷ lie, and how many leave [0, 1]: what clipping them into Q hides."""
+    outputs = data.outputs if data.outputs is not None else np.zeros((0, 1))
+    finite = outputs[np.isfinite(outputs)]
+    if finite.size == 0:
+        return "Its outputs ŷ are not finite numbers."
+    low, high = _output(float(finite.min())), _output(float(finite.max()))
+    outside = int(np.sum(data.outside_unit()))
+    if not outside:
+        return (
+            f"Its outputs ŷ run from {low} to {high}: inside [0, 1] here, though nothing keeps "
+            "them there."
+        )
+    return (
+        f"Its outputs ŷ run from {low} to {high}: {outside} of the {data.n} examples have one "
+        "outside [0, 1], so they are not probabilities."
+    )
 
 
 def _identity_note(data: ClassificationData, i: int) -> str:
