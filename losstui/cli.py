@@ -35,6 +35,7 @@ TRAIN_FLAGS = (
     "seed",
     "n_samples",
     "init_scale",
+    "patience",
 )
 DEFAULT_STEPS = 1000
 #: Upper bounds on a headless run's length: about five minutes of SGD on this project's models.
@@ -247,7 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train a small model headless and print its history",
         description="Train a small numpy model with SGD on a synthetic dataset and print the "
-        "loss history. Unset options take the problem's recommended defaults.",
+        "loss history. Unset options take the problem's recommended defaults. The run ends "
+        "after --steps or --epochs, or earlier when --patience N is set and the validation loss "
+        "has been flat for N steps.",
     )
     train.add_argument("--problem", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
     train.add_argument(
@@ -576,9 +579,10 @@ def cmd_train(args: argparse.Namespace) -> int:
                 "steps": trainer.step_count,
                 "diverged": trainer.diverged,
                 "diverged_at_step": trainer.diverged_at_step,
+                "divergence_reason": trainer.divergence_reason,
                 "converged": trainer.converged,
                 "converged_at_step": trainer.converged_at_step,
-                "divergence_reason": trainer.divergence_reason,
+                "convergence_reason": _convergence_reason(trainer),
                 "final": final,
                 "history": records,
             }
@@ -621,16 +625,24 @@ def _csv_value(value: Any) -> str:
 def _summary(trainer: Any, final: dict[str, Any]) -> str:
     if trainer.diverged:
         return f"Diverged: {trainer.divergence_message}."
-    parts = [f"{final['step']} steps ({format_epoch(final['epoch'])} epochs)"]
-    for key, value in final.items():
-        if key in ("step", "epoch"):
-            continue
-        if isinstance(value, (int, float)):
-            parts.append(f"{key.replace('_', ' ')} {format_metric(key, float(value))}")
-    head = "Done"
+    epochs = f"{format_epoch(final['epoch'])} epochs"
+    values = [
+        f"{key.replace('_', ' ')} {format_metric(key, float(value))}"
+        for key, value in final.items()
+        if key not in ("step", "epoch") and isinstance(value, (int, float))
+    ]
     if trainer.converged:
-        head = trainer.convergence_summary[:1].upper() + trainer.convergence_summary[1:]
-    return f"{head}: " + ", ".join(parts) + "."
+        # "Converged at step 600 (60.0 epochs): validation loss flat for 300 steps; train ..."
+        head = f"Converged at step {trainer.converged_at_step:,} ({epochs})"
+        return f"{head}: {_convergence_reason(trainer)}; " + ", ".join(values) + "."
+    return "Done: " + ", ".join([f"{final['step']} steps ({epochs})", *values]) + "."
+
+
+def _convergence_reason(trainer: Any) -> str | None:
+    """Why the stop rule ended the run, "validation loss flat for 300 steps"; None if it did
+    not."""
+    summary = trainer.convergence_summary
+    return summary.split(": ", 1)[1] if summary else None
 
 
 def _print_table(config, trainer, records, columns, final, note) -> None:

@@ -12,6 +12,7 @@ from losstui.tui.app import LossApp
 from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
+from losstui.tui.widgets.status_bar import StatusBar
 from losstui.tui.widgets.train_controls import TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import flat, footer, notifications, screen_text, widget_text
@@ -696,10 +697,33 @@ async def test_a_converged_run_stops_playing_and_the_screen_says_why():
         await pilot.pause()
         trainer = app.state.trainer
         assert trainer.converged and not app.state.running
+        summary = f"converged at step {trainer.converged_at_step:,}: validation loss flat for 300"
         text = flat(screen_text(app))
         assert "CONVERGED" in text
-        assert f"at step {trainer.converged_at_step:,}: validation loss flat for 300 steps" in text
-        await pilot.press("space")  # play is refused, with the reason
+        assert summary.removeprefix("converged ") in text
+        # The status line says it too, whole, at 80 columns.
+        status = app.screen.query_one("#status-bar", StatusBar).line(80)
+        assert summary in status and len(status) <= 80
+        await pilot.press("space")  # play is refused, with the reason and the way on
         await pilot.pause()
         assert not app.state.running
-        assert any("patience=0" in m for m in notifications(app))
+        assert any("set patience to 0" in m for m in notifications(app))
+
+
+async def test_patience_off_trains_a_converged_run_on_from_where_it_stopped():
+    app = LossApp(setup="problem=regression patience=300 pane=train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.state.step(5000)
+        trainer = app.state.trainer
+        stopped_at = trainer.step_count
+        assert trainer.converged and stopped_at == trainer.converged_at_step < 5000
+        await _type_into(pilot, app, "patience", "0")
+        assert app.state.trainer is trainer and trainer.step_count == stopped_at
+        assert not trainer.converged and app.state.config.patience == 0
+        assert any(f"goes on from step {stopped_at:,}" in m for m in notifications(app))
+        await pilot.press("escape", "space")  # plays again
+        await pilot.pause()
+        assert app.state.running
+        app.state.pause()
+        assert app.state.step(40) == 40 and trainer.step_count > stopped_at

@@ -54,6 +54,12 @@ def test_a_preset_reapplied_starts_again_from_its_own_setup():
     )
 
 
+def test_every_preset_turns_the_stop_rule_on_and_the_sandbox_leaves_it_off():
+    for key, preset in PRESETS.items():
+        assert int(preset.settings.get("patience", "0")) > 0, key
+    assert AppState().config.patience == 0
+
+
 def test_saturated_start_squared_error_stalls_where_cross_entropy_recovers():
     # Both start confidently wrong (the same weights: accuracy 22%).
     start = run("saturated_start", 0)

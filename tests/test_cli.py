@@ -262,6 +262,7 @@ BAD_INPUT = [
     (["train", "--problem", "regression", "--epochs", "1000000"], ["--epochs", "at most 100,000"]),
     (["train", "--problem", "regression", "--steps", "٣"], ["--steps", "whole number"]),
     (["train", "--problem", "regression", "--hidden", "-3"], ["--hidden"]),
+    (["train", "--problem", "regression", "--patience", "soon"], ["--patience", "from 0 to"]),
     (
         ["train", "--problem", "regression", "--model", "linear", "--hidden", "8"],
         ["--hidden", "mlp"],
@@ -390,6 +391,29 @@ def test_train_density(capsys):
     assert data["config"]["loss"] == "gaussian_nll"
     assert data["recommended_loss"] == "gaussian_nll" and data["is_recommended"] is True
     assert "nll" in data["history"][0]
+
+
+def test_train_stops_where_the_stop_rule_says_and_says_so(capsys):
+    data, _ = train_json(capsys, "--problem", "binary_classification", "--patience", "300")
+    assert data["config"]["patience"] == 300
+    assert data["converged"] is True and data["converged_at_step"] == data["steps"] == 600
+    assert data["convergence_reason"] == "validation loss flat for 300 steps"
+    assert data["history"][-1]["step"] == 600
+    status, out, _ = run(capsys, "train", "--problem", "binary_classification", "--patience", "300")
+    assert status == 0
+    assert out.splitlines()[-1].startswith(
+        "Converged at step 600 (60.0 epochs): validation loss flat for 300 steps; train loss "
+    )
+    # Off (the default outside presets): the run takes every step it is given.
+    data, _ = train_json(capsys, "--problem", "binary_classification", "--steps", "700")
+    assert data["converged"] is False and data["converged_at_step"] is None
+    assert data["convergence_reason"] is None and data["steps"] == 700
+    # A preset turns it on; --patience 0 turns it off again.
+    data, _ = train_json(capsys, "--preset", "saturated_start", "--steps", "5000")
+    assert data["config"]["patience"] == 300 and data["converged"] is True
+    assert data["steps"] == data["converged_at_step"] < 5000
+    data, _ = train_json(capsys, "--preset", "saturated_start", "--patience", "0", "--steps", "50")
+    assert data["converged"] is False and data["steps"] == 50
 
 
 def test_train_divergence_is_reported_not_crashed(capsys):

@@ -164,3 +164,27 @@ def test_every_setting_formats_a_value_it_parses_back():
         if value is not None:
             setting = SETTINGS[key]
             assert setting.parse(setting.format(value)) == value, key
+
+
+def test_a_converged_run_stops_playing_and_a_new_patience_keeps_it_when_it_can():
+    state = AppState("binary_classification")
+    state.apply_setup_line("patience=300")
+    state.play()
+    while state.running:  # the app's loop: a tick's steps at a time, until the rule stops it
+        state.step(state.steps_per_tick)
+    trainer = state.trainer
+    assert trainer.converged and trainer.step_count == 600
+    assert state.step(5) == 0
+    with pytest.raises(ValueError, match="converged at step 600: validation loss flat for 300"):
+        state.play()
+    # Off (or longer): the same run goes on from step 600.
+    state.set("patience", 0)
+    assert state.trainer is trainer and trainer.step_count == 600 and not trainer.converged
+    state.play()
+    assert state.running and state.step(20) == 20
+    # Shorter than the flat stretch it has had: that rule would have stopped it earlier, so it
+    # is a new run from step 0, as any other training setting.
+    state.pause()
+    state.set("patience", 100)
+    assert state.trainer is not trainer and state.trainer.step_count == 0
+    assert state.setup_line() == "problem=binary_classification patience=100"

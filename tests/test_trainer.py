@@ -424,3 +424,44 @@ def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
     assert off.step(done + 2000) == done + 2000 and not off.converged
     trainer.reset()
     assert not trainer.converged and trainer.step(10) == 10
+
+
+def test_a_fixed_seed_run_converges_at_a_known_step_however_the_steps_are_split():
+    config = TrainConfig.default_for("binary_classification").replace(patience=300)
+    for chunk in (10_000, 7):
+        trainer = Trainer(config)
+        while trainer.step(chunk):
+            pass
+        assert trainer.converged_at_step == trainer.step_count == 600
+        assert trainer.convergence_summary == (
+            "converged at step 600: validation loss flat for 300 steps"
+        )
+
+
+def test_a_new_patience_goes_on_from_here_when_it_would_not_have_stopped_earlier():
+    config = TrainConfig.default_for("binary_classification").replace(patience=300)
+    trainer = Trainer(config)
+    trainer.step(10_000)
+    assert trainer.converged_at_step == 600
+    # A shorter patience would have stopped the run at an earlier record: it needs a new run.
+    assert not trainer.keeps_run(200)
+    with pytest.raises(ValueError, match="would have stopped this run before step 600"):
+        trainer.set_patience(200)
+    assert trainer.converged and trainer.config.patience == 300
+    # A longer one goes on from step 600 and stops where a fresh run with it stops.
+    trainer.set_patience(400)
+    assert not trainer.converged and trainer.config.patience == 400
+    trainer.step(10_000)
+    fresh = Trainer(config.replace(patience=400))
+    fresh.step(10_000)
+    assert trainer.converged_at_step == fresh.converged_at_step == 700
+    assert _history(trainer) == _history(fresh)
+    # Off: trains on, and the steps are those of a run that never had a stop rule.
+    trainer.set_patience(0)
+    assert not trainer.converged and trainer.step(300) == 300
+    never = Trainer(config.replace(patience=0))
+    never.step(1000)
+    assert _history(trainer) == _history(never)
+    np.testing.assert_array_equal(trainer.model.flat_params, never.model.flat_params)
+    # Patience 300 again would have stopped it at step 600; a very long one would not have.
+    assert not trainer.keeps_run(300) and trainer.keeps_run(10_000)

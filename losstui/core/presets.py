@@ -5,6 +5,11 @@ the claim it shows. Every claim a recommendation makes about a loss (learns slow
 far points, wins on this data) has a preset here, and `tests/test_claims.py` trains each preset
 with its fixed seed and asserts what the claim says. The app applies a preset from the command
 palette or `losstui --preset KEY`; `losstui train --preset KEY` trains it headless.
+
+Every preset's setup line turns the stop rule on (`patience=300`, or longer where the claim needs
+more steps), so a demonstration ends by itself and says when: "converged at step 1,660:
+validation loss flat for 300 steps". The sandbox (the app's defaults) leaves it off and trains
+until paused. A test holds every preset to this.
 """
 
 from __future__ import annotations

@@ -415,13 +415,14 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "patience",
-            "stop after a flat stretch",
+            "patience",
             "stop when the validation loss has not improved by 0.1% for this many steps "
             "(0: never stop)",
             f"a whole number of steps from 0 to {MAX_PATIENCE:,}",
             _whole(0, MAX_PATIENCE),
             "--patience",
             "N",
+            hint="(steps, 0: off)",
         ),
         # -- what is shown, not how the model trains --
         _choice("pane", "pane", "the pane on show", lambda: PANES, training=False),

@@ -29,7 +29,7 @@ from losstui.core.settings import (
     parse_setup_line,
 )
 from losstui.core.tasks import check_pairing, get_task
-from losstui.core.trainer import TrainConfig, Trainer
+from losstui.core.trainer import STOP_KEYS, TrainConfig, Trainer
 
 DEFAULT_PROBLEM = "binary_classification"
 DEFAULT_SPEED = 50
@@ -210,6 +210,18 @@ class AppState:
             "a new rate restarts from step 0."
         )
 
+    @property
+    def convergence_message(self) -> str | None:
+        """A plain sentence when the stop rule ended the run, with how to go on; else None."""
+        summary = self.trainer.convergence_summary
+        if summary is None:
+            return None
+        # Patience changes keep the run (see `apply`): 0 or a longer one trains on from here.
+        return (
+            f"The run {summary}. To train on from here, set patience to 0 (no stop rule) or "
+            "longer (c opens the settings); r starts again."
+        )
+
     # Locks and visibility ------------------------------------------------------------------------
 
     def _controls(self, names: Iterable[str]) -> frozenset[str]:
@@ -285,17 +297,32 @@ class AppState:
                 raise SettingError(f"P and Q must have the same length, got {len(p)} and {len(q)}")
         # Everything is valid: change the state, then tell the listeners once.
         parts: set[Part] = set()
-        if config != self.config:
+        if config != self.config and self._only_the_stop_rule(config):
+            # The run so far is the run the new rule gives: it goes on from here (a converged
+            # run trains on under patience 0 or a longer one).
+            self.trainer.set_patience(config.patience)
+            if self.trainer.converged:
+                self.running = False
+            parts |= {Part.CONFIG, Part.PROGRESS, Part.RUNNING}
+        elif config != self.config:
             if config.problem != self.config.problem:
                 parts.add(Part.PROBLEM)
                 self.running = False
             self.runs[self.active_run] = Trainer(config)
-            if self.trainer.diverged:
+            if self.trainer.diverged or self.trainer.converged:
                 self.running = False
             parts |= {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}
         parts |= self._apply_view(view)
         if parts:
             self._emit(*parts)
+
+    def _only_the_stop_rule(self, config: TrainConfig) -> bool:
+        """Whether `config` changes only the active run's stop rule, in a way that keeps the run
+        (it would not have stopped earlier: `Trainer.keeps_run`)."""
+        current = self.config
+        if config.replace(**{k: getattr(current, k) for k in STOP_KEYS}) != current:
+            return False
+        return self.trainer.keeps_run(config.patience)
 
     def _configure(self, config: TrainConfig, changes: dict[str, Any]) -> TrainConfig:
         """`config` with `changes` (parsed values) applied and checked as a whole."""
@@ -376,8 +403,12 @@ class AppState:
     # Running -------------------------------------------------------------------------------------
 
     def step(self, n: int = 1) -> int:
-        """Take up to n SGD steps; stops running on divergence. Returns the steps taken."""
-        if self.trainer.diverged:
+        """Take up to n SGD steps; stops running on divergence or convergence. Returns the steps
+        taken."""
+        if self.trainer.diverged or self.trainer.converged:
+            if self.running:
+                self.running = False
+                self._emit(Part.RUNNING)
             return 0
         done = self.trainer.step(n)
         if self.trainer.diverged or self.trainer.converged:
@@ -389,15 +420,13 @@ class AppState:
         return done
 
     def play(self) -> None:
-        """Start training (ValueError, with the reason, once the run has diverged)."""
+        """Start training (ValueError, with the reason, once the run has diverged or
+        converged)."""
         self._guard("play")
         if self.trainer.diverged:
             raise ValueError(self.divergence_message or "the run diverged; press r to reset")
         if self.trainer.converged:
-            raise ValueError(
-                f"the run {self.trainer.convergence_summary}; r starts it again, and patience=0 "
-                "(the stop rule off) trains on"
-            )
+            raise ValueError(self.convergence_message)
         if not self.running:
             self.running = True
             self._emit(Part.RUNNING)

@@ -51,9 +51,12 @@ DEFAULT_RECORD_EVERY = 20
 RECORD_BATCHES = 40
 #: Between sparse records, the loss of the last minibatch is checked this often, so a diverging
 #: run on large data stops within this many steps of exploding.
+CHECK_EVERY = DEFAULT_RECORD_EVERY
 #: The stop rule's improvement: a validation loss lower by this share of the best so far.
 PLATEAU_GAIN = 1e-3
-CHECK_EVERY = DEFAULT_RECORD_EVERY
+#: Config fields that decide where a run ends, not what it computes: changing them can keep the
+#: run (`Trainer.keeps_run`).
+STOP_KEYS = ("patience",)
 #: Numbers of hidden activations one evaluation chunk may hold (about 16 MB of float64).
 EVAL_CELLS = 2**21
 #: Divergence: a loss above EXPLOSION_LIMIT, or above EXPLOSION_FACTOR × the initial loss (and
@@ -200,6 +203,9 @@ class _Snapshot:
         "_last_batch",
         "_best_val",
         "_best_step",
+        "_flat_steps",
+        "_longest_flat_before",
+        "_last_record_step",
     )
 
     attributes: dict[str, Any]
@@ -223,6 +229,11 @@ class Trainer:
     to 2.4e+04"), `divergence_summary` both, `divergence_message` both and the likely cause; the
     model keeps the parameters of that step, and `step()` returns 0 from then on. `reset()`
     starts again.
+
+    The stop rule (`config.patience` P > 0): at the first record where the validation loss has
+    not improved on its best by 0.1% for P steps, `converged` becomes True, `converged_at_step`
+    says when and `convergence_summary` both ("converged at step 1,240: validation loss flat for
+    300 steps"); `step()` returns 0 until `set_patience` lets the run go on.
     """
 
     def __init__(
@@ -320,6 +331,9 @@ class Trainer:
         self.converged_at_step: int | None = None
         self._best_val = math.inf
         self._best_step = 0
+        self._flat_steps = 0  # steps since the last improvement, at the last record
+        self._longest_flat_before = 0  # the most flat steps at any record before the last
+        self._last_record_step = 0
         self.initial_loss: float | None = None
         self._snapshot: _Snapshot | None = None
         self._evaluated: tuple[int, dict[str, float]] | None = None
@@ -437,6 +451,9 @@ class Trainer:
         it is, the run can be replayed from here; if not, find where it failed and stop."""
         with np.errstate(all="ignore"):
             value = float(self.loss(yb, self.model.forward(xb)))
+        dropped = self.loss.dropped_constant(yb)
+        if dropped is not None:  # on the footing of the recorded losses and the limit
+            value += float(np.mean(dropped))
         problem = None
         if not math.isfinite(value):
             problem = "the loss became infinite or NaN (not a number)"
@@ -459,10 +476,49 @@ class Trainer:
         best = self._best_val
         if not math.isfinite(best) or val_loss < best - PLATEAU_GAIN * abs(best):
             self._best_val, self._best_step = val_loss, self.step_count
+        # What any patience would decide, so that a new one can be judged (`keeps_run`).
+        if self.step_count > 0:
+            self._longest_flat_before = max(self._longest_flat_before, self._flat_steps)
+        self._flat_steps = self.step_count - self._best_step
+        self._last_record_step = self.step_count
         patience = self.config.patience
-        if patience and self.step_count - self._best_step >= patience:
+        if patience and self._flat_steps >= patience:
             self.converged = True
             self.converged_at_step = self.step_count
+
+    @property
+    def flat_steps(self) -> int:
+        """Steps since the validation loss last improved on its best by 0.1%, as of the last
+        record (what the stop rule compares with the patience)."""
+        return self._flat_steps
+
+    def keeps_run(self, patience: int) -> bool:
+        """Whether the run so far is the run a stop rule with `patience` gives, so that the rule
+        can change without starting again: the rule never stops a run's arithmetic, only where
+        it ends, and with `patience` this run would not have ended at an earlier step."""
+        patience = SETTINGS["patience"].check(patience)
+        if self.diverged:
+            return False
+        if not patience:
+            return True
+        if self._longest_flat_before >= patience:
+            return False  # it would have stopped at an earlier record
+        # Flat that long at the last record: it stops there, which must be this very step.
+        return self._flat_steps < patience or self._last_record_step == self.step_count
+
+    def set_patience(self, patience: int) -> None:
+        """Change the stop rule and go on from here: converged, or not, as the new rule says at
+        this step (patience 0 or a longer one lets a converged run train on). ValueError when
+        the new rule would have stopped the run earlier (see `keeps_run`; start again then)."""
+        if not self.keeps_run(patience):
+            raise ValueError(
+                f"patience {patience} would have stopped this run before step {self.step_count}; "
+                "it applies to a new run"
+            )
+        self.config = self.config.replace(patience=patience)
+        patience = self.config.patience
+        self.converged = bool(patience) and self._flat_steps >= patience
+        self.converged_at_step = self.step_count if self.converged else None
 
     @property
     def convergence_summary(self) -> str | None:
@@ -471,7 +527,7 @@ class Trainer:
             return None
         return (
             f"converged at step {self.converged_at_step:,}: validation loss flat for "
-            f"{self.config.patience:,} steps"
+            f"{self._flat_steps:,} steps"
         )
 
     def _diverge(self, what: str) -> None:

@@ -247,3 +247,9 @@ class TrainPane(Pane):
             if field != "loss" and state.config.loss != loss_before:
                 message += f"; the loss is now {state.trainer.loss.title}"
             self.app.notify(self.glyphs.text(message), timeout=4, markup=False)
+        elif state.trainer is before and steps_before:  # the stop rule changed; the run goes on
+            shown = controls.value_label(field)
+            message = f"{SETTINGS[field].label} {shown}: the run goes on from step {steps_before:,}"
+            if state.trainer.converged:
+                message = f"{SETTINGS[field].label} {shown}: {state.trainer.convergence_summary}"
+            self.app.notify(self.glyphs.text(message), timeout=4, markup=False)

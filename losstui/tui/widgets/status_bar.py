@@ -52,8 +52,8 @@ class StatusBar(Static):
         loss = state.trainer.loss
         if state.trainer.diverged:
             run = "DIVERGED"
-        elif state.trainer.converged:
-            run = "CONVERGED"
+        elif state.trainer.converged:  # "converged at step 1,240: validation loss flat for 300 ..."
+            run = state.trainer.convergence_summary or "converged"
         elif state.running:
             run = f"training {state.speed}/s"
         else:
@@ -64,6 +64,7 @@ class StatusBar(Static):
             f" {problem} | {loss.pairing} | {run}",
             f" {problem} | {loss.title} | {run}",
             f" {loss.title} | {run}",
+            f" {run}",  # a stop rule's reason is worth more than the names
         )
         # Below WIDE the step count is left to the stats line on the Train pane.
         candidates = [self.glyphs.text(v) for v in variants[0 if width >= WIDE else 1 :]]

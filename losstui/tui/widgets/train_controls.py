@@ -28,6 +28,7 @@ FIELDS = tuple(
         "momentum",
         "batch_size",
         "init_scale",
+        "patience",
     )
 )
 SELECT_FIELDS = ("dataset", "model", "hidden_activation", "loss")
