@@ -533,8 +533,11 @@ class AppState:
         defaults, a fresh paused run, the Train pane; SettingError for an unknown key or a
         locked setting it would change."""
         preset = get_preset(key)
-        fresh = AppState(preset.problem).values()
-        target: dict[str, object] = {k: fresh[k] for k in TRAINING_KEYS if fresh[k] is not None}
+        # The problem's defaults come from its config alone: no throwaway state, run or data.
+        fresh = TrainConfig.default_for(preset.problem)
+        target: dict[str, object] = {
+            k: v for k in TRAINING_KEYS if (v := getattr(fresh, k)) is not None
+        }
         target.update({k: get_setting(k).parse(v) for k, v in preset.settings.items()})
         target["pane"] = "train"
         current = self.values()

@@ -126,6 +126,8 @@ class LossApp(App[None]):
             self._ticker.pause()
             return
         self.state.step(self.state.steps_per_tick)
+        if self.lesson is not None:  # a step's `run N` pauses once its N steps are done
+            self.lesson.tick()
 
     @property
     def train_pane(self) -> TrainPane:

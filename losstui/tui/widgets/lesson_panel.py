@@ -55,7 +55,6 @@ class LessonPanel(Vertical):
         self.run.state.unsubscribe(self._changed)
 
     def _changed(self, event) -> None:
-        self.run.tick()
         now = time.monotonic()
         if event.parts <= {"progress"} and self.run.state.running and now - self._last < INTERVAL:
             return
