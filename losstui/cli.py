@@ -702,7 +702,7 @@ def run_app(
 
 def cmd_lesson(args: argparse.Namespace) -> int:
     from losstui.core.content import ContentError
-    from losstui.core.lessons import check_lesson, read_lesson, read_text
+    from losstui.lessons.format import check_lesson, read_lesson, read_text
 
     if args.target != "check":
         if args.path is not None:

@@ -635,7 +635,7 @@ ask Which gradient vanishes?
 
 
 async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
-    from losstui.core.lessons import parse_lesson
+    from losstui.lessons.format import parse_lesson
 
     app = LossApp(lesson=parse_lesson(LESSON, "L.md"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -670,7 +670,7 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
 
 
 async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path):
-    from losstui.core.lessons import read_lesson
+    from losstui.lessons.format import read_lesson
 
     path = tmp_path / "saturated.md"
     path.write_text(LESSON, encoding="utf-8")

@@ -29,10 +29,11 @@ def loaded_after(code: str, *, top_level: bool = True) -> set[str]:
     return set(json.loads(result.stdout.splitlines()[-1]))
 
 
-def test_core_never_imports_ui_libraries():
+@pytest.mark.parametrize("package", ["core", "lessons"])
+def test_core_and_lessons_never_import_ui_libraries(package):
     code = (
-        "import pkgutil, importlib, losstui.core\n"
-        "for m in pkgutil.walk_packages(losstui.core.__path__, 'losstui.core.'):\n"
+        f"import pkgutil, importlib, losstui.{package} as package\n"
+        f"for m in pkgutil.walk_packages(package.__path__, 'losstui.{package}.'):\n"
         "    importlib.import_module(m.name)\n"
     )
     loaded = loaded_after(code)

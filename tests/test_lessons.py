@@ -8,15 +8,10 @@ import math
 import pytest
 
 from losstui import cli
-from losstui.core.lessons import (
-    check_lesson,
-    fill,
-    lesson_values,
-    parse_condition,
-    parse_lesson,
-)
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
+from losstui.lessons.format import check_lesson, parse_condition, parse_lesson
+from losstui.lessons.values import fill, lesson_values
 
 HEAD = "---\ntitle: Log loss\nsummary: The Bernoulli likelihood.\nminutes: 10\n---\n"
 GOOD = (
@@ -131,7 +126,7 @@ def test_lesson_check_command(tmp_path, capsys):
 
 
 def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():
-    from losstui.core.lessons import LessonRun
+    from losstui.lessons.runner import LessonRun
 
     state = AppState()
     run = LessonRun(parse_lesson(GOOD, "L.md"), state)
@@ -150,7 +145,7 @@ def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():
 
 
 def test_a_run_directive_trains_that_many_steps_then_pauses():
-    from losstui.core.lessons import LessonRun
+    from losstui.lessons.runner import LessonRun
 
     lesson = parse_lesson(
         HEAD + "Watch.\n```losstui\nset problem=regression\nrun 50\n```\n", "L.md"
@@ -168,7 +163,7 @@ def test_a_run_directive_trains_that_many_steps_then_pauses():
 
 
 def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypatch):
-    from losstui.core import progress
+    from losstui.lessons import progress
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert progress.load("/lessons/a.md") == 0
@@ -191,7 +186,7 @@ def test_the_documented_example_lesson_is_sound(tmp_path):
     lesson = parse_lesson(example, "example.md")
     assert len(lesson.steps) == 3 and lesson.steps[2].ask is not None
     # Every directive and condition name the tables document is one the reader knows.
-    from losstui.core.lessons import DIRECTIVES, NAMES
+    from losstui.lessons.format import DIRECTIVES, NAMES
 
     for word in DIRECTIVES:
         assert f"| `{word}" in text

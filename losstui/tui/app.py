@@ -11,13 +11,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from losstui.core import progress
-from losstui.core.lessons import Lesson, LessonRun, lesson_key
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
 from losstui.core.state import TICKS_PER_SECOND, AppState, StateChanged
 from losstui.core.tasks import get_task
+from losstui.lessons import progress
+from losstui.lessons.format import Lesson
+from losstui.lessons.progress import lesson_key
+from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from losstui.core.lessons import LessonRun
+from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 #: The keys a lesson adds, as the panel's last line shows them.

@@ -1,4 +1,4 @@
-"""Lesson files: guided walkthroughs an instructor writes in Markdown, read and checked here.
+"""The lesson file format: reading and checking the Markdown files of guided walkthroughs.
 
 A lesson is one UTF-8 Markdown file (the format of `losstui.core.content`, documented for authors in
 `docs/lessons.md`):
@@ -29,7 +29,7 @@ its choices `- [x] text | feedback` (the correct one) and `- [ ] text | feedback
 `check_lesson` reports every error as `PATH:LINE: message`; `parse_lesson` raises the first. The
 check also replays each step's `set` on a fresh app state, so a setting that cannot go with the
 ones before it (a loss the dataset cannot train) is caught before class. UI-free: the app's lesson
-runner and `losstui lesson check` read lessons through this module alone.
+runner and `losstui lesson check` read lessons through this module.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from typing import Any
 from losstui.core.content import Block, ContentError, parse_document, read_document
 from losstui.core.settings import SETTINGS, SettingError, get_setting, parse_setup_line
 from losstui.core.tasks import TASKS
-from losstui.core.text import format_information, format_loss, format_metric
 
 #: Front-matter keys: the required ones, then the optional one.
 REQUIRED_META = ("title", "summary", "minutes")
@@ -414,176 +413,3 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
         steps=tuple(steps),
     )
     return lesson, []
-
-
-# -- live values ----------------------------------------------------------------------------------
-
-
-def lesson_values(state: Any) -> dict[str, Any]:
-    """What conditions test and placeholders quote, read from an `AppState`: every setting,
-    the run's step, epoch, losses and metrics (NaN where the task has none), its flags, and the
-    P/Q lab's measures in the state's units."""
-    from losstui.core import info
-
-    trainer = state.trainer
-    evaluated = trainer.evaluate()
-    out: dict[str, Any] = dict(state.values())
-    out.update({name: math.nan for name in NUMBERS})
-    out.update(evaluated)
-    out.update(step=trainer.step_count, epoch=trainer.epoch)
-    out.update(diverged=trainer.diverged, running=state.running, paused=not state.running)
-    out.update(info.PQMeasures.of(state.pq_p, state.pq_q, state.units).values())
-    return out
-
-
-def format_value(name: str, value: Any, units: str = "bits") -> str:
-    """A value as the app shows it: losses to four significant figures, metrics as the stats
-    line writes them, information measures with their units, settings as in the setup line."""
-    if name in SETTINGS:
-        return SETTINGS[name].format(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if not isinstance(value, (int, float)):
-        return str(value)
-    if name == "step":
-        return f"{int(value):,}"
-    if name == "epoch":
-        return f"{value:.1f}"
-    if isinstance(value, float) and math.isnan(value):
-        return "n/a"
-    if name in INFORMATION:
-        return f"{format_information(value)} {units}"
-    if name in ("train_loss", "val_loss"):
-        return format_loss(value)
-    return format_metric(name, value)
-
-
-def fill(prose: str, values: Mapping[str, Any]) -> str:
-    """`prose` with each `{name}` replaced by its live value, formatted as the app shows it."""
-    units = str(values.get("units", "bits"))
-
-    def one(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in values:
-            return match.group(0)
-        return format_value(name, values[name], units)
-
-    return _PLACEHOLDER.sub(one, prose)
-
-
-def lesson_key(lesson: Lesson) -> str:
-    """The name progress is kept under: the file's absolute path."""
-    import os
-
-    return os.path.abspath(lesson.source)
-
-
-# -- running --------------------------------------------------------------------------------------
-
-
-class LessonRun:
-    """A lesson driving an `AppState`, step by step (UI-free: the app's lesson panel and the
-    tests drive it the same way).
-
-    Entering step i applies what steps 0 … i set, locked, unlocked, hid and showed, in order, so
-    going back gives the same screen as coming forward. A step's `run N` trains N steps: the app
-    plays and `tick()` pauses it when they are done. `blocked()` says why Next is refused.
-    """
-
-    def __init__(self, lesson: Lesson, state: Any, index: int = 0) -> None:
-        self.lesson = lesson
-        self.state = state
-        self.index = max(0, min(index, len(lesson.steps) - 1))
-        self.answers: dict[int, int] = {}
-        self.run_until: int | None = None
-        self.hint_shown = False
-
-    @property
-    def step(self) -> Step:
-        return self.lesson.steps[self.index]
-
-    @property
-    def count(self) -> int:
-        return len(self.lesson.steps)
-
-    @property
-    def last(self) -> bool:
-        return self.index == self.count - 1
-
-    def enter(self, index: int | None = None, *, replay: bool = True) -> None:
-        """Go to step `index` (the current one by default) and apply it to the state: the
-        settings of every step up to it (`replay`, going back or resuming) or its own alone
-        (coming forward, so that what the student changed meanwhile stays)."""
-        if index is not None:
-            self.index = max(0, min(index, self.count - 1))
-        self.hint_shown = False
-        self.run_until = None
-        state = self.state
-        state.pause()
-        settings: dict[str, str] = {}
-        locked: set[str] = set()
-        hidden: set[str] = set()
-        for step in self.lesson.steps[: self.index + 1]:
-            settings.update(step.settings)
-            locked = (locked | set(step.lock)) - set(step.unlock)
-            hidden = (hidden | set(step.hide)) - set(step.show)
-        state.unlock(*state.locked)
-        state.show(*state.hidden)
-        own = settings if replay else dict(self.step.settings)
-        if own:
-            state.apply(own, force=True)
-        if locked:
-            state.lock(*locked)
-        if hidden:
-            state.hide(*hidden)
-        if self.step.run:
-            self.run_until = state.trainer.step_count + self.step.run
-            state.play()
-
-    def tick(self) -> None:
-        """After training progressed: pause once this step's `run` is done."""
-        if self.run_until is not None and self.state.trainer.step_count >= self.run_until:
-            self.run_until = None
-            self.state.pause()
-
-    def values(self) -> dict[str, Any]:
-        return lesson_values(self.state)
-
-    def text(self) -> str:
-        """The step's prose with its placeholders filled from the state."""
-        return fill(self.step.prose, self.values())
-
-    def blocked(self) -> str | None:
-        """Why Next is refused now (its `wait` does not hold, its question is unanswered), or
-        None when the student may go on."""
-        step = self.step
-        if step.ask is not None:
-            chosen = self.answers.get(self.index)
-            if chosen is None or not step.ask.choices[chosen].correct:
-                return "answer the question first"
-        if step.wait is not None and not step.wait.holds(self.values()):
-            return f"not yet: this step waits for {step.wait.text}"
-        return None
-
-    def answer(self, choice: int) -> Choice:
-        """Record the student's answer to this step's question; the choice, with its feedback."""
-        if self.step.ask is None:
-            raise ValueError("this step asks no question")
-        self.answers[self.index] = choice
-        return self.step.ask.choices[choice]
-
-    def next(self) -> str | None:
-        """Go on to the next step; the reason when that is refused (or this is the last)."""
-        reason = self.blocked()
-        if reason is None and self.last:
-            reason = "this is the last step"
-        if reason is None:
-            self.enter(self.index + 1, replay=False)
-        return reason
-
-    def back(self) -> bool:
-        """Back to the previous step; False on the first."""
-        if self.index == 0:
-            return False
-        self.enter(self.index - 1)
-        return True

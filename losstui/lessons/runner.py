@@ -1,0 +1,116 @@
+"""The lesson runner: a lesson driving the app state step by step, UI-free."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from losstui.lessons.format import Choice, Lesson, Step
+from losstui.lessons.values import fill, lesson_values
+
+
+class LessonRun:
+    """A lesson driving an `AppState`, step by step (UI-free: the app's lesson panel and the
+    tests drive it the same way).
+
+    Entering step i applies what steps 0 … i set, locked, unlocked, hid and showed, in order, so
+    going back gives the same screen as coming forward. A step's `run N` trains N steps: the app
+    plays and `tick()` pauses it when they are done. `blocked()` says why Next is refused.
+    """
+
+    def __init__(self, lesson: Lesson, state: Any, index: int = 0) -> None:
+        self.lesson = lesson
+        self.state = state
+        self.index = max(0, min(index, len(lesson.steps) - 1))
+        self.answers: dict[int, int] = {}
+        self.run_until: int | None = None
+        self.hint_shown = False
+
+    @property
+    def step(self) -> Step:
+        return self.lesson.steps[self.index]
+
+    @property
+    def count(self) -> int:
+        return len(self.lesson.steps)
+
+    @property
+    def last(self) -> bool:
+        return self.index == self.count - 1
+
+    def enter(self, index: int | None = None, *, replay: bool = True) -> None:
+        """Go to step `index` (the current one by default) and apply it to the state: the
+        settings of every step up to it (`replay`, going back or resuming) or its own alone
+        (coming forward, so that what the student changed meanwhile stays)."""
+        if index is not None:
+            self.index = max(0, min(index, self.count - 1))
+        self.hint_shown = False
+        self.run_until = None
+        state = self.state
+        state.pause()
+        settings: dict[str, str] = {}
+        locked: set[str] = set()
+        hidden: set[str] = set()
+        for step in self.lesson.steps[: self.index + 1]:
+            settings.update(step.settings)
+            locked = (locked | set(step.lock)) - set(step.unlock)
+            hidden = (hidden | set(step.hide)) - set(step.show)
+        state.unlock(*state.locked)
+        state.show(*state.hidden)
+        own = settings if replay else dict(self.step.settings)
+        if own:
+            state.apply(own, force=True)
+        if locked:
+            state.lock(*locked)
+        if hidden:
+            state.hide(*hidden)
+        if self.step.run:
+            self.run_until = state.trainer.step_count + self.step.run
+            state.play()
+
+    def tick(self) -> None:
+        """After training progressed: pause once this step's `run` is done."""
+        if self.run_until is not None and self.state.trainer.step_count >= self.run_until:
+            self.run_until = None
+            self.state.pause()
+
+    def values(self) -> dict[str, Any]:
+        return lesson_values(self.state)
+
+    def text(self) -> str:
+        """The step's prose with its placeholders filled from the state."""
+        return fill(self.step.prose, self.values())
+
+    def blocked(self) -> str | None:
+        """Why Next is refused now (its `wait` does not hold, its question is unanswered), or
+        None when the student may go on."""
+        step = self.step
+        if step.ask is not None:
+            chosen = self.answers.get(self.index)
+            if chosen is None or not step.ask.choices[chosen].correct:
+                return "answer the question first"
+        if step.wait is not None and not step.wait.holds(self.values()):
+            return f"not yet: this step waits for {step.wait.text}"
+        return None
+
+    def answer(self, choice: int) -> Choice:
+        """Record the student's answer to this step's question; the choice, with its feedback."""
+        if self.step.ask is None:
+            raise ValueError("this step asks no question")
+        self.answers[self.index] = choice
+        return self.step.ask.choices[choice]
+
+    def next(self) -> str | None:
+        """Go on to the next step; the reason when that is refused (or this is the last)."""
+        reason = self.blocked()
+        if reason is None and self.last:
+            reason = "this is the last step"
+        if reason is None:
+            self.enter(self.index + 1, replay=False)
+        return reason
+
+    def back(self) -> bool:
+        """Back to the previous step; False on the first."""
+        if self.index == 0:
+            return False
+        self.enter(self.index - 1)
+        return True

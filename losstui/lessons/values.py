@@ -1,0 +1,65 @@
+"""Live values of a lesson: what its conditions test and its placeholders quote, read from the
+app state and formatted as the app shows them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from losstui.core.settings import SETTINGS
+from losstui.core.text import format_information, format_loss, format_metric
+from losstui.lessons.format import _PLACEHOLDER, INFORMATION, NUMBERS
+
+
+def lesson_values(state: Any) -> dict[str, Any]:
+    """What conditions test and placeholders quote, read from an `AppState`: every setting,
+    the run's step, epoch, losses and metrics (NaN where the task has none), its flags, and the
+    P/Q lab's measures in the state's units."""
+    from losstui.core import info
+
+    trainer = state.trainer
+    evaluated = trainer.evaluate()
+    out: dict[str, Any] = dict(state.values())
+    out.update({name: math.nan for name in NUMBERS})
+    out.update(evaluated)
+    out.update(step=trainer.step_count, epoch=trainer.epoch)
+    out.update(diverged=trainer.diverged, running=state.running, paused=not state.running)
+    out.update(info.PQMeasures.of(state.pq_p, state.pq_q, state.units).values())
+    return out
+
+
+def format_value(name: str, value: Any, units: str = "bits") -> str:
+    """A value as the app shows it: losses to four significant figures, metrics as the stats
+    line writes them, information measures with their units, settings as in the setup line."""
+    if name in SETTINGS:
+        return SETTINGS[name].format(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if name == "step":
+        return f"{int(value):,}"
+    if name == "epoch":
+        return f"{value:.1f}"
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    if name in INFORMATION:
+        return f"{format_information(value)} {units}"
+    if name in ("train_loss", "val_loss"):
+        return format_loss(value)
+    return format_metric(name, value)
+
+
+def fill(prose: str, values: Mapping[str, Any]) -> str:
+    """`prose` with each `{name}` replaced by its live value, formatted as the app shows it."""
+    units = str(values.get("units", "bits"))
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        return format_value(name, values[name], units)
+
+    return _PLACEHOLDER.sub(one, prose)
