@@ -232,16 +232,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     lesson = commands.add_parser(
         "lesson",
-        help="follow a lesson file in the app, or check one",
-        description="`losstui lesson PATH` opens the app in the lesson (a guided walkthrough "
-        "written in Markdown). `losstui lesson check PATH` checks a lesson file without running "
-        "it: every unknown directive, key, value, condition or placeholder, a missing front "
-        "matter and an empty step, each as PATH:LINE: message (status 2 if any).",
+        help="list the built-in lessons, follow one in the app, or check a lesson file",
+        description="`losstui lesson` lists the built-in lessons (title, minutes, the step you "
+        "reached). `losstui lesson NAME` opens the app in one: NAME is its number, its name, or "
+        "the path of a lesson file (a guided walkthrough written in Markdown: docs/lessons.md). "
+        "`losstui lesson check NAME` checks a lesson without running it: every unknown directive, "
+        "key, value, condition or placeholder, a missing front matter and an empty step, each as "
+        "PATH:LINE: message (status 2 if any).",
     )
-    lesson.add_argument("target", metavar="PATH|check", help="a lesson file, or `check`")
-    lesson.add_argument("path", metavar="PATH", nargs="?", help="the file to check")
+    lesson.add_argument(
+        "target",
+        metavar="NAME|check",
+        nargs="?",
+        help="a lesson (number, name or path), or `check`",
+    )
+    lesson.add_argument("path", metavar="NAME", nargs="?", help="the lesson to check")
     lesson.add_argument(
         "--instructor", action="store_true", help="show the speaker notes under each step"
+    )
+    lesson.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the lesson file whenever it is saved, keeping the current step",
     )
 
     train = commands.add_parser(
@@ -680,8 +692,9 @@ def run_app(
     ascii_only: bool,
     preset: str | None = None,
     setup: str | None = None,
-    lesson: Any = None,
+    lesson_path: str | None = None,
     instructor: bool = False,
+    watch: bool = False,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
@@ -695,38 +708,66 @@ def run_app(
         ascii=ascii_only,
         preset=preset,
         setup=setup,
-        lesson=lesson,
+        lesson_path=lesson_path,
         instructor=instructor,
+        watch=watch,
     )
 
 
 def cmd_lesson(args: argparse.Namespace) -> int:
     from losstui.core.content import ContentError
-    from losstui.lessons.format import check_lesson, read_lesson, read_text
+    from losstui.lessons.format import check_lesson, read_text
+    from losstui.lessons.library import find_lesson
 
-    if args.target != "check":
-        if args.path is not None:
-            raise UsageError(
-                f"{PROG} lesson: error: expected `lesson PATH` or `lesson check PATH`, "
-                f"got {args.target!r} {args.path!r}"
-            )
-        try:
-            walkthrough = read_lesson(args.target)
-        except ContentError as error:
-            print(error, file=sys.stderr)
-            return 2
-        return run_app(None, args.ascii, lesson=walkthrough, instructor=args.instructor)
-    if args.path is None:
-        raise UsageError(f"{PROG} lesson check: error: give the lesson file to check")
+    if args.target is None:
+        return _list_lessons()
+    checking = args.target == "check"
+    if not checking and args.path is not None:
+        raise UsageError(
+            f"{PROG} lesson: error: expected `lesson NAME` or `lesson check NAME`, "
+            f"got {args.target!r} {args.path!r}"
+        )
+    name = args.path if checking else args.target
+    if name is None:
+        raise UsageError(f"{PROG} lesson check: error: give the lesson to check")
     try:
-        errors = check_lesson(read_text(args.path), args.path)
+        path = str(find_lesson(name))
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if not checking:
+        # A lesson with errors opens too, on the list of its errors: with --watch its author
+        # fixes the file beside the running app.
+        return run_app(
+            None, args.ascii, lesson_path=path, instructor=args.instructor, watch=args.watch
+        )
+    try:
+        errors = check_lesson(read_text(path), path)
     except ContentError as error:
         errors = [error]
     for found in errors:
         print(found, file=sys.stderr)
     if errors:
         return 2
-    print(f"{args.path}: ok")
+    print(f"{path}: ok")
+    return 0
+
+
+def _list_lessons() -> int:
+    """`losstui lesson`: the built-in lessons, one a line, with the step this user reached."""
+    from losstui.lessons.library import builtin_lessons
+
+    entries = builtin_lessons()
+    if not entries:
+        print("No built-in lessons are installed.")
+        return 0
+    name_width = max(len(e.short_name) for e in entries)
+    for e in entries:
+        print(
+            f"{e.number:>2}  {e.short_name:<{name_width}}  {e.minutes:>3} min  "
+            f"{e.progress_text():<20}  {e.title}"
+        )
+    print("\nOpen one: losstui lesson NUMBER.  Your own: losstui lesson FILE.md")
     return 0
 
 

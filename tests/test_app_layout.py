@@ -19,6 +19,7 @@ ESSENTIAL = {
     "train": ("#stats", "#curves", "#model-view"),
     "distributions": ("#dist-view",),
     "pq_lab": ("#pq-lab",),
+    "lessons": ("#lesson-list",),
 }
 
 
@@ -41,7 +42,7 @@ async def test_every_pane_shows_its_essentials_tabs_and_footer(size):
                 assert _inside(app, selector), f"{selector} cut off on {pane} at {size}"
             assert "Quit" in await footer_settled(pilot, app)
             text = screen_text(app)
-            assert "1 Problem" in text and "5 P/Q lab" in text  # every tab title fits
+            assert "1 Problem" in text and "6 Lessons" in text  # every tab title fits
 
 
 async def test_train_pane_at_80x24_shows_curves_and_picture_big_enough_to_read():

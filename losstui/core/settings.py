@@ -228,7 +228,7 @@ def _inits() -> Sequence[str]:
 
 
 #: Panes in tab order (keys 1 to 5 choose them).
-PANES = ("problem", "recommendation", "train", "distributions", "pq_lab")
+PANES = ("problem", "recommendation", "train", "distributions", "pq_lab", "lessons")
 #: Training speeds on offer, in SGD steps per second.
 SPEEDS = (10, 20, 50, 100, 200, 500, 1000)
 UNITS = ("bits", "nats")

@@ -11,10 +11,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losstui.lessons.format import Lesson
 
 
 def progress_file() -> Path:
@@ -52,8 +48,3 @@ def save(key: str, index: int) -> bool:
     except OSError:
         return False
     return True
-
-
-def lesson_key(lesson: Lesson) -> str:
-    """The name progress is kept under: the file's absolute path."""
-    return os.path.abspath(lesson.source)

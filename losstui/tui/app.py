@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -10,26 +11,32 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 
+from losstui.core.content import ContentError
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
 from losstui.core.state import TICKS_PER_SECOND, AppState, StateChanged
 from losstui.core.tasks import get_task
 from losstui.lessons import progress
-from losstui.lessons.format import Lesson
-from losstui.lessons.progress import lesson_key
+from losstui.lessons.format import Lesson, check_lesson, parse_lesson, read_text
+from losstui.lessons.library import lesson_key
 from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.panes.lessons_pane import LessonsPane
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
 from losstui.tui.screens.preset_screen import PresetScreen
 from losstui.tui.widgets.lesson_panel import LessonPanel
+from losstui.tui.widgets.lesson_problem import LessonProblem
 from losstui.tui.widgets.train_controls import TrainControls
 
 TRAINING_PANES = ("train", "distributions")
+#: Seconds between looks at a watched lesson file's modification time.
+WATCH_INTERVAL = 0.5
 TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
 
 
@@ -84,6 +91,8 @@ class LossApp(App[None]):
         setup: str | None = None,
         lesson: Lesson | None = None,
         instructor: bool = False,
+        lesson_path: str | None = None,
+        watch: bool = False,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         super().__init__()
@@ -95,13 +104,18 @@ class LossApp(App[None]):
         elif problem is not None:  # the user named the problem: open on its recommendation
             self.state.set_pane("recommendation")
         self.lesson: LessonRun | None = None
-        panel = None
-        if lesson is not None:
-            # A student who quit in the middle resumes at the same step.
-            self.lesson = LessonRun(lesson, self.state, progress.load(lesson_key(lesson)))
-            self.lesson.enter()
-            panel = LessonPanel(self.lesson, self.glyphs, instructor=instructor)
-        self.main_screen = MainScreen(self.state, self.glyphs, panel)
+        self.instructor = instructor
+        #: The lesson file being followed (None: none, or one given as a parsed Lesson), whether
+        #: to reload it when it is saved, and the modification time last read.
+        self.lesson_path = lesson_path
+        self.watch_lesson = watch and lesson_path is not None
+        self._lesson_mtime: float | None = None
+        strip: Widget | None
+        if lesson_path is not None:
+            lesson, strip = self._read_lesson(lesson_path)
+        else:
+            strip = self._start_lesson(lesson) if lesson is not None else None
+        self.main_screen = MainScreen(self.state, self.glyphs, strip)
         if self.glyphs.name == "ascii":
             from losstui.tui.ascii_filter import AsciiFilter
 
@@ -111,6 +125,8 @@ class LossApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
+        if self.watch_lesson:
+            self.set_interval(WATCH_INTERVAL, self._lesson_file_changed)
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
         self.state.subscribe(self._state_changed)
         if self.state.running:
@@ -141,6 +157,8 @@ class LossApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.state
         pane = state.pane
+        if action == "lesson_leave":  # also closes the strip of a lesson file's errors
+            return self.lesson is not None or self.lesson_path is not None
         if action.startswith("lesson_"):
             return self.lesson is not None
         if action in TRAINING_ACTIONS and pane not in TRAINING_PANES:
@@ -275,6 +293,78 @@ class LossApp(App[None]):
     def lesson_panel(self) -> LessonPanel:
         return self.main_screen.query_one(LessonPanel)
 
+    def _start_lesson(self, lesson: Lesson, index: int | None = None) -> LessonPanel:
+        """Follow `lesson` from step `index` (by default the step this user reached in it: a
+        student who quit in the middle resumes there); its panel, to mount in the lesson slot."""
+        if self.lesson is not None:
+            self.state.unlock()
+            self.state.show(*self.state.hidden)
+        if index is None:
+            index = progress.load(lesson_key(lesson))
+        self.lesson = LessonRun(lesson, self.state, index)
+        self.lesson.enter()
+        return LessonPanel(self.lesson, self.glyphs, instructor=self.instructor)
+
+    def _read_lesson(self, path: str) -> tuple[Lesson | None, Widget]:
+        """Read the lesson file at `path` and start it (keeping the current step when it is the
+        file already followed, reloaded); a file with errors gives the strip that lists them,
+        and the app goes on without a lesson."""
+        same = self.lesson is not None and self.lesson.lesson.source == path
+        index = self.lesson.index if same and self.lesson is not None else None
+        try:
+            self._lesson_mtime = os.stat(path).st_mtime
+        except OSError:
+            self._lesson_mtime = None
+        try:
+            text = read_text(path)
+            errors = check_lesson(text, path)
+            lesson = parse_lesson(text, path) if not errors else None
+        except ContentError as error:
+            errors, lesson = [error], None
+        if lesson is None:
+            self._stop_lesson()
+            return None, LessonProblem(path, [str(e) for e in errors], self.watch_lesson)
+        return lesson, self._start_lesson(lesson, index)
+
+    def _stop_lesson(self) -> None:
+        if self.lesson is not None:
+            self.lesson = None
+            self.state.unlock()
+            self.state.show(*self.state.hidden)
+
+    async def open_lesson(self, path: str) -> None:
+        """Open the lesson file at `path` in the lesson strip (or the strip of its errors)."""
+        self.lesson_path = path
+        _, strip = self._read_lesson(path)
+        await self._mount_strip(strip)
+
+    async def _mount_strip(self, strip: Widget | None) -> None:
+        slot = self.main_screen.query_one("#lesson-slot")
+        await slot.remove_children()
+        if strip is not None:
+            await slot.mount(strip)
+        slot.set_class(strip is not None, "-open")
+        self.refresh_bindings()
+
+    @on(LessonsPane.LessonChosen)
+    async def _lesson_chosen(self, event: LessonsPane.LessonChosen) -> None:
+        await self.open_lesson(event.path)
+
+    async def _lesson_file_changed(self) -> None:
+        """--watch: reload the lesson when its file was saved, at the same step."""
+        path = self.lesson_path
+        if path is None:
+            return
+        try:
+            mtime: float | None = os.stat(path).st_mtime
+        except OSError:
+            mtime = None
+        if mtime is None or mtime == self._lesson_mtime:
+            return
+        await self.open_lesson(path)
+        if self.lesson is not None:
+            self.notify("Lesson reloaded", timeout=2)
+
     def action_lesson_next(self) -> None:
         if self.lesson is None:
             return
@@ -299,17 +389,12 @@ class LossApp(App[None]):
         if self.lesson is not None:
             self.main_screen.query_one("#lesson-slot").toggle_class("-enlarged")
 
-    def action_lesson_leave(self) -> None:
-        """Leave the lesson: its locks and hidden controls go, the app stays as it is."""
-        if self.lesson is None:
-            return
-        self.lesson = None
-        self.state.unlock()
-        self.state.show(*self.state.hidden)
-        slot = self.main_screen.query_one("#lesson-slot")
-        slot.remove_children()
-        slot.remove_class("-open")
-        self.refresh_bindings()
+    async def action_lesson_leave(self) -> None:
+        """Leave the lesson (or close the strip of a lesson file's errors): its locks and hidden
+        controls go, the app stays as it is."""
+        self._stop_lesson()
+        self.lesson_path = None
+        await self._mount_strip(None)
 
     def action_leave_field(self) -> None:
         """Escape: take focus out of a text field so single-letter keys act again."""
@@ -362,6 +447,8 @@ def run(
     setup: str | None = None,
     lesson: Lesson | None = None,
     instructor: bool = False,
+    lesson_path: str | None = None,
+    watch: bool = False,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
@@ -372,6 +459,8 @@ def run(
         setup=setup,
         lesson=lesson,
         instructor=instructor,
+        lesson_path=lesson_path,
+        watch=watch,
     )
     app.run()
     return app.return_code or 0

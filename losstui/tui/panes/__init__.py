@@ -1,1 +1,1 @@
-"""Provides the five panes of the main screen, one widget each."""
+"""Provides the six panes of the main screen, one widget each."""

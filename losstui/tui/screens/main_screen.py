@@ -1,4 +1,4 @@
-"""Provides the main screen: the status line, the five panes as tabs, a lesson slot, the keys."""
+"""Provides the main screen: the status line, the six panes as tabs, a lesson slot, the keys."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from losstui.core.settings import PANES
 from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.panes.distributions_pane import DistributionsPane
+from losstui.tui.panes.lessons_pane import LessonsPane
 from losstui.tui.panes.pane import Pane
 from losstui.tui.panes.pq_lab_pane import PQLabPane
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.recommendation_pane import RecommendationPane
 from losstui.tui.panes.train_pane import TrainPane
-from losstui.tui.widgets.lesson_panel import LessonPanel
 from losstui.tui.widgets.status_bar import StatusBar
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -33,8 +33,14 @@ TAB_TITLES = {
     "train": "3 Train",
     "distributions": "4 Distributions",
     "pq_lab": "5 P/Q lab",
+    "lessons": "6 Lessons",
 }
-SHORT_TAB_TITLES = {**TAB_TITLES, "recommendation": "2 Recommend", "distributions": "4 Distrib"}
+SHORT_TAB_TITLES = {
+    **TAB_TITLES,
+    "recommendation": "2 Recommend",
+    "distributions": "4 Dist",
+    "pq_lab": "5 P/Q",
+}
 """Tab titles below 80 columns, where the full ones don't fit on one line."""
 PANE_CLASSES: dict[str, type[Pane]] = {
     "problem": ProblemPane,
@@ -42,6 +48,7 @@ PANE_CLASSES: dict[str, type[Pane]] = {
     "train": TrainPane,
     "distributions": DistributionsPane,
     "pq_lab": PQLabPane,
+    "lessons": LessonsPane,
 }
 
 
@@ -52,7 +59,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = None  # the open pane's main widget takes focus; another would switch tabs
 
     def __init__(
-        self, state: AppState, glyphs: Glyphs = UNICODE, lesson: LessonPanel | None = None
+        self, state: AppState, glyphs: Glyphs = UNICODE, lesson: Widget | None = None
     ) -> None:
         super().__init__(id="_default")
         self.state = state

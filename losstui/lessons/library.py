@@ -1,0 +1,112 @@
+"""The built-in lessons, and how a lesson is named on the command line and in the Lessons pane.
+
+Built-in lessons are the Markdown files in `losstui/content/lessons/`, named `NN-short-name.md`
+and listed in that order. A lesson is found by any of its names:
+
+    losstui lesson 3                     the third built-in lesson
+    losstui lesson logistic-regression   its short name
+    losstui lesson 03-logistic-regression
+    losstui lesson my-lesson.md          any lesson file (a path)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from losstui.core.content import ContentError
+from losstui.lessons import progress
+from losstui.lessons.format import Lesson, read_lesson
+
+LESSON_DIR = Path(__file__).resolve().parent.parent / "content" / "lessons"
+_NUMBERED = re.compile(r"(\d+)-(.+)\Z")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One built-in lesson as a list shows it: `name` is the file stem (`03-logistic-regression`),
+    `reached` the step index a student reached (None: never opened)."""
+
+    name: str
+    path: Path
+    title: str
+    summary: str
+    minutes: int
+    steps: int
+    reached: int | None
+
+    @property
+    def number(self) -> int:
+        match = _NUMBERED.match(self.name)
+        return int(match.group(1)) if match else 0
+
+    @property
+    def short_name(self) -> str:
+        match = _NUMBERED.match(self.name)
+        return match.group(2) if match else self.name
+
+    def progress_text(self) -> str:
+        """ "not started", "step 3 of 9" or "last step (9 of 9)"."""
+        if self.reached is None:
+            return "not started"
+        step = min(self.reached, self.steps - 1) + 1
+        if step == self.steps:
+            return f"last step ({step} of {self.steps})"
+        return f"step {step} of {self.steps}"
+
+
+def builtin_paths() -> list[Path]:
+    """The built-in lesson files, in their order."""
+    if not LESSON_DIR.is_dir():
+        return []
+    return sorted(p for p in LESSON_DIR.iterdir() if p.suffix == ".md" and p.name[0] not in "._")
+
+
+def builtin_lessons() -> list[Entry]:
+    """Every built-in lesson with the step this user reached in it (a built-in lesson that does
+    not read is a packaging fault: it raises, and a test reads them all)."""
+    reached = progress.load_all()
+    entries = []
+    for path in builtin_paths():
+        lesson = read_lesson(str(path))
+        entries.append(
+            Entry(
+                name=path.stem,
+                path=path,
+                title=lesson.title,
+                summary=lesson.summary,
+                minutes=lesson.minutes,
+                steps=len(lesson.steps),
+                reached=reached.get(lesson_key(lesson)),
+            )
+        )
+    return entries
+
+
+def find_lesson(name: str) -> Path:
+    """The file of the lesson `name` (a path, or a built-in lesson's number, short name or file
+    stem); ContentError naming what is allowed when there is none."""
+    if os.sep in name or name.endswith(".md") or os.path.isfile(name):
+        if not os.path.isfile(name):
+            raise ContentError(name, None, "file not found")
+        return Path(name)
+    for path in builtin_paths():
+        match = _NUMBERED.match(path.stem)
+        names = {path.stem}
+        if match:
+            names |= {match.group(2), match.group(1), str(int(match.group(1)))}
+        if name in names:
+            return path
+    allowed = ", ".join(p.stem for p in builtin_paths()) or "none installed"
+    raise ContentError(name, None, f"no such lesson; built-in lessons: {allowed}, or a file path")
+
+
+def lesson_key(lesson: Lesson) -> str:
+    """The name a lesson's progress is kept under: a built-in lesson's file stem (the same for
+    every installed copy), or the absolute path of any other file."""
+    path = Path(lesson.source).resolve()
+    if path.parent == LESSON_DIR:
+        return path.stem
+    return str(path)

@@ -1,0 +1,145 @@
+"""Finding lessons: the built-in list with each student's progress, opening a lesson by number,
+name or path, the Lessons pane, a malformed lesson opening on its errors, and --watch reloading a
+lesson at the same step."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from losstui import cli
+from losstui.core.content import ContentError
+from losstui.lessons import library, progress
+from losstui.tui.app import LossApp
+from tests.app_helpers import flat, screen_text
+
+HEAD = "---\ntitle: {title}\nsummary: {summary}\nminutes: {minutes}\n---\n"
+TWO_STEPS = """Train it: step {{step}}.
+
+```losstui
+set problem=binary_classification pane=train
+wait step >= 20
+hint Press n.
+```
+---
+The second step of {title}.
+"""
+
+
+def lesson_text(title: str, summary: str = "What it teaches.", minutes: int = 5) -> str:
+    head = HEAD.format(title=title, summary=summary, minutes=minutes)
+    return head + TWO_STEPS.format(title=title)
+
+
+@pytest.fixture
+def shelf(tmp_path, monkeypatch):
+    """Two built-in lessons in a directory of their own."""
+    directory = tmp_path / "lessons"
+    directory.mkdir()
+    (directory / "01-first-steps.md").write_text(lesson_text("First steps", minutes=10))
+    (directory / "02-second-look.md").write_text(lesson_text("Second look", minutes=15))
+    monkeypatch.setattr(library, "LESSON_DIR", directory)
+    return directory
+
+
+def test_a_built_in_lesson_is_found_by_number_short_name_or_file_stem(shelf):
+    for name in ("2", "02", "second-look", "02-second-look"):
+        assert library.find_lesson(name) == shelf / "02-second-look.md"
+
+
+def test_a_path_is_a_lesson_file_and_unknown_names_say_what_is_allowed(shelf, tmp_path):
+    own = tmp_path / "mine.md"
+    own.write_text(lesson_text("Mine"))
+    assert library.find_lesson(str(own)) == own
+    with pytest.raises(ContentError, match="file not found"):
+        library.find_lesson(str(tmp_path / "gone.md"))
+    with pytest.raises(ContentError, match="built-in lessons: 01-first-steps, 02-second-look"):
+        library.find_lesson("third")
+
+
+def test_losstui_lesson_lists_the_built_in_lessons_with_the_step_reached(shelf, capsys):
+    progress.save(library.lesson_key(library.read_lesson(str(shelf / "02-second-look.md"))), 1)
+    assert cli.main(["lesson"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["1", "first-steps", "10", "min", "not", "started", "First", "steps"]
+    assert "last step (2 of 2)" in lines[1] and lines[1].endswith("Second look")
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_lesson_check_takes_a_built_in_name_and_an_unknown_one_exits_2(shelf, capsys):
+    assert cli.main(["lesson", "check", "first-steps"]) == 0
+    assert capsys.readouterr().out == f"{shelf / '01-first-steps.md'}: ok\n"
+    assert cli.main(["lesson", "nine"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nine: no such lesson;") and err.count("\n") == 1
+
+
+def test_losstui_lesson_name_opens_the_app_on_that_file(shelf, monkeypatch):
+    opened = {}
+    monkeypatch.setattr(cli, "run_app", lambda *args, **kwargs: opened.update(kwargs) or 0)
+    assert cli.main(["lesson", "2", "--watch", "--instructor"]) == 0
+    assert opened["lesson_path"] == str(shelf / "02-second-look.md")
+    assert opened["watch"] and opened["instructor"]
+
+
+async def test_the_lessons_pane_lists_them_and_enter_opens_one_where_the_student_left(shelf):
+    key = library.lesson_key(library.read_lesson(str(shelf / "02-second-look.md")))
+    progress.save(key, 1)
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1. First steps  10 min · not started" in text
+        assert "2. Second look  15 min · last step (2 of 2)" in text
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert "Lesson · step 2 of 2  Second look" in screen_text(app)
+        assert app.state.pane == "train"  # the steps before it were set up again
+
+
+async def test_a_malformed_lesson_opens_the_app_on_its_errors_and_x_closes_them(tmp_path):
+    path = tmp_path / "broken.md"
+    path.write_text(lesson_text("Broken").replace("wait step", "wait stepp"))
+    app = LossApp(lesson_path=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Lesson · cannot open" in text
+        assert ":10: unknown name 'stepp' in a condition" in flat(text)
+        assert app.lesson is None and "1 Problem" in text  # the app works underneath
+        await pilot.press("x")
+        await pilot.pause()
+        assert "cannot open" not in screen_text(app)
+
+
+async def test_watch_reloads_a_saved_lesson_at_the_same_step_and_shows_new_errors(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text(lesson_text("Draft"))
+    app = LossApp(lesson_path=str(path), watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.step(20)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "step 2 of 2" in screen_text(app)
+
+        def save(text: str) -> None:
+            path.write_text(text)
+            stat = os.stat(path)  # a later modification time, however fast the test runs
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+        save(lesson_text("Draft").replace("The second step", "The edited second step"))
+        await app._lesson_file_changed()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "step 2 of 2" in text and "The edited second step of Draft." in text
+        assert app.state.trainer.step_count == 20  # the run goes on: the setup did not change
+        save(lesson_text("Draft").replace("set problem", "sett problem"))
+        await app._lesson_file_changed()
+        await pilot.pause()
+        assert "unknown directive 'sett'" in screen_text(app)
+        save(lesson_text("Draft"))
+        await app._lesson_file_changed()
+        await pilot.pause()
+        assert "Lesson · step 2 of 2" in screen_text(app)  # after an error too: the step kept
