@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from losstui.core.datasets import DATASETS, DatasetSpec, register_dataset
+from losstui.core.problems import PROBLEMS
 from losstui.core.settings import SETTINGS, SettingError, parse_setup_line
 from losstui.core.state import AppState, Part
 from losstui.core.trainer import TrainConfig
@@ -188,3 +189,14 @@ def test_a_converged_run_stops_playing_and_a_new_patience_keeps_it_when_it_can()
     state.set("patience", 100)
     assert state.trainer is not trainer and state.trainer.step_count == 0
     assert state.setup_line() == "problem=binary_classification patience=100"
+
+
+@pytest.mark.parametrize("problem", list(PROBLEMS))
+def test_the_setup_line_round_trips_for_every_problem(problem):
+    state = AppState(problem)
+    state.apply({"lr": "0.02", "seed": "7", "pane": "distributions", "units": "nats"})
+    for full in (False, True):
+        fresh = AppState()
+        fresh.apply_setup_line(state.setup_line(full=full))
+        assert fresh.values() == state.values()
+        assert fresh.setup_line(full=full) == state.setup_line(full=full)
