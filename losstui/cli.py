@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -255,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="reload the lesson file whenever it is saved, keeping the current step",
     )
+
+    # Listed here for `losstui --help`; `losstui serve ...` is read by serve_parser (_main).
+    commands.add_parser("serve", help=SERVE_HELP)
 
     train = commands.add_parser(
         "train",
@@ -771,6 +775,53 @@ def _list_lessons() -> int:
     return 0
 
 
+SERVE_HELP = "serve the app in a web browser (a projector), with textual-serve"
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    """`losstui serve [--host HOST] [--port PORT] [APP ARGS]`: every other argument, before or
+    after `serve`, is the app's."""
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description="Serve the app at http://HOST:PORT, one copy of it per browser tab, for a "
+        "projector or a class's browsers. Every other argument goes to the app: its options "
+        "(`losstui serve --preset saturated_start`) or a lesson (`losstui serve lesson 3`). Needs "
+        "the optional extra: pip install 'losstui[serve]'.",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every "
+        "network the machine is on)",
+    )
+    parser.add_argument(
+        "--port", type=_int_at_least(1, "port", 65535), default=8000, help="default 8000"
+    )
+    return parser
+
+
+def cmd_serve(argv: list[str]) -> int:
+    """`losstui serve`: check the app's arguments here (a bad value exits 2 before a browser
+    ever connects), then serve the app with them."""
+    from losstui.serve import serve
+
+    at = argv.index("serve")
+    try:
+        args, rest = serve_parser().parse_known_args(argv[at + 1 :])
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    app_argv = [*argv[:at], *rest]
+    app = build_parser().parse_args(app_argv)  # UsageError on a bad value
+    if app.command not in (None, "lesson") or (
+        app.command == "lesson" and app.target in (None, "check")
+    ):
+        raise UsageError(
+            f"{PROG} serve: error: serve opens the app: give its options, or `lesson NAME`; "
+            f"got {shlex.join(app_argv)!r}"
+        )
+    return serve(app_argv, host=args.host, port=args.port)
+
+
 COMMANDS = {
     "lesson": cmd_lesson,
     "recommend": cmd_recommend,
@@ -781,6 +832,9 @@ COMMANDS = {
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if "serve" in words and not set(words[: words.index("serve")]) & set(COMMANDS):
+        return cmd_serve(words)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

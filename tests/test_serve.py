@@ -1,0 +1,96 @@
+"""`losstui serve`: the app in a real headless browser, served on loopback, draws its first screen
+in Unicode whatever the server's locale; without the extra, one line says how to get it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from losstui import cli, serve
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ANSI = re.compile(r"\x1b(\[[0-9;?$]*[A-Za-z]|\][^\x07]*\x07)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(server: subprocess.Popen) -> None:
+    """Read the server's output until it says it is serving (or it ends)."""
+    assert server.stdout is not None
+    for line in server.stdout:
+        if "Serving" in line:
+            return
+    pytest.fail(f"losstui serve exited with {server.wait()}: {server.stderr.read()}")
+
+
+def test_the_served_app_draws_its_first_screen_in_a_real_browser():
+    pytest.importorskip("textual_serve", reason="textual-serve (losstui[serve]) not installed")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    if CHROMIUM is None:
+        pytest.skip("no Chromium to drive: apt-get install chromium")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env["LANG"] = "C"  # a lab server without a UTF-8 locale: the browser still gets Unicode
+    server = subprocess.Popen(
+        [sys.executable, "-m", "losstui", "serve", "--port", str(port), "--preset", "far_cluster"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_serving(server)
+        screen = ""
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+            def first_screen(frame) -> bool:
+                nonlocal screen
+                text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
+                screen += ANSI.sub("", text)
+                return "6 Lessons" in screen and "PAUSED" in screen  # the preset opens on Train
+
+            with page.expect_websocket() as opened:
+                page.goto(url)
+            opened.value.wait_for_event("framereceived", predicate=first_screen, timeout=30_000)
+            browser.close()
+        assert "1 Problem" in screen and "6 Lessons" in screen
+        assert "─" in screen or "━" in screen  # drawn with Unicode rules, not ASCII
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails
+    assert serve.serve(["--preset", "far_cluster"], port=free_port()) == 1
+    assert capsys.readouterr().err == serve.MISSING + "\n"
+
+
+def test_serve_checks_the_apps_arguments_before_serving(capsys):
+    assert cli.main(["serve", "--preset", "nope"]) == 2
+    assert "unknown preset 'nope'" in capsys.readouterr().err
+    assert cli.main(["serve", "train"]) == 2
+    assert "serve opens the app" in capsys.readouterr().err
+    assert cli.main(["serve", "--port", "70000"]) == 2
+    assert "port must be at most 65,535" in capsys.readouterr().err
+
+
+def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale():
+    command = serve.app_command(["--preset", "far_cluster", "lesson", "my lesson.md"])
+    assert command == f"{sys.executable} -m losstui --preset far_cluster lesson 'my lesson.md'"
+    env = serve.app_environment({"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "HOME": "/h"})
+    assert env["LC_ALL"] == env["LANG"] == "C.UTF-8" and "NO_COLOR" not in env
+    assert env["HOME"] == "/h"
