@@ -4,6 +4,7 @@ fixed seed through the app state (the path the screen draws), shows what its cla
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -37,10 +38,7 @@ def test_every_preset_applies_and_names_its_problem():
         assert preset in presets_for(preset.problem)
         if preset.compare:
             state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
-    allowed = (
-        "saturated_start, far_cluster, mixture_collapse, exp_overflow, article_circles, "
-        "article_blobs"
-    )
+    allowed = ", ".join(PRESETS)
     with pytest.raises(SettingError, match=f"unknown preset 'nope'; allowed: {allowed}"):
         get_preset("nope")
 
@@ -185,3 +183,82 @@ def test_the_articles_presets_show_the_articles_numbers_on_screen():
     assert 0.76 < accuracy(blobs) < 0.88  # 78.6% against the article's 82%
     assert "How to Choose Loss Functions" in blobs.trainer.dataset.description
     assert "How to Choose Loss Functions" in get_preset("article_circles").claim
+
+
+def test_lost_term_calls_every_point_positive_while_its_loss_falls_to_zero():
+    full = run("lost_term", 300)
+    lost = run("lost_term", 300, loss="positive_only_cross_entropy")
+    assert accuracy(full) > 0.93
+    data = lost.trainer.dataset
+    predicted = lost.trainer.classify(data.x_val)
+    assert predicted.mean() > 0.95  # nearly every point called class 1
+    assert accuracy(lost) < data.y_val.mean() + 0.05  # about the share of class 1, 56%
+    history = lost.trainer.history
+    assert history[-1].val_loss < 0.01 < history[0].val_loss  # while the loss "improves"
+
+
+def test_double_softmax_caps_the_probabilities_and_learns_slowly():
+    single = run("double_softmax", 400)
+    double = run("double_softmax", 400, loss="double_softmax_cross_entropy")
+    assert accuracy(single) > accuracy(double) + 0.05  # 77% against 69%
+    x = double.trainer.dataset.x_val
+    cap = math.e / (math.e + 2.0)  # three classes: softmax of (1, 0, 0) at best
+    assert double.trainer.predict(x).max() < cap < single.trainer.predict(x).max()
+    floor = -math.log(cap)  # 0.55: the loss of a prediction at the cap
+    double.step(3000)
+    assert double.trainer.converged and double.trainer.evaluate()["train_loss"] > floor
+    assert accuracy(double) < 0.8  # in the end about where cross-entropy is: slow, not wrong
+
+
+def test_softmax_over_labels_never_turns_two_labels_on():
+    sigmoids = run("softmax_labels", 3000)
+    softmax = run("softmax_labels", 3000, loss="multilabel_softmax_cross_entropy")
+    data = softmax.trainer.dataset
+    several = data.y_val.sum(axis=1) >= 2
+    assert several.mean() > 0.3  # a third of the points have two or more labels on
+    assert softmax.trainer.classify(data.x_val).sum(axis=1).max() <= 1
+    assert sigmoids.trainer.classify(data.x_val)[several].sum(axis=1).min() >= 1
+    assert (sigmoids.trainer.classify(data.x_val)[several].sum(axis=1) >= 2).mean() > 0.8
+    ml, sm = sigmoids.trainer.evaluate(), softmax.trainer.evaluate()
+    assert ml["subset_accuracy"] > 0.8 and sm["subset_accuracy"] < 0.5  # 85% against 46%
+
+
+def test_squared_error_on_log_targets_keeps_the_points_the_clip_silences():
+    clipped = run("log_target", 1000)
+    log_target = run("log_target", 1000, loss="log_target_squared_error")
+    data = clipped.trainer.dataset
+    dead = clipped.trainer.logits(data.x_train) <= 0  # no gradient under the clip at 0
+    assert dead.mean() > 0.25
+    assert np.all(clipped.trainer.predict(data.x_val)[data.x_val[:, 0] < -1.5] == 0.0)
+    trainer = clipped.trainer
+    gradient = trainer.loss.gradient(data.y_train, trainer.logits(data.x_train))
+    assert np.all(gradient[dead] == 0.0)  # those points stop teaching
+    trainer = log_target.trainer
+    assert np.all(trainer.loss.gradient(data.y_train, trainer.logits(data.x_train)) != 0.0)
+    # Both validation losses are the mean of (log(1 + ŷ) − log(1 + y))²: the same scale.
+    a, b = clipped.trainer.evaluate(), log_target.trainer.evaluate()
+    assert a["val_loss"] > 0.35 and b["val_loss"] < 0.16  # 0.40 against 0.14
+    assert b["r2"] > a["r2"] + 0.2
+
+
+def test_log_target_squared_error_is_msle_without_the_clip():
+    # An identity the text states: where ŷ = exp(z) − 1 ≥ 0 the two losses are equal.
+    from losstui.core.losses import LOSSES
+
+    rng = np.random.default_rng(0)
+    y = rng.lognormal(2.0, 1.5, size=(50, 1))
+    z = rng.uniform(0.0, 6.0, size=(50, 1))
+    msle, log_target = LOSSES["mean_squared_logarithmic_error"], LOSSES["log_target_squared_error"]
+    assert log_target(y, z) == pytest.approx(msle(y, np.expm1(z)), rel=1e-12)
+    np.testing.assert_allclose(log_target.predict(z), np.expm1(z))
+
+
+def test_on_large_counts_squared_error_fits_about_as_well_as_the_poisson_loss():
+    poisson = run("large_counts", 1000)
+    squared = run("large_counts", 1000, loss="mean_squared_error")
+    r2_poisson, r2_squared = poisson.trainer.evaluate()["r2"], squared.trainer.evaluate()["r2"]
+    assert r2_poisson > 0.75 and r2_squared > 0.75
+    assert abs(r2_poisson - r2_squared) < 0.04  # 0.80 against 0.78
+    data = squared.trainer.dataset
+    assert squared.trainer.predict(data.x_val).min() > 10  # no negative counts here
+    assert not poisson.trainer.diverged and not squared.trainer.diverged

@@ -69,6 +69,63 @@ PRESETS: dict[str, Preset] = {
             compare="loss=mean_squared_error",
         ),
         Preset(
+            "lost_term",
+            "Lost term: binary cross-entropy without its (1 − y) term",
+            "problem=binary_classification dataset=two_blobs model=linear seed=0 patience=300",
+            "Some tutorials write binary cross-entropy as −y·log p, losing the (1 − y)·log(1 − p) "
+            "term. Then nothing is charged for calling a class-0 point positive: the loss falls "
+            "towards 0 while the model calls almost every point class 1 and its accuracy sinks "
+            "to the share of class 1 (about 56%), where the full loss keeps 95%.",
+            compare="loss=positive_only_cross_entropy",
+        ),
+        Preset(
+            "double_softmax",
+            "Double softmax: a softmax layer in front of a loss that applies its own",
+            "problem=multiclass_classification dataset=article_blobs model=mlp hidden=50 "
+            "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300",
+            "A softmax layer followed by a loss that applies log_softmax itself squashes the "
+            "outputs twice. The second softmax only sees numbers in (0, 1), so no predicted "
+            "probability can pass e/(e + 2) ≈ 58% with three classes, the loss cannot fall "
+            "below 0.55, and the shrunken gradient makes the model learn slowly: about 69% "
+            "accuracy after 400 steps where cross-entropy has 77%.",
+            compare="loss=double_softmax_cross_entropy",
+        ),
+        Preset(
+            "softmax_labels",
+            "Softmax over labels: several labels cannot all be on",
+            "problem=multilabel_classification dataset=regions model=mlp seed=0 patience=300",
+            "A softmax across the labels makes them compete for one unit of probability: when "
+            "two labels are on, each can get at most ½, so neither passes the 0.5 threshold. "
+            "On the regions data it never predicts two labels at once (a third of the points "
+            "have two or more) and its subset accuracy stays near 46%; a sigmoid per label "
+            "with binary cross-entropy reaches about 85%.",
+            compare="loss=multilabel_softmax_cross_entropy",
+        ),
+        Preset(
+            "log_target",
+            "Log target: squared error on log(1 + y) has no dead outputs",
+            "problem=wide_range_regression dataset=wide_range model=linear seed=0 patience=300",
+            "With a linear output, mean squared logarithmic error must fit exponential growth "
+            "with a straight line, and its clip at 0 silences about a third of the training "
+            "points (output below 0, gradient 0): the fit is flat at 0 on the left and the "
+            "validation loss stays near 0.40. Squared error on log(1 + y) reads the output as "
+            "z = log(1 + ŷ): the same linear model now draws an exponential curve, no point is "
+            "clipped, and the validation loss, the same squared log error, falls to about 0.14.",
+            compare="loss=log_target_squared_error",
+        ),
+        Preset(
+            "large_counts",
+            "Large counts: squared error does about as well as the Poisson loss",
+            "problem=count_regression dataset=large_counts model=linear lr=0.003 seed=0 "
+            "patience=300",
+            "Counts from about 33 to 90 are roughly Gaussian, with a spread that changes little "
+            "over the range, so squared error on a linear output fits them about as well as the "
+            "Poisson loss (R² about 0.78 against 0.80) and predicts no negative count. The "
+            "learning rate is 0.003: the Poisson loss's curvature grows with the counts, and at "
+            "the default 0.01 its curves jump about.",
+            compare="loss=mean_squared_error",
+        ),
+        Preset(
             "mixture_collapse",
             "Mixture collapse: a component shrinks onto a few samples",
             "problem=density_estimation dataset=mixture_samples loss=gaussian_mixture_nll "

@@ -143,7 +143,7 @@ PROBLEMS: dict[str, Problem] = {
             target="a non-negative whole number",
             kind="count",
             default_dataset="counts",
-            datasets=("counts",),
+            datasets=("counts", "large_counts"),
         ),
         Problem(
             key="binary_classification",
