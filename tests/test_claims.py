@@ -25,6 +25,15 @@ def run(preset: str, steps: int, **changes: str) -> AppState:
     return state
 
 
+def run_problem(problem: str, steps: int, **changes: str) -> AppState:
+    """The app state on `problem`'s defaults, then `changes`, then `steps` SGD steps."""
+    state = AppState(problem)
+    if changes:
+        state.apply(changes)
+    state.step(steps)
+    return state
+
+
 def accuracy(state: AppState) -> float:
     return state.trainer.evaluate()["accuracy"]
 
@@ -262,3 +271,107 @@ def test_on_large_counts_squared_error_fits_about_as_well_as_the_poisson_loss():
     data = squared.trainer.dataset
     assert squared.trainer.predict(data.x_val).min() > 10  # no negative counts here
     assert not poisson.trainer.diverged and not squared.trainer.diverged
+
+
+def test_on_the_default_blobs_accuracy_ties_and_the_probabilities_differ():
+    def trained(loss: str) -> AppState:
+        return run_problem("multiclass_classification", 1000, loss=loss)
+
+    cross_entropy = trained("categorical_cross_entropy")
+    sigmoids = trained("binary_cross_entropy")
+    squared = trained("mean_squared_error")
+    accuracies = [accuracy(s) for s in (cross_entropy, sigmoids, squared)]
+    assert min(accuracies) > 0.95 and max(accuracies) - min(accuracies) < 0.02  # about 97% each
+    x = sigmoids.trainer.dataset.x_val
+    sums = sigmoids.trainer.predict(x).sum(axis=1)
+    assert sums.min() < 0.5 and sums.max() > 1.5  # K sigmoids: 0.3 to 1.8
+    assert "divided by their sum" in (classification_data(sigmoids.trainer).q_reading or "")
+    assert classification_data(squared.trainer).outside_unit().mean() > 0.5
+    # In the article's setup (inputs spanning ±10) squared error diverges at once.
+    article = run("article_blobs", 50, loss="mean_squared_error")
+    assert article.trainer.diverged and article.trainer.diverged_at_step <= 2
+
+
+def test_squared_error_charges_a_confident_mistake_at_most_1_where_log_loss_grows_without_bound():
+    from losstui.core.losses import LOSSES
+
+    y = np.array([[1.0, 0.0, 0.0]])
+    assert LOSSES["mean_squared_error"].values(y, np.array([[0.0, 0.0, 0.0]]))[0, 0] == 1.0
+    costs = [
+        LOSSES["categorical_cross_entropy"](y, np.array([[-m, 0.0, 0.0]])) for m in (10, 100, 1000)
+    ]
+    assert costs[0] > 10 and costs[1] > 100 and costs[2] > 1000
+
+
+def test_multilabel_squared_error_outputs_leave_0_1_while_it_labels_about_as_well():
+    sigmoids = run_problem("multilabel_classification", 1000)
+    squared = run_problem("multilabel_classification", 1000, loss="mean_squared_error")
+    assert classification_data(squared.trainer).outside_unit().mean() > 0.5
+    a, b = sigmoids.trainer.evaluate(), squared.trainer.evaluate()
+    assert abs(a["subset_accuracy"] - b["subset_accuracy"]) < 0.03
+
+
+def test_the_threshold_with_least_expected_cost_is_c_fp_over_c_fp_plus_c_fn():
+    # An identity the multi-label text states: predicting the label costs (1 − p)·c_FP in
+    # expectation, not predicting it p·c_FN; the first is smaller exactly when p > c_FP/(c_FP +
+    # c_FN), which is 0.5 when the two mistakes cost the same.
+    p = np.linspace(0.0, 1.0, 10_001)
+    for c_fp, c_fn in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0)):
+        predict_on = (1.0 - p) * c_fp < p * c_fn
+        first_on = p[np.argmax(predict_on)]
+        assert first_on == pytest.approx(c_fp / (c_fp + c_fn), abs=2e-4)
+
+
+def test_wide_range_squared_error_needs_a_learning_rate_hundreds_of_times_smaller():
+    at_default = run_problem("wide_range_regression", 2000, loss="mean_squared_error")
+    assert at_default.trainer.evaluate()["r2"] < 0  # lr 0.1, which suits the squared log error
+    smaller = run_problem("wide_range_regression", 2000, loss="mean_squared_error", lr="0.0003")
+    assert smaller.trainer.evaluate()["r2"] > 0.7
+
+
+def test_a_learning_rate_too_large_diverges_on_the_default_line():
+    state = run_problem("regression", 100, lr="5")
+    assert state.trainer.diverged and state.trainer.diverged_at_step == 1
+
+
+def test_absolute_error_keeps_jittering_where_huber_settles():
+    def wobble(loss: str) -> float:
+        state = run_problem("robust_regression", 3000, loss=loss)
+        losses = np.array([r.train_loss for r in state.trainer.history][-30:])
+        return float(losses.std() / losses.mean())
+
+    assert wobble("mean_absolute_error") > 3 * wobble("huber")
+
+
+def test_mixture_components_that_start_together_stay_together_without_momentum():
+    def fitted(**changes: str) -> tuple[AppState, np.ndarray]:
+        state = run("mixture_poor_start", 3000, **changes)
+        trainer = state.trainer
+        theta = trainer.loss.predict(trainer.model.forward(np.zeros((1, 0))))[0]
+        return state, theta  # π, μ₁, μ₂, σ₁, σ₂
+
+    stuck, (_, mu1, mu2, s1, s2) = fitted()
+    assert stuck.trainer.converged  # the plateau looks like convergence
+    assert abs(mu1 - mu2) < 0.5 and min(s1, s2) > 1.2  # one wide bell over both bumps
+    assert stuck.trainer.evaluate()["val_loss"] > 1.75
+    split, (_, mu1, mu2, _, _) = fitted(momentum="0.9")
+    assert abs(mu1 - mu2) > 2.0 and split.trainer.evaluate()["val_loss"] < 1.6
+
+
+def test_soft_label_squared_error_rows_sum_to_1_but_are_not_probabilities():
+    squared = run_problem("soft_label_classification", 1000, loss="mean_squared_error")
+    out = squared.trainer.predict(squared.trainer.dataset.x_val)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=0.05)
+    assert (out < 0).any(axis=1).mean() > 0.25  # about a third of the rows
+    sigmoids = run_problem("soft_label_classification", 1000, loss="binary_cross_entropy")
+    sums = sigmoids.trainer.predict(sigmoids.trainer.dataset.x_val).sum(axis=1)
+    assert sums.min() < 0.7 and sums.max() > 1.5
+
+
+def test_kl_is_infinite_where_the_second_distribution_is_0_and_the_first_is_not():
+    from losstui.core.info import kl_divergence
+
+    p, q = [0.5, 0.5, 0.0], [1.0, 0.0, 0.0]
+    assert kl_divergence(p, q) == math.inf  # Q = 0 where P > 0
+    assert kl_divergence(q, p) == pytest.approx(math.log(2.0))  # the other way: finite
+    assert kl_divergence([0.5, 0.25, 0.25], [0.5, 0.5, 0.0]) == math.inf
