@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -375,3 +376,17 @@ def test_kl_is_infinite_where_the_second_distribution_is_0_and_the_first_is_not(
     assert kl_divergence(p, q) == math.inf  # Q = 0 where P > 0
     assert kl_divergence(q, p) == pytest.approx(math.log(2.0))  # the other way: finite
     assert kl_divergence([0.5, 0.25, 0.25], [0.5, 0.5, 0.0]) == math.inf
+
+
+def test_every_preset_a_text_names_exists_and_every_preset_is_named_by_a_text():
+    import re
+
+    from losstui.core.problems import RECOMMENDATIONS_DIR
+
+    named: set[str] = set()
+    for name in os.listdir(RECOMMENDATIONS_DIR):
+        with open(os.path.join(RECOMMENDATIONS_DIR, name), encoding="utf-8") as f:
+            text = " ".join(f.read().split())  # a name may be wrapped onto the next line
+        named |= set(re.findall(r"\bpresets? ([a-z0-9]+(?:_[a-z0-9]+)+)", text))
+    assert named <= set(PRESETS), named - set(PRESETS)
+    assert set(PRESETS) <= named, set(PRESETS) - named

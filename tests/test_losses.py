@@ -417,3 +417,14 @@ def test_poisson_drops_log_y_factorial_and_says_so():
     ]
     assert np.allclose(full[:, 0], by_hand)
     assert LOSSES["mean_squared_error"].dropped_constant(y) is None
+
+
+def test_a_trap_says_so_in_its_title_and_is_never_recommended():
+    from losstui.core.problems import PROBLEMS, Standing, loss_verdict
+
+    traps = {name for name, loss in LOSSES.items() if loss.trap}
+    assert traps == {name for name, loss in LOSSES.items() if loss.title.endswith("(a trap)")}
+    assert len(traps) >= 4
+    for problem in PROBLEMS:
+        for name in traps:
+            assert loss_verdict(problem, name).standing is Standing.NOT_RECOMMENDED

@@ -47,6 +47,9 @@ class Loss:
     logit_threshold: float = 0.5
     #: True when the loss sums over the classes of a row (categorical, sparse, KL).
     sums_over_classes: bool = False
+    #: True for a pairing kept only to be seen failing (its title ends "(a trap)"): it runs, it
+    #: is never recommended, and `when_to_use` says what goes wrong.
+    trap: bool = False
 
     # -- what each loss defines -------------------------------------------------------------
     def _values(self, y: Array, z: Array) -> Array:
@@ -359,6 +362,7 @@ class SigmoidMeanSquaredError(Loss):
         "σ(z)(1 − σ(z)) that vanishes when the sigmoid saturates, so a confidently wrong "
         "prediction learns slowly. Binary cross-entropy cancels that factor."
     )
+    trap = True
     logit_threshold = 0.0
 
     def _values(self, y, z):
@@ -391,6 +395,7 @@ class PositiveOnlyCrossEntropy(Loss):
         "a slip found in tutorials. Only the positive labels are scored, so the model learns to "
         "call every point positive."
     )
+    trap = True
     logit_threshold = 0.0
 
     def _values(self, y, z):
@@ -567,6 +572,7 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
         "(nn.CrossEntropyLoss, from_logits=True) computes. The second softmax sees numbers in "
         "(0, 1), so no probability can pass e/(e + K − 1) and the model learns slowly."
     )
+    trap = True
 
     def _values(self, y, z):
         s = softmax(z, axis=1)
@@ -602,6 +608,7 @@ class MultilabelSoftmaxCrossEntropy(Loss):
         "probability, so two labels that are both on cannot both pass 0.5. One sigmoid per "
         "label (binary_cross_entropy) scores each label on its own."
     )
+    trap = True
     sums_over_classes = True
 
     @staticmethod
