@@ -229,6 +229,8 @@ def test_softmax_over_labels_never_turns_two_labels_on():
     assert softmax.trainer.classify(data.x_val).sum(axis=1).max() <= 1
     assert sigmoids.trainer.classify(data.x_val)[several].sum(axis=1).min() >= 1
     assert (sigmoids.trainer.classify(data.x_val)[several].sum(axis=1) >= 2).mean() > 0.8
+    reading = classification_data(softmax.trainer).q_reading or ""
+    assert "share of one softmax" in reading  # the Distributions pane says what Q is
     ml, sm = sigmoids.trainer.evaluate(), softmax.trainer.evaluate()
     assert ml["subset_accuracy"] > 0.8 and sm["subset_accuracy"] < 0.5  # 85% against 46%
 
