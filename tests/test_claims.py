@@ -392,3 +392,17 @@ def test_every_preset_a_text_names_exists_and_every_preset_is_named_by_a_text():
         named |= set(re.findall(r"\bpresets? ([a-z0-9]+(?:_[a-z0-9]+)+)", text))
     assert named <= set(PRESETS), named - set(PRESETS)
     assert set(PRESETS) <= named, set(PRESETS) - named
+
+
+def test_the_readme_table_of_presets_lists_every_preset_once():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `([a-z0-9_]+)` \| (?:binary|multi-class|multi-label|wide-range|count|"
+        r"density) \|",
+        readme,
+        flags=re.MULTILINE,
+    )
+    assert sorted(rows) == sorted(PRESETS)
