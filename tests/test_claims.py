@@ -406,3 +406,22 @@ def test_the_readme_table_of_presets_lists_every_preset_once():
         flags=re.MULTILINE,
     )
     assert sorted(rows) == sorted(PRESETS)
+
+
+def test_a_large_learning_rate_overflows_the_poisson_rate():
+    state = run_problem("count_regression", 50, lr="1")
+    assert state.trainer.diverged and state.trainer.diverged_at_step <= 2
+
+
+def test_squared_log_error_charges_relative_errors():
+    # Identities the texts state: 110 for 100 costs about as much as 1,100 for 1,000, and an
+    # error of 10 on 1,000 about as much as 0.1 on 10.
+    from losstui.core.losses import LOSSES
+
+    msle = LOSSES["mean_squared_logarithmic_error"]
+
+    def cost(y: float, y_hat: float) -> float:
+        return msle(np.array([[y]]), np.array([[y_hat]]))
+
+    assert cost(100, 110) == pytest.approx(cost(1000, 1100), rel=0.02)
+    assert cost(1000, 1010) == pytest.approx(cost(10, 10.1), rel=0.25)
