@@ -238,6 +238,9 @@ def test_softmax_over_labels_never_turns_two_labels_on():
 def test_squared_error_on_log_targets_keeps_the_points_the_clip_silences():
     clipped = run("log_target", 1000)
     log_target = run("log_target", 1000, loss="log_target_squared_error")
+    # The preset's model=linear holds, though the state started on a problem whose default
+    # model is linear too (a preset is compared with its own problem's defaults).
+    assert clipped.config.model == "linear" == log_target.config.model
     data = clipped.trainer.dataset
     dead = clipped.trainer.logits(data.x_train) <= 0  # no gradient under the clip at 0
     assert dead.mean() > 0.25
