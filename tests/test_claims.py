@@ -428,3 +428,16 @@ def test_squared_log_error_charges_relative_errors():
 
     assert cost(100, 110) == pytest.approx(cost(1000, 1100), rel=0.02)
     assert cost(1000, 1010) == pytest.approx(cost(10, 10.1), rel=0.25)
+
+
+def test_each_trap_runs_only_where_its_slip_can_happen():
+    from losstui.core.datasets import get_dataset_spec
+    from losstui.core.tasks import check_pairing
+
+    blobs, regions = get_dataset_spec("blobs"), get_dataset_spec("regions")
+    assert check_pairing("double_softmax_cross_entropy", blobs) is None
+    assert check_pairing("multilabel_softmax_cross_entropy", regions) is None
+    refused = check_pairing("multilabel_softmax_cross_entropy", blobs) or ""
+    assert "only multi-label data" in refused and "categorical_cross_entropy" in refused
+    assert "several labels" in (check_pairing("double_softmax_cross_entropy", regions) or "")
+    assert check_pairing("positive_only_cross_entropy", get_dataset_spec("two_blobs")) is None
