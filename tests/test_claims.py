@@ -392,7 +392,7 @@ def test_every_preset_a_text_names_exists_and_every_preset_is_named_by_a_text():
     for name in os.listdir(RECOMMENDATIONS_DIR):
         with open(os.path.join(RECOMMENDATIONS_DIR, name), encoding="utf-8") as f:
             text = " ".join(f.read().split())  # a name may be wrapped onto the next line
-        named |= set(re.findall(r"\bpresets? ([a-z0-9]+(?:_[a-z0-9]+)+)", text))
+        named |= set(re.findall(r"\bpresets? ([a-z0-9]+(?:_[a-z0-9]+)*)", text))
     assert named <= set(PRESETS), named - set(PRESETS)
     assert set(PRESETS) <= named, set(PRESETS) - named
 
@@ -441,3 +441,20 @@ def test_each_trap_runs_only_where_its_slip_can_happen():
     assert "only multi-label data" in refused and "categorical_cross_entropy" in refused
     assert "several labels" in (check_pairing("double_softmax_cross_entropy", regions) or "")
     assert check_pairing("positive_only_cross_entropy", get_dataset_spec("two_blobs")) is None
+
+
+def test_overdispersed_counts_spread_wider_than_the_poisson_allows():
+    from losstui.core.diagnostics import residual_data
+
+    def pearson_rms(**changes: str) -> tuple[float, AppState]:
+        state = run("overdispersion", 1500, **changes)
+        residuals = residual_data(state.trainer).residuals  # (y − ŷ)/√ŷ, as the pane plots
+        return float(np.sqrt(np.mean(residuals**2))), state
+
+    wide, state = pearson_rms()
+    usual, _ = pearson_rms(dataset="counts")
+    assert wide > 1.4 and 0.8 < usual < 1.25  # 1.6 against 1.1
+    trainer = state.trainer
+    data = trainer.dataset
+    truth = data.true_function(data.x_val)  # the mean is still found
+    assert np.mean(np.abs(trainer.predict(data.x_val) - truth)) < 0.2 * np.mean(truth)

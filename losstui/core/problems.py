@@ -143,7 +143,7 @@ PROBLEMS: dict[str, Problem] = {
             target="a non-negative whole number",
             kind="count",
             default_dataset="counts",
-            datasets=("counts", "large_counts"),
+            datasets=("counts", "large_counts", "overdispersed_counts"),
         ),
         Problem(
             key="binary_classification",
