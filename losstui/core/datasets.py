@@ -272,7 +272,7 @@ def _make_overdispersed_counts(rng: np.random.Generator, n: int) -> dict[str, An
     rate = _count_rate(x) * rng.gamma(k, 1.0 / k, size=(n, 1))
     y = rng.poisson(rate).astype(np.float64)
     noise = {
-        "distribution": "negative binomial",
+        "distribution": "negative_binomial",
         "description": (
             f"negative binomial counts: mean λ(x) = exp(0.5 + 0.8·x), variance λ + λ²/{k:g}"
         ),
