@@ -4,6 +4,8 @@ fixed seed through the app state (the path the screen draws), shows what its cla
 from __future__ import annotations
 
 import json
+import math
+import os
 
 import numpy as np
 import pytest
@@ -24,6 +26,15 @@ def run(preset: str, steps: int, **changes: str) -> AppState:
     return state
 
 
+def run_problem(problem: str, steps: int, **changes: str) -> AppState:
+    """The app state on `problem`'s defaults, then `changes`, then `steps` SGD steps."""
+    state = AppState(problem)
+    if changes:
+        state.apply(changes)
+    state.step(steps)
+    return state
+
+
 def accuracy(state: AppState) -> float:
     return state.trainer.evaluate()["accuracy"]
 
@@ -37,10 +48,7 @@ def test_every_preset_applies_and_names_its_problem():
         assert preset in presets_for(preset.problem)
         if preset.compare:
             state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
-    allowed = (
-        "saturated_start, far_cluster, mixture_collapse, exp_overflow, article_circles, "
-        "article_blobs"
-    )
+    allowed = ", ".join(PRESETS)
     with pytest.raises(SettingError, match=f"unknown preset 'nope'; allowed: {allowed}"):
         get_preset("nope")
 
@@ -185,3 +193,268 @@ def test_the_articles_presets_show_the_articles_numbers_on_screen():
     assert 0.76 < accuracy(blobs) < 0.88  # 78.6% against the article's 82%
     assert "How to Choose Loss Functions" in blobs.trainer.dataset.description
     assert "How to Choose Loss Functions" in get_preset("article_circles").claim
+
+
+def test_lost_term_calls_every_point_positive_while_its_loss_falls_to_zero():
+    full = run("lost_term", 300)
+    lost = run("lost_term", 300, loss="positive_only_cross_entropy")
+    assert accuracy(full) > 0.93
+    data = lost.trainer.dataset
+    predicted = lost.trainer.classify(data.x_val)
+    assert predicted.mean() > 0.95  # nearly every point called class 1
+    assert accuracy(lost) < data.y_val.mean() + 0.05  # about the share of class 1, 56%
+    history = lost.trainer.history
+    assert history[-1].val_loss < 0.01 < history[0].val_loss  # while the loss "improves"
+
+
+def test_double_softmax_caps_the_probabilities_and_learns_slowly():
+    single = run("double_softmax", 400)
+    double = run("double_softmax", 400, loss="double_softmax_cross_entropy")
+    assert accuracy(single) > accuracy(double) + 0.05  # 77% against 69%
+    x = double.trainer.dataset.x_val
+    cap = math.e / (math.e + 2.0)  # three classes: softmax of (1, 0, 0) at best
+    assert double.trainer.predict(x).max() < cap < single.trainer.predict(x).max()
+    floor = -math.log(cap)  # 0.55: the loss of a prediction at the cap
+    double.step(3000)
+    assert double.trainer.converged and double.trainer.evaluate()["train_loss"] > floor
+    assert accuracy(double) < 0.8  # in the end about where cross-entropy is: slow, not wrong
+
+
+def test_softmax_over_labels_never_turns_two_labels_on():
+    sigmoids = run("softmax_labels", 3000)
+    softmax = run("softmax_labels", 3000, loss="multilabel_softmax_cross_entropy")
+    data = softmax.trainer.dataset
+    several = data.y_val.sum(axis=1) >= 2
+    assert several.mean() > 0.3  # a third of the points have two or more labels on
+    assert softmax.trainer.classify(data.x_val).sum(axis=1).max() <= 1
+    assert sigmoids.trainer.classify(data.x_val)[several].sum(axis=1).min() >= 1
+    assert (sigmoids.trainer.classify(data.x_val)[several].sum(axis=1) >= 2).mean() > 0.8
+    reading = classification_data(softmax.trainer).q_reading or ""
+    assert "share of one softmax" in reading  # the Distributions pane says what Q is
+    ml, sm = sigmoids.trainer.evaluate(), softmax.trainer.evaluate()
+    assert ml["subset_accuracy"] > 0.8 and sm["subset_accuracy"] < 0.5  # 85% against 46%
+
+
+def test_squared_error_on_log_targets_keeps_the_points_the_clip_silences():
+    clipped = run("log_target", 1000)
+    log_target = run("log_target", 1000, loss="log_target_squared_error")
+    # The preset's model=linear holds, though the state started on a problem whose default
+    # model is linear too (a preset is compared with its own problem's defaults).
+    assert clipped.config.model == "linear" == log_target.config.model
+    data = clipped.trainer.dataset
+    dead = clipped.trainer.logits(data.x_train) <= 0  # no gradient under the clip at 0
+    assert dead.mean() > 0.25
+    assert np.all(clipped.trainer.predict(data.x_val)[data.x_val[:, 0] < -1.5] == 0.0)
+    trainer = clipped.trainer
+    gradient = trainer.loss.gradient(data.y_train, trainer.logits(data.x_train))
+    assert np.all(gradient[dead] == 0.0)  # those points stop teaching
+    trainer = log_target.trainer
+    assert np.all(trainer.loss.gradient(data.y_train, trainer.logits(data.x_train)) != 0.0)
+    # Both validation losses are the mean of (log(1 + ŷ) − log(1 + y))²: the same scale.
+    a, b = clipped.trainer.evaluate(), log_target.trainer.evaluate()
+    assert a["val_loss"] > 0.35 and b["val_loss"] < 0.16  # 0.40 against 0.14
+    assert b["r2"] > a["r2"] + 0.2
+
+
+def test_log_target_squared_error_is_msle_without_the_clip():
+    # An identity the text states: where ŷ = exp(z) − 1 ≥ 0 the two losses are equal.
+    from losstui.core.losses import LOSSES
+
+    rng = np.random.default_rng(0)
+    y = rng.lognormal(2.0, 1.5, size=(50, 1))
+    z = rng.uniform(0.0, 6.0, size=(50, 1))
+    msle, log_target = LOSSES["mean_squared_logarithmic_error"], LOSSES["log_target_squared_error"]
+    assert log_target(y, z) == pytest.approx(msle(y, np.expm1(z)), rel=1e-12)
+    np.testing.assert_allclose(log_target.predict(z), np.expm1(z))
+
+
+def test_on_large_counts_squared_error_fits_about_as_well_as_the_poisson_loss():
+    poisson = run("large_counts", 1000)
+    squared = run("large_counts", 1000, loss="mean_squared_error")
+    r2_poisson, r2_squared = poisson.trainer.evaluate()["r2"], squared.trainer.evaluate()["r2"]
+    assert r2_poisson > 0.75 and r2_squared > 0.75
+    assert abs(r2_poisson - r2_squared) < 0.04  # 0.80 against 0.78
+    data = squared.trainer.dataset
+    assert squared.trainer.predict(data.x_val).min() > 10  # no negative counts here
+    assert not poisson.trainer.diverged and not squared.trainer.diverged
+
+
+def test_on_the_default_blobs_accuracy_ties_and_the_probabilities_differ():
+    def trained(loss: str) -> AppState:
+        return run_problem("multiclass_classification", 1000, loss=loss)
+
+    cross_entropy = trained("categorical_cross_entropy")
+    sigmoids = trained("binary_cross_entropy")
+    squared = trained("mean_squared_error")
+    accuracies = [accuracy(s) for s in (cross_entropy, sigmoids, squared)]
+    assert min(accuracies) > 0.95 and max(accuracies) - min(accuracies) < 0.02  # about 97% each
+    x = sigmoids.trainer.dataset.x_val
+    sums = sigmoids.trainer.predict(x).sum(axis=1)
+    assert sums.min() < 0.5 and sums.max() > 1.5  # K sigmoids: 0.3 to 1.8
+    assert "divided by their sum" in (classification_data(sigmoids.trainer).q_reading or "")
+    assert classification_data(squared.trainer).outside_unit().mean() > 0.5
+    # In the article's setup (inputs spanning ±10) squared error diverges at once.
+    article = run("article_blobs", 50, loss="mean_squared_error")
+    assert article.trainer.diverged and article.trainer.diverged_at_step <= 2
+
+
+def test_squared_error_charges_a_confident_mistake_at_most_1_where_log_loss_grows_without_bound():
+    from losstui.core.losses import LOSSES
+
+    y = np.array([[1.0, 0.0, 0.0]])
+    assert LOSSES["mean_squared_error"].values(y, np.array([[0.0, 0.0, 0.0]]))[0, 0] == 1.0
+    costs = [
+        LOSSES["categorical_cross_entropy"](y, np.array([[-m, 0.0, 0.0]])) for m in (10, 100, 1000)
+    ]
+    assert costs[0] > 10 and costs[1] > 100 and costs[2] > 1000
+
+
+def test_multilabel_squared_error_outputs_leave_0_1_while_it_labels_about_as_well():
+    sigmoids = run_problem("multilabel_classification", 1000)
+    squared = run_problem("multilabel_classification", 1000, loss="mean_squared_error")
+    assert classification_data(squared.trainer).outside_unit().mean() > 0.5
+    a, b = sigmoids.trainer.evaluate(), squared.trainer.evaluate()
+    assert abs(a["subset_accuracy"] - b["subset_accuracy"]) < 0.03
+
+
+def test_the_threshold_with_least_expected_cost_is_c_fp_over_c_fp_plus_c_fn():
+    # An identity the multi-label text states: predicting the label costs (1 − p)·c_FP in
+    # expectation, not predicting it p·c_FN; the first is smaller exactly when p > c_FP/(c_FP +
+    # c_FN), which is 0.5 when the two mistakes cost the same.
+    p = np.linspace(0.0, 1.0, 10_001)
+    for c_fp, c_fn in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0)):
+        predict_on = (1.0 - p) * c_fp < p * c_fn
+        first_on = p[np.argmax(predict_on)]
+        assert first_on == pytest.approx(c_fp / (c_fp + c_fn), abs=2e-4)
+
+
+def test_wide_range_squared_error_needs_a_learning_rate_hundreds_of_times_smaller():
+    at_default = run_problem("wide_range_regression", 2000, loss="mean_squared_error")
+    assert at_default.trainer.evaluate()["r2"] < 0  # lr 0.1, which suits the squared log error
+    smaller = run_problem("wide_range_regression", 2000, loss="mean_squared_error", lr="0.0003")
+    assert smaller.trainer.evaluate()["r2"] > 0.7
+
+
+def test_a_learning_rate_too_large_diverges_on_the_default_line():
+    state = run_problem("regression", 100, lr="5")
+    assert state.trainer.diverged and state.trainer.diverged_at_step == 1
+
+
+def test_absolute_error_keeps_jittering_where_huber_settles():
+    def wobble(loss: str) -> float:
+        state = run_problem("robust_regression", 3000, loss=loss)
+        losses = np.array([r.train_loss for r in state.trainer.history][-30:])
+        return float(losses.std() / losses.mean())
+
+    assert wobble("mean_absolute_error") > 3 * wobble("huber")
+
+
+def test_mixture_components_that_start_together_stay_together_without_momentum():
+    def fitted(**changes: str) -> tuple[AppState, np.ndarray]:
+        state = run("mixture_poor_start", 3000, **changes)
+        trainer = state.trainer
+        theta = trainer.loss.predict(trainer.model.forward(np.zeros((1, 0))))[0]
+        return state, theta  # π, μ₁, μ₂, σ₁, σ₂
+
+    stuck, (_, mu1, mu2, s1, s2) = fitted()
+    assert stuck.trainer.converged  # the plateau looks like convergence
+    assert abs(mu1 - mu2) < 0.5 and min(s1, s2) > 1.2  # one wide bell over both bumps
+    assert stuck.trainer.evaluate()["val_loss"] > 1.75
+    split, (_, mu1, mu2, _, _) = fitted(momentum="0.9")
+    assert abs(mu1 - mu2) > 2.0 and split.trainer.evaluate()["val_loss"] < 1.6
+
+
+def test_soft_label_squared_error_rows_sum_to_1_but_are_not_probabilities():
+    squared = run_problem("soft_label_classification", 1000, loss="mean_squared_error")
+    out = squared.trainer.predict(squared.trainer.dataset.x_val)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=0.05)
+    assert (out < 0).any(axis=1).mean() > 0.25  # about a third of the rows
+    sigmoids = run_problem("soft_label_classification", 1000, loss="binary_cross_entropy")
+    sums = sigmoids.trainer.predict(sigmoids.trainer.dataset.x_val).sum(axis=1)
+    assert sums.min() < 0.7 and sums.max() > 1.5
+
+
+def test_kl_is_infinite_where_the_second_distribution_is_0_and_the_first_is_not():
+    from losstui.core.info import kl_divergence
+
+    p, q = [0.5, 0.5, 0.0], [1.0, 0.0, 0.0]
+    assert kl_divergence(p, q) == math.inf  # Q = 0 where P > 0
+    assert kl_divergence(q, p) == pytest.approx(math.log(2.0))  # the other way: finite
+    assert kl_divergence([0.5, 0.25, 0.25], [0.5, 0.5, 0.0]) == math.inf
+
+
+def test_every_preset_a_text_names_exists_and_every_preset_is_named_by_a_text():
+    import re
+
+    from losstui.core.problems import RECOMMENDATIONS_DIR
+
+    named: set[str] = set()
+    for name in os.listdir(RECOMMENDATIONS_DIR):
+        with open(os.path.join(RECOMMENDATIONS_DIR, name), encoding="utf-8") as f:
+            text = " ".join(f.read().split())  # a name may be wrapped onto the next line
+        named |= set(re.findall(r"\bpresets? ([a-z0-9]+(?:_[a-z0-9]+)*)", text))
+    assert named <= set(PRESETS), named - set(PRESETS)
+    assert set(PRESETS) <= named, set(PRESETS) - named
+
+
+def test_the_readme_table_of_presets_lists_every_preset_once():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `([a-z0-9_]+)` \| (?:binary|multi-class|multi-label|wide-range|count|"
+        r"density) \|",
+        readme,
+        flags=re.MULTILINE,
+    )
+    assert sorted(rows) == sorted(PRESETS)
+
+
+def test_a_large_learning_rate_overflows_the_poisson_rate():
+    state = run_problem("count_regression", 50, lr="1")
+    assert state.trainer.diverged and state.trainer.diverged_at_step <= 2
+
+
+def test_squared_log_error_charges_relative_errors():
+    # Identities the texts state: 110 for 100 costs about as much as 1,100 for 1,000, and an
+    # error of 10 on 1,000 about as much as 0.1 on 10.
+    from losstui.core.losses import LOSSES
+
+    msle = LOSSES["mean_squared_logarithmic_error"]
+
+    def cost(y: float, y_hat: float) -> float:
+        return msle(np.array([[y]]), np.array([[y_hat]]))
+
+    assert cost(100, 110) == pytest.approx(cost(1000, 1100), rel=0.02)
+    assert cost(1000, 1010) == pytest.approx(cost(10, 10.1), rel=0.25)
+
+
+def test_each_trap_runs_only_where_its_slip_can_happen():
+    from losstui.core.datasets import get_dataset_spec
+    from losstui.core.tasks import check_pairing
+
+    blobs, regions = get_dataset_spec("blobs"), get_dataset_spec("regions")
+    assert check_pairing("double_softmax_cross_entropy", blobs) is None
+    assert check_pairing("multilabel_softmax_cross_entropy", regions) is None
+    refused = check_pairing("multilabel_softmax_cross_entropy", blobs) or ""
+    assert "only multi-label data" in refused and "categorical_cross_entropy" in refused
+    assert "several labels" in (check_pairing("double_softmax_cross_entropy", regions) or "")
+    assert check_pairing("positive_only_cross_entropy", get_dataset_spec("two_blobs")) is None
+
+
+def test_overdispersed_counts_spread_wider_than_the_poisson_allows():
+    from losstui.core.diagnostics import residual_data
+
+    def pearson_rms(**changes: str) -> tuple[float, AppState]:
+        state = run("overdispersion", 1500, **changes)
+        residuals = residual_data(state.trainer).residuals  # (y − ŷ)/√ŷ, as the pane plots
+        return float(np.sqrt(np.mean(residuals**2))), state
+
+    wide, state = pearson_rms()
+    usual, _ = pearson_rms(dataset="counts")
+    assert wide > 1.4 and 0.8 < usual < 1.25  # 1.6 against 1.1
+    trainer = state.trainer
+    data = trainer.dataset
+    truth = data.true_function(data.x_val)  # the mean is still found
+    assert np.mean(np.abs(trainer.predict(data.x_val) - truth)) < 0.2 * np.mean(truth)

@@ -112,9 +112,17 @@ def test_wide_range_targets_are_positive_and_span_orders_of_magnitude():
 @pytest.mark.parametrize("name", dataset_names("regression") + dataset_names("count"))
 def test_regression_sets_keep_their_noise_model_and_truth(name):
     ds = make_dataset(name)
-    assert ds.noise["distribution"] in ("gaussian", "lognormal", "poisson")
+    assert ds.noise["distribution"] in ("gaussian", "lognormal", "poisson", "negative_binomial")
     assert ds.noise["description"]
     assert ds.true_function(ds.x_val).shape == ds.y_val.shape
+
+
+def test_overdispersed_counts_vary_more_than_their_mean():
+    ds = make_dataset("overdispersed_counts", n=20_000)
+    mu = ds.true_function(ds.x_train)
+    # Var y = λ + λ²/k around the mean λ: the squared deviations average above λ.
+    assert np.mean((ds.y_train - mu) ** 2) > 2.0 * np.mean(mu)
+    assert abs(np.mean(ds.y_train) - np.mean(mu)) < 0.05 * np.mean(mu)
 
 
 @pytest.mark.parametrize("name", ["line", "curve"])

@@ -27,7 +27,7 @@ def make_targets(loss, rng: np.random.Generator, shape: tuple[int, int]) -> np.n
         return rng.integers(0, k, size=n)
     if loss.target in ("onehot", "distribution"):
         return softmax(rng.normal(size=shape) * 2.0)  # soft rows exercise the general formula
-    if loss.target in ("binary", "signed_binary"):
+    if loss.target in ("binary", "signed_binary", "multihot"):
         return rng.integers(0, 2, size=shape).astype(float)
     if loss.target == "nonnegative":
         return rng.poisson(3.0, size=shape).astype(float)
@@ -168,6 +168,7 @@ def perfect_prediction(name: str):
         "mean_absolute_error": (y_real, y_real),
         "huber": (y_real, y_real),
         "mean_squared_logarithmic_error": (y_pos, y_pos),
+        "log_target_squared_error": (y_pos, np.log1p(y_pos)),
         "poisson": (y_pos, np.log(y_pos)),
         "binary_cross_entropy": (p_soft, np.log(p_soft / (1 - p_soft))),
         "sigmoid_mean_squared_error": (p_soft, np.log(p_soft / (1 - p_soft))),
@@ -176,6 +177,14 @@ def perfect_prediction(name: str):
         "categorical_cross_entropy": (rows, np.log(rows)),
         "sparse_categorical_cross_entropy": None,  # a hard label is only reached as z → ∞
         "kl_divergence": (rows, np.log(rows)),
+        # The traps: the positive-only loss falls forever as z → ∞; the second softmax cannot
+        # reach these rows (see the cap test); shared labels are reached at equal logits.
+        "positive_only_cross_entropy": None,
+        "double_softmax_cross_entropy": None,
+        "multilabel_softmax_cross_entropy": (
+            np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]),
+            np.zeros((2, 3)),
+        ),
     }[name]
 
 
@@ -408,3 +417,14 @@ def test_poisson_drops_log_y_factorial_and_says_so():
     ]
     assert np.allclose(full[:, 0], by_hand)
     assert LOSSES["mean_squared_error"].dropped_constant(y) is None
+
+
+def test_a_trap_says_so_in_its_title_and_is_never_recommended():
+    from losstui.core.problems import PROBLEMS, Standing, loss_verdict
+
+    traps = {name for name, loss in LOSSES.items() if loss.trap}
+    assert traps == {name for name, loss in LOSSES.items() if loss.title.endswith("(a trap)")}
+    assert len(traps) >= 4
+    for problem in PROBLEMS:
+        for name in traps:
+            assert loss_verdict(problem, name).standing is Standing.NOT_RECOMMENDED

@@ -260,6 +260,55 @@ def _make_counts(rng: np.random.Generator, n: int) -> dict[str, Any]:
     }
 
 
+#: The gamma shape k of the overdispersed counts: their variance is μ + μ²/k.
+OVERDISPERSION_SHAPE = 2.0
+
+
+def _make_overdispersed_counts(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # A gamma-distributed rate around the counts' own λ(x) (mean λ, shape k): the counts are
+    # negative binomial, with mean λ as before and variance λ + λ²/k, more than the Poisson's λ.
+    x = _uniform_1d(rng, n)
+    k = OVERDISPERSION_SHAPE
+    rate = _count_rate(x) * rng.gamma(k, 1.0 / k, size=(n, 1))
+    y = rng.poisson(rate).astype(np.float64)
+    noise = {
+        "distribution": "negative_binomial",
+        "description": (
+            f"negative binomial counts: mean λ(x) = exp(0.5 + 0.8·x), variance λ + λ²/{k:g}"
+        ),
+    }
+    return {
+        "x": x,
+        "y": y,
+        "noise": noise,
+        "true_function": _count_rate,
+        "feature_names": ("x",),
+    }
+
+
+def _large_count_rate(x: Array) -> Array:
+    return np.exp(4.0 + 0.25 * x[:, :1])
+
+
+def _make_large_counts(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Rates from about 33 to 90: a Poisson count that large is close to a Gaussian of variance
+    # λ, and over this range exp(4 + 0.25·x) is close to a line, so squared error has little to
+    # get wrong.
+    x = _uniform_1d(rng, n)
+    y = rng.poisson(_large_count_rate(x)).astype(np.float64)
+    noise = {
+        "distribution": "poisson",
+        "description": "Poisson counts with rate λ(x) = exp(4 + 0.25·x), from about 33 to 90",
+    }
+    return {
+        "x": x,
+        "y": y,
+        "noise": noise,
+        "true_function": _large_count_rate,
+        "feature_names": ("x",),
+    }
+
+
 N_FEATURES_LINEAR20 = 20
 N_INFORMATIVE_LINEAR20 = 10
 #: make_regression's noise=0.1, in the raw targets' units (their spread is about 180).
@@ -579,6 +628,24 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         "Event counts whose rate grows exponentially with x: λ = exp(0.5 + 0.8·x).",
         "count",
         _make_counts,
+        nonnegative_targets=True,
+    ),
+    DatasetSpec(
+        "overdispersed_counts",
+        "Overdispersed counts",
+        "Counts with the same mean λ = exp(0.5 + 0.8·x) but more spread than a Poisson's: "
+        "variance λ + λ²/2 (a negative binomial, as a gamma-distributed rate gives).",
+        "count",
+        _make_overdispersed_counts,
+        nonnegative_targets=True,
+    ),
+    DatasetSpec(
+        "large_counts",
+        "Large counts",
+        "Poisson counts with rate λ = exp(4 + 0.25·x), from about 33 to 90: counts this large "
+        "are roughly Gaussian, and squared error fits them about as well as the Poisson loss.",
+        "count",
+        _make_large_counts,
         nonnegative_targets=True,
     ),
     DatasetSpec(

@@ -104,7 +104,11 @@ def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, s
             return np.exp(log_q), log_q, reading
         q1 = np.clip(loss.predict(logits), 0.0, 1.0)
         q = np.stack([1.0 - q1, q1], axis=-1)
-        reading = "the output ŷ read as Q(1), clipped to [0, 1]"
+        reading = (
+            "each label's share of one softmax read as Q(present); the shares sum to 1"
+            if loss.activation == "softmax"
+            else "the output ŷ read as Q(1), clipped to [0, 1]"
+        )
     else:
         if loss.activation == "softmax" or loss.target == "signed_binary":
             log_q = log_softmax(logits, axis=1)[:, None, :]

@@ -47,6 +47,9 @@ class Loss:
     logit_threshold: float = 0.5
     #: True when the loss sums over the classes of a row (categorical, sparse, KL).
     sums_over_classes: bool = False
+    #: True for a pairing kept only to be seen failing (its title ends "(a trap)"): it runs, it
+    #: is never recommended, and `when_to_use` says what goes wrong.
+    trap: bool = False
 
     # -- what each loss defines -------------------------------------------------------------
     def _values(self, y: Array, z: Array) -> Array:
@@ -228,6 +231,43 @@ class MeanSquaredLogarithmicError(Loss):
         return np.maximum(as_float_array(logits), 0.0)
 
 
+class LogTargetSquaredError(Loss):
+    """Squared error on log(1 + y): the output z is read as log(1 + ŷ), so ŷ = exp(z) − 1.
+
+    ℓ = (z − log(1 + y))² = (log(1 + ŷ) − log(1 + y))²: mean squared logarithmic error on the
+    prediction ŷ, without the clip at 0, so every sample keeps its gradient 2(z − log(1 + y)).
+    """
+
+    name = "log_target_squared_error"
+    title = "Squared error on log(1 + y)"
+    activation = "exp"
+    target = "nonnegative"
+    distribution = "log-normal (on 1 + y)"
+    formula = "L = (1/n) Σᵢ (zᵢ − log(1 + yᵢ))²,   ŷ = exp(z) − 1"
+    when_to_use = (
+        "Positive targets spanning orders of magnitude: train squared error on log(1 + y) and "
+        "undo the transform with ŷ = exp(z) − 1. It is mean squared logarithmic error without "
+        "the clip at 0, so no sample ever stops teaching."
+    )
+
+    def _values(self, y, z):
+        d = z - np.log1p(np.maximum(y, 0.0))
+        return d * d
+
+    def _values_gradient(self, y, z):
+        return 2.0 * (z - np.log1p(np.maximum(y, 0.0)))
+
+    def initial_bias(self, n_outputs, rng, y_train=None):
+        """mean log(1 + y): the output starts at the targets' typical size, as a regression on
+        the transformed targets would."""
+        if y_train is None:
+            return None
+        return np.full(n_outputs, float(np.mean(np.log1p(np.maximum(y_train, 0.0)))))
+
+    def predict(self, logits):
+        return np.expm1(np.minimum(as_float_array(logits), 700.0))
+
+
 class Poisson(Loss):
     """Poisson negative log-likelihood on the log-rate z, dropping log y!: ℓ = eᶻ − y·z.
 
@@ -322,6 +362,7 @@ class SigmoidMeanSquaredError(Loss):
         "σ(z)(1 − σ(z)) that vanishes when the sigmoid saturates, so a confidently wrong "
         "prediction learns slowly. Binary cross-entropy cancels that factor."
     )
+    trap = True
     logit_threshold = 0.0
 
     def _values(self, y, z):
@@ -331,6 +372,37 @@ class SigmoidMeanSquaredError(Loss):
     def _values_gradient(self, y, z):
         p = sigmoid(z)
         return 2.0 * (p - y) * p * (1.0 - p)
+
+    def predict(self, logits):
+        return sigmoid(logits)
+
+
+class PositiveOnlyCrossEntropy(Loss):
+    """Binary cross-entropy with its (1 − y) term dropped, as some tutorials write it (a trap).
+
+    ℓ = −y·log σ(z) = y·softplus(−z). Nothing penalises p → 1 on a 0 label, so predicting 1 for
+    every point minimises it: the gradient is y·(σ(z) − 1), never positive.
+    """
+
+    name = "positive_only_cross_entropy"
+    title = "Cross-entropy without its (1 − y) term (a trap)"
+    activation = "sigmoid"
+    target = "binary"
+    distribution = "none: half of the Bernoulli likelihood"
+    formula = "L = −(1/n) Σᵢ yᵢ·log p̂ᵢ,   p̂ = σ(z)   (the (1 − yᵢ)·log(1 − p̂ᵢ) term is missing)"
+    when_to_use = (
+        "Never: it is the binary cross-entropy formula with the (1 − y)·log(1 − p) term lost, "
+        "a slip found in tutorials. Only the positive labels are scored, so the model learns to "
+        "call every point positive."
+    )
+    trap = True
+    logit_threshold = 0.0
+
+    def _values(self, y, z):
+        return y * softplus(-z)
+
+    def _values_gradient(self, y, z):
+        return y * (sigmoid(z) - 1.0)
 
     def predict(self, logits):
         return sigmoid(logits)
@@ -481,6 +553,77 @@ class KLDivergence(CategoricalCrossEntropy):
         p_log_p = np.where(positive, y * np.log(np.where(positive, y, 1.0)), 0.0)
         # KL ≥ 0; rounding can leave −1e-17 at a perfect fit, which a learner would read as "−0".
         return np.maximum(np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1), 0.0)
+
+
+class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
+    """Categorical cross-entropy after a softmax layer: softmax applied twice (a trap).
+
+    s = softmax(z), q = softmax(s), ℓ = −Σₖ yₖ·log qₖ = logsumexp(s) − Σₖ yₖ·sₖ for rows y summing
+    to 1. Each sₖ lies in (0, 1), so q is squashed towards uniform: no qₖ can pass
+    e/(e + K − 1) (58% for K = 3), the loss cannot fall below −log of that, and the gradient
+    reaches z through the softmax's Jacobian, diag(s) − s·sᵀ, which shrinks it.
+    """
+
+    name = "double_softmax_cross_entropy"
+    title = "Cross-entropy after a softmax layer (a trap)"
+    formula = "L = −(1/n) Σᵢ Σₖ yᵢₖ·log q̂ᵢₖ,   q̂ = softmax(softmax(z))"
+    when_to_use = (
+        "Never: it is what a softmax layer in front of a loss that applies log_softmax itself "
+        "(nn.CrossEntropyLoss, from_logits=True) computes. The second softmax sees numbers in "
+        "(0, 1), so no probability can pass e/(e + K − 1) and the model learns slowly."
+    )
+    trap = True
+
+    def _values(self, y, z):
+        s = softmax(z, axis=1)
+        return -np.sum(y * log_softmax(s, axis=1), axis=1)
+
+    def _values_gradient(self, y, z):
+        s = softmax(z, axis=1)
+        g = np.sum(y, axis=1, keepdims=True) * softmax(s, axis=1) - y  # ∂ℓ/∂s
+        # Back through s = softmax(z): ∂ℓ/∂zⱼ = sⱼ·(gⱼ − Σₖ sₖ·gₖ).
+        return s * (g - np.sum(s * g, axis=1, keepdims=True))
+
+    def predict(self, logits):
+        return softmax(softmax(logits, axis=-1), axis=-1)
+
+
+class MultilabelSoftmaxCrossEntropy(Loss):
+    """A softmax over several 0/1 labels, scored by cross-entropy with the labels shared out
+    (a trap): w = y / max(Σₖ yₖ, 1), ℓ = −Σₖ wₖ·log softmax(z)ₖ.
+
+    The K probabilities share one unit of mass, so labels compete: two labels that are both on
+    can each reach at most ½, and none passes the 0.5 threshold; an example with no label on
+    contributes nothing (ℓ = 0), since a softmax cannot say "none".
+    """
+
+    name = "multilabel_softmax_cross_entropy"
+    title = "Softmax over the labels (a trap)"
+    activation = "softmax"
+    target = "multihot"
+    distribution = "categorical: one label per example (the labels compete)"
+    formula = "L = −(1/n) Σᵢ Σₖ wᵢₖ·log p̂ᵢₖ,   wᵢ = yᵢ / max(Σₖ yᵢₖ, 1),   p̂ = softmax(z)"
+    when_to_use = (
+        "Never for multi-label data: a softmax makes the labels compete for one unit of "
+        "probability, so two labels that are both on cannot both pass 0.5. One sigmoid per "
+        "label (binary_cross_entropy) scores each label on its own."
+    )
+    trap = True
+    sums_over_classes = True
+
+    @staticmethod
+    def _weights(y: Array) -> Array:
+        return y / np.maximum(np.sum(y, axis=1, keepdims=True), 1.0)
+
+    def _values(self, y, z):
+        return -np.sum(self._weights(y) * log_softmax(z, axis=1), axis=1)
+
+    def _values_gradient(self, y, z):
+        w = self._weights(y)
+        return np.sum(w, axis=1, keepdims=True) * softmax(z, axis=1) - w
+
+    def predict(self, logits):
+        return softmax(logits, axis=-1)
 
 
 # -- densities: samples without inputs -----------------------------------------------------------
@@ -682,14 +825,18 @@ LOSSES: dict[str, Loss] = {
         MeanAbsoluteError(),
         Huber(),
         MeanSquaredLogarithmicError(),
+        LogTargetSquaredError(),
         Poisson(),
         BinaryCrossEntropy(),
         SigmoidMeanSquaredError(),
+        PositiveOnlyCrossEntropy(),
         Hinge(),
         SquaredHinge(),
         CategoricalCrossEntropy(),
         SparseCategoricalCrossEntropy(),
         KLDivergence(),
+        DoubleSoftmaxCrossEntropy(),
+        MultilabelSoftmaxCrossEntropy(),
         GaussianNLL(),
         GaussianMixtureNLL(),
     )

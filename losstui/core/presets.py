@@ -69,6 +69,88 @@ PRESETS: dict[str, Preset] = {
             compare="loss=mean_squared_error",
         ),
         Preset(
+            "lost_term",
+            "Lost term: binary cross-entropy without its (1 − y) term",
+            "problem=binary_classification dataset=two_blobs model=linear seed=0 patience=300",
+            "Some tutorials write binary cross-entropy as −y·log p, losing the (1 − y)·log(1 − p) "
+            "term. Then nothing is charged for calling a class-0 point positive: the loss falls "
+            "towards 0 while the model calls almost every point class 1 and its accuracy sinks "
+            "to the share of class 1 (about 56%), where the full loss keeps 95%.",
+            compare="loss=positive_only_cross_entropy",
+        ),
+        Preset(
+            "double_softmax",
+            "Double softmax: a softmax layer in front of a loss that applies its own",
+            "problem=multiclass_classification dataset=article_blobs model=mlp hidden=50 "
+            "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300",
+            "A softmax layer followed by a loss that applies log_softmax itself squashes the "
+            "outputs twice. The second softmax only sees numbers in (0, 1), so no predicted "
+            "probability can pass e/(e + 2) ≈ 58% with three classes, the loss cannot fall "
+            "below 0.55, and the shrunken gradient makes the model learn slowly: about 69% "
+            "accuracy after 400 steps where cross-entropy has 77%.",
+            compare="loss=double_softmax_cross_entropy",
+        ),
+        Preset(
+            "softmax_labels",
+            "Softmax over labels: several labels cannot all be on",
+            "problem=multilabel_classification dataset=regions model=mlp seed=0 patience=300",
+            "A softmax across the labels makes them compete for one unit of probability: when "
+            "two labels are on, each can get at most ½, so neither passes the 0.5 threshold. "
+            "On the regions data it never predicts two labels at once (a third of the points "
+            "have two or more) and its subset accuracy stays near 46%; a sigmoid per label "
+            "with binary cross-entropy reaches about 85%.",
+            compare="loss=multilabel_softmax_cross_entropy",
+        ),
+        Preset(
+            "log_target",
+            "Log target: squared error on log(1 + y) has no dead outputs",
+            "problem=wide_range_regression dataset=wide_range model=linear seed=0 patience=300",
+            "With a linear output, mean squared logarithmic error must fit exponential growth "
+            "with a straight line, and its clip at 0 silences about a third of the training "
+            "points (output below 0, gradient 0): the fit is flat at 0 on the left and the "
+            "validation loss stays near 0.40. Squared error on log(1 + y) reads the output as "
+            "z = log(1 + ŷ): the same linear model now draws an exponential curve, no point is "
+            "clipped, and the validation loss, the same squared log error, falls to about 0.14.",
+            compare="loss=log_target_squared_error",
+        ),
+        Preset(
+            "large_counts",
+            "Large counts: squared error does about as well as the Poisson loss",
+            "problem=count_regression dataset=large_counts model=linear lr=0.003 seed=0 "
+            "patience=300",
+            "Counts from about 33 to 90 are roughly Gaussian, with a spread that changes little "
+            "over the range, so squared error on a linear output fits them about as well as the "
+            "Poisson loss (R² about 0.78 against 0.80) and predicts no negative count. The "
+            "learning rate is 0.003: the Poisson loss's curvature grows with the counts, and at "
+            "the default 0.01 its curves jump about.",
+            compare="loss=mean_squared_error",
+        ),
+        Preset(
+            "overdispersion",
+            "Overdispersion: counts that vary more than a Poisson's",
+            "problem=count_regression dataset=overdispersed_counts model=linear seed=0 "
+            "patience=300",
+            "The counts have the default counts' mean λ = exp(0.5 + 0.8·x) but variance "
+            "λ + λ²/2. The Poisson loss still finds the mean, but it assumes variance = mean: "
+            "its residuals divided by √ŷ should spread like N(0, 1), and the Distributions pane "
+            "shows them wider, with an RMS of about 1.6 (about 1.1 on the default counts). A "
+            "negative binomial likelihood would model the extra spread; this app has none.",
+            compare="dataset=counts",
+        ),
+        Preset(
+            "mixture_poor_start",
+            "Poor start: two mixture components that start together stay together",
+            "problem=density_estimation dataset=mixture_samples loss=gaussian_mixture_nll "
+            "seed=8 momentum=0 patience=1000",
+            "Seed 8 starts both components' means near −0.46. Components that start at the same "
+            "place get nearly the same gradients and move together: without momentum they sit "
+            "as one wide bell over both bumps (validation NLL about 1.82) on a long plateau, a "
+            "saddle of the likelihood that the stop rule takes for convergence. With momentum "
+            "0.9 the small difference between them grows, they split, and each takes a bump "
+            "(NLL about 1.55).",
+            compare="momentum=0.9",
+        ),
+        Preset(
             "mixture_collapse",
             "Mixture collapse: a component shrinks onto a few samples",
             "problem=density_estimation dataset=mixture_samples loss=gaussian_mixture_nll "

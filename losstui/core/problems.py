@@ -143,7 +143,7 @@ PROBLEMS: dict[str, Problem] = {
             target="a non-negative whole number",
             kind="count",
             default_dataset="counts",
-            datasets=("counts",),
+            datasets=("counts", "large_counts", "overdispersed_counts"),
         ),
         Problem(
             key="binary_classification",
@@ -387,8 +387,8 @@ class Verdict:
 
 def loss_verdict(problem: str, loss: str) -> Verdict:
     """The `Verdict` on `loss` for `problem`: recommended (or the same choice in another form), a
-    reasonable alternative the recommendation lists, or not recommended (listed as such, or not
-    listed at all: it answers another kind of target)."""
+    reasonable alternative the recommendation lists, or not recommended (listed as such; a trap,
+    with what goes wrong; or not listed at all: it answers another kind of target)."""
     rec = recommend(problem)
     if is_recommended(problem, loss):
         return Verdict(Standing.RECOMMENDED, f"the likelihood of y ~ {rec.distribution}")
@@ -396,6 +396,10 @@ def loss_verdict(problem: str, loss: str) -> Verdict:
         if alt.loss == loss:
             standing = Standing.NOT_RECOMMENDED if alt.discouraged else Standing.ALTERNATIVE
             return Verdict(standing, alt.when)
+    from losstui.core.losses import LOSSES  # numpy: paid when a verdict is asked for
+
+    if loss in LOSSES and LOSSES[loss].trap:
+        return Verdict(Standing.NOT_RECOMMENDED, LOSSES[loss].when_to_use)
     target = PROBLEMS[problem].target
     return Verdict(
         Standing.NOT_RECOMMENDED,

@@ -540,8 +540,12 @@ class AppState:
         }
         target.update({k: get_setting(k).parse(v) for k, v in preset.settings.items()})
         target["pane"] = "train"
-        current = self.values()
         self.pause()
+        if self.values().get("problem") != target["problem"]:
+            # A new problem brings its own defaults: compare the preset with those, or a
+            # setting equal to the old problem's value (model=linear) would be left out.
+            self.apply({"problem": target["problem"]})
+        current = self.values()
         self.apply({k: v for k, v in target.items() if current.get(k) != v})
         self.trainer.reset()
         self._emit(Part.TRAINER, Part.PROGRESS)

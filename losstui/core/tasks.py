@@ -67,6 +67,8 @@ _TWO_CLASS = ("binary", "signed_binary")
 #: Every supervised domain: squared error or Poisson on class labels runs, as a lesson.
 _SUPERVISED = (*_REAL, *CLASS_TARGETS)
 _NO_SOFTMAX = tuple(t for t in _SUPERVISED if t not in SOFTMAX_TARGETS)
+#: 0/1 label rows under a softmax: only multi-label data has them (a trap shown there).
+MULTIHOT = "multihot"
 
 TASKS: dict[str, Task] = {
     t.kind: t
@@ -92,7 +94,7 @@ TASKS: dict[str, Task] = {
         Task(
             "multilabel",
             "multi-label classification",
-            _NO_SOFTMAX,
+            (*_NO_SOFTMAX, MULTIHOT),
             ("subset_accuracy", "hamming_loss"),
             picture="map",
             classes=True,
@@ -154,6 +156,11 @@ def check_pairing(loss: Loss | str, data: DataShape) -> str | None:
         return (
             f"{key} fits a density to samples without inputs; this dataset has inputs and "
             f"{kind} targets, so choose a supervised loss"
+        )
+    if target == MULTIHOT and kind in ("multiclass", "soft_label"):
+        return (
+            f"{key} shares a softmax between several 0/1 labels, which only multi-label data "
+            "has; here each example has one class, so use categorical_cross_entropy"
         )
     if kind in ("regression", "count"):
         return (

@@ -626,6 +626,9 @@ class Trainer:
         if kind == "binary":
             return (z[:, 0] > threshold).astype(np.int64)
         if kind == "multilabel":
+            if self.loss.activation == "softmax":
+                # A softmax shares one unit among the labels: each is on when its share passes ½.
+                return (self.loss.predict(z) > 0.5).astype(np.float64)
             return (z > threshold).astype(np.float64)
         raise ValueError(f"{kind} data has no classes")
 
