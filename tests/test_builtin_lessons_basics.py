@@ -5,9 +5,19 @@ student walks it by keyboard at 80x24 from the first step to the last."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+import pytest
+
+import losstui
+from losstui import cli
 from losstui.core.state import AppState
+from losstui.lessons.format import Lesson, read_lesson
+from losstui.lessons.runner import LessonRun
 from losstui.lessons.values import fill, lesson_values
+from losstui.tui.app import LossApp
+from losstui.tui.widgets.lesson_panel import SHORT_KEYS
+from tests.app_helpers import flat, screen_text, widget_text
 
 
 def test_density_values_are_the_closed_form_fit_of_the_training_samples():
@@ -35,3 +45,216 @@ def test_density_values_are_the_closed_form_fit_of_the_training_samples():
     state.apply({"dataset": "mixture_samples", "loss": "gaussian_mixture_nll"})
     assert fill("{mu} {sample_std}", lesson_values(state)).startswith("n/a ")
     assert fill("{sample_mean}", lesson_values(AppState())) == "n/a"
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+LESSONS = Path(losstui.__file__).parent / "content" / "lessons"
+NAMES = ("01-loss-and-sgd", "02-maximum-likelihood", "03-logistic-regression", "04-entropy-and-kl")
+#: The lesson panel's status line at 80 columns: a message, then "   > < h e x".
+STATUS_ROOM = 80 - len("   ") - len(SHORT_KEYS)
+
+
+def lesson(name: str) -> Lesson:
+    return read_lesson(str(LESSONS / f"{name}.md"))
+
+
+def walk(name: str) -> tuple[LessonRun, AppState]:
+    """The lesson entered at its first step on a fresh app state, as the app opens it."""
+    state = AppState()
+    run = LessonRun(lesson(name), state)
+    run.enter()
+    return run, state
+
+
+def go_on(run: LessonRun) -> None:
+    """Next, which must be accepted."""
+    index = run.index
+    assert run.next() is None, run.blocked()
+    assert run.index == index + 1
+
+
+def answer_right(run: LessonRun) -> None:
+    """Every wrong choice is refused with its own feedback; then the right one."""
+    assert run.step.ask is not None
+    for i, choice in enumerate(run.step.ask.choices):
+        if not choice.correct:
+            assert run.answer(i).feedback.startswith("No") and run.blocked() is not None
+    right = next(i for i, c in enumerate(run.step.ask.choices) if c.correct)
+    assert run.answer(right).feedback.startswith("Right") and run.blocked() is None
+
+
+def train(state: AppState, until: int) -> None:
+    """Train as the app's ticker does, tick by tick, until step `until` (or the run stops)."""
+    while state.trainer.step_count < until and not state.trainer.diverged:
+        if not state.step(min(state.steps_per_tick, until - state.trainer.step_count)):
+            break
+
+
+async def next_refused(pilot, app: LossApp) -> None:
+    """> is refused, with the reason on screen."""
+    assert app.lesson is not None
+    index = app.lesson.index
+    await pilot.press("greater_than_sign")
+    await pilot.pause()
+    assert app.lesson.index == index
+    assert "Not yet:" in screen_text(app)
+
+
+async def next_accepted(pilot, app: LossApp) -> None:
+    assert app.lesson is not None
+    index = app.lesson.index
+    await pilot.press("greater_than_sign")
+    await pilot.pause()
+    assert app.lesson.index == index + 1, app.lesson.blocked()
+    assert f"Lesson · step {index + 2} of {app.lesson.count}" in screen_text(app)
+
+
+async def answer_by_keys(pilot, app: LossApp) -> None:
+    """The whole question is on screen; a wrong choice (↓ and enter) is refused with its
+    feedback, then the right one is accepted."""
+    assert app.lesson is not None and app.lesson.step.ask is not None
+    choices = app.lesson.step.ask.choices
+    text = screen_text(app)
+    assert app.lesson.step.ask.prompt in text
+    for i, choice in enumerate(choices):
+        assert f"{chr(97 + i)}) {choice.text}" in text, choice.text
+    wrong = next(i for i, c in enumerate(choices) if not c.correct)
+    right = next(i for i, c in enumerate(choices) if c.correct)
+    await pilot.press(*["down"] * (wrong + 1), "enter")
+    await pilot.pause()
+    assert choices[wrong].feedback in screen_text(app) and app.lesson.blocked() is not None
+    await pilot.press(*["down" if right > wrong else "up"] * abs(right - wrong), "enter")
+    await pilot.pause()
+    assert choices[right].feedback in screen_text(app) and app.lesson.blocked() is None
+
+
+async def hint_shown(pilot, app: LossApp) -> None:
+    assert app.lesson is not None
+    await pilot.press("h")
+    await pilot.pause()
+    assert f"Hint: {app.lesson.step.hint}" in screen_text(app)
+
+
+def lesson_text(app: LossApp) -> str:
+    """The lesson panel's text on screen, wrapped lines joined."""
+    return widget_text(app, "#lesson-panel")
+
+
+# -- every lesson ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_lesson_checks_clean_and_is_built_for_an_80x24_strip(name):
+    path = LESSONS / f"{name}.md"
+    assert cli.main(["lesson", "check", str(path)]) == 0
+    built = lesson(name)
+    assert 6 <= len(built.steps) <= 12
+    previous = NAMES[NAMES.index(name) - 1] if name != NAMES[0] else None
+    assert built.requires == previous
+    for step in built.steps:
+        assert step.wait is None or step.hint, f"step at line {step.line} waits with no hint"
+        # The hint and every answer's feedback sit whole on the status line at 80 columns.
+        assert len(f"Hint: {step.hint}") <= STATUS_ROOM, step.hint
+        if step.ask is not None:
+            for choice in step.ask.choices:
+                assert len(choice.feedback) <= STATUS_ROOM, choice.feedback
+                assert choice.feedback.startswith("Right" if choice.correct else "No")
+
+
+# -- 4: entropy, cross-entropy and KL --------------------------------------------------------------
+
+
+def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
+    run, state = walk("04-entropy-and-kl")
+    # DESIGN.md's worked example, in bits, read from the lab.
+    assert "H(P) = **1.361 bits**" in run.text()
+    go_on(run)
+    assert "H(P,Q) = **3.288 bits**" in run.text() and "= **1.927 bits**" in run.text()
+    go_on(run)
+    assert "H(P,Q) = 3.288 bits = 1.361 bits + 1.927 bits" in run.text()
+    answer_right(run)
+    go_on(run)
+    assert "KL(Q‖P) = **2.022 bits** but KL(P‖Q) = **1.927 bits**" in run.text()
+    answer_right(run)
+    go_on(run)
+    # Moving Q towards P: refused until KL(P‖Q) < 0.1 bits, and H(P,Q) falls towards H(P).
+    assert run.next() is not None
+    state.set_pq(state.pq_p, (0.06, 0.55, 0.39))
+    values = lesson_values(state)
+    assert values["kl_pq"] < 0.1 and values["h_pq"] - values["h_p"] == pytest.approx(
+        values["kl_pq"]
+    )
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # A one-hot label: H(P) = 0, so H(P,Q) = KL(P‖Q) = −ln 0.7 nats, the log loss at p = 0.7.
+    assert state.units == "nats" and state.pq_p == (0.0, 1.0)
+    assert f"= **{-math.log(0.7):.3f} nats** = −ln 0.7" in run.text()
+    assert "H(P) = 0.000 nats, so H(P,Q) = KL(P‖Q)" in run.text()
+    go_on(run)
+    assert run.next() is not None
+    state.set_pq(state.pq_p, (0.1, 0.9))  # −ln 0.9 = 0.105: not yet
+    assert run.next() is not None
+    state.set_pq(state.pq_p, (0.05, 0.95))
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    assert run.next() is not None and state.units == "nats"
+    state.toggle_units()
+    go_on(run)
+    assert run.last
+
+
+async def test_a_student_walks_the_entropy_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("04-entropy-and-kl"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.state.pane == "pq_lab"
+        # The lesson's number is the lab's, both on screen.
+        assert "KL(P‖Q) = 1.927 bits" in widget_text(app, "#pq-lab")
+        assert "H(P) = 1.361 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert "H(P,Q) − H(P) = 1.927 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert "KL(Q‖P) = 2.022 bits but KL(P‖Q) = 1.927 bits" in lesson_text(app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        # Move Q towards P by keys: Esc, − on A fourteen times, ↓↓ to C, + four times.
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await pilot.press("escape", *["minus"] * 14, "down", "down", *["plus"] * 4)
+        await pilot.pause()
+        assert app.state.pq_q == (0.06, 0.55, 0.39)
+        kl = lesson_values(app.state)["kl_pq"]
+        assert kl < 0.1 and f"KL(P‖Q) = {kl:.4f}"[:-1] in flat(screen_text(app))
+        assert "Done: > goes on." in screen_text(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert "H(P,Q) = KL(P‖Q) = 0.357 nats = −ln 0.7" in lesson_text(app)
+        assert "H(P,Q) = 0.357 nats" in widget_text(app, "#pq-lab")
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        lab = app.screen.query_one("#pq-lab")
+        await pilot.press("escape")
+        assert lab.outcome == 1  # Q's B, marked on screen
+        await pilot.press(*["plus"] * 4)  # 0.90: −ln 0.9 = 0.105, not yet
+        await pilot.pause()
+        await next_refused(pilot, app)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert app.state.pq_q == (0.05, 0.95)
+        await next_accepted(pilot, app)
+        assert "H(P,Q) = 0.0513 nats = −ln q_B" in lesson_text(app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.state.units == "bits" and "H(P,Q) is now 0.0740 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
