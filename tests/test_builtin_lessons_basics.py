@@ -14,7 +14,7 @@ from losstui import cli
 from losstui.core.state import AppState
 from losstui.lessons.format import Lesson, read_lesson
 from losstui.lessons.runner import LessonRun
-from losstui.lessons.values import fill, lesson_values
+from losstui.lessons.values import fill, format_value, lesson_values
 from losstui.tui.app import LossApp
 from losstui.tui.widgets.lesson_panel import SHORT_KEYS
 from tests.app_helpers import flat, screen_text, widget_text
@@ -162,7 +162,7 @@ def test_each_lesson_checks_clean_and_is_built_for_an_80x24_strip(name):
                 assert choice.feedback.startswith("Right" if choice.correct else "No")
 
 
-# -- 4: entropy, cross-entropy and KL --------------------------------------------------------------
+# -- 4: entropy, cross-entropy and KL -----------------------------------------------------------
 
 
 def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
@@ -256,5 +256,110 @@ async def test_a_student_walks_the_entropy_lesson_by_keys_at_80x24():
         await pilot.press("u")
         await pilot.pause()
         assert app.state.units == "bits" and "H(P,Q) is now 0.0740 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+# -- 3: logistic regression ---------------------------------------------------------------------
+
+
+def test_logistic_regression_lesson_claims_hold_with_its_settings():
+    run, state = walk("03-logistic-regression")
+    assert state.pane == "recommendation" and state.is_locked("loss")
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Log loss from the usual start passes 90% quickly.
+    assert run.next() is not None
+    train(state, 100)
+    assert lesson_values(state)["accuracy"] > 0.9
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # The saturated start: confidently wrong about 78% of the points at step 0 ...
+    assert state.config.init_scale == 30 and state.trainer.step_count == 0
+    assert lesson_values(state)["accuracy"] == pytest.approx(0.22)
+    assert lesson_values(state)["val_loss"] > 10
+    assert run.next() is not None
+    # ... and log loss recovers past 90% within a few hundred steps.
+    train(state, 300)
+    assert lesson_values(state)["accuracy"] > 0.9
+    go_on(run)
+    # Squared error after the sigmoid from the same start: `run 300` plays, then pauses.
+    assert state.config.loss == "sigmoid_mean_squared_error" and state.running
+    assert run.next() is not None
+    start = lesson_values(state)["val_loss"]
+    while state.running:
+        state.step(state.steps_per_tick)
+        run.tick()
+    values = lesson_values(state)
+    assert values["step"] == 300 and values["accuracy"] < 0.5  # stalled, where log loss passed 90%
+    assert values["val_loss"] > 0.85 * start  # its loss curve nearly flat
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # From the small start squared error after a sigmoid passes 90% too.
+    assert state.config.init_scale == 1 and state.config.loss == "sigmoid_mean_squared_error"
+    assert run.next() is not None
+    train(state, 100)
+    assert lesson_values(state)["accuracy"] > 0.9
+    go_on(run)
+    assert run.last
+
+
+async def train_in_app(pilot, app: LossApp, until: int) -> None:
+    """Play by key and step as the app's ticker does until step `until`, then pause by key."""
+    await pilot.press("space")
+    await pilot.pause()
+    assert app.state.running
+    state = app.state
+    while state.running and state.trainer.step_count < until:
+        state.step(state.steps_per_tick)
+        if app.lesson is not None:
+            app.lesson.tick()
+    await pilot.press("space")
+    await pilot.pause()
+
+
+def stats(app: LossApp) -> str:
+    return widget_text(app, "#stats")
+
+
+async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("03-logistic-regression"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.state.pane == "recommendation" and "Bernoulli" in screen_text(app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert app.state.pane == "train"
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await train_in_app(pilot, app, 100)
+        accuracy = format_value("accuracy", lesson_values(app.state)["accuracy"])
+        assert f"accuracy {accuracy}." in lesson_text(app) and accuracy in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert "Step 0: validation loss 15.82, accuracy 22.0%." in lesson_text(app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 300)
+        await next_accepted(pilot, app)
+        # `run 300` plays by itself; Next waits for it.
+        assert app.state.running
+        await next_refused(pilot, app)
+        while app.state.running:
+            app.state.step(app.state.steps_per_tick)
+            app.lesson.tick()
+        await pilot.pause()
+        assert "After 300 steps its accuracy is 31.3%" in lesson_text(app)
+        assert "31.3%" in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 100)
         await next_accepted(pilot, app)
         assert app.lesson.last and "Done. The last step" in screen_text(app)
