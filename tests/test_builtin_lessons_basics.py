@@ -363,3 +363,97 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
         await train_in_app(pilot, app, 100)
         await next_accepted(pilot, app)
         assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+# -- 1: a loss and SGD ---------------------------------------------------------------------------
+
+
+def test_loss_and_sgd_lesson_claims_hold_with_its_settings():
+    run, state = walk("01-loss-and-sgd")
+    assert (state.config.lr, state.config.momentum, state.pane) == (0.1, 0.0, "train")
+    assert state.is_locked("lr") and state.is_locked("loss")
+    # Three steps by n: each lowers the validation loss.
+    losses = [lesson_values(state)["val_loss"]]
+    for _ in range(3):
+        assert run.next() is not None
+        state.step(1)
+        losses.append(lesson_values(state)["val_loss"])
+    assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] / 3
+    go_on(run)
+    # η = 0.1 fits the line within 20 steps, and levels off by step 100.
+    train(state, 20)
+    assert lesson_values(state)["val_loss"] < 0.09
+    train(state, 100)
+    fitted = lesson_values(state)["val_loss"]
+    assert fitted < 0.09
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # η = 0.001: after 300 steps still far above where η = 0.1 was after 100.
+    assert state.config.lr == 0.001 and state.trainer.step_count == 0
+    assert run.next() is not None
+    train(state, 300)
+    assert lesson_values(state)["val_loss"] > 3 * fitted
+    go_on(run)
+    # η = 1 diverges within a few steps, the loss grown by orders of magnitude.
+    assert state.config.lr == 1.0 and run.next() is not None
+    first = lesson_values(state)["val_loss"]
+    train(state, 50)
+    values = lesson_values(state)
+    assert values["diverged"] and values["step"] <= 10 and values["val_loss"] > 100 * first
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Your turn: refused while diverged; a good rate (a new run) gets below 0.09.
+    assert run.next() is not None and not state.is_locked("lr")
+    state.set_lr("0.1")
+    state.play()
+    train(state, 40)
+    go_on(run)
+    assert run.last
+
+
+async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("01-loss-and-sgd"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.state.pane == "train"
+        assert "Step 0: validation loss 1.121." in lesson_text(app) and "1.121" in stats(app)
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        assert "Step 3: validation loss 0.2716." in lesson_text(app) and "0.2716" in stats(app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 100)
+        val_loss = format_value("val_loss", lesson_values(app.state)["val_loss"])
+        assert f"validation loss {val_loss}." in lesson_text(app) and val_loss in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 300)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await pilot.press("space")
+        while not app.state.trainer.diverged:  # the app's ticker, tick by tick
+            app.state.step(app.state.steps_per_tick)
+        await pilot.pause()
+        assert "DIVERGED" in screen_text(app) and not app.state.running
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        # c lands in the learning rate, the one field the lesson leaves open.
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#field-lr")
+        await pilot.press(*"0.1", "enter", "escape")
+        await pilot.pause()
+        assert app.state.config.lr == 0.1 and not app.state.trainer.diverged
+        await train_in_app(pilot, app, 40)
+        step = app.state.trainer.step_count
+        assert f"Learning rate 0.1, step {step}: validation loss" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
