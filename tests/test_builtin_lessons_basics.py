@@ -7,10 +7,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import losstui
 from losstui import cli
+from losstui.core.datasets import MIXTURE
 from losstui.core.state import AppState
 from losstui.lessons.format import Lesson, read_lesson
 from losstui.lessons.runner import LessonRun
@@ -455,5 +457,111 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
         await train_in_app(pilot, app, 40)
         step = app.state.trainer.step_count
         assert f"Learning rate 0.1, step {step}: validation loss" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+# -- 2: maximum likelihood -------------------------------------------------------------------------
+
+
+def test_maximum_likelihood_lesson_claims_hold_with_its_settings():
+    run, state = walk("02-maximum-likelihood")
+    assert state.problem == "density_estimation" and state.config.batch_size == 32
+    assert run.next() is not None
+    train(state, 200)
+    go_on(run)
+    # Minibatch SGD lands close to the closed form, and stays close as it trains on.
+    for until in (200, 300, 500, 1000):
+        train(state, until)
+        values = lesson_values(state)
+        assert abs(values["mu"] - values["sample_mean"]) < 0.05
+        assert abs(values["sigma"] - values["sample_std"]) < 0.03
+    assert run.next() is not None
+    state.set_pane("distributions")
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Full batch: gradient descent lands on the closed form to three decimals.
+    assert state.config.batch_size == 300 and state.trainer.step_count == 0
+    assert run.next() is not None
+    for until in (200, 500):
+        train(state, until)
+        text = run.text()
+        values = lesson_values(state)
+        assert f"μ = {values['sample_mean']:.3f}, σ = {values['sample_std']:.3f};" in text
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Two bumps: one Gaussian's fit is the sample's mean and deviation, its NLL the best
+    # one Gaussian reaches, and its peak sits where fewer samples lie than on either bump.
+    assert state.config.dataset == "mixture_samples" and state.pane == "train"
+    assert run.next() is not None
+    train(state, 200)
+    values = lesson_values(state)
+    assert f"{values['mu']:.3f}" == f"{values['sample_mean']:.3f}"
+    assert f"{values['sigma']:.3f}" == f"{values['sample_std']:.3f}"
+    assert format_value("train_loss", values["train_loss"]) == format_value(
+        "sample_nll", values["sample_nll"]
+    )
+    x = state.trainer.dataset.y_train[:, 0]
+    bumps = MIXTURE["mu"]  # the true bumps' centres
+    near = [int(np.sum(np.abs(x - c) < 0.25)) for c in (values["mu"], *bumps)]
+    assert near[0] < min(near[1:])
+    go_on(run)
+    # The mixture passes 1.6, well below one Gaussian's best.
+    assert state.config.loss == "gaussian_mixture_nll" and run.next() is not None
+    train(state, 200)
+    values = lesson_values(state)
+    assert values["train_loss"] < 1.6 and values["train_loss"] < values["sample_nll"] - 0.2
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    assert run.last
+
+
+async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("02-maximum-likelihood"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.state.pane == "train" and "Step 0: μ = 0.000, σ = 1.000." in lesson_text(app)
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await train_in_app(pilot, app, 200)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.state.pane == "distributions"
+        # The lesson's numbers are the pane's: SGD's estimate and the closed form.
+        values = lesson_values(app.state)
+        pane = widget_text(app, "#dist-view")
+        assert f"μ = {values['mu']:.3f}" in pane and f"μ̂ = {values['sample_mean']:.3f}" in pane
+        assert f"σ̂ = {values['sample_std']:.3f}" in pane
+        assert f"sample mean = {values['sample_mean']:.3f}" in lesson_text(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 200)
+        values = lesson_values(app.state)
+        mean, std = f"{values['sample_mean']:.3f}", f"{values['sample_std']:.3f}"
+        assert f"μ = {mean}, σ = {std}; the closed form says {mean} and {std}" in lesson_text(app)
+        assert f"σ̂ = {std}" in widget_text(app, "#dist-view")
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert app.state.pane == "train"
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 200)
+        nll = format_value("sample_nll", lesson_values(app.state)["sample_nll"])
+        assert f"best one Gaussian can do here ({nll})" in lesson_text(app)
+        assert nll in stats(app)  # the training NLL on the stats line is that best
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 200)
+        train_loss = format_value("train_loss", lesson_values(app.state)["train_loss"])
+        assert f"training NLL {train_loss}." in lesson_text(app) and train_loss in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
         assert app.lesson.last and "Done. The last step" in screen_text(app)
