@@ -164,6 +164,22 @@ def test_each_lesson_checks_clean_and_is_built_for_an_80x24_strip(name):
                 assert choice.feedback.startswith("Right" if choice.correct else "No")
 
 
+@pytest.mark.parametrize("name", NAMES)
+async def test_every_step_s_text_fits_the_strip_at_80x24(name):
+    """Each step's prose, to its last words, is on screen when the step opens, without
+    scrolling or enlarging the strip."""
+    app = LossApp(lesson=lesson(name))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.lesson is not None
+        for index in range(app.lesson.count):
+            app.lesson.enter(index)
+            app.lesson_panel.refresh_step()
+            await pilot.pause()
+            prose = app.lesson.text().replace("**", "").replace("`", "")
+            last_words = " ".join(prose.split()[-3:])
+            assert last_words in lesson_text(app), f"step {index + 1}: {last_words!r}"
+
+
 # -- 4: entropy, cross-entropy and KL -----------------------------------------------------------
 
 
