@@ -570,7 +570,7 @@ async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
         await next_refused(pilot, app)
         await train_in_app(pilot, app, 200)
         nll = format_value("sample_nll", lesson_values(app.state)["sample_nll"])
-        assert f"best one Gaussian can do here ({nll})" in lesson_text(app)
+        assert f"the best any one Gaussian does ({nll})" in lesson_text(app)
         assert nll in stats(app)  # the training NLL on the stats line is that best
         await next_accepted(pilot, app)
         await next_refused(pilot, app)
