@@ -297,6 +297,10 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings():
     # The saturated start: confidently wrong about 78% of the points at step 0 ...
     assert state.config.init_scale == 30 and state.trainer.step_count == 0
     assert lesson_values(state)["accuracy"] == pytest.approx(0.22)
+    data = state.trainer.dataset
+    p = state.trainer.predict(data.x_val)[:, 0]
+    p_wrong = np.where(data.y_val[:, 0] == 1, 1 - p, p)  # the probability put on the wrong class
+    assert np.mean(p_wrong > 0.9) > 0.7
     assert lesson_values(state)["val_loss"] > 10
     assert run.next() is not None
     # ... and log loss recovers past 90% within a few hundred steps.
@@ -323,6 +327,22 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings():
     assert lesson_values(state)["accuracy"] > 0.9
     go_on(run)
     assert run.last
+
+
+def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point():
+    """Lesson 3's question: trained on −y·log p alone (the term some tutorials drop), logistic
+    regression on the lesson's data ends up saying p > 0.5 for class 0's points too."""
+    state = AppState()
+    state.apply({"dataset": "two_blobs", "model": "linear", "seed": 0})
+    x, y = state.trainer.dataset.x_train, state.trainer.dataset.y_train[:, 0]
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(1000):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        # ∂/∂z of −y·log σ(z) is −y·(1 − p): never positive, so z only ever grows.
+        g = -y * (1 - p)
+        w, b = w - 0.5 * x.T @ g / len(y), b - 0.5 * float(np.mean(g))
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    assert np.all(p > 0.5)  # class 0's points included
 
 
 async def train_in_app(pilot, app: LossApp, until: int) -> None:
@@ -403,7 +423,10 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings():
     assert lesson_values(state)["val_loss"] < 0.09
     train(state, 100)
     fitted = lesson_values(state)["val_loss"]
-    assert fitted < 0.09
+    # What is left is the noise: the true line itself scores about the same on these points.
+    data = state.trainer.dataset
+    noise_only = float(np.mean((data.y_val - data.true_function(data.x_val)) ** 2))
+    assert fitted < 0.09 and abs(fitted - noise_only) < 0.1 * noise_only
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -416,6 +439,14 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings():
     # η = 1 diverges within a few steps, the loss grown by orders of magnitude.
     assert state.config.lr == 1.0 and run.next() is not None
     first = lesson_values(state)["val_loss"]
+    # Each step lands higher than the last, from the very first.
+    probe = AppState()
+    probe.apply_setup_line(state.setup_line())
+    climb = [first]
+    for _ in range(4):
+        probe.step(1)
+        climb.append(lesson_values(probe)["val_loss"])
+    assert climb == sorted(climb)
     train(state, 50)
     values = lesson_values(state)
     assert values["diverged"] and values["step"] <= 10 and values["val_loss"] > 100 * first
