@@ -1,6 +1,7 @@
 """The built-in lessons 1 to 4: each checks clean, every claim its prose makes about the run
 holds with its own settings and seed (replayed through `LessonRun` on an `AppState`), and a
-student walks it by keyboard at 80x24 from the first step to the last."""
+student walks it by keyboard at 80x24 from the first step to the last, each step's text whole
+on screen."""
 
 from __future__ import annotations
 
@@ -110,6 +111,15 @@ async def next_accepted(pilot, app: LossApp) -> None:
     await pilot.pause()
     assert app.lesson.index == index + 1, app.lesson.blocked()
     assert f"Lesson · step {index + 2} of {app.lesson.count}" in screen_text(app)
+    assert_text_fits(app)
+
+
+def assert_text_fits(app: LossApp) -> None:
+    """The step's prose, to its last words, is on screen without scrolling the strip."""
+    assert app.lesson is not None
+    prose = app.lesson.text().replace("**", "").replace("`", "")
+    last_words = " ".join(prose.split()[-3:])
+    assert last_words in lesson_text(app), f"step {app.lesson.index + 1}: {last_words!r}"
 
 
 async def answer_by_keys(pilot, app: LossApp) -> None:
@@ -178,22 +188,6 @@ def test_going_back_to_a_step_sets_the_app_up_as_coming_to_it(name):
         assert state.setup_line(full=True) == lines[index], f"step {index + 1}"
 
 
-@pytest.mark.parametrize("name", NAMES)
-async def test_every_step_s_text_fits_the_strip_at_80x24(name):
-    """Each step's prose, to its last words, is on screen when the step opens, without
-    scrolling or enlarging the strip."""
-    app = LossApp(lesson=lesson(name))
-    async with app.run_test(size=(80, 24)) as pilot:
-        assert app.lesson is not None
-        for index in range(app.lesson.count):
-            app.lesson.enter(index)
-            app.lesson_panel.refresh_step()
-            await pilot.pause()
-            prose = app.lesson.text().replace("**", "").replace("`", "")
-            last_words = " ".join(prose.split()[-3:])
-            assert last_words in lesson_text(app), f"step {index + 1}: {last_words!r}"
-
-
 # -- 4: entropy, cross-entropy and KL -----------------------------------------------------------
 
 
@@ -242,6 +236,7 @@ async def test_a_student_walks_the_entropy_lesson_by_keys_at_80x24():
     app = LossApp(lesson=lesson("04-entropy-and-kl"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert_text_fits(app)
         assert app.state.pane == "pq_lab"
         # The lesson's number is the lab's, both on screen.
         assert "KL(P‖Q) = 1.927 bits" in widget_text(app, "#pq-lab")
@@ -381,6 +376,7 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
     app = LossApp(lesson=lesson("03-logistic-regression"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert_text_fits(app)
         assert app.state.pane == "recommendation" and "Bernoulli" in screen_text(app)
         await next_accepted(pilot, app)
         await next_refused(pilot, app)
@@ -480,6 +476,7 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
     app = LossApp(lesson=lesson("01-loss-and-sgd"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert_text_fits(app)
         assert app.state.pane == "train"
         assert "Step 0: validation loss 1.121." in lesson_text(app) and "1.121" in stats(app)
         await next_refused(pilot, app)
@@ -587,6 +584,7 @@ async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
     app = LossApp(lesson=lesson("02-maximum-likelihood"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert_text_fits(app)
         assert app.state.pane == "train" and "Step 0: μ = 0.000, σ = 1.000." in lesson_text(app)
         await next_refused(pilot, app)
         await hint_shown(pilot, app)
