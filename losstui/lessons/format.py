@@ -53,6 +53,10 @@ MAX_RUN = 1_000_000
 
 DIRECTIVES = ("set", "lock", "unlock", "hide", "show", "run", "pause", "wait", "hint", "ask")
 
+#: Density estimation's fit against its closed form: the SGD estimate μ and σ of a Gaussian, and
+#: the training samples' mean, standard deviation (dividing by n) and mean NLL under
+#: N(mean, std²), the lowest any one Gaussian reaches on them.
+DENSITY = ("mu", "sigma", "sample_mean", "sample_std", "sample_nll")
 #: Numbers a condition compares and prose quotes, besides the numeric settings.
 NUMBERS: tuple[str, ...] = (
     "step",
@@ -67,6 +71,7 @@ NUMBERS: tuple[str, ...] = (
     "kl_pq",
     "kl_qp",
     "js",
+    *DENSITY,
 )
 #: Yes/no states a condition names alone: `wait diverged`.
 FLAGS: tuple[str, ...] = ("diverged", "running", "paused")

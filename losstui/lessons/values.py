@@ -8,15 +8,21 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from losstui.core.settings import SETTINGS
 from losstui.core.text import format_information, format_loss, format_metric
 from losstui.lessons.format import _PLACEHOLDER, INFORMATION, NUMBERS
 
+#: Density values written as the Distributions pane writes its fit: "μ̂ = 1.500".
+_THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
+
 
 def lesson_values(state: Any) -> dict[str, Any]:
     """What conditions test and placeholders quote, read from an `AppState`: every setting,
-    the run's step, epoch, losses and metrics (NaN where the task has none), its flags, and the
-    P/Q lab's measures in the state's units."""
+    the run's step, epoch, losses and metrics (NaN where the task has none), its flags, the
+    P/Q lab's measures in the state's units, and for density data the fit against its closed
+    form (`density_values`)."""
     from losstui.core import info
 
     trainer = state.trainer
@@ -27,6 +33,32 @@ def lesson_values(state: Any) -> dict[str, Any]:
     out.update(step=trainer.step_count, epoch=trainer.epoch)
     out.update(diverged=trainer.diverged, running=state.running, paused=not state.running)
     out.update(info.PQMeasures.of(state.pq_p, state.pq_q, state.units).values())
+    out.update(density_values(trainer))
+    return out
+
+
+def density_values(trainer: Any) -> dict[str, float]:
+    """For density data, the training samples x₁ … xₙ against one Gaussian:
+
+    sample_mean = μ̂ = (1/n) Σᵢ xᵢ,   sample_std = σ̂ = √((1/n) Σᵢ (xᵢ − μ̂)²)   (divide by n),
+    sample_nll = −(1/n) Σᵢ log N(xᵢ; μ̂, σ̂²) = ½ log 2π + log σ̂ + ½   (the lowest NLL any one
+    Gaussian reaches on them), and while the loss is the Gaussian NLL, the SGD estimate `mu`
+    and `sigma`. Names that do not apply are left out (they read as not a number); {} for data
+    that are not samples."""
+    if trainer.dataset.kind != "density":
+        return {}
+    from losstui.core.losses import GaussianNLL, gaussian_mle
+
+    x = trainer.dataset.y_train
+    mean, std = gaussian_mle(x)
+    out = {"sample_mean": mean, "sample_std": std}
+    gaussian = GaussianNLL()
+    closed = gaussian.closed_form(x)
+    if closed is not None:
+        out["sample_nll"] = float(-np.mean(gaussian.log_pdf(x, closed)))
+    if trainer.loss.name == gaussian.name:
+        mu, sigma = trainer.predict(np.empty((1, 0)))[0]
+        out.update(mu=float(mu), sigma=float(sigma))
     return out
 
 
@@ -47,6 +79,8 @@ def format_value(name: str, value: Any, units: str = "bits") -> str:
         return "n/a"
     if name in INFORMATION:
         return f"{format_information(value)} {units}"
+    if name in _THREE_DECIMALS:
+        return f"{value:.3f}"
     if name in ("train_loss", "val_loss"):
         return format_loss(value)
     return format_metric(name, value)

@@ -1,0 +1,629 @@
+"""The built-in lessons 1 to 4: each checks clean, every claim its prose makes about the run
+holds with its own settings and seed (replayed through `LessonRun` on an `AppState`), and a
+student walks it by keyboard at 80x24 from the first step to the last, each step's text whole
+on screen."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import losstui
+from losstui import cli
+from losstui.core.datasets import MIXTURE
+from losstui.core.state import AppState
+from losstui.lessons.format import Lesson, read_lesson
+from losstui.lessons.runner import LessonRun
+from losstui.lessons.values import fill, format_value, lesson_values
+from losstui.tui.app import LossApp
+from losstui.tui.widgets.lesson_panel import SHORT_KEYS
+from tests.app_helpers import flat, screen_text, widget_text
+
+
+def test_density_values_are_the_closed_form_fit_of_the_training_samples():
+    state = AppState("density_estimation")
+    state.apply({"batch_size": 300})
+    x = state.trainer.dataset.y_train[:, 0]
+    # By hand: the mean, the standard deviation dividing by n, and the mean Gaussian NLL at
+    # them, which is ½ log 2π + log σ̂ + ½ because the mean squared deviation is σ̂².
+    mean = sum(x) / len(x)
+    std = math.sqrt(sum((v - mean) ** 2 for v in x) / len(x))
+    values = lesson_values(state)
+    assert math.isclose(values["sample_mean"], mean, rel_tol=1e-12)
+    assert math.isclose(values["sample_std"], std, rel_tol=1e-12)
+    nll = 0.5 * math.log(2 * math.pi) + math.log(std) + 0.5
+    assert math.isclose(values["sample_nll"], nll, rel_tol=1e-12)
+    # SGD starts from μ = 0, σ = 1, and full-batch steps land on the closed form.
+    assert (values["mu"], values["sigma"]) == (0.0, 1.0)
+    state.step(200)
+    values = lesson_values(state)
+    assert abs(values["mu"] - mean) < 1e-3 and abs(values["sigma"] - std) < 1e-3
+    assert fill("{mu} {sigma} {sample_mean} {sample_std}", values) == (
+        f"{mean:.3f} {std:.3f} {mean:.3f} {std:.3f}"
+    )
+    # A mixture has no μ and σ of its own; data that are not samples have none of these.
+    state.apply({"dataset": "mixture_samples", "loss": "gaussian_mixture_nll"})
+    assert fill("{mu} {sample_std}", lesson_values(state)).startswith("n/a ")
+    assert fill("{sample_mean}", lesson_values(AppState())) == "n/a"
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+LESSONS = Path(losstui.__file__).parent / "content" / "lessons"
+NAMES = ("01-loss-and-sgd", "02-maximum-likelihood", "03-logistic-regression", "04-entropy-and-kl")
+#: The lesson panel's status line at 80 columns: a message, then "   > < h e x".
+STATUS_ROOM = 80 - len("   ") - len(SHORT_KEYS)
+
+
+def lesson(name: str) -> Lesson:
+    return read_lesson(str(LESSONS / f"{name}.md"))
+
+
+def walk(name: str) -> tuple[LessonRun, AppState]:
+    """The lesson entered at its first step on a fresh app state, as the app opens it."""
+    state = AppState()
+    run = LessonRun(lesson(name), state)
+    run.enter()
+    return run, state
+
+
+def go_on(run: LessonRun) -> None:
+    """Next, which must be accepted."""
+    index = run.index
+    assert run.next() is None, run.blocked()
+    assert run.index == index + 1
+
+
+def answer_right(run: LessonRun) -> None:
+    """Every wrong choice is refused with its own feedback; then the right one."""
+    assert run.step.ask is not None
+    for i, choice in enumerate(run.step.ask.choices):
+        if not choice.correct:
+            assert run.answer(i).feedback.startswith("No") and run.blocked() is not None
+    right = next(i for i, c in enumerate(run.step.ask.choices) if c.correct)
+    assert run.answer(right).feedback.startswith("Right") and run.blocked() is None
+
+
+def train(state: AppState, until: int) -> None:
+    """Train as the app's ticker does, tick by tick, until step `until` (or the run stops)."""
+    while state.trainer.step_count < until and not state.trainer.diverged:
+        if not state.step(min(state.steps_per_tick, until - state.trainer.step_count)):
+            break
+
+
+async def next_refused(pilot, app: LossApp) -> None:
+    """> is refused, with the reason on screen."""
+    assert app.lesson is not None
+    index = app.lesson.index
+    await pilot.press("greater_than_sign")
+    await pilot.pause()
+    assert app.lesson.index == index
+    assert "Not yet:" in screen_text(app)
+
+
+async def next_accepted(pilot, app: LossApp) -> None:
+    assert app.lesson is not None
+    index = app.lesson.index
+    await pilot.press("greater_than_sign")
+    await pilot.pause()
+    assert app.lesson.index == index + 1, app.lesson.blocked()
+    assert f"Lesson · step {index + 2} of {app.lesson.count}" in screen_text(app)
+    assert_text_fits(app)
+
+
+def assert_text_fits(app: LossApp) -> None:
+    """The step's prose, to its last words, is on screen without scrolling the strip."""
+    assert app.lesson is not None
+    prose = app.lesson.text().replace("**", "").replace("`", "")
+    last_words = " ".join(prose.split()[-3:])
+    assert last_words in lesson_text(app), f"step {app.lesson.index + 1}: {last_words!r}"
+
+
+async def answer_by_keys(pilot, app: LossApp) -> None:
+    """The whole question is on screen; a wrong choice (↓ and enter) is refused with its
+    feedback, then the right one is accepted."""
+    assert app.lesson is not None and app.lesson.step.ask is not None
+    choices = app.lesson.step.ask.choices
+    text = screen_text(app)
+    assert app.lesson.step.ask.prompt in text
+    for i, choice in enumerate(choices):
+        assert f"{chr(97 + i)}) {choice.text}" in text, choice.text
+    wrong = next(i for i, c in enumerate(choices) if not c.correct)
+    right = next(i for i, c in enumerate(choices) if c.correct)
+    await pilot.press(*["down"] * (wrong + 1), "enter")
+    await pilot.pause()
+    assert choices[wrong].feedback in screen_text(app) and app.lesson.blocked() is not None
+    await pilot.press(*["down" if right > wrong else "up"] * abs(right - wrong), "enter")
+    await pilot.pause()
+    assert choices[right].feedback in screen_text(app) and app.lesson.blocked() is None
+
+
+async def hint_shown(pilot, app: LossApp) -> None:
+    assert app.lesson is not None
+    await pilot.press("h")
+    await pilot.pause()
+    assert f"Hint: {app.lesson.step.hint}" in screen_text(app)
+
+
+def lesson_text(app: LossApp) -> str:
+    """The lesson panel's text on screen, wrapped lines joined."""
+    return widget_text(app, "#lesson-panel")
+
+
+# -- every lesson ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_lesson_checks_clean_and_is_built_for_an_80x24_strip(name):
+    path = LESSONS / f"{name}.md"
+    assert cli.main(["lesson", "check", str(path)]) == 0
+    built = lesson(name)
+    assert 6 <= len(built.steps) <= 12
+    previous = NAMES[NAMES.index(name) - 1] if name != NAMES[0] else None
+    assert built.requires == previous
+    for step in built.steps:
+        assert step.wait is None or step.hint, f"step at line {step.line} waits with no hint"
+        # The hint and every answer's feedback sit whole on the status line at 80 columns.
+        assert len(f"Hint: {step.hint}") <= STATUS_ROOM, step.hint
+        if step.ask is not None:
+            for choice in step.ask.choices:
+                assert len(choice.feedback) <= STATUS_ROOM, choice.feedback
+                assert choice.feedback.startswith("Right" if choice.correct else "No")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_going_back_to_a_step_sets_the_app_up_as_coming_to_it(name):
+    """`<` from anywhere later gives each step the settings it had on the way forward: every
+    setting a later step changes is set again by an earlier one."""
+    forward, state = walk(name)
+    lines = []
+    for index in range(forward.count):
+        forward.enter(index, replay=index == 0)
+        lines.append(state.setup_line(full=True))
+    for index in reversed(range(forward.count)):
+        forward.enter(index)
+        assert state.setup_line(full=True) == lines[index], f"step {index + 1}"
+
+
+# -- 4: entropy, cross-entropy and KL -----------------------------------------------------------
+
+
+def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
+    run, state = walk("04-entropy-and-kl")
+    # DESIGN.md's worked example, in bits, read from the lab.
+    assert "H(P) = **1.361 bits**" in run.text()
+    go_on(run)
+    assert "H(P,Q) = **3.288 bits**" in run.text() and "= **1.927 bits**" in run.text()
+    go_on(run)
+    assert "H(P,Q) = 3.288 bits = 1.361 bits + 1.927 bits" in run.text()
+    answer_right(run)
+    go_on(run)
+    assert "KL(Q‖P) = **2.022 bits** but KL(P‖Q) = **1.927 bits**" in run.text()
+    answer_right(run)
+    go_on(run)
+    # Moving Q towards P: refused until KL(P‖Q) < 0.1 bits, and H(P,Q) falls towards H(P).
+    assert run.next() is not None
+    state.set_pq(state.pq_p, (0.06, 0.55, 0.39))
+    values = lesson_values(state)
+    assert values["kl_pq"] < 0.1 and values["h_pq"] - values["h_p"] == pytest.approx(
+        values["kl_pq"]
+    )
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # A one-hot label: H(P) = 0, so H(P,Q) = KL(P‖Q) = −ln 0.7 nats, the log loss at p = 0.7.
+    assert state.units == "nats" and state.pq_p == (0.0, 1.0)
+    assert f"= **{-math.log(0.7):.3f} nats** = −ln 0.7" in run.text()
+    assert "H(P) = 0.000 nats, so H(P,Q) = KL(P‖Q)" in run.text()
+    go_on(run)
+    assert run.next() is not None
+    state.set_pq(state.pq_p, (0.1, 0.9))  # −ln 0.9 = 0.105: not yet
+    assert run.next() is not None
+    state.set_pq(state.pq_p, (0.05, 0.95))
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    assert run.next() is not None and state.units == "nats"
+    state.toggle_units()
+    go_on(run)
+    assert run.last
+
+
+async def test_a_student_walks_the_entropy_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("04-entropy-and-kl"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert_text_fits(app)
+        assert app.state.pane == "pq_lab"
+        # The lesson's number is the lab's, both on screen.
+        assert "KL(P‖Q) = 1.927 bits" in widget_text(app, "#pq-lab")
+        assert "H(P) = 1.361 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert "H(P,Q) − H(P) = 1.927 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert "KL(Q‖P) = 2.022 bits but KL(P‖Q) = 1.927 bits" in lesson_text(app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        # Move Q towards P by keys: Esc, − on A fourteen times, ↓↓ to C, + four times.
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await pilot.press("escape", *["minus"] * 14, "down", "down", *["plus"] * 4)
+        await pilot.pause()
+        assert app.state.pq_q == (0.06, 0.55, 0.39)
+        kl = lesson_values(app.state)["kl_pq"]
+        assert kl < 0.1 and f"KL(P‖Q) = {kl:.4f}"[:-1] in flat(screen_text(app))
+        assert "Done: > goes on." in screen_text(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert "H(P,Q) = KL(P‖Q) = 0.357 nats = −ln 0.7" in lesson_text(app)
+        assert "H(P,Q) = 0.357 nats" in widget_text(app, "#pq-lab")
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        lab = app.screen.query_one("#pq-lab")
+        await pilot.press("escape")
+        assert lab.outcome == 1  # Q's B, marked on screen
+        await pilot.press(*["plus"] * 4)  # 0.90: −ln 0.9 = 0.105, not yet
+        await pilot.pause()
+        await next_refused(pilot, app)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert app.state.pq_q == (0.05, 0.95)
+        await next_accepted(pilot, app)
+        assert "H(P,Q) = 0.0513 nats = −ln q_B" in lesson_text(app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.state.units == "bits" and "H(P,Q) is now 0.0740 bits" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+# -- 3: logistic regression ---------------------------------------------------------------------
+
+
+def test_logistic_regression_lesson_claims_hold_with_its_settings():
+    run, state = walk("03-logistic-regression")
+    assert state.pane == "recommendation" and state.is_locked("loss")
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Log loss from the usual start passes 90% quickly.
+    assert run.next() is not None
+    train(state, 100)
+    assert lesson_values(state)["accuracy"] > 0.9
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # The saturated start: confidently wrong about 78% of the points at step 0 ...
+    assert state.config.init_scale == 30 and state.trainer.step_count == 0
+    assert lesson_values(state)["accuracy"] == pytest.approx(0.22)
+    data = state.trainer.dataset
+    p = state.trainer.predict(data.x_val)[:, 0]
+    p_wrong = np.where(data.y_val[:, 0] == 1, 1 - p, p)  # the probability put on the wrong class
+    assert np.mean(p_wrong > 0.9) > 0.7
+    assert lesson_values(state)["val_loss"] > 10
+    assert run.next() is not None
+    # ... and log loss recovers past 90% within a few hundred steps.
+    train(state, 300)
+    assert lesson_values(state)["accuracy"] > 0.9
+    go_on(run)
+    # Squared error after the sigmoid from the same start: `run 300` plays, then pauses.
+    assert state.config.loss == "sigmoid_mean_squared_error" and state.running
+    assert run.next() is not None
+    start = lesson_values(state)["val_loss"]
+    while state.running:
+        state.step(state.steps_per_tick)
+        run.tick()
+    values = lesson_values(state)
+    assert values["step"] == 300 and values["accuracy"] < 0.5  # stalled, where log loss passed 90%
+    assert values["val_loss"] > 0.85 * start  # its loss curve nearly flat
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # From the small start squared error after a sigmoid passes 90% too.
+    assert state.config.init_scale == 1 and state.config.loss == "sigmoid_mean_squared_error"
+    assert run.next() is not None
+    train(state, 100)
+    assert lesson_values(state)["accuracy"] > 0.9
+    go_on(run)
+    assert run.last
+
+
+def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point():
+    """Lesson 3's question: trained on −y·log p alone (the term some tutorials drop), logistic
+    regression on the lesson's data ends up saying p > 0.5 for class 0's points too."""
+    state = AppState()
+    state.apply({"dataset": "two_blobs", "model": "linear", "seed": 0})
+    x, y = state.trainer.dataset.x_train, state.trainer.dataset.y_train[:, 0]
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(1000):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        # ∂/∂z of −y·log σ(z) is −y·(1 − p): never positive, so z only ever grows.
+        g = -y * (1 - p)
+        w, b = w - 0.5 * x.T @ g / len(y), b - 0.5 * float(np.mean(g))
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    assert np.all(p > 0.5)  # class 0's points included
+
+
+async def train_in_app(pilot, app: LossApp, until: int) -> None:
+    """Play by key and step as the app's ticker does until step `until`, then pause by key."""
+    await pilot.press("space")
+    await pilot.pause()
+    assert app.state.running
+    state = app.state
+    while state.running and state.trainer.step_count < until:
+        state.step(state.steps_per_tick)
+        if app.lesson is not None:
+            app.lesson.tick()
+    await pilot.press("space")
+    await pilot.pause()
+
+
+def stats(app: LossApp) -> str:
+    return widget_text(app, "#stats")
+
+
+async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("03-logistic-regression"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert_text_fits(app)
+        assert app.state.pane == "recommendation" and "Bernoulli" in screen_text(app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert app.state.pane == "train"
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await train_in_app(pilot, app, 100)
+        accuracy = format_value("accuracy", lesson_values(app.state)["accuracy"])
+        assert f"accuracy {accuracy}." in lesson_text(app) and accuracy in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert "Step 0: validation loss 15.82, accuracy 22.0%." in lesson_text(app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 300)
+        await next_accepted(pilot, app)
+        # `run 300` plays by itself; Next waits for it.
+        assert app.state.running
+        await next_refused(pilot, app)
+        while app.state.running:
+            app.state.step(app.state.steps_per_tick)
+            app.lesson.tick()
+        await pilot.pause()
+        assert "After 300 steps its accuracy is 31.3%" in lesson_text(app)
+        assert "31.3%" in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 100)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+# -- 1: a loss and SGD ---------------------------------------------------------------------------
+
+
+def test_loss_and_sgd_lesson_claims_hold_with_its_settings():
+    run, state = walk("01-loss-and-sgd")
+    assert (state.config.lr, state.config.momentum, state.pane) == (0.1, 0.0, "train")
+    assert state.is_locked("lr") and state.is_locked("loss")
+    # Three steps by n: each lowers the validation loss.
+    losses = [lesson_values(state)["val_loss"]]
+    for _ in range(3):
+        assert run.next() is not None
+        state.step(1)
+        losses.append(lesson_values(state)["val_loss"])
+    assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] / 3
+    go_on(run)
+    # η = 0.1 fits the line within 20 steps, and levels off by step 100.
+    train(state, 20)
+    assert lesson_values(state)["val_loss"] < 0.09
+    train(state, 100)
+    fitted = lesson_values(state)["val_loss"]
+    # What is left is the noise: the true line itself scores about the same on these points.
+    data = state.trainer.dataset
+    noise_only = float(np.mean((data.y_val - data.true_function(data.x_val)) ** 2))
+    assert fitted < 0.09 and abs(fitted - noise_only) < 0.1 * noise_only
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # η = 0.001: after 300 steps still far above where η = 0.1 was after 100.
+    assert state.config.lr == 0.001 and state.trainer.step_count == 0
+    assert run.next() is not None
+    train(state, 300)
+    assert lesson_values(state)["val_loss"] > 3 * fitted
+    go_on(run)
+    # η = 1 diverges within a few steps, the loss grown by orders of magnitude.
+    assert state.config.lr == 1.0 and run.next() is not None
+    first = lesson_values(state)["val_loss"]
+    # Each step lands higher than the last, from the very first.
+    probe = AppState()
+    probe.apply_setup_line(state.setup_line())
+    climb = [first]
+    for _ in range(4):
+        probe.step(1)
+        climb.append(lesson_values(probe)["val_loss"])
+    assert climb == sorted(climb)
+    train(state, 50)
+    values = lesson_values(state)
+    assert values["diverged"] and values["step"] <= 10 and values["val_loss"] > 100 * first
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Your turn: refused while diverged; a good rate (a new run) gets below 0.09.
+    assert run.next() is not None and not state.is_locked("lr")
+    state.set_lr("0.1")
+    state.play()
+    train(state, 40)
+    go_on(run)
+    assert run.last
+
+
+async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("01-loss-and-sgd"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert_text_fits(app)
+        assert app.state.pane == "train"
+        assert "Step 0: validation loss 1.121." in lesson_text(app) and "1.121" in stats(app)
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        assert "Step 3: validation loss 0.2716." in lesson_text(app) and "0.2716" in stats(app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 100)
+        val_loss = format_value("val_loss", lesson_values(app.state)["val_loss"])
+        assert f"validation loss {val_loss}." in lesson_text(app) and val_loss in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 300)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await pilot.press("space")
+        while not app.state.trainer.diverged:  # the app's ticker, tick by tick
+            app.state.step(app.state.steps_per_tick)
+        await pilot.pause()
+        assert "DIVERGED" in screen_text(app) and not app.state.running
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        # c lands in the learning rate, the one field the lesson leaves open.
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#field-lr")
+        await pilot.press(*"0.1", "enter", "escape")
+        await pilot.pause()
+        assert app.state.config.lr == 0.1 and not app.state.trainer.diverged
+        await train_in_app(pilot, app, 40)
+        step = app.state.trainer.step_count
+        assert f"Learning rate 0.1, step {step}: validation loss" in lesson_text(app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+# -- 2: maximum likelihood -------------------------------------------------------------------------
+
+
+def test_maximum_likelihood_lesson_claims_hold_with_its_settings():
+    run, state = walk("02-maximum-likelihood")
+    assert state.problem == "density_estimation" and state.config.batch_size == 32
+    assert run.next() is not None
+    train(state, 200)
+    go_on(run)
+    # Minibatch SGD lands close to the closed form, and stays close as it trains on.
+    wandering = []
+    for until in (200, 300, 500, 1000):
+        train(state, until)
+        values = lesson_values(state)
+        assert abs(values["mu"] - values["sample_mean"]) < 0.05
+        assert abs(values["sigma"] - values["sample_std"]) < 0.03
+        wandering.append(values["mu"])
+    assert max(wandering) - min(wandering) > 0.01  # it jitters, minibatch by minibatch
+    assert run.next() is not None
+    state.set_pane("distributions")
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Full batch: gradient descent lands on the closed form to three decimals.
+    assert state.config.batch_size == 300 and state.trainer.step_count == 0
+    assert run.next() is not None
+    for until in (200, 500):
+        train(state, until)
+        text = run.text()
+        values = lesson_values(state)
+        assert f"μ = {values['sample_mean']:.3f}, σ = {values['sample_std']:.3f};" in text
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # Two bumps: one Gaussian's fit is the sample's mean and deviation, its NLL the best
+    # one Gaussian reaches, and its peak sits where fewer samples lie than on either bump.
+    assert state.config.dataset == "mixture_samples" and state.pane == "train"
+    assert run.next() is not None
+    train(state, 200)
+    values = lesson_values(state)
+    assert f"{values['mu']:.3f}" == f"{values['sample_mean']:.3f}"
+    assert f"{values['sigma']:.3f}" == f"{values['sample_std']:.3f}"
+    assert format_value("train_loss", values["train_loss"]) == format_value(
+        "sample_nll", values["sample_nll"]
+    )
+    x = state.trainer.dataset.y_train[:, 0]
+    bumps = MIXTURE["mu"]  # the true bumps' centres
+    near = [int(np.sum(np.abs(x - c) < 0.25)) for c in (values["mu"], *bumps)]
+    assert near[0] < min(near[1:])
+    go_on(run)
+    # The mixture passes 1.6, well below one Gaussian's best.
+    assert state.config.loss == "gaussian_mixture_nll" and run.next() is not None
+    train(state, 200)
+    values = lesson_values(state)
+    assert values["train_loss"] < 1.6 and values["train_loss"] < values["sample_nll"] - 0.2
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    assert run.last
+
+
+async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
+    app = LossApp(lesson=lesson("02-maximum-likelihood"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert_text_fits(app)
+        assert app.state.pane == "train" and "Step 0: μ = 0.000, σ = 1.000." in lesson_text(app)
+        await next_refused(pilot, app)
+        await hint_shown(pilot, app)
+        await train_in_app(pilot, app, 200)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.state.pane == "distributions"
+        # The lesson's numbers are the pane's: SGD's estimate and the closed form.
+        values = lesson_values(app.state)
+        pane = widget_text(app, "#dist-view")
+        assert f"μ = {values['mu']:.3f}" in pane and f"μ̂ = {values['sample_mean']:.3f}" in pane
+        assert f"σ̂ = {values['sample_std']:.3f}" in pane
+        assert f"sample mean = {values['sample_mean']:.3f}" in lesson_text(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 200)
+        values = lesson_values(app.state)
+        mean, std = f"{values['sample_mean']:.3f}", f"{values['sample_std']:.3f}"
+        assert f"μ = {mean}, σ = {std}; the closed form says {mean} and {std}" in lesson_text(app)
+        assert f"σ̂ = {std}" in widget_text(app, "#dist-view")
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert app.state.pane == "train"
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 200)
+        nll = format_value("sample_nll", lesson_values(app.state)["sample_nll"])
+        assert f"the best any one Gaussian does ({nll})" in lesson_text(app)
+        assert nll in stats(app)  # the training NLL on the stats line is that best
+        await next_accepted(pilot, app)
+        await next_refused(pilot, app)
+        await train_in_app(pilot, app, 200)
+        train_loss = format_value("train_loss", lesson_values(app.state)["train_loss"])
+        assert f"training NLL {train_loss}." in lesson_text(app) and train_loss in stats(app)
+        await next_accepted(pilot, app)
+        await answer_by_keys(pilot, app)
+        await next_accepted(pilot, app)
+        assert app.lesson.last and "Done. The last step" in screen_text(app)
