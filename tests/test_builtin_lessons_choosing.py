@@ -1,0 +1,325 @@
+"""The built-in lessons on choosing a loss (5 regression, 6 classification, 7 when it goes wrong).
+
+Each lesson is checked twice with its fixed seed: replayed through `LessonRun` on an `AppState`,
+asserting every claim its prose makes about the run; and walked by keys under Pilot at 80x24 from
+its first step to its last, asserting that Next is refused before the student acts and accepted
+after, and that the placeholders show the values the stats line shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from textual.widgets import Markdown, OptionList, Select, Static
+
+from losstui.core.state import AppState
+from losstui.core.text import format_loss, format_metric
+from losstui.lessons.format import Lesson, check_lesson, read_lesson
+from losstui.lessons.runner import LessonRun
+from losstui.tui.app import LossApp
+from losstui.tui.widgets.train_stats import TrainStats
+from tests.app_helpers import flat, screen_text
+
+LESSONS = Path(__file__).resolve().parent.parent / "losstui" / "content" / "lessons"
+#: Steps per slice when a test trains as the app's ticker does.
+CHUNK = 250
+REGRESSION = LESSONS / "05-regression-losses.md"
+
+
+def lesson(path: Path) -> Lesson:
+    assert check_lesson(path.read_text(encoding="utf-8"), str(path)) == []
+    return read_lesson(str(path))
+
+
+def start(path: Path) -> tuple[LessonRun, AppState]:
+    state = AppState()
+    run = LessonRun(lesson(path), state)
+    run.enter()
+    return run, state
+
+
+def answer_right(run: LessonRun) -> None:
+    """Answer the step's question wrongly first (refused), then rightly."""
+    question = run.step.ask
+    assert question is not None
+    wrong = next(i for i, c in enumerate(question.choices) if not c.correct)
+    assert not run.answer(wrong).correct and run.blocked() is not None
+    right = next(i for i, c in enumerate(question.choices) if c.correct)
+    assert run.answer(right).correct
+
+
+def go_on(run: LessonRun) -> None:
+    index = run.index
+    assert run.next() is None, run.blocked()
+    assert run.index == index + 1
+
+
+def metric(state: AppState, name: str) -> float:
+    return state.trainer.evaluate()[name]
+
+
+def trace(state: AppState, name: str, until: int, every: int = 50) -> np.ndarray:
+    """`name` after each `every` steps, training on to step `until`."""
+    values = []
+    while state.trainer.step_count < until:
+        state.step(every)
+        values.append(metric(state, name))
+    return np.array(values)
+
+
+def residuals(state: AppState) -> np.ndarray:
+    trainer = state.trainer
+    return trainer.dataset.y_val.ravel() - trainer.predict(trainer.dataset.x_val).ravel()
+
+
+# -- A student at the keyboard, under Pilot ------------------------------------------------------
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys; Pilot waits until the screen has handled them."""
+    await pilot.press(*keys)
+
+
+def status(app: LossApp) -> str:
+    """The lesson panel's last line: why Next waits, the hint, the answer's feedback, or Done."""
+    return flat(str(app.query_one("#lesson-status", Static).content))
+
+
+def lesson_text(app: LossApp) -> str:
+    """The step's text as the panel shows it, its placeholders filled."""
+    return flat(app.query_one("#lesson-text", Markdown).source)
+
+
+async def refused(pilot, app: LossApp) -> None:
+    """`>` is refused, with the reason, and the step stays."""
+    assert app.lesson is not None
+    index = app.lesson.index
+    await press(pilot, "greater_than_sign")
+    assert app.lesson.index == index
+    assert "Not yet" in status(app), status(app)
+
+
+async def accepted(pilot, app: LossApp) -> None:
+    """`>` goes on to the next step, whose number the panel shows."""
+    assert app.lesson is not None
+    index = app.lesson.index
+    assert "Done" in status(app) or app.lesson.blocked() is None, status(app)
+    await press(pilot, "greater_than_sign")
+    assert app.lesson.index == index + 1
+    head = str(app.query_one("#lesson-head", Static).content)
+    assert f"step {index + 2} of {app.lesson.count}" in head
+
+
+async def train(pilot, app: LossApp, until: int) -> None:
+    """space, then training as the app's ticker does it, tick by tick, until step `until` (or
+    the run stops itself), then space again to pause."""
+    await press(pilot, "space")
+    state = app.state
+    assert state.running, status(app)
+    while state.running and state.trainer.step_count < until:
+        # Slices of a few ticks: the numbers are the same whatever the slicing.
+        state.step(min(CHUNK, until - state.trainer.step_count))
+    await pilot.pause()
+    if state.running:
+        await press(pilot, "space")
+    assert not state.running
+
+
+def shows_stats(app: LossApp, *names: str) -> None:
+    """The lesson's text quotes each value as the stats line above it shows it."""
+    assert app.lesson is not None
+    stats = app.query_one(TrainStats)
+    values = app.state.trainer.evaluate()
+    text, shown_stats = lesson_text(app), flat(str(stats.render()))
+    if "{step}" in app.lesson.step.prose:
+        # The lesson writes 1,060 where the stats line writes 1060: the same number.
+        step = app.state.trainer.step_count
+        assert f"{step:,}" in text and f"step {step}" in shown_stats.replace(",", "")
+    for name in names:
+        value = values[name]
+        shown = format_loss(value) if name.endswith("loss") else format_metric(name, value)
+        assert stats.values[name] == values[name]
+        assert shown in text and shown in shown_stats, (name, shown, text, shown_stats)
+
+
+async def choose(pilot, app: LossApp, correct: bool) -> None:
+    """Pick an answer of the step's question with ↓/↑ and enter; its feedback is shown."""
+    assert app.lesson is not None and app.lesson.step.ask is not None
+    choices = app.lesson.step.ask.choices
+    index = next(i for i, c in enumerate(choices) if c.correct == correct)
+    options = app.query_one("#lesson-choices", OptionList)
+    assert options.has_focus
+    for _ in range(len(choices) + 1):
+        if options.highlighted == index + 1:  # option 0 is the question itself
+            break
+        await pilot.press("down" if (options.highlighted or 0) < index + 1 else "up")
+    await press(pilot, "enter")
+    feedback = flat(app.lesson.step.ask.choices[index].feedback)
+    assert feedback[:40] in status(app)
+
+
+async def ask(pilot, app: LossApp) -> None:
+    """A wrong answer first (Next stays refused), then the right one."""
+    await refused(pilot, app)
+    await choose(pilot, app, correct=False)
+    assert app.lesson is not None and app.lesson.blocked() is not None
+    await choose(pilot, app, correct=True)
+    assert app.lesson.blocked() is None
+
+
+async def choose_loss(pilot, app: LossApp, key: str) -> None:
+    """c, tab to Loss, enter, ↓ to `key`, enter, escape: as the step tells the student."""
+    await press(pilot, "c")
+    select = app.query_one("#field-loss", Select)
+    for _ in range(12):
+        if select.has_focus:
+            break
+        await press(pilot, "tab")
+    assert select.has_focus
+    await press(pilot, "enter")
+    values = [value for _, value in select._options]
+    overlay = select.query_one("SelectOverlay", OptionList)
+    for _ in range(len(values)):
+        if overlay.highlighted is not None and values[overlay.highlighted] == key:
+            break
+        await pilot.press("down")
+    await press(pilot, "enter")
+    await press(pilot, "escape")
+    assert app.state.config.loss == key
+
+
+# -- Lesson 5: choosing a loss for regression ----------------------------------------------------
+
+
+def test_regression_lesson_shows_what_it_says_with_its_seed():
+    run, state = start(REGRESSION)
+    # 1. Squared error on the noisy line: R² passes 0.85 once the student trains.
+    assert state.problem == "regression" and state.config.loss == "mean_squared_error"
+    assert run.blocked() is not None and metric(state, "r2") < 0
+    state.step(100)
+    go_on(run)
+    # 2. Which noise gives squared error.
+    assert run.blocked() is not None
+    answer_right(run)
+    go_on(run)
+    # 3. Outliers: squared error's R² swings and never reaches 0.85, however long it trains.
+    assert state.config.loss == "mean_squared_error" and state.config.dataset == "line_outliers"
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 3000)
+    assert r2[1:].max() < 0.85 and r2[1:].min() < 0.5
+    go_on(run)
+    # 4. Its clean validation residuals sit left of 0: the line floats above the truth.
+    res = residuals(state)
+    assert res.mean() < -0.3 and (res < 0).mean() > 0.8
+    assert run.blocked() is not None
+    answer_right(run)
+    state.set_pane("distributions")
+    go_on(run)
+    # 5. Absolute error, chosen by the student, passes R² 0.88 within 100 steps and stays there.
+    assert state.pane == "train" and not state.is_locked("loss")
+    state.set("loss", "mean_absolute_error")
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 1500)
+    assert r2[1:].min() > 0.88
+    assert abs(np.median(residuals(state))) < 0.05  # the median, which outliers barely move
+    go_on(run)
+    # 6. Huber: as robust.
+    assert state.config.loss == "huber" and state.trainer.step_count == 0
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 1500)
+    assert r2[1:].min() > 0.88
+    go_on(run)
+    # 7. Wide range, squared log error: R² past 0.6 by step 1,000 (and it stays there).
+    assert state.config.loss == "mean_squared_logarithmic_error"
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 3000)
+    assert r2[19] > 0.6 and r2[19:].min() > 0.6  # step 1,000 and after
+    go_on(run)
+    # 8. Squared error at the same rate: R² swings, often below 0, never reaches 0.6.
+    assert state.config.loss == "mean_squared_error" and state.config.lr == 0.1
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 3000, every=10)
+    assert r2.max() < 0.6 and (r2 < 0).mean() > 0.3
+    assert not state.trainer.diverged
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 10. Counts with the Poisson loss: R² settles near 0.6.
+    assert state.config.loss == "poisson" and state.problem == "count_regression"
+    assert run.blocked() is not None
+    poisson = trace(state, "r2", 1500)
+    assert 0.5 < poisson[9] < 0.7 and poisson[1:].min() > 0.5
+    go_on(run)
+    # 11. Squared error: lower R² than Poisson's, and negative counts for small x.
+    assert state.config.loss == "mean_squared_error"
+    assert run.blocked() is not None
+    squared = trace(state, "r2", 1500)
+    assert squared[1:].max() < poisson[1:].min()
+    trainer = state.trainer
+    outputs = trainer.predict(trainer.dataset.x_val).ravel()
+    assert (outputs < 0).mean() > 0.05
+    assert outputs[np.argmin(trainer.dataset.x_val[:, 0])] < 0  # at the left end
+    go_on(run)
+    # 12. The last step: a question.
+    answer_right(run)
+    assert run.last and run.next() == "this is the last step"
+
+
+async def test_regression_lesson_walked_by_keys_at_80x24():
+    app = LossApp(lesson=lesson(REGRESSION))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 12  Choosing a loss for regression" in screen_text(app)
+        await refused(pilot, app)
+        await press(pilot, "h")
+        assert "Hint: Press space" in status(app)
+        await train(pilot, app, 100)
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # Outliers under squared error.
+        await refused(pilot, app)
+        await train(pilot, app, 1000)
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        # Why, and then the Distributions pane: the residuals against a Gaussian.
+        await ask(pilot, app)
+        await press(pilot, "4")
+        assert app.state.pane == "distributions" and "Gaussian" in screen_text(app)
+        await accepted(pilot, app)
+        # The student chooses absolute error in the settings.
+        await refused(pilot, app)
+        await choose_loss(pilot, app, "mean_absolute_error")
+        await train(pilot, app, 100)
+        assert app.state.trainer.evaluate()["r2"] > 0.88
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        # Huber.
+        assert app.state.config.loss == "huber"
+        await refused(pilot, app)
+        await train(pilot, app, 100)
+        await accepted(pilot, app)
+        # Wide range: squared log error, then squared error at the same rate.
+        await refused(pilot, app)
+        await train(pilot, app, 1000)
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        assert app.state.config.loss == "mean_squared_error"
+        await refused(pilot, app)
+        await train(pilot, app, 300)
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # Counts: Poisson, then squared error.
+        await refused(pilot, app)
+        await train(pilot, app, 500)
+        shows_stats(app, "r2", "mae")
+        await accepted(pilot, app)
+        await refused(pilot, app)
+        await train(pilot, app, 500)
+        shows_stats(app, "r2", "mae")
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
