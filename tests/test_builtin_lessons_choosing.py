@@ -25,6 +25,9 @@ LESSONS = Path(__file__).resolve().parent.parent / "losstui" / "content" / "less
 #: Steps per slice when a test trains as the app's ticker does.
 CHUNK = 250
 REGRESSION = LESSONS / "05-regression-losses.md"
+CLASSIFICATION = LESSONS / "06-classification-losses.md"
+#: Steps per epoch on the article's datasets: ⌈500 / 32⌉.
+EPOCH = 16
 
 
 def lesson(path: Path) -> Lesson:
@@ -71,6 +74,14 @@ def trace(state: AppState, name: str, until: int, every: int = 50) -> np.ndarray
 def residuals(state: AppState) -> np.ndarray:
     trainer = state.trainer
     return trainer.dataset.y_val.ravel() - trainer.predict(trainer.dataset.x_val).ravel()
+
+
+def play_run(run: LessonRun, state: AppState) -> None:
+    """A step's `run N`, as the app's ticker drives it: steps while playing, then paused."""
+    assert state.running and run.run_until is not None
+    while state.running:
+        state.step(state.steps_per_tick)
+        run.tick()
 
 
 # -- A student at the keyboard, under Pilot ------------------------------------------------------
@@ -126,6 +137,17 @@ async def train(pilot, app: LossApp, until: int) -> None:
     assert not state.running
 
 
+async def watch_run(pilot, app: LossApp) -> None:
+    """A step's `run N`: the app plays by itself; its ticker's work, tick by tick, until the
+    lesson pauses it at step N."""
+    state, run = app.state, app.lesson
+    assert run is not None and state.running and run.run_until is not None
+    while state.running:
+        state.step(state.steps_per_tick)
+        run.tick()
+    await pilot.pause()
+
+
 def shows_stats(app: LossApp, *names: str) -> None:
     """The lesson's text quotes each value as the stats line above it shows it."""
     assert app.lesson is not None
@@ -138,7 +160,11 @@ def shows_stats(app: LossApp, *names: str) -> None:
         assert f"{step:,}" in text and f"step {step}" in shown_stats.replace(",", "")
     for name in names:
         value = values[name]
-        shown = format_loss(value) if name.endswith("loss") else format_metric(name, value)
+        shown = (
+            format_loss(value)
+            if name.endswith("_loss") and name != "hamming_loss"
+            else format_metric(name, value)
+        )
         assert stats.values[name] == values[name]
         assert shown in text and shown in shown_stats, (name, shown, text, shown_stats)
 
@@ -320,6 +346,116 @@ async def test_regression_lesson_walked_by_keys_at_80x24():
         await refused(pilot, app)
         await train(pilot, app, 500)
         shows_stats(app, "r2", "mae")
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
+
+
+# -- Lesson 6: choosing a loss for classification ------------------------------------------------
+
+
+def test_classification_lesson_shows_what_it_says_with_its_seed():
+    from losstui.core.diagnostics import classification_data
+
+    run, state = start(CLASSIFICATION)
+    # 1. The article's circles under binary cross-entropy: near its 85% after 200 epochs.
+    assert state.config.dataset == "article_circles" and state.config.loss == "binary_cross_entropy"
+    assert state.config.hidden == (50,) and state.config.lr == 0.01
+    assert run.blocked() is not None
+    accuracy = {}
+    for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
+        assert state.config.loss == loss and state.trainer.step_count == 0
+        assert run.blocked() is not None
+        state.step(200 * EPOCH)
+        accuracy[loss] = metric(state, "accuracy")
+        assert run.blocked() is None
+        # "All three land near 83%", and stay there as training goes on.
+        later = trace(state, "accuracy", 400 * EPOCH, every=100)
+        assert later.min() > 0.78 and later.max() < 0.86
+        go_on(run)
+        if loss == "binary_cross_entropy":  # 2. What the sigmoid's output means.
+            answer_right(run)
+            go_on(run)
+    assert all(0.80 < a < 0.86 for a in accuracy.values()), accuracy
+    assert 0.80 < accuracy["binary_cross_entropy"] < 0.85  # 83.4% against the article's 85%
+    # 5. Why cross-entropy.
+    answer_right(run)
+    go_on(run)
+    # 6-8. The article's blobs: categorical, sparse and KL end on the same numbers at 1,600.
+    ends = []
+    for loss in ("categorical_cross_entropy", "sparse_categorical_cross_entropy", "kl_divergence"):
+        assert state.config.loss == loss and state.config.dataset == "article_blobs"
+        assert run.blocked() is not None
+        play_run(run, state)
+        assert state.trainer.step_count == 1600 and not state.running
+        values = state.trainer.evaluate()
+        ends.append((values["val_loss"], values["accuracy"]))
+        go_on(run)
+    assert ends[0] == ends[1] == ends[2]
+    assert run.text().startswith("KL ended at validation loss 0.4673, accuracy 78.2%")
+    assert (format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])) == ("0.4673", "78.2%")
+    answer_right(run)
+    go_on(run)
+    # 10. Multi-label: subset accuracy passes 80% once trained.
+    assert state.problem == "multilabel_classification"
+    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.8
+    state.step(1000)
+    assert metric(state, "subset_accuracy") > 0.8 and metric(state, "hamming_loss") < 0.1
+    go_on(run)
+    # 11. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
+    assert run.blocked() is not None
+    state.set_pane("distributions")
+    q_present = classification_data(state.trainer).q[:, :, 1]
+    assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once
+    go_on(run)
+    answer_right(run)
+    assert run.last and run.blocked() is None
+
+
+async def test_classification_lesson_walked_by_keys_at_80x24():
+    app = LossApp(lesson=lesson(CLASSIFICATION))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 12" in str(app.query_one("#lesson-head", Static).content)
+        # The circles: cross-entropy, then hinge, then squared hinge, 200 epochs each.
+        for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
+            assert app.state.config.loss == loss
+            await refused(pilot, app)
+            await train(pilot, app, 200 * EPOCH)
+            shows_stats(app, "accuracy")
+            epoch = f"{app.state.trainer.epoch:.1f}"
+            assert f"Epoch {epoch}" in lesson_text(app)
+            assert f"epoch {epoch}" in flat(str(app.query_one(TrainStats).render()))
+            await accepted(pilot, app)
+            if loss == "binary_cross_entropy":
+                await ask(pilot, app)
+                await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # The blobs: three runs of 1,600 steps the lesson plays by itself.
+        for loss in ("categorical_cross_entropy", "sparse_categorical_cross_entropy"):
+            assert app.state.config.loss == loss and app.state.running
+            await refused(pilot, app)
+            await watch_run(pilot, app)
+            shows_stats(app, "accuracy", "val_loss")
+            text = lesson_text(app)
+            assert "0.4673" in text and "78.2%" in text  # the same numbers, each run
+            await accepted(pilot, app)
+        await refused(pilot, app)
+        await watch_run(pilot, app)
+        await accepted(pilot, app)
+        assert "KL ended at validation loss 0.4673, accuracy 78.2%" in lesson_text(app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # Multi-label, then its Distributions pane.
+        await refused(pilot, app)
+        await train(pilot, app, 1000)
+        shows_stats(app, "subset_accuracy", "hamming_loss")
+        await accepted(pilot, app)
+        await refused(pilot, app)
+        await press(pilot, "4")
+        await pilot.pause()
+        assert "Q(present)" in screen_text(app)
         await accepted(pilot, app)
         await ask(pilot, app)
         assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
