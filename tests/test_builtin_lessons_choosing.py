@@ -26,6 +26,7 @@ LESSONS = Path(__file__).resolve().parent.parent / "losstui" / "content" / "less
 CHUNK = 250
 REGRESSION = LESSONS / "05-regression-losses.md"
 CLASSIFICATION = LESSONS / "06-classification-losses.md"
+WRONG = LESSONS / "07-when-it-goes-wrong.md"
 #: Steps per epoch on the article's datasets: ⌈500 / 32⌉.
 EPOCH = 16
 
@@ -125,9 +126,11 @@ async def accepted(pilot, app: LossApp) -> None:
 async def train(pilot, app: LossApp, until: int) -> None:
     """space, then training as the app's ticker does it, tick by tick, until step `until` (or
     the run stops itself), then space again to pause."""
-    await press(pilot, "space")
     state = app.state
-    assert state.running, status(app)
+    before = state.trainer.step_count
+    await press(pilot, "space")
+    # Playing, or already stopped by itself: a learning rate of 1.5 diverges in the first tick.
+    assert state.running or state.trainer.step_count > before, status(app)
     while state.running and state.trainer.step_count < until:
         # Slices of a few ticks: the numbers are the same whatever the slicing.
         state.step(min(CHUNK, until - state.trainer.step_count))
@@ -146,6 +149,20 @@ async def watch_run(pilot, app: LossApp) -> None:
         state.step(state.steps_per_tick)
         run.tick()
     await pilot.pause()
+
+
+async def type_into(pilot, app: LossApp, field: str, text: str) -> None:
+    """c, tab to the field, type `text`, enter, escape: as the step tells the student."""
+    from textual.widgets import Input
+
+    await press(pilot, "c")
+    widget = app.query_one(f"#field-{field}", Input)
+    for _ in range(12):
+        if widget.has_focus:
+            break
+        await press(pilot, "tab")
+    assert widget.has_focus
+    await press(pilot, *text, "enter", "escape")
 
 
 def shows_stats(app: LossApp, *names: str) -> None:
@@ -458,4 +475,127 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
         assert "Q(present)" in screen_text(app)
         await accepted(pilot, app)
         await ask(pilot, app)
+        assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
+
+
+# -- Lesson 7: when it goes wrong ----------------------------------------------------------------
+
+
+def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed():
+    from losstui.core.diagnostics import classification_data
+
+    run, state = start(WRONG)
+    # 1. A learning rate of 1.5 diverges within a few steps; 0.02 does not.
+    assert state.config.lr == 0.02 and not state.is_locked("lr")
+    state.step(500)
+    assert not state.trainer.diverged and run.blocked() is not None
+    state.set("lr", "1.5")
+    state.step(50)
+    assert state.trainer.diverged and state.trainer.diverged_at_step <= 10
+    assert "restarts from step 0" in (state.divergence_message or "")
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 3. A saturated start: cross-entropy passes 90% within 150 steps.
+    assert state.config.init_scale == 30 and state.config.lr == 0.05
+    assert metric(state, "accuracy") < 0.3 and run.blocked() is not None
+    state.step(150)
+    assert metric(state, "accuracy") > 0.9
+    go_on(run)
+    # 4. Squared error through the sigmoid, 300 steps from the same start: below 40%.
+    assert state.config.loss == "sigmoid_mean_squared_error" and state.running
+    assert run.blocked() is not None
+    play_run(run, state)
+    assert state.trainer.step_count == 300 and metric(state, "accuracy") < 0.4
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 6. The far cluster: cross-entropy near 97%.
+    assert state.config.dataset == "far_cluster" and state.config.init_scale == 1
+    assert state.config.seed == 3 and run.blocked() is not None
+    cross_entropy = trace(state, "accuracy", 1000)
+    assert cross_entropy[9] > 0.95 and cross_entropy.min() > 0.95
+    go_on(run)
+    # 7. Squared error: well below it, however long it trains.
+    assert state.config.loss == "mean_squared_error" and run.blocked() is not None
+    state.step(500)
+    trainer = state.trainer
+    assert metric(state, "accuracy") < 0.9
+    assert trainer.predict(trainer.dataset.x_val).max() > 1.1
+    go_on(run)
+    # 8-9. The Distributions pane: example 1 is a far point whose output is above 1.
+    assert state.example == 0 and run.blocked() is not None
+    state.set_pane("distributions")
+    for _ in range(2):  # at step 500, and on to 1,000
+        data = classification_data(trainer)
+        assert data.outputs is not None and data.outputs.ravel()[0] > 1
+        assert data.outside_unit().sum() >= 10
+        state.step(500)
+    later = trace(state, "accuracy", 2000)
+    assert later.max() < 0.9
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 10. A softmax on one output cannot run: the loss list says so.
+    refusals = {c.key: c.refusal for c in state.loss_choices()}
+    assert "softmax of one number is always 1" in (refusals["categorical_cross_entropy"] or "")
+    answer_right(run)
+    assert run.last and run.blocked() is None
+
+
+async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
+    app = LossApp(lesson=lesson(WRONG))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 10  When it goes wrong" in screen_text(app)
+        # The student types a learning rate of 1.5 and plays: the run diverges.
+        await refused(pilot, app)
+        await type_into(pilot, app, "lr", "1.5")
+        assert app.state.config.lr == 1.5
+        await train(pilot, app, 100)
+        assert app.state.trainer.diverged
+        await pilot.pause()
+        assert "DIVERGED" in screen_text(app)
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # A saturated start: cross-entropy recovers; squared error through the sigmoid stalls.
+        await refused(pilot, app)
+        await train(pilot, app, 150)
+        shows_stats(app, "accuracy")
+        await accepted(pilot, app)
+        await refused(pilot, app)
+        await watch_run(pilot, app)
+        shows_stats(app, "accuracy")
+        await accepted(pilot, app)
+        assert app.state.trainer.step_count == 300
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # The far cluster: cross-entropy, then squared error, then the Distributions pane.
+        for loss in ("binary_cross_entropy", "mean_squared_error"):
+            assert app.state.config.loss == loss
+            await refused(pilot, app)
+            await train(pilot, app, 500)
+            shows_stats(app, "accuracy")
+            await accepted(pilot, app)
+        await refused(pilot, app)
+        await press(pilot, "4")
+        await pilot.pause()
+        assert "Validation example 1 of" in screen_text(app)
+        assert "predicted from ŷ = 1." in screen_text(app)  # a far point's output, above 1
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # A softmax on one output: answered, then seen marked in the Loss list.
+        await ask(pilot, app)
+        await press(pilot, "3", "c")
+        select = app.query_one("#field-loss", Select)
+        for _ in range(12):
+            if select.has_focus:
+                break
+            await press(pilot, "tab")
+        await press(pilot, "enter")
+        prompts = [flat(str(prompt)) for prompt, value in select._options]
+        marked = [p for p in prompts if p.startswith("Categorical cross-entropy")]
+        assert marked and "cannot run" in marked[0]
         assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
