@@ -446,6 +446,12 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
             assert f"epoch {epoch}" in flat(str(app.query_one(TrainStats).render()))
             await accepted(pilot, app)
             if loss == "binary_cross_entropy":
+                # Back a step and on again: the same setup, so the run and its epochs stay.
+                trained = app.state.trainer.step_count
+                await press(pilot, "less_than_sign")
+                assert app.lesson is not None and app.lesson.index == 0
+                assert app.state.trainer.step_count == trained and "Done" in status(app)
+                await accepted(pilot, app)
                 await ask(pilot, app)
                 await accepted(pilot, app)
         await ask(pilot, app)
