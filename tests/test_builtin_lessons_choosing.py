@@ -396,6 +396,8 @@ def test_classification_lesson_shows_what_it_says_with_its_seed():
             go_on(run)
     assert all(0.80 < a < 0.86 for a in accuracy.values()), accuracy
     assert 0.80 < accuracy["binary_cross_entropy"] < 0.85  # 83.4% against the article's 85%
+    # "Hinge landed about where cross-entropy did."
+    assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.03
     # 5. Why cross-entropy.
     answer_right(run)
     go_on(run)
@@ -521,7 +523,8 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed():
     assert state.config.dataset == "far_cluster" and state.config.init_scale == 1
     assert state.config.seed == 3 and run.blocked() is not None
     cross_entropy = trace(state, "accuracy", 1000)
-    assert cross_entropy[9] > 0.95 and cross_entropy.min() > 0.95
+    assert cross_entropy[9] > 0.95 and cross_entropy.min() > 0.95  # "about 97%"
+    assert cross_entropy.max() < 0.99
     go_on(run)
     # 7. Squared error: well below it, however long it trains.
     assert state.config.loss == "mean_squared_error" and run.blocked() is not None
