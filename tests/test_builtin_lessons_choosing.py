@@ -8,6 +8,8 @@ after, and that the placeholders show the values the stats line shows.
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +85,30 @@ def play_run(run: LessonRun, state: AppState) -> None:
     while state.running:
         state.step(state.steps_per_tick)
         run.tick()
+
+
+def rendered_rows(prose: str, width: int = 78) -> int:
+    """Rows the prose takes once Markdown reflows its paragraphs to `width` columns."""
+    rows = 0
+    for paragraph in prose.split("\n\n"):
+        text = " ".join(paragraph.split()).replace("**", "").replace("`", "").replace("*", "")
+        text = re.sub(r"\{[a-z_0-9]+\}", "0.1234", text)
+        rows += math.ceil(len(text) / width) + 1  # and the blank row after it
+    return rows - 1
+
+
+def test_each_lesson_is_short_steps_with_hints_and_feedback():
+    for path in (REGRESSION, CLASSIFICATION, WRONG):
+        steps = lesson(path).steps
+        assert 6 <= len(steps) <= 12, path.name
+        for step in steps:
+            where = f"{path.name}:{step.line}"
+            # A step that waits says how to get on; every answer says why it is right or wrong.
+            assert step.wait is None or step.hint, where
+            assert step.ask is None or all(c.feedback for c in step.ask.choices), where
+            # The prose fits the 9-row strip at 80x24: at 78 columns, as Markdown reflows it
+            # (markup hidden, placeholders as wide as their values), 7 rows at most.
+            assert rendered_rows(step.prose) <= 7, where
 
 
 # -- A student at the keyboard, under Pilot ------------------------------------------------------
