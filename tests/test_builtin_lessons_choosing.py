@@ -1,0 +1,637 @@
+"""The built-in lessons on choosing a loss (5 regression, 6 classification, 7 when it goes wrong).
+
+Each lesson is checked twice with its fixed seed: replayed through `LessonRun` on an `AppState`,
+asserting every claim its prose makes about the run; and walked by keys under Pilot at 80x24 from
+its first step to its last, asserting that Next is refused before the student acts and accepted
+after, and that the placeholders show the values the stats line shows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+from textual.widgets import Markdown, OptionList, Select, Static
+
+from losstui.core.state import AppState
+from losstui.core.text import format_loss, format_metric
+from losstui.lessons.format import Lesson, check_lesson, read_lesson
+from losstui.lessons.runner import LessonRun
+from losstui.tui.app import LossApp
+from losstui.tui.widgets.train_stats import TrainStats
+from tests.app_helpers import flat, screen_text
+
+LESSONS = Path(__file__).resolve().parent.parent / "losstui" / "content" / "lessons"
+#: Steps per slice when a test trains as the app's ticker does.
+CHUNK = 1000
+REGRESSION = LESSONS / "05-regression-losses.md"
+CLASSIFICATION = LESSONS / "06-classification-losses.md"
+WRONG = LESSONS / "07-when-it-goes-wrong.md"
+#: Steps per epoch on the article's datasets: ⌈500 / 32⌉.
+EPOCH = 16
+
+
+def lesson(path: Path) -> Lesson:
+    assert check_lesson(path.read_text(encoding="utf-8"), str(path)) == []
+    return read_lesson(str(path))
+
+
+def start(path: Path) -> tuple[LessonRun, AppState]:
+    state = AppState()
+    run = LessonRun(lesson(path), state)
+    run.enter()
+    return run, state
+
+
+def answer_right(run: LessonRun) -> None:
+    """Answer the step's question wrongly first (refused), then rightly."""
+    question = run.step.ask
+    assert question is not None
+    wrong = next(i for i, c in enumerate(question.choices) if not c.correct)
+    assert not run.answer(wrong).correct and run.blocked() is not None
+    right = next(i for i, c in enumerate(question.choices) if c.correct)
+    assert run.answer(right).correct
+
+
+def go_on(run: LessonRun) -> None:
+    index = run.index
+    assert run.next() is None, run.blocked()
+    assert run.index == index + 1
+
+
+def metric(state: AppState, name: str) -> float:
+    return state.trainer.evaluate()[name]
+
+
+def trace(state: AppState, name: str, until: int, every: int = 50) -> np.ndarray:
+    """`name` after each `every` steps, training on to step `until`."""
+    values = []
+    while state.trainer.step_count < until:
+        state.step(every)
+        values.append(metric(state, name))
+    return np.array(values)
+
+
+def residuals(state: AppState) -> np.ndarray:
+    trainer = state.trainer
+    return trainer.dataset.y_val.ravel() - trainer.predict(trainer.dataset.x_val).ravel()
+
+
+def play_run(run: LessonRun, state: AppState) -> None:
+    """A step's `run N`, as the app's ticker drives it: steps while playing, then paused."""
+    assert state.running and run.run_until is not None
+    while state.running:
+        state.step(state.steps_per_tick)
+        run.tick()
+
+
+def rendered_rows(prose: str, width: int = 78) -> int:
+    """Rows the prose takes once Markdown reflows its paragraphs to `width` columns."""
+    rows = 0
+    for paragraph in prose.split("\n\n"):
+        text = " ".join(paragraph.split()).replace("**", "").replace("`", "").replace("*", "")
+        text = re.sub(r"\{[a-z_0-9]+\}", "0.1234", text)
+        rows += math.ceil(len(text) / width) + 1  # and the blank row after it
+    return rows - 1
+
+
+def test_each_lesson_is_short_steps_with_hints_and_feedback():
+    for path in (REGRESSION, CLASSIFICATION, WRONG):
+        steps = lesson(path).steps
+        assert 6 <= len(steps) <= 12, path.name
+        for step in steps:
+            where = f"{path.name}:{step.line}"
+            # A step that waits says how to get on; every answer says why it is right or wrong.
+            assert step.wait is None or step.hint, where
+            assert step.ask is None or all(c.feedback for c in step.ask.choices), where
+            # The prose fits the 9-row strip at 80x24: at 78 columns, as Markdown reflows it
+            # (markup hidden, placeholders as wide as their values), 7 rows at most.
+            assert rendered_rows(step.prose) <= 7, where
+
+
+# -- A student at the keyboard, under Pilot ------------------------------------------------------
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys; Pilot waits until the screen has handled them."""
+    await pilot.press(*keys)
+
+
+def status(app: LossApp) -> str:
+    """The lesson panel's last line: why Next waits, the hint, the answer's feedback, or Done."""
+    return flat(str(app.query_one("#lesson-status", Static).content))
+
+
+def lesson_text(app: LossApp) -> str:
+    """The step's text as the panel shows it, its placeholders filled."""
+    return flat(app.query_one("#lesson-text", Markdown).source)
+
+
+async def refused(pilot, app: LossApp) -> None:
+    """`>` is refused, with the reason, and the step stays."""
+    assert app.lesson is not None
+    index = app.lesson.index
+    await press(pilot, "greater_than_sign")
+    assert app.lesson.index == index
+    assert "Not yet" in status(app), status(app)
+
+
+async def accepted(pilot, app: LossApp) -> None:
+    """`>` goes on to the next step, whose number the panel shows."""
+    assert app.lesson is not None
+    index = app.lesson.index
+    assert "Done" in status(app) or app.lesson.blocked() is None, status(app)
+    await press(pilot, "greater_than_sign")
+    assert app.lesson.index == index + 1
+    head = str(app.query_one("#lesson-head", Static).content)
+    assert f"step {index + 2} of {app.lesson.count}" in head
+
+
+async def train(pilot, app: LossApp, until: int) -> None:
+    """space, then training as the app's ticker does it, tick by tick, until step `until` (or
+    the run stops itself), then space again to pause."""
+    state = app.state
+    before = state.trainer.step_count
+    await press(pilot, "space")
+    # Playing, or already stopped by itself: a learning rate of 1.5 diverges in the first tick.
+    assert state.running or state.trainer.step_count > before, status(app)
+    while state.running and state.trainer.step_count < until:
+        # Slices of a few ticks: the numbers are the same whatever the slicing.
+        state.step(min(CHUNK, until - state.trainer.step_count))
+    if state.running:
+        await press(pilot, "space")
+    else:  # it stopped itself: let the screen catch up
+        await pilot.pause()
+    assert not state.running
+
+
+async def watch_run(pilot, app: LossApp) -> None:
+    """A step's `run N`: the app plays by itself; its ticker's work, tick by tick, until the
+    lesson pauses it at step N."""
+    state, run = app.state, app.lesson
+    assert run is not None and state.running and run.run_until is not None
+    while state.running:
+        state.step(state.steps_per_tick)
+        run.tick()
+    await pilot.pause()
+
+
+async def type_into(pilot, app: LossApp, field: str, text: str) -> None:
+    """c, tab to the field, type `text`, enter, escape: as the step tells the student."""
+    from textual.widgets import Input
+
+    await press(pilot, "c")
+    widget = app.query_one(f"#field-{field}", Input)
+    for _ in range(12):
+        if widget.has_focus:
+            break
+        await press(pilot, "tab")
+    assert widget.has_focus
+    await press(pilot, *text, "enter", "escape")
+
+
+def shows_stats(app: LossApp, *names: str) -> None:
+    """The lesson's text quotes each value as the stats line above it shows it."""
+    assert app.lesson is not None
+    stats = app.query_one(TrainStats)
+    values = app.state.trainer.evaluate()
+    text, shown_stats = lesson_text(app), flat(str(stats.render()))
+    if "{step}" in app.lesson.step.prose:
+        # The lesson writes 1,060 where the stats line writes 1060: the same number.
+        step = app.state.trainer.step_count
+        assert f"{step:,}" in text and f"step {step}" in shown_stats.replace(",", "")
+    for name in names:
+        value = values[name]
+        shown = (
+            format_loss(value)
+            if name.endswith("_loss") and name != "hamming_loss"
+            else format_metric(name, value)
+        )
+        assert stats.values[name] == values[name]
+        assert shown in text and shown in shown_stats, (name, shown, text, shown_stats)
+
+
+async def choose(pilot, app: LossApp, correct: bool) -> None:
+    """Pick an answer of the step's question with ↓/↑ and enter; its feedback is shown."""
+    assert app.lesson is not None and app.lesson.step.ask is not None
+    choices = app.lesson.step.ask.choices
+    index = next(i for i, c in enumerate(choices) if c.correct == correct)
+    options = app.query_one("#lesson-choices", OptionList)
+    assert options.has_focus
+    for _ in range(len(choices) + 1):
+        if options.highlighted == index + 1:  # option 0 is the question itself
+            break
+        await pilot.press("down" if (options.highlighted or 0) < index + 1 else "up")
+    await press(pilot, "enter")
+    feedback = flat(app.lesson.step.ask.choices[index].feedback)
+    assert feedback[:40] in status(app)
+
+
+async def ask(pilot, app: LossApp) -> None:
+    """A wrong answer first (Next stays refused), then the right one."""
+    await refused(pilot, app)
+    await choose(pilot, app, correct=False)
+    assert app.lesson is not None and app.lesson.blocked() is not None
+    await choose(pilot, app, correct=True)
+    assert app.lesson.blocked() is None
+
+
+async def choose_loss(pilot, app: LossApp, key: str) -> None:
+    """c, tab to Loss, enter, ↓ to `key`, enter, escape: as the step tells the student."""
+    await press(pilot, "c")
+    select = app.query_one("#field-loss", Select)
+    for _ in range(12):
+        if select.has_focus:
+            break
+        await press(pilot, "tab")
+    assert select.has_focus
+    await press(pilot, "enter")
+    values = [value for _, value in select._options]
+    overlay = select.query_one("SelectOverlay", OptionList)
+    for _ in range(len(values)):
+        if overlay.highlighted is not None and values[overlay.highlighted] == key:
+            break
+        await pilot.press("down")
+    await press(pilot, "enter")
+    await press(pilot, "escape")
+    assert app.state.config.loss == key
+
+
+# -- Lesson 5: choosing a loss for regression ----------------------------------------------------
+
+
+def test_regression_lesson_shows_what_it_says_with_its_seed():
+    run, state = start(REGRESSION)
+    # 1. Squared error on the noisy line: R² passes 0.85 once the student trains.
+    assert state.problem == "regression" and state.config.loss == "mean_squared_error"
+    assert run.blocked() is not None and metric(state, "r2") < 0
+    state.step(100)
+    go_on(run)
+    # 2. Which noise gives squared error.
+    assert run.blocked() is not None
+    answer_right(run)
+    go_on(run)
+    # 3. Outliers: squared error's R² swings and never reaches 0.85, however long it trains.
+    assert state.config.loss == "mean_squared_error" and state.config.dataset == "line_outliers"
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 3000)
+    assert r2[1:].max() < 0.85 and r2[1:].min() < 0.5
+    go_on(run)
+    # 4. Its clean validation residuals sit left of 0: the line floats above the truth.
+    res = residuals(state)
+    assert res.mean() < -0.3 and (res < 0).mean() > 0.8
+    assert run.blocked() is not None
+    answer_right(run)
+    state.set_pane("distributions")
+    go_on(run)
+    # 5. Absolute error, chosen by the student, passes R² 0.88 within 100 steps and stays there.
+    assert state.pane == "train" and not state.is_locked("loss")
+    state.set("loss", "mean_absolute_error")
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 1500)
+    assert r2[1:].min() > 0.88
+    assert abs(np.median(residuals(state))) < 0.05  # the median, which outliers barely move
+    go_on(run)
+    # 6. Huber: as robust.
+    assert state.config.loss == "huber" and state.trainer.step_count == 0
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 1500)
+    assert r2[1:].min() > 0.88
+    go_on(run)
+    # 7. Wide range, squared log error: R² past 0.6 by step 1,000 (and it stays there).
+    assert state.config.loss == "mean_squared_logarithmic_error"
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 3000)
+    assert r2[19] > 0.6 and r2[19:].min() > 0.6  # step 1,000 and after
+    go_on(run)
+    # 8. Squared error at the same rate: R² swings, often below 0, never reaches 0.6.
+    assert state.config.loss == "mean_squared_error" and state.config.lr == 0.1
+    assert run.blocked() is not None
+    r2 = trace(state, "r2", 3000, every=10)
+    assert r2.max() < 0.6 and (r2 < 0).mean() > 0.3
+    assert not state.trainer.diverged
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 10. Counts with the Poisson loss: R² settles near 0.6.
+    assert state.config.loss == "poisson" and state.problem == "count_regression"
+    assert run.blocked() is not None
+    poisson = trace(state, "r2", 1500)
+    assert 0.5 < poisson[9] < 0.7 and poisson[1:].min() > 0.5
+    go_on(run)
+    # 11. Squared error: lower R² than Poisson's, and negative counts for small x.
+    assert state.config.loss == "mean_squared_error"
+    assert run.blocked() is not None
+    squared = trace(state, "r2", 1500)
+    assert squared[1:].max() < poisson[1:].min()
+    trainer = state.trainer
+    outputs = trainer.predict(trainer.dataset.x_val).ravel()
+    assert (outputs < 0).mean() > 0.05
+    assert outputs[np.argmin(trainer.dataset.x_val[:, 0])] < 0  # at the left end
+    go_on(run)
+    # 12. The last step: a question.
+    answer_right(run)
+    assert run.last and run.next() == "this is the last step"
+
+
+async def test_regression_lesson_walked_by_keys_at_80x24():
+    app = LossApp(lesson=lesson(REGRESSION))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 12  Choosing a loss for regression" in screen_text(app)
+        await refused(pilot, app)
+        await press(pilot, "h")
+        assert "Hint: Press space" in status(app)
+        await train(pilot, app, 100)
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # Outliers under squared error.
+        await refused(pilot, app)
+        await train(pilot, app, 1000)
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        # Why, and then the Distributions pane: the residuals against a Gaussian.
+        await ask(pilot, app)
+        await press(pilot, "4")
+        assert app.state.pane == "distributions" and "Gaussian" in screen_text(app)
+        await accepted(pilot, app)
+        # The student chooses absolute error in the settings.
+        await refused(pilot, app)
+        await choose_loss(pilot, app, "mean_absolute_error")
+        await train(pilot, app, 100)
+        assert app.state.trainer.evaluate()["r2"] > 0.88
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        # Huber.
+        assert app.state.config.loss == "huber"
+        await refused(pilot, app)
+        await train(pilot, app, 100)
+        await accepted(pilot, app)
+        # Wide range: squared log error, then squared error at the same rate.
+        await refused(pilot, app)
+        await train(pilot, app, 1000)
+        shows_stats(app, "r2")
+        await accepted(pilot, app)
+        assert app.state.config.loss == "mean_squared_error"
+        await refused(pilot, app)
+        await train(pilot, app, 300)
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # Counts: Poisson, then squared error.
+        await refused(pilot, app)
+        await train(pilot, app, 500)
+        shows_stats(app, "r2", "mae")
+        await accepted(pilot, app)
+        await refused(pilot, app)
+        await train(pilot, app, 500)
+        shows_stats(app, "r2", "mae")
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
+
+
+# -- Lesson 6: choosing a loss for classification ------------------------------------------------
+
+
+def test_classification_lesson_shows_what_it_says_with_its_seed():
+    from losstui.core.diagnostics import classification_data
+
+    run, state = start(CLASSIFICATION)
+    # 1. The article's circles under binary cross-entropy: near its 85% after 200 epochs.
+    assert state.config.dataset == "article_circles" and state.config.loss == "binary_cross_entropy"
+    assert state.config.hidden == (50,) and state.config.lr == 0.01
+    assert run.blocked() is not None
+    accuracy = {}
+    for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
+        assert state.config.loss == loss and state.trainer.step_count == 0
+        assert run.blocked() is not None
+        state.step(200 * EPOCH)
+        accuracy[loss] = metric(state, "accuracy")
+        assert run.blocked() is None
+        # "All three land near 83%", and stay there as training goes on.
+        later = trace(state, "accuracy", 400 * EPOCH, every=100)
+        assert later.min() > 0.78 and later.max() < 0.86
+        go_on(run)
+        if loss == "binary_cross_entropy":  # 2. What the sigmoid's output means.
+            answer_right(run)
+            go_on(run)
+    assert all(0.80 < a < 0.86 for a in accuracy.values()), accuracy
+    assert 0.80 < accuracy["binary_cross_entropy"] < 0.85  # 83.4% against the article's 85%
+    # "Hinge landed about where cross-entropy did."
+    assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.03
+    # 5. Why cross-entropy.
+    answer_right(run)
+    go_on(run)
+    # 6-8. The article's blobs: categorical, sparse and KL end on the same numbers at 1,600.
+    ends = []
+    for loss in ("categorical_cross_entropy", "sparse_categorical_cross_entropy", "kl_divergence"):
+        assert state.config.loss == loss and state.config.dataset == "article_blobs"
+        assert run.blocked() is not None
+        play_run(run, state)
+        assert state.trainer.step_count == 1600 and not state.running
+        values = state.trainer.evaluate()
+        ends.append((values["val_loss"], values["accuracy"]))
+        go_on(run)
+    assert ends[0] == ends[1] == ends[2]
+    assert run.text().startswith("KL ended at validation loss 0.4673, accuracy 78.2%")
+    assert (format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])) == ("0.4673", "78.2%")
+    answer_right(run)
+    go_on(run)
+    # 10. Multi-label: subset accuracy passes 80% once trained.
+    assert state.problem == "multilabel_classification"
+    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.8
+    state.step(1000)
+    assert metric(state, "subset_accuracy") > 0.8 and metric(state, "hamming_loss") < 0.1
+    go_on(run)
+    # 11. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
+    assert run.blocked() is not None
+    state.set_pane("distributions")
+    q_present = classification_data(state.trainer).q[:, :, 1]
+    assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once
+    go_on(run)
+    answer_right(run)
+    assert run.last and run.blocked() is None
+
+
+async def test_classification_lesson_walked_by_keys_at_80x24():
+    app = LossApp(lesson=lesson(CLASSIFICATION))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 12" in str(app.query_one("#lesson-head", Static).content)
+        # The circles: cross-entropy, then hinge, then squared hinge, 200 epochs each.
+        for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
+            assert app.state.config.loss == loss
+            await refused(pilot, app)
+            await train(pilot, app, 200 * EPOCH)
+            shows_stats(app, "accuracy")
+            epoch = f"{app.state.trainer.epoch:.1f}"
+            assert f"Epoch {epoch}" in lesson_text(app)
+            assert f"epoch {epoch}" in flat(str(app.query_one(TrainStats).render()))
+            await accepted(pilot, app)
+            if loss == "binary_cross_entropy":
+                # Back a step and on again: the same setup, so the run and its epochs stay.
+                trained = app.state.trainer.step_count
+                await press(pilot, "less_than_sign")
+                assert app.lesson is not None and app.lesson.index == 0
+                assert app.state.trainer.step_count == trained and "Done" in status(app)
+                await accepted(pilot, app)
+                await ask(pilot, app)
+                await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # The blobs: three runs of 1,600 steps the lesson plays by itself.
+        for loss in ("categorical_cross_entropy", "sparse_categorical_cross_entropy"):
+            assert app.state.config.loss == loss and app.state.running
+            await refused(pilot, app)
+            await watch_run(pilot, app)
+            shows_stats(app, "accuracy", "val_loss")
+            text = lesson_text(app)
+            assert "0.4673" in text and "78.2%" in text  # the same numbers, each run
+            await accepted(pilot, app)
+        await refused(pilot, app)
+        await watch_run(pilot, app)
+        await accepted(pilot, app)
+        assert "KL ended at validation loss 0.4673, accuracy 78.2%" in lesson_text(app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # Multi-label, then its Distributions pane.
+        await refused(pilot, app)
+        await train(pilot, app, 1000)
+        shows_stats(app, "subset_accuracy", "hamming_loss")
+        await accepted(pilot, app)
+        await refused(pilot, app)
+        await press(pilot, "4")
+        await pilot.pause()
+        assert "Q(present)" in screen_text(app)
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
+
+
+# -- Lesson 7: when it goes wrong ----------------------------------------------------------------
+
+
+def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed():
+    from losstui.core.diagnostics import classification_data
+
+    run, state = start(WRONG)
+    # 1. A learning rate of 1.5 diverges within a few steps; 0.02 does not.
+    assert state.config.lr == 0.02 and not state.is_locked("lr")
+    state.step(500)
+    assert not state.trainer.diverged and run.blocked() is not None
+    state.set("lr", "1.5")
+    state.step(50)
+    assert state.trainer.diverged and state.trainer.diverged_at_step <= 10
+    assert "restarts from step 0" in (state.divergence_message or "")
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 3. A saturated start: cross-entropy passes 90% within 150 steps.
+    assert state.config.init_scale == 30 and state.config.lr == 0.05
+    assert metric(state, "accuracy") < 0.3 and run.blocked() is not None
+    state.step(150)
+    assert metric(state, "accuracy") > 0.9
+    go_on(run)
+    # 4. Squared error through the sigmoid, 300 steps from the same start: below 40%.
+    assert state.config.loss == "sigmoid_mean_squared_error" and state.running
+    assert run.blocked() is not None
+    play_run(run, state)
+    assert state.trainer.step_count == 300 and metric(state, "accuracy") < 0.4
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 6. The far cluster: cross-entropy near 97%.
+    assert state.config.dataset == "far_cluster" and state.config.init_scale == 1
+    assert state.config.seed == 3 and run.blocked() is not None
+    cross_entropy = trace(state, "accuracy", 1000)
+    assert cross_entropy[9] > 0.95 and cross_entropy.min() > 0.95  # "about 97%"
+    assert cross_entropy.max() < 0.99
+    go_on(run)
+    # 7. Squared error: well below it, however long it trains.
+    assert state.config.loss == "mean_squared_error" and run.blocked() is not None
+    state.step(500)
+    trainer = state.trainer
+    assert metric(state, "accuracy") < 0.9
+    assert trainer.predict(trainer.dataset.x_val).max() > 1.1
+    go_on(run)
+    # 8-9. The Distributions pane: example 1 is a far point whose output is above 1.
+    assert state.example == 0 and run.blocked() is not None
+    state.set_pane("distributions")
+    for _ in range(2):  # at step 500, and on to 1,000
+        data = classification_data(trainer)
+        assert data.outputs is not None and data.outputs.ravel()[0] > 1
+        assert data.outside_unit().sum() >= 10
+        state.step(500)
+    later = trace(state, "accuracy", 2000)
+    assert later.max() < 0.9
+    go_on(run)
+    answer_right(run)
+    go_on(run)
+    # 10. A softmax on one output cannot run: the loss list says so.
+    refusals = {c.key: c.refusal for c in state.loss_choices()}
+    assert "softmax of one number is always 1" in (refusals["categorical_cross_entropy"] or "")
+    answer_right(run)
+    assert run.last and run.blocked() is None
+
+
+async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
+    app = LossApp(lesson=lesson(WRONG))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 10  When it goes wrong" in screen_text(app)
+        # The student types a learning rate of 1.5 and plays: the run diverges.
+        await refused(pilot, app)
+        await type_into(pilot, app, "lr", "1.5")
+        assert app.state.config.lr == 1.5
+        await train(pilot, app, 100)
+        assert app.state.trainer.diverged
+        await pilot.pause()
+        assert "DIVERGED" in screen_text(app)
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # A saturated start: cross-entropy recovers; squared error through the sigmoid stalls.
+        await refused(pilot, app)
+        await train(pilot, app, 150)
+        shows_stats(app, "accuracy")
+        await accepted(pilot, app)
+        await refused(pilot, app)
+        await watch_run(pilot, app)
+        shows_stats(app, "accuracy")
+        await accepted(pilot, app)
+        assert app.state.trainer.step_count == 300
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # The far cluster: cross-entropy, then squared error, then the Distributions pane.
+        for loss in ("binary_cross_entropy", "mean_squared_error"):
+            assert app.state.config.loss == loss
+            await refused(pilot, app)
+            await train(pilot, app, 500)
+            shows_stats(app, "accuracy")
+            await accepted(pilot, app)
+        await refused(pilot, app)
+        await press(pilot, "4")
+        await pilot.pause()
+        assert "Validation example 1 of" in screen_text(app)
+        assert "predicted from ŷ = 1." in screen_text(app)  # a far point's output, above 1
+        await accepted(pilot, app)
+        await ask(pilot, app)
+        await accepted(pilot, app)
+        # A softmax on one output: answered, then seen marked in the Loss list.
+        await ask(pilot, app)
+        await press(pilot, "3", "c")
+        select = app.query_one("#field-loss", Select)
+        for _ in range(12):
+            if select.has_focus:
+                break
+            await press(pilot, "tab")
+        await press(pilot, "enter")
+        prompts = [flat(str(prompt)) for prompt, value in select._options]
+        marked = [p for p in prompts if p.startswith("Categorical cross-entropy")]
+        assert marked and "cannot run" in marked[0]
+        assert app.lesson is not None and app.lesson.last and app.lesson.blocked() is None
