@@ -20,6 +20,7 @@ from losstui.lessons import progress
 from losstui.lessons.format import Lesson
 from losstui.lessons.progress import lesson_key
 from losstui.lessons.runner import LessonRun
+from losstui.tui import partial_update
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane
@@ -86,6 +87,7 @@ class LossApp(App[None]):
         instructor: bool = False,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
+        partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
         self.state = AppState(problem, seed=seed)
         if preset is not None:  # a preset opens on the Train pane, ready to play
