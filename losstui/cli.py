@@ -8,7 +8,7 @@ import math
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
@@ -189,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--ascii",
         action="store_true",
         help="draw with ASCII characters only (slow links, old fonts)",
+    )
+    parser.add_argument(
+        "--low-bandwidth",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="redraw the pictures about once a second, for slow links (automatic when "
+        "SSH_CONNECTION is set; --no-low-bandwidth turns it off)",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -675,6 +682,14 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
 # -- the app ---------------------------------------------------------------------------------------
 
 
+def low_bandwidth_wanted(flag: bool | None, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the app redraws for a slow link: as `flag` says (--low-bandwidth or
+    --no-low-bandwidth), or, when neither was given, whenever it runs over SSH."""
+    if flag is not None:
+        return flag
+    return bool((os.environ if environ is None else environ).get("SSH_CONNECTION"))
+
+
 def run_app(
     problem: str | None,
     ascii_only: bool,
@@ -682,6 +697,8 @@ def run_app(
     setup: str | None = None,
     lesson: Any = None,
     instructor: bool = False,
+    *,
+    low_bandwidth: bool = False,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
@@ -697,6 +714,7 @@ def run_app(
         setup=setup,
         lesson=lesson,
         instructor=instructor,
+        low_bandwidth=low_bandwidth,
     )
 
 
@@ -715,7 +733,13 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         except ContentError as error:
             print(error, file=sys.stderr)
             return 2
-        return run_app(None, args.ascii, lesson=walkthrough, instructor=args.instructor)
+        return run_app(
+            None,
+            args.ascii,
+            lesson=walkthrough,
+            instructor=args.instructor,
+            low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
+        )
     if args.path is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson file to check")
     try:
@@ -746,7 +770,13 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
-        return run_app(args.app_problem, args.ascii, args.app_preset, args.app_setup)
+        return run_app(
+            args.app_problem,
+            args.ascii,
+            args.app_preset,
+            args.app_setup,
+            low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
+        )
     return COMMANDS[args.command](args)
 
 

@@ -85,8 +85,11 @@ class LossApp(App[None]):
         setup: str | None = None,
         lesson: Lesson | None = None,
         instructor: bool = False,
+        low_bandwidth: bool = False,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
+        #: Redraw the pictures about once a second (a slow link); the panes read it.
+        self.low_bandwidth = low_bandwidth
         partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
         self.state = AppState(problem, seed=seed)
@@ -117,6 +120,12 @@ class LossApp(App[None]):
         self.state.subscribe(self._state_changed)
         if self.state.running:
             self._ticker.resume()
+        if self.low_bandwidth:  # say why the pictures move in steps, and how to change it
+            self.notify(
+                "Low-bandwidth mode (a slow link, or SSH): the pictures redraw about once a "
+                "second. losstui --no-low-bandwidth redraws them smoothly.",
+                timeout=6,
+            )
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
@@ -364,9 +373,11 @@ def run(
     setup: str | None = None,
     lesson: Lesson | None = None,
     instructor: bool = False,
+    low_bandwidth: bool = False,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
-    is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
+    is not UTF-8, redrawing for a slow link if `low_bandwidth`), run it, and return its exit
+    status (non-zero when it stopped on an error)."""
     app = LossApp(
         problem=problem,
         ascii=ascii,
@@ -374,6 +385,7 @@ def run(
         setup=setup,
         lesson=lesson,
         instructor=instructor,
+        low_bandwidth=low_bandwidth,
     )
     app.run()
     return app.return_code or 0
