@@ -66,6 +66,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, without the usage block."""
 
     def error(self, message: str) -> NoReturn:
+        if "ignored explicit argument" in message:  # --ascii=yes: say what is allowed
+            message += " (this switch takes no value)"
         raise UsageError(f"{self.prog}: error: {' '.join(message.split())}")
 
 
