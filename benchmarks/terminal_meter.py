@@ -15,6 +15,7 @@ import codecs
 import contextlib
 import fcntl
 import json
+import math
 import os
 import platform
 import re
@@ -55,6 +56,13 @@ class Measurement:
     completed: bool  # False when the program ended before the window closed
     cpu_count: int
     machine: str
+    changed_cells: int = 0
+    """Cells whose character or style changed on screen during the window (replayed through
+    pyte); 0 when pyte is not installed."""
+    floor_bytes: int = 0
+    """The least a renderer could have written for those changes (see `floor_cost`)."""
+    floor_per_s: float = float("nan")
+    ratio_to_floor: float = float("nan")
 
 
 def _proc_stat(pid: int) -> tuple[int, float] | None:
@@ -166,6 +174,9 @@ def measure(
     peak = 0.0
     exited: int | None = None
     recording = open(record, "wb") if record else None  # noqa: SIM115 (closed below)
+    # Everything written, with the time it arrived: replayed after the run (never during it, so
+    # the replay's CPU does not compete with the program) to find the changed-cell floor.
+    chunks: list[tuple[float, bytes]] = []
     while True:
         now = time.monotonic()
         while pending and now - start >= pending[0][0]:
@@ -190,6 +201,7 @@ def measure(
                 exited = os.waitpid(pid, 0)[1]
                 break
             total += len(chunk)
+            chunks.append((now - start, chunk))
             if cpu_start is not None:
                 in_window += len(chunk)
                 if recording:
@@ -207,6 +219,8 @@ def measure(
     peak = max(peak, children.ru_maxrss / 1024)  # kilobytes on Linux
     # A program that ends before the window closes has no rate to report.
     window = seconds if exited is None else 0.0
+    floor = replay_floor(chunks, cols, rows, warmup, warmup + seconds)
+    changed, floor_bytes = floor if floor is not None else (0, 0)
     return Measurement(
         command=" ".join(argv),
         cols=cols,
@@ -223,7 +237,114 @@ def measure(
         completed=exited is None,
         cpu_count=os.cpu_count() or 1,
         machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        changed_cells=changed,
+        floor_bytes=floor_bytes,
+        floor_per_s=floor_bytes / window if window and floor is not None else float("nan"),
+        ratio_to_floor=in_window / floor_bytes if floor_bytes else float("nan"),
     )
+
+
+FRAME_GAP_S = 0.003
+"""Output arriving within this long of the previous read belongs to the same frame: a program
+writes a frame at once, the terminal delivers it in pieces of a few KB."""
+
+
+def frames(chunks: list[tuple[float, bytes]]) -> list[tuple[float, bytes]]:
+    """(arrival time of the first piece, bytes) of each frame, from timed reads."""
+    out: list[tuple[float, bytearray]] = []
+    last = -1.0
+    for t, data in chunks:
+        if out and t - last <= FRAME_GAP_S:
+            out[-1][1].extend(data)
+        else:
+            out.append((t, bytearray(data)))
+        last = t
+    return [(t, bytes(data)) for t, data in out]
+
+
+def _sgr_length(char) -> int:
+    """Bytes of one SGR sequence that sets a pyte cell's whole style from any other: a reset,
+    then each attribute and colour it has."""
+    params = ["0"]
+    for flag, code in (
+        (char.bold, "1"),
+        (char.italics, "3"),
+        (char.underscore, "4"),
+        (char.blink, "5"),
+        (char.reverse, "7"),
+        (char.strikethrough, "9"),
+    ):
+        if flag:
+            params.append(code)
+    for colour, base in ((char.fg, 30), (char.bg, 40)):
+        if colour == "default":
+            continue
+        if len(colour) == 6 and all(c in "0123456789abcdefABCDEF" for c in colour):
+            r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+            params.append(f"{base + 8};2;{r};{g};{b}")
+        else:  # a named colour: one of the eight (or bright) codes
+            params.append(str(base))
+    return len("\x1b[m") + len(";".join(params))
+
+
+def floor_cost(row: int, before: list, after: list) -> tuple[int, int]:
+    """(cells changed, least bytes to change them) for one screen row, given its pyte cells
+    before and after a frame.
+
+    The floor is what an ideal renderer would write: per run of changed cells, one cursor move
+    (ESC [ row ; col H); within the run, one SGR sequence wherever the style differs from the
+    cell before (`_sgr_length`); and each character's UTF-8 bytes."""
+    changed = cost = 0
+    pen = None
+    col, width = 0, len(after)
+    while col < width:
+        if before[col] == after[col]:
+            col += 1
+            continue
+        cost += len(f"\x1b[{row + 1};{col + 1}H")
+        while col < width and before[col] != after[col]:
+            cell = after[col]
+            style = cell[1:]
+            if style != pen:
+                cost += _sgr_length(cell)
+                pen = style
+            cost += len(cell.data.encode("utf-8"))
+            changed += 1
+            col += 1
+    return changed, cost
+
+
+def replay_floor(
+    chunks: list[tuple[float, bytes]], cols: int, rows: int, start: float, end: float
+) -> tuple[int, int] | None:
+    """(cells changed, floor bytes) over the frames that arrived between `start` and `end`
+    seconds, from replaying all of the output through the pyte terminal emulator; None when pyte
+    is not installed (pip install -r benchmarks/requirements.txt).
+
+    Each frame is compared with the screen before it, so a cell that changes and changes back
+    within one frame costs nothing, and one that changes in two frames costs twice."""
+    try:
+        import pyte
+    except ImportError:
+        return None
+    screen = pyte.Screen(cols, rows)
+    stream = pyte.ByteStream(screen)
+    shown = [[screen.buffer[y][x] for x in range(cols)] for y in range(rows)]
+    changed = cost = 0
+    for t, data in frames(chunks):
+        screen.dirty.clear()
+        stream.feed(data)
+        for y in sorted(screen.dirty):
+            if y >= rows:
+                continue
+            line = screen.buffer[y]
+            after = [line[x] for x in range(cols)]
+            if start <= t < end:
+                cells, size = floor_cost(y, shown[y], after)
+                changed += cells
+                cost += size
+            shown[y] = after
+    return changed, cost
 
 
 _CURSOR_TO = re.compile(rb"\x1b\[(\d+)(?:;\d+)?H")
@@ -362,6 +483,13 @@ def main(argv: list[str] | None = None) -> int:
             f"peak RSS {m.peak_rss_mb:.0f} MB  [{m.exit}; {m.machine}; TERM={args.term}]  "
             f"{m.command}"
         )
+        if not math.isnan(m.floor_per_s):
+            print(
+                f"  floor {m.floor_per_s / 1024:.2f} KB/s ({m.changed_cells} changed cells, "
+                f"{m.floor_bytes} B)  ratio {m.ratio_to_floor:.1f}x the floor"
+            )
+        elif m.completed:
+            print("  floor: unknown (pip install -r benchmarks/requirements.txt for pyte)")
     if args.by_row:
         with open(record, "rb") as f:
             rows = bytes_by_row(f.read())

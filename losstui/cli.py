@@ -9,7 +9,7 @@ import os
 import shlex
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
@@ -67,6 +67,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, without the usage block."""
 
     def error(self, message: str) -> NoReturn:
+        if "ignored explicit argument" in message:  # --ascii=yes: say what is allowed
+            message += " (this switch takes no value)"
         raise UsageError(f"{self.prog}: error: {' '.join(message.split())}")
 
 
@@ -190,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--ascii",
         action="store_true",
         help="draw with ASCII characters only (slow links, old fonts)",
+    )
+    parser.add_argument(
+        "--low-bandwidth",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="redraw the pictures about once a second, for slow links (automatic when "
+        "SSH_CONNECTION is set; --no-low-bandwidth turns it off)",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -691,6 +700,14 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
 # -- the app ---------------------------------------------------------------------------------------
 
 
+def low_bandwidth_wanted(flag: bool | None, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the app redraws for a slow link: as `flag` says (--low-bandwidth or
+    --no-low-bandwidth), or, when neither was given, whenever it runs over SSH."""
+    if flag is not None:
+        return flag
+    return bool((os.environ if environ is None else environ).get("SSH_CONNECTION"))
+
+
 def run_app(
     problem: str | None,
     ascii_only: bool,
@@ -699,6 +716,8 @@ def run_app(
     lesson_path: str | None = None,
     instructor: bool = False,
     watch: bool = False,
+    *,
+    low_bandwidth: bool = False,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
@@ -715,6 +734,7 @@ def run_app(
         lesson_path=lesson_path,
         instructor=instructor,
         watch=watch,
+        low_bandwidth=low_bandwidth,
     )
 
 
@@ -743,7 +763,12 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         # A lesson with errors opens too, on the list of its errors: with --watch its author
         # fixes the file beside the running app.
         return run_app(
-            None, args.ascii, lesson_path=path, instructor=args.instructor, watch=args.watch
+            None,
+            args.ascii,
+            lesson_path=path,
+            instructor=args.instructor,
+            watch=args.watch,
+            low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
         )
     try:
         errors = check_lesson(read_text(path), path)
@@ -841,7 +866,13 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
-        return run_app(args.app_problem, args.ascii, args.app_preset, args.app_setup)
+        return run_app(
+            args.app_problem,
+            args.ascii,
+            args.app_preset,
+            args.app_setup,
+            low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
+        )
     return COMMANDS[args.command](args)
 
 

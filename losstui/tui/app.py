@@ -23,6 +23,7 @@ from losstui.lessons import progress
 from losstui.lessons.format import Lesson, check_lesson, parse_lesson, read_text
 from losstui.lessons.library import lesson_key
 from losstui.lessons.runner import LessonRun
+from losstui.tui import partial_update
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.panes.lessons_pane import LessonsPane
 from losstui.tui.panes.problem_pane import ProblemPane
@@ -93,8 +94,12 @@ class LossApp(App[None]):
         instructor: bool = False,
         lesson_path: str | None = None,
         watch: bool = False,
+        low_bandwidth: bool = False,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
+        #: Redraw the pictures about once a second (a slow link); the panes read it.
+        self.low_bandwidth = low_bandwidth
+        partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
         self.state = AppState(problem, seed=seed)
         if preset is not None:  # a preset opens on the Train pane, ready to play
@@ -131,6 +136,12 @@ class LossApp(App[None]):
         self.state.subscribe(self._state_changed)
         if self.state.running:
             self._ticker.resume()
+        if self.low_bandwidth:  # say why the pictures move in steps, and how to change it
+            self.notify(
+                "Low-bandwidth mode (a slow link, or SSH): the pictures redraw about once a "
+                "second. losstui --no-low-bandwidth redraws them smoothly.",
+                timeout=6,
+            )
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
@@ -449,9 +460,11 @@ def run(
     instructor: bool = False,
     lesson_path: str | None = None,
     watch: bool = False,
+    low_bandwidth: bool = False,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
-    is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
+    is not UTF-8, redrawing for a slow link if `low_bandwidth`), run it, and return its exit
+    status (non-zero when it stopped on an error)."""
     app = LossApp(
         problem=problem,
         ascii=ascii,
@@ -461,6 +474,7 @@ def run(
         instructor=instructor,
         lesson_path=lesson_path,
         watch=watch,
+        low_bandwidth=low_bandwidth,
     )
     app.run()
     return app.return_code or 0

@@ -10,6 +10,9 @@ from textual.containers import Container
 from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
 
+LOW_BANDWIDTH_INTERVAL = 1.0
+"""Seconds between redraws while training when the app redraws for a slow link."""
+
 
 class Pane(Container):
     """One pane of the main screen. It renders the app state and sends it intents; it holds no
@@ -37,6 +40,14 @@ class Pane(Container):
         self.state.unsubscribe(self._changed)
 
     @property
+    def redraw_interval(self) -> float:
+        """Seconds between redraws while training: `interval`, or at least a second when the
+        app redraws for a slow link (`--low-bandwidth`)."""
+        if getattr(self.app, "low_bandwidth", False):
+            return max(self.interval, LOW_BANDWIDTH_INTERVAL)
+        return self.interval
+
+    @property
     def shown(self) -> bool:
         """Whether this pane is the one the state shows."""
         return self.state.pane == self.pane_id
@@ -48,7 +59,7 @@ class Pane(Container):
         # While training runs, progress redraws are throttled; anything else redraws at once.
         only_progress = event.parts <= {"progress"} and self.state.running
         now = time.monotonic()
-        if only_progress and now - self._last_draw < self.interval:
+        if only_progress and now - self._last_draw < self.redraw_interval:
             return
         self._last_draw = now
         self.draw(force=not only_progress)

@@ -133,7 +133,8 @@ class TrainPane(Pane):
             hint=self._focus_hint(),
             note=self._negative_loss_note() if nonpositive else self._recorded_note(),
         )
-        if not plots or not (force or now - self._last_plots >= PLOT_INTERVAL):
+        slow = self.redraw_interval  # a second on a slow link, else STATS_INTERVAL
+        if not plots or not (force or now - self._last_plots >= max(PLOT_INTERVAL, slow)):
             return
         self._last_plots = now
         if state.log10 and self.loss_went_nonpositive():
@@ -141,7 +142,7 @@ class TrainPane(Pane):
         self.query_one(LossCurves).show(
             trainer.history, log10=state.log10, loss_name=trainer.recorded_as
         )
-        if force or now - self._last_map >= MAP_INTERVAL:
+        if force or now - self._last_map >= max(MAP_INTERVAL, slow):
             self._last_map = now
             self.query_one(ModelView).show(trainer)
 

@@ -9,6 +9,7 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from losstui.core.text import format_ticks
+from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 
@@ -42,7 +43,11 @@ def nice_ticks(lo: float, hi: float, most: int, *, integer: bool = False) -> lis
 class AsciiPlot(PlotextPlot):
     """A textual-plotext plot drawn for small terminals: a caption line (title and legend) in
     place of plotext's title and axis-label rows, left and bottom axes only, round-number
-    ticks (`set_axes`), and +-| for the frame when `glyphs` is ASCII."""
+    ticks (`set_axes`), and +-| for the frame when `glyphs` is ASCII.
+
+    Subclasses set the plot up and call `redraw()`, which builds the frame at once and repaints
+    only the cells that differ from the frame on show.
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -50,6 +55,8 @@ class AsciiPlot(PlotextPlot):
         self.caption: str | Text = ""
         """The first line: what is plotted and the legend; spelled for `glyphs` when drawn."""
         self._axes: tuple[tuple[float, float], tuple[float, float], bool, bool] | None = None
+        self._frame: tuple[tuple, Text] | None = None
+        self._cells = ChangedCells()
 
     def reset_plot(self) -> None:
         """Forget the previous frame's data, settings and caption."""
@@ -97,7 +104,35 @@ class AsciiPlot(PlotextPlot):
         if x_ticks:
             plt.xticks(x_ticks, format_ticks(x_ticks))
 
+    def redraw(self) -> None:
+        """Build the frame from the plot as set up now; repaint the cells that changed."""
+        width, height = self.size
+        if width <= 0 or height <= 0:  # not laid out yet: render() builds it when shown
+            self._frame = None
+            self.refresh()
+            return
+        lines = self._frame_lines()
+        self._frame = (self._frame_key(), Text("\n").join(lines))
+        regions = self._cells.regions(lines, width)
+        if regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
+
+    def _frame_key(self) -> tuple:
+        return (self.size, self.app.theme, self.glyphs)
+
     def render(self) -> RenderResult:
+        if self._frame is None or self._frame[0] != self._frame_key():
+            # A new size, theme or character set: Textual repaints the whole widget.
+            lines = self._frame_lines()
+            self._frame = (self._frame_key(), Text("\n").join(lines))
+            self._cells.forget()
+            self._cells.regions(lines, self.size.width)
+        return self._frame[1]
+
+    def _frame_lines(self) -> list[Text]:
+        """The plot as lines of the widget's size: caption, data rows, axis and tick labels."""
         width, height = self.size
         caption_rows = 1 if self.caption and height > 1 else 0
         # plotext draws a top frame line however the axes are set; build one row taller and drop it.
@@ -127,4 +162,4 @@ class AsciiPlot(PlotextPlot):
             caption = caption.copy()
             caption.truncate(width)
             lines.insert(0, caption)
-        return Text("\n").join(lines)
+        return lines

@@ -12,6 +12,7 @@ from textual.app import RenderResult
 from textual.widget import Widget
 
 from losstui.core.diagnostics import class_probabilities
+from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 CLASS_COLOURS = ("#5fa8ff", "#ff875f", "#87d75f", "#d7af5f", "#af87ff", "#5fd7d7", "#ff5faf")
@@ -75,6 +76,7 @@ class DecisionMap(Widget):
         self.glyphs: Glyphs = UNICODE
         self._text = Text("")
         self._trainer = None
+        self._cells = ChangedCells()
 
     def show(self, trainer) -> None:
         """Redraw the regions of `trainer`'s model and its training points."""
@@ -125,10 +127,14 @@ class DecisionMap(Widget):
                 text.append("".join(run), run_style)
             text.append("\n")
         text.append(Text("\n").join(legend))
-        # Once the boundary settles most frames are identical: repainting them costs bytes only.
-        if text.plain != self._text.plain or text.spans != self._text.spans:
-            self._text = text
+        # Once the boundary settles a frame changes a few cells along it, or none: only those
+        # are repainted.
+        self._text = text
+        regions = self._cells.regions(list(text.split("\n", allow_blank=True)), width)
+        if regions is None:
             self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     def codes(self, ds) -> list[Code]:
         """How each class code is drawn and named: class k, or a set of labels (bit j = label j)."""
@@ -197,6 +203,7 @@ class DecisionMap(Widget):
 
     def on_resize(self) -> None:
         # The picture depends on the size in cells; redraw the last trainer at the new size.
+        self._cells.forget()
         trainer = self._trainer
         if trainer is not None:
             self.show(trainer)

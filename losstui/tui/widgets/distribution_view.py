@@ -288,7 +288,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
                 self._plot_residuals(plot, self._residuals)
             elif self._curve is not None:
                 self._plot_curve(plot, self._curve)
-        plot.refresh()
+        plot.redraw()
 
     def _plot_residuals(self, plot: AsciiPlot, data: ResidualData) -> None:
         g, plt = self._glyphs, plot.plt

@@ -26,7 +26,7 @@ class FitPlot(AsciiPlot):
                 self._curve(trainer)
             else:
                 self._against_truth(trainer)
-        self.refresh()
+        self.redraw()
 
     def _look(self, marker: str, repeat: int = 2) -> str:
         """How a plotext marker looks in the caption's legend."""

@@ -2,16 +2,74 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from losstui.core.text import thin_indices
 from losstui.tui.widgets.ascii_plot import AsciiPlot
+
+X_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+"""The step axis ends at one of these times a power of ten: it grows in steps of at most 1.5x,
+so the curve keeps at least two thirds of the width and moves only when the axis grows."""
+FILL = 0.7
+"""The loss axis keeps its limits while the losses fill at least this share of it."""
+
+
+def x_limit(last: float) -> float:
+    """The right end of the step axis for a run at step `last`: the first of 10, 15, 20, 30, 40,
+    50, 60, 80, 100, 150, … at or above it."""
+    if last <= 10:
+        return 10.0
+    power = 10.0 ** math.floor(math.log10(last))
+    return next(m * power for m in X_STEPS if m * power >= last)
+
+
+def y_limits(low: float, high: float, previous: tuple[float, float] | None) -> tuple[float, float]:
+    """Limits of the loss axis around [low, high] on multiples of a round step (1, 2 or 5 ×
+    10^k, up to ten to the range); `previous` is kept while it holds the data and the data
+    fills at least FILL of it, so a falling loss moves the axis now and then, not every frame."""
+    if previous is not None:
+        lo, hi = previous
+        if lo <= low and high <= hi and high - low >= FILL * (hi - lo):
+            return previous
+    span = high - low or max(abs(high) * 0.1, 1e-3)
+    pad = span * 0.02
+    exponent = math.floor(math.log10(span / 10))
+    step = next(m * 10.0**exponent for m in (1, 2, 5, 10) if span / (m * 10.0**exponent) <= 10)
+    lo = math.floor((low - pad) / step) * step
+    hi = math.ceil((high + pad) / step) * step
+    return lo, hi
+
+
+def kept_records(steps: np.ndarray, x_range: tuple[float, float], columns: int) -> np.ndarray:
+    """Indices of the records to draw, about `columns` of them across the step axis: those at
+    multiples of a spacing that is a whole number of recording intervals, and the last. The
+    spacing depends only on the axis, so a record once drawn stays drawn as the run goes on
+    (until the axis grows) and a new frame changes the curve only at its right end."""
+    n = len(steps)
+    if n <= 2:
+        return np.arange(n, dtype=np.intp)
+    x0, x1 = x_range
+    every = max(float(np.median(np.diff(steps))), 1.0)  # the trainer's recording interval
+    spacing = every * max(1, math.ceil((x1 - x0) / max(columns, 1) / every))
+    offset = np.round((steps - x0) / spacing, 6)
+    keep = np.flatnonzero(offset == np.floor(offset))
+    if keep.size == 0 or keep[-1] != n - 1:
+        keep = np.append(keep, n - 1)
+    return keep.astype(np.intp)
 
 
 class LossCurves(AsciiPlot):
-    """Train and validation loss against step; `show(history, log10)` redraws from a history."""
+    """Train and validation loss against step; `show(history, log10)` redraws from a history.
+
+    Both axes grow in steps (`x_limit`, `y_limits`) and the records drawn are fixed by the
+    step axis (`kept_records`): while training, a frame adds to the right end of the curves and
+    the rest of the plot stays as drawn, so only the new cells are sent to the terminal."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._y_for: tuple[tuple[int, bool], tuple[float, float]] | None = None
 
     def show(self, history: Sequence, *, log10: bool, loss_name: str) -> None:
         """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width;
@@ -29,9 +87,14 @@ class LossCurves(AsciiPlot):
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     train, val = np.log10(train), np.log10(val)
-        keep = np.array(thin_indices(len(steps), width), dtype=np.intp)
-        steps, train, val = steps[keep], train[keep], val[keep]
-        ok_t, ok_v = np.isfinite(train), np.isfinite(val)
+        x_range = (float(steps[0]), x_limit(float(steps[-1]))) if len(steps) else (0.0, 10.0)
+        keep = kept_records(steps, x_range, width)
+        # Validation as spaced points, not a line: the two series differ in shape, not only colour.
+        spaced = kept_records(steps, x_range, max(width // 6, 2))
+        spaced = spaced[np.isfinite(val[spaced])]
+        val_steps, val_shown = steps[spaced], val[spaced]
+        steps, train = steps[keep], train[keep]
+        ok_t = np.isfinite(train)
         name = loss_name.split(" (")[0] if loss_name else "loss"  # the caption is one short line
         what = f"log10({name})" if log10 else name
         self.caption = self.glyphs.text(
@@ -39,26 +102,22 @@ class LossCurves(AsciiPlot):
         )
         if ok_t.sum() >= 1:
             plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
-        # Validation as spaced points, not a line: the two series differ in shape, not only colour.
-        spaced = np.array(thin_indices(len(steps), max(width // 6, 2)), dtype=np.intp)
-        ok_s = spaced[ok_v[spaced]]
-        if ok_s.size:
-            plt.scatter(
-                steps[ok_s].tolist(), val[ok_s].tolist(), marker=self.glyphs.plot_marker_alt
-            )
+        if val_shown.size:
+            plt.scatter(val_steps.tolist(), val_shown.tolist(), marker=self.glyphs.plot_marker_alt)
         if not len(steps):
-            self.refresh()
+            self.redraw()
             return
-        first, last = float(steps[0]), float(steps[-1])
-        x_range = (first, last) if last > first else (first, first + 10.0)
-        finite = np.concatenate([train[ok_t], val[ok_v]])
+        finite = np.concatenate([train[ok_t], val_shown])
         if finite.size:
             low, high = float(finite.min()), float(finite.max())
-            pad = (high - low) * 0.05 or max(abs(high) * 0.05, 1e-3)
-            self.set_axes(x_range, (low - pad, high + pad), integer_x=True)
+            run = (id(history), log10)  # a new run or a new scale starts the axis afresh
+            previous = self._y_for[1] if self._y_for and self._y_for[0] == run else None
+            y_range = y_limits(low, high, previous)
+            self._y_for = (run, y_range)
+            self.set_axes(x_range, y_range, integer_x=True)
         else:
             self.plt.xlim(*x_range)
-        self.refresh()
+        self.redraw()
 
     def on_resize(self) -> None:
         # Thinning depends on the width: redraw the last history at the new size.

@@ -5,27 +5,32 @@ from __future__ import annotations
 import time
 
 from rich.cells import cell_len
-from textual.widgets import Static
+from rich.text import Text
+from textual.widget import Widget
 
 from losstui.core.problems import PROBLEMS
 from losstui.core.state import AppState, StateChanged
+from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 WIDE = 120
 """From this width the line also names the app and the step."""
-INTERVAL = 0.25
-"""Seconds between updates while training: the step counter is read, not watched."""
+INTERVAL = 1.0
+"""Seconds between updates while training: the step counter is glanced at, not read digit by
+digit (the stats line on the Train pane counts faster)."""
 
 
-class StatusBar(Static):
-    """One line that says what runs; it follows the app state on its own."""
+class StatusBar(Widget):
+    """One line that says what runs; it follows the app state on its own and repaints only the
+    cells that change (the step count's last digits, mostly)."""
 
     def __init__(self, state: AppState, glyphs: Glyphs = UNICODE, **kwargs) -> None:
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.state = state
         self.glyphs = glyphs
         self._text = ""
         self._last = 0.0
+        self._cells = ChangedCells()
 
     def on_mount(self) -> None:
         self.state.subscribe(self._changed)
@@ -35,7 +40,11 @@ class StatusBar(Static):
         self.state.unsubscribe(self._changed)
 
     def on_resize(self) -> None:
+        self._cells.forget()
         self.update_line()
+
+    def render(self) -> Text:
+        return Text(self._text, no_wrap=True, overflow="crop")
 
     def _changed(self, event: StateChanged) -> None:
         now = time.monotonic()
@@ -75,4 +84,8 @@ class StatusBar(Static):
         text = self.line(self.app.size.width)
         if text != self._text:
             self._text = text
-            self.update(text)
+            regions = self._cells.regions([Text(text)], self.size.width)
+            if regions is None:
+                self.refresh()
+            elif regions:
+                self.refresh(*regions)

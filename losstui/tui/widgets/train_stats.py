@@ -11,6 +11,7 @@ from textual.widget import Widget
 from losstui.core.problems import Standing
 from losstui.core.text import format_epoch, format_loss, format_metric
 from losstui.core.trainer import Trainer
+from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 METRIC_TITLES = {
@@ -36,7 +37,8 @@ class TrainStats(Widget):
     The app calls show() a few times a second; the losses come from `trainer.evaluate()` at the
     current step (a forward pass over a few hundred points), not from the last history record,
     so they agree with the Distributions pane. Lines are packed to the widget's width by whole
-    pieces with room for the widest number, so the layout does not jump as digits change.
+    pieces with room for the widest number, so the layout does not jump as digits change, and
+    only the cells that changed (the digits, mostly) are repainted: the labels stay as drawn.
     """
 
     DEFAULT_CSS = """
@@ -54,6 +56,7 @@ class TrainStats(Widget):
         self.values: dict[str, float] = {}
         """The losses and metrics on show: train_loss, val_loss and each metric."""
         self._parts: dict = {}
+        self._cells = ChangedCells()
 
     def evaluate(self, trainer: Trainer) -> dict[str, float]:
         """`trainer.evaluate()` at its current step, computed once per step."""
@@ -118,7 +121,19 @@ class TrainStats(Widget):
         }
         old_height = len(self._lines_for[1]) if self._lines_for else -1
         self._lines_for = None
-        self.refresh(layout=len(self.lines(self.size.width)) != old_height)
+        width = self.size.width
+        lines = self.lines(width)
+        regions = self._cells.regions(lines, width)
+        if len(lines) != old_height:
+            self.refresh(layout=True)
+        elif regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
+
+    def on_resize(self) -> None:
+        # Textual repaints a resized widget whole; the next frame compares with that.
+        self._cells.forget()
 
     # Drawing -----------------------------------------------------------------------------------
 
