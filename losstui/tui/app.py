@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -21,13 +20,13 @@ from losstui.lessons.format import Lesson
 from losstui.lessons.progress import lesson_key
 from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import Glyphs, choose_glyphs
-from losstui.tui.panes.problem_pane import ProblemPane
-from losstui.tui.panes.train_pane import TrainPane
-from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
-from losstui.tui.screens.preset_screen import PresetScreen
-from losstui.tui.widgets.lesson_panel import LessonPanel
-from losstui.tui.widgets.train_controls import TrainControls
+
+# What the first screen does not show loads when first needed (a fast start): the other panes
+# (see PANE_CLASSES), plotext with them, the help and preset dialogs, the lesson panel.
+if TYPE_CHECKING:
+    from losstui.tui.panes.train_pane import TrainPane
+    from losstui.tui.widgets.lesson_panel import LessonPanel
 
 TRAINING_PANES = ("train", "distributions")
 TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
@@ -100,6 +99,8 @@ class LossApp(App[None]):
             # A student who quit in the middle resumes at the same step.
             self.lesson = LessonRun(lesson, self.state, progress.load(lesson_key(lesson)))
             self.lesson.enter()
+            from losstui.tui.widgets.lesson_panel import LessonPanel
+
             panel = LessonPanel(self.lesson, self.glyphs, instructor=instructor)
         self.main_screen = MainScreen(self.state, self.glyphs, panel)
         if self.glyphs.name == "ascii":
@@ -132,9 +133,9 @@ class LossApp(App[None]):
             self.lesson.tick()
 
     @property
-    def train_pane(self) -> TrainPane:
-        """The Train pane of the main screen."""
-        return self.main_screen.query_one(TrainPane)
+    def train_pane(self) -> TrainPane | None:
+        """The Train pane of the main screen, once it is composed (it is, when first opened)."""
+        return self.main_screen.train_pane()
 
     # Actions -----------------------------------------------------------------------------------
 
@@ -155,10 +156,11 @@ class LossApp(App[None]):
             return state.running
         if action == "step":
             return None if state.trainer.diverged or state.running else True
-        if action == "open_settings":
-            return pane == "train" and not self.train_pane.focus_in_settings()
-        if action == "hide_settings":
-            return pane == "train" and self.train_pane.focus_in_settings()
+        if action in ("open_settings", "hide_settings"):
+            train = self.train_pane
+            if pane != "train" or train is None:
+                return False
+            return train.focus_in_settings() == (action == "hide_settings")
         if action == "toggle_log10":
             return pane == "train"
         if action == "toggle_units":
@@ -197,8 +199,9 @@ class LossApp(App[None]):
         self._attempt(self.state.slower)
 
     def action_toggle_log10(self) -> None:
-        if not self.state.log10 and self.train_pane.loss_went_nonpositive():
-            self.train_pane.log10_unavailable()
+        train = self.train_pane
+        if not self.state.log10 and train is not None and train.loss_went_nonpositive():
+            train.log10_unavailable()
             return
         self._attempt(self.state.toggle_log10)
 
@@ -216,17 +219,19 @@ class LossApp(App[None]):
             timeout=3,
         )
 
-    @on(TrainControls.RegenerateRequested)
-    def _regenerate_requested(self) -> None:
+    def on_train_controls_regenerate_requested(self) -> None:
+        """TrainControls.RegenerateRequested (by name, so the Train pane loads when opened)."""
         self.action_regenerate()
 
     def action_open_settings(self) -> None:
         """c: show the settings column and put the keys in its first field."""
-        self.train_pane.open_settings()
+        if self.train_pane is not None:
+            self.train_pane.open_settings()
 
     def action_hide_settings(self) -> None:
         """c inside the settings: hide the column; the keys go back to the pane."""
-        self.train_pane.hide_settings()
+        if self.train_pane is not None:
+            self.train_pane.hide_settings()
         self.action_leave_field()
 
     def action_pane(self, pane: str) -> None:
@@ -236,6 +241,8 @@ class LossApp(App[None]):
         self.action_pane("train")
 
     def action_help(self) -> None:
+        from losstui.tui.screens.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             ascii = self.glyphs.name == "ascii"
             self.push_screen(
@@ -251,6 +258,8 @@ class LossApp(App[None]):
 
     def action_presets(self) -> None:
         """The presets dialog; the chosen one is applied and its claim shown."""
+        from losstui.tui.screens.preset_screen import PresetScreen
+
         if isinstance(self.screen, PresetScreen):
             return
         ascii = self.glyphs.name == "ascii"
@@ -273,6 +282,8 @@ class LossApp(App[None]):
 
     @property
     def lesson_panel(self) -> LessonPanel:
+        from losstui.tui.widgets.lesson_panel import LessonPanel
+
         return self.main_screen.query_one(LessonPanel)
 
     def action_lesson_next(self) -> None:
@@ -352,7 +363,17 @@ class LossApp(App[None]):
         return lambda: self.action_pane(pane)
 
     def _choose(self, key: str) -> Callable[[], None]:
-        return lambda: self.main_screen.query_one("#problem-pane", ProblemPane).choose(key)
+        def choose() -> None:
+            from losstui.tui.panes.problem_pane import ProblemPane
+
+            pane = self.main_screen.composed("problem")
+            if pane is not None:
+                cast(ProblemPane, pane).choose(key)
+            else:  # the Problem pane was never opened: choose as it would, on the state
+                self._attempt(lambda: self.state.set_problem(key))
+                self.action_pane("recommendation")
+
+        return choose
 
 
 def run(

@@ -65,6 +65,8 @@ class TrainPane(Pane):
 
     def on_mount(self) -> None:
         self._sync_controls()
+        # Composed when first opened (not at start): fit the width before the first paint.
+        self.apply_width(self.app.size.width)
         super().on_mount()
 
     # -- state -> widgets ----------------------------------------------------------------------
