@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -29,7 +30,19 @@ if TYPE_CHECKING:
     from losstui.tui.widgets.lesson_panel import LessonPanel
 
 TRAINING_PANES = ("train", "distributions")
-TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
+TRAINING_ACTIONS = (
+    "play",
+    "pause",
+    "fast_forward",
+    "step",
+    "reset",
+    "faster",
+    "slower",
+    "regenerate",
+)
+FAST_SLICE = 0.08
+"""Seconds of training per tick in fast-forward: 80% of each tenth of a second trains, the
+rest is left for keys and for the panes' own redraws (about 4 frames a second)."""
 
 
 class LossApp(App[None]):
@@ -47,6 +60,8 @@ class LossApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "play", "Play", key_display="space"),
         Binding("space", "pause", "Pause", key_display="space"),
+        Binding("f", "fast_forward", "Fast-fwd"),
+        Binding("f", "fast_forward_refused", show=False),
         Binding("n", "step", "Step"),
         Binding("s", "step", "Step", show=False),
         Binding("r", "reset", "Reset"),
@@ -125,10 +140,19 @@ class LossApp(App[None]):
                 self._ticker.pause()
 
     def _tick(self) -> None:
-        if not self.state.running:
+        state = self.state
+        if not state.running or not self.is_running:
+            # Quitting takes the screens down widget by widget while the timer still fires: a
+            # tick then would draw into panes whose widgets are gone.
             self._ticker.pause()
             return
-        self.state.step(self.state.steps_per_tick)
+        # A lesson step's `run N` ends on its step exactly, however many steps a tick takes.
+        until = self.lesson.run_until if self.lesson is not None else None
+        limit = math.inf if until is None else max(0, until - state.trainer.step_count)
+        if state.fast:
+            state.step_for(FAST_SLICE, limit)
+        else:
+            state.step(int(min(state.steps_per_tick, limit)))
         if self.lesson is not None:  # a step's `run N` pauses once its N steps are done
             self.lesson.tick()
 
@@ -154,6 +178,11 @@ class LossApp(App[None]):
             return None if state.trainer.diverged else True
         if action == "pause":
             return state.running
+        if action == "fast_forward":
+            trainer = state.trainer
+            return not (state.is_locked("play") or trainer.diverged or trainer.converged)
+        if action == "fast_forward_refused":  # f where fast-forward cannot run: says why
+            return not self.check_action("fast_forward", ())
         if action == "step":
             return None if state.trainer.diverged or state.running else True
         if action in ("open_settings", "hide_settings"):
@@ -183,6 +212,33 @@ class LossApp(App[None]):
 
     def action_pause(self) -> None:
         self.state.pause()
+
+    def action_fast_forward(self) -> None:
+        """f: train as fast as the machine allows, drawing about 4 frames a second, until the
+        stop rule ends the run; f or space again stops it."""
+        state = self.state
+        if state.running and state.fast:
+            state.pause()
+            return
+        self._attempt(state.fast_forward)
+        if state.fast and state.config.patience == 0:
+            self.notify(
+                "Fast-forward: no stop rule is set (patience 0), so it trains until you press f "
+                "or space. A patience in the settings (c) stops it on a plateau.",
+                timeout=6,
+            )
+
+    def action_fast_forward_refused(self) -> None:
+        """f where fast-forward does not apply: the reason, as a notice."""
+        if self.state.pane not in TRAINING_PANES:
+            self.notify(
+                "Fast-forward trains the model: open the Train pane (3) or the Distributions "
+                "pane (4) first.",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        self._attempt(self.state.fast_forward)  # refuses with the run's reason
 
     def action_step(self) -> None:
         """One SGD step (the key n); also what tests call to advance training deterministically."""
@@ -330,6 +386,11 @@ class LossApp(App[None]):
         yield from super().get_system_commands(screen)
         commands = (
             ("Play / pause training", "Start or stop SGD (space)", self._palette_toggle),
+            (
+                "Fast-forward",
+                "Train as fast as the machine allows until the stop rule or a key (f)",
+                self._palette_fast_forward,
+            ),
             ("Step once", "One SGD step (n)", self.action_step),
             ("Reset training", "Back to step 0 (r)", self.action_reset),
             ("Faster", "More steps per second (+)", self.action_faster),
@@ -355,6 +416,12 @@ class LossApp(App[None]):
 
     def _palette_toggle(self) -> None:
         self._attempt(self.state.toggle_running)
+
+    def _palette_fast_forward(self) -> None:
+        if self.check_action("fast_forward", ()):
+            self.action_fast_forward()
+        else:
+            self.action_fast_forward_refused()
 
     def _preset(self, key: str) -> Callable[[], None]:
         return lambda: self._apply_preset(key)
