@@ -97,6 +97,16 @@ def _setup(value: str) -> str:
     return value
 
 
+def _save_dir(value: str) -> str:
+    """A directory that exists and that this user may write in (for screenshots)."""
+    path = os.path.expanduser(value)
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a directory; give an existing one")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{value!r} is not writable; give a directory you own")
+    return path
+
+
 def _typed(setting: Setting):
     """An argparse type that reads a value through its setting (the schema's one message)."""
 
@@ -189,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ascii",
         action="store_true",
         help="draw with ASCII characters only (slow links, old fonts)",
+    )
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        type=_save_dir,
+        help="where the palette's Screenshot saves its SVG (default: the working directory)",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -682,6 +698,7 @@ def run_app(
     setup: str | None = None,
     lesson: Any = None,
     instructor: bool = False,
+    save_dir: str | None = None,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
@@ -697,6 +714,7 @@ def run_app(
         setup=setup,
         lesson=lesson,
         instructor=instructor,
+        save_dir=save_dir,
     )
 
 
@@ -715,7 +733,13 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         except ContentError as error:
             print(error, file=sys.stderr)
             return 2
-        return run_app(None, args.ascii, lesson=walkthrough, instructor=args.instructor)
+        return run_app(
+            None,
+            args.ascii,
+            lesson=walkthrough,
+            instructor=args.instructor,
+            save_dir=args.save_dir,
+        )
     if args.path is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson file to check")
     try:
@@ -746,7 +770,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
-        return run_app(args.app_problem, args.ascii, args.app_preset, args.app_setup)
+        return run_app(
+            args.app_problem, args.ascii, args.app_preset, args.app_setup, save_dir=args.save_dir
+        )
     return COMMANDS[args.command](args)
 
 

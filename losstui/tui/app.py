@@ -98,8 +98,11 @@ class LossApp(App[None]):
         setup: str | None = None,
         lesson: Lesson | None = None,
         instructor: bool = False,
+        save_dir: str | Path | None = None,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
+        #: Where screenshots go: the working directory unless `--save-dir` names another.
+        self.save_dir = Path(save_dir) if save_dir is not None else None
         super().__init__()
         self.state = AppState(problem, seed=seed)
         if preset is not None:  # a preset opens on the Train pane, ready to play
@@ -382,6 +385,35 @@ class LossApp(App[None]):
         """Escape: take focus out of a text field so single-letter keys act again."""
         self.main_screen.focus_pane()
 
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """The palette's Screenshot: an SVG of the screen in the save directory (`--save-dir`,
+        else the working directory), its path shown; a failure says why. Textual's own saves
+        to ~/Downloads, which most lab accounts lack, and then says only that it failed. In a
+        browser (`losstui serve`) the browser downloads it, as Textual does."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path) if path is not None else (self.save_dir or Path.cwd())
+        try:
+            saved = Path(self.save_screenshot(filename, str(folder), time_format)).resolve()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                f"Could not save the screenshot in {folder}: {reason}. Start losstui with "
+                "--save-dir DIR to save it elsewhere.",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return None
+        self.notify(str(saved), title="Screenshot saved", markup=False, timeout=10)
+        return None
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         commands = (
@@ -450,6 +482,7 @@ def run(
     setup: str | None = None,
     lesson: Lesson | None = None,
     instructor: bool = False,
+    save_dir: str | None = None,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
@@ -460,6 +493,7 @@ def run(
         setup=setup,
         lesson=lesson,
         instructor=instructor,
+        save_dir=save_dir,
     )
     app.run()
     return app.return_code or 0
