@@ -106,7 +106,7 @@ async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.state.pane == "problem"
-        assert "Fast-fwd" not in screen_text(app).splitlines()[-1]
+        assert "f Fast" not in screen_text(app).splitlines()[-1]
         await pilot.press("f")
         await pilot.pause()
         assert not app.state.running
@@ -114,7 +114,7 @@ async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
         await pilot.press("3")
         await pilot.pause()
         await pilot.pause()
-        assert "f Fast-fwd" in screen_text(app).splitlines()[-1]
+        assert "f Fast " in screen_text(app).splitlines()[-1]
 
 
 async def test_fast_forward_is_in_the_help_and_the_palette():
@@ -132,3 +132,14 @@ async def test_fast_forward_is_in_the_help_and_the_palette():
         command.callback()
         await pilot.pause()
         assert app.state.running and app.state.fast
+
+
+async def test_the_footer_keeps_quit_in_view_at_80_columns_with_f():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("3", "4"):
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            row = screen_text(app).splitlines()[-1]
+            assert "f Fast " in row and "q Quit" in row, row

@@ -60,7 +60,7 @@ class LossApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "play", "Play", key_display="space"),
         Binding("space", "pause", "Pause", key_display="space"),
-        Binding("f", "fast_forward", "Fast-fwd"),
+        Binding("f", "fast_forward", "Fast"),
         Binding("f", "fast_forward_refused", show=False),
         Binding("n", "step", "Step"),
         Binding("s", "step", "Step", show=False),
