@@ -9,6 +9,7 @@ first alternates too), so both see the same machine. Prints the medians and thei
     python benchmarks/startup.py                 # 9 runs each at 80x24
     python benchmarks/startup.py --runs 15 --cols 120 --rows 40
     python benchmarks/startup.py --json
+    python benchmarks/startup.py --also /tmp/old   # another checkout too (git archive of a commit)
 
 Standard library only; needs tmux. The tmux server runs on a socket of its own and is killed at
 the end.
@@ -75,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per run at most")
     parser.add_argument("--python", default=sys.executable, help="the interpreter for both")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also time losstui from this checkout (e.g. an older commit), interleaved",
+    )
     args = parser.parse_args(argv)
 
     python = shlex.quote(args.python)
@@ -83,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         "bare": (f"{env} {python} -c {shlex.quote(BARE_APP)}", (BARE_TEXT,)),
         "losstui": (f"{env} {python} -m losstui", LOSSTUI_MARKERS),
     }
+    for other in args.also:
+        # `python -m` puts the working directory first on sys.path: that checkout's losstui runs.
+        there = f"cd {shlex.quote(other)} && LANG=C.UTF-8 TERM=xterm-256color exec"
+        cases[other] = (f"{there} {python} -m losstui", LOSSTUI_MARKERS)
     socket = f"losstui-startup-{os.getpid()}"
     times: dict[str, list[float]] = {name: [] for name in cases}
     try:
@@ -107,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "median_ms": {name: round(1000 * m, 1) for name, m in medians.items()},
         "all_ms": {name: [round(1000 * t, 1) for t in values] for name, values in times.items()},
         "ratio": round(ratio, 3),
+        "ratios": {name: round(m / medians["bare"], 3) for name, m in medians.items()},
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -120,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
             f"losstui {result['median_ms']['losstui']:.0f} ms, ratio {ratio:.2f} "
             f"(load average {result['load_average'][0]})"
         )
+        for other in args.also:
+            print(
+                f"  {other}: {result['median_ms'][other]:.0f} ms, "
+                f"ratio {result['ratios'][other]:.2f}"
+            )
     return 0
 
 
