@@ -40,9 +40,10 @@ TRAINING_ACTIONS = (
     "slower",
     "regenerate",
 )
-FAST_SLICE = 0.08
-"""Seconds of training per tick in fast-forward: 80% of each tenth of a second trains, the
-rest is left for keys and for the panes' own redraws (about 4 frames a second)."""
+FAST_SLICE = 0.09
+"""Seconds of training per tick in fast-forward: 90% of each tenth of a second trains; the rest
+goes to keys (answered within a tick) and to the panes' own redraws (about 4 frames a second),
+which delay the next tick rather than skip it."""
 
 
 class LossApp(App[None]):

@@ -75,4 +75,6 @@ class StatusBar(Static):
         text = self.line(self.app.size.width)
         if text != self._text:
             self._text = text
-            self.update(text)
+            # One row whatever it says (app.tcss): no layout pass, which would repaint the
+            # whole screen each time the step counter moves.
+            self.update(text, layout=False)
