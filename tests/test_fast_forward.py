@@ -96,9 +96,10 @@ async def test_fast_forward_in_a_lesson_pauses_on_the_step_its_run_names():
         assert app.state.running and app.lesson is not None
         await pilot.press("f")
         await pilot.pause()
-        assert app.state.fast
-        ticks_until_paused(app)
-        assert app.state.trainer.step_count == 20000
+        if app.state.running:  # the slices may have reached the step already
+            assert app.state.fast
+            ticks_until_paused(app)
+        assert app.state.trainer.step_count == 20000 and not app.state.running
 
 
 async def test_f_is_refused_with_a_reason_where_training_does_not_apply():

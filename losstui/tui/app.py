@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
-from losstui.core.state import TICKS_PER_SECOND, AppState, StateChanged
+from losstui.core.state import TICKS_PER_SECOND, AppState, Part, StateChanged
 from losstui.core.tasks import get_task
 from losstui.lessons import progress
 from losstui.lessons.format import Lesson
@@ -40,10 +41,12 @@ TRAINING_ACTIONS = (
     "slower",
     "regenerate",
 )
-FAST_SLICE = 0.09
-"""Seconds of training per tick in fast-forward: 90% of each tenth of a second trains; the rest
-goes to keys (answered within a tick) and to the panes' own redraws (about 4 frames a second),
-which delay the next tick rather than skip it."""
+FAST_SLICE = 0.08
+"""Seconds of training per slice in fast-forward. Slices follow each other with only a yield to
+the event loop between them, where keys are answered and the panes' redraws (about 4 frames a
+second) are painted: a key waits at most one slice and a frame."""
+FAST_GAP = 0.001
+"""Seconds between fast-forward slices: just a turn of the event loop."""
 
 
 class LossApp(App[None]):
@@ -132,16 +135,31 @@ class LossApp(App[None]):
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
+        self._fast_timer: Timer | None = None
         self.state.subscribe(self._state_changed)
-        if self.state.running:
-            self._ticker.resume()
+        self._state_changed(StateChanged(frozenset({Part.RUNNING})))
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
-            if self.state.running:
+            state = self.state
+            if state.running and state.fast:
+                # Fast-forward runs slice after slice, not on the ticker's clock: a ticker
+                # skips whole periods whenever a slice and a frame overrun one.
+                self._ticker.pause()
+                if self._fast_timer is None:
+                    self._fast_timer = self.set_timer(FAST_GAP, self._fast_slice)
+            elif state.running:
                 self._ticker.resume()
             else:
                 self._ticker.pause()
+
+    def _fast_slice(self) -> None:
+        """One slice of fast-forward, then the next after a turn of the event loop."""
+        self._fast_timer = None
+        if self.state.running and self.state.fast and self.is_running:
+            self._tick()
+        if self.state.running and self.state.fast and self.is_running:
+            self._fast_timer = self.set_timer(FAST_GAP, self._fast_slice)
 
     def _tick(self) -> None:
         state = self.state

@@ -48,8 +48,7 @@ ACTION_HELP = {
     # The app
     "play": "play / pause training",
     "pause": "play / pause training",
-    "fast_forward": "fast-forward: train as fast as the machine allows until the stop rule "
-    "(f or space stops it)",
+    "fast_forward": "fast-forward to the stop rule, as fast as the machine allows (f stops)",
     "step": "one SGD step",
     "faster": "faster / slower (steps per second)",
     "slower": "faster / slower (steps per second)",
