@@ -64,7 +64,9 @@ def test_no_command_starts_the_app(capsys, monkeypatch):
     monkeypatch.setattr(
         cli,
         "run_app",
-        lambda problem, ascii_only, preset, setup: calls.append((problem, preset, setup)) or 0,
+        lambda problem, ascii_only, preset, setup, **_options: (
+            calls.append((problem, preset, setup)) or 0
+        ),
     )
     assert cli.main([]) == 0
     assert cli.main(["--problem", "count_regression", "--ascii"]) == 0
