@@ -100,6 +100,16 @@ def _setup(value: str) -> str:
     return value
 
 
+def _save_dir(value: str) -> str:
+    """A directory that exists and that this user may write in (for screenshots)."""
+    path = os.path.expanduser(value)
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a directory; give an existing one")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{value!r} is not writable; give a directory you own")
+    return path
+
+
 def _typed(setting: Setting):
     """An argparse type that reads a value through its setting (the schema's one message)."""
 
@@ -199,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="redraw the pictures about once a second, for slow links (automatic when "
         "SSH_CONNECTION is set; --no-low-bandwidth turns it off)",
+    )
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        type=_save_dir,
+        help="where the palette's Screenshot saves its SVG (default: the working directory)",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -718,6 +734,7 @@ def run_app(
     watch: bool = False,
     *,
     low_bandwidth: bool = False,
+    save_dir: str | None = None,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it)."""
@@ -735,6 +752,7 @@ def run_app(
         instructor=instructor,
         watch=watch,
         low_bandwidth=low_bandwidth,
+        save_dir=save_dir,
     )
 
 
@@ -769,6 +787,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
             instructor=args.instructor,
             watch=args.watch,
             low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
+            save_dir=args.save_dir,
         )
     try:
         errors = check_lesson(read_text(path), path)
@@ -872,6 +891,7 @@ def _main(argv: Sequence[str] | None) -> int:
             args.app_preset,
             args.app_setup,
             low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
+            save_dir=args.save_dir,
         )
     return COMMANDS[args.command](args)
 

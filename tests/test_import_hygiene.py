@@ -60,6 +60,11 @@ def test_core_has_the_documented_modules():
         ["train", "--problem", "regression", "--steps", "5", "--format", "csv"],
         ["train", "--problem", "regression", "--steps", "5", "--format", "json"],
         ["recommend", "nope"],
+        ["info", "--p", "0.5,0.5", "--q", "0.9,0.1", "--json"],
+        ["train", "--preset", "saturated_start", "--steps", "5", "--format", "csv"],
+        ["lesson", "check", "no-such-lesson.md"],
+        ["--save-dir", "/no/such/directory"],
+        ["--problem", "nope"],
     ],
     ids=lambda argv: " ".join(argv),
 )
@@ -119,3 +124,31 @@ def test_console_entry_help_does_not_import_textual():
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "textual" not in imported
     assert "rich" not in imported
+
+
+#: What the first screen does without: the other panes' modules, plotext (the Train and
+#: Distributions panes draw with it), the help and preset dialogs, the lesson panel (Markdown).
+NOT_ON_THE_FIRST_SCREEN = (
+    "plotext",
+    "textual_plotext",
+    "markdown_it",
+    "losstui.tui.panes.train_pane",
+    "losstui.tui.panes.distributions_pane",
+    "losstui.tui.panes.pq_lab_pane",
+    "losstui.tui.screens.help_screen",
+    "losstui.tui.screens.preset_screen",
+    "losstui.tui.widgets.lesson_panel",
+)
+
+
+def test_the_first_screen_loads_only_what_it_shows():
+    # The app drawn headless up to its first screen, then asked to exit.
+    loaded = loaded_after(
+        "from losstui.tui.app import LossApp\n"
+        "app = LossApp()\n"
+        "app.call_later(lambda: app.call_after_refresh(app.exit))\n"
+        "app.run(headless=True, size=(80, 24))\n",
+        top_level=False,
+    )
+    assert "losstui.tui.panes.problem_pane" in loaded  # it did draw the Problem pane
+    assert not set(NOT_ON_THE_FIRST_SCREEN) & loaded, sorted(set(NOT_ON_THE_FIRST_SCREEN) & loaded)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import builtins
 import enum
+import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +38,9 @@ DEFAULT_SPEED = 50
 """SGD steps per second when the app starts."""
 TICKS_PER_SECOND = 10
 """How often a running app steps; each tick takes speed / TICKS_PER_SECOND steps."""
+FAST_CHUNK = 64
+"""Fast-forward takes steps in chunks this long between looks at the clock (a step is about
+25 µs for the default problem, so a chunk is a couple of milliseconds)."""
 PQ_START = ((0.10, 0.40, 0.50), (0.80, 0.15, 0.05))
 """The P/Q lab's starting distributions: DESIGN.md's worked example."""
 #: Controls a lesson may lock or hide besides the settings: the run's actions.
@@ -113,6 +118,8 @@ class AppState:
         self.runs: list[Trainer] = [Trainer(config)]
         self.active_run = 0
         self.running = False
+        #: Fast-forward: while running, train as fast as the machine allows (`step_for`).
+        self.fast = False
         self.speed = DEFAULT_SPEED
         self.log10 = False
         self.units = "bits"
@@ -302,15 +309,15 @@ class AppState:
             # run trains on under patience 0 or a longer one).
             self.trainer.set_patience(config.patience)
             if self.trainer.converged:
-                self.running = False
+                self.running = self.fast = False
             parts |= {Part.CONFIG, Part.PROGRESS, Part.RUNNING}
         elif config != self.config:
             if config.problem != self.config.problem:
                 parts.add(Part.PROBLEM)
-                self.running = False
+                self.running = self.fast = False
             self.runs[self.active_run] = Trainer(config)
             if self.trainer.diverged or self.trainer.converged:
-                self.running = False
+                self.running = self.fast = False
             parts |= {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}
         parts |= self._apply_view(view)
         if parts:
@@ -405,36 +412,65 @@ class AppState:
     def step(self, n: int = 1) -> int:
         """Take up to n SGD steps; stops running on divergence or convergence. Returns the steps
         taken."""
+        return self.step_for(math.inf, n)
+
+    def step_for(self, seconds: float, limit: float = math.inf) -> int:
+        """Train for about `seconds` of wall time (fast-forward's slice), at most `limit` steps;
+        stops running on divergence or convergence; listeners hear of it once. Returns the
+        steps taken."""
         if self.trainer.diverged or self.trainer.converged:
             if self.running:
-                self.running = False
+                self.running = self.fast = False
                 self._emit(Part.RUNNING)
             return 0
-        done = self.trainer.step(n)
-        if self.trainer.diverged or self.trainer.converged:
+        trainer = self.trainer
+        done = 0
+        deadline = time.perf_counter() + seconds
+        while done < limit:
+            # Steps in chunks: the clock is read every FAST_CHUNK steps, not every step.
+            taken = trainer.step(int(min(limit - done, FAST_CHUNK)))
+            done += taken
+            if not taken or trainer.diverged or trainer.converged:
+                break
+            if time.perf_counter() >= deadline:
+                break
+        if trainer.diverged or trainer.converged:
             # The run stopped itself (the stop rule, or divergence): playing stops with it.
-            self.running = False
+            self.running = self.fast = False
             self._emit(Part.PROGRESS, Part.RUNNING)
         elif done:
             self._emit(Part.PROGRESS)
         return done
 
-    def play(self) -> None:
-        """Start training (ValueError, with the reason, once the run has diverged or
-        converged)."""
+    def _refuse_to_train(self) -> None:
+        """ValueError, with the reason, when the run cannot train on (a lesson holds play, it
+        diverged, or the stop rule ended it)."""
         self._guard("play")
         if self.trainer.diverged:
             raise ValueError(self.divergence_message or "the run diverged; press r to reset")
         if self.trainer.converged:
             raise ValueError(self.convergence_message)
-        if not self.running:
-            self.running = True
+
+    def play(self) -> None:
+        """Start training at the chosen speed (ValueError, with the reason, once the run has
+        diverged or converged)."""
+        self._refuse_to_train()
+        if not self.running or self.fast:
+            self.running, self.fast = True, False
+            self._emit(Part.RUNNING)
+
+    def fast_forward(self) -> None:
+        """Train as fast as the machine allows until the stop rule ends the run or `pause`
+        (ValueError, with the reason, where `play` would refuse)."""
+        self._refuse_to_train()
+        if not (self.running and self.fast):
+            self.running, self.fast = True, True
             self._emit(Part.RUNNING)
 
     def pause(self) -> None:
-        """Stop training."""
+        """Stop training (at the chosen speed or fast-forward)."""
         if self.running:
-            self.running = False
+            self.running = self.fast = False
             self._emit(Part.RUNNING)
 
     def toggle_running(self) -> None:
@@ -448,7 +484,7 @@ class AppState:
         """Back to step 0 with the same data and initial weights; paused."""
         self._guard("reset")
         self.trainer.reset()
-        self.running = False
+        self.running = self.fast = False
         self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
 
     def faster(self) -> None:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 
 from losstui.core.content import ContentError
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
-from losstui.core.state import TICKS_PER_SECOND, AppState, StateChanged
+from losstui.core.state import TICKS_PER_SECOND, AppState, Part, StateChanged
 from losstui.core.tasks import get_task
 from losstui.lessons import progress
 from losstui.lessons.format import Lesson, check_lesson, parse_lesson, read_text
@@ -25,20 +26,35 @@ from losstui.lessons.library import lesson_key
 from losstui.lessons.runner import LessonRun
 from losstui.tui import partial_update
 from losstui.tui.glyphs import Glyphs, choose_glyphs
-from losstui.tui.panes.lessons_pane import LessonsPane
-from losstui.tui.panes.problem_pane import ProblemPane
-from losstui.tui.panes.train_pane import TrainPane
-from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
-from losstui.tui.screens.preset_screen import PresetScreen
-from losstui.tui.widgets.lesson_panel import LessonPanel
-from losstui.tui.widgets.lesson_problem import LessonProblem
-from losstui.tui.widgets.train_controls import TrainControls
 
-TRAINING_PANES = ("train", "distributions")
 #: Seconds between looks at a watched lesson file's modification time.
 WATCH_INTERVAL = 0.5
-TRAINING_ACTIONS = ("play", "pause", "step", "reset", "faster", "slower", "regenerate")
+
+# What the first screen does not show loads when first needed (a fast start): the other panes
+# (see PANE_CLASSES), plotext with them, the help and preset dialogs, the lesson panel.
+if TYPE_CHECKING:
+    from losstui.tui.panes.lessons_pane import LessonsPane
+    from losstui.tui.panes.train_pane import TrainPane
+    from losstui.tui.widgets.lesson_panel import LessonPanel
+
+TRAINING_PANES = ("train", "distributions")
+TRAINING_ACTIONS = (
+    "play",
+    "pause",
+    "fast_forward",
+    "step",
+    "reset",
+    "faster",
+    "slower",
+    "regenerate",
+)
+FAST_SLICE = 0.08
+"""Seconds of training per slice in fast-forward. Slices follow each other with only a yield to
+the event loop between them, where keys are answered and the panes' redraws (about 4 frames a
+second) are painted: a key waits at most one slice and a frame."""
+FAST_GAP = 0.001
+"""Seconds between fast-forward slices: just a turn of the event loop."""
 
 
 class LossApp(App[None]):
@@ -56,6 +72,8 @@ class LossApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "play", "Play", key_display="space"),
         Binding("space", "pause", "Pause", key_display="space"),
+        Binding("f", "fast_forward", "Fast"),
+        Binding("f", "fast_forward_refused", show=False),
         Binding("n", "step", "Step"),
         Binding("s", "step", "Step", show=False),
         Binding("r", "reset", "Reset"),
@@ -95,10 +113,13 @@ class LossApp(App[None]):
         lesson_path: str | None = None,
         watch: bool = False,
         low_bandwidth: bool = False,
+        save_dir: str | Path | None = None,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         #: Redraw the pictures about once a second (a slow link); the panes read it.
         self.low_bandwidth = low_bandwidth
+        #: Where screenshots go: the working directory unless `--save-dir` names another.
+        self.save_dir = Path(save_dir) if save_dir is not None else None
         partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
         self.state = AppState(problem, seed=seed)
@@ -133,9 +154,9 @@ class LossApp(App[None]):
         if self.watch_lesson:
             self.set_interval(WATCH_INTERVAL, self._lesson_file_changed)
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
+        self._fast_timer: Timer | None = None
         self.state.subscribe(self._state_changed)
-        if self.state.running:
-            self._ticker.resume()
+        self._state_changed(StateChanged(frozenset({Part.RUNNING})))
         if self.low_bandwidth:  # say why the pictures move in steps, and how to change it
             self.notify(
                 "Low-bandwidth mode (a slow link, or SSH): the pictures redraw about once a "
@@ -145,23 +166,47 @@ class LossApp(App[None]):
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
-            if self.state.running:
+            state = self.state
+            if state.running and state.fast:
+                # Fast-forward runs slice after slice, not on the ticker's clock: a ticker
+                # skips whole periods whenever a slice and a frame overrun one.
+                self._ticker.pause()
+                if self._fast_timer is None:
+                    self._fast_timer = self.set_timer(FAST_GAP, self._fast_slice)
+            elif state.running:
                 self._ticker.resume()
             else:
                 self._ticker.pause()
 
+    def _fast_slice(self) -> None:
+        """One slice of fast-forward, then the next after a turn of the event loop."""
+        self._fast_timer = None
+        if self.state.running and self.state.fast and self.is_running:
+            self._tick()
+        if self.state.running and self.state.fast and self.is_running:
+            self._fast_timer = self.set_timer(FAST_GAP, self._fast_slice)
+
     def _tick(self) -> None:
-        if not self.state.running:
+        state = self.state
+        if not state.running or not self.is_running:
+            # Quitting takes the screens down widget by widget while the timer still fires: a
+            # tick then would draw into panes whose widgets are gone.
             self._ticker.pause()
             return
-        self.state.step(self.state.steps_per_tick)
+        # A lesson step's `run N` ends on its step exactly, however many steps a tick takes.
+        until = self.lesson.run_until if self.lesson is not None else None
+        limit = math.inf if until is None else max(0, until - state.trainer.step_count)
+        if state.fast:
+            state.step_for(FAST_SLICE, limit)
+        else:
+            state.step(int(min(state.steps_per_tick, limit)))
         if self.lesson is not None:  # a step's `run N` pauses once its N steps are done
             self.lesson.tick()
 
     @property
-    def train_pane(self) -> TrainPane:
-        """The Train pane of the main screen."""
-        return self.main_screen.query_one(TrainPane)
+    def train_pane(self) -> TrainPane | None:
+        """The Train pane of the main screen, once it is composed (it is, when first opened)."""
+        return self.main_screen.train_pane()
 
     # Actions -----------------------------------------------------------------------------------
 
@@ -182,12 +227,18 @@ class LossApp(App[None]):
             return None if state.trainer.diverged else True
         if action == "pause":
             return state.running
+        if action == "fast_forward":
+            trainer = state.trainer
+            return not (state.is_locked("play") or trainer.diverged or trainer.converged)
+        if action == "fast_forward_refused":  # f where fast-forward cannot run: says why
+            return not self.check_action("fast_forward", ())
         if action == "step":
             return None if state.trainer.diverged or state.running else True
-        if action == "open_settings":
-            return pane == "train" and not self.train_pane.focus_in_settings()
-        if action == "hide_settings":
-            return pane == "train" and self.train_pane.focus_in_settings()
+        if action in ("open_settings", "hide_settings"):
+            train = self.train_pane
+            if pane != "train" or train is None:
+                return False
+            return train.focus_in_settings() == (action == "hide_settings")
         if action == "toggle_log10":
             return pane == "train"
         if action == "toggle_units":
@@ -211,6 +262,33 @@ class LossApp(App[None]):
     def action_pause(self) -> None:
         self.state.pause()
 
+    def action_fast_forward(self) -> None:
+        """f: train as fast as the machine allows, drawing about 4 frames a second, until the
+        stop rule ends the run; f or space again stops it."""
+        state = self.state
+        if state.running and state.fast:
+            state.pause()
+            return
+        self._attempt(state.fast_forward)
+        if state.fast and state.config.patience == 0:
+            self.notify(
+                "Fast-forward: no stop rule is set (patience 0), so it trains until you press f "
+                "or space. A patience in the settings (c) stops it on a plateau.",
+                timeout=6,
+            )
+
+    def action_fast_forward_refused(self) -> None:
+        """f where fast-forward does not apply: the reason, as a notice."""
+        if self.state.pane not in TRAINING_PANES:
+            self.notify(
+                "Fast-forward trains the model: open the Train pane (3) or the Distributions "
+                "pane (4) first.",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        self._attempt(self.state.fast_forward)  # refuses with the run's reason
+
     def action_step(self) -> None:
         """One SGD step (the key n); also what tests call to advance training deterministically."""
         if not self.state.is_locked("step"):
@@ -226,8 +304,9 @@ class LossApp(App[None]):
         self._attempt(self.state.slower)
 
     def action_toggle_log10(self) -> None:
-        if not self.state.log10 and self.train_pane.loss_went_nonpositive():
-            self.train_pane.log10_unavailable()
+        train = self.train_pane
+        if not self.state.log10 and train is not None and train.loss_went_nonpositive():
+            train.log10_unavailable()
             return
         self._attempt(self.state.toggle_log10)
 
@@ -245,17 +324,19 @@ class LossApp(App[None]):
             timeout=3,
         )
 
-    @on(TrainControls.RegenerateRequested)
-    def _regenerate_requested(self) -> None:
+    def on_train_controls_regenerate_requested(self) -> None:
+        """TrainControls.RegenerateRequested (by name, so the Train pane loads when opened)."""
         self.action_regenerate()
 
     def action_open_settings(self) -> None:
         """c: show the settings column and put the keys in its first field."""
-        self.train_pane.open_settings()
+        if self.train_pane is not None:
+            self.train_pane.open_settings()
 
     def action_hide_settings(self) -> None:
         """c inside the settings: hide the column; the keys go back to the pane."""
-        self.train_pane.hide_settings()
+        if self.train_pane is not None:
+            self.train_pane.hide_settings()
         self.action_leave_field()
 
     def action_pane(self, pane: str) -> None:
@@ -265,6 +346,8 @@ class LossApp(App[None]):
         self.action_pane("train")
 
     def action_help(self) -> None:
+        from losstui.tui.screens.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             ascii = self.glyphs.name == "ascii"
             self.push_screen(
@@ -280,6 +363,8 @@ class LossApp(App[None]):
 
     def action_presets(self) -> None:
         """The presets dialog; the chosen one is applied and its claim shown."""
+        from losstui.tui.screens.preset_screen import PresetScreen
+
         if isinstance(self.screen, PresetScreen):
             return
         ascii = self.glyphs.name == "ascii"
@@ -302,6 +387,8 @@ class LossApp(App[None]):
 
     @property
     def lesson_panel(self) -> LessonPanel:
+        from losstui.tui.widgets.lesson_panel import LessonPanel
+
         return self.main_screen.query_one(LessonPanel)
 
     def _start_lesson(self, lesson: Lesson, index: int | None = None) -> LessonPanel:
@@ -314,6 +401,8 @@ class LossApp(App[None]):
             index = progress.load(lesson_key(lesson))
         self.lesson = LessonRun(lesson, self.state, index)
         self.lesson.enter()
+        from losstui.tui.widgets.lesson_panel import LessonPanel
+
         return LessonPanel(self.lesson, self.glyphs, instructor=self.instructor)
 
     def _read_lesson(self, path: str) -> tuple[Lesson | None, Widget]:
@@ -333,6 +422,8 @@ class LossApp(App[None]):
         except ContentError as error:
             errors, lesson = [error], None
         if lesson is None:
+            from losstui.tui.widgets.lesson_problem import LessonProblem
+
             self._stop_lesson()
             return None, LessonProblem(path, [str(e) for e in errors], self.watch_lesson)
         return lesson, self._start_lesson(lesson, index)
@@ -357,8 +448,7 @@ class LossApp(App[None]):
         slot.set_class(strip is not None, "-open")
         self.refresh_bindings()
 
-    @on(LessonsPane.LessonChosen)
-    async def _lesson_chosen(self, event: LessonsPane.LessonChosen) -> None:
+    async def on_lessons_pane_lesson_chosen(self, event: LessonsPane.LessonChosen) -> None:
         await self.open_lesson(event.path)
 
     async def _lesson_file_changed(self) -> None:
@@ -411,10 +501,44 @@ class LossApp(App[None]):
         """Escape: take focus out of a text field so single-letter keys act again."""
         self.main_screen.focus_pane()
 
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """The palette's Screenshot: an SVG of the screen in the save directory (`--save-dir`,
+        else the working directory), its path shown; a failure says why. Textual's own saves
+        to ~/Downloads, which most lab accounts lack, and then says only that it failed. In a
+        browser (`losstui serve`) the browser downloads it, as Textual does."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path) if path is not None else (self.save_dir or Path.cwd())
+        try:
+            saved = Path(self.save_screenshot(filename, str(folder), time_format)).resolve()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                f"Could not save the screenshot in {folder}: {reason}. Start losstui with "
+                "--save-dir DIR to save it elsewhere.",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return None
+        self.notify(str(saved), title="Screenshot saved", markup=False, timeout=10)
+        return None
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         commands = (
             ("Play / pause training", "Start or stop SGD (space)", self._palette_toggle),
+            (
+                "Fast-forward",
+                "Train as fast as the machine allows until the stop rule or a key (f)",
+                self._palette_fast_forward,
+            ),
             ("Step once", "One SGD step (n)", self.action_step),
             ("Reset training", "Back to step 0 (r)", self.action_reset),
             ("Faster", "More steps per second (+)", self.action_faster),
@@ -441,6 +565,12 @@ class LossApp(App[None]):
     def _palette_toggle(self) -> None:
         self._attempt(self.state.toggle_running)
 
+    def _palette_fast_forward(self) -> None:
+        if self.check_action("fast_forward", ()):
+            self.action_fast_forward()
+        else:
+            self.action_fast_forward_refused()
+
     def _preset(self, key: str) -> Callable[[], None]:
         return lambda: self._apply_preset(key)
 
@@ -448,7 +578,17 @@ class LossApp(App[None]):
         return lambda: self.action_pane(pane)
 
     def _choose(self, key: str) -> Callable[[], None]:
-        return lambda: self.main_screen.query_one("#problem-pane", ProblemPane).choose(key)
+        def choose() -> None:
+            from losstui.tui.panes.problem_pane import ProblemPane
+
+            pane = self.main_screen.composed("problem")
+            if pane is not None:
+                cast(ProblemPane, pane).choose(key)
+            else:  # the Problem pane was never opened: choose as it would, on the state
+                self._attempt(lambda: self.state.set_problem(key))
+                self.action_pane("recommendation")
+
+        return choose
 
 
 def run(
@@ -461,6 +601,7 @@ def run(
     lesson_path: str | None = None,
     watch: bool = False,
     low_bandwidth: bool = False,
+    save_dir: str | None = None,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8, redrawing for a slow link if `low_bandwidth`), run it, and return its exit
@@ -475,6 +616,7 @@ def run(
         lesson_path=lesson_path,
         watch=watch,
         low_bandwidth=low_bandwidth,
+        save_dir=save_dir,
     )
     app.run()
     return app.return_code or 0

@@ -53,6 +53,9 @@ class TrainPane(Pane):
         self._last_map = 0.0
         #: The user's c toggle overrides the width's default (a view preference, not a setting).
         self.settings_choice: bool | None = None
+        #: (time, step) at the last redraw, and the fast-forward rate measured from it.
+        self._rate_mark: tuple[float, int] | None = None
+        self._rate = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="train-row"):
@@ -65,6 +68,8 @@ class TrainPane(Pane):
 
     def on_mount(self) -> None:
         self._sync_controls()
+        # Composed when first opened (not at start): fit the width before the first paint.
+        self.apply_width(self.app.size.width)
         super().on_mount()
 
     # -- state -> widgets ----------------------------------------------------------------------
@@ -125,7 +130,8 @@ class TrainPane(Pane):
         self.query_one(TrainStats).show(
             trainer,
             running=state.running,
-            steps_per_second=state.speed,
+            fast=state.running and state.fast,
+            steps_per_second=self._fast_rate(now) if state.fast else state.speed,
             loss_title=trainer.loss.title,
             standing=loss_verdict(state.problem, state.config.loss).standing,
             divergence=state.divergence_message,
@@ -164,6 +170,16 @@ class TrainPane(Pane):
         return NEGATIVE_LOSS_NOTES.get(
             loss.name, (f"{loss.title} is 0 or below here; only its changes matter.",)
         )
+
+    def _fast_rate(self, now: float) -> int:
+        """Steps per second fast-forward reaches, measured between redraws (0 until known)."""
+        step = self.state.trainer.step_count
+        last = self._rate_mark
+        self._rate_mark = (now, step)
+        if last is None or now - last[0] <= 0 or step < last[1]:
+            return self._rate
+        self._rate = int(round((step - last[1]) / (now - last[0]), -2))
+        return self._rate
 
     def loss_went_nonpositive(self) -> bool:
         """Whether a loss on show (plotted, or in the stats) is 0 or below: no log10 of it."""

@@ -48,6 +48,7 @@ ACTION_HELP = {
     # The app
     "play": "play / pause training",
     "pause": "play / pause training",
+    "fast_forward": "fast-forward to the stop rule, as fast as the machine allows (f stops)",
     "step": "one SGD step",
     "faster": "faster / slower (steps per second)",
     "slower": "faster / slower (steps per second)",
@@ -92,6 +93,7 @@ LAB_HELP = {**ACTION_HELP, "reset": "back to P = [0.10, 0.40, 0.50], Q = [0.80, 
 TRAINING_ACTIONS = (
     "play",
     "pause",
+    "fast_forward",
     "step",
     "reset",
     "faster",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
@@ -12,14 +15,12 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from losstui.core.settings import PANES
 from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
-from losstui.tui.panes.distributions_pane import DistributionsPane
-from losstui.tui.panes.lessons_pane import LessonsPane
+from losstui.tui.lazy import LazyClasses
 from losstui.tui.panes.pane import Pane
-from losstui.tui.panes.pq_lab_pane import PQLabPane
-from losstui.tui.panes.problem_pane import ProblemPane
-from losstui.tui.panes.recommendation_pane import RecommendationPane
-from losstui.tui.panes.train_pane import TrainPane
 from losstui.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from losstui.tui.panes.train_pane import TrainPane
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the layout cannot show a pane and its keys; the screen says so instead."""
@@ -42,19 +43,26 @@ SHORT_TAB_TITLES = {
     "pq_lab": "5 P/Q",
 }
 """Tab titles below 80 columns, where the full ones don't fit on one line."""
-PANE_CLASSES: dict[str, type[Pane]] = {
-    "problem": ProblemPane,
-    "recommendation": RecommendationPane,
-    "train": TrainPane,
-    "distributions": DistributionsPane,
-    "pq_lab": PQLabPane,
-    "lessons": LessonsPane,
-}
+PANE_CLASSES: Mapping[str, type[Pane]] = LazyClasses(
+    {
+        "problem": "losstui.tui.panes.problem_pane:ProblemPane",
+        "recommendation": "losstui.tui.panes.recommendation_pane:RecommendationPane",
+        "train": "losstui.tui.panes.train_pane:TrainPane",
+        "distributions": "losstui.tui.panes.distributions_pane:DistributionsPane",
+        "pq_lab": "losstui.tui.panes.pq_lab_pane:PQLabPane",
+        "lessons": "losstui.tui.panes.lessons_pane:LessonsPane",
+    }
+)
+"""Each pane's class, imported when the pane is first opened (a class itself works too)."""
 
 
 class MainScreen(Screen[None]):
     """Composes one widget per pane; each renders the app state and redraws itself. The screen
-    keeps the tab row in step with the state's pane and fits the layout to the terminal."""
+    keeps the tab row in step with the state's pane and fits the layout to the terminal.
+
+    Only the pane on show is composed at start; each other pane is imported and composed the
+    first time it is opened, so the first screen costs one pane, not all of them.
+    """
 
     AUTO_FOCUS = None  # the open pane's main widget takes focus; another would switch tabs
 
@@ -65,13 +73,16 @@ class MainScreen(Screen[None]):
         self.state = state
         self.glyphs = glyphs
         self.lesson = lesson
+        #: The panes composed so far, by id: the one on show at start, then each when opened.
+        self._panes: dict[str, Pane] = {}
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.state, self.glyphs, id="status-bar")
         with Horizontal(id="main-row"), TabbedContent(initial=self.state.pane, id="panes"):
-            for pane in PANES:
+            for pane in PANE_CLASSES:
                 with TabPane(TAB_TITLES[pane], id=pane):
-                    yield PANE_CLASSES[pane](self.state, self.glyphs, id=f"{pane}-pane")
+                    if pane == self.state.pane:
+                        yield self._new_pane(pane)
 
         # A lesson's steps sit in a strip under the panes, so the text and the pane it drives
         # share an 80x24 screen; the slot stays empty and hidden without a lesson.
@@ -100,14 +111,56 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.state.unsubscribe(self._changed)
 
+    def _new_pane(self, pane_id: str) -> Pane:
+        widget = PANE_CLASSES[pane_id](self.state, self.glyphs, id=f"{pane_id}-pane")
+        self._panes[pane_id] = widget
+        return widget
+
+    def compose_pane(self, pane_id: str) -> Pane:
+        """The pane widget of `pane_id`, composed into its tab now if it was not yet: it is in
+        the DOM at once and mounted (its widgets composed, drawn, focused if on show) on a later
+        turn of the event loop; `composed(pane_id)` says when."""
+        if pane_id in self._panes:
+            return self._panes[pane_id]
+        widget = self._new_pane(pane_id)
+        mounting = self._tabs.get_pane(pane_id).mount(widget)
+
+        async def mounted() -> None:
+            await mounting
+            self._pane_mounted(widget)
+
+        self.call_next(mounted)
+        return widget
+
+    def _pane_mounted(self, widget: Pane) -> None:
+        """What on_mount does for the panes of the first screen, for a pane composed later."""
+        for child in (widget, *widget.query("*")):
+            if hasattr(child, "glyphs"):
+                child.glyphs = self.glyphs
+        self.apply_size(self.app.size.width, self.app.size.height)
+        self.app.refresh_bindings()
+        self.focus_pane(widget.pane_id)
+
+    def composed(self, pane_id: str) -> Pane | None:
+        """The pane widget of `pane_id` once it is mounted with its widgets; else None (a pane
+        not opened yet, or still being composed)."""
+        widget = self._panes.get(pane_id)
+        return widget if widget is not None and widget.is_mounted else None
+
+    def train_pane(self) -> TrainPane | None:
+        """The Train pane once composed and mounted, else None."""
+        return cast("TrainPane | None", self.composed("train"))
+
     def pane(self, pane_id: str | None = None) -> Pane:
-        """The pane widget of `pane_id` (the state's pane by default)."""
-        return self.query_one(f"#{pane_id or self.state.pane}-pane", Pane)
+        """The pane widget of `pane_id` (the state's pane by default), composing it if it was
+        not yet (see `compose_pane`)."""
+        return self.compose_pane(pane_id or self.state.pane)
 
     # -- state -> screen -------------------------------------------------------------------------
 
     def _changed(self, event: StateChanged) -> None:
         if "pane" in event:
+            self.compose_pane(self.state.pane)
             if self._tabs.active != self.state.pane:
                 self._tabs.active = self.state.pane
             # The pane's own keys (the P/Q lab's arrows, the examples' j/k) need its widget
@@ -120,14 +173,18 @@ class MainScreen(Screen[None]):
         """Focus the main widget of `pane`, if it is still the open one."""
         if pane is not None and pane != self.state.pane:
             return
-        target = self.pane().focus_target()
+        shown = self.composed(self.state.pane)
+        if shown is None:  # still being composed: it focuses itself once mounted
+            return
+        target = shown.focus_target()
         # Focus now, not via call_later: a late focus in another pane would switch tabs back.
         self.set_focus(target if target is not None and target.can_focus else None)
 
     def _focus_changed(self, _focused: Widget | None = None) -> None:
         self.app.refresh_bindings()  # c reads "Settings" or "Hide settings"
-        if self.state.pane == "train":
-            self.query_one(TrainPane).draw(force=True, plots=False)
+        train = self.train_pane()
+        if self.state.pane == "train" and train is not None:
+            train.draw(force=True, plots=False)
 
     # -- size ------------------------------------------------------------------------------------
 
@@ -141,7 +198,9 @@ class MainScreen(Screen[None]):
         self.set_class(small, "-too-small")
         self.set_class(width >= WIDE, "-wide")
         self.set_class(height >= TALL, "-tall")
-        self.query_one(TrainPane).apply_width(width)
+        train = self.train_pane()
+        if train is not None:
+            train.apply_width(width)
         footer = self.query_one(Footer)
         footer.compact = width < 80
         footer.show_command_palette = width >= 80

@@ -64,7 +64,7 @@ class StatusBar(Widget):
         elif state.trainer.converged:  # "converged at step 1,240: validation loss flat for 300 ..."
             run = state.trainer.convergence_summary or "converged"
         elif state.running:
-            run = f"training {state.speed}/s"
+            run = "fast-forward" if state.fast else f"training {state.speed}/s"
         else:
             run = "paused"
         step = f"step {state.trainer.step_count}"

@@ -73,6 +73,7 @@ class TrainStats(Widget):
         *,
         running: bool,
         steps_per_second: int,
+        fast: bool = False,
         loss_title: str,
         standing: Standing,
         divergence: str | None,
@@ -89,6 +90,7 @@ class TrainStats(Widget):
             trainer,
             trainer.step_count,
             running,
+            fast,
             steps_per_second,
             loss_title,
             standing,
@@ -111,6 +113,7 @@ class TrainStats(Widget):
             "val": values.get("val_loss"),
             "metrics": metrics,
             "running": running,
+            "fast": fast,
             "sps": steps_per_second,
             "loss_title": loss_title,
             "standing": standing,
@@ -161,9 +164,18 @@ class TrainStats(Widget):
             message = g.text(p["convergence"]).removeprefix("converged ") + " (r: again)"
             lines += self._wrapped(" CONVERGED ", "bold reverse", message, width)
         else:
-            if p["running"]:
-                badge = g.text(" ▶ TRAINING ")
+            if p["fast"]:  # the rate is measured; 0 until the second redraw
+                badge = g.text(" ▶▶ FAST-FORWARD ")
+                rate = f" {p['sps']:,} steps/s" if p["sps"] else ""
                 hints: tuple[str, ...] = (
+                    f"{rate}  (f or space stops)",
+                    " (f or space stops)",
+                    rate,
+                )
+                style = "bold reverse"
+            elif p["running"]:
+                badge = g.text(" ▶ TRAINING ")
+                hints = (
                     f" {p['sps']} steps/s  (space pauses, +/- speed)",
                     f" {p['sps']} steps/s  (space pauses)",
                     f" {p['sps']} steps/s",

@@ -1,0 +1,146 @@
+"""Fast-forward (key f): trains as fast as the machine allows until the stop rule, a lesson's
+`run N` or a key ends it; refused, with the reason, where training does not apply."""
+
+from __future__ import annotations
+
+from losstui.core.state import AppState
+from losstui.lessons.format import parse_lesson
+from losstui.tui.app import LossApp
+from tests.app_helpers import flat, notifications, screen_text, widget_text
+
+#: The default binary problem with the stop rule on: the run converges at step 600 (seed 0).
+STOP_RULE = "problem=binary_classification patience=300"
+HEAD = "---\ntitle: Fast\nsummary: Fast-forward in a lesson.\nminutes: 5\n---\n"
+
+
+def ticks_until_paused(app: LossApp, most: int = 200) -> int:
+    """Drive the app's training ticks (what its timer does ten times a second) until training
+    stops; the number of ticks taken."""
+    for tick in range(1, most + 1):
+        app._tick()
+        if not app.state.running:
+            return tick
+    raise AssertionError(f"still training after {most} ticks")
+
+
+def test_step_for_stops_at_the_stop_rule_and_at_its_limit():
+    state = AppState()
+    state.apply_setup_line("patience=300")
+    state.fast_forward()
+    assert state.step_for(5.0, limit=250) == 250  # a limit ends the slice on its step
+    assert state.running and state.fast
+    state.step_for(5.0)
+    assert state.trainer.converged and state.trainer.step_count == 600
+    assert not state.running and not state.fast
+
+
+def test_fast_forward_is_the_same_run_as_stepping():
+    fast, slow = AppState(), AppState()
+    fast.fast_forward()
+    fast.step_for(5.0, limit=777)
+    slow.step(777)
+    assert fast.trainer.evaluate() == slow.trainer.evaluate()
+
+
+async def test_f_trains_to_the_stop_rule_and_pauses_there():
+    app = LossApp(setup=STOP_RULE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        if app.state.running:  # 600 steps may take a single tick of the app's own timer
+            ticks_until_paused(app)
+        await pilot.pause()
+        assert app.state.trainer.converged and app.state.trainer.step_count == 600
+        assert not app.state.fast
+        assert "CONVERGED" in widget_text(app, "#stats")
+        await pilot.press("f")  # the run has ended: f says why instead of training on
+        await pilot.pause()
+        assert not app.state.running
+        assert any("converged at step 600" in n for n in notifications(app))
+
+
+async def test_f_or_space_stops_fast_forward_where_it_is():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        for key in ("f", "space"):
+            await pilot.press("f")
+            await pilot.pause()
+            assert app.state.fast
+            assert "fast-forward" in screen_text(app).splitlines()[0]
+            app._tick()
+            assert app.state.trainer.step_count > 0
+            await pilot.press(key)
+            await pilot.pause()
+            assert not app.state.running and not app.state.fast, key
+            stopped_at = app.state.trainer.step_count
+            app._tick()  # the timer's next tick trains no more
+            await pilot.pause()
+            assert app.state.trainer.step_count == stopped_at, key
+            assert "PAUSED" in widget_text(app, "#stats")
+        # No stop rule (the default): the notice says it runs until a key stops it.
+        assert any("until you press f or space" in flat(n) for n in notifications(app))
+
+
+async def test_fast_forward_in_a_lesson_pauses_on_the_step_its_run_names():
+    lesson = parse_lesson(
+        HEAD + "Watch.\n```losstui\nset problem=binary_classification pane=train\nrun 20000\n```\n",
+        "L.md",
+    )
+    app = LossApp(lesson=lesson)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.state.running and app.lesson is not None
+        await pilot.press("f")
+        await pilot.pause()
+        if app.state.running:  # the slices may have reached the step already
+            assert app.state.fast
+            ticks_until_paused(app)
+        assert app.state.trainer.step_count == 20000 and not app.state.running
+
+
+async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.state.pane == "problem"
+        assert "f Fast" not in screen_text(app).splitlines()[-1]
+        await pilot.press("f")
+        await pilot.pause()
+        assert not app.state.running
+        assert any("open the Train pane (3)" in n for n in notifications(app))
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.pause()
+        assert "f Fast " in screen_text(app).splitlines()[-1]
+
+
+async def test_fast_forward_is_in_the_help_and_the_palette():
+    from losstui.tui.screens.help_screen import help_sections
+
+    app = LossApp()
+    rows = [row for _, rows in help_sections(app.BINDINGS) for row in rows]
+    assert any(keys == "f" and "fast-forward" in text for keys, text in rows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Fast-forward" in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Fast-forward")
+        command.callback()
+        await pilot.pause()
+        assert app.state.running and app.state.fast
+
+
+async def test_the_footer_keeps_quit_in_view_at_80_columns_with_f():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("3", "4"):
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            row = screen_text(app).splitlines()[-1]
+            assert "f Fast " in row and "q Quit" in row, row
