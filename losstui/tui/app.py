@@ -23,6 +23,7 @@ from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane
+from losstui.tui.screens.command_palette import SafeCommandPalette
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
 from losstui.tui.screens.preset_screen import PresetScreen
@@ -235,8 +236,15 @@ class LossApp(App[None]):
     def action_goto_train(self) -> None:
         self.action_pane("train")
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, unless one is open anywhere in the stack (a burst of keys
+        can put help over it; a second one would clash with its id, Textual issue #3714's
+        DuplicateIds)."""
+        if not any(isinstance(screen, SafeCommandPalette) for screen in self.screen_stack):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
+
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        if not isinstance(self.screen, (HelpScreen, SafeCommandPalette)):
             ascii = self.glyphs.name == "ascii"
             self.push_screen(
                 HelpScreen(self.BINDINGS, ascii=ascii, classes="-ascii" if ascii else None)
