@@ -684,7 +684,13 @@ def run_app(
     instructor: bool = False,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
-    headless commands never load it)."""
+    headless commands never load it). Status 2 at once when stdin or stdout is not a terminal."""
+    from losstui.tui.streams import terminal_problem
+
+    problem_here = terminal_problem()
+    if problem_here is not None:
+        print(problem_here, file=sys.stderr)
+        return 2
     try:
         from losstui.tui.app import run
     except ImportError as exc:

@@ -106,6 +106,7 @@ def test_the_command_exits_with_the_apps_exit_status(monkeypatch, code):
     monkeypatch.setattr(
         LossApp, "run", lambda app: real_run(app, headless=True, auto_pilot=quit_with_code)
     )
+    monkeypatch.setattr("losstui.tui.streams.terminal_problem", lambda: None)  # pytest's stdin
     assert cli.main(["--problem", "regression"]) == code
 
 

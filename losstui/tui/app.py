@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +21,8 @@ from losstui.lessons import progress
 from losstui.lessons.format import Lesson
 from losstui.lessons.progress import lesson_key
 from losstui.lessons.runner import LessonRun
+from losstui.tui import signals
+from losstui.tui.crash_report import crash_line, write_report
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.panes.problem_pane import ProblemPane
 from losstui.tui.panes.train_pane import TrainPane
@@ -27,6 +30,7 @@ from losstui.tui.screens.command_palette import SafeCommandPalette
 from losstui.tui.screens.help_screen import HelpScreen
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
 from losstui.tui.screens.preset_screen import PresetScreen
+from losstui.tui.streams import drawing_on_the_terminal
 from losstui.tui.widgets.lesson_panel import LessonPanel
 from losstui.tui.widgets.train_controls import TrainControls
 
@@ -112,10 +116,27 @@ class LossApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
+        signals.install(self)
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
         self.state.subscribe(self._state_changed)
         if self.state.running:
             self._ticker.resume()
+
+    def _print_error_renderables(self) -> None:
+        # Textual prints the traceback of an uncaught error over the restored terminal; write it
+        # to a file instead and say where in one line.
+        if self._exception is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        try:
+            setup = self.state.setup_line()
+        except Exception:  # the state may be what broke
+            setup = ""
+        path = write_report(self._exception, setup)
+        stream = sys.stderr if sys.stderr is not None else sys.__stdout__
+        if stream is not None:
+            print(crash_line(self._exception, path), file=stream)
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
@@ -372,7 +393,8 @@ def run(
     instructor: bool = False,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
-    is not UTF-8), run it, and return its exit status (non-zero when it stopped on an error)."""
+    is not UTF-8), run it, and return its exit status: 0, 1 when it stopped on an error (the
+    report's path printed in one line), 128 + N when signal N ended it."""
     app = LossApp(
         problem=problem,
         ascii=ascii,
@@ -381,5 +403,8 @@ def run(
         lesson=lesson,
         instructor=instructor,
     )
-    app.run()
+    with drawing_on_the_terminal():
+        app.run()
+    if app._exception is not None:  # an uncaught error: never status 0
+        return 1
     return app.return_code or 0
