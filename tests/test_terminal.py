@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -27,13 +28,15 @@ EXIT_SECONDS = 30
 class AppInPty:
     """`python -m losstui ARGS` with stdin, stdout and (unless given) stderr on a new pty."""
 
-    def __init__(self, *args: str, stderr=None, env=None, preexec_fn=None) -> None:
+    def __init__(
+        self, *args: str, stderr=None, env=None, preexec_fn=None, command=("-m", "losstui")
+    ) -> None:
         self.master, slave = pty.openpty()
         os.set_blocking(self.master, False)
         environ = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
         environ.update(env or {})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "losstui", *args],
+            [sys.executable, *command, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave if stderr is None else stderr,
@@ -144,5 +147,61 @@ def test_the_app_refuses_a_stdout_that_is_not_a_terminal():
 def test_the_app_draws_on_the_terminal_whatever_stderr_is(app_in_pty, how):
     app = app_in_pty(**how)
     app.wait_drawn()
+    os.write(app.master, b"q")
+    assert app.exit_status() == 0
+
+
+#: The app with its step action broken, as a bug would break it.
+BROKEN_APP = (
+    "import sys; from losstui.tui.app import LossApp; "
+    "LossApp.action_step = lambda self: 1 / 0; "
+    "from losstui.cli import main; sys.exit(main())"
+)
+
+
+def test_an_uncaught_error_exits_1_with_one_line_and_the_report_in_a_file(app_in_pty, tmp_path):
+    app = app_in_pty(command=("-c", BROKEN_APP), env={"XDG_STATE_HOME": str(tmp_path)})
+    app.wait_drawn()
+    os.write(app.master, b"3")
+    os.write(app.master, b"n")
+    assert app.exit_status() == 1
+    out = bytes(app.output).decode(errors="replace")
+    assert ALT_SCREEN_OFF.decode() in out and "Traceback" not in out
+    reports = list((tmp_path / "losstui").glob("crash-*.txt"))
+    assert len(reports) == 1
+    assert "ZeroDivisionError" in reports[0].read_text()
+    line = out.rsplit(ALT_SCREEN_OFF.decode(), 1)[1]
+    assert f"the full report is in {reports[0]}" in line
+    assert "unexpected error (ZeroDivisionError: division by zero)" in line
+
+
+def _text(output: bytes) -> str:
+    """What the escape sequences in `output` draw, as bare text."""
+    return re.sub(
+        r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|[()][0-9A-B]|[=>])", "", output.decode(errors="replace")
+    )
+
+
+def _stopped(pid: int) -> bool:
+    """True once the process is stopped (state T in /proc/PID/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_after_suspend_and_resume_the_whole_screen_is_drawn_at_once(app_in_pty):
+    app = app_in_pty()
+    app.wait_drawn()
+    app.process.send_signal(signal.SIGTSTP)
+    assert app.read_until(lambda _: _stopped(app.process.pid), EXIT_SECONDS)
+    resumed = len(app.output)
+    app.process.send_signal(signal.SIGCONT)
+    # The footer and the tabs come back without a key being pressed.
+    assert app.read_until(lambda out: "Recommendation" in _text(out[resumed:]), START_SECONDS), (
+        _text(app.output[resumed:])
+    )
     os.write(app.master, b"q")
     assert app.exit_status() == 0

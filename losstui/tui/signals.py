@@ -39,4 +39,5 @@ def _exit(app: App, signum: int) -> None:
 
 
 def _repaint(app: App) -> None:
-    app.refresh(repaint=True, layout=True)
+    # A region marks every cell dirty; a plain refresh() redraws only widgets that changed.
+    app.screen.refresh(app.screen.region)
