@@ -5,13 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
+from losstui.cli_output import (
+    STATUS_BROKEN_PIPE,
+    STATUS_OUTPUT_FAILED,
+    drop_pending_output,
+    output_failed,
+    stand_in_for_closed_streams,
+    tell,
+)
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError
@@ -67,6 +74,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {' '.join(message.split())}")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse ignores a failed write of --help or --version and exits 0; let main() see it.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 # -- argument types: each names the bad value and what is allowed ----------------------------------
@@ -650,6 +662,11 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 on a closed pipe; main() gives every command the same quiet 141.
+            raise BrokenPipeError
+
     table = Table(box=box.SIMPLE_HEAD)
     for column in columns:
         table.add_column(column.replace("_", " "), justify="right")
@@ -666,7 +683,7 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
         table.add_row(*cells)
     print(f"{config.problem} · {config.loss} · {config.dataset} · {trainer.describe_model()}")
     sys.stdout.flush()  # the table goes through rich's own writer
-    Console(file=sys.stdout, highlight=False).print(table)
+    _Console(file=sys.stdout, highlight=False).print(table)
     print(_summary(trainer, final))
     if note:
         print(note)
@@ -779,27 +796,30 @@ def _speaks_utf8(stream: Any) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `losstui` console script; returns the exit status."""
+    """Entry point of the `losstui` console script; returns the exit status: 0, 1 when the
+    output cannot be written, 2 for bad input, 130 after ctrl+c, 141 when the reader of the
+    output went away; the app's own statuses (run_app) otherwise."""
     pin_blas_threads()  # before anything loads numpy
+    stand_in_for_closed_streams()
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
-        if stream is not None and not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):
+        if not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):
             setattr(sys, name, _AsciiWriter(stream))
     try:
         status = _main(argv)
-        sys.stdout.flush()  # a closed pipe shows up here, while we can still handle it
+        sys.stdout.flush()  # a closed pipe or a full disk shows up here, while we can handle it
         return status
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        tell(str(exc))
         return 2
     except BrokenPipeError:
-        # `losstui losses | head -1`: the reader has gone. Point stdout at devnull so Python's
-        # final flush at exit does not complain, and stop quietly.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        return 1
+        # `losstui losses | head -1`: the reader has gone; stop quietly.
+        drop_pending_output()
+        return STATUS_BROKEN_PIPE
+    except OSError as exc:
+        # `>/dev/full`, `>&-`: say so in one line.
+        drop_pending_output()
+        tell(output_failed(exc))
+        return STATUS_OUTPUT_FAILED
     except KeyboardInterrupt:
         return 130

@@ -494,7 +494,7 @@ def test_broken_pipe_is_quiet(capsys, monkeypatch):
 
     monkeypatch.setitem(cli.COMMANDS, "losses", broken)
     status, _, err = run(capsys, "losses")
-    assert status == 1 and err == ""
+    assert status == 141 and err == ""
 
 
 def test_keyboard_interrupt_exits_130(capsys, monkeypatch):
@@ -527,7 +527,7 @@ def test_subprocess_closed_pipe_has_no_traceback():
     proc.stdout.close()
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
-    assert proc.returncode in (0, 1)
+    assert proc.returncode in (0, 141)  # 0 when the last write got into the pipe in time
 
 
 def test_a_terminal_without_utf8_reads_the_formulas_in_ascii():
