@@ -45,9 +45,9 @@ class ClosedStream:
 def stand_in_for_closed_streams() -> None:
     """Put a ClosedStream where stdout or stderr is None."""
     if sys.stdout is None:
-        sys.stdout = ClosedStream("standard output")  # type: ignore[assignment]
+        sys.stdout = ClosedStream("standard output")
     if sys.stderr is None:
-        sys.stderr = ClosedStream("standard error")  # type: ignore[assignment]
+        sys.stderr = ClosedStream("standard error")
 
 
 def tell(line: str) -> None:
