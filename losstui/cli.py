@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from losstui.cli_output import (
 )
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
-from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError
+from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError, shown_value
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
 
@@ -125,18 +126,17 @@ def _typed(setting: Setting):
 def _int_at_least(low: int, what: str, high: int | None = None):
     def parse(value: str) -> int:
         text = value.strip()
-        try:
-            if not text.lstrip("+-").isascii():
-                raise ValueError(text)
-            n = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{what} must be a whole number ≥ {low}, got {value!r}"
-            ) from None
+        shown = shown_value(value)
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number ≥ {low}, got {shown}")
+        if len(text.lstrip("+-0")) > 18:  # int() refuses 4,300 digits with Python's own words
+            limit = f"at most {high:,}" if high is not None else "a smaller number"
+            raise argparse.ArgumentTypeError(f"{what} must be {limit}, got {shown}")
+        n = int(text)
         if n < low:
-            raise argparse.ArgumentTypeError(f"{what} must be ≥ {low}, got {value!r}")
+            raise argparse.ArgumentTypeError(f"{what} must be ≥ {low}, got {shown}")
         if high is not None and n > high:
-            raise argparse.ArgumentTypeError(f"{what} must be at most {high:,}, got {value!r}")
+            raise argparse.ArgumentTypeError(f"{what} must be at most {high:,}, got {shown}")
         return n
 
     parse.__name__ = what.replace(" ", "_")
@@ -607,6 +607,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(",".join(columns))
         for row in records:
             print(",".join(_csv_value(row.get(c, math.nan)) for c in columns))
+        if trainer.diverged:
+            # The rows stop at the divergence; a reader of the file must not take them as a run.
+            print(f"# {trainer.divergence_message}")
         if note:
             print(note, file=sys.stderr)
         return 0
@@ -762,12 +765,69 @@ COMMANDS = {
 }
 
 
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string, of the parser and its commands, that takes a value."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if action.option_strings and action.nargs != 0:
+            found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _value_options(sub)
+    return found
+
+
+def _join_negative_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`--lr -inf` as `--lr=-inf`: argparse reads a value that starts with "-" and is not a plain
+    negative number as an option and says only "expected one argument"; joined, the value
+    reaches its check, whose message names it and what is allowed."""
+    takes_value = _value_options(parser)
+    joined: list[str] = []
+    tokens = list(argv)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token in takes_value
+            and following is not None
+            and following.startswith("-")
+            and following.split("=", 1)[0] not in takes_value | {"-h", "--help", "--ascii"}
+            and not following.startswith("--")
+        ):
+            joined.append(f"{token}={following}")
+            i += 2
+            continue
+        joined.append(token)
+        i += 1
+    return joined
+
+
+#: Options of the app itself, which a command would silently ignore.
+APP_OPTIONS = {"app_problem": "--problem", "app_preset": "--preset", "app_setup": "--setup"}
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
+    argv = _join_negative_values(sys.argv[1:] if argv is None else argv, parser)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
+    where = f"{PROG} {args.command}" if args.command else PROG
+    if extra:
+        raise UsageError(
+            f"{where}: error: unrecognized arguments: {' '.join(shown_value(e) for e in extra)}; "
+            f"see `{where} --help`"
+        )
+    if args.command is not None:
+        for dest, flag in APP_OPTIONS.items():
+            if getattr(args, dest) is not None:
+                raise UsageError(
+                    f"{PROG}: error: {flag} before a command opens the app with it, and "
+                    f"`{args.command}` would ignore it; put the command's own options after it"
+                    + (f": {PROG} {args.command} {flag} ..." if args.command == "train" else "")
+                )
     if args.command is None:
         return run_app(args.app_problem, args.ascii, args.app_preset, args.app_setup)
     return COMMANDS[args.command](args)
