@@ -25,6 +25,7 @@ from losstui.core.problems import PROBLEMS
 from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError, shown_value
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
+from losstui.core.work import estimated_seconds, over_cap
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -297,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"SGD steps (default {DEFAULT_STEPS})",
     )
     train.add_argument(
+        "--allow-long-run",
+        action="store_true",
+        help="run even when the estimated cost (steps × parameters × batch) is above the cap "
+        "of about five minutes",
+    )
+    train.add_argument(
         "--format",
         default="table",
         type=lambda v: _one_of("format", v, ["table", "csv", "json"]),
@@ -550,15 +557,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         total = args.epochs * math.ceil(n_train / trainer.batch_size)
     else:
         total = DEFAULT_STEPS
-    done = 0
-    while done < total and not trainer.diverged and not trainer.converged:
-        step = trainer.step(min(100, total - done))
-        if step == 0:
-            break
-        done += step
+    refusal = over_cap(total, trainer.model.n_params, trainer.batch_size)
+    if refusal is not None and not args.allow_long_run:
+        raise _train_error(refusal)
+    interrupted = _run_steps(trainer, total)
 
     recommended_loss = DEFAULT_LOSS[config.problem]
     note = _loss_note(config.problem, config.loss)
+    # ctrl+c: the history so far is printed, and the status says the run was cut short.
+    status = 130 if interrupted else 0
+    if interrupted:
+        stopped = f"note: interrupted (ctrl+c) at step {trainer.step_count:,} of {total:,}."
+        note = f"{stopped}\n{note}" if note else stopped
     if trainer.loss.recorded_as:
         # Train and validation targets differ, so their dropped constants do: say what is shown.
         recorded = (
@@ -601,7 +611,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
         if note:
             print(note, file=sys.stderr)
-        return 0
+        return status
     columns = ["step", "epoch", "train_loss", "val_loss", *trainer.metric_names]
     if args.format == "csv":
         print(",".join(columns))
@@ -612,9 +622,57 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"# {trainer.divergence_message}")
         if note:
             print(note, file=sys.stderr)
-        return 0
+        return status
     _print_table(config, trainer, records, columns, final, note)
-    return 0
+    return status
+
+
+#: A headless run longer than this (estimated) shows a progress bar when stderr is a terminal.
+PROGRESS_AFTER_SECONDS = 2.0
+
+
+def _run_steps(trainer: Any, total: int) -> bool:
+    """Train up to `total` steps in slices; True if ctrl+c stopped it (the history so far is kept
+    and printed). A long run shows rich's progress bar on stderr when stderr is a terminal."""
+    seconds = estimated_seconds(total, trainer.model.n_params, trainer.batch_size)
+    show = seconds > PROGRESS_AFTER_SECONDS and _is_terminal(sys.stderr)
+    progress = None
+    if show:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(
+            TextColumn("training"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} steps"),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            transient=True,
+        )
+        progress.start()
+        task = progress.add_task("train", total=total)
+    done = 0
+    try:
+        while done < total and not trainer.diverged and not trainer.converged:
+            step = trainer.step(min(100, total - done))
+            if step == 0:
+                break
+            done += step
+            if progress is not None:
+                progress.update(task, completed=done)
+    except KeyboardInterrupt:
+        return True
+    finally:
+        if progress is not None:
+            progress.stop()
+    return False
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _loss_note(problem: str, loss: str) -> str | None:
