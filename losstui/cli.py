@@ -22,7 +22,14 @@ from losstui.cli_output import (
 )
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
-from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError, shown_value
+from losstui.core.settings import (
+    SETTINGS,
+    TRAINING_KEYS,
+    Setting,
+    SettingError,
+    is_plain_number,
+    shown_value,
+)
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
 from losstui.core.work import estimated_seconds, over_cap
@@ -149,6 +156,8 @@ def _probabilities(value: str) -> list[float]:
     numbers = []
     for p in parts:
         try:
+            if not is_plain_number(p):
+                raise ValueError(p)
             numbers.append(float(p))
         except ValueError:
             raise argparse.ArgumentTypeError(

@@ -54,6 +54,12 @@ def test_numbers_are_written_as_people_write_them(typed):
         SETTINGS["lr"].parse(typed)
 
 
+@pytest.mark.parametrize("typed", ["0.5,0.5_0", "0.5,０.5"])
+def test_probabilities_are_plain_numbers_too(capsys, typed):
+    status, out, err = run(capsys, "info", "--p", typed, "--q", "0.5,0.5")
+    assert status == 2 and out == "" and "expected comma-separated probabilities" in err
+
+
 def test_a_momentum_just_below_1_is_not_shown_as_1():
     assert SETTINGS["momentum"].format(0.99999999999) == "0.99999999999"
     assert SETTINGS["lr"].format(0.1) == "0.1"

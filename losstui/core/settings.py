@@ -97,7 +97,7 @@ def _number(low: float, high: float, *, low_open: bool = False, high_open: bool 
     def convert(raw: object) -> float:
         if isinstance(raw, bool):
             raise ValueError(raw)
-        if isinstance(raw, str) and not _NUMBER.fullmatch(raw.strip()):
+        if isinstance(raw, str) and not is_plain_number(raw):
             raise ValueError(raw)
         value = float(raw.strip() if isinstance(raw, str) else raw)  # type: ignore[arg-type]
         too_low = value <= low if low_open else value < low
@@ -107,6 +107,12 @@ def _number(low: float, high: float, *, low_open: bool = False, high_open: bool 
         return value
 
     return convert
+
+
+def is_plain_number(text: str) -> bool:
+    """True for a number written as people write it ("0.1", "-2", "1e-3", "inf"), False for what
+    float() also takes ("1_0", "５", " 1 \n" inside a word)."""
+    return _NUMBER.fullmatch(text.strip()) is not None
 
 
 def _whole(low: int, high: int):
