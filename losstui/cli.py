@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shlex
 import sys
 import textwrap
@@ -13,11 +14,27 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from losstui import __version__
+from losstui.cli_output import (
+    STATUS_BROKEN_PIPE,
+    STATUS_OUTPUT_FAILED,
+    drop_pending_output,
+    output_failed,
+    stand_in_for_closed_streams,
+    tell,
+)
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
-from losstui.core.settings import SETTINGS, TRAINING_KEYS, Setting, SettingError
+from losstui.core.settings import (
+    SETTINGS,
+    TRAINING_KEYS,
+    Setting,
+    SettingError,
+    is_plain_number,
+    shown_value,
+)
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
+from losstui.core.work import estimated_seconds, over_cap
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -70,6 +87,11 @@ class _Parser(argparse.ArgumentParser):
         if "ignored explicit argument" in message:  # --ascii=yes: say what is allowed
             message += " (this switch takes no value)"
         raise UsageError(f"{self.prog}: error: {' '.join(message.split())}")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse ignores a failed write of --help or --version and exits 0; let main() see it.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 # -- argument types: each names the bad value and what is allowed ----------------------------------
@@ -126,18 +148,17 @@ def _typed(setting: Setting):
 def _int_at_least(low: int, what: str, high: int | None = None):
     def parse(value: str) -> int:
         text = value.strip()
-        try:
-            if not text.lstrip("+-").isascii():
-                raise ValueError(text)
-            n = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{what} must be a whole number ≥ {low}, got {value!r}"
-            ) from None
+        shown = shown_value(value)
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number ≥ {low}, got {shown}")
+        if len(text.lstrip("+-0")) > 18:  # int() refuses 4,300 digits with Python's own words
+            limit = f"at most {high:,}" if high is not None else "a smaller number"
+            raise argparse.ArgumentTypeError(f"{what} must be {limit}, got {shown}")
+        n = int(text)
         if n < low:
-            raise argparse.ArgumentTypeError(f"{what} must be ≥ {low}, got {value!r}")
+            raise argparse.ArgumentTypeError(f"{what} must be ≥ {low}, got {shown}")
         if high is not None and n > high:
-            raise argparse.ArgumentTypeError(f"{what} must be at most {high:,}, got {value!r}")
+            raise argparse.ArgumentTypeError(f"{what} must be at most {high:,}, got {shown}")
         return n
 
     parse.__name__ = what.replace(" ", "_")
@@ -149,6 +170,8 @@ def _probabilities(value: str) -> list[float]:
     numbers = []
     for p in parts:
         try:
+            if not is_plain_number(p):
+                raise ValueError(p)
             numbers.append(float(p))
         except ValueError:
             raise argparse.ArgumentTypeError(
@@ -324,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_int_at_least(1, "steps", MAX_STEPS),
         metavar="N",
         help=f"SGD steps (default {DEFAULT_STEPS})",
+    )
+    train.add_argument(
+        "--allow-long-run",
+        action="store_true",
+        help="run even when the estimated cost (steps × parameters × batch) is above the cap "
+        "of about five minutes",
     )
     train.add_argument(
         "--format",
@@ -579,15 +608,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         total = args.epochs * math.ceil(n_train / trainer.batch_size)
     else:
         total = DEFAULT_STEPS
-    done = 0
-    while done < total and not trainer.diverged and not trainer.converged:
-        step = trainer.step(min(100, total - done))
-        if step == 0:
-            break
-        done += step
+    refusal = over_cap(total, trainer.model.n_params, trainer.batch_size)
+    if refusal is not None and not args.allow_long_run:
+        raise _train_error(refusal)
+    interrupted = _run_steps(trainer, total)
 
     recommended_loss = DEFAULT_LOSS[config.problem]
     note = _loss_note(config.problem, config.loss)
+    # ctrl+c: the history so far is printed, and the status says the run was cut short.
+    status = 130 if interrupted else 0
+    if interrupted:
+        stopped = f"note: interrupted (ctrl+c) at step {trainer.step_count:,} of {total:,}."
+        note = f"{stopped}\n{note}" if note else stopped
     if trainer.loss.recorded_as:
         # Train and validation targets differ, so their dropped constants do: say what is shown.
         recorded = (
@@ -630,17 +662,68 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
         if note:
             print(note, file=sys.stderr)
-        return 0
+        return status
     columns = ["step", "epoch", "train_loss", "val_loss", *trainer.metric_names]
     if args.format == "csv":
         print(",".join(columns))
         for row in records:
             print(",".join(_csv_value(row.get(c, math.nan)) for c in columns))
+        if trainer.diverged:
+            # The rows stop at the divergence; a reader of the file must not take them as a run.
+            print(f"# {trainer.divergence_message}")
         if note:
             print(note, file=sys.stderr)
-        return 0
+        return status
     _print_table(config, trainer, records, columns, final, note)
-    return 0
+    return status
+
+
+#: A headless run longer than this (estimated) shows a progress bar when stderr is a terminal.
+PROGRESS_AFTER_SECONDS = 2.0
+
+
+def _run_steps(trainer: Any, total: int) -> bool:
+    """Train up to `total` steps in slices; True if ctrl+c stopped it (the history so far is kept
+    and printed). A long run shows rich's progress bar on stderr when stderr is a terminal."""
+    seconds = estimated_seconds(total, trainer.model.n_params, trainer.batch_size)
+    show = seconds > PROGRESS_AFTER_SECONDS and _is_terminal(sys.stderr)
+    progress = None
+    if show:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(
+            TextColumn("training"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} steps"),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            transient=True,
+        )
+        progress.start()
+        task = progress.add_task("train", total=total)
+    done = 0
+    try:
+        while done < total and not trainer.diverged and not trainer.converged:
+            step = trainer.step(min(100, total - done))
+            if step == 0:
+                break
+            done += step
+            if progress is not None:
+                progress.update(task, completed=done)
+    except KeyboardInterrupt:
+        return True
+    finally:
+        if progress is not None:
+            progress.stop()
+    return False
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _loss_note(problem: str, loss: str) -> str | None:
@@ -691,6 +774,11 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 on a closed pipe; main() gives every command the same quiet 141.
+            raise BrokenPipeError
+
     table = Table(box=box.SIMPLE_HEAD)
     for column in columns:
         table.add_column(column.replace("_", " "), justify="right")
@@ -707,7 +795,7 @@ def _print_table(config, trainer, records, columns, final, note) -> None:
         table.add_row(*cells)
     print(f"{config.problem} · {config.loss} · {config.dataset} · {trainer.describe_model()}")
     sys.stdout.flush()  # the table goes through rich's own writer
-    Console(file=sys.stdout, highlight=False).print(table)
+    _Console(file=sys.stdout, highlight=False).print(table)
     print(_summary(trainer, final))
     if note:
         print(note)
@@ -737,7 +825,13 @@ def run_app(
     save_dir: str | None = None,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
-    headless commands never load it)."""
+    headless commands never load it). Status 2 at once when stdin or stdout is not a terminal."""
+    from losstui.tui.streams import terminal_problem
+
+    problem_here = terminal_problem()
+    if problem_here is not None:
+        print(problem_here, file=sys.stderr)
+        return 2
     try:
         from losstui.tui.app import run
     except ImportError as exc:
@@ -875,15 +969,72 @@ COMMANDS = {
 }
 
 
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string, of the parser and its commands, that takes a value."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if action.option_strings and action.nargs != 0:
+            found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _value_options(sub)
+    return found
+
+
+def _join_negative_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`--lr -inf` as `--lr=-inf`: argparse reads a value that starts with "-" and is not a plain
+    negative number as an option and says only "expected one argument"; joined, the value
+    reaches its check, whose message names it and what is allowed."""
+    takes_value = _value_options(parser)
+    joined: list[str] = []
+    tokens = list(argv)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token in takes_value
+            and following is not None
+            and following.startswith("-")
+            and following.split("=", 1)[0] not in takes_value | {"-h", "--help", "--ascii"}
+            and not following.startswith("--")
+        ):
+            joined.append(f"{token}={following}")
+            i += 2
+            continue
+        joined.append(token)
+        i += 1
+    return joined
+
+
+#: Options of the app itself, which a command would silently ignore.
+APP_OPTIONS = {"app_problem": "--problem", "app_preset": "--preset", "app_setup": "--setup"}
+
+
 def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if "serve" in words and not set(words[: words.index("serve")]) & set(COMMANDS):
         return cmd_serve(words)
     parser = build_parser()
+    argv = _join_negative_values(sys.argv[1:] if argv is None else argv, parser)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
+    where = f"{PROG} {args.command}" if args.command else PROG
+    if extra:
+        raise UsageError(
+            f"{where}: error: unrecognized arguments: {' '.join(shown_value(e) for e in extra)}; "
+            f"see `{where} --help`"
+        )
+    if args.command is not None:
+        for dest, flag in APP_OPTIONS.items():
+            if getattr(args, dest) is not None:
+                raise UsageError(
+                    f"{PROG}: error: {flag} before a command opens the app with it, and "
+                    f"`{args.command}` would ignore it; put the command's own options after it"
+                    + (f": {PROG} {args.command} {flag} ..." if args.command == "train" else "")
+                )
     if args.command is None:
         return run_app(
             args.app_problem,
@@ -919,27 +1070,30 @@ def _speaks_utf8(stream: Any) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `losstui` console script; returns the exit status."""
+    """Entry point of the `losstui` console script; returns the exit status: 0, 1 when the
+    output cannot be written, 2 for bad input, 130 after ctrl+c, 141 when the reader of the
+    output went away; the app's own statuses (run_app) otherwise."""
     pin_blas_threads()  # before anything loads numpy
+    stand_in_for_closed_streams()
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
-        if stream is not None and not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):
+        if not _speaks_utf8(stream) and not isinstance(stream, _AsciiWriter):
             setattr(sys, name, _AsciiWriter(stream))
     try:
         status = _main(argv)
-        sys.stdout.flush()  # a closed pipe shows up here, while we can still handle it
+        sys.stdout.flush()  # a closed pipe or a full disk shows up here, while we can handle it
         return status
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        tell(str(exc))
         return 2
     except BrokenPipeError:
-        # `losstui losses | head -1`: the reader has gone. Point stdout at devnull so Python's
-        # final flush at exit does not complain, and stop quietly.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        return 1
+        # `losstui losses | head -1`: the reader has gone; stop quietly.
+        drop_pending_output()
+        return STATUS_BROKEN_PIPE
+    except OSError as exc:
+        # `>/dev/full`, `>&-`: say so in one line.
+        drop_pending_output()
+        tell(output_failed(exc))
+        return STATUS_OUTPUT_FAILED
     except KeyboardInterrupt:
         return 130

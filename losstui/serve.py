@@ -32,6 +32,8 @@ def app_environment(environ: dict[str, str]) -> dict[str, str]:
     env = dict(environ)
     env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONIOENCODING="utf-8")
     env.pop("NO_COLOR", None)  # a browser has colours, whatever the server's terminal has
+    # The browser is not at the end of this SSH session: full redraws unless --low-bandwidth.
+    env.pop("SSH_CONNECTION", None)
     return env
 
 

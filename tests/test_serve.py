@@ -91,6 +91,9 @@ def test_serve_checks_the_apps_arguments_before_serving(capsys):
 def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale():
     command = serve.app_command(["--preset", "far_cluster", "lesson", "my lesson.md"])
     assert command == f"{sys.executable} -m losstui --preset far_cluster lesson 'my lesson.md'"
-    env = serve.app_environment({"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "HOME": "/h"})
+    env = serve.app_environment(
+        {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "HOME": "/h", "SSH_CONNECTION": "a 1 b 22"}
+    )
     assert env["LC_ALL"] == env["LANG"] == "C.UTF-8" and "NO_COLOR" not in env
+    assert "SSH_CONNECTION" not in env  # the browser gets smooth redraws
     assert env["HOME"] == "/h"

@@ -20,9 +20,28 @@ class SettingError(ValueError):
     """A value a user typed is not allowed; the message is one line naming the value."""
 
 
+#: A value longer than this is shown by its start and its length, not echoed whole.
+SHOWN_CHARACTERS = 40
+
+
 def _shown(raw: object) -> str:
-    """The value as the user typed it, quoted: '0.5x'."""
-    return repr(raw.strip() if isinstance(raw, str) else raw)
+    """The value as the user typed it, quoted: '0.5x'; a long one cut: '999…' (5,000 characters)."""
+    text = repr(raw.strip() if isinstance(raw, str) else raw)
+    if len(text) > SHOWN_CHARACTERS:
+        return f"{text[: SHOWN_CHARACTERS - 10]}…' ({len(text) - 2:,} characters)"
+    return text
+
+
+def shown_value(raw: object) -> str:
+    """The value as the user typed it, quoted and cut when long (see `_shown`)."""
+    return _shown(raw)
+
+
+#: A number as people write it: ASCII digits, an optional point and exponent, or inf/nan words
+#: (refused later as out of range). float() alone also takes "1_0" and full-width digits "５".
+_NUMBER = re.compile(
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan)", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,8 @@ def _number(low: float, high: float, *, low_open: bool = False, high_open: bool 
     def convert(raw: object) -> float:
         if isinstance(raw, bool):
             raise ValueError(raw)
+        if isinstance(raw, str) and not is_plain_number(raw):
+            raise ValueError(raw)
         value = float(raw.strip() if isinstance(raw, str) else raw)  # type: ignore[arg-type]
         too_low = value <= low if low_open else value < low
         too_high = value >= high if high_open else value > high
@@ -86,6 +107,12 @@ def _number(low: float, high: float, *, low_open: bool = False, high_open: bool 
         return value
 
     return convert
+
+
+def is_plain_number(text: str) -> bool:
+    """True for a number written as people write it ("0.1", "-2", "1e-3", "inf"), False for what
+    float() also takes ("1_0", "５", " 1 \n" inside a word)."""
+    return _NUMBER.fullmatch(text.strip()) is not None
 
 
 def _whole(low: int, high: int):
@@ -151,7 +178,10 @@ def _hidden(raw: object) -> tuple[int, ...]:
 
 
 def _write_float(value: float) -> str:
-    return f"{value:g}"
+    # Short where that is exact (0.1, 1e-05); in full where it is not: momentum 0.99999999999
+    # must not read as 1 beside "[0, 1)".
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
 
 
 def _write_hidden(value: Sequence[int]) -> str:

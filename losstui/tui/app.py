@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -24,9 +25,12 @@ from losstui.lessons import progress
 from losstui.lessons.format import Lesson, check_lesson, parse_lesson, read_text
 from losstui.lessons.library import lesson_key
 from losstui.lessons.runner import LessonRun
-from losstui.tui import partial_update
+from losstui.tui import partial_update, signals
+from losstui.tui.crash_report import crash_line, write_report
 from losstui.tui.glyphs import Glyphs, choose_glyphs
+from losstui.tui.screens.command_palette import SafeCommandPalette
 from losstui.tui.screens.main_screen import TAB_TITLES, MainScreen
+from losstui.tui.streams import drawing_on_the_terminal
 
 #: Seconds between looks at a watched lesson file's modification time.
 WATCH_INTERVAL = 0.5
@@ -151,8 +155,10 @@ class LossApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
+        signals.install(self)
         if self.watch_lesson:
             self.set_interval(WATCH_INTERVAL, self._lesson_file_changed)
+        signals.install(self)
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
         self._fast_timer: Timer | None = None
         self.state.subscribe(self._state_changed)
@@ -163,6 +169,22 @@ class LossApp(App[None]):
                 "second. losstui --no-low-bandwidth redraws them smoothly.",
                 timeout=6,
             )
+
+    def _print_error_renderables(self) -> None:
+        # Textual prints the traceback of an uncaught error over the restored terminal; write it
+        # to a file instead and say where in one line.
+        if self._exception is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        try:
+            setup = self.state.setup_line()
+        except Exception:  # the state may be what broke
+            setup = ""
+        path = write_report(self._exception, setup)
+        stream = sys.stderr if sys.stderr is not None else sys.__stdout__
+        if stream is not None:
+            print(crash_line(self._exception, path), file=stream)
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
@@ -345,10 +367,17 @@ class LossApp(App[None]):
     def action_goto_train(self) -> None:
         self.action_pane("train")
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, unless one is open anywhere in the stack (a burst of keys
+        can put help over it; a second one would clash with its id, Textual issue #3714's
+        DuplicateIds)."""
+        if not any(isinstance(screen, SafeCommandPalette) for screen in self.screen_stack):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         from losstui.tui.screens.help_screen import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if not isinstance(self.screen, (HelpScreen, SafeCommandPalette)):
             ascii = self.glyphs.name == "ascii"
             self.push_screen(
                 HelpScreen(self.BINDINGS, ascii=ascii, classes="-ascii" if ascii else None)
@@ -605,7 +634,8 @@ def run(
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8, redrawing for a slow link if `low_bandwidth`), run it, and return its exit
-    status (non-zero when it stopped on an error)."""
+    status: 0, 1 when it stopped on an error (the report's path printed in one line), 128 + N
+    when signal N ended it."""
     app = LossApp(
         problem=problem,
         ascii=ascii,
@@ -618,5 +648,8 @@ def run(
         low_bandwidth=low_bandwidth,
         save_dir=save_dir,
     )
-    app.run()
+    with drawing_on_the_terminal():
+        app.run()
+    if app._exception is not None:  # an uncaught error: never status 0
+        return 1
     return app.return_code or 0

@@ -18,6 +18,10 @@ WIDE = 120
 INTERVAL = 1.0
 """Seconds between updates while training: the step counter is glanced at, not read digit by
 digit (the stats line on the Train pane counts faster)."""
+RATE_WINDOW = 1.0
+"""Seconds over which the achieved step rate is measured."""
+SHORT_OF = 0.9
+"""Below this share of the asked speed, the line names both: "training 52/s of 1,000/s"."""
 
 
 class StatusBar(Widget):
@@ -31,6 +35,10 @@ class StatusBar(Widget):
         self._text = ""
         self._last = 0.0
         self._cells = ChangedCells()
+        # Where the current rate window began, (time, step), and the last rate measured: a
+        # large model cannot keep up with the asked speed, and the line must say what it does.
+        self._window: tuple[float, int] | None = None
+        self._rate: float | None = None
 
     def on_mount(self) -> None:
         self.state.subscribe(self._changed)
@@ -64,7 +72,7 @@ class StatusBar(Widget):
         elif state.trainer.converged:  # "converged at step 1,240: validation loss flat for 300 ..."
             run = state.trainer.convergence_summary or "converged"
         elif state.running:
-            run = "fast-forward" if state.fast else f"training {state.speed}/s"
+            run = "fast-forward" if state.fast else self._running_text()
         else:
             run = "paused"
         step = f"step {state.trainer.step_count}"
@@ -79,8 +87,30 @@ class StatusBar(Widget):
         candidates = [self.glyphs.text(v) for v in variants[0 if width >= WIDE else 1 :]]
         return next((t for t in candidates if cell_len(t) <= width), candidates[-1][:width])
 
+    def _running_text(self) -> str:
+        """'training' until a rate is measured, then the achieved rate ('training 980/s'), with
+        the asked one when it falls short ('training 52/s of 1,000/s')."""
+        if self._rate is None:
+            return "training"
+        achieved = f"training {self._rate:,.0f}/s"
+        speed = self.state.speed
+        return f"{achieved} of {speed:,}/s" if self._rate < SHORT_OF * speed else achieved
+
+    def measure(self, now: float) -> None:
+        """Update the achieved rate from the step counter at time `now` (seconds, monotonic)."""
+        step = self.state.trainer.step_count
+        if not self.state.running:
+            self._window, self._rate = None, None
+        elif self._window is None or step < self._window[1]:
+            self._window = (now, step)  # a new run, or a reset: start measuring again
+        elif now - self._window[0] >= RATE_WINDOW:
+            start, first = self._window
+            self._rate = (step - first) / (now - start)
+            self._window = (now, step)
+
     def update_line(self) -> None:
         """Rewrite the line if it changed (an unchanged line is not worth a repaint)."""
+        self.measure(time.monotonic())
         text = self.line(self.app.size.width)
         if text != self._text:
             self._text = text

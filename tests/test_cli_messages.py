@@ -1,0 +1,81 @@
+"""Messages for the bad values the reliability battery typed, and CSV that shows divergence."""
+
+from __future__ import annotations
+
+import pytest
+
+from losstui import cli
+from losstui.core.settings import SETTINGS
+
+NINES = "9" * 5000
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ("train", "--problem", "regression", "--hidden", NINES),
+            "hidden sizes must be 1 to 4 whole numbers from 1 to 1024",
+        ),
+        (
+            ("train", "--problem", "regression", "--steps", NINES),
+            "steps must be at most 10,000,000",
+        ),
+        (
+            ("train", "--problem", "regression", "--lr", "-inf"),
+            "learning rate must be a number > 0 and at most 1e+09, got '-inf'",
+        ),
+        (("info", "--p", "-0.1,1.1", "--q", "0.5,0.5"), "--p contains a negative probability"),
+        (
+            ("train", "--problem", "regression", "--bogus"),
+            "losstui train: error: unrecognized arguments: '--bogus'",
+        ),
+        (("--problem", "regression", "losses"), "--problem before a command opens the app"),
+    ],
+    ids=["huge hidden", "huge steps", "lr -inf", "negative p", "unknown flag", "app flag"],
+)
+def test_each_bad_value_gets_one_line_naming_it(capsys, argv, expected):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and expected in err
+    assert "4300" not in err and "expected one argument" not in err
+    assert len(err) < 300  # a long value is cut, not echoed whole
+
+
+@pytest.mark.parametrize("typed", ["1_0", "５", "0x10", "1e", "٣"])
+def test_numbers_are_written_as_people_write_them(typed):
+    with pytest.raises(ValueError, match="learning rate must be"):
+        SETTINGS["lr"].parse(typed)
+
+
+@pytest.mark.parametrize("typed", ["0.5,0.5_0", "0.5,０.5"])
+def test_probabilities_are_plain_numbers_too(capsys, typed):
+    status, out, err = run(capsys, "info", "--p", typed, "--q", "0.5,0.5")
+    assert status == 2 and out == "" and "expected comma-separated probabilities" in err
+
+
+def test_a_momentum_just_below_1_is_not_shown_as_1():
+    assert SETTINGS["momentum"].format(0.99999999999) == "0.99999999999"
+    assert SETTINGS["lr"].format(0.1) == "0.1"
+
+
+def test_csv_says_where_the_run_diverged(capsys):
+    status, out, err = run(
+        capsys, "train", "--problem", "regression", "--lr", "1e9", "--format", "csv"
+    )
+    assert status == 0 and err == ""
+    last = out.splitlines()[-1]
+    assert last.startswith("# training diverged at step 1:")
+    assert all(not line.startswith("#") for line in out.splitlines()[:-1])
+
+
+def test_an_overflow_is_reported_as_divergence_not_a_warning(capsys):
+    status, out, err = run(capsys, "train", "--problem", "density_estimation", "--lr", "1e8")
+    assert status == 0 and err == ""
+    assert "Diverged: training diverged at step" in out and "Warning" not in out

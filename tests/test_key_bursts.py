@@ -1,0 +1,135 @@
+"""Keys that arrive in one burst (a slow SSH link, a pasted string) never crash the app."""
+
+from __future__ import annotations
+
+import os
+import random
+import unicodedata
+
+import pytest
+from textual import events
+from textual.app import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.command import CommandPalette
+
+from losstui.core.settings import PANES
+from losstui.tui.app import LossApp
+
+#: Every key the app or its dialogs act on, and a few letters that only get typed.
+KEYS = (
+    *"12345",
+    *"nsrlugcdhex<>?+-=jkab",
+    "space",
+    "f1",
+    "escape",
+    "enter",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "pageup",
+    "pagedown",
+    "home",
+    "end",
+    "backspace",
+    "ctrl+p",
+)
+
+#: The bursts that crashed the app through Textual's command palette.
+ADVERSARIAL = (
+    ("ctrl+p", "pagedown"),
+    ("ctrl+p", "pageup"),
+    ("ctrl+p", "down", "enter", "enter"),
+    ("ctrl+p", "enter", "enter", "enter"),
+    ("5", "ctrl+p"),
+    ("?",),
+    ("ctrl+p",),
+    ("ctrl+p", "?", "ctrl+p", "f1", "ctrl+p"),
+    ("d", "enter", "enter", "ctrl+p", "pagedown", "enter"),
+    ("ctrl+p", "escape", "escape", "ctrl+p", "escape"),
+)
+
+
+def burst(app: LossApp, keys: tuple[str, ...]) -> None:
+    """Queue every key at once, as a terminal delivers a burst: no turn of the event loop in
+    between (Pilot's own press() lets the app settle after each key)."""
+    assert app._driver is not None
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def assert_alive_and_valid(app: LossApp) -> None:
+    assert app._exception is None, repr(app._exception)
+    assert app.is_running
+    stack = app.screen_stack
+    assert stack[0] is app.main_screen
+    assert sum(isinstance(screen, CommandPalette) for screen in stack) <= 1
+    assert len({id(screen) for screen in stack}) == len(stack)
+    assert app.state.pane in PANES
+
+
+async def settle(pilot) -> None:
+    """Let the app handle the burst and what it queued in turn (Pilot's idle wait would cost
+    up to a second a burst, most of it while training runs)."""
+    for _ in range(3):
+        await pilot._wait_for_screen()
+    pilot.app.state.pause()
+
+
+async def back_to_main(app: LossApp, pilot) -> None:
+    """Close every dialog and stop training, so the next burst starts from the main screen."""
+    while len(app.screen_stack) > 1:
+        await app.pop_screen()
+    app.main_screen.focus_pane()
+
+
+async def test_the_command_palette_bursts_that_crashed_textual_are_survived():
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in ADVERSARIAL:
+            burst(app, keys)
+            await settle(pilot)
+            await pilot.pause()  # the palette's search runs on; let it finish
+            assert_alive_and_valid(app)
+
+
+async def test_two_enters_in_one_burst_run_the_palettes_command_and_close_it():
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, ("ctrl+p", *"go to p/q"))
+        await settle(pilot)
+        await pilot.pause()  # the search finishes
+        burst(app, ("down", "enter", "enter"))
+        await settle(pilot)
+        await pilot.pause()
+        assert_alive_and_valid(app)
+        assert app.screen is app.main_screen
+        assert app.state.pane == "pq_lab"
+
+
+#: Bursts per seed. Each costs about half a second of rendering, so the suite runs 2 x 25;
+#: `LOSSTUI_KEY_BURSTS=100` runs the full battery of 200.
+BURSTS = int(os.environ.get("LOSSTUI_KEY_BURSTS", "25"))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_random_key_bursts_never_crash_the_app(seed):
+    """Random bursts of 2 to 8 keys, each from the main screen, with a fixed seed."""
+    rng = random.Random(seed)
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(BURSTS):
+            keys = tuple(rng.choice(KEYS) for _ in range(rng.randint(2, 8)))
+            burst(app, keys)
+            await settle(pilot)
+            assert_alive_and_valid(app)
+            await back_to_main(app, pilot)
