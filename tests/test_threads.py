@@ -59,7 +59,7 @@ def test_train_runs_blas_on_one_thread():
 
 def test_the_app_runs_blas_on_one_thread():
     # The app's entry is the same `main`; stand in for the app with numpy work.
-    patch = "cli.run_app = lambda *args: int(__import__('numpy').ones(3).sum()) - 3"
+    patch = "cli.run_app = lambda *args, **options: int(__import__('numpy').ones(3).sum()) - 3"
     report = probe([], patch=patch)
     assert [threads for _, threads in report["blas"]] == [1] * len(report["blas"])
 

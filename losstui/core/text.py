@@ -134,6 +134,7 @@ ASCII_WORDS: dict[str, str] = {
     "∞": "inf",
     "√": "sqrt",
     "∂": "d",
+    "∇": "grad ",
     "∑": "sum",
     "Σ": "sum",
     "∏": "prod",
