@@ -80,3 +80,19 @@ async def test_a_locked_action_is_refused_with_a_reason():
         await pilot.press("space")
         await pilot.pause()
         assert not app.state.running
+
+
+async def test_a_lesson_that_locks_p_leaves_q_editable_in_the_lab():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.set_pane("pq_lab")
+        app.state.lock("p")
+        await pilot.pause()
+        p, q = app.state.pq_p, app.state.pq_q
+        await pilot.press("right", "plus")  # edit Q: allowed
+        await pilot.pause()
+        assert app.state.pq_p == p and app.state.pq_q != q
+        await pilot.press("left", "plus")  # edit P: refused with the reason, P kept
+        await pilot.pause()
+        assert app.state.pq_p == p
+        assert any("locked" in n.message for n in app._notifications)

@@ -256,6 +256,11 @@ class AppState:
         names_ = self._controls(names) if names else self.hidden
         self._set_controls(hidden=self.hidden - names_)
 
+    def set_controls(self, *, locked: Iterable[str] = (), hidden: Iterable[str] = ()) -> None:
+        """Exactly these controls locked and these hidden, in one change (a lesson's step):
+        the views re-sync once, not once per lock."""
+        self._set_controls(locked=self._controls(locked), hidden=self._controls(hidden))
+
     def _set_controls(
         self, *, locked: frozenset[str] | None = None, hidden: frozenset[str] | None = None
     ) -> None:
@@ -391,8 +396,14 @@ class AppState:
         self.set("units", units)
 
     def set_pq(self, p: Iterable[float], q: Iterable[float]) -> None:
-        """The P/Q lab's distributions (same length, non-negative, each summing to 1)."""
-        self.apply({"p": tuple(p), "q": tuple(q)})
+        """The P/Q lab's distributions (same length, non-negative, each summing to 1). Only
+        the one that changes is set, so a lesson may lock the other."""
+        p, q = tuple(p), tuple(q)
+        changes = {"p": p} if p != self.pq_p else {}
+        if q != self.pq_q or len(q) != len(p):
+            changes["q"] = q
+        if changes:
+            self.apply(changes)
 
     def set_example(self, index: int) -> None:
         """The validation example the Distributions pane shows (views clamp it to the set)."""

@@ -54,15 +54,10 @@ class LessonRun:
             settings.update(step.settings)
             locked = (locked | set(step.lock)) - set(step.unlock)
             hidden = (hidden | set(step.hide)) - set(step.show)
-        state.unlock(*state.locked)
-        state.show(*state.hidden)
         own = settings if replay else dict(self.step.settings)
         if own:
             state.apply(own, force=True)
-        if locked:
-            state.lock(*locked)
-        if hidden:
-            state.hide(*hidden)
+        state.set_controls(locked=locked, hidden=hidden)
         if self.step.run:
             self.run_until = state.trainer.step_count + self.step.run
             state.play()

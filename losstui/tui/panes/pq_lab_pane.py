@@ -36,5 +36,10 @@ class PQLabPane(Pane):
 
     @on(PQLab.EditRequested, "#pq-lab")
     def _pq_edit_requested(self, event: PQLab.EditRequested) -> None:
-        # The lab only asks for valid distributions; the state's change event redraws it.
-        self.state.set_pq(event.p, event.q)
+        # The lab only asks for valid distributions; the state's change event redraws it. A
+        # lesson may lock P or Q: say so and redraw what is kept.
+        try:
+            self.state.set_pq(event.p, event.q)
+        except ValueError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            self.query_one(PQLab).show(self.state.pq_p, self.state.pq_q)
