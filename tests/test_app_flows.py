@@ -729,3 +729,54 @@ async def test_patience_off_trains_a_converged_run_on_from_where_it_stopped():
         assert app.state.running
         app.state.pause()
         assert app.state.step(40) == 40 and trainer.step_count > stopped_at
+
+
+async def test_going_back_from_a_question_gives_the_arrows_back_to_the_pane():
+    from losstui.lessons.format import parse_lesson
+
+    app = LossApp(lesson=parse_lesson(LESSON, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.step(40)
+        await pilot.pause()
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "lesson-choices"
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.index == 0
+        assert app.focused is None or app.focused.id != "lesson-choices"
+
+
+QUESTION_FIRST = """---
+title: Straight to a question
+summary: One question.
+minutes: 1
+---
+Think of the gradient of squared error through a sigmoid. It has three factors, and one of
+them is small whenever the sigmoid saturates. Which?
+
+```losstui
+set pane=train
+ask Which factor vanishes when p is near 0 or 1?
+- [ ] (p − y) | No: that one is large when the model is confidently wrong.
+- [ ] the input x | No: the input does not depend on p.
+- [ ] the learning rate | No: it is a constant.
+- [ ] the batch size | No: it only averages.
+- [x] p·(1 − p) | Right: the sigmoid's slope.
+```
+"""
+
+
+async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_answer():
+    from losstui.lessons.format import parse_lesson
+
+    app = LossApp(lesson=parse_lesson(QUESTION_FIRST, "Q.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "lesson-choices"
+        await pilot.press("down", "down", "down", "down", "down")  # the last answer
+        await pilot.pause()
+        assert "e) p·(1 − p)" in screen_text(app)  # scrolled into the strip
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Right: the sigmoid's slope." in screen_text(app)

@@ -158,7 +158,6 @@ class LossApp(App[None]):
         signals.install(self)
         if self.watch_lesson:
             self.set_interval(WATCH_INTERVAL, self._lesson_file_changed)
-        signals.install(self)
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
         self._fast_timer: Timer | None = None
         self.state.subscribe(self._state_changed)
@@ -510,6 +509,7 @@ class LossApp(App[None]):
         if self.lesson is not None and self.lesson.back():
             progress.save(lesson_key(self.lesson.lesson), self.lesson.index)
             self.lesson_panel.refresh_step()
+            self.lesson_panel.focus_choices()
 
     def action_lesson_hint(self) -> None:
         if self.lesson is not None:

@@ -7,6 +7,7 @@ import time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -50,6 +51,8 @@ class LessonPanel(Vertical):
     def on_mount(self) -> None:
         self.run.state.subscribe(self._changed)
         self.refresh_step()
+        # A lesson that opens on a question takes the arrows at once.
+        self.call_after_refresh(self.focus_choices)
 
     def on_unmount(self) -> None:
         self.run.state.unsubscribe(self._changed)
@@ -130,10 +133,31 @@ class LessonPanel(Vertical):
         mark = "Right" if choice.correct else "Not quite"
         self.say(choice.feedback or f"{mark}.")
 
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Keep the highlighted answer in view: the list is as tall as its options, so it is
+        the strip's body that scrolls, not the list."""
+        choices, body = event.option_list, self.query_one("#lesson-body", VerticalScroll)
+        top = choices.virtual_region.y
+        try:
+            # The option's rows inside the list (OptionList's own bookkeeping, which its
+            # scroll_to_highlight reads too; Textual 8 has no public accessor).
+            choices._update_lines()
+            index = event.option_index
+            y, height = choices._index_to_line[index], choices._heights[index]
+        except (AttributeError, KeyError, IndexError):
+            y, height = 0, choices.outer_size.height
+        body.scroll_to_region(
+            Region(0, top + y, body.size.width, height), animate=False, immediate=True
+        )
+
     def focus_choices(self) -> bool:
-        """Focus the question's list, if the step asks one."""
+        """Focus the question's list if the step asks one; otherwise, if the list of a step
+        left behind still has focus, give it back to the pane so the arrows reach it."""
         choices = self.query_one("#lesson-choices", OptionList)
         if choices.display:
             choices.focus()
             return True
+        focus_pane = getattr(self.screen, "focus_pane", None)  # the main screen's
+        if choices.has_focus and focus_pane is not None:
+            focus_pane()
         return False
