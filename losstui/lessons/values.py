@@ -71,8 +71,8 @@ def format_value(name: str, value: Any, units: str = "bits") -> str:
         return "yes" if value else "no"
     if not isinstance(value, (int, float)):
         return str(value)
-    if name == "step":
-        return f"{int(value):,}"
+    if name == "step":  # as the stats line and the status line write it: "step 1060"
+        return str(int(value))
     if name == "epoch":
         return f"{value:.1f}"
     if isinstance(value, float) and math.isnan(value):
