@@ -474,6 +474,7 @@ class LossApp(App[None]):
         if strip is not None:
             await slot.mount(strip)
         slot.set_class(strip is not None, "-open")
+        self.main_screen.set_class(strip is not None, "-lesson")
         self.refresh_bindings()
 
     async def on_lessons_pane_lesson_chosen(self, event: LessonsPane.LessonChosen) -> None:

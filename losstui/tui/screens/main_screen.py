@@ -73,6 +73,7 @@ class MainScreen(Screen[None]):
         self.state = state
         self.glyphs = glyphs
         self.lesson = lesson
+        self.set_class(lesson is not None, "-lesson")  # the strip takes rows from the panes
         #: The panes composed so far, by id: the one on show at start, then each when opened.
         self._panes: dict[str, Pane] = {}
 
