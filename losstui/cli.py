@@ -957,6 +957,15 @@ def cmd_serve(argv: list[str]) -> int:
             f"{PROG} serve: error: serve opens the app: give its options, or `lesson NAME`; "
             f"got {shlex.join(app_argv)!r}"
         )
+    if app.command == "lesson":  # a lesson that is not there: say so now, not in the browser
+        from losstui.core.content import ContentError
+        from losstui.lessons.library import find_lesson
+
+        try:
+            find_lesson(app.target)
+        except ContentError as error:
+            print(error, file=sys.stderr)
+            return 2
     return serve(app_argv, host=args.host, port=args.port)
 
 

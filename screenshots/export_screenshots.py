@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import tempfile
 from pathlib import Path
 
 from losstui.core.settings import PANES
@@ -33,12 +35,33 @@ async def shoot(out: Path, size: tuple[int, int], problem: str, ascii: bool) -> 
     return written
 
 
+async def shoot_lesson(out: Path, size: tuple[int, int], name: str, step: int) -> Path:
+    """The built-in lesson `name` at its step `step` (counted from 1), after STEPS of training,
+    as a class sees it."""
+    from losstui.lessons.library import find_lesson
+
+    app = LossApp(lesson_path=str(find_lesson(name)), seed=0)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.lesson is not None
+        app.lesson.enter(step - 1)
+        app.lesson_panel.refresh_step()
+        app.state.step(STEPS)
+        await pilot.pause()
+        await pilot.pause()
+        path = out / f"lesson-{name}-{size[0]}x{size[1]}.svg"
+        path.write_text(app.export_screenshot(title=f"losstui lesson {name}"), encoding="utf-8")
+    return path
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     parser.add_argument("--problem", default="binary_classification")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    # Lessons "not started" in every picture, whatever this user's own progress is.
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="losstui-shots-")
     jobs = [(size, args.problem, False) for size in SIZES]
     jobs.append(((80, 24), args.problem, True))
     others = ("regression", "multiclass_classification", "density_estimation")
@@ -51,6 +74,8 @@ async def main() -> None:
                 path.unlink()  # other problems: only the panes that differ by problem
             else:
                 print(path)
+    print(await shoot_lesson(args.out, (80, 24), "01-loss-and-sgd", 2))
+    print(await shoot_lesson(args.out, (120, 40), "03-logistic-regression", 3))
 
 
 if __name__ == "__main__":

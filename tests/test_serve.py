@@ -86,6 +86,8 @@ def test_serve_checks_the_apps_arguments_before_serving(capsys):
     assert "serve opens the app" in capsys.readouterr().err
     assert cli.main(["serve", "--port", "70000"]) == 2
     assert "port must be at most 65,535" in capsys.readouterr().err
+    assert cli.main(["serve", "lesson", "99"]) == 2
+    assert "99: no such lesson; built-in lessons: 01-loss-and-sgd" in capsys.readouterr().err
 
 
 def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale():

@@ -56,28 +56,42 @@ class LessonsPane(Pane):
         highlighted = listing.highlighted
         g = self.glyphs.text
         listing.clear_options()
+        # Columns: the titles padded to the longest, then minutes and the step reached (short,
+        # so that a row fits 80 columns; the full "step 3 of 9" is in the summary below).
+        titles = [g(e.title) for e in self.entries]
+        width = max(map(len, titles), default=0)
         listing.add_options(
             [
                 Option(
                     Text.assemble(
                         (f"{e.number}. ", "bold"),
-                        g(e.title),
-                        (f"  {e.minutes} min · {e.progress_text()}", "dim"),
+                        title.ljust(width),
+                        (f"  {e.minutes:>2} min", "dim"),
+                        (f"  {self._reached(e)}", "bold"),
                     ),
                     id=e.name,
                 )
-                for e in self.entries
+                for e, title in zip(self.entries, titles, strict=True)
             ]
         )
         if self.entries:
             listing.highlighted = min(highlighted or 0, len(self.entries) - 1)
+
+    @staticmethod
+    def _reached(entry: Entry) -> str:
+        if entry.reached is None:
+            return ""
+        return f"step {min(entry.reached, entry.steps - 1) + 1}/{entry.steps}"
 
     @on(OptionList.OptionHighlighted, "#lesson-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         entry = self.entries[event.option_index]
         g = self.glyphs.text
         self.query_one("#lesson-summary", Static).update(
-            Text.assemble((g(entry.summary), "italic"), f"  ({entry.steps} steps)")
+            Text.assemble(
+                (g(entry.summary), "italic"),
+                f"  ({entry.steps} steps, {entry.minutes} minutes; {entry.progress_text()})",
+            )
         )
 
     class LessonChosen(Message):
