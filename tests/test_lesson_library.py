@@ -4,9 +4,8 @@ lesson at the same step."""
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 
 import pytest
 
