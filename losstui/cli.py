@@ -112,11 +112,12 @@ def _preset(value: str) -> str:
 
 
 def _setup(value: str) -> str:
-    """A setup line, checked whole by applying it to a fresh app state (no textual needed)."""
+    """A setup line, checked whole by applying it to a fresh app state (no textual needed);
+    its cost is checked against the work cap once --allow-long-run is known (`_main`)."""
     from losstui.core.state import AppState
 
     try:
-        AppState().apply_setup_line(value)
+        AppState(allow_long_run=True).apply_setup_line(value)
     except SettingError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return value
@@ -238,6 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         type=_save_dir,
         help="where the palette's Screenshot saves its SVG (default: the working directory)",
+    )
+    parser.add_argument(
+        "--allow-long-run",
+        dest="app_allow_long_run",
+        action="store_true",
+        help="let the app train a model whose one step takes longer than about 50 ms (it "
+        "refuses such a model otherwise, saying what it would cost)",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -823,6 +831,7 @@ def run_app(
     *,
     low_bandwidth: bool = False,
     save_dir: str | None = None,
+    allow_long_run: bool = False,
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it). Status 2 at once when stdin or stdout is not a terminal."""
@@ -847,6 +856,7 @@ def run_app(
         watch=watch,
         low_bandwidth=low_bandwidth,
         save_dir=save_dir,
+        allow_long_run=allow_long_run,
     )
 
 
@@ -1020,6 +1030,16 @@ def _join_negative_values(argv: Sequence[str], parser: argparse.ArgumentParser) 
 APP_OPTIONS = {"app_problem": "--problem", "app_preset": "--preset", "app_setup": "--setup"}
 
 
+def _check_setup_cost(line: str) -> None:
+    """A setup line whose model is above the app's work cap: status 2 before the app opens."""
+    from losstui.core.state import AppState
+
+    try:
+        AppState().apply_setup_line(line)
+    except SettingError as error:
+        raise UsageError(f"{PROG}: error: argument --setup: {error}") from None
+
+
 def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if "serve" in words and not set(words[: words.index("serve")]) & set(COMMANDS):
@@ -1045,6 +1065,8 @@ def _main(argv: Sequence[str] | None) -> int:
                     + (f": {PROG} {args.command} {flag} ..." if args.command == "train" else "")
                 )
     if args.command is None:
+        if args.app_setup is not None and not args.app_allow_long_run:
+            _check_setup_cost(args.app_setup)
         return run_app(
             args.app_problem,
             args.ascii,
@@ -1052,6 +1074,7 @@ def _main(argv: Sequence[str] | None) -> int:
             args.app_setup,
             low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
             save_dir=args.save_dir,
+            allow_long_run=args.app_allow_long_run,
         )
     return COMMANDS[args.command](args)
 

@@ -60,3 +60,51 @@ def test_ctrl_c_prints_the_history_so_far(capsys, monkeypatch):
     assert status == 130
     assert "Done: 300 steps" in out
     assert "interrupted (ctrl+c) at step 300 of 1,000" in out
+
+
+HUGE = "problem=binary_classification model=mlp hidden=1024,1024,1024,1024"
+
+
+def test_the_app_state_refuses_a_model_above_the_step_cap_and_keeps_the_run():
+    from losstui.core.settings import SettingError
+    from losstui.core.state import AppState
+
+    state = AppState()
+    state.apply_setup_line("problem=binary_classification model=mlp hidden=512,512")
+    run = state.trainer
+    with pytest.raises(SettingError, match=r"about 131 ms a step \(3,152,897 parameters"):
+        state.apply_setup_line(HUGE)
+    assert state.trainer is run and state.config.hidden == (512, 512)
+    lifted = AppState(allow_long_run=True)
+    lifted.apply_setup_line(HUGE)
+    assert lifted.config.hidden == (1024, 1024, 1024, 1024)
+
+
+def test_the_app_refuses_such_a_setup_line_unless_the_flag_lifts_the_cap(capsys, monkeypatch):
+    opened = []
+    monkeypatch.setattr(cli, "run_app", lambda *args, **options: opened.append(options) or 0)
+    status, out, err = run(capsys, "--setup", HUGE)
+    assert out == ""
+    assert status == 2 and not opened and err.count("\n") == 1
+    assert err.startswith("losstui: error: argument --setup: this model would take about 131 ms")
+    assert LIFT_FLAG in err
+    assert run(capsys, "--setup", HUGE, LIFT_FLAG)[0] == 0
+    assert opened[-1]["allow_long_run"] is True
+
+
+async def test_the_settings_column_refuses_a_model_above_the_cap_inline():
+    from textual.widgets import Input
+
+    from losstui.tui.app import LossApp
+    from tests.app_helpers import widget_text
+
+    app = LossApp(setup="problem=binary_classification model=mlp hidden=16 pane=train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        field = app.query_one("#field-hidden", Input)
+        field.focus()
+        field.value = "1024,1024,1024,1024"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.config.hidden == (16,) and field.value == "16"
+        assert "above the app's cap of 50 ms" in widget_text(app, "#error-hidden")

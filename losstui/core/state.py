@@ -32,6 +32,7 @@ from losstui.core.settings import (
 )
 from losstui.core.tasks import check_pairing, get_task
 from losstui.core.trainer import STOP_KEYS, TrainConfig, Trainer
+from losstui.core.work import step_over_cap
 
 DEFAULT_PROBLEM = "binary_classification"
 DEFAULT_SPEED = 50
@@ -111,9 +112,13 @@ class AppState:
     the state as it was; a locked control refuses with a message that says so.
     """
 
-    def __init__(self, problem: str | None = None, seed: int = 0) -> None:
+    def __init__(
+        self, problem: str | None = None, seed: int = 0, *, allow_long_run: bool = False
+    ) -> None:
         key = SETTINGS["problem"].parse(problem or DEFAULT_PROBLEM)
         self._listeners: list[Listener] = []
+        #: Whether a model whose one step costs more than the work cap may be trained.
+        self.allow_long_run = allow_long_run
         config = TrainConfig.default_for(key).replace(seed=SETTINGS["seed"].check(seed))
         self.runs: list[Trainer] = [Trainer(config)]
         self.active_run = 0
@@ -307,20 +312,26 @@ class AppState:
             p, q = view.get("p", self.pq_p), view.get("q", self.pq_q)
             if len(p) != len(q):
                 raise SettingError(f"P and Q must have the same length, got {len(p)} and {len(q)}")
+        keeps_run = config != self.config and self._only_the_stop_rule(config)
+        new_run = Trainer(config) if config != self.config and not keeps_run else None
+        if new_run is not None and not self.allow_long_run:
+            refusal = step_over_cap(new_run.model.n_params, new_run.batch_size)
+            if refusal is not None:
+                raise SettingError(refusal)
         # Everything is valid: change the state, then tell the listeners once.
         parts: set[Part] = set()
-        if config != self.config and self._only_the_stop_rule(config):
+        if keeps_run:
             # The run so far is the run the new rule gives: it goes on from here (a converged
             # run trains on under patience 0 or a longer one).
             self.trainer.set_patience(config.patience)
             if self.trainer.converged:
                 self.running = self.fast = False
             parts |= {Part.CONFIG, Part.PROGRESS, Part.RUNNING}
-        elif config != self.config:
+        elif new_run is not None:
             if config.problem != self.config.problem:
                 parts.add(Part.PROBLEM)
                 self.running = self.fast = False
-            self.runs[self.active_run] = Trainer(config)
+            self.runs[self.active_run] = new_run
             if self.trainer.diverged or self.trainer.converged:
                 self.running = self.fast = False
             parts |= {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}

@@ -33,6 +33,25 @@ def describe_seconds(seconds: float) -> str:
     return f"about {seconds:,.0f} seconds"
 
 
+#: The slowest SGD step the app takes on without --allow-long-run: about 50 ms on the reference
+#: machine. The app trains between keys and frames, and an open-ended run has no step count to
+#: cap, so its cap is the cost of one step.
+MAX_STEP_SECONDS = 0.05
+
+
+def step_over_cap(n_params: int, batch_size: int) -> str | None:
+    """None when one SGD step of this model fits the app's cap; else why it is refused, with
+    the estimate and the flag that lifts the cap."""
+    seconds = estimated_seconds(1, n_params, batch_size)
+    if seconds <= MAX_STEP_SECONDS:
+        return None
+    return (
+        f"this model would take about {seconds * 1000:,.0f} ms a step ({n_params:,} parameters "
+        f"× batch {batch_size:,}), above the app's cap of {MAX_STEP_SECONDS * 1000:.0f} ms; "
+        f"choose smaller hidden layers or a smaller batch, or start the app with {LIFT_FLAG}"
+    )
+
+
 def over_cap(steps: int, n_params: int, batch_size: int) -> str | None:
     """None when the run is within MAX_WORK; else why it is refused, with the estimate and the
     flag that lifts the cap."""

@@ -118,6 +118,7 @@ class LossApp(App[None]):
         watch: bool = False,
         low_bandwidth: bool = False,
         save_dir: str | Path | None = None,
+        allow_long_run: bool = False,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         #: Redraw the pictures about once a second (a slow link); the panes read it.
@@ -126,7 +127,7 @@ class LossApp(App[None]):
         self.save_dir = Path(save_dir) if save_dir is not None else None
         partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
-        self.state = AppState(problem, seed=seed)
+        self.state = AppState(problem, seed=seed, allow_long_run=allow_long_run)
         if preset is not None:  # a preset opens on the Train pane, ready to play
             self.state.apply_preset(preset)
         if setup is not None:  # a shared setup line (checked by the command line) on top
@@ -632,6 +633,7 @@ def run(
     watch: bool = False,
     low_bandwidth: bool = False,
     save_dir: str | None = None,
+    allow_long_run: bool = False,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8, redrawing for a slow link if `low_bandwidth`), run it, and return its exit
@@ -648,6 +650,7 @@ def run(
         watch=watch,
         low_bandwidth=low_bandwidth,
         save_dir=save_dir,
+        allow_long_run=allow_long_run,
     )
     with drawing_on_the_terminal():
         app.run()
