@@ -56,3 +56,14 @@ async def footer_settled(pilot, app: App, tries: int = 20) -> str:
             return row
         await pilot.pause()
     return footer(app)
+
+
+async def pane_ready(pilot, app: App, pane: str, tries: int = 20) -> None:
+    """Wait until `pane` is composed and drawn: a pane opened for the first time is composed
+    on later turns of the event loop (lazily), more of them on a loaded machine."""
+    screen = app.main_screen  # type: ignore[attr-defined]
+    for _ in range(tries):
+        if screen.composed(pane) is not None:
+            break
+        await pilot.pause()
+    await pilot.pause()

@@ -16,12 +16,12 @@ from losstui.tui.widgets.pq_lab import PQLab
 from losstui.tui.widgets.status_bar import StatusBar
 from losstui.tui.widgets.train_controls import TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
-from tests.app_helpers import flat, footer, notifications, screen_text, widget_text
+from tests.app_helpers import flat, footer, notifications, pane_ready, screen_text, widget_text
 
 
 async def _train_pane(pilot) -> None:
     await pilot.press("3")
-    await pilot.pause()
+    await pane_ready(pilot, pilot.app, "train")
 
 
 async def test_each_problem_shows_its_recommended_loss_and_activation():
@@ -212,7 +212,7 @@ async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
     async with app.run_test(size=(120, 40)) as pilot:
         app.state.set("loss", "hinge")
         app.state.set_pane("train")
-        await pilot.pause()
+        await pane_ready(pilot, app, "train")
         text = flat(screen_text(app))
         assert "(reasonable alternative)" in text and "not recommended" not in text
         select = app.query_one("#field-loss", Select)

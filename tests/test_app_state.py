@@ -7,7 +7,7 @@ from textual.widgets import Input, Select
 
 from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
-from tests.app_helpers import footer_settled, screen_text
+from tests.app_helpers import footer_settled, pane_ready, screen_text
 
 SETUP = "problem=multiclass_classification dataset=spiral3 model=mlp hidden=32 lr=0.1 units=nats"
 
@@ -19,14 +19,14 @@ async def test_a_snapshot_restored_into_a_fresh_app_gives_the_same_screen(pane):
         first.state.apply_setup_line(SETUP)
         first.state.apply({"pane": pane, "example": 7, "p": "0.2,0.3,0.5", "q": "0.6,0.2,0.2"})
         first.state.step(120)
-        await pilot.pause()
+        await pane_ready(pilot, first, pane)
         await footer_settled(pilot, first)
         snapshot = first.state.snapshot()
         expected = screen_text(first)
     second = LossApp()
     async with second.run_test(size=(80, 24)) as pilot:
         second.state.restore(snapshot)
-        await pilot.pause()
+        await pane_ready(pilot, second, pane)
         await footer_settled(pilot, second)
         assert screen_text(second) == expected
 
