@@ -625,7 +625,7 @@ Accuracy now: {accuracy}.
 set problem=binary_classification init_scale=30 pane=train
 lock loss
 wait step >= 40
-hint Press n.
+hint Press n; at step {step} now.
 ```
 ---
 ```losstui
@@ -652,14 +652,14 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         assert "Not yet: this step waits for step >= 40." in screen_text(app)
         await pilot.press("h")
         await pilot.pause()
-        assert "Hint: Press n." in screen_text(app)
+        assert "Hint: Press n; at step 0 now." in screen_text(app)
         app.state.step(40)
         await pilot.pause()
         assert "Done: > goes on." in screen_text(app)
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert "step 2 of 2" in screen_text(app)
-        await pilot.press("down", "enter")  # the first answer is wrong
+        await pilot.press("enter")  # the first answer, highlighted, is wrong
         await pilot.pause()
         assert "No." in screen_text(app) and app.lesson.blocked() is not None
         await pilot.press("down", "enter")
@@ -774,7 +774,7 @@ async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_an
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "lesson-choices"
-        await pilot.press("down", "down", "down", "down", "down")  # the last answer
+        await pilot.press("down", "down", "down", "down")  # from the first answer to the last
         await pilot.pause()
         assert "e) p·(1 − p)" in screen_text(app)  # scrolled into the strip
         await pilot.press("enter")

@@ -133,7 +133,7 @@ async def answer_by_keys(pilot, app: LossApp) -> None:
         assert f"{chr(97 + i)}) {choice.text}" in text, choice.text
     wrong = next(i for i, c in enumerate(choices) if not c.correct)
     right = next(i for i, c in enumerate(choices) if c.correct)
-    await pilot.press(*["down"] * (wrong + 1), "enter")
+    await pilot.press(*["down"] * wrong, "enter")  # the first answer is highlighted
     await pilot.pause()
     assert choices[wrong].feedback in screen_text(app) and app.lesson.blocked() is not None
     await pilot.press(*["down" if right > wrong else "up"] * abs(right - wrong), "enter")

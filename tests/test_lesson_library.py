@@ -147,3 +147,12 @@ async def test_watch_reloads_a_saved_lesson_at_the_same_step_and_shows_new_error
         await app._lesson_file_changed()
         await pilot.pause()
         assert "Lesson · step 2 of 2" in screen_text(app)  # after an error too: the step kept
+
+
+def test_the_error_strip_cuts_long_lists_of_what_is_allowed():
+    from losstui.tui.widgets.lesson_problem import shortened
+
+    long = "L.md:7: unknown placeholder {x}; allowed: " + ", ".join(f"{{n{i}}}" for i in range(40))
+    assert shortened(long).endswith("{n6}, {n7} and 32 more")
+    short = "L.md:7: unknown directive 'sett'; allowed: set, lock, unlock, hide, show, run, pause"
+    assert shortened(short) == short

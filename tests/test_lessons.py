@@ -69,6 +69,11 @@ def test_a_sound_lesson_reads_into_its_steps():
         ("One.\n---\n\n---\nThree.\n", 8, "an empty step"),
         ("```losstui\nset problem=regression loss=hinge\n```\n", 7, "cannot run here"),
         ("```losstui\nset lr=0.1\n", 6, "never closed"),
+        ("```losstui\nhint Look at {nope}.\n```\n", 7, "unknown placeholder {nope}"),
+        ("```losstui\nask At {nope}?\n- [x] a | yes\n- [ ] b | no\n```\n", 7, "{nope}"),
+        ("```losstui\nask Q?\n- [x] a | at {nope}\n- [ ] b | no\n```\n", 8, "{nope}"),
+        ("```losstui\nwait accuracy > 80\n```\n", 7, "write 0.9 or 90% for 90.0%, got '80'"),
+        ("```losstui\nwait r2 > 0.5\n```\n", 7, "binary classification has no r2 at this"),
     ],
 )
 def test_each_mistake_is_reported_at_its_line(body, line, message):
@@ -78,6 +83,9 @@ def test_each_mistake_is_reported_at_its_line(body, line, message):
 
 def test_front_matter_mistakes_are_reported():
     assert errors_of("Text.\n", head="")[0].startswith("L.md:1: a lesson starts with front matter")
+    nowhere = errors_of("Text.\n", head=HEAD.replace("---\n", "---\nrequires: nowhere\n", 1))
+    assert any(e.startswith("L.md:2: `requires` names no lesson: 'nowhere'") for e in nowhere)
+    assert errors_of("Text.\n", head=HEAD.replace("---\n", "---\nrequires: 3\n", 1)) == []
     errors = errors_of("Text.\n", head="---\ntitle: T\nminutes: lots\ncolour: red\n---\n")
     assert "L.md:1: `summary` is missing from the front matter" in errors
     assert any(e.startswith("L.md:3: `minutes` must be a whole number") for e in errors)
@@ -102,6 +110,8 @@ def test_conditions_read_the_live_state():
     assert parse_condition("kl_pq > 1.9").holds(values)  # the lab's 1.927 bits
     with pytest.raises(SettingError, match="unknown loss 'nope'"):
         parse_condition("loss == nope")
+    # Accuracy is held as a fraction and shown as a percentage: both spellings mean the same.
+    assert parse_condition("accuracy > 90%").value == parse_condition("accuracy > 0.9").value
 
 
 def test_placeholders_show_values_as_the_app_formats_them():

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import operator
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from typing import Any
 from losstui.core.content import Block, ContentError, parse_document, read_document
 from losstui.core.settings import SETTINGS, SettingError, get_setting, parse_setup_line
 from losstui.core.tasks import TASKS
+from losstui.core.text import PERCENT_METRICS
 
 #: Front-matter keys: the required ones, then the optional one.
 REQUIRED_META = ("title", "summary", "minutes")
@@ -145,6 +147,7 @@ class Step:
     run: int = 0
     pause: bool = False
     wait: Condition | None = None
+    wait_line: int = 0
     hint: str = ""
     ask: Question | None = None
 
@@ -192,9 +195,23 @@ def parse_condition(text: str) -> Condition:
         return Condition(text.strip(), name)
     if name in FLAGS:
         raise SettingError(f"{name} is a yes/no state: write `wait {name}` alone")
-    if name in NUMBERS:
+    if name in PERCENT_METRICS:
+        # Shown as a percentage, held as a fraction: `accuracy > 0.9` and `accuracy > 90%`.
         try:
-            value: Any = float(raw)
+            value: Any = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        except ValueError:
+            raise SettingError(
+                f"{name} compares with a fraction from 0 to 1 or a percentage (0.9 or 90%), "
+                f"got {raw!r}"
+            ) from None
+        if not 0 <= value <= 1:
+            raise SettingError(
+                f"{name} is a fraction from 0 to 1, shown as a percentage: write 0.9 or 90% "
+                f"for 90.0%, got {raw!r}"
+            )
+    elif name in NUMBERS:
+        try:
+            value = float(raw)
         except ValueError:
             raise SettingError(f"{name} compares with a number, got {raw!r}") from None
     else:
@@ -253,6 +270,7 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 errors.add(line, f"expected a choice `- [x] text | feedback`, got {raw!r}")
             else:
                 mark, text, feedback = match.groups()
+                _check_placeholders(f"{text} {feedback or ''}", line, errors)
                 question[1].append(Choice(text, mark != " ", feedback or ""))
             continue
         word, _, rest = raw.partition(" ")
@@ -270,7 +288,10 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 if not settings:
                     raise SettingError("`set` needs KEY=VALUE words")
                 for key, value in settings.items():
-                    get_setting(key).parse(value)
+                    try:
+                        get_setting(key).parse(value)
+                    except SettingError as error:  # name the key as written: lr, not its label
+                        raise SettingError(f"{key}={value}: {error}") from None
                 out["settings"] = settings
                 out["set_line"] = line
             elif word in ("lock", "unlock", "hide", "show"):
@@ -286,13 +307,16 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 out["pause"] = True
             elif word == "wait":
                 out["wait"] = parse_condition(rest)
+                out["wait_line"] = line
             elif word == "hint":
                 if not rest:
                     raise SettingError("`hint` needs its text on the same line")
+                _check_placeholders(rest, line, errors)
                 out["hint"] = rest
             elif word == "ask":
                 if not rest:
                     raise SettingError("`ask` needs its question on the same line")
+                _check_placeholders(rest, line, errors)
                 question = (rest, [], line)
         except SettingError as error:
             errors.add(line, str(error))
@@ -327,20 +351,28 @@ def _step(block: Block, errors: _Errors) -> Step | None:
         errors.add(block.start, "an empty step: give it some text or directives")
         return None
     for match in _PLACEHOLDER.finditer(prose):
+        at = block.start + text[: text.find(match.group(0))].count("\n")
+        _check_placeholders(match.group(0), at, errors)
+    return Step(line=block.start, prose=prose, notes=notes, **directives)
+
+
+def _check_placeholders(text: str, line: int, errors: _Errors) -> None:
+    """Each `{name}` in `text` (prose, a hint, a question, a choice or its feedback) must be a
+    live value."""
+    for match in _PLACEHOLDER.finditer(text):
         if match.group(1) not in NAMES:
-            at = block.start + text[: text.find(match.group(0))].count("\n")
             errors.add(
-                at,
+                line,
                 f"unknown placeholder {match.group(0)}; allowed: "
                 + ", ".join("{" + n + "}" for n in NAMES),
             )
-    return Step(line=block.start, prose=prose, notes=notes, **directives)
 
 
 def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
     """Apply each step's `set` in order to a fresh app state: a value that cannot go with the
     settings before it (a loss its dataset cannot train) is an error at its step."""
     from losstui.core.state import AppState
+    from losstui.lessons.values import lesson_values
 
     state = AppState()
     for step in lesson_steps:
@@ -349,6 +381,30 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
                 state.apply(step.settings, force=True)
             except (SettingError, ValueError) as error:
                 errors.add(step.set_line, f"set: {error}")
+        wait = step.wait
+        if wait is not None and wait.name in NUMBERS and wait.name not in INFORMATION:
+            value = lesson_values(state).get(wait.name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value)):
+                from losstui.core.problems import PROBLEMS
+
+                problem = PROBLEMS[state.config.problem].title.lower()
+                errors.add(
+                    step.wait_line,
+                    f"wait {wait.text}: {problem} has no {wait.name} at this step, so it would "
+                    "never hold and the student could not go on",
+                )
+
+
+def _names_a_lesson(requires: str, source: str) -> bool:
+    """Whether `requires` is a built-in lesson's number or name, or a lesson file (a path
+    relative to the lesson's own file, or absolute)."""
+    from losstui.lessons.library import find_lesson
+
+    try:
+        find_lesson(requires)
+        return True
+    except ContentError:
+        return os.path.isfile(os.path.join(os.path.dirname(source), requires))
 
 
 def check_lesson(text: str, source: str) -> list[ContentError]:
@@ -392,6 +448,13 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
         if key not in (*REQUIRED_META, *OPTIONAL_META):
             allowed = ", ".join((*REQUIRED_META, *OPTIONAL_META))
             errors.add(line, f"unknown front-matter key `{key}`; allowed: {allowed}")
+    requires = doc.meta.get("requires", "")
+    if requires and not _names_a_lesson(requires, source):
+        errors.add(
+            doc.meta_lines["requires"],
+            f"`requires` names no lesson: {requires!r}; give a built-in lesson's number or name "
+            "(losstui lesson lists them) or a lesson file's path, relative to this one",
+        )
     minutes = 0
     raw_minutes = doc.meta.get("minutes", "")
     if raw_minutes:

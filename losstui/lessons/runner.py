@@ -75,6 +75,11 @@ class LessonRun:
         """The step's prose with its placeholders filled from the state."""
         return fill(self.step.prose, self.values())
 
+    def fill(self, text: str) -> str:
+        """Any of the step's own texts (its hint, question, choices, feedback) with its
+        placeholders filled from the state now."""
+        return fill(text, self.values()) if "{" in text else text
+
     def blocked(self) -> str | None:
         """Why Next is refused now (its `wait` does not hold, its question is unanswered), or
         None when the student may go on."""

@@ -94,7 +94,9 @@ class LossApp(App[None]):
             for i, pane in enumerate(PANES)
         ),
         Binding("d", "presets", "Presets", show=False),
-        Binding("greater_than_sign", "lesson_next", "Next step", key_display=">"),
+        # The lesson strip lists its own keys (> < h e x) on its last line: the footer, full at
+        # 80 columns, leaves them out.
+        Binding("greater_than_sign", "lesson_next", "Next step", key_display=">", show=False),
         Binding("less_than_sign", "lesson_back", "Back", key_display="<", show=False),
         Binding("h", "lesson_hint", "Hint", show=False),
         Binding("e", "lesson_enlarge", "Enlarge lesson", show=False),
@@ -515,7 +517,8 @@ class LossApp(App[None]):
 
     def action_lesson_hint(self) -> None:
         if self.lesson is not None:
-            self.lesson_panel.say(f"Hint: {self.lesson.step.hint or 'no hint for this step.'}")
+            hint = self.lesson.fill(self.lesson.step.hint) or "no hint for this step."
+            self.lesson_panel.say(f"Hint: {hint}")
 
     def action_lesson_enlarge(self) -> None:
         if self.lesson is not None:

@@ -101,13 +101,15 @@ class LessonPanel(Vertical):
         choices.clear_options()
         choices.display = step.ask is not None
         if step.ask is not None:
+            fill = self.run.fill
             choices.add_options(
-                [Option(g(step.ask.prompt), disabled=True)]
+                [Option(g(fill(step.ask.prompt)), disabled=True)]
                 + [
-                    Option(f"{chr(97 + i)}) {g(c.text)}", id=str(i))
+                    Option(f"{chr(97 + i)}) {g(fill(c.text))}", id=str(i))
                     for i, c in enumerate(step.ask.choices)
                 ]
             )
+            choices.highlighted = 1  # the first answer, so that the student sees the cursor
         self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
 
     def _status(self) -> None:
@@ -131,7 +133,7 @@ class LessonPanel(Vertical):
             return
         choice = self.run.answer(int(event.option.id))
         mark = "Right" if choice.correct else "Not quite"
-        self.say(choice.feedback or f"{mark}.")
+        self.say(self.run.fill(choice.feedback) or f"{mark}.")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Keep the highlighted answer in view: the list is as tall as its options, so it is
