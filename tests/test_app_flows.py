@@ -780,3 +780,18 @@ async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_an
         await pilot.press("enter")
         await pilot.pause()
         assert "Right: the sigmoid's slope." in screen_text(app)
+
+
+async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():
+    from textual.widgets._select import SelectCurrent
+
+    app = LossApp(setup="problem=regression dataset=line loss=mean_squared_error pane=train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pane_ready(pilot, app, "train")
+        box = app.query_one("#field-loss", Select).query_one(SelectCurrent)
+        assert str(box.query_one("#label").render()).endswith("(recommended)")
+        app.state.apply(
+            {"problem": "robust_regression", "dataset": "line_outliers", "loss": "mean_squared_error"}
+        )
+        await pilot.pause()
+        assert str(box.query_one("#label").render()).endswith("(not recommended)")
