@@ -790,8 +790,24 @@ async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():
         await pane_ready(pilot, app, "train")
         box = app.query_one("#field-loss", Select).query_one(SelectCurrent)
         assert str(box.query_one("#label").render()).endswith("(recommended)")
-        app.state.apply(
-            {"problem": "robust_regression", "dataset": "line_outliers", "loss": "mean_squared_error"}
-        )
+        new_problem = {"problem": "robust_regression", "dataset": "line_outliers"}
+        app.state.apply({**new_problem, "loss": "mean_squared_error"})
         await pilot.pause()
         assert str(box.query_one("#label").render()).endswith("(not recommended)")
+
+
+async def test_escape_closes_the_settings_column_c_opened_on_a_narrow_terminal():
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _train_pane(pilot)
+        controls = app.query_one(TrainControls)
+        assert not controls.display  # hidden by default below 100 columns
+        await pilot.press("c")
+        await pilot.pause()
+        assert controls.display and app.train_pane.focus_in_settings()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not controls.display and not app.train_pane.focus_in_settings()
+        await pilot.press("space")  # the keys reach the pane again: space trains
+        await pilot.pause()
+        assert app.state.running

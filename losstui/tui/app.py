@@ -532,7 +532,11 @@ class LossApp(App[None]):
         await self._mount_strip(None)
 
     def action_leave_field(self) -> None:
-        """Escape: take focus out of a text field so single-letter keys act again."""
+        """Escape: take focus out of a text field so single-letter keys act again (and close a
+        settings column that `c` opened on a narrow terminal)."""
+        train = self.train_pane
+        if train is not None and train.focus_in_settings():
+            train.leave_settings()
         self.main_screen.focus_pane()
 
     def deliver_screenshot(

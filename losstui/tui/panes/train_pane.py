@@ -235,6 +235,13 @@ class TrainPane(Pane):
         self.settings_choice = False
         self.apply_width(self.app.size.width)
 
+    def leave_settings(self) -> None:
+        """Escape out of the settings: a column that `c` opened on a narrow terminal, where it
+        is hidden by default, closes again so that the plots get their width back."""
+        if self.settings_choice and self.app.size.width < SETTINGS_WIDTH:
+            self.settings_choice = None
+            self.apply_width(self.app.size.width)
+
     # -- widgets -> state (messages up) -------------------------------------------------------
 
     @on(TrainControls.SettingSubmitted, "#controls")
