@@ -13,7 +13,7 @@ from losstui import cli
 from losstui.core.content import ContentError
 from losstui.lessons import library, progress
 from losstui.tui.app import LossApp
-from tests.app_helpers import flat, screen_text
+from tests.app_helpers import flat, pane_ready, screen_text
 
 HEAD = "---\ntitle: {title}\nsummary: {summary}\nminutes: {minutes}\n---\n"
 TWO_STEPS = """Train it: step {{step}}.
@@ -156,3 +156,20 @@ def test_the_error_strip_cuts_long_lists_of_what_is_allowed():
     assert shortened(long).endswith("{n6}, {n7} and 32 more")
     short = "L.md:7: unknown directive 'sett'; allowed: set, lock, unlock, hide, show, run, pause"
     assert shortened(short) == short
+
+
+async def test_past_the_last_step_the_lesson_is_finished_and_listed_so(shelf, capsys):
+    app = LossApp(lesson_path=str(shelf / "01-first-steps.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.step(20)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "Done. The last step: > finishes the lesson." in screen_text(app)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "Lesson finished." in screen_text(app)
+        await pilot.press("6")
+        await pane_ready(pilot, app, "lessons")
+        assert "1. First steps  10 min  finished" in screen_text(app)
+    assert cli.main(["lesson"]) == 0
+    assert "finished (2 steps)" in capsys.readouterr().out.splitlines()[0]

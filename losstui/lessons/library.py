@@ -47,10 +47,17 @@ class Entry:
         match = _NUMBERED.match(self.name)
         return match.group(2) if match else self.name
 
+    @property
+    def finished(self) -> bool:
+        """Whether the student went past the last step (progress keeps one past it)."""
+        return self.reached is not None and self.reached >= self.steps
+
     def progress_text(self) -> str:
         """ "not started", "step 3 of 9" or "last step (9 of 9)"."""
         if self.reached is None:
             return "not started"
+        if self.finished:
+            return f"finished ({self.steps} steps)"
         step = min(self.reached, self.steps - 1) + 1
         if step == self.steps:
             return f"last step ({step} of {self.steps})"

@@ -501,6 +501,14 @@ class LossApp(App[None]):
     def action_lesson_next(self) -> None:
         if self.lesson is None:
             return
+        if self.lesson.last and self.lesson.blocked() is None:
+            # Past the last step: the lesson is finished, and the lists say so. Its progress is
+            # kept one past the last step; reopened, it opens on the last step.
+            progress.save(lesson_key(self.lesson.lesson), self.lesson.count)
+            self.lesson_panel.say(
+                "Lesson finished. x leaves it; the Lessons pane (6) lists the others."
+            )
+            return
         reason = self.lesson.next()
         if reason is not None:
             self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")

@@ -81,6 +81,8 @@ class LessonsPane(Pane):
     def _reached(entry: Entry) -> str:
         if entry.reached is None:
             return ""
+        if entry.finished:
+            return "finished"
         return f"step {min(entry.reached, entry.steps - 1) + 1}/{entry.steps}"
 
     @on(OptionList.OptionHighlighted, "#lesson-list")

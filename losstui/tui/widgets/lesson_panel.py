@@ -120,7 +120,7 @@ class LessonPanel(Vertical):
         if self.message:
             line = Text(g(self.message), style="bold")
         elif blocked is None:
-            done = "Done. The last step: x leaves the lesson." if run.last else "Done: > goes on."
+            done = "Done. The last step: > finishes the lesson." if run.last else "Done: > goes on."
             line = Text(done, style="bold")
         else:
             line = Text(g(blocked[:1].upper() + blocked[1:]), style="italic")
