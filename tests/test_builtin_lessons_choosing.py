@@ -465,9 +465,10 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
         assert "step 1 of 12" in str(app.query_one("#lesson-head", Static).content)
         # The circles: cross-entropy, then hinge, then squared hinge, 200 epochs each.
         for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
-            assert app.state.config.loss == loss
+            assert app.state.config.loss == loss and app.state.running  # 200 epochs by itself
             await refused(pilot, app)
-            await train(pilot, app, 200 * EPOCH)
+            await watch_run(pilot, app)
+            assert app.state.trainer.step_count == 200 * EPOCH
             shows_stats(app, "accuracy")
             epoch = f"{app.state.trainer.epoch:.1f}"
             assert f"Epoch {epoch}" in lesson_text(app)

@@ -58,7 +58,8 @@ class LessonRun:
         if own:
             state.apply(own, force=True)
         state.set_controls(locked=locked, hidden=hidden)
-        if self.step.run:
+        # Going back (or resuming) to a step whose run is done does not train it again.
+        if self.step.run and not (replay and state.trainer.step_count >= self.step.run):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
 
