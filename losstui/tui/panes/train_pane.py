@@ -229,6 +229,10 @@ class TrainPane(Pane):
             self.apply_width(self.app.size.width)
         first = next((w for w in controls.query("Input, Select") if w.focusable), None)
         self.screen.set_focus(first)
+        if first is not None:
+            # The column may have just appeared: scroll the field into view once it is laid
+            # out (the fields above it may be locked, and the column is short at 80x24).
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     def hide_settings(self) -> None:
         """Hide the settings column."""
