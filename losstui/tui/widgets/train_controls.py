@@ -109,7 +109,7 @@ class TrainControls(VerticalScroll, can_focus=False):
                 # The value may be the one it was (the first option, say), so its watcher did not
                 # run: the box would show the old label ("(recommended)" for a new problem's
                 # "(not recommended)").
-                select.mutate_reactive(Select.value)
+                select.mutate_reactive(Select.value)  # type: ignore[misc]  # Select is generic
 
     def set_values(self, values: dict[str, str], enabled: dict[str, bool] | None = None) -> None:
         """Show the values in effect (field -> text). A field being edited keeps what the user
