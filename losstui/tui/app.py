@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -153,6 +154,14 @@ class LossApp(App[None]):
             from losstui.tui.ascii_filter import AsciiFilter
 
             self._filters.append(AsciiFilter())
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys of a burst can outlast the screens while the app shuts down (a quit, a dropped
+        # link): Textual would raise ScreenStackError for each ("No screens on stack") and end
+        # on a crash report. They have nowhere to go.
+        if isinstance(event, events.Key) and not self.screen_stack:
+            return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         return self.main_screen
