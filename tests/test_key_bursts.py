@@ -51,6 +51,12 @@ ADVERSARIAL = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_directory(tmp_path, monkeypatch):
+    """The palette's Screenshot may be among the keys: it saves in the working directory."""
+    monkeypatch.chdir(tmp_path)
+
+
 def burst(app: LossApp, keys: tuple[str, ...]) -> None:
     """Queue every key at once, as a terminal delivers a burst: no turn of the event loop in
     between (Pilot's own press() lets the app settle after each key)."""
