@@ -54,6 +54,9 @@ class LessonPanel(Vertical):
         # A lesson that opens on a question takes the arrows at once.
         self.call_after_refresh(self.focus_choices)
 
+    def on_resize(self) -> None:
+        self._status()  # the keys' line is long or short by the width
+
     def on_unmount(self) -> None:
         self.run.state.unsubscribe(self._changed)
 
