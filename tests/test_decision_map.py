@@ -106,3 +106,19 @@ async def test_ascii_map_is_ascii():
         view.show(trainer)
         await pilot.pause()
         assert view.render().plain.isascii()
+
+
+async def test_a_short_map_of_several_labels_tells_its_digits_by_their_rule():
+    # Under a lesson's strip at 80x24 the map has about 9 rows: the key set by set would
+    # leave it three.
+    trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
+    trainer.step(100)
+    app = MapApp()
+    async with app.run_test(size=(40, 9)) as pilot:
+        view = app.query_one(DecisionMap)
+        view.show(trainer)
+        await pilot.pause()
+        lines = view.render().plain.split("\n")
+        assert len(lines) == 9 and all(len(line) <= 40 for line in lines)
+        assert "digit = sum of A=1 B=2 C=4 that are on" in lines
+        assert sum(1 for line in lines if "=" not in line) >= 6  # six rows of map, not three

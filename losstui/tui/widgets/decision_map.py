@@ -85,6 +85,8 @@ class DecisionMap(Widget):
         width = self.size.width
         codes = self.codes(ds)
         legend = self._legend(codes, ds, width)
+        if self.size.height - len(legend) < len(legend) + 2:  # the key would crowd out the map
+            legend = self._legend(codes, ds, width, compact=True)
         height = self.size.height - len(legend)
         if width < 4 or height < 3:
             return
@@ -156,8 +158,10 @@ class DecisionMap(Widget):
             Code(patterns[k % len(patterns)], str(k) if k < 10 else "*", names[k]) for k in range(n)
         ]
 
-    def _legend(self, codes: list[Code], ds, width: int) -> list[Text]:
-        """The key to the map, wrapped at spaces between entries so that none is ever cut."""
+    def _legend(self, codes: list[Code], ds, width: int, compact: bool = False) -> list[Text]:
+        """The key to the map, wrapped at spaces between entries so that none is ever cut.
+        `compact` (a short map, under a lesson's strip): several labels' sets are told by the
+        rule that makes their digits (A=1 + B=2 + C=4) instead of one by one."""
         g = self.glyphs
         notes = [f"blank: p<{UNSURE:g}", "digits: data"]
         if ds.kind == "multilabel":
@@ -165,11 +169,16 @@ class DecisionMap(Widget):
             letters = LABEL_LETTERS[: ds.y_train.shape[1]]
             if len(names) != len(letters):
                 names = tuple(f"label {j}" for j in range(len(letters)))
-            # The sets first, then what each letter stands for, on a line of its own.
-            groups = [
-                [f"{code.region}{code.point} {code.name}" for code in codes],
-                [f"{x} = {g.text(name)}" for x, name in zip(letters, names, strict=True)] + notes,
-            ]
+            meanings = [f"{x} = {g.text(name)}" for x, name in zip(letters, names, strict=True)]
+            if compact:
+                rule = " ".join(f"{x}={1 << j}" for j, x in enumerate(letters))
+                groups = [[f"digit = sum of {rule} that are on"], meanings]
+            else:
+                # The sets first, then what each letter stands for, on a line of its own.
+                groups = [
+                    [f"{code.region}{code.point} {code.name}" for code in codes],
+                    meanings + notes,
+                ]
         else:
             groups = [[f"{code.region} {g.text(code.name)}" for code in codes] + notes]
         lines: list[Text] = []
