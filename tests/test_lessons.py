@@ -81,6 +81,12 @@ def test_each_mistake_is_reported_at_its_line(body, line, message):
     assert any(e.startswith(f"L.md:{line}: ") and message in e for e in errors), errors
 
 
+def test_every_bad_value_of_a_set_line_is_reported_by_its_key():
+    errors = errors_of("```losstui\nset pane=training speed=30 lr=fast\n```\n")
+    assert [e.split(": ")[1] for e in errors] == ["pane=training", "speed=30", "lr=fast"]
+    assert all(e.startswith("L.md:7: ") for e in errors)
+
+
 def test_front_matter_mistakes_are_reported():
     assert errors_of("Text.\n", head="")[0].startswith("L.md:1: a lesson starts with front matter")
     nowhere = errors_of("Text.\n", head=HEAD.replace("---\n", "---\nrequires: nowhere\n", 1))

@@ -287,13 +287,16 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 settings = parse_setup_line(rest)
                 if not settings:
                     raise SettingError("`set` needs KEY=VALUE words")
-                for key, value in settings.items():
-                    try:
+                wrong = 0
+                for key, value in settings.items():  # every bad value of the line, each named
+                    try:  # by its key as written: lr, not its label
                         get_setting(key).parse(value)
-                    except SettingError as error:  # name the key as written: lr, not its label
-                        raise SettingError(f"{key}={value}: {error}") from None
-                out["settings"] = settings
-                out["set_line"] = line
+                    except SettingError as error:
+                        errors.add(line, f"{key}={value}: {error}")
+                        wrong += 1
+                if not wrong:
+                    out["settings"] = settings
+                    out["set_line"] = line
             elif word in ("lock", "unlock", "hide", "show"):
                 out[word] = _words(rest, line, errors, word)
             elif word == "run":
