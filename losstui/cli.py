@@ -111,18 +111,6 @@ def _preset(value: str) -> str:
     return _one_of("preset", value, list(PRESETS))
 
 
-def _setup(value: str) -> str:
-    """A setup line, checked whole by applying it to a fresh app state (no textual needed);
-    its cost is checked against the work cap once --allow-long-run is known (`_main`)."""
-    from losstui.core.state import AppState
-
-    try:
-        AppState(allow_long_run=True).apply_setup_line(value)
-    except SettingError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return value
-
-
 def _save_dir(value: str) -> str:
     """A directory that exists and that this user may write in (for screenshots)."""
     path = os.path.expanduser(value)
@@ -218,7 +206,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--setup",
         dest="app_setup",
         metavar="LINE",
-        type=_setup,
         help='open the app on a setup line of KEY=VALUE words, e.g. "problem=regression lr=0.1" '
         "(the app's palette copies the current one)",
     )
@@ -960,6 +947,7 @@ def cmd_serve(argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     app_argv = [*argv[:at], *rest]
     app = build_parser().parse_args(app_argv)  # UsageError on a bad value
+    _check_setup(app)
     if app.command not in (None, "lesson") or (
         app.command == "lesson" and app.target in (None, "check")
     ):
@@ -1030,12 +1018,15 @@ def _join_negative_values(argv: Sequence[str], parser: argparse.ArgumentParser) 
 APP_OPTIONS = {"app_problem": "--problem", "app_preset": "--preset", "app_setup": "--setup"}
 
 
-def _check_setup_cost(line: str) -> None:
-    """A setup line whose model is above the app's work cap: status 2 before the app opens."""
+def _check_setup(args: argparse.Namespace) -> None:
+    """The app's --setup line, read whole on a fresh app state (no textual needed) with the work
+    cap as --allow-long-run sets it: status 2, naming what is wrong, before the app opens."""
+    if args.app_setup is None:
+        return
     from losstui.core.state import AppState
 
     try:
-        AppState().apply_setup_line(line)
+        AppState(allow_long_run=args.app_allow_long_run).apply_setup_line(args.app_setup)
     except SettingError as error:
         raise UsageError(f"{PROG}: error: argument --setup: {error}") from None
 
@@ -1056,6 +1047,7 @@ def _main(argv: Sequence[str] | None) -> int:
             f"{where}: error: unrecognized arguments: {' '.join(shown_value(e) for e in extra)}; "
             f"see `{where} --help`"
         )
+    _check_setup(args)
     if args.command is not None:
         for dest, flag in APP_OPTIONS.items():
             if getattr(args, dest) is not None:
@@ -1065,8 +1057,6 @@ def _main(argv: Sequence[str] | None) -> int:
                     + (f": {PROG} {args.command} {flag} ..." if args.command == "train" else "")
                 )
     if args.command is None:
-        if args.app_setup is not None and not args.app_allow_long_run:
-            _check_setup_cost(args.app_setup)
         return run_app(
             args.app_problem,
             args.ascii,

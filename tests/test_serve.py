@@ -86,6 +86,9 @@ def test_serve_checks_the_apps_arguments_before_serving(capsys):
     assert "serve opens the app" in capsys.readouterr().err
     assert cli.main(["serve", "--port", "70000"]) == 2
     assert "port must be at most 65,535" in capsys.readouterr().err
+    huge = "problem=binary_classification model=mlp hidden=1024,1024,1024,1024"
+    assert cli.main(["serve", "--setup", huge]) == 2  # above the app's work cap
+    assert "above the app's cap" in capsys.readouterr().err
     assert cli.main(["serve", "lesson", "99"]) == 2
     assert "99: no such lesson; built-in lessons: 01-loss-and-sgd" in capsys.readouterr().err
 
