@@ -433,10 +433,8 @@ class LossApp(App[None]):
 
     def _start_lesson(self, lesson: Lesson, index: int | None = None) -> LessonPanel:
         """Follow `lesson` from step `index` (by default the step this user reached in it: a
-        student who quit in the middle resumes there); its panel, to mount in the lesson slot."""
-        if self.lesson is not None:
-            self.state.unlock()
-            self.state.show(*self.state.hidden)
+        student who quit in the middle resumes there); its panel, to mount in the lesson slot.
+        Entering the step sets exactly its locks and hidden controls, a previous lesson's too."""
         if index is None:
             index = progress.load(lesson_key(lesson))
         self.lesson = LessonRun(lesson, self.state, index)
@@ -451,10 +449,7 @@ class LossApp(App[None]):
         and the app goes on without a lesson."""
         same = self.lesson is not None and self.lesson.lesson.source == path
         index = self.lesson.index if same and self.lesson is not None else None
-        try:
-            self._lesson_mtime = os.stat(path).st_mtime
-        except OSError:
-            self._lesson_mtime = None
+        self._lesson_mtime = _modified(path)
         try:
             text = read_text(path)
             errors = check_lesson(text, path)
@@ -471,8 +466,7 @@ class LossApp(App[None]):
     def _stop_lesson(self) -> None:
         if self.lesson is not None:
             self.lesson = None
-            self.state.unlock()
-            self.state.show(*self.state.hidden)
+            self.state.set_controls()  # nothing locked or hidden any more, in one change
 
     async def open_lesson(self, path: str) -> None:
         """Open the lesson file at `path` in the lesson strip (or the strip of its errors)."""
@@ -497,10 +491,7 @@ class LossApp(App[None]):
         path = self.lesson_path
         if path is None:
             return
-        try:
-            mtime: float | None = os.stat(path).st_mtime
-        except OSError:
-            mtime = None
+        mtime = _modified(path)
         if mtime is None or mtime == self._lesson_mtime:
             return
         await self.open_lesson(path)
@@ -644,6 +635,14 @@ class LossApp(App[None]):
                 self.action_pane("recommendation")
 
         return choose
+
+
+def _modified(path: str) -> float | None:
+    """The modification time of the file at `path`; None when it cannot be read."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
 
 
 def run(
