@@ -244,20 +244,20 @@ def _count_rate(x: Array) -> Array:
     return np.exp(0.5 + 0.8 * x[:, :1])
 
 
+def _count_data(
+    x: Array, y: Array, rate: Callable[[Array], Array], distribution: str, description: str
+) -> dict[str, Any]:
+    """A count dataset: one feature x, counts y, the rate λ(x) as its truth."""
+    noise = {"distribution": distribution, "description": description}
+    return {"x": x, "y": y, "noise": noise, "true_function": rate, "feature_names": ("x",)}
+
+
 def _make_counts(rng: np.random.Generator, n: int) -> dict[str, Any]:
     x = _uniform_1d(rng, n)
     y = rng.poisson(_count_rate(x)).astype(np.float64)
-    noise = {
-        "distribution": "poisson",
-        "description": "Poisson counts with rate λ(x) = exp(0.5 + 0.8·x)",
-    }
-    return {
-        "x": x,
-        "y": y,
-        "noise": noise,
-        "true_function": _count_rate,
-        "feature_names": ("x",),
-    }
+    return _count_data(
+        x, y, _count_rate, "poisson", "Poisson counts with rate λ(x) = exp(0.5 + 0.8·x)"
+    )
 
 
 #: The gamma shape k of the overdispersed counts: their variance is μ + μ²/k.
@@ -271,19 +271,8 @@ def _make_overdispersed_counts(rng: np.random.Generator, n: int) -> dict[str, An
     k = OVERDISPERSION_SHAPE
     rate = _count_rate(x) * rng.gamma(k, 1.0 / k, size=(n, 1))
     y = rng.poisson(rate).astype(np.float64)
-    noise = {
-        "distribution": "negative_binomial",
-        "description": (
-            f"negative binomial counts: mean λ(x) = exp(0.5 + 0.8·x), variance λ + λ²/{k:g}"
-        ),
-    }
-    return {
-        "x": x,
-        "y": y,
-        "noise": noise,
-        "true_function": _count_rate,
-        "feature_names": ("x",),
-    }
+    description = f"negative binomial counts: mean λ(x) = exp(0.5 + 0.8·x), variance λ + λ²/{k:g}"
+    return _count_data(x, y, _count_rate, "negative_binomial", description)
 
 
 def _large_count_rate(x: Array) -> Array:
@@ -296,17 +285,8 @@ def _make_large_counts(rng: np.random.Generator, n: int) -> dict[str, Any]:
     # get wrong.
     x = _uniform_1d(rng, n)
     y = rng.poisson(_large_count_rate(x)).astype(np.float64)
-    noise = {
-        "distribution": "poisson",
-        "description": "Poisson counts with rate λ(x) = exp(4 + 0.25·x), from about 33 to 90",
-    }
-    return {
-        "x": x,
-        "y": y,
-        "noise": noise,
-        "true_function": _large_count_rate,
-        "feature_names": ("x",),
-    }
+    description = "Poisson counts with rate λ(x) = exp(4 + 0.25·x), from about 33 to 90"
+    return _count_data(x, y, _large_count_rate, "poisson", description)
 
 
 N_FEATURES_LINEAR20 = 20
