@@ -52,13 +52,18 @@ class Entry:
         """Whether the student went past the last step (progress keeps one past it)."""
         return self.reached is not None and self.reached >= self.steps
 
+    @property
+    def step(self) -> int | None:
+        """The step reached, counted from 1 (None: never opened)."""
+        return None if self.reached is None else min(self.reached, self.steps - 1) + 1
+
     def progress_text(self) -> str:
-        """ "not started", "step 3 of 9" or "last step (9 of 9)"."""
-        if self.reached is None:
+        """ "not started", "step 3 of 9", "last step (9 of 9)" or "finished (9 steps)"."""
+        step = self.step
+        if step is None:
             return "not started"
         if self.finished:
             return f"finished ({self.steps} steps)"
-        step = min(self.reached, self.steps - 1) + 1
         if step == self.steps:
             return f"last step ({step} of {self.steps})"
         return f"step {step} of {self.steps}"

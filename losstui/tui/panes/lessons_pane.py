@@ -79,11 +79,9 @@ class LessonsPane(Pane):
 
     @staticmethod
     def _reached(entry: Entry) -> str:
-        if entry.reached is None:
+        if entry.step is None:
             return ""
-        if entry.finished:
-            return "finished"
-        return f"step {min(entry.reached, entry.steps - 1) + 1}/{entry.steps}"
+        return "finished" if entry.finished else f"step {entry.step}/{entry.steps}"
 
     @on(OptionList.OptionHighlighted, "#lesson-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
