@@ -21,6 +21,7 @@ from losstui.lessons.values import fill, format_value, lesson_values
 from losstui.tui.app import LossApp
 from losstui.tui.widgets.lesson_panel import SHORT_KEYS
 from tests.app_helpers import flat, screen_text, widget_text
+from tests.lesson_helpers import entered, go_on
 
 
 def test_density_values_are_the_closed_form_fit_of_the_training_samples():
@@ -64,17 +65,7 @@ def lesson(name: str) -> Lesson:
 
 def walk(name: str) -> tuple[LessonRun, AppState]:
     """The lesson entered at its first step on a fresh app state, as the app opens it."""
-    state = AppState()
-    run = LessonRun(lesson(name), state)
-    run.enter()
-    return run, state
-
-
-def go_on(run: LessonRun) -> None:
-    """Next, which must be accepted."""
-    index = run.index
-    assert run.next() is None, run.blocked()
-    assert run.index == index + 1
+    return entered(lesson(name))
 
 
 def answer_right(run: LessonRun) -> None:

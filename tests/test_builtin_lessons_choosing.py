@@ -22,6 +22,7 @@ from losstui.lessons.runner import LessonRun
 from losstui.tui.app import LossApp
 from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import flat, screen_text
+from tests.lesson_helpers import entered, go_on
 
 LESSONS = Path(__file__).resolve().parent.parent / "losstui" / "content" / "lessons"
 #: Steps per slice when a test trains as the app's ticker does.
@@ -39,10 +40,7 @@ def lesson(path: Path) -> Lesson:
 
 
 def start(path: Path) -> tuple[LessonRun, AppState]:
-    state = AppState()
-    run = LessonRun(lesson(path), state)
-    run.enter()
-    return run, state
+    return entered(lesson(path))
 
 
 def answer_right(run: LessonRun) -> None:
@@ -53,12 +51,6 @@ def answer_right(run: LessonRun) -> None:
     assert not run.answer(wrong).correct and run.blocked() is not None
     right = next(i for i, c in enumerate(question.choices) if c.correct)
     assert run.answer(right).correct
-
-
-def go_on(run: LessonRun) -> None:
-    index = run.index
-    assert run.next() is None, run.blocked()
-    assert run.index == index + 1
 
 
 def metric(state: AppState, name: str) -> float:
