@@ -3,8 +3,12 @@
 Each run starts one program in a fresh detached tmux session of the given size and polls the
 pane (`tmux capture-pane`) until the program's first screen shows its marker text; the time from
 launching the session to that capture is the run's figure. The bare app is the smallest Textual
-app that shows one line, started by the same Python; the two alternate run by run (which goes
-first alternates too), so both see the same machine. Prints the medians and their ratio.
+app that shows one line, started by the same Python. The peer is a Textual app of stock widgets
+built like losstui's first screen (a status line, six tabs, the problem list and the questions as
+option lists, the footer's keys) with no losstui code and no numpy: what Textual itself costs for
+such a screen, the floor any app of this shape starts from. The programs alternate run by run
+(which goes first alternates too), so all see the same machine. Prints the medians and the
+ratios to the bare app.
 
     python benchmarks/startup.py                 # 9 runs each at 80x24
     python benchmarks/startup.py --runs 15 --cols 120 --rows 40
@@ -37,6 +41,41 @@ class Bare(App):
     def compose(self):
         yield Static({BARE_TEXT!r})
 Bare().run()
+"""
+PEER_TEXT = "peer textual ready"
+PEER_APP = f"""
+from textual.app import App
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Label, OptionList, Static, TabbedContent, TabPane
+class KeysFooter(Footer):  # the footer's keys on the first frame, as losstui's footer does
+    def __init__(self):
+        super().__init__()
+        self.set_reactive(Footer._bindings_ready, True)
+class Peer(App):
+    CSS = "#status {{ height: 1; }} TabbedContent {{ height: 1fr; }} "\\
+        "Horizontal > Vertical {{ width: 1fr; }} "\\
+        "OptionList {{ height: 1fr; }}"
+    BINDINGS = [Binding("3", "x", "Train"), Binding("question_mark", "x", "Help", key_display="?"),
+                Binding("q", "quit", "Quit")]
+    def compose(self):
+        yield Static({PEER_TEXT!r}, id="status")
+        with TabbedContent():
+            for title in ("1 Problem", "2 Recommendation", "3 Train", "4 Distributions",
+                          "5 P/Q lab", "6 Lessons"):
+                with TabPane(title):
+                    if title == "1 Problem":
+                        with Horizontal():
+                            with Vertical():
+                                yield Label("Choose your problem (enter):")
+                                yield OptionList(*(f"Problem {{i}}\\n  what it predicts, in a "
+                                                   "line of about this length" for i in range(12)))
+                            with Vertical():
+                                yield Label("Don't know its name? Answer:")
+                                yield OptionList("a real number", "one of two classes",
+                                                 "one of several classes", "a count")
+        yield KeysFooter()
+Peer().run()
 """
 #: What losstui's first screen shows once it is drawn whole: the tab row and the footer's last key.
 LOSSTUI_MARKERS = ("1 Problem", "Quit")
@@ -86,14 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     python = shlex.quote(args.python)
-    env = f"cd {shlex.quote(str(ROOT))} && LANG=C.UTF-8 TERM=xterm-256color exec"
+    # Bytecode is written and read as on a user's machine (the first, throwaway run writes it),
+    # whatever this shell says.
+    unset = "unset PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX &&"
+    env = f"{unset} cd {shlex.quote(str(ROOT))} && LANG=C.UTF-8 TERM=xterm-256color exec"
     cases = {
         "bare": (f"{env} {python} -c {shlex.quote(BARE_APP)}", (BARE_TEXT,)),
+        "peer": (f"{env} {python} -c {shlex.quote(PEER_APP)}", (PEER_TEXT, "1 Problem", "Quit")),
         "losstui": (f"{env} {python} -m losstui", LOSSTUI_MARKERS),
     }
     for other in args.also:
         # `python -m` puts the working directory first on sys.path: that checkout's losstui runs.
-        there = f"cd {shlex.quote(other)} && LANG=C.UTF-8 TERM=xterm-256color exec"
+        there = f"{unset} cd {shlex.quote(other)} && LANG=C.UTF-8 TERM=xterm-256color exec"
         cases[other] = (f"{there} {python} -m losstui", LOSSTUI_MARKERS)
     socket = f"losstui-startup-{os.getpid()}"
     times: dict[str, list[float]] = {name: [] for name in cases}
@@ -130,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{result['size']}, {args.runs} interleaved runs each, medians: "
             f"bare Textual {result['median_ms']['bare']:.0f} ms, "
-            f"losstui {result['median_ms']['losstui']:.0f} ms, ratio {ratio:.2f} "
+            f"Textual peer {result['median_ms']['peer']:.0f} ms "
+            f"(ratio {result['ratios']['peer']:.2f}), "
+            f"losstui {result['median_ms']['losstui']:.0f} ms (ratio {ratio:.2f}) "
             f"(load average {result['load_average'][0]})"
         )
         for other in args.also:

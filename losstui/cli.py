@@ -328,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
             dest=key,
             type=_typed(setting),
             metavar=setting.metavar,
-            help=f"{setting.help}: {setting.rule}" if setting.rule else setting.help,
+            help=f"{setting.help}: {setting.allowed()}" if setting.allowed() else setting.help,
         )
     length = train.add_mutually_exclusive_group()
     length.add_argument(

@@ -111,6 +111,23 @@ def test_train_table_uses_rich_but_not_textual():
     assert "textual" not in loaded
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_the_command_line_loads_numpy_only_when_it_computes(argv):
+    # Until numpy loads, pinning its BLAS to one thread is an environment variable (the entry
+    # sets it first); loaded at import, OpenBLAS would already have started a thread per core.
+    # And `losstui --help` answers at once.
+    assert "numpy" not in loaded_after("import losstui.cli\n")
+    loaded = loaded_after(
+        "from losstui.cli import main\n"
+        "with contextlib.redirect_stderr(io.StringIO()):\n"
+        "    try:\n"
+        f"        main({argv!r})\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+    )
+    assert "numpy" not in loaded
+
+
 def test_console_entry_help_does_not_import_textual():
     # `python -m losstui --help` as a user runs it, with -X importtime listing every import.
     result = subprocess.run(

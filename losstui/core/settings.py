@@ -70,9 +70,13 @@ class Setting:
         head = self.label[:1].upper() + self.label[1:]
         return f"{head} {self.hint}" if self.hint else head
 
+    def allowed(self) -> str:
+        """What the setting allows, in words ("a number from 0 to 10"); "" when its help says."""
+        return self.rule
+
     def error(self, raw: object) -> SettingError:
         """The one message for a bad value of this setting."""
-        return SettingError(f"{self.label} must be {self.rule}, got {_shown(raw)}")
+        return SettingError(f"{self.label} must be {self.allowed()}, got {_shown(raw)}")
 
     def parse(self, raw: object) -> Any:
         """The canonical value of `raw` (text or a value); SettingError if it is not allowed."""
@@ -277,18 +281,22 @@ def _speed(raw: object) -> int:
     return value
 
 
+class _FixedChoice(Setting):
+    """A choice from a fixed set: the rule lists it. The set is read when the rule is first
+    wanted, not when this module loads: the initialisations live with the models, and loading
+    those loads numpy, which the command line must not pay for before it needs it (and must
+    not load before it has pinned BLAS to one thread)."""
+
+    def allowed(self) -> str:
+        return "one of: " + ", ".join(self.choices() if self.choices else ())
+
+
 def _choice(
     key: str, label: str, help: str, choices: Callable[[], Sequence[str]], *, training: bool = True
 ) -> Setting:
     """A choice from a fixed set: the rule lists it."""
-    return Setting(
-        key,
-        label,
-        help,
-        rule="one of: " + ", ".join(choices()),
-        convert=_one_of(choices),
-        training=training,
-        choices=choices,
+    return _FixedChoice(
+        key, label, help, rule="", convert=_one_of(choices), training=training, choices=choices
     )
 
 

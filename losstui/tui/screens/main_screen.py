@@ -17,6 +17,7 @@ from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.lazy import LazyClasses
 from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.keys_footer import KeysFooter
 from losstui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class MainScreen(Screen[None]):
             if self.lesson is not None:
                 yield self.lesson
         yield Static("", id="too-small")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         found = self.query("#panes").results(TabbedContent)

@@ -1,0 +1,20 @@
+"""Provides KeysFooter: Textual's footer, with its keys on the first frame."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+
+class KeysFooter(Footer):
+    """The footer of key bindings, drawn with the screen's first frame.
+
+    Textual's Footer composes no keys until the screen first publishes its bindings, and then
+    only after another refresh: the first screen would come up with an empty bottom row and
+    fill it two frames later. This one composes the keys it can see when it is mounted (the
+    app's and the screen's); the focused widget's own keys join when the screen publishes its
+    bindings, as before.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(Footer._bindings_ready, True)
