@@ -144,7 +144,7 @@ def test_console_entry_help_does_not_import_textual():
 
 
 #: What the first screen does without: the other panes' modules, plotext (the Train and
-#: Distributions panes draw with it), the help and preset dialogs, the lesson panel (Markdown).
+#: Distributions panes draw with it), the help and preset dialogs, lessons and their panel.
 NOT_ON_THE_FIRST_SCREEN = (
     "plotext",
     "textual_plotext",
@@ -155,6 +155,8 @@ NOT_ON_THE_FIRST_SCREEN = (
     "losstui.tui.screens.help_screen",
     "losstui.tui.screens.preset_screen",
     "losstui.tui.widgets.lesson_panel",
+    "losstui.lessons.format",
+    "losstui.lessons.runner",
 )
 
 

@@ -88,3 +88,23 @@ async def test_choosing_a_problem_from_the_palette_before_the_problem_pane_was_o
         command.callback()
         await pilot.pause()
         assert app.state.problem == "regression" and app.state.pane == "recommendation"
+
+
+async def test_the_footer_has_its_keys_on_the_first_frame():
+    # The bottom row shows the keys on the first frame the app displays, not frames later
+    # (Textual's own Footer waits for the screen's bindings signal, then for a refresh).
+    from textual.widgets._footer import FooterKey
+
+    first_frame: list[list[str]] = []
+    app = LossApp()
+    display = app._display
+
+    def first_display(screen, renderable):
+        if renderable is not None and not first_frame:
+            first_frame.append([key.key for key in screen.query(FooterKey)])
+        return display(screen, renderable)
+
+    app._display = first_display  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert {"3", "question_mark", "q"} <= set(first_frame[0]), first_frame

@@ -22,10 +22,6 @@ from losstui.core.problems import PROBLEMS
 from losstui.core.settings import PANES
 from losstui.core.state import TICKS_PER_SECOND, AppState, Part, StateChanged
 from losstui.core.tasks import get_task
-from losstui.lessons import progress
-from losstui.lessons.format import Lesson, check_lesson, parse_lesson, read_text
-from losstui.lessons.library import lesson_key
-from losstui.lessons.runner import LessonRun
 from losstui.tui import partial_update, signals
 from losstui.tui.crash_report import crash_line, write_report
 from losstui.tui.glyphs import Glyphs, choose_glyphs
@@ -37,8 +33,10 @@ from losstui.tui.streams import drawing_on_the_terminal
 WATCH_INTERVAL = 0.5
 
 # What the first screen does not show loads when first needed (a fast start): the other panes
-# (see PANE_CLASSES), plotext with them, the help and preset dialogs, the lesson panel.
+# (see PANE_CLASSES), plotext with them, the help and preset dialogs, lessons and their panel.
 if TYPE_CHECKING:
+    from losstui.lessons.format import Lesson
+    from losstui.lessons.runner import LessonRun
     from losstui.tui.panes.lessons_pane import LessonsPane
     from losstui.tui.panes.train_pane import TrainPane
     from losstui.tui.widgets.lesson_panel import LessonPanel
@@ -435,6 +433,10 @@ class LossApp(App[None]):
         """Follow `lesson` from step `index` (by default the step this user reached in it: a
         student who quit in the middle resumes there); its panel, to mount in the lesson slot.
         Entering the step sets exactly its locks and hidden controls, a previous lesson's too."""
+        from losstui.lessons import progress
+        from losstui.lessons.library import lesson_key
+        from losstui.lessons.runner import LessonRun
+
         if index is None:
             index = progress.load(lesson_key(lesson))
         self.lesson = LessonRun(lesson, self.state, index)
@@ -447,6 +449,8 @@ class LossApp(App[None]):
         """Read the lesson file at `path` and start it (keeping the current step when it is the
         file already followed, reloaded); a file with errors gives the strip that lists them,
         and the app goes on without a lesson."""
+        from losstui.lessons.format import check_lesson, parse_lesson, read_text
+
         same = self.lesson is not None and self.lesson.lesson.source == path
         index = self.lesson.index if same and self.lesson is not None else None
         self._lesson_mtime = _modified(path)
@@ -462,6 +466,14 @@ class LossApp(App[None]):
             self._stop_lesson()
             return None, LessonProblem(path, [str(e) for e in errors], self.watch_lesson)
         return lesson, self._start_lesson(lesson, index)
+
+    def _keep_progress(self, index: int) -> None:
+        """Save `index` as the step this user reached in the lesson followed."""
+        from losstui.lessons import progress
+        from losstui.lessons.library import lesson_key
+
+        if self.lesson is not None:
+            progress.save(lesson_key(self.lesson.lesson), index)
 
     def _stop_lesson(self) -> None:
         if self.lesson is not None:
@@ -504,7 +516,7 @@ class LossApp(App[None]):
         if self.lesson.last and self.lesson.blocked() is None:
             # Past the last step: the lesson is finished, and the lists say so. Its progress is
             # kept one past the last step; reopened, it opens on the last step.
-            progress.save(lesson_key(self.lesson.lesson), self.lesson.count)
+            self._keep_progress(self.lesson.count)
             self.lesson_panel.say(
                 "Lesson finished. x leaves it; the Lessons pane (6) lists the others."
             )
@@ -513,13 +525,13 @@ class LossApp(App[None]):
         if reason is not None:
             self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")
             return
-        progress.save(lesson_key(self.lesson.lesson), self.lesson.index)
+        self._keep_progress(self.lesson.index)
         self.lesson_panel.refresh_step()
         self.lesson_panel.focus_choices()
 
     def action_lesson_back(self) -> None:
         if self.lesson is not None and self.lesson.back():
-            progress.save(lesson_key(self.lesson.lesson), self.lesson.index)
+            self._keep_progress(self.lesson.index)
             self.lesson_panel.refresh_step()
             self.lesson_panel.focus_choices()
 
