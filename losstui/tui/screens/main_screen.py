@@ -75,10 +75,14 @@ class MainScreen(Screen[None]):
         self.glyphs = glyphs
         self.lesson = lesson
         self.set_class(lesson is not None, "-lesson")  # the strip takes rows from the panes
+        self.set_class(glyphs.name == "ascii", "-ascii")
         #: The panes composed so far, by id: the one on show at start, then each when opened.
         self._panes: dict[str, Pane] = {}
 
     def compose(self) -> ComposeResult:
+        # The size classes before the widgets are styled: set in on_mount, -wide would restyle
+        # every widget on the first screen of a wide terminal and lay it out twice.
+        self._size_classes(self.app.size.width, self.app.size.height)
         yield StatusBar(self.state, self.glyphs, id="status-bar")
         with Horizontal(id="main-row"), TabbedContent(initial=self.state.pane, id="panes"):
             for pane in PANE_CLASSES:
@@ -100,8 +104,6 @@ class MainScreen(Screen[None]):
         if tabs is None:  # the app exited before the screen was composed: nothing to set up
             return
         self._tabs = tabs
-        if self.glyphs.name == "ascii":
-            self.add_class("-ascii")
         for widget in self.query("*"):
             if hasattr(widget, "glyphs"):
                 widget.glyphs = self.glyphs
@@ -194,12 +196,18 @@ class MainScreen(Screen[None]):
         if hasattr(self, "_tabs"):  # a resize before on_mount: on_mount applies the size
             self.apply_size(event.size.width, event.size.height)
 
-    def apply_size(self, width: int, height: int) -> None:
-        """Fit the layout to a terminal of `width` x `height` cells."""
+    def _size_classes(self, width: int, height: int) -> bool:
+        """Set the classes the stylesheet lays out by for `width` x `height`; True when the
+        terminal is below the minimum size."""
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
         self.set_class(width >= WIDE, "-wide")
         self.set_class(height >= TALL, "-tall")
+        return small
+
+    def apply_size(self, width: int, height: int) -> None:
+        """Fit the layout to a terminal of `width` x `height` cells."""
+        small = self._size_classes(width, height)
         train = self.train_pane()
         if train is not None:
             train.apply_width(width)
