@@ -671,6 +671,31 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         assert "Lesson ·" not in screen_text(app) and app.state.config.init_scale == 30
 
 
+async def test_while_training_the_lesson_strip_quotes_the_step_the_stats_line_shows(
+    monkeypatch,
+):
+    from losstui.lessons.format import parse_lesson
+    from losstui.tui.panes.train_pane import TrainPane
+
+    # The Train pane redraws its numbers on every step here (a fast machine's worth of frames);
+    # the strip must follow it, not keep a clock of its own.
+    monkeypatch.setattr(TrainPane, "redraw_interval", property(lambda self: 0.0))
+    lesson = "---\ntitle: T\nsummary: S\nminutes: 1\n---\nNow at step {step}.\n\n" + (
+        "```losstui\nset problem=binary_classification pane=train\n```\n"
+    )
+    app = LossApp(lesson=parse_lesson(lesson, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.play()
+        app._ticker.pause()  # the test steps the state itself
+        for _ in range(6):
+            app.state.step(7)
+            await pilot.pause()
+            step = app.state.trainer.step_count
+            assert f"step {step:,}" in widget_text(app, "#stats")
+            assert f"Now at step {step:,}." in flat(widget_text(app, "#lesson-text"))
+
+
 async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path):
     from losstui.lessons.format import read_lesson
 

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 
 import numpy as np
-from textual.widgets import Markdown, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 
 from losstui.core.state import AppState
 from losstui.core.text import format_loss, format_metric
 from losstui.lessons.format import Lesson, check_lesson, read_lesson
 from losstui.lessons.runner import LessonRun
 from losstui.tui.app import LossApp
+from losstui.tui.widgets.lesson_text import LessonText
 from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import flat, screen_text
 from tests.lesson_helpers import entered, go_on
@@ -118,7 +119,7 @@ def status(app: LossApp) -> str:
 
 def lesson_text(app: LossApp) -> str:
     """The step's text as the panel shows it, its placeholders filled."""
-    return flat(app.query_one("#lesson-text", Markdown).source)
+    return flat(app.query_one("#lesson-text", LessonText).source)
 
 
 async def refused(pilot, app: LossApp) -> None:

@@ -19,6 +19,7 @@ from losstui.core.trainer import Record, TrainConfig, Trainer
 from losstui.tui import partial_update
 from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.widgets.decision_map import DecisionMap
+from losstui.tui.widgets.lesson_text import LessonText
 from losstui.tui.widgets.loss_curves import LossCurves, kept_records, x_limit, y_limits
 from losstui.tui.widgets.train_stats import TrainStats
 
@@ -104,6 +105,29 @@ async def test_the_stats_repaint_only_their_numbers_and_nothing_when_unchanged()
             # Numbers change; labels such as "step", "train", "accuracy" stay as drawn.
             assert not any(word in cells for word in ("step", "epoch", "train", "val")), cells
             assert any(c.isdigit() for c in cells), cells
+
+
+async def test_a_lessons_live_values_repaint_only_their_digits():
+    prose = "Each step lowers the **loss**: press `space`.\n\nStep {}: validation loss **{}**."
+    app = One(LessonText())
+    async with app.run_test(size=(80, 10)) as pilot:
+        text = app.widget
+        text.update(prose.format(300, "0.08383"))
+        await pilot.pause()  # laid out to its height, and painted whole
+        text.update(prose.format(310, "0.08301"))
+        await pilot.pause()
+        repaints = Repaints(text)
+        text.update(prose.format(310, "0.08301"))  # the same text: nothing to repaint
+        assert repaints.calls == []
+        text.update(prose.format(320, "0.08291"))
+        await pilot.pause()
+        (regions,) = repaints.calls
+        assert regions, "new values repaint some cells, not the whole prose"
+        lines = [line.plain for line in text.lines(text.size.width)]
+        assert lines[2].startswith("Step 320: validation loss 0.08291.")
+        for region in regions:
+            cells = lines[region.y][region.x : region.right]
+            assert region.y == 2 and not any(w in cells for w in ("Step", "validation")), cells
 
 
 async def test_the_decision_map_repaints_only_where_the_regions_moved():

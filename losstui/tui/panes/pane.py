@@ -48,6 +48,11 @@ class Pane(Container):
         return self.interval
 
     @property
+    def last_drawn(self) -> float:
+        """When (time.monotonic) this pane last redrew for a change of the state."""
+        return self._last_draw
+
+    @property
     def shown(self) -> bool:
         """Whether this pane is the one the state shows."""
         return self.state.pane == self.pane_id

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.lesson_text import LessonText
 
 #: The keys a lesson adds, as the panel's last line shows them.
 KEYS = "> next  < back  h hint  e enlarge  x leave"
 #: The same, for a status line that has a message to show first.
 SHORT_KEYS = "> < h e x"
-#: Seconds between redraws of the live values while training runs.
-INTERVAL = 0.5
 
 
 class LessonPanel(Vertical):
@@ -38,12 +36,13 @@ class LessonPanel(Vertical):
         self.message = ""
         self._said_blocked = False
         self._shown: tuple[int, str] | None = None
-        self._last = 0.0
+        #: The pane on show and when it last redrew, as the live values last followed it.
+        self._followed: tuple[Pane, float] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-head")
         with VerticalScroll(id="lesson-body"):
-            yield Markdown(id="lesson-text")
+            yield LessonText(id="lesson-text")
             yield Static(id="lesson-notes")
             yield OptionList(id="lesson-choices")
         yield Static(id="lesson-status")
@@ -61,11 +60,23 @@ class LessonPanel(Vertical):
         self.run.state.unsubscribe(self._changed)
 
     def _changed(self, event) -> None:
-        now = time.monotonic()
-        if event.parts <= {"progress"} and self.run.state.running and now - self._last < INTERVAL:
+        if event.parts <= {"progress"} and self.run.state.running:
+            # While training runs, the live values refresh when the pane on show redraws its
+            # numbers (the Train pane's stats line four times a second, once on a slow link), so
+            # the strip and the pane quote the same step. Looked at after the pane has had the
+            # same change, whichever of the two subscribed to the state first.
+            self.call_later(self._follow_pane)
             return
-        self._last = now
         self.refresh_step()
+
+    def _follow_pane(self) -> None:
+        if not self.is_attached:
+            return
+        pane = next((p for p in self.screen.query(Pane) if p.shown), None)
+        followed = (pane, pane.last_drawn) if pane is not None else None
+        if followed != self._followed:
+            self._followed = followed
+            self.refresh_step()
 
     def say(self, message: str) -> None:
         """Show `message` on the status line (a refusal, the hint, an answer's feedback)."""
@@ -89,7 +100,7 @@ class LessonPanel(Vertical):
         if key != self._shown:
             new_step = self._shown is None or self._shown[0] != run.index
             self._shown = key
-            self.query_one("#lesson-text", Markdown).update(text)
+            self.query_one("#lesson-text", LessonText).update(text)
             if new_step:
                 self.message = ""
                 self._step_changed()

@@ -1,0 +1,77 @@
+"""Provides LessonText: a lesson step's prose; a live value repaints only the cells it changes."""
+
+from __future__ import annotations
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
+
+from losstui.tui.changed_cells import ChangedCells
+
+
+class LessonText(Widget):
+    """A step's prose, rendered from Markdown (paragraphs, **bold**, `code`, lists), as tall as
+    it wraps to.
+
+    While training runs the prose's live values ("step 340: validation loss 0.412") change
+    four times a second, and a class may share one slow link. Textual's Markdown widget rebuilds
+    its blocks on every update and repaints the whole strip; here a new text is compared cell by
+    cell with the one on show, and only the cells that changed (the digits, mostly) are sent.
+    """
+
+    DEFAULT_CSS = """
+    LessonText {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source = ""
+        """The Markdown on show."""
+        self._lines_for: tuple[int, list[Text]] | None = None
+        self._cells = ChangedCells()
+
+    def update(self, source: str) -> None:
+        """Show `source`, repainting only what differs from the text on show."""
+        if source == self.source:
+            return
+        old_height = len(self._lines_for[1]) if self._lines_for else -1
+        self.source = source
+        self._lines_for = None
+        width = self.size.width
+        lines = self.lines(width)
+        regions = self._cells.regions(lines, width)
+        if len(lines) != old_height:
+            self.refresh(layout=True)
+        elif regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
+
+    def on_resize(self) -> None:
+        # Textual repaints a resized widget whole; the next update compares with that.
+        self._cells.forget()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Text:
+        return Text("\n", no_wrap=True, overflow="crop").join(self.lines(self.size.width))
+
+    def lines(self, width: int) -> list[Text]:
+        """The prose wrapped to `width` columns, one Text per line (cached per width)."""
+        if self._lines_for is not None and self._lines_for[0] == width:
+            return self._lines_for[1]
+        lines: list[Text] = []
+        if self.source.strip() and width > 0:
+            console = self.app.console
+            options = console.options.update(width=width, highlight=False)
+            rendered = console.render_lines(Markdown(self.source), options, pad=False)
+            lines = [
+                Text.assemble(*((s.text, s.style or "") for s in line if not s.control), end="")
+                for line in rendered
+            ]
+        self._lines_for = (width, lines)
+        return lines
