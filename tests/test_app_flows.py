@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, OptionList, Select
 
 from losstui.core.datasets import check_pairing
 from losstui.core.presets import presets_for
@@ -712,6 +712,17 @@ async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path
         await pilot.pause()
         assert "step 2 of 2" in screen_text(again)
         assert again.state.config.init_scale == 30  # the steps before it are set up again
+        await pilot.press("down", "enter")  # the right answer; then the student quits
+        await pilot.pause()
+    third = LossApp(lesson=read_lesson(str(path)))
+    async with third.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # The question answered before is not asked again: its answer is highlighted, its
+        # feedback said, and > may go on.
+        assert third.lesson is not None and third.lesson.blocked() is None
+        choices = third.query_one("#lesson-choices", OptionList)
+        assert choices.highlighted == 2
+        assert "Right: p·(1 − p)." in screen_text(third)
 
 
 async def test_a_converged_run_stops_playing_and_the_screen_says_why():

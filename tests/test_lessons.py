@@ -192,6 +192,33 @@ def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypa
     assert not progress.save("/lessons/a.md", 2)  # cannot be kept: said, not raised
 
 
+def test_answers_are_kept_by_their_text_and_an_old_progress_file_still_reads(tmp_path, monkeypatch):
+    from losstui.lessons import progress
+    from losstui.lessons.runner import LessonRun
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    lesson = parse_lesson(GOOD, "L.md")
+    run = LessonRun(lesson, AppState(), 1)
+    run.answer(1)
+    run.answer(0)  # the last answer counts
+    assert run.answered() == {1: "binary cross-entropy"}
+    assert progress.save("L.md", 1, run.answered())
+    assert progress.load("L.md") == 1 and progress.load_answers("L.md") == run.answered()
+
+    again = LessonRun(lesson, AppState(), progress.load("L.md"))
+    again.restore_answers(progress.load_answers("L.md"))
+    assert again.blocked() is None  # answered in the earlier run: not asked again
+    # Answers that no longer fit the (edited) lesson are dropped, never raised.
+    again = LessonRun(lesson, AppState(), 1)
+    again.restore_answers({1: "mean absolute error", 0: "binary cross-entropy", 7: "x"})
+    assert again.answers == {} and again.blocked() == "answer the question first"
+
+    # Earlier versions kept a bare step index.
+    progress.progress_file().write_text('{"L.md": 1, "M.md": "two"}', encoding="utf-8")
+    assert progress.load("L.md") == 1 and progress.load_answers("L.md") == {}
+    assert progress.load_all() == {"L.md": 1}
+
+
 def test_the_documented_example_lesson_is_sound(tmp_path):
     from pathlib import Path
 

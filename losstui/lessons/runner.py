@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from losstui.lessons.format import Choice, Lesson, Step
@@ -99,6 +100,23 @@ class LessonRun:
             raise ValueError("this step asks no question")
         self.answers[self.index] = choice
         return self.step.ask.choices[choice]
+
+    def answered(self) -> dict[int, str]:
+        """The answers chosen so far: step index → the answer's text (to keep across runs)."""
+        return {
+            i: ask.choices[choice].text
+            for i, choice in self.answers.items()
+            if (ask := self.lesson.steps[i].ask) is not None
+        }
+
+    def restore_answers(self, answered: Mapping[int, str]) -> None:
+        """Take back answers kept from an earlier run (see `answered`); an answer that no longer
+        fits the lesson (no such step, no question there, no such answer) is dropped."""
+        for i, text in answered.items():
+            ask = self.lesson.steps[i].ask if 0 <= i < self.count else None
+            texts = [c.text for c in ask.choices] if ask is not None else []
+            if text in texts:
+                self.answers[i] = texts.index(text)
 
     def next(self) -> str | None:
         """Go on to the next step; the reason when that is refused (or this is the last)."""

@@ -429,17 +429,22 @@ class LossApp(App[None]):
 
         return self.main_screen.query_one(LessonPanel)
 
-    def _start_lesson(self, lesson: Lesson, index: int | None = None) -> LessonPanel:
-        """Follow `lesson` from step `index` (by default the step this user reached in it: a
-        student who quit in the middle resumes there); its panel, to mount in the lesson slot.
+    def _start_lesson(
+        self, lesson: Lesson, index: int | None = None, answered: dict[int, str] | None = None
+    ) -> LessonPanel:
+        """Follow `lesson` from step `index` with the answers `answered` (by default the step
+        this user reached in it and the answers chosen: a student who quit in the middle
+        resumes there, their questions answered); its panel, to mount in the lesson slot.
         Entering the step sets exactly its locks and hidden controls, a previous lesson's too."""
         from losstui.lessons import progress
         from losstui.lessons.library import lesson_key
         from losstui.lessons.runner import LessonRun
 
+        key = lesson_key(lesson)
         if index is None:
-            index = progress.load(lesson_key(lesson))
+            index = progress.load(key)
         self.lesson = LessonRun(lesson, self.state, index)
+        self.lesson.restore_answers(progress.load_answers(key) if answered is None else answered)
         self.lesson.enter()
         from losstui.tui.widgets.lesson_panel import LessonPanel
 
@@ -453,6 +458,7 @@ class LossApp(App[None]):
 
         same = self.lesson is not None and self.lesson.lesson.source == path
         index = self.lesson.index if same and self.lesson is not None else None
+        answered = self.lesson.answered() if same and self.lesson is not None else None
         self._lesson_mtime = _modified(path)
         try:
             text = read_text(path)
@@ -465,15 +471,20 @@ class LossApp(App[None]):
 
             self._stop_lesson()
             return None, LessonProblem(path, [str(e) for e in errors], self.watch_lesson)
-        return lesson, self._start_lesson(lesson, index)
+        return lesson, self._start_lesson(lesson, index, answered)
 
-    def _keep_progress(self, index: int) -> None:
-        """Save `index` as the step this user reached in the lesson followed."""
+    def _keep_progress(self, index: int | None = None) -> None:
+        """Save `index` (by default the step on show) as the step this user reached in the
+        lesson followed, with the answers chosen so far."""
         from losstui.lessons import progress
         from losstui.lessons.library import lesson_key
 
         if self.lesson is not None:
-            progress.save(lesson_key(self.lesson.lesson), index)
+            reached = self.lesson.index if index is None else index
+            progress.save(lesson_key(self.lesson.lesson), reached, self.lesson.answered())
+
+    def on_lesson_panel_answered(self) -> None:
+        self._keep_progress()  # an answer survives a quit before the student goes on
 
     def _stop_lesson(self) -> None:
         if self.lesson is not None:

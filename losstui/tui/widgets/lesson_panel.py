@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -104,6 +105,7 @@ class LessonPanel(Vertical):
             if new_step:
                 self.message = ""
                 self._step_changed()
+                self._say_answer()  # a question answered before says its feedback again
         self._status()
 
     def _step_changed(self) -> None:
@@ -123,7 +125,10 @@ class LessonPanel(Vertical):
                     for i, c in enumerate(step.ask.choices)
                 ]
             )
-            choices.highlighted = 1  # the first answer, so that the student sees the cursor
+            # The answer chosen before (going back, or resuming), else the first answer, so that
+            # the student sees the cursor.
+            chosen = self.run.answers.get(self.run.index)
+            choices.highlighted = 1 + (chosen or 0)
         self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
 
     def _status(self) -> None:
@@ -142,10 +147,23 @@ class LessonPanel(Vertical):
         line.append(f"   {g(keys)}", style="dim")
         self.query_one("#lesson-status", Static).update(line)
 
+    class Answered(Message):
+        """The student chose an answer to the step's question (the app keeps it)."""
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is None:
             return
-        choice = self.run.answer(int(event.option.id))
+        event.stop()
+        self.run.answer(int(event.option.id))
+        self._say_answer()
+        self.post_message(self.Answered())
+
+    def _say_answer(self) -> None:
+        """The feedback on the answer chosen to this step's question."""
+        step, chosen = self.run.step, self.run.answers.get(self.run.index)
+        if step.ask is None or chosen is None:
+            return
+        choice = step.ask.choices[chosen]
         mark = "Right" if choice.correct else "Not quite"
         self.say(self.run.fill(choice.feedback) or f"{mark}.")
 
