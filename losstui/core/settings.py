@@ -282,8 +282,8 @@ def _speed(raw: object) -> int:
 
 
 class _FixedChoice(Setting):
-    """A choice from a fixed set: the rule lists it. The set is read when the rule is first
-    wanted, not when this module loads: the initialisations live with the models, and loading
+    """A choice from a fixed set: the rule lists it. The set is read when the rule is wanted,
+    not when this module loads: the initialisations live with the models, and loading
     those loads numpy, which the command line must not pay for before it needs it (and must
     not load before it has pinned BLAS to one thread)."""
 

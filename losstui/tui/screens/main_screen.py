@@ -28,6 +28,8 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 WIDE = 120
 """From this width panes sit side by side (chooser beside recommendation, curves beside model)."""
 TALL = 36
+FULL = 80
+"""From this width the tab titles and the footer's keys are written in full."""
 
 TAB_TITLES = {
     "problem": "1 Problem",
@@ -83,10 +85,12 @@ class MainScreen(Screen[None]):
         # The size classes before the widgets are styled: set in on_mount, -wide would restyle
         # every widget on the first screen of a wide terminal and lay it out twice.
         self._size_classes(self.app.size.width, self.app.size.height)
+        full = self.app.size.width >= FULL  # titles and keys as apply_size has them
+        titles = TAB_TITLES if full else SHORT_TAB_TITLES
         yield StatusBar(self.state, self.glyphs, id="status-bar")
         with Horizontal(id="main-row"), TabbedContent(initial=self.state.pane, id="panes"):
             for pane in PANE_CLASSES:
-                with TabPane(TAB_TITLES[pane], id=pane):
+                with TabPane(titles[pane], id=pane):
                     if pane == self.state.pane:
                         yield self._new_pane(pane)
 
@@ -96,7 +100,7 @@ class MainScreen(Screen[None]):
             if self.lesson is not None:
                 yield self.lesson
         yield Static("", id="too-small")
-        yield KeysFooter()
+        yield KeysFooter(compact=not full, show_command_palette=full)
 
     def on_mount(self) -> None:
         found = self.query("#panes").results(TabbedContent)
@@ -212,9 +216,9 @@ class MainScreen(Screen[None]):
         if train is not None:
             train.apply_width(width)
         footer = self.query_one(Footer)
-        footer.compact = width < 80
-        footer.show_command_palette = width >= 80
-        titles = TAB_TITLES if width >= 80 else SHORT_TAB_TITLES
+        footer.compact = width < FULL
+        footer.show_command_palette = width >= FULL
+        titles = TAB_TITLES if width >= FULL else SHORT_TAB_TITLES
         for pane, title in titles.items():
             tab = self._tabs.get_tab(pane)
             if str(tab.label) != title:

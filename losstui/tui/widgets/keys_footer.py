@@ -15,6 +15,8 @@ class KeysFooter(Footer):
     bindings, as before.
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self, *, id: str | None = None, compact: bool = False, show_command_palette: bool = True
+    ) -> None:
+        super().__init__(id=id, compact=compact, show_command_palette=show_command_palette)
         self.set_reactive(Footer._bindings_ready, True)

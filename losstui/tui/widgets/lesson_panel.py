@@ -29,6 +29,9 @@ class LessonPanel(Vertical):
     It renders the app's `LessonRun` and the state; the app's keys move the run.
     """
 
+    class Answered(Message):
+        """The student chose an answer to the step's question (the app keeps it)."""
+
     def __init__(self, run: LessonRun, glyphs: Glyphs = UNICODE, instructor: bool = False) -> None:
         super().__init__(id="lesson-panel")
         self.run = run
@@ -146,9 +149,6 @@ class LessonPanel(Vertical):
         keys = KEYS if len(line) + 3 + len(KEYS) <= self.size.width else SHORT_KEYS
         line.append(f"   {g(keys)}", style="dim")
         self.query_one("#lesson-status", Static).update(line)
-
-    class Answered(Message):
-        """The student chose an answer to the step's question (the app keeps it)."""
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is None:
