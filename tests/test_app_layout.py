@@ -67,6 +67,18 @@ async def test_below_the_minimum_size_it_says_how_large_the_terminal_must_be():
         assert "1 Problem" in screen_text(app)
 
 
+async def test_the_footer_names_the_palette_key_once_the_terminal_is_wide_enough():
+    app = LossApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        assert "palette" not in await footer_settled(pilot, app)  # no room at 60 columns
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert "^p palette" in await footer_settled(pilot, app)
+        await pilot.resize_terminal(70, 24)
+        await pilot.pause()
+        assert "palette" not in await footer_settled(pilot, app)
+
+
 async def test_resizing_through_many_sizes_never_crashes():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
