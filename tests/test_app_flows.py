@@ -696,6 +696,19 @@ async def test_while_training_the_lesson_strip_quotes_the_step_the_stats_line_sh
             assert f"Now at step {step:,}." in flat(widget_text(app, "#lesson-text"))
 
 
+async def test_in_ascii_a_lessons_formulas_read_as_spelled_not_as_markup():
+    from losstui.lessons.format import parse_lesson
+
+    lesson = "---\ntitle: T\nsummary: S\nminutes: 1\n---\nA line ŷ = w·x + b; SGD: θ ← θ − η·∇L.\n"
+    app = LossApp(ascii=True, lesson=parse_lesson(lesson, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # The * of w*x and eta*grad is shown, not taken for an emphasis that hides it.
+        assert "A line y_hat = w*x + b; SGD: theta <- theta - eta*grad L." in flat(
+            widget_text(app, "#lesson-text")
+        )
+
+
 async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path):
     from losstui.lessons.format import read_lesson
 

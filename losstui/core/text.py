@@ -262,8 +262,16 @@ def _symbol_end(chars: str, start: int) -> int:
 
 
 # Panes spell the same captions and titles at every redraw: remember the recent ones.
+#: Characters that Markdown reads as markup wherever they stand (a backslash before one shows it).
+_MARKDOWN_MARKUP = frozenset("\\`*_[]<>|~#")
+
+
+def _markdown_literal(spelled: str) -> str:
+    return "".join("\\" + c if c in _MARKDOWN_MARKUP else c for c in spelled)
+
+
 @functools.lru_cache(maxsize=4096)
-def to_ascii(text: str) -> str:
+def to_ascii(text: str, markdown: bool = False) -> str:
     """`text` spelled in 7-bit ASCII, by one rule wherever the app or the CLI writes it.
 
     Greek letters as words (σ → sigma, μ₁ → mu_1), joined by "*" to a letter or digit they
@@ -273,6 +281,10 @@ def to_ascii(text: str) -> str:
     sqrt(…); symbols as their ASCII forms (‖ → ||, · → *, − → -, ≤ → <=, ≠ → !=, Σᵢ → sum_i,
     ∞ → inf, … → ...). Plain ASCII comes back unchanged; a character with no spelling becomes
     "?".
+
+    `markdown`: `text` is Markdown, and what the spelling adds is escaped so that it reads as
+    itself, not as markup (w·x → w\\*x, not the start of an emphasis), except inside `code`,
+    where Markdown shows every character as it is; the text's own markup is left as it is.
     """
     if text.isascii():
         return text
@@ -287,10 +299,16 @@ def to_ascii(text: str) -> str:
     out: list[str] = []
     closing: list[int] = []  # positions after which a "sqrt(" opened for one symbol closes
     prev = ""
+    in_code = False  # inside a `code span`, Markdown takes every character as itself
     for i, ch in enumerate(chars):
         after = chars[i + 1] if i + 1 < len(chars) else ""
+        if ch == "`":
+            in_code = not in_code
         if ch.isascii():
-            spelled = "*" + ch if prev and not prev.isascii() and _joins(prev, ch) else ch
+            # The text's own character stays as it is (its markup too); a "*" joining it to a
+            # spelled-out letter before it is spelling.
+            joined = prev and not prev.isascii() and _joins(prev, ch)
+            spelled = (r"\*" if markdown and not in_code else "*") + ch if joined else ch
         elif (script := _script(ch)) is not None:
             mark, spelled = script
             prev_script = _script(prev) if prev else None
@@ -313,7 +331,8 @@ def to_ascii(text: str) -> str:
             spelled = _spell_char(ch)
             if _joins(prev, ch):
                 spelled = "*" + spelled
-        out.append(spelled)
+        literal = markdown and not in_code and not ch.isascii()
+        out.append(_markdown_literal(spelled) if literal else spelled)
         while closing and closing[-1] == i:
             closing.pop()
             out.append(")")

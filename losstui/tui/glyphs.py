@@ -40,6 +40,11 @@ class Glyphs:
         """`text` as this set can show it: unchanged in Unicode, spelled out in ASCII."""
         return to_ascii(text) if self.name == "ascii" else text
 
+    def markdown(self, text: str) -> str:
+        """Markdown `text` as this set can show it: as `text` does, with what the ASCII
+        spelling adds escaped, so that w·x reads "w*x" and does not open an emphasis."""
+        return to_ascii(text, markdown=True) if self.name == "ascii" else text
+
     def bar(self, fraction: float, width: int) -> str:
         """A bar `width` cells wide, filled to `fraction` ∈ [0, 1], padded with `bar_empty`."""
         fraction = min(max(fraction, 0.0), 1.0)

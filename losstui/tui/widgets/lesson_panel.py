@@ -99,7 +99,7 @@ class LessonPanel(Vertical):
                 (f"  {g(run.lesson.title)}", "bold"),
             )
         )
-        text = g(run.text())
+        text = self.glyphs.markdown(run.text())
         key = (run.index, text)
         if key != self._shown:
             new_step = self._shown is None or self._shown[0] != run.index
