@@ -692,8 +692,8 @@ async def test_while_training_the_lesson_strip_quotes_the_step_the_stats_line_sh
             app.state.step(7)
             await pilot.pause()
             step = app.state.trainer.step_count
-            assert f"step {step:,}" in widget_text(app, "#stats")
-            assert f"Now at step {step:,}." in flat(widget_text(app, "#lesson-text"))
+            assert f"step {step}" in widget_text(app, "#stats")
+            assert f"Now at step {step}." in flat(widget_text(app, "#lesson-text"))
 
 
 async def test_in_ascii_a_lessons_formulas_read_as_spelled_not_as_markup():
