@@ -738,6 +738,27 @@ async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path
         assert "Right: p·(1 − p)." in screen_text(third)
 
 
+async def test_answering_again_on_the_last_step_leaves_the_lesson_finished(tmp_path):
+    from losstui.lessons import progress
+    from losstui.lessons.format import read_lesson
+    from losstui.lessons.library import lesson_key
+
+    path = tmp_path / "saturated.md"
+    path.write_text(LESSON, encoding="utf-8")
+    lesson = read_lesson(str(path))
+    app = LossApp(lesson=lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.step(40)
+        await pilot.press("greater_than_sign")
+        await pilot.press("down", "enter", "greater_than_sign")  # right, then finished
+        await pilot.pause()
+        assert progress.load(lesson_key(lesson)) == 2  # one past the last step: finished
+        await pilot.press("up", "enter")  # a second thought, after the end
+        await pilot.pause()
+        assert progress.load(lesson_key(lesson)) == 2
+        assert progress.load_answers(lesson_key(lesson))[1][1] == "cross-entropy's"
+
+
 async def test_a_converged_run_stops_playing_and_the_screen_says_why():
     app = LossApp(setup="problem=binary_classification patience=300 pane=train speed=1000")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -72,3 +72,24 @@ def test_an_ellipsis_without_room_is_one_dot():
 )
 def test_locale_decides_unicode_or_ascii(environ, utf8):
     assert locale_is_utf8(environ) is utf8
+
+
+def test_a_lessons_markdown_in_ascii_reads_as_spelled_code_as_it_is():
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    prose = (
+        "Here **ŷ** = w·x + b; θ ← θ − η·∇L, with `ŷ = w·x` in code, and Σᵢ yᵢ.\n\n"
+        "```\nσ·x in a fence\n```\n\n    σ·x indented\n\nA `` ` `` tick, then μ·ν."
+    )
+    spelled = ASCII.markdown(prose)
+    assert spelled.isascii() and UNICODE.markdown(prose) == prose
+    console = Console(width=200, color_system=None)
+    with console.capture() as shown:
+        console.print(Markdown(spelled))
+    # What a student reads: the spelling with its * and _ as characters, in the prose and in
+    # code alike; the bold and the code still markup.
+    assert " ".join(shown.get().split()) == (
+        "Here y_hat = w*x + b; theta <- theta - eta*grad L, with y_hat = w*x in code, "
+        "and sum_i y_i. sigma*x in a fence sigma*x indented A ` tick, then mu*nu."
+    )

@@ -3,6 +3,7 @@ conditions and placeholders read the live app state."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -192,7 +193,9 @@ def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypa
     assert not progress.save("/lessons/a.md", 2)  # cannot be kept: said, not raised
 
 
-def test_answers_are_kept_by_their_text_and_an_old_progress_file_still_reads(tmp_path, monkeypatch):
+def test_answers_are_kept_with_their_question_and_an_older_version_keeps_the_steps(
+    tmp_path, monkeypatch
+):
     from losstui.lessons import progress
     from losstui.lessons.runner import LessonRun
 
@@ -201,22 +204,35 @@ def test_answers_are_kept_by_their_text_and_an_old_progress_file_still_reads(tmp
     run = LessonRun(lesson, AppState(), 1)
     run.answer(1)
     run.answer(0)  # the last answer counts
-    assert run.answered() == {1: "binary cross-entropy"}
+    asked = "Which loss recovers from a saturated start?"
+    assert run.answered() == {1: (asked, "binary cross-entropy")}
     assert progress.save("L.md", 1, run.answered())
     assert progress.load("L.md") == 1 and progress.load_answers("L.md") == run.answered()
 
     again = LessonRun(lesson, AppState(), progress.load("L.md"))
     again.restore_answers(progress.load_answers("L.md"))
     assert again.blocked() is None  # answered in the earlier run: not asked again
-    # Answers that no longer fit the (edited) lesson are dropped, never raised.
+
+    # Answers that no longer fit the (edited) lesson are dropped, never raised: another
+    # question at that step (even with an answer of the same text), no such answer, no step.
     again = LessonRun(lesson, AppState(), 1)
-    again.restore_answers({1: "mean absolute error", 0: "binary cross-entropy", 7: "x"})
+    again.restore_answers(
+        {
+            1: ("Which loss saturates?", "binary cross-entropy"),
+            0: (asked, "binary cross-entropy"),
+            7: (asked, "binary cross-entropy"),
+        }
+    )
+    again.restore_answers({1: (asked, "mean absolute error")})
     assert again.answers == {} and again.blocked() == "answer the question first"
 
-    # Earlier versions kept a bare step index.
-    progress.progress_file().write_text('{"L.md": 1, "M.md": "two"}', encoding="utf-8")
-    assert progress.load("L.md") == 1 and progress.load_answers("L.md") == {}
-    assert progress.load_all() == {"L.md": 1}
+    # The steps stay where earlier versions read them (a bare index per lesson), and what
+    # does not read as an answer is left out, never raised.
+    data = json.loads(progress.progress_file().read_text(encoding="utf-8"))
+    assert data["L.md"] == 1
+    data["answers"]["M.md"] = {"²": {"ask": "a", "answer": "b"}, "9" * 5000: {}, "2": "x"}
+    progress.progress_file().write_text(json.dumps(data), encoding="utf-8")
+    assert progress.load_answers("M.md") == {} and progress.load_all() == {"L.md": 1}
 
 
 def test_the_documented_example_lesson_is_sound(tmp_path):

@@ -282,9 +282,9 @@ def to_ascii(text: str, markdown: bool = False) -> str:
     ∞ → inf, … → ...). Plain ASCII comes back unchanged; a character with no spelling becomes
     "?".
 
-    `markdown`: `text` is Markdown, and what the spelling adds is escaped so that it reads as
-    itself, not as markup (w·x → w\\*x, not the start of an emphasis), except inside `code`,
-    where Markdown shows every character as it is; the text's own markup is left as it is.
+    `markdown`: `text` is Markdown prose (no code in it, where Markdown shows every character
+    as it is), and what the spelling adds is escaped so that it reads as itself, not as markup
+    (w·x → w\\*x, not the start of an emphasis); the text's own markup is left as it is.
     """
     if text.isascii():
         return text
@@ -299,16 +299,13 @@ def to_ascii(text: str, markdown: bool = False) -> str:
     out: list[str] = []
     closing: list[int] = []  # positions after which a "sqrt(" opened for one symbol closes
     prev = ""
-    in_code = False  # inside a `code span`, Markdown takes every character as itself
     for i, ch in enumerate(chars):
         after = chars[i + 1] if i + 1 < len(chars) else ""
-        if ch == "`":
-            in_code = not in_code
         if ch.isascii():
             # The text's own character stays as it is (its markup too); a "*" joining it to a
             # spelled-out letter before it is spelling.
             joined = prev and not prev.isascii() and _joins(prev, ch)
-            spelled = (r"\*" if markdown and not in_code else "*") + ch if joined else ch
+            spelled = (r"\*" if markdown else "*") + ch if joined else ch
         elif (script := _script(ch)) is not None:
             mark, spelled = script
             prev_script = _script(prev) if prev else None
@@ -331,8 +328,7 @@ def to_ascii(text: str, markdown: bool = False) -> str:
             spelled = _spell_char(ch)
             if _joins(prev, ch):
                 spelled = "*" + spelled
-        literal = markdown and not in_code and not ch.isascii()
-        out.append(_markdown_literal(spelled) if literal else spelled)
+        out.append(_markdown_literal(spelled) if markdown and not ch.isascii() else spelled)
         while closing and closing[-1] == i:
             closing.pop()
             out.append(")")

@@ -2,19 +2,30 @@
 
 The file is `$XDG_STATE_HOME/losstui/progress.json` (`~/.local/state/losstui/progress.json` when the
 variable is unset): a JSON object of lesson key (a built-in lesson's name, or a file's absolute
-path) → {"step": the index of the step reached, "answers": {step index: the text of the answer
-chosen}}. An answer is kept by its text, so that a lesson file edited since drops the answers that
-no longer fit it. (A bare step index, as earlier versions wrote, still reads.) A lab account may
-have a read-only or full home: progress that cannot be read or written is simply not kept, and
-the lesson still runs.
+path) → the index of the step reached, and under "answers", lesson key → {step index: {"ask": the
+question, "answer": the text of the answer chosen}}. An answer is kept with its question and by
+its text, so that a lesson file edited since drops the answers that no longer fit it. (Earlier
+versions wrote the steps alone, and keep the steps of this layout when they save.) A lab account
+may have a read-only or full home: progress that cannot be read or written is simply not kept,
+and the lesson still runs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
+
+ANSWERS = "answers"
+"""The entry that holds the answers (no lesson key looks like it: a built-in lesson's name
+starts with its number, another lesson's key is an absolute path)."""
+#: A step index as the file writes it.
+_INDEX = re.compile(r"[0-9]{1,6}")
+
+Answered = Mapping[int, tuple[str, str]]
+"""Step index → (the question, the text of the answer chosen)."""
 
 
 def progress_file() -> Path:
@@ -32,16 +43,13 @@ def _entries() -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _step(entry: object) -> int | None:
-    if isinstance(entry, dict):
-        entry = entry.get("step")
-    return entry if isinstance(entry, int) and not isinstance(entry, bool) else None
-
-
 def load_all() -> dict[str, int]:
     """Every lesson's step reached; {} when there is no file or it cannot be read."""
-    steps = {key: _step(entry) for key, entry in _entries().items()}
-    return {key: step for key, step in steps.items() if step is not None}
+    return {
+        key: step
+        for key, step in _entries().items()
+        if isinstance(step, int) and not isinstance(step, bool)
+    }
 
 
 def load(key: str) -> int:
@@ -49,28 +57,40 @@ def load(key: str) -> int:
     return max(0, load_all().get(key, 0))
 
 
-def load_answers(key: str) -> dict[int, str]:
-    """The answers chosen in lesson `key`: step index → the answer's text ({} when none)."""
-    entry = _entries().get(key)
-    answers = entry.get("answers") if isinstance(entry, dict) else None
-    if not isinstance(answers, dict):
+def load_answers(key: str) -> dict[int, tuple[str, str]]:
+    """The answers chosen in lesson `key` (see `Answered`); {} when none, and whatever in the
+    file does not read as an answer is left out."""
+    every = _entries().get(ANSWERS)
+    kept = every.get(key) if isinstance(every, dict) else None
+    if not isinstance(kept, dict):
         return {}
-    return {
-        int(index): text
-        for index, text in answers.items()
-        if isinstance(index, str) and index.isdigit() and isinstance(text, str)
-    }
+    answers: dict[int, tuple[str, str]] = {}
+    for index, answer in kept.items():
+        if not (isinstance(index, str) and _INDEX.fullmatch(index) and isinstance(answer, dict)):
+            continue
+        ask, text = answer.get("ask"), answer.get("answer")
+        if isinstance(ask, str) and isinstance(text, str):
+            answers[int(index)] = (ask, text)
+    return answers
 
 
-def save(key: str, index: int, answers: Mapping[int, str] | None = None) -> bool:
-    """Remember step `index` of lesson `key`, and the `answers` chosen in it (step index → the
-    answer's text); False (and nothing raised) if it cannot be kept."""
+def save(key: str, index: int, answers: Answered | None = None) -> bool:
+    """Remember step `index` of lesson `key`, and the `answers` chosen in it; False (and
+    nothing raised) if it cannot be kept."""
     path = progress_file()
     data = _entries()
-    entry: dict[str, object] = {"step": int(index)}
+    data[key] = int(index)
+    every = data.get(ANSWERS)
+    every = dict(every) if isinstance(every, dict) else {}
+    every.pop(key, None)
     if answers:
-        entry["answers"] = {str(i): text for i, text in sorted(answers.items())}
-    data[key] = entry
+        every[key] = {
+            str(i): {"ask": ask, "answer": text} for i, (ask, text) in sorted(answers.items())
+        }
+    if every:
+        data[ANSWERS] = every
+    else:
+        data.pop(ANSWERS, None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

@@ -101,20 +101,23 @@ class LessonRun:
         self.answers[self.index] = choice
         return self.step.ask.choices[choice]
 
-    def answered(self) -> dict[int, str]:
-        """The answers chosen so far: step index → the answer's text (to keep across runs)."""
+    def answered(self) -> dict[int, tuple[str, str]]:
+        """The answers chosen so far: step index → (the question, the answer's text), to keep
+        across runs."""
         return {
-            i: ask.choices[choice].text
+            i: (ask.prompt, ask.choices[choice].text)
             for i, choice in self.answers.items()
             if (ask := self.lesson.steps[i].ask) is not None
         }
 
-    def restore_answers(self, answered: Mapping[int, str]) -> None:
+    def restore_answers(self, answered: Mapping[int, tuple[str, str]]) -> None:
         """Take back answers kept from an earlier run (see `answered`); an answer that no longer
-        fits the lesson (no such step, no question there, no such answer) is dropped."""
-        for i, text in answered.items():
+        fits the lesson (no such step, another question there, no such answer) is dropped."""
+        for i, (prompt, text) in answered.items():
             ask = self.lesson.steps[i].ask if 0 <= i < self.count else None
-            texts = [c.text for c in ask.choices] if ask is not None else []
+            if ask is None or ask.prompt != prompt:
+                continue
+            texts = [c.text for c in ask.choices]
             if text in texts:
                 self.answers[i] = texts.index(text)
 

@@ -430,7 +430,10 @@ class LossApp(App[None]):
         return self.main_screen.query_one(LessonPanel)
 
     def _start_lesson(
-        self, lesson: Lesson, index: int | None = None, answered: dict[int, str] | None = None
+        self,
+        lesson: Lesson,
+        index: int | None = None,
+        answered: dict[int, tuple[str, str]] | None = None,
     ) -> LessonPanel:
         """Follow `lesson` from step `index` with the answers `answered` (by default the step
         this user reached in it and the answers chosen: a student who quit in the middle
@@ -474,14 +477,16 @@ class LossApp(App[None]):
         return lesson, self._start_lesson(lesson, index, answered)
 
     def _keep_progress(self, index: int | None = None) -> None:
-        """Save `index` (by default the step on show) as the step this user reached in the
-        lesson followed, with the answers chosen so far."""
+        """Save `index` as the step this user reached in the lesson followed (by default the
+        step kept before, or the step on show if further on: an answer does not take back a
+        finished lesson), with the answers chosen so far."""
         from losstui.lessons import progress
         from losstui.lessons.library import lesson_key
 
         if self.lesson is not None:
-            reached = self.lesson.index if index is None else index
-            progress.save(lesson_key(self.lesson.lesson), reached, self.lesson.answered())
+            key = lesson_key(self.lesson.lesson)
+            reached = max(progress.load(key), self.lesson.index) if index is None else index
+            progress.save(key, reached, self.lesson.answered())
 
     def on_lesson_panel_answered(self) -> None:
         self._keep_progress()  # an answer survives a quit before the student goes on

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import locale
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 
 from losstui.core.text import ASCII_WORDS, to_ascii
+
+#: A run of backticks: a code span opens with one and closes with the next of the same length.
+_TICKS = re.compile(r"`+")
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,9 @@ class Glyphs:
 
     def markdown(self, text: str) -> str:
         """Markdown `text` as this set can show it: as `text` does, with what the ASCII
-        spelling adds escaped, so that w·x reads "w*x" and does not open an emphasis."""
-        return to_ascii(text, markdown=True) if self.name == "ascii" else text
+        spelling adds to the prose escaped, so that w·x reads "w*x" and does not open an
+        emphasis (code, which Markdown shows as it is, is spelled unescaped)."""
+        return _spell_markdown(text) if self.name == "ascii" else text
 
     def bar(self, fraction: float, width: int) -> str:
         """A bar `width` cells wide, filled to `fraction` ∈ [0, 1], padded with `bar_empty`."""
@@ -199,3 +204,49 @@ def ascii_cell(ch: str) -> str:
             return word.lower() if "SMALL" in name else word
     words = name.split()
     return (words[-1][0].lower() if "SMALL" in name else words[-1][0]) if words else "?"
+
+
+def _spell_markdown(text: str) -> str:
+    """Markdown `text` in ASCII: code blocks and code spans spelled as they are, the prose
+    spelled with what the spelling adds escaped (`to_ascii(..., markdown=True)`)."""
+    if text.isascii():
+        return text
+    from markdown_it import MarkdownIt  # Rich's Markdown reader, loaded with the lesson strip
+
+    lines = text.splitlines(keepends=True)
+    code = [False] * len(lines)
+    for token in MarkdownIt().parse(text):
+        if token.type in ("fence", "code_block") and token.map is not None:
+            begin, end = token.map
+            code[begin:end] = [True] * (end - begin)
+    out: list[str] = []
+    prose: list[str] = []
+    for line, is_code in zip(lines, code, strict=True):
+        if is_code:
+            out.append(_spell_prose("".join(prose)))
+            prose.clear()
+            out.append(to_ascii(line))
+        else:
+            prose.append(line)
+    out.append(_spell_prose("".join(prose)))
+    return "".join(out)
+
+
+def _spell_prose(text: str) -> str:
+    """Prose in ASCII, its code spans spelled unescaped and the rest escaped."""
+    out: list[str] = []
+    at = 0  # the prose not yet spelled starts here
+    search = 0
+    while (opening := _TICKS.search(text, search)) is not None:
+        ticks = opening.group()
+        closing = next(
+            (m for m in _TICKS.finditer(text, opening.end()) if m.group() == ticks), None
+        )
+        if closing is None:  # no closing run: the backticks are characters of the prose
+            search = opening.end()
+            continue
+        out.append(to_ascii(text[at : opening.start()], markdown=True))
+        out.append(to_ascii(text[opening.start() : closing.end()]))
+        at = search = closing.end()
+    out.append(to_ascii(text[at:], markdown=True))
+    return "".join(out)

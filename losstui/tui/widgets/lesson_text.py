@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markdown import Markdown
 from rich.text import Text
+from rich.theme import Theme
 from textual.geometry import Size
 from textual.widget import Widget
 
@@ -20,9 +23,22 @@ class LessonText(Widget):
     cell with the one on show, and only the cells that changed (the digits, mostly) are sent.
     """
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"lesson-text--code"}
     DEFAULT_CSS = """
     LessonText {
         height: auto;
+    }
+    /* `code`, as Textual's Markdown widget shows it, in the app's theme */
+    LessonText > .lesson-text--code {
+        background: $warning 10%;
+        color: $text-warning 95%;
+    }
+    LessonText:light > .lesson-text--code {
+        background: $error 5%;
+        color: $text-error 95%;
+    }
+    LessonText:ansi > .lesson-text--code {
+        background: ansi_default;
     }
     """
 
@@ -54,6 +70,12 @@ class LessonText(Widget):
         # Textual repaints a resized widget whole; the next update compares with that.
         self._cells.forget()
 
+    def notify_style_update(self) -> None:
+        # A new theme restyles `code`: draw the lines again, and compare with the new ones.
+        super().notify_style_update()
+        self._lines_for = None
+        self._cells.forget()
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width))
 
@@ -68,7 +90,11 @@ class LessonText(Widget):
         if self.source.strip() and width > 0:
             console = self.app.console
             options = console.options.update(width=width, highlight=False)
-            rendered = console.render_lines(Markdown(self.source), options, pad=False)
+            code = self.get_component_rich_style("lesson-text--code", partial=False)
+            # A link shows its address after its text: a terminal over SSH cannot be clicked.
+            markdown = Markdown(self.source, hyperlinks=False)
+            with console.use_theme(Theme({"markdown.code": code})):
+                rendered = console.render_lines(markdown, options, pad=False)
             lines = [
                 Text.assemble(*((s.text, s.style or "") for s in line if not s.control), end="")
                 for line in rendered
