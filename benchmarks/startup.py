@@ -14,6 +14,7 @@ ratios to the bare app.
     python benchmarks/startup.py --runs 15 --cols 120 --rows 40
     python benchmarks/startup.py --json
     python benchmarks/startup.py --also /tmp/old   # another checkout too (git archive of a commit)
+    python benchmarks/startup.py --written         # and when each program writes its first frame
 
 Standard library only; needs tmux. The tmux server runs on a socket of its own and is killed at
 the end.
@@ -77,6 +78,23 @@ class Peer(App):
         yield KeysFooter()
 Peer().run()
 """
+#: With --written, run first in each program: the wall-clock time at which its first full frame
+#: (over 1,000 bytes) leaves Textual's driver goes to the file named by STARTUP_MARK.
+WRITE_MARK = """
+import os as _os, time as _time
+from textual.drivers.linux_driver import LinuxDriver as _Driver
+_write = _Driver.write
+def _marked(self, data):
+    if len(data) > 1000 and not _marked.done:
+        _marked.done = True
+        with open(_os.environ["STARTUP_MARK"], "w") as _file:
+            _file.write(repr(_time.time()))
+    return _write(self, data)
+_marked.done = False
+_Driver.write = _marked
+"""
+#: losstui's entry, as `python -m losstui` runs it (for --written, which runs code with -c).
+LOSSTUI_ENTRY = "from losstui.cli import main\nraise SystemExit(main([]))\n"
 #: What losstui's first screen shows once it is drawn whole: the tab row and the footer's last key.
 LOSSTUI_MARKERS = ("1 Problem", "Quit")
 
@@ -88,10 +106,21 @@ def _tmux(socket: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def time_to_screen(
-    socket: str, command: str, markers: tuple[str, ...], cols: int, rows: int, timeout: float
-) -> float:
-    """Seconds from starting `command` in a new tmux session until every marker is on screen."""
+    socket: str,
+    command: str,
+    markers: tuple[str, ...],
+    cols: int,
+    rows: int,
+    timeout: float,
+    mark: Path | None = None,
+) -> tuple[float, float | None]:
+    """Seconds from starting `command` in a new tmux session until every marker is on screen,
+    and (when `mark` names the file a WRITE_MARK writes) until the program wrote its first
+    frame."""
     _tmux(socket, "kill-session", "-t", "bench")
+    if mark is not None:
+        mark.unlink(missing_ok=True)
+    wall = time.time()
     start = time.perf_counter()
     _tmux(socket, "new-session", "-d", "-s", "bench", "-x", str(cols), "-y", str(rows), command)
     try:
@@ -99,7 +128,8 @@ def time_to_screen(
             shown = _tmux(socket, "capture-pane", "-p", "-t", "bench").stdout
             elapsed = time.perf_counter() - start
             if all(marker in shown for marker in markers):
-                return elapsed
+                written = float(mark.read_text()) - wall if mark and mark.exists() else None
+                return elapsed, written
             if elapsed > timeout:
                 raise SystemExit(f"no first screen after {timeout:g} s: {command}\n{shown}")
             time.sleep(0.005)
@@ -116,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="the interpreter for both")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
+        "--written",
+        action="store_true",
+        help="also time when each program writes its first frame (its code runs with a probe)",
+    )
+    parser.add_argument(
         "--also",
         action="append",
         default=[],
@@ -128,31 +163,45 @@ def main(argv: list[str] | None = None) -> int:
     # Bytecode is written and read as on a user's machine (the first, throwaway run writes it),
     # whatever this shell says.
     unset = "unset PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX &&"
-    env = f"{unset} cd {shlex.quote(str(ROOT))} && LANG=C.UTF-8 TERM=xterm-256color exec"
+    mark = Path(f"/tmp/losstui-startup-{os.getpid()}.mark") if args.written else None
+    variables = "LANG=C.UTF-8 TERM=xterm-256color"
+    if mark is not None:
+        variables += f" STARTUP_MARK={shlex.quote(str(mark))}"
+    env = f"{unset} cd {shlex.quote(str(ROOT))} && {variables} exec"
+
+    def program(code: str) -> str:
+        return f"{python} -c {shlex.quote((WRITE_MARK if mark else '') + code)}"
+
+    # `python -m` (and -c) put the working directory first on sys.path: that checkout's losstui.
+    losstui = program(LOSSTUI_ENTRY) if mark else f"{python} -m losstui"
     cases = {
-        "bare": (f"{env} {python} -c {shlex.quote(BARE_APP)}", (BARE_TEXT,)),
-        "peer": (f"{env} {python} -c {shlex.quote(PEER_APP)}", (PEER_TEXT, "1 Problem", "Quit")),
-        "losstui": (f"{env} {python} -m losstui", LOSSTUI_MARKERS),
+        "bare": (f"{env} {program(BARE_APP)}", (BARE_TEXT,)),
+        "peer": (f"{env} {program(PEER_APP)}", (PEER_TEXT, "1 Problem", "Quit")),
+        "losstui": (f"{env} {losstui}", LOSSTUI_MARKERS),
     }
     for other in args.also:
-        # `python -m` puts the working directory first on sys.path: that checkout's losstui runs.
-        there = f"{unset} cd {shlex.quote(other)} && LANG=C.UTF-8 TERM=xterm-256color exec"
-        cases[other] = (f"{there} {python} -m losstui", LOSSTUI_MARKERS)
+        there = f"{unset} cd {shlex.quote(other)} && {variables} exec"
+        cases[other] = (f"{there} {losstui}", LOSSTUI_MARKERS)
     socket = f"losstui-startup-{os.getpid()}"
     times: dict[str, list[float]] = {name: [] for name in cases}
+    writes: dict[str, list[float]] = {name: [] for name in cases}
+    size = (args.cols, args.rows, args.timeout)
     try:
         # One throwaway run each fills the disk cache and Python's bytecode cache.
         for command, markers in cases.values():
-            time_to_screen(socket, command, markers, args.cols, args.rows, args.timeout)
+            time_to_screen(socket, command, markers, *size, mark)
         for i in range(args.runs):
             order = list(cases) if i % 2 == 0 else list(reversed(cases))
             for name in order:
                 command, markers = cases[name]
-                times[name].append(
-                    time_to_screen(socket, command, markers, args.cols, args.rows, args.timeout)
-                )
+                shown, written = time_to_screen(socket, command, markers, *size, mark)
+                times[name].append(shown)
+                if written is not None:
+                    writes[name].append(written)
     finally:
         _tmux(socket, "kill-server")
+        if mark is not None:
+            mark.unlink(missing_ok=True)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
     ratio = medians["losstui"] / medians["bare"]
@@ -167,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_count": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+    if args.written:
+        written = {name: statistics.median(v) for name, v in writes.items() if v}
+        result["written_median_ms"] = {name: round(1000 * m, 1) for name, m in written.items()}
+        result["written_ratios"] = {
+            name: round(m / written["bare"], 3) for name, m in written.items()
+        }
     if args.json:
         print(json.dumps(result))
     else:
@@ -182,6 +237,14 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {other}: {result['median_ms'][other]:.0f} ms, "
                 f"ratio {result['ratios'][other]:.2f}"
+            )
+        if args.written:
+            print(
+                "  first frame written: "
+                + ", ".join(
+                    f"{name} {ms:.0f} ms (ratio {result['written_ratios'][name]:.2f})"
+                    for name, ms in result["written_median_ms"].items()
+                )
             )
     return 0
 
