@@ -93,3 +93,11 @@ def test_a_lessons_markdown_in_ascii_reads_as_spelled_code_as_it_is():
         "Here y_hat = w*x + b; theta <- theta - eta*grad L, with y_hat = w*x in code, "
         "and sum_i y_i. sigma*x in a fence sigma*x indented A ` tick, then mu*nu."
     )
+
+
+def test_a_lesson_with_odd_line_breaks_still_spells():
+    # markdown-it numbers lines at "\n" alone; form feeds and Unicode line separators are text.
+    text = "a σ·x\x0cb\u2028c\r\n\r\n    σ·x indented\r\n"
+    spelled = ASCII.markdown(text)
+    assert spelled.isascii()
+    assert spelled.startswith(r"a sigma\*x") and "    sigma*x indented" in spelled

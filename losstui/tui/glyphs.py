@@ -213,12 +213,15 @@ def _spell_markdown(text: str) -> str:
         return text
     from markdown_it import MarkdownIt  # Rich's Markdown reader, loaded with the lesson strip
 
-    lines = text.splitlines(keepends=True)
+    # Lines as markdown-it numbers them: split at "\n" alone (str.splitlines splits at more).
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
     code = [False] * len(lines)
     for token in MarkdownIt().parse(text):
         if token.type in ("fence", "code_block") and token.map is not None:
             begin, end = token.map
-            code[begin:end] = [True] * (end - begin)
+            for i in range(begin, min(end, len(lines))):
+                code[i] = True
     out: list[str] = []
     prose: list[str] = []
     for line, is_code in zip(lines, code, strict=True):
