@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Region
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 BRIDGE = 6
 """Changed cells this close together in a row are refreshed as one region: rewriting a few
@@ -79,3 +83,12 @@ class ChangedCells:
                 continue
             out.extend(Region(a, y, b - a, 1) for a, b in changed_runs(old, new, width))
         return out
+
+    def repaint(self, widget: Widget, lines: Sequence[Text], width: int) -> None:
+        """Refresh in `widget` the regions where `lines` differ from the lines of the previous
+        call: the whole widget when `regions` says so, nothing when nothing changed."""
+        regions = self.regions(lines, width)
+        if regions is None:
+            widget.refresh()
+        elif regions:
+            widget.refresh(*regions)

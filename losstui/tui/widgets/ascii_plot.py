@@ -113,11 +113,7 @@ class AsciiPlot(PlotextPlot):
             return
         lines = self._frame_lines()
         self._frame = (self._frame_key(), Text("\n").join(lines))
-        regions = self._cells.regions(lines, width)
-        if regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
+        self._cells.repaint(self, lines, width)
 
     def _frame_key(self) -> tuple:
         return (self.size, self.app.theme, self.glyphs)

@@ -132,11 +132,7 @@ class DecisionMap(Widget):
         # Once the boundary settles a frame changes a few cells along it, or none: only those
         # are repainted.
         self._text = text
-        regions = self._cells.regions(list(text.split("\n", allow_blank=True)), width)
-        if regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
+        self._cells.repaint(self, list(text.split("\n", allow_blank=True)), width)
 
     def codes(self, ds) -> list[Code]:
         """How each class code is drawn and named: class k, or a set of labels (bit j = label j)."""

@@ -7,13 +7,11 @@ from typing import ClassVar
 from rich.markdown import Markdown
 from rich.text import Text
 from rich.theme import Theme
-from textual.geometry import Size
-from textual.widget import Widget
 
-from losstui.tui.changed_cells import ChangedCells
+from losstui.tui.widgets.changed_lines import ChangedLines
 
 
-class LessonText(Widget):
+class LessonText(ChangedLines):
     """A step's prose, rendered from Markdown (paragraphs, **bold**, `code`, lists), as tall as
     it wraps to.
 
@@ -46,58 +44,30 @@ class LessonText(Widget):
         super().__init__(id=id)
         self.source = ""
         """The Markdown on show."""
-        self._lines_for: tuple[int, list[Text]] | None = None
-        self._cells = ChangedCells()
 
     def update(self, source: str) -> None:
         """Show `source`, repainting only what differs from the text on show."""
-        if source == self.source:
-            return
-        old_height = len(self._lines_for[1]) if self._lines_for else -1
-        self.source = source
-        self._lines_for = None
-        width = self.size.width
-        lines = self.lines(width)
-        regions = self._cells.regions(lines, width)
-        if len(lines) != old_height:
-            self.refresh(layout=True)
-        elif regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
-
-    def on_resize(self) -> None:
-        # Textual repaints a resized widget whole; the next update compares with that.
-        self._cells.forget()
+        if source != self.source:
+            self.source = source
+            self.redraw()
 
     def notify_style_update(self) -> None:
         # A new theme restyles `code`: draw the lines again, and compare with the new ones.
         super().notify_style_update()
-        self._lines_for = None
-        self._cells.forget()
+        self.forget_lines()
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines(width))
-
-    def render(self) -> Text:
-        return Text("\n", no_wrap=True, overflow="crop").join(self.lines(self.size.width))
-
-    def lines(self, width: int) -> list[Text]:
-        """The prose wrapped to `width` columns, one Text per line (cached per width)."""
-        if self._lines_for is not None and self._lines_for[0] == width:
-            return self._lines_for[1]
-        lines: list[Text] = []
-        if self.source.strip() and width > 0:
-            console = self.app.console
-            options = console.options.update(width=width, highlight=False)
-            code = self.get_component_rich_style("lesson-text--code", partial=False)
-            # A link shows its address after its text: a terminal over SSH cannot be clicked.
-            markdown = Markdown(self.source, hyperlinks=False)
-            with console.use_theme(Theme({"markdown.code": code})):
-                rendered = console.render_lines(markdown, options, pad=False)
-            lines = [
-                Text.assemble(*((s.text, s.style or "") for s in line if not s.control), end="")
-                for line in rendered
-            ]
-        self._lines_for = (width, lines)
-        return lines
+    def build_lines(self, width: int) -> list[Text]:
+        """The prose wrapped to `width` columns, one Text per line."""
+        if not self.source.strip() or width <= 0:
+            return []
+        console = self.app.console
+        options = console.options.update(width=width, highlight=False)
+        code = self.get_component_rich_style("lesson-text--code", partial=False)
+        # A link shows its address after its text: a terminal over SSH cannot be clicked.
+        markdown = Markdown(self.source, hyperlinks=False)
+        with console.use_theme(Theme({"markdown.code": code})):
+            rendered = console.render_lines(markdown, options, pad=False)
+        return [
+            Text.assemble(*((s.text, s.style or "") for s in line if not s.control), end="")
+            for line in rendered
+        ]

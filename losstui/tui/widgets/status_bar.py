@@ -114,8 +114,4 @@ class StatusBar(Widget):
         text = self.line(self.app.size.width)
         if text != self._text:
             self._text = text
-            regions = self._cells.regions([Text(text)], self.size.width)
-            if regions is None:
-                self.refresh()
-            elif regions:
-                self.refresh(*regions)
+            self._cells.repaint(self, [Text(text)], self.size.width)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import textwrap
 
 from rich.text import Text
-from textual.geometry import Size
-from textual.widget import Widget
 
 from losstui.core.problems import Standing
 from losstui.core.text import format_epoch, format_loss, format_metric
 from losstui.core.trainer import Trainer
-from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.widgets.changed_lines import ChangedLines
 
 METRIC_TITLES = {
     "accuracy": "accuracy",
@@ -31,7 +29,7 @@ Chunk = list[tuple[str, str]]
 """Pieces of text with their styles, kept together on one line."""
 
 
-class TrainStats(Widget):
+class TrainStats(ChangedLines):
     """Step, epoch, losses and metrics of a trainer, at the step it shows.
 
     The app calls show() a few times a second; the losses come from `trainer.evaluate()` at the
@@ -52,11 +50,9 @@ class TrainStats(Widget):
         self.glyphs: Glyphs = UNICODE
         self._last: tuple | None = None
         self._evaluated: tuple[Trainer, int, dict[str, float]] | None = None
-        self._lines_for: tuple[int, list[Text]] | None = None
         self.values: dict[str, float] = {}
         """The losses and metrics on show: train_loss, val_loss and each metric."""
         self._parts: dict = {}
-        self._cells = ChangedCells()
 
     def evaluate(self, trainer: Trainer) -> dict[str, float]:
         """`trainer.evaluate()` at its current step, computed once per step."""
@@ -122,37 +118,13 @@ class TrainStats(Widget):
             "hint": hint,
             "note": note,
         }
-        old_height = len(self._lines_for[1]) if self._lines_for else -1
-        self._lines_for = None
-        width = self.size.width
-        lines = self.lines(width)
-        regions = self._cells.regions(lines, width)
-        if len(lines) != old_height:
-            self.refresh(layout=True)
-        elif regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
-
-    def on_resize(self) -> None:
-        # Textual repaints a resized widget whole; the next frame compares with that.
-        self._cells.forget()
+        self.redraw()
 
     # Drawing -----------------------------------------------------------------------------------
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines(width))
-
-    def render(self) -> Text:
-        return Text("\n", no_wrap=True, overflow="crop").join(self.lines(self.size.width))
-
-    def lines(self, width: int) -> list[Text]:
-        """The read-out as lines no wider than `width` (cached per width)."""
-        if self._lines_for is not None and self._lines_for[0] == width:
-            return self._lines_for[1]
-        lines = self._build(max(width, 20)) if self._parts else []
-        self._lines_for = (width, lines)
-        return lines
+    def build_lines(self, width: int) -> list[Text]:
+        """The read-out as lines no wider than `width`."""
+        return self._build(max(width, 20)) if self._parts else []
 
     def _build(self, width: int) -> list[Text]:
         p, g = self._parts, self.glyphs
