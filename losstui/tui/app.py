@@ -212,10 +212,13 @@ class LossApp(App[None]):
     def _fast_slice(self) -> None:
         """One slice of fast-forward, then the next after a turn of the event loop."""
         self._fast_timer = None
-        if self.state.running and self.state.fast and self.is_running:
+        if self._fast_forwarding():
             self._tick()
-        if self.state.running and self.state.fast and self.is_running:
+        if self._fast_forwarding():  # the slice may have ended the run (the stop rule, `run N`)
             self._fast_timer = self.set_timer(FAST_GAP, self._fast_slice)
+
+    def _fast_forwarding(self) -> bool:
+        return self.state.running and self.state.fast and self.is_running
 
     def _tick(self) -> None:
         state = self.state
@@ -442,6 +445,7 @@ class LossApp(App[None]):
         from losstui.lessons import progress
         from losstui.lessons.library import lesson_key
         from losstui.lessons.runner import LessonRun
+        from losstui.tui.widgets.lesson_panel import LessonPanel
 
         key = lesson_key(lesson)
         if index is None:
@@ -449,8 +453,6 @@ class LossApp(App[None]):
         self.lesson = LessonRun(lesson, self.state, index)
         self.lesson.restore_answers(progress.load_answers(key) if answered is None else answered)
         self.lesson.enter()
-        from losstui.tui.widgets.lesson_panel import LessonPanel
-
         return LessonPanel(self.lesson, self.glyphs, instructor=self.instructor)
 
     def _read_lesson(self, path: str) -> tuple[Lesson | None, Widget]:
@@ -459,9 +461,12 @@ class LossApp(App[None]):
         and the app goes on without a lesson."""
         from losstui.lessons.format import check_lesson, parse_lesson, read_text
 
-        same = self.lesson is not None and self.lesson.lesson.source == path
-        index = self.lesson.index if same and self.lesson is not None else None
-        answered = self.lesson.answered() if same and self.lesson is not None else None
+        # The file followed, reloaded: at the same step, with the same answers.
+        same = self.lesson
+        if same is not None and same.lesson.source != path:
+            same = None
+        index = same.index if same is not None else None
+        answered = same.answered() if same is not None else None
         self._lesson_mtime = _modified(path)
         try:
             text = read_text(path)
@@ -541,15 +546,17 @@ class LossApp(App[None]):
         if reason is not None:
             self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")
             return
-        self._keep_progress(self.lesson.index)
-        self.lesson_panel.refresh_step()
-        self.lesson_panel.focus_choices()
+        self._stepped(self.lesson.index)
 
     def action_lesson_back(self) -> None:
         if self.lesson is not None and self.lesson.back():
-            self._keep_progress(self.lesson.index)
-            self.lesson_panel.refresh_step()
-            self.lesson_panel.focus_choices()
+            self._stepped(self.lesson.index)
+
+    def _stepped(self, index: int) -> None:
+        """After > or <: keep step `index` as the one reached, and show it."""
+        self._keep_progress(index)
+        self.lesson_panel.refresh_step()
+        self.lesson_panel.focus_choices()
 
     def action_lesson_hint(self) -> None:
         if self.lesson is not None:
