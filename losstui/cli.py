@@ -850,7 +850,6 @@ def run_app(
 def cmd_lesson(args: argparse.Namespace) -> int:
     from losstui.core.content import ContentError
     from losstui.lessons.format import check_lesson, read_text
-    from losstui.lessons.library import find_lesson
 
     if args.target is None:
         return _list_lessons()
@@ -863,10 +862,8 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     name = args.path if checking else args.target
     if name is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson to check")
-    try:
-        path = str(find_lesson(name))
-    except ContentError as error:
-        print(error, file=sys.stderr)
+    path = _lesson_path(name)
+    if path is None:
         return 2
     if not checking:
         # A lesson with errors opens too, on the list of its errors: with --watch its author
@@ -890,6 +887,19 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         return 2
     print(f"{path}: ok")
     return 0
+
+
+def _lesson_path(name: str) -> str | None:
+    """The file of the lesson `name` (a number, a name or a path); None, once stderr has said
+    why, when there is none."""
+    from losstui.core.content import ContentError
+    from losstui.lessons.library import find_lesson
+
+    try:
+        return str(find_lesson(name))
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return None
 
 
 def _list_lessons() -> int:
@@ -955,15 +965,8 @@ def cmd_serve(argv: list[str]) -> int:
             f"{PROG} serve: error: serve opens the app: give its options, or `lesson NAME`; "
             f"got {shlex.join(app_argv)!r}"
         )
-    if app.command == "lesson":  # a lesson that is not there: say so now, not in the browser
-        from losstui.core.content import ContentError
-        from losstui.lessons.library import find_lesson
-
-        try:
-            find_lesson(app.target)
-        except ContentError as error:
-            print(error, file=sys.stderr)
-            return 2
+    if app.command == "lesson" and _lesson_path(app.target) is None:
+        return 2  # a lesson that is not there: said now, not in the browser
     return serve(app_argv, host=args.host, port=args.port)
 
 
