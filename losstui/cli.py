@@ -876,6 +876,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
             watch=args.watch,
             low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
             save_dir=args.save_dir,
+            allow_long_run=args.app_allow_long_run,
         )
     try:
         errors = check_lesson(read_text(path), path)

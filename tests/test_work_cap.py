@@ -90,6 +90,8 @@ def test_the_app_refuses_such_a_setup_line_unless_the_flag_lifts_the_cap(capsys,
     assert LIFT_FLAG in err
     assert run(capsys, "--setup", HUGE, LIFT_FLAG)[0] == 0
     assert opened[-1]["allow_long_run"] is True
+    assert run(capsys, LIFT_FLAG, "lesson", "1")[0] == 0  # a lesson's app is lifted too
+    assert opened[-1]["allow_long_run"] is True
 
 
 async def test_the_settings_column_refuses_a_model_above_the_cap_inline():
