@@ -191,12 +191,33 @@ def _stopped(pid: int) -> bool:
         return False
 
 
+def _proc_state(pid: int) -> str:
+    """What a failed wait shows: the state and kernel wait channel of each of the child's threads."""
+    try:
+        tasks = sorted(os.listdir(f"/proc/{pid}/task"))
+        return "; ".join(
+            open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()[0]
+            + " "
+            + open(f"/proc/{pid}/task/{t}/wchan").read()
+            for t in tasks
+        )
+    except OSError as error:
+        return str(error)
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
-def test_after_suspend_and_resume_the_whole_screen_is_drawn_at_once(app_in_pty):
+@pytest.mark.parametrize("suspend", ["ctrl+z", "kill -TSTP"])
+def test_after_suspend_and_resume_the_whole_screen_is_drawn_at_once(app_in_pty, suspend):
     app = app_in_pty()
     app.wait_drawn()
-    app.process.send_signal(signal.SIGTSTP)
-    assert app.read_until(lambda _: _stopped(app.process.pid), EXIT_SECONDS)
+    if suspend == "ctrl+z":
+        os.write(app.master, b"\x1a")
+    else:
+        app.process.send_signal(signal.SIGTSTP)
+    stopped = app.read_until(lambda _: _stopped(app.process.pid), EXIT_SECONDS)
+    assert stopped, _proc_state(app.process.pid)
+    # Stopped, it has left the alternate screen: the shell's prompt shows on the terminal.
+    assert app.output.rfind(ALT_SCREEN_OFF) > app.output.rfind(b"\x1b[?1049h")
     resumed = len(app.output)
     app.process.send_signal(signal.SIGCONT)
     # The footer and the tabs come back without a key being pressed.

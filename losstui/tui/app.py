@@ -103,6 +103,8 @@ class LossApp(App[None]):
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        # Textual reads ctrl+z as a key (the terminal is in raw mode): without this it did nothing.
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False),
         Binding("escape", "leave_field", show=False),
     ]
 
@@ -247,6 +249,8 @@ class LossApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.state
         pane = state.pane
+        if action == "suspend_process":  # the browser's app has no shell to go back to
+            return not self.is_web
         if action == "lesson_leave":  # also closes the strip of a lesson file's errors
             return self.lesson is not None or self.lesson_path is not None
         if action.startswith("lesson_"):

@@ -65,6 +65,7 @@ ACTION_HELP = {
     "lesson_enlarge": "enlarge the lesson's text, or shrink it back",
     "lesson_leave": "leave the lesson (the app stays as it is)",
     "quit": "quit",
+    "suspend_process": "suspend to the shell; fg brings it back",
     "leave_field": "leave a field; single-letter keys work again",
     # Distributions pane
     "step_example(1)": "next / previous validation example",
@@ -184,7 +185,7 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
             [
                 (pane_keys, "panes: Problem, Recommendation, Train, Distributions, P/Q lab"),
                 ("tab", "next control; shift+tab the previous one"),
-                *rows_for(("help", "presets", "leave_field")),
+                *rows_for(("help", "presets", "leave_field", "suspend_process")),
                 ("ctrl+p", "command palette: every action by name"),
                 (quit_keys, "quit"),
             ],
