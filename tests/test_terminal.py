@@ -192,7 +192,7 @@ def _stopped(pid: int) -> bool:
 
 
 def _proc_state(pid: int) -> str:
-    """What a failed wait shows: the state and kernel wait channel of each of the child's threads."""
+    """What a failed wait shows: the state and wait channel of each of the child's threads."""
     try:
         tasks = sorted(os.listdir(f"/proc/{pid}/task"))
         return "; ".join(
