@@ -6,9 +6,9 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -22,13 +22,35 @@ CURSOR = "> "
 """Marks the highlighted option in characters, so the cursor shows without colour (NO_COLOR)."""
 
 
-def _marked(body: RenderableType, marked: bool) -> Table:
+class Indented:
+    """`body` rendered `len(first)` cells narrower, behind `first` on its first line and as many
+    spaces on the others: a hanging indent that wrapped lines keep. It does what a two-column
+    rich Table grid does for one row, at a fraction of the cost (the first screen draws 20)."""
+
+    def __init__(self, body: RenderableType, first: str) -> None:
+        self.body = body
+        self.first = first
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        gutter = len(self.first)
+        lines = console.render_lines(
+            self.body, options.update_width(max(1, options.max_width - gutter))
+        )
+        rest = Segment(" " * gutter)
+        for index, line in enumerate(lines):
+            yield Segment(self.first) if index == 0 else rest
+            yield from line
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        gutter = len(self.first)
+        inner = Measurement.get(console, options, self.body)
+        return Measurement(inner.minimum + gutter, inner.maximum + gutter)
+
+
+def _marked(body: RenderableType, marked: bool) -> Indented:
     """`body` behind a two-cell gutter holding the cursor mark; wrapped lines keep the indent."""
-    grid = Table.grid(padding=0, expand=True)
-    grid.add_column(width=len(CURSOR), no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(CURSOR if marked else " " * len(CURSOR), body)
-    return grid
+    return Indented(body, CURSOR if marked else " " * len(CURSOR))
 
 
 class MarkedOptionList(OptionList):
@@ -105,7 +127,7 @@ class ProblemChooser(UsesGlyphs, MarkedOptionList):
                 (
                     Group(
                         Text(g(problem.title), style="bold"),
-                        Padding(Text(g(problem.summary), style="dim"), (0, 0, 0, 2)),
+                        Indented(Text(g(problem.summary), style="dim"), "  "),
                     ),
                     problem.key,
                 )
