@@ -206,6 +206,23 @@ def _proc_state(pid: int) -> str:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_a_stray_sigcont_starts_no_second_input_thread(app_in_pty):
+    app = app_in_pty()
+    app.wait_drawn()
+    threads = len(os.listdir(f"/proc/{app.process.pid}/task"))  # main, input, writer
+    for _ in range(2):  # `kill -CONT` on a running app, as after `kill -STOP`
+        app.process.send_signal(signal.SIGCONT)
+    drawn = len(app.output)
+    # Answered (the tab moves), so the signals have been handled.
+    os.write(app.master, b"2")
+    assert app.read_until(lambda out: len(out) > drawn, START_SECONDS)
+    # Textual's own handler started the driver again on each: an input thread and a writer more.
+    assert len(os.listdir(f"/proc/{app.process.pid}/task")) == threads
+    os.write(app.master, b"q")
+    assert app.exit_status() == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
 @pytest.mark.parametrize("suspend", ["ctrl+z", "kill -TSTP"])
 def test_after_suspend_and_resume_the_whole_screen_is_drawn_at_once(app_in_pty, suspend):
     app = app_in_pty()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
-from collections.abc import Callable
 
-from textual.app import App
+from textual.app import App, SuspendNotSupported
 
 #: Signals that end the app: Python's defaults would kill it with the terminal still in the
 #: alternate screen, mouse reporting on and the cursor hidden.
@@ -24,34 +24,35 @@ def exit_status(signum: int) -> int:
 
 def install(app: App) -> None:
     """Make each of EXIT_SIGNALS exit `app` through Textual's shutdown (which restores the
-    terminal) with status 128 + the signal's number, and repaint the whole screen on resume.
-    The handlers go when the app's event loop closes."""
+    terminal) with status 128 + the signal's number; suspend it on SIGTSTP and repaint the whole
+    screen when it comes back. The handlers go when the app's event loop closes."""
     loop = asyncio.get_running_loop()
     for signum in EXIT_SIGNALS:
         # Not on Windows, and not from a thread that is not the main one (some test runners).
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, _exit, app, signum)
-    # Textual's driver suspends the app from a plain signal handler (signal.signal), which Python
-    # runs between any two bytecodes of the main thread: caught inside the writer queue's lock or
-    # half way through an import, its own writes and joins would wait forever, and the process
-    # never stops. `kill -TSTP` (ctrl+z sends it too) now reaches the same handler between two
-    # callbacks of the event loop, where the main thread holds nothing.
-    suspend = _driver_suspend(app)
-    if suspend is not None and hasattr(signal, "SIGTSTP"):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGTSTP, suspend)
     # After ctrl+z and `fg` Textual re-enters the alternate screen, blank, and draws only what
     # changes next; draw everything now.
     app.app_resume_signal.subscribe(app, _repaint)
+    if app.is_headless or app.is_web or not hasattr(signal, "SIGTSTP"):
+        return
+    # Textual's terminal driver handles both with plain signal handlers (signal.signal), which
+    # Python runs between any two bytecodes of the main thread. On SIGTSTP it suspends there:
+    # caught inside the writer queue's lock or half way through an import, its own writes and
+    # joins can wait forever, and the process never stops. On every SIGCONT it starts the driver
+    # again, whether or not it was suspended: a stray `kill -CONT` started a second input thread
+    # and a second writer, and `q` no longer ended the app. Both now run between two callbacks of
+    # the event loop, where the main thread holds nothing; ctrl+z sends SIGTSTP too.
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGTSTP, _suspend, app)
+        loop.add_signal_handler(signal.SIGCONT, _repaint, app)
 
 
-def _driver_suspend(app: App) -> Callable[[], None] | None:
-    """The driver's own suspend (leave the alternate screen, stop, and on SIGCONT come back), or
-    None where the driver cannot suspend (headless, the browser)."""
-    driver = app._driver
-    if driver is None or not driver.can_suspend:
-        return None
-    return getattr(driver, "_sigtstp_application", None)
+def _suspend(app: App) -> None:
+    """Leave the alternate screen and give the terminal back (Textual's App.suspend), stop the
+    process, and take the terminal again when it is continued (`fg`)."""
+    with contextlib.suppress(SuspendNotSupported), app.suspend():
+        os.kill(os.getpid(), signal.SIGSTOP)  # stopped here until SIGCONT
 
 
 def _exit(app: App, signum: int) -> None:
