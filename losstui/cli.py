@@ -328,7 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
             dest=key,
             type=_typed(setting),
             metavar=setting.metavar,
-            help=f"{setting.help}: {setting.allowed()}" if setting.allowed() else setting.help,
+            # argparse formats help with %: a percent in the text ("0.1%") must be doubled.
+            help=(
+                f"{setting.help}: {setting.allowed()}" if setting.allowed() else setting.help
+            ).replace("%", "%%"),
         )
     length = train.add_mutually_exclusive_group()
     length.add_argument(

@@ -59,6 +59,18 @@ def test_help_lists_the_commands(capsys):
         assert command in out
 
 
+@pytest.mark.parametrize("command", ["recommend", "losses", "info", "lesson", "serve", "train"])
+def test_every_command_has_help(capsys, command):
+    status, out, _ = run(capsys, command, "--help")
+    assert status == 0
+    assert out.startswith(f"usage: losstui {command}")
+
+
+def test_train_help_lists_every_setting_flag_with_its_text(capsys):
+    _, out, _ = run(capsys, "train", "--help")
+    assert "improved by 0.1% for" in " ".join(out.split())
+
+
 def test_no_command_starts_the_app(capsys, monkeypatch):
     calls = []
     monkeypatch.setattr(
