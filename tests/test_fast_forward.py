@@ -102,6 +102,35 @@ async def test_fast_forward_in_a_lesson_pauses_on_the_step_its_run_names():
         assert app.state.trainer.step_count == 20000 and not app.state.running
 
 
+async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds():
+    # Lesson 1's "η = 0.001 ... train to step 300": f stopped only at the stop rule, thousands
+    # of steps on, under "300 steps are not enough".
+    lesson = parse_lesson(
+        HEAD + "Train to step 300: Step {step}.\n```losstui\nset problem=regression "
+        "lr=0.001 pane=train\nwait step >= 300\n```\n---\nLoss low.\n```losstui\n"
+        "wait val_loss < 0.5\n```\n",
+        "L.md",
+    )
+    app = LossApp(lesson=lesson)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        if app.state.running:
+            ticks_until_paused(app)
+        await pilot.pause()
+        assert app.state.trainer.step_count == 300
+        assert "Train to step 300: Step 300." in flat(screen_text(app))
+        # A wait on anything else ends fast-forward on the slice where it first holds.
+        await pilot.press("greater_than_sign", "f")
+        await pilot.pause()
+        if app.state.running:
+            ticks_until_paused(app)
+        assert app.lesson is not None and app.lesson.blocked() is None
+        assert app.state.trainer.history[-1].val_loss < 0.5
+        assert not app.state.trainer.converged
+
+
 async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,6 +8,9 @@ from typing import Any
 from losstui.lessons.format import Choice, Lesson, Step
 from losstui.lessons.values import fill, lesson_values
 
+#: `wait step OP N`: how many steps past N the wait first holds.
+_REACHES = {">=": 0, "==": 0, ">": 1}
+
 
 class LessonRun:
     """A lesson driving an `AppState`, step by step (UI-free: the app's lesson panel and the
@@ -64,11 +67,32 @@ class LessonRun:
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
 
+    def until(self) -> int | None:
+        """The step at which training stops by itself: the end of this step's `run N`; under
+        fast-forward, also the step its `wait step >= N` names."""
+        ends = [] if self.run_until is None else [self.run_until]
+        wait = self.step.wait
+        if self.state.fast and wait is not None and wait.name == "step" and wait.op in _REACHES:
+            ends.append(int(wait.value) + _REACHES[wait.op])
+        return min(ends, default=None)
+
     def tick(self) -> None:
-        """After training progressed: pause once this step's `run` is done."""
-        if self.run_until is not None and self.state.trainer.step_count >= self.run_until:
+        """After training progressed: pause once this step's `run` is done, and end a
+        fast-forward once this step's `wait` holds."""
+        state = self.state
+        if self.run_until is not None and state.trainer.step_count >= self.run_until:
             self.run_until = None
-            self.state.pause()
+            state.pause()
+        # The step's prose was written for the moment its wait first holds ("train to step
+        # 300: 300 steps are not enough"); a fast-forward on to the stop rule, thousands of
+        # steps later, would have the text say the opposite of the screen.
+        elif state.fast and state.running and self.waited():
+            state.pause()
+
+    def waited(self) -> bool:
+        """Whether this step's `wait` holds now (False for a step without one)."""
+        wait = self.step.wait
+        return wait is not None and wait.holds(self.values())
 
     def values(self) -> dict[str, Any]:
         return lesson_values(self.state)
@@ -90,7 +114,7 @@ class LessonRun:
             chosen = self.answers.get(self.index)
             if chosen is None or not step.ask.choices[chosen].correct:
                 return "answer the question first"
-        if step.wait is not None and not step.wait.holds(self.values()):
+        if step.wait is not None and not self.waited():
             return f"not yet: this step waits for {step.wait.text}"
         return None
 

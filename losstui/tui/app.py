@@ -229,14 +229,15 @@ class LossApp(App[None]):
             # tick then would draw into panes whose widgets are gone.
             self._ticker.pause()
             return
-        # A lesson step's `run N` ends on its step exactly, however many steps a tick takes.
-        until = self.lesson.run_until if self.lesson is not None else None
+        # A lesson step's `run N` (and, fast-forwarding, its `wait step >= N`) ends on its step
+        # exactly, however many steps a tick takes.
+        until = self.lesson.until() if self.lesson is not None else None
         limit = math.inf if until is None else max(0, until - state.trainer.step_count)
         if state.fast:
             state.step_for(FAST_SLICE, limit)
         else:
             state.step(int(min(state.steps_per_tick, limit)))
-        if self.lesson is not None:  # a step's `run N` pauses once its N steps are done
+        if self.lesson is not None:  # a step's `run N` or `wait` pauses once it is done
             self.lesson.tick()
 
     @property
