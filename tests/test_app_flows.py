@@ -330,9 +330,8 @@ async def test_settings_errors_show_the_whole_reason_and_the_kept_value():
         assert field.value == "0.05"  # the kept value is back in the field
         reason = "learning rate must be a number > 0 and at most 1e+09, got 'abc'; kept 0.05"
         assert widget_text(app, "#error-lr") == reason
-        await _type_into(pilot, app, "momentum", "0.5")  # another field's success
-        assert app.state.config.momentum == 0.5
-        assert widget_text(app, "#error-lr") == reason  # the lr reason is still there
+        await _type_into(pilot, app, "lr", "-1")
+        assert "got '-1'; kept 0.05" in widget_text(app, "#error-lr")
         await _type_into(pilot, app, "lr", "0.2")
         assert app.state.config.lr == 0.2
         assert not app.query_one("#error-lr").display
@@ -439,6 +438,28 @@ def test_the_divergence_hint_does_not_send_the_user_to_r():
     message = state.divergence_message
     assert "press r" not in message and "Lower the learning rate" in message
     assert "restarts from step 0" in message
+
+
+def test_run_end_messages_offer_no_setting_a_lesson_holds():
+    # Lesson 1 locks every setting, then diverges the run on purpose: "c opens the settings"
+    # sent the student to a column where nothing could change.
+    from losstui.core.state import AppState
+
+    state = AppState("binary_classification")
+    state.set_lr(1e6)
+    state.step(200)
+    state.set_controls(locked={"lr"}, hidden=set())
+    message = state.divergence_message or ""
+    assert "diverged at step" in message
+    assert "learning rate (try" not in message and "settings" not in message
+    state = AppState("binary_classification")
+    state.apply({"patience": "300"})
+    state.step(5000)
+    assert state.trainer.converged
+    assert "patience" in (state.convergence_message or "")
+    state.set_controls(locked={"patience"}, hidden=set())
+    message = state.convergence_message or ""
+    assert "converged at step" in message and "patience" not in message
 
 
 async def test_stats_show_the_losses_of_the_step_on_show():

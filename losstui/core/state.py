@@ -214,6 +214,8 @@ class AppState:
         summary = self.trainer.divergence_summary
         if summary is None:
             return None
+        if self.is_locked("lr"):  # a lesson holds the rate: advice it refuses would mislead
+            return f"{summary}."
         default_lr = TrainConfig.default_for(self.problem).lr
         suggestion = default_lr if default_lr < self.config.lr else self.config.lr / 10
         # A new learning rate is a new run from step 0; r alone would diverge the same way.
@@ -228,6 +230,8 @@ class AppState:
         summary = self.trainer.convergence_summary
         if summary is None:
             return None
+        if self.is_locked("patience"):  # a lesson holds the stop rule
+            return f"The run {summary}."
         # Patience changes keep the run (see `apply`): 0 or a longer one trains on from here.
         return (
             f"The run {summary}. To train on from here, set patience to 0 (no stop rule) or "
