@@ -8,6 +8,7 @@ import math
 import os
 import re
 import shlex
+import shutil
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -865,9 +866,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     name = args.path if checking else args.target
     if name is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson to check")
-    path = _lesson_path(name)
-    if path is None:
-        return 2
+    path = _lesson_path(name, f"{PROG} lesson check" if checking else f"{PROG} lesson")
     if not checking:
         # A lesson with errors opens too, on the list of its errors: with --watch its author
         # fixes the file beside the running app.
@@ -893,34 +892,63 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lesson_path(name: str) -> str | None:
-    """The file of the lesson `name` (a number, a name or a path); None, once stderr has said
-    why, when there is none."""
+def _lesson_path(name: str, prog: str) -> str:
+    """The file of the lesson `name` (a number, a name or a path); UsageError, in the words of
+    the list (`choose 1-7, a name (...)`), when there is none."""
     from losstui.core.content import ContentError
     from losstui.lessons.library import find_lesson
 
     try:
         return str(find_lesson(name))
     except ContentError as error:
-        print(error, file=sys.stderr)
-        return None
+        raise UsageError(f"{prog}: error: {error.problem}") from None
+
+
+#: How wide `losstui lesson` writes when stdout is not a terminal: a pipe or a file gets the same
+#: text on every machine, and 80 columns is the narrowest terminal a student has.
+PIPED_WIDTH = 80
+
+
+def _output_width() -> int:
+    """The terminal's columns when stdout is one, else PIPED_WIDTH (never under 40: a width of 0,
+    which some terminals report, would wrap every word on a line of its own)."""
+    if not _is_terminal(sys.stdout):
+        return PIPED_WIDTH
+    columns = shutil.get_terminal_size((PIPED_WIDTH, 24)).columns
+    return max(columns, 40) if columns > 0 else PIPED_WIDTH
 
 
 def _list_lessons() -> int:
-    """`losstui lesson`: the built-in lessons, one a line, with the step this user reached."""
+    """`losstui lesson`: the built-in lessons with the step this user reached, one a line when
+    the titles fit the width, else each title on an indented line under its lesson (at 80
+    columns a row with its title would wrap in the middle of a word)."""
     from losstui.lessons.library import builtin_lessons
 
     entries = builtin_lessons()
     if not entries:
         print("No built-in lessons are installed.")
         return 0
+    width = _output_width()
     name_width = max(len(e.short_name) for e in entries)
-    for e in entries:
-        print(
-            f"{e.number:>2}  {e.short_name:<{name_width}}  {e.minutes:>3} min  "
-            f"{e.progress_text():<20}  {e.title}"
-        )
-    print("\nOpen one: losstui lesson NUMBER.  Your own: losstui lesson FILE.md")
+    # Padded only to the longest value shown, so that "not started" leaves no gap.
+    minutes_width = max(len(str(e.minutes)) for e in entries)
+    status_width = max(len(e.progress_text()) for e in entries)
+    rows = [
+        f"{e.number:>2}  {e.short_name:<{name_width}}  {e.minutes:>{minutes_width}} min  "
+        f"{e.progress_text():<{status_width}}"
+        for e in entries
+    ]
+    if all(len(row) + 2 + len(e.title) <= width for row, e in zip(rows, entries, strict=True)):
+        for row, e in zip(rows, entries, strict=True):
+            print(f"{row}  {e.title}")
+    else:
+        for row, e in zip(rows, entries, strict=True):
+            print(row.rstrip())
+            print(textwrap.fill(e.title, width, initial_indent="    ", subsequent_indent="    "))
+    print()
+    print(
+        textwrap.fill("Open one: losstui lesson NUMBER.  Your own: losstui lesson FILE.md", width)
+    )
     return 0
 
 
@@ -969,8 +997,8 @@ def cmd_serve(argv: list[str]) -> int:
             f"{PROG} serve: error: serve opens the app: give its options, or `lesson NAME`; "
             f"got {shlex.join(app_argv)!r}"
         )
-    if app.command == "lesson" and _lesson_path(app.target) is None:
-        return 2  # a lesson that is not there: said now, not in the browser
+    if app.command == "lesson":
+        _lesson_path(app.target, f"{PROG} lesson")  # one that is not there: said now, not in a tab
     return serve(app_argv, host=args.host, port=args.port)
 
 

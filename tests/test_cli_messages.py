@@ -37,8 +37,27 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
             "losstui train: error: unrecognized arguments: '--bogus'",
         ),
         (("--problem", "regression", "losses"), "--problem before a command opens the app"),
+        (
+            ("lesson", "99"),
+            "losstui lesson: error: no lesson '99': choose 1-7, a name (loss-and-sgd, "
+            "maximum-likelihood,",
+        ),
+        (("lesson", NINES), "losstui lesson: error: no lesson '999"),
+        (("serve", "lesson", "99"), "losstui lesson: error: no lesson '99': choose 1-7,"),
+        (("lesson", "check", "gone.md"), "losstui lesson check: error: lesson file 'gone.md'"),
     ],
-    ids=["huge hidden", "huge steps", "lr -inf", "negative p", "unknown flag", "app flag"],
+    ids=[
+        "huge hidden",
+        "huge steps",
+        "lr -inf",
+        "negative p",
+        "unknown flag",
+        "app flag",
+        "unknown lesson",
+        "huge lesson name",
+        "serve unknown lesson",
+        "missing lesson file",
+    ],
 )
 def test_each_bad_value_gets_one_line_naming_it(capsys, argv, expected):
     status, out, err = run(capsys, *argv)

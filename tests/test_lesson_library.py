@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import pytest
 
@@ -53,9 +54,10 @@ def test_a_path_is_a_lesson_file_and_unknown_names_say_what_is_allowed(shelf, tm
     own = tmp_path / "mine.md"
     own.write_text(lesson_text("Mine"))
     assert library.find_lesson(str(own)) == own
-    with pytest.raises(ContentError, match="file not found"):
+    with pytest.raises(ContentError, match=r"lesson file '.*gone\.md' not found"):
         library.find_lesson(str(tmp_path / "gone.md"))
-    with pytest.raises(ContentError, match="built-in lessons: 01-first-steps, 02-second-look"):
+    allowed = r"no lesson 'third': choose 1-2, a name \(first-steps, second-look\) or a lesson"
+    with pytest.raises(ContentError, match=allowed):
         library.find_lesson("third")
 
 
@@ -72,8 +74,57 @@ def test_lesson_check_takes_a_built_in_name_and_an_unknown_one_exits_2(shelf, ca
     assert cli.main(["lesson", "check", "first-steps"]) == 0
     assert capsys.readouterr().out == f"{shelf / '01-first-steps.md'}: ok\n"
     assert cli.main(["lesson", "nine"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("nine: no such lesson;") and err.count("\n") == 1
+    assert capsys.readouterr().err == (
+        "losstui lesson: error: no lesson 'nine': choose 1-2, a name (first-steps, second-look) "
+        "or a lesson file's path\n"
+    )
+    assert cli.main(["lesson", "check", "gone.md"]) == 2
+    assert (
+        capsys.readouterr().err == "losstui lesson check: error: lesson file 'gone.md' not found\n"
+    )
+
+
+LONG_TITLE = "What a loss function is, and what gradient descent does with it"
+
+
+def test_at_80_columns_a_long_title_goes_on_its_own_line_under_its_lesson(shelf, capsys):
+    (shelf / "02-second-look.md").write_text(lesson_text(LONG_TITLE, minutes=15))
+    assert cli.main(["lesson"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        " 1  first-steps  10 min  not started",
+        "    First steps",
+        " 2  second-look  15 min  not started",
+        f"    {LONG_TITLE}",
+        "",
+        "Open one: losstui lesson NUMBER.  Your own: losstui lesson FILE.md",
+    ]
+
+
+def test_a_wide_terminal_gets_one_line_a_lesson_and_a_pipe_always_80_columns(
+    shelf, capsys, monkeypatch
+):
+    (shelf / "02-second-look.md").write_text(lesson_text(LONG_TITLE, minutes=15))
+    monkeypatch.setenv("COLUMNS", "120")
+    assert cli.main(["lesson"]) == 0  # piped (captured): COLUMNS does not change the text
+    assert capsys.readouterr().out.splitlines()[1] == "    First steps"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli.main(["lesson"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        " 1  first-steps  10 min  not started  First steps",
+        f" 2  second-look  15 min  not started  {LONG_TITLE}",
+    ]
+    assert lines[-1].startswith("Open one: losstui lesson NUMBER.")
+
+
+def test_the_built_in_lessons_list_fits_80_columns_and_24_lines(capsys):
+    assert cli.main(["lesson"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines) and len(lines) < 24
+    for entry in library.builtin_lessons():
+        assert f"{entry.number:>2}  {entry.short_name} " in out and entry.title in out
+    assert lines[-1] == "Open one: losstui lesson NUMBER.  Your own: losstui lesson FILE.md"
 
 
 def test_losstui_lesson_name_opens_the_app_on_that_file(shelf, monkeypatch):

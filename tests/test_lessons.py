@@ -139,7 +139,9 @@ def test_lesson_check_command(tmp_path, capsys):
     assert cli.main(["lesson", "check", str(bad)]) == 2
     assert capsys.readouterr().err.startswith(f"{bad}:7: unknown directive 'sett'")
     assert cli.main(["lesson", "check", str(tmp_path / "none.md")]) == 2
-    assert capsys.readouterr().err == f"{tmp_path / 'none.md'}: file not found\n"
+    assert capsys.readouterr().err == (
+        f"losstui lesson check: error: lesson file '{tmp_path / 'none.md'}' not found\n"
+    )
 
 
 def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from losstui.core.content import ContentError
+from losstui.core.settings import shown_value
 from losstui.lessons import progress
 from losstui.lessons.format import Lesson, read_lesson
 
@@ -44,8 +45,7 @@ class Entry:
 
     @property
     def short_name(self) -> str:
-        match = _NUMBERED.match(self.name)
-        return match.group(2) if match else self.name
+        return _short_name(self.name)
 
     @property
     def finished(self) -> bool:
@@ -67,6 +67,12 @@ class Entry:
         if step == self.steps:
             return f"last step ({step} of {self.steps})"
         return f"step {step} of {self.steps}"
+
+
+def _short_name(stem: str) -> str:
+    """A built-in lesson's name without its number: `logistic-regression`."""
+    match = _NUMBERED.match(stem)
+    return match.group(2) if match else stem
 
 
 def builtin_paths() -> list[Path]:
@@ -100,19 +106,36 @@ def builtin_lessons() -> list[Entry]:
 def find_lesson(name: str) -> Path:
     """The file of the lesson `name` (a path, or a built-in lesson's number, short name or file
     stem); ContentError naming what is allowed when there is none."""
+    # `problem` names the value itself, so the command line can print it after its own prefix.
     if os.sep in name or name.endswith(".md") or os.path.isfile(name):
         if not os.path.isfile(name):
-            raise ContentError(name, None, "file not found")
+            # A path is shown whole up to a few lines' length: its end is what tells files apart.
+            shown = repr(name) if len(name) <= 200 else shown_value(name)
+            raise ContentError(name, None, f"lesson file {shown} not found")
         return Path(name)
-    for path in builtin_paths():
+    paths = builtin_paths()
+    for path in paths:
         match = _NUMBERED.match(path.stem)
         names = {path.stem}
         if match:
             names |= {match.group(2), match.group(1), str(int(match.group(1)))}
         if name in names:
             return path
-    allowed = ", ".join(p.stem for p in builtin_paths()) or "none installed"
-    raise ContentError(name, None, f"no such lesson; built-in lessons: {allowed}, or a file path")
+    raise ContentError(name, None, f"no lesson {shown_value(name)}: {_choices(paths)}")
+
+
+def _choices(paths: list[Path]) -> str:
+    """What `losstui lesson NAME` takes, in the words of its list: the numbers and short names
+    it shows (`choose 1-7, a name (loss-and-sgd, ...) or a lesson file's path`)."""
+    if not paths:
+        return "no built-in lessons are installed; give a lesson file's path"
+    numbers = sorted(int(m.group(1)) for p in paths if (m := _NUMBERED.match(p.stem)))
+    names = ", ".join(_short_name(p.stem) for p in paths)
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        counted = f"{numbers[0]}-{numbers[-1]}, "
+    else:
+        counted = "".join(f"{n}, " for n in numbers)
+    return f"choose {counted}a name ({names}) or a lesson file's path"
 
 
 def lesson_key(lesson: Lesson) -> str:
