@@ -11,13 +11,22 @@ import pytest
 from textual.app import App, ComposeResult
 
 from losstui.core import info
-from losstui.core.diagnostics import classification_data, nll_curve, residual_data
+from losstui.core.diagnostics import (
+    classification_data,
+    golden_section,
+    lowest_on_curve,
+    nll_curve,
+    residual_data,
+)
+from losstui.core.state import AppState
 from losstui.core.text import format_information, to_ascii
 from losstui.core.trainer import TrainConfig, Trainer
+from losstui.tui.app import LossApp
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets import distribution_view as dv_module
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 from losstui.tui.widgets.distribution_view import DistributionView
+from tests.app_helpers import pane_ready, screen_text
 
 
 def trained(problem: str, steps: int = 60, **changes) -> Trainer:
@@ -156,6 +165,60 @@ def test_nll_curve_marks_sgd_estimate_and_closed_form_mle():
     assert curve.best[1] <= curve.nll.min() + 1e-12  # the MLE is the curve's lowest point
     mixture = nll_curve(trained("density_estimation", steps=40, loss="gaussian_mixture_nll"))
     assert mixture.param == "μ₁" and mixture.closed_form is None
+
+
+def test_golden_section_finds_a_parabolas_vertex():
+    # f(t) = (t − 0.3)² + 1 is lowest at t = 0.3, where f = 1. Within ≈ 1e-8 of it f rounds
+    # to 1 in float64 ((1e-8)² < ε), so no search on f's values places t closer than that.
+    t, value = golden_section(lambda t: (t - 0.3) ** 2 + 1.0, 0.0, 1.0)
+    assert math.isclose(t, 0.3, abs_tol=1e-7) and math.isclose(value, 1.0, abs_tol=1e-15)
+
+
+def test_the_lowest_point_is_found_between_grid_points():
+    # A well of depth 1 and width 0.01 at t = 0.37, between the grid points 0.3 and 0.4: there
+    # the grid sees only −exp(−4.5) ≈ −0.011 (at 0.4), the well's true bottom is −1 at 0.37.
+    def f(t: float) -> float:
+        return -math.exp(-((t - 0.37) ** 2) / (2 * 0.01**2))
+
+    grid = np.linspace(0.0, 1.0, 11)
+    values = np.array([f(t) for t in grid])
+    assert math.isclose(values.min(), -math.exp(-4.5))
+    t, value = lowest_on_curve(f, grid, values, (0.9, f(0.9)))
+    assert math.isclose(t, 0.37, abs_tol=1e-6) and math.isclose(value, -1.0, abs_tol=1e-9)
+
+
+def test_the_lowest_point_is_never_above_the_anchor_or_the_grid():
+    # On a slope the anchor's bracket is clipped to the grid; the lowest point is the grid's end.
+    grid = np.linspace(0.0, 1.0, 5)
+    t, value = lowest_on_curve(lambda t: t, grid, grid.copy(), (0.5, 0.5))
+    assert (t, value) == (0.0, 0.0)
+    # A non-finite grid value (a diverged density) counts as +∞, never as the lowest.
+    values = np.array([np.nan, 2.0, 1.0, 2.0, 3.0])
+    t, value = lowest_on_curve(lambda t: (t - 0.5) ** 2 + 1.0, grid, values, (0.6, 1.01))
+    assert math.isclose(t, 0.5, abs_tol=1e-7) and math.isclose(value, 1.0)
+
+
+def mixture_collapse() -> Trainer:
+    """The mixture_collapse preset (seed 2) trained until it converges (step 320)."""
+    state = AppState()
+    state.apply_preset("mixture_collapse")
+    state.step(3000)
+    assert state.trainer.converged
+    return state.trainer
+
+
+def test_mixture_collapse_lowest_point_is_not_above_the_sgd_estimate():
+    # σ₁ ≈ 0.057 is under two grid steps (≈ 0.032): the grid's own minimum, −0.104 at
+    # μ₁ = −1.713, sat above the SGD estimate's −0.107 at −1.720, which lies on the same curve.
+    trainer = mixture_collapse()
+    curve = nll_curve(trainer)
+    assert curve.best[1] <= curve.current[1]
+    assert curve.best[1] <= curve.nll.min()
+    # The SGD estimate is a point of the curve: the other parameters are held at its values.
+    assert curve.current in set(zip(curve.grid.tolist(), curve.nll.tolist(), strict=True))
+    # SGD has converged, so the two agree to the three decimals shown.
+    assert f"{curve.best[0]:.3f}" == f"{curve.current[0]:.3f}" == "-1.720"
+    assert f"{curve.best[1]:.3f}" == f"{curve.current[1]:.3f}" == "-0.107"
 
 
 # -- the widget ----------------------------------------------------------------------------------
@@ -402,3 +465,28 @@ async def test_w_picks_the_largest_kl_not_the_largest_cross_entropy_on_soft_labe
         view.show(trainer)
         await pilot.press("w")
         assert view.example == worst_kl
+
+
+async def test_mixture_collapse_marks_and_legend_show_whole_at_80x24():
+    app = LossApp(preset="mixture_collapse")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.step(3000)  # stops where it converges, step 320, as the f key does
+        await pilot.press("4")
+        await pane_ready(pilot, app, "distributions")
+        rows = screen_text(app).splitlines()
+        curve = nll_curve(app.state.trainer)
+        step = app.state.trainer.step_count
+        legend = [
+            f"● SGD estimate after {step} steps: μ₁ = -1.720, NLL = -0.107",
+            "▲ lowest NLL (no closed form for a mixture): μ₁ = -1.720, NLL = -0.107",
+        ]
+        for line in legend:  # each on one row: nothing wraps
+            assert any(row.strip() == line for row in rows), rows
+        assert f"{curve.best[1]:.3f}" == "-0.107"
+        # In the plot (rows with a y axis, │ or ┤ at a tick), ▲ sits under ● in the same column.
+        plot = [row for row in rows if "│" in row or "┤" in row]
+        dots = [(i, row.index("●")) for i, row in enumerate(plot) if "●" in row]
+        peaks = [(i, row.index("▲")) for i, row in enumerate(plot) if "▲" in row]
+        assert len(dots) == len(peaks) == 1, plot
+        assert peaks[0][1] == dots[0][1] and peaks[0][0] > dots[0][0]

@@ -38,6 +38,10 @@ KEYS_HINT = ["keys: ←/→ or j/k example", "w worst", "home/end first/last"]
 #: Bars are at most this many cells long: on a wide terminal longer ones are hard to compare.
 MAX_BAR = 48
 
+#: The NLL plot's bottom margin, a fraction of its y range: about 1.5 rows at 80x24, so the row
+#: the ▲ sits on (the floor) stays clear of the curve and of ● at the curve's lowest point.
+FLOOR_MARGIN = 0.15
+
 #: How plotext markers look in a legend line.
 _MARKER_LOOKS = {"braille": "⠶", "dot": "•", "hd": "▞", "fhd": "▞", "sd": "█"}
 
@@ -323,13 +327,14 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         marks = [v for v in (curve.current[1], curve.best[1]) if np.isfinite(v)]
         spread = max(marks, default=low) - low
         high = min(float(finite.max()), low + max(3.0 * spread, 2.5))
+        # The ▲ sits on the floor, under the optimum, pointing up at it: on the curve it would
+        # share a cell with ● whenever SGD has converged, and ● drawn over it would hide it.
+        floor = low - FLOOR_MARGIN * (high - low)
         shown = curve.nll <= high
         plt.plot(curve.grid[shown].tolist(), curve.nll[shown].tolist(), marker=g.plot_marker)
-        plt.scatter([curve.best[0]], [curve.best[1]], marker=g.marker)
+        plt.scatter([curve.best[0]], [floor], marker=g.marker)
         plt.scatter([curve.current[0]], [min(curve.current[1], high)], marker=g.point)
-        plot.set_axes(
-            (float(curve.grid[0]), float(curve.grid[-1])), (low - 0.05 * (high - low), high)
-        )
+        plot.set_axes((float(curve.grid[0]), float(curve.grid[-1])), (floor, high))
         plt.xlabel(g.text(curve.param))
 
     # -- text ---------------------------------------------------------------------------------
