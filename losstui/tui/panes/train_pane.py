@@ -248,6 +248,18 @@ class TrainPane(Pane):
 
     # -- widgets -> state (messages up) -------------------------------------------------------
 
+    def _full_batch_note(self) -> str:
+        """When the batch size asked for is more than the training set, what a step then does
+        ("more than the 200 training points: …"); "" otherwise."""
+        trainer = self.state.trainer
+        asked, n_train = self.state.config.batch_size, trainer.dataset.n_train
+        if asked <= n_train:
+            return ""
+        return (
+            f"more than the {n_train:,} training points: each step uses them all "
+            "(full-batch gradient descent)"
+        )
+
     @on(TrainControls.SettingSubmitted, "#controls")
     def _setting_submitted(self, event: TrainControls.SettingSubmitted) -> None:
         state = self.state
@@ -269,12 +281,20 @@ class TrainPane(Pane):
             return
         controls.show_error(field, "")
         controls.revert(field)  # as the state reads it: "32,,16" shows as "32,16"
+        # Allowed (the core's rule: a batch larger than the training set is the full batch), but
+        # the epoch count then rises by 1.0 a step; say why rather than leave it to puzzle.
+        full_batch = self._full_batch_note() if field == "batch_size" else ""
         if state.trainer is not before and steps_before:  # the steps so far are gone: say so
             shown = controls.value_label(field).split("  (")[0]
             message = f"{SETTINGS[field].label} {shown}: training restarts from step 0"
             if field != "loss" and state.config.loss != loss_before:
                 message += f"; the loss is now {state.trainer.loss.title}"
-            self.app.notify(self.glyphs.text(message), timeout=4, markup=False)
+            if full_batch:
+                message += f". That is {full_batch}"
+            self.app.notify(self.glyphs.text(message), timeout=6 if full_batch else 4, markup=False)
+        elif full_batch:  # at step 0 nothing restarts, but the note still matters
+            message = f"{SETTINGS[field].label} {controls.value_label(field)} is {full_batch}"
+            self.app.notify(self.glyphs.text(message), timeout=6, markup=False)
         elif state.trainer is before and steps_before:  # the stop rule changed; the run goes on
             shown = controls.value_label(field)
             message = f"{SETTINGS[field].label} {shown}: the run goes on from step {steps_before:,}"

@@ -39,6 +39,11 @@ class TrainControls(VerticalScroll, can_focus=False):
 
     The column itself takes no focus (its fields do), so tab goes from field to field. The label
     of the focused field is marked with an arrow and reverse video, which shows without colour.
+
+    At most one error shows at a time, so the column never grows by more than one reason (at
+    80x24 two wrapped reasons push the fields below them off screen). The error goes when its
+    field gets a valid value, when the user leaves that field (which shows the kept value
+    again), when another value is submitted or a setting changes, or when another error comes.
     """
 
     @dataclass
@@ -67,6 +72,8 @@ class TrainControls(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._values: dict[str, str] = {}
+        #: The field whose error shows, if any (one at a time).
+        self._error_field: str | None = None
 
     def compose(self) -> ComposeResult:
         for field, label in FIELDS:
@@ -113,9 +120,12 @@ class TrainControls(VerticalScroll, can_focus=False):
 
     def set_values(self, values: dict[str, str], enabled: dict[str, bool] | None = None) -> None:
         """Show the values in effect (field -> text). A field being edited keeps what the user
-        typed unless its value in effect changed; errors stay until `show_error` clears them."""
+        typed unless its value in effect changed. A changed value clears the error shown: a
+        setting was applied, so the refused value is no longer the news."""
         for field, value in values.items():
             changed = self._values.get(field) != value
+            if changed and field in self._values:
+                self.clear_errors()
             self._values[field] = value
             widget = self.query_one(f"#field-{field}")
             if isinstance(widget, Select):
@@ -140,17 +150,31 @@ class TrainControls(VerticalScroll, can_focus=False):
         self.query_one("#regenerate").display = "regenerate" not in hidden
 
     def show_error(self, field: str, message: str) -> None:
-        """Show `message` under `field`, wrapped to the column (empty clears it)."""
+        """Show `message` under `field`, wrapped to the column, in place of any other field's
+        error (empty clears `field`'s error)."""
+        if message and self._error_field not in (None, field):
+            self._put_error(self._error_field, "")
+        self._put_error(field, message)
+        if message:
+            self._error_field = field
+            if not self.display:
+                # Esc with a bad value typed closes a narrow terminal's column as it submits
+                # the value: the reason waits under the field, and a toast says it now.
+                self.app.notify(self.glyphs.text(message), severity="warning", markup=False)
+        elif self._error_field == field:
+            self._error_field = None
+
+    def clear_errors(self) -> None:
+        """Clear the error shown (a new problem or an applied setting: the reason is old)."""
+        for field, _ in FIELDS:
+            self.show_error(field, "")
+
+    def _put_error(self, field: str, message: str) -> None:
         label = self.query_one(f"#error-{field}", Label)
         label.update(self.glyphs.text(message))
         label.display = bool(message)
         if message:
             self.call_after_refresh(label.scroll_visible, animate=False)
-
-    def clear_errors(self) -> None:
-        """Clear every field's error (a new problem: the old reasons no longer apply)."""
-        for field, _ in FIELDS:
-            self.show_error(field, "")
 
     def error(self, field: str) -> str:
         """The error shown under `field`, or ""."""
@@ -198,6 +222,16 @@ class TrainControls(VerticalScroll, can_focus=False):
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         self._mark(event.widget, False)
+        # Leaving a list drops its error (the list shows the kept choice). A text field's blur
+        # may submit what was typed, so `_input_done` decides; opening a list moves the focus
+        # into the list's own overlay, which is not leaving it.
+        field = self._error_field
+        if field not in SELECT_FIELDS:
+            return
+        select = self.query_one(f"#field-{field}")
+        focused = self.screen.focused
+        if focused is not select and (focused is None or select not in focused.ancestors):
+            self.show_error(field, "")
 
     def _mark(self, widget, focused: bool) -> None:
         field = (widget.id or "").removeprefix("field-")
@@ -218,7 +252,7 @@ class TrainControls(VerticalScroll, can_focus=False):
         if event.value is Select.BLANK or field not in SELECT_FIELDS or field not in self._values:
             return  # the placeholder before the app's first values
         if self._values.get(field) != event.value:
-            self.post_message(self.SettingSubmitted(self, field, str(event.value)))
+            self._submit(field, str(event.value))
 
     @on(Input.Submitted)
     @on(Input.Blurred)
@@ -228,9 +262,20 @@ class TrainControls(VerticalScroll, can_focus=False):
         if field not in self._values:
             return
         if event.value.strip() != self._values.get(field):
-            self.post_message(self.SettingSubmitted(self, field, event.value.strip()))
+            self._submit(field, event.value.strip())
         elif isinstance(event, Input.Submitted):
             event.input.select_all()  # enter on an unchanged value: the next keys replace it
+        elif self._error_field == field:
+            # Left with the kept value in the field: the reason has been read and no longer
+            # describes what the field shows.
+            self.show_error(field, "")
+
+    def _submit(self, field: str, value: str) -> None:
+        """Post `value` for `field`; another field's error goes (the user has moved on), and
+        this field's stays until the answer replaces or clears it (no flicker in between)."""
+        if self._error_field not in (None, field):
+            self.show_error(self._error_field, "")
+        self.post_message(self.SettingSubmitted(self, field, value))
 
     @on(Button.Pressed, "#regenerate")
     def _regenerate(self, event: Button.Pressed) -> None:
