@@ -755,7 +755,7 @@ async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path
         # feedback said, and > may go on.
         assert third.lesson is not None and third.lesson.blocked() is None
         choices = third.query_one("#lesson-choices", OptionList)
-        assert choices.highlighted == 2
+        assert choices.highlighted == 1
         assert "Right: p·(1 − p)." in screen_text(third)
 
 
@@ -871,6 +871,32 @@ async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_an
         await pilot.press("enter")
         await pilot.pause()
         assert "Right: the sigmoid's slope." in screen_text(app)
+
+
+async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
+    from losstui.lessons.format import parse_lesson
+
+    app = LossApp(lesson=parse_lesson(QUESTION_FIRST, "Q.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        # How to answer is said; the cursor's answer is marked by a character, not colour alone.
+        assert "Answer the question first: a letter, or ↑/↓ and enter" in flat(text)
+        assert "> a) (p − y)" in text
+        await pilot.press("c")  # answer c), "the learning rate": not the settings column
+        await pilot.pause()
+        assert "No: it is a constant." in screen_text(app)
+        assert app.lesson is not None and app.lesson.answers == {0: 2}
+        assert not app.train_pane.focus_in_settings()
+        assert "> c) the learning rate" in screen_text(app)
+        await pilot.press("h")  # no answer h): the hint, as everywhere in a lesson
+        await pilot.pause()
+        assert app.lesson.answers == {0: 2}
+        assert "Hint: no hint for this step." in screen_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert "Right: the sigmoid's slope." in screen_text(app)
+        assert app.lesson.blocked() is None
 
 
 async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():

@@ -214,9 +214,9 @@ async def choose(pilot, app: LossApp, correct: bool) -> None:
     options = app.query_one("#lesson-choices", OptionList)
     assert options.has_focus
     for _ in range(len(choices) + 1):
-        if options.highlighted == index + 1:  # option 0 is the question itself
+        if options.highlighted == index:
             break
-        await pilot.press("down" if (options.highlighted or 0) < index + 1 else "up")
+        await pilot.press("down" if (options.highlighted or 0) < index else "up")
     await press(pilot, "enter")
     feedback = flat(app.lesson.step.ask.choices[index].feedback)
     assert feedback[:40] in status(app)

@@ -200,9 +200,12 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
         ("Train and Distributions panes", rows_for(TRAINING_ACTIONS)),
         (
             "In a lesson (losstui lesson FILE)",
-            rows_for(
-                ("lesson_next", "lesson_back", "lesson_hint", "lesson_enlarge", "lesson_leave")
-            ),
+            [
+                *rows_for(
+                    ("lesson_next", "lesson_back", "lesson_hint", "lesson_enlarge", "lesson_leave")
+                ),
+                ("a b c ...", "answer the step's question (as do the arrows and enter)"),
+            ],
         ),
         (
             "Settings column (Train pane, c)",

@@ -8,11 +8,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from losstui.lessons.runner import LessonRun
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.answer_list import AnswerList
 from losstui.tui.widgets.lesson_text import LessonText
 
 #: The keys a lesson adds, as the panel's last line shows them.
@@ -23,8 +23,9 @@ SHORT_KEYS = "> < h e x"
 
 class LessonPanel(Vertical):
     """A strip under the panes: "Lesson · step 3 of 9" and the title, the step's prose with its
-    placeholders filled from the state, the step's question as a list to answer with ↑/↓ and
-    enter, and a line that says what Next waits for, the hint, or the answer's feedback.
+    placeholders filled from the state, the step's question and its answers (a letter, or ↑/↓
+    and enter, chooses one), and a line that says what Next waits for, the hint, or the
+    answer's feedback.
 
     It renders the app's `LessonRun` and the state; the app's keys move the run.
     """
@@ -48,7 +49,8 @@ class LessonPanel(Vertical):
         with VerticalScroll(id="lesson-body"):
             yield LessonText(id="lesson-text")
             yield Static(id="lesson-notes")
-            yield OptionList(id="lesson-choices")
+            yield Static(id="lesson-question")
+            yield AnswerList(id="lesson-choices")
         yield Static(id="lesson-status")
 
     def on_mount(self) -> None:
@@ -116,22 +118,20 @@ class LessonPanel(Vertical):
         notes = self.query_one("#lesson-notes", Static)
         notes.display = self.instructor and bool(step.notes)
         notes.update(Text("\n".join(f"Notes: {g(n)}" for n in step.notes), style="italic"))
-        choices = self.query_one("#lesson-choices", OptionList)
-        choices.clear_options()
-        choices.display = step.ask is not None
+        question = self.query_one("#lesson-question", Static)
+        choices = self.query_one("#lesson-choices", AnswerList)
+        question.display = choices.display = step.ask is not None
         if step.ask is not None:
             fill = self.run.fill
-            choices.add_options(
-                [Option(g(fill(step.ask.prompt)), disabled=True)]
-                + [
-                    Option(f"{chr(97 + i)}) {g(fill(c.text))}", id=str(i))
-                    for i, c in enumerate(step.ask.choices)
-                ]
-            )
+            question.update(Text(g(fill(step.ask.prompt)), style="bold"))
             # The answer chosen before (going back, or resuming), else the first answer, so that
             # the student sees the cursor.
-            chosen = self.run.answers.get(self.run.index)
-            choices.highlighted = 1 + (chosen or 0)
+            choices.set_answers(
+                [g(fill(c.text)) for c in step.ask.choices],
+                self.run.answers.get(self.run.index, 0),
+            )
+        else:
+            choices.clear_options()
         self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
 
     def _status(self) -> None:
@@ -145,6 +145,8 @@ class LessonPanel(Vertical):
             done = "Done. The last step: > finishes the lesson." if run.last else "Done: > goes on."
             line = Text(done, style="bold")
         else:
+            if run.step.ask is not None and run.answers.get(run.index) is None:
+                blocked += ": a letter, or ↑/↓ and enter"  # say how, the first time
             line = Text(g(blocked[:1].upper() + blocked[1:]), style="italic")
         keys = KEYS if len(line) + 3 + len(KEYS) <= self.size.width else SHORT_KEYS
         line.append(f"   {g(keys)}", style="dim")
@@ -187,7 +189,7 @@ class LessonPanel(Vertical):
     def focus_choices(self) -> bool:
         """Focus the question's list if the step asks one; otherwise, if the list of a step
         left behind still has focus, give it back to the pane so the arrows reach it."""
-        choices = self.query_one("#lesson-choices", OptionList)
+        choices = self.query_one("#lesson-choices", AnswerList)
         if choices.display:
             choices.focus()
             return True
