@@ -283,6 +283,7 @@ def test_help_names_every_key_of_every_pane(widget):
 def test_help_explains_the_lab_and_distributions_keys():
     text = _help_text()
     for row in (
+        "1 2 3 4 5 6  panes: Problem, Recommendation, Train, Distributions, P/Q lab, Lessons",
         "p  switch between editing P and editing Q",
         "←/→  edit P / edit Q",
         "↑/↓  previous / next outcome",
@@ -533,6 +534,9 @@ async def test_command_palette_offers_the_main_actions():
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for title in ("Play / pause training", "Step once", "Reset training", "Go to Train"):
             assert title in titles
+        # One "Keys": the app's help, not Textual's side panel of keys losstui does not have.
+        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
+        assert len(keys) == 1 and keys[0].callback == app.action_help
 
 
 async def test_panes_switch_by_number_and_units_toggle():
@@ -670,7 +674,7 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert app.lesson is not None and app.lesson.index == 0
-        assert "Not yet: this step waits for step >= 40." in screen_text(app)
+        assert "Not yet: > goes on once the step is at least 40 (now " in screen_text(app)
         await pilot.press("h")
         await pilot.pause()
         assert "Hint: Press n; at step 0 now." in screen_text(app)

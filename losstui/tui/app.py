@@ -617,7 +617,10 @@ class LossApp(App[None]):
         return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" opens its own side panel: it lists keys losstui does not have
+        # (super+c), pushes the tabs off the left edge and does not close on esc. The app's help
+        # (?) takes its name.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         commands = (
             ("Play / pause training", "Start or stop SGD (space)", self._palette_toggle),
             (
@@ -632,7 +635,7 @@ class LossApp(App[None]):
             ("New data", "Regenerate the dataset with the next seed (g)", self.action_regenerate),
             ("Toggle log10 loss axis", "Plot log10(loss) or loss (l)", self.action_toggle_log10),
             ("Toggle bits / nats", "Units of entropy and KL (u)", self.action_toggle_units),
-            ("Show keys", "Every key (?)", self.action_help),
+            ("Keys", "Every key, by where it works (?)", self.action_help),
             ("Copy the setup line", "The current setup as KEY=VALUE words", self.action_copy_setup),
             ("Presets", "Setups that show each claim of the text (d)", self.action_presets),
         )

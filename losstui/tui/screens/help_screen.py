@@ -177,13 +177,15 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
 
     panes = [b for b in bindings if b.action.startswith("pane(")]
     pane_keys = " ".join(key_text(k) for b in panes for k in _keys(b))
+    # Each pane's binding is described by its tab's title, "1 Problem": the names, in key order.
+    pane_names = ", ".join(b.description.split(" ", 1)[-1] for b in panes)
     quit_keys = " or ".join(key_text(k) for b in by_action.get("quit", ()) for k in _keys(b))
     arrows = "up/down" if ascii else "↑/↓"
     return [
         (
             "Anywhere",
             [
-                (pane_keys, "panes: Problem, Recommendation, Train, Distributions, P/Q lab"),
+                (pane_keys, f"panes: {pane_names}"),
                 ("tab", "next control; shift+tab the previous one"),
                 *rows_for(("help", "presets", "leave_field", "suspend_process")),
                 ("ctrl+p", "command palette: every action by name"),
