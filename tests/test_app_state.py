@@ -95,4 +95,4 @@ async def test_a_lesson_that_locks_p_leaves_q_editable_in_the_lab():
         await pilot.press("left", "plus")  # edit P: refused with the reason, P kept
         await pilot.pause()
         assert app.state.pq_p == p
-        assert any("locked" in n.message for n in app._notifications)
+        assert any("P: the lesson holds it" in n.message for n in app._notifications)

@@ -24,9 +24,13 @@ def test_a_lesson_shaped_script_runs_against_the_state_alone():
     state.set_pane("train")
     state.lock("lr", "dataset")
     assert state.step(100) == 100
-    with pytest.raises(SettingError, match="learning rate is locked by the lesson"):
+    with pytest.raises(SettingError, match="Learning rate: the lesson holds it at this step"):
         state.set("lr", 0.1)
     assert state.config.lr == 0.05  # refused: the value stays
+    state.lock("regenerate")  # an action is named as the student knows it, with its key
+    with pytest.raises(SettingError, match=r"^New data \(g\): the lesson holds it at this step"):
+        state.regenerate()
+    state.unlock("regenerate")
 
     snapshot = json.loads(json.dumps(state.snapshot()))  # plain data, as a file would hold it
     fresh = AppState()
@@ -138,9 +142,9 @@ def test_hidden_controls_are_locked_and_unknown_controls_are_named():
     state = AppState()
     state.hide("loss", "reset")
     assert state.is_locked("loss") and state.is_locked("reset")
-    with pytest.raises(SettingError, match="loss is locked"):
+    with pytest.raises(SettingError, match="Loss: the lesson holds it"):
         state.set("loss", "hinge")
-    with pytest.raises(SettingError, match="reset is locked"):
+    with pytest.raises(SettingError, match=r"Reset \(r\): the lesson holds it"):
         state.reset()
     with pytest.raises(SettingError, match="unknown control 'volume'"):
         state.lock("volume")

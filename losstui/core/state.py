@@ -46,6 +46,13 @@ PQ_START = ((0.10, 0.40, 0.50), (0.80, 0.15, 0.05))
 """The P/Q lab's starting distributions: DESIGN.md's worked example."""
 #: Controls a lesson may lock or hide besides the settings: the run's actions.
 ACTIONS = ("play", "step", "reset", "regenerate")
+#: The actions as a refusal names them, with their keys.
+ACTION_LABELS = {
+    "play": "training (space, f)",
+    "step": "one step (n)",
+    "reset": "reset (r)",
+    "regenerate": "new data (g)",
+}
 CONTROLS = (*SETTINGS, *ACTIONS)
 
 
@@ -285,8 +292,8 @@ class AppState:
 
     def _guard(self, name: str) -> None:
         if self.is_locked(name):
-            label = SETTINGS[name].label if name in SETTINGS else name
-            raise SettingError(f"{label} is locked by the lesson")
+            label = SETTINGS[name].label if name in SETTINGS else ACTION_LABELS[name]
+            raise SettingError(f"{label[:1].upper()}{label[1:]}: the lesson holds it at this step")
 
     # Setting values ------------------------------------------------------------------------------
 
