@@ -12,7 +12,7 @@ from losstui import cli
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
 from losstui.lessons.format import check_lesson, parse_condition, parse_lesson
-from losstui.lessons.values import fill, lesson_values
+from losstui.lessons.values import fill, lesson_values, waiting_for
 
 HEAD = "---\ntitle: Log loss\nsummary: The Bernoulli likelihood.\nminutes: 10\n---\n"
 GOOD = (
@@ -130,6 +130,25 @@ def test_placeholders_show_values_as_the_app_formats_them():
     assert text == "loss 0.1213, 94.7%, KL 1.927 bits, lr 0.05, step 300"
 
 
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        ("val_loss < 0.09", "the validation loss is below 0.09 (now 0.9853)"),
+        ("accuracy > 0.9", "accuracy is above 90.0% (now 22.0%)"),
+        ("kl_pq < 0.1", "KL(P‖Q) is below 0.100 bits (now 1.927 bits)"),
+        ("diverged", "the run has diverged"),
+        ("pane == distributions", "the Distributions pane is open (4)"),
+        ("pane == pq_lab", "the P/Q lab is open (5)"),
+        ("units == bits", "the units are bits (u)"),
+        ("lr == 0.1", "the learning rate is 0.1 (now 0.05)"),
+    ],
+)
+def test_what_next_waits_for_reads_as_words_with_the_value_now(condition, words):
+    # "waits for val_loss < 0.09" named the condition as the lesson file writes it.
+    values = lesson_values(AppState("binary_classification"))
+    assert waiting_for(parse_condition(condition), values) == words
+
+
 def test_lesson_check_command(tmp_path, capsys):
     good, bad = tmp_path / "good.md", tmp_path / "bad.md"
     good.write_text(GOOD, encoding="utf-8")
@@ -153,7 +172,7 @@ def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():
     assert state.problem == "binary_classification" and state.pane == "train"
     assert state.is_locked("loss") and state.is_locked("lr")
     assert run.text().startswith("Validation loss 0.9853, accuracy 22.0%")
-    assert run.next() == "not yet: this step waits for step >= 200"
+    assert run.next() == "not yet: > goes on once the step is at least 200 (now 0)"
     state.step(200)
     assert run.next() is None and run.index == 1
     assert run.next() == "answer the question first"

@@ -15,6 +15,15 @@ from typing import TypeVar
 
 #: Metrics that are fractions of examples or labels, shown as percentages.
 PERCENT_METRICS = ("accuracy", "subset_accuracy", "hamming_loss")
+#: Each metric's name as the stats line and the lessons write it.
+METRIC_TITLES = {
+    "accuracy": "accuracy",
+    "r2": "R²",
+    "mae": "MAE",
+    "subset_accuracy": "subset accuracy",
+    "hamming_loss": "Hamming loss",
+    "nll": "NLL",
+}
 
 
 def _non_finite(value: float) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from losstui.lessons.format import Choice, Lesson, Step
-from losstui.lessons.values import fill, lesson_values
+from losstui.lessons.values import fill, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
@@ -115,7 +115,7 @@ class LessonRun:
             if chosen is None or not step.ask.choices[chosen].correct:
                 return "answer the question first"
         if step.wait is not None and not self.waited():
-            return f"not yet: this step waits for {step.wait.text}"
+            return f"not yet: > goes on once {waiting_for(step.wait, self.values())}"
         return None
 
     def answer(self, choice: int) -> Choice:

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from losstui.core.settings import SETTINGS
-from losstui.core.text import format_information, format_loss, format_metric
-from losstui.lessons.format import _PLACEHOLDER, INFORMATION, NUMBERS
+from losstui.core.settings import PANES, SETTINGS
+from losstui.core.text import METRIC_TITLES, format_information, format_loss, format_metric
+from losstui.lessons.format import _PLACEHOLDER, INFORMATION, NUMBERS, Condition
 
 #: Density values written as the Distributions pane writes its fit: "μ̂ = 1.500".
 _THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
@@ -84,6 +84,70 @@ def format_value(name: str, value: Any, units: str = "bits") -> str:
     if name in ("train_loss", "val_loss"):
         return format_loss(value)
     return format_metric(name, value)
+
+
+#: How a condition's name reads in "> goes on once …", where it is not a metric or a setting.
+_SUBJECTS = {
+    "step": "the step",
+    "epoch": "the epoch",
+    "train_loss": "the training loss",
+    "val_loss": "the validation loss",
+    "h_p": "H(P)",
+    "h_q": "H(Q)",
+    "h_pq": "H(P,Q)",
+    "h_qp": "H(Q,P)",
+    "kl_pq": "KL(P‖Q)",
+    "kl_qp": "KL(Q‖P)",
+    "js": "JS(P,Q)",
+    "mu": "μ",
+    "sigma": "σ",
+    "sample_mean": "the sample mean",
+    "sample_std": "the sample standard deviation",
+    "sample_nll": "the best Gaussian's NLL",
+}
+_COMPARISONS = {
+    "<": "below",
+    "<=": "at most",
+    ">": "above",
+    ">=": "at least",
+    "==": "",
+    "!=": "not",
+}
+_FLAGS = {
+    "diverged": "the run has diverged",
+    "running": "training runs (space)",
+    "paused": "training is paused (space)",
+}
+
+
+def waiting_for(condition: Condition, values: Mapping[str, Any]) -> str:
+    """A step's `wait` in words, with the value it has now, to finish "> goes on once …":
+    `val_loss < 0.09` → "the validation loss is below 0.09 (now 0.1213)", `diverged` → "the
+    run has diverged", `pane == distributions` → "the Distributions pane is open (4)"."""
+    name, value = condition.name, condition.value
+    if condition.op is None:
+        return _FLAGS.get(name, name.replace("_", " "))
+    if name == "pane" and condition.op == "==" and value in PANES:
+        title = "P/Q lab" if value == "pq_lab" else f"{str(value).capitalize()} pane"
+        return f"the {title} is open ({PANES.index(value) + 1})"
+    if name == "units" and condition.op == "==":
+        return f"the units are {value} (u)"
+    units = str(values.get("units", "bits"))
+    if name in _SUBJECTS:
+        subject = _SUBJECTS[name]
+    elif name in METRIC_TITLES:
+        subject = METRIC_TITLES[name]
+    elif name in SETTINGS:
+        subject = f"the {SETTINGS[name].label}"
+    else:
+        subject = name.replace("_", " ")
+    comparison = _COMPARISONS[condition.op]
+    wanted = " ".join(w for w in (comparison, format_value(name, value, units)) if w)
+    text = f"{subject} is {wanted}"
+    now = values.get(name)
+    if isinstance(now, (int, float)) and not isinstance(now, bool) and math.isfinite(now):
+        text += f" (now {format_value(name, now, units)})"
+    return text
 
 
 def fill(prose: str, values: Mapping[str, Any]) -> str:

@@ -7,19 +7,11 @@ import textwrap
 from rich.text import Text
 
 from losstui.core.problems import Standing
-from losstui.core.text import format_epoch, format_loss, format_metric
+from losstui.core.text import METRIC_TITLES, format_epoch, format_loss, format_metric
 from losstui.core.trainer import Trainer
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.widgets.changed_lines import ChangedLines
 
-METRIC_TITLES = {
-    "accuracy": "accuracy",
-    "r2": "R²",
-    "mae": "MAE",
-    "subset_accuracy": "subset accuracy",
-    "hamming_loss": "Hamming loss",
-    "nll": "NLL",
-}
 NUMBER_WIDTH = 9
 """Cells reserved for a number ("-0.001234", "1.234e+05"), so that lines break at the same places
 while the digits change."""
