@@ -180,7 +180,11 @@ async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
         text = flat(screen_text(app))
         assert f"diverged at step {app.state.trainer.diverged_at_step}" in text.lower()
         assert "lower the learning rate" in text.lower()
-        await pilot.press("space")  # refused, not a crash
+        await pilot.press("space", "n")  # refused with the reason, not silence or a crash
+        await pilot.pause()
+        said = [flat(n) for n in notifications(app)]
+        assert sum("Lower the learning rate" in n for n in said) >= 2, said
+        assert app.state.trainer.diverged and not app.state.running
         await pilot.press("r")
         await pilot.pause()
         assert app.state.trainer.step_count == 0 and not app.state.trainer.diverged
@@ -427,6 +431,24 @@ async def test_a_new_setting_says_training_restarts_from_step_zero():
         app.state.step(5)
         await _type_into(pilot, app, "batch_size", "16")
         assert "batch size 16: training restarts from step 0" in notifications(app)
+
+
+async def test_after_the_stop_rule_space_and_n_say_why_and_the_status_keeps_the_names():
+    app = LossApp(setup="problem=binary_classification patience=300 pane=train")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.step(5000)
+        await pilot.pause()
+        assert app.state.trainer.converged
+        step = app.state.trainer.step_count
+        await pilot.press("n", "space")
+        await pilot.pause()
+        assert app.state.trainer.step_count == step and not app.state.running
+        said = [flat(n) for n in notifications(app)]
+        assert sum("set patience to 0" in n for n in said) == 2, said
+        # The status line keeps the problem and the loss: the reason is on the Train pane.
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" Binary classification | ") and f"converged at step {step}" in top
 
 
 def test_the_divergence_hint_does_not_send_the_user_to_r():
@@ -798,9 +820,13 @@ async def test_a_converged_run_stops_playing_and_the_screen_says_why():
         text = flat(screen_text(app))
         assert "CONVERGED" in text
         assert summary.removeprefix("converged ") in text
-        # The status line says it too, whole, at 80 columns.
-        status = app.screen.query_one("#status-bar", StatusBar).line(80)
-        assert summary in status and len(status) <= 80
+        # The status line says it too: whole where it fits beside the names, and at 80 columns
+        # without the reason, which would push out the problem and the loss.
+        bar = app.screen.query_one("#status-bar", StatusBar)
+        assert summary in bar.line(160) and "Binary classification" in bar.line(160)
+        status = bar.line(80)
+        assert status.startswith(" Binary classification | ") and len(status) <= 80
+        assert status.endswith(f"converged at step {trainer.converged_at_step:,}")
         await pilot.press("space")  # play is refused, with the reason and the way on
         await pilot.pause()
         assert not app.state.running

@@ -475,14 +475,20 @@ class AppState:
             self._emit(Part.PROGRESS)
         return done
 
-    def _refuse_to_train(self) -> None:
-        """ValueError, with the reason, when the run cannot train on (a lesson holds play, it
-        diverged, or the stop rule ended it)."""
-        self._guard("play")
+    def _refuse_to_train(self, action: str = "play") -> None:
+        """ValueError, with the reason, when the run cannot train on (a lesson holds `action`,
+        it diverged, or the stop rule ended it)."""
+        self._guard(action)
         if self.trainer.diverged:
             raise ValueError(self.divergence_message or "the run diverged; press r to reset")
         if self.trainer.converged:
             raise ValueError(self.convergence_message)
+
+    def step_once(self) -> None:
+        """One SGD step, the key n (ValueError, with the reason, where `play` would refuse: a
+        step that silently does nothing leaves the student guessing)."""
+        self._refuse_to_train("step")
+        self.step(1)
 
     def play(self) -> None:
         """Start training at the chosen speed (ValueError, with the reason, once the run has

@@ -260,10 +260,8 @@ class LossApp(App[None]):
             return False
         if action in ("play", "step", "reset", "regenerate") and state.is_locked(action):
             return None  # a lesson holds it: shown, greyed
-        if action == "play":
-            if state.running:
-                return False
-            return None if state.trainer.diverged else True
+        if action == "play":  # after a divergence too: pressed, it says why and what to do
+            return not state.running
         if action == "pause":
             return state.running
         if action == "fast_forward":
@@ -272,7 +270,7 @@ class LossApp(App[None]):
         if action == "fast_forward_refused":  # f where fast-forward cannot run: says why
             return not self.check_action("fast_forward", ())
         if action == "step":
-            return None if state.trainer.diverged or state.running else True
+            return None if state.running else True
         if action in ("open_settings", "hide_settings"):
             train = self.train_pane
             if pane != "train" or train is None:
@@ -331,7 +329,7 @@ class LossApp(App[None]):
     def action_step(self) -> None:
         """One SGD step (the key n); also what tests call to advance training deterministically."""
         if not self.state.is_locked("step"):
-            self.state.step(1)
+            self._attempt(self.state.step_once)
 
     def action_reset(self) -> None:
         self._attempt(self.state.reset)

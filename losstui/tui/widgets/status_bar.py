@@ -67,21 +67,27 @@ class StatusBar(Widget):
         state = self.state
         problem = PROBLEMS[state.problem].title
         loss = state.trainer.loss
+        brief = None  # the run's state without its reason, where the names matter more
         if state.trainer.diverged:
             run = "DIVERGED"
         elif state.trainer.converged:  # "converged at step 1,240: validation loss flat for 300 ..."
             run = state.trainer.convergence_summary or "converged"
+            brief = run.split(":", 1)[0]
         elif state.running:
             run = "fast-forward" if state.fast else self._running_text()
         else:
             run = "paused"
         step = f"step {state.trainer.step_count}"
+        # The stop rule's reason goes before the names do: at 80 columns "Binary classification
+        # | … | converged at step 600" (the Train pane's state line gives the reason).
+        short = brief or run
         variants = (
             f" losstui | {problem} | {loss.pairing} | {run} | {step}",
             f" {problem} | {loss.pairing} | {run}",
-            f" {problem} | {loss.title} | {run}",
-            f" {loss.title} | {run}",
-            f" {run}",  # a stop rule's reason is worth more than the names
+            f" {problem} | {loss.pairing} | {short}",
+            f" {problem} | {loss.title} | {short}",
+            f" {loss.title} | {short}",
+            f" {short}",
         )
         # Below WIDE the step count is left to the stats line on the Train pane.
         candidates = [self.glyphs.text(v) for v in variants[0 if width >= WIDE else 1 :]]
