@@ -14,10 +14,11 @@ from losstui.core import info
 from losstui.core.text import format_information
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets.pq_lab import START_P, START_Q, PQLab, move_mass, to_hundredths
+from tests.app_helpers import screen_text
 
 MEASURE = re.compile(
     r"(H\(P\)|H\(Q\)|H\(P,Q\)|H\(Q,P\)|KL\(P(?:‖|\|\|)Q\)|KL\(Q(?:‖|\|\|)P\)|JS\(P,Q\))"
-    r"\s+= +(\S+) (bits|nats)"
+    r"\s+= +(\S+) +(bits|nats)"
 )
 
 
@@ -243,3 +244,87 @@ async def test_a_key_asks_for_a_change_and_the_lab_draws_only_what_it_is_shown()
         assert (lab.p, lab.q) == (START_P, START_Q)
         assert shown(lab) == expected(START_P, START_Q, 2.0)
         assert [(m.p, m.q) for m in app.requests] == [(START_P, move_mass(START_Q, 0, 5))]
+
+
+# -- a read-out that stays put -------------------------------------------------------------------
+def placed(app: App) -> dict[str, tuple[int, int, int, int, int | None]]:
+    """Where each measure sits on screen: its row and the columns of its "=", its number's first
+    character, its unit and its decimal point (None for ∞ or inf, which have none)."""
+    places: dict[str, tuple[int, int, int, int, int | None]] = {}
+    for row, line in enumerate(screen_text(app).splitlines()):
+        for m in MEASURE.finditer(line):
+            point = line.find(".", m.start(2), m.end(2))
+            places[m.group(1).replace("||", "‖")] = (
+                row,
+                line.index("=", m.start(1)),
+                m.start(2),
+                m.start(3),
+                None if point < 0 else point,
+            )
+    return places
+
+
+@pytest.mark.parametrize("glyphs", [UNICODE, ASCII], ids=["unicode", "ascii"])
+@pytest.mark.parametrize("units", ["bits", "nats"])
+async def test_the_numbers_keep_their_columns_as_js_crosses_0_1_and_kl_becomes_infinite(
+    glyphs, units
+):
+    # Lesson 4's walk: Q's A down to 0.10 and C up to 0.39 takes JS from 0.420 bits to 0.0171
+    # (KL from 1.927 to 0.0692); then C emptied makes KL(P‖Q) and H(P,Q) infinite. The student
+    # reads the block while pressing the keys, so after every key each "=", number, decimal
+    # point and unit must be where it was.
+    keys = ["minus"] * 14 + ["down", "down"] + ["plus"] * 4 + ["minus"] * 8
+    app = LabApp(glyphs=glyphs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = app.query_one(PQLab)
+        lab.units = units
+        await pilot.pause()
+        start = placed(app)
+        assert set(start) == set(expected(START_P, START_Q, 2.0))
+        js_shown = [shown(lab)["JS(P,Q)"]]
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            values, now = measures(lab), placed(app)
+            assert set(now) == set(start), key
+            for label, (row, equals, number, unit, point) in now.items():
+                assert (row, equals, number, unit) == start[label][:4], (key, label)
+                finite = math.isfinite(values[label])
+                assert point == (start[label][4] if finite else None), (key, label)
+            js_shown.append(shown(lab)["JS(P,Q)"])
+        assert lab.q[2] == 0.0
+        inf = "∞" if glyphs is UNICODE else "inf"
+        assert shown(lab)["KL(P‖Q)"] == shown(lab)["H(P,Q)"] == inf
+        # The walk did cross 0.1, where the number gains a digit ("0.420" to "0.0171" in bits).
+        assert float(js_shown[0]) > 0.1 and min(float(js) for js in js_shown) < 0.1
+        assert any(len(js) > len(js_shown[0]) for js in js_shown)
+
+
+def measures(lab: PQLab) -> dict[str, float]:
+    """The lab's measures by label, as `placed` names them."""
+    m = lab.measures
+    return {
+        "H(P)": m.h_p,
+        "H(Q)": m.h_q,
+        "H(P,Q)": m.h_pq,
+        "H(Q,P)": m.h_qp,
+        "KL(P‖Q)": m.kl_pq,
+        "KL(Q‖P)": m.kl_qp,
+        "JS(P,Q)": m.js,
+    }
+
+
+async def test_tiny_and_zero_divergences_keep_the_columns_too():
+    # Q one hundredth from P: KL 0.000324 and JS 8.10e-05 bits, the longest numbers the lab
+    # writes; P = Q: 0.000. Their points sit where 1.361's does.
+    app = LabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = app.query_one(PQLab)
+        start = placed(app)
+        for q in [(0.10, 0.41, 0.49), START_P]:
+            lab.show(START_P, q)
+            await pilot.pause()
+            assert placed(app) == start, q
+        lab.show(START_P, (0.10, 0.41, 0.49))
+        await pilot.pause()
+        assert shown(lab)["KL(P‖Q)"] == "0.000324" and shown(lab)["JS(P,Q)"] == "8.10e-05"

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from losstui.core.presets import PRESETS, Preset
+from losstui.tui.widgets.problem_chooser import Indented, MarkedOptionList
+
+#: How far a preset's claim sits in from its title: without colour or bold (the highlighted
+#: option is bold throughout) the titles are the only lines that start at the mark.
+BODY_INDENT = "  "
 
 
-def _prompt(preset: Preset, glyphs_text) -> Text:
-    """A preset as one option: its title in bold, its claim and what to change to see it."""
-    text = Text(glyphs_text(preset.title), style="bold")
-    text.append("\n" + glyphs_text(preset.claim))
+def _prompt(preset: Preset, glyphs_text: Callable[[str], str]) -> RenderableType:
+    """A preset as one option: its title in bold, then indented under it its claim and what to
+    change to see it."""
+    body = Text(glyphs_text(preset.claim))
     if preset.compare:
-        text.append(f"\nThen compare: {glyphs_text(preset.compare)}", style="italic")
-    return text
+        body.append(f"\nThen compare: {glyphs_text(preset.compare)}", style="italic")
+    return Group(Text(glyphs_text(preset.title), style="bold"), Indented(body, BODY_INDENT))
 
 
 class PresetScreen(ModalScreen[str | None]):
@@ -33,7 +39,9 @@ class PresetScreen(ModalScreen[str | None]):
         Binding("escape,q,d", "dismiss_none", "Close", show=True),
     ]
 
-    def __init__(self, problem: str, *, text=str, classes: str | None = None) -> None:
+    def __init__(
+        self, problem: str, *, text: Callable[[str], str] = str, classes: str | None = None
+    ) -> None:
         super().__init__(classes=classes)
         # This problem's presets come first: they demonstrate what its recommendation says.
         self._presets = sorted(PRESETS.values(), key=lambda p: p.problem != problem)
@@ -48,10 +56,11 @@ class PresetScreen(ModalScreen[str | None]):
                 ),
                 id="preset-title",
             )
-            yield OptionList(
-                *(Option(_prompt(p, self._text), id=p.key) for p in self._presets),
-                id="preset-list",
-            )
+            # The highlighted preset carries the "> " mark, so the one enter applies shows
+            # without colour (NO_COLOR, or ASCII terminals where only a background marks it).
+            presets = MarkedOptionList(id="preset-list")
+            presets.set_marked_options([(_prompt(p, self._text), p.key) for p in self._presets])
+            yield presets
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -30,6 +30,13 @@ GRID = 100
 LABELS = "ABCDEFGHI"
 MAX_OUTCOMES = len(LABELS)
 
+#: The read-out's number field: its decimal point sits at a fixed column, after one digit (every
+#: measure the keys can reach is below 10: at worst H(P,Q) = −log₂ 0.01 = 6.64 bits) and before
+#: room for the longest fraction format_information writes ("0.000289", "4.12e-05"), so the
+#: block stays put while JS crosses 0.1 or KL becomes ∞ under the student's keys.
+INTEGER_WIDTH = 1
+FRACTION_WIDTH = 7  # the point and six more: ".000289", ".12e-05"
+
 
 def _apportion(amount: int, weights: Sequence[int]) -> list[int]:
     """`amount` split into whole shares proportional to `weights` (largest remainder); they sum
@@ -92,6 +99,19 @@ def _probability(value: float) -> str:
     """Two decimals on the 0.01 grid the keys move in, three for values set off it."""
     on_grid = abs(value * GRID - round(value * GRID)) < 1e-9
     return format_probability(value, 2 if on_grid else 3)
+
+
+def _aligned(text: str, integer_width: int, fraction_width: int) -> str:
+    """`text`, a number as format_information writes it, in a field `integer_width` +
+    `fraction_width` cells wide whose decimal point is at column `integer_width`.
+
+    A number without a point (∞, "inf" in ASCII, nan) starts at the units digit's column and is
+    padded to the same width, so the unit after the field never moves either.
+    """
+    whole, point, fraction = text.partition(".")
+    if not point:
+        return f"{'':>{integer_width - 1}}{text:<{fraction_width + 1}}"
+    return f"{whole:>{integer_width}}{point}{fraction:<{fraction_width - 1}}"
 
 
 def _wrapped(text: str, width: int, style: str = "") -> list[Text]:
@@ -316,14 +336,25 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
         ]
         pairs = [pair for row in rows for pair in row[:2] if pair is not None]
         label_width = max(len(g.text(label)) for label, _ in pairs)
-        value_width = max(len(g.text(format_information(value))) for _, value in pairs)
+        split = [g.text(format_information(value)).partition(".") for _, value in pairs]
+        # The widths are the constants for every value the keys reach, so the "=", the point
+        # and the unit keep their columns; only a value that needs more (≥ 10 bits, off the
+        # 0.01 grid) widens the field, for every row at once, so the points still line up.
+        integer_width = max([INTEGER_WIDTH, *(len(w) for w, point, _ in split if point)])
+        fraction_width = max([FRACTION_WIDTH, *(len(p + f) for _, p, f in split if p)])
 
         def cell(pair: tuple[str, float]) -> str:
-            label, value = g.text(pair[0]), g.text(format_information(pair[1]))
-            return f"{label:<{label_width}} = {value:>{value_width}} {m.units}"
+            label = g.text(pair[0])
+            number = _aligned(g.text(format_information(pair[1])), integer_width, fraction_width)
+            return f"{label:<{label_width}} = {number} {m.units}"
 
         cell_width = len(cell(pairs[0]))
         two_columns = width >= 2 * cell_width + 3
+        # Three spaces before the descriptions, two if that is what fits them all in one column
+        # at 80 columns (ASCII's "KL(P||Q)" widens the cells). The cells' width is fixed, so
+        # the choice does not change as the values do.
+        longest = max(2 * cell_width + 3 + len(g.text(row[2])) for row in rows if row[1])
+        gap = "   " if longest + 3 <= width else "  "
         lines = []
         for first, second, description in rows:
             line = Text(cell(first), style="bold")
@@ -333,8 +364,8 @@ class PQLab(UsesGlyphs, Widget, can_focus=True):
             elif second is not None:
                 lines.append(line)
                 line = Text(cell(second))
-            if two_columns and line.cell_len + 3 + len(description) <= width:
-                line.append("   " + description, style="dim")
+            if two_columns and line.cell_len + len(gap) + len(description) <= width:
+                line.append(gap + description, style="dim")
             lines.append(line)
         return lines
 
