@@ -485,6 +485,29 @@ def test_run_end_messages_offer_no_setting_a_lesson_holds():
     assert "converged at step" in message and "patience" not in message
 
 
+async def test_each_step_by_hand_moves_the_loss_curve():
+    # The history records every 20 steps: the curve stood at step 0 while n moved the stats.
+    from losstui.tui.widgets.loss_curves import LossCurves
+
+    app = LossApp(setup="problem=regression pane=train")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        curves = app.query_one(LossCurves)
+        drawn = [curves.render().plain]
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+            drawn.append(curves.render().plain)
+        assert app.state.trainer.step_count == 3 and len(app.state.trainer.history) == 1
+        assert len(set(drawn)) == 4, "a step by hand left the curve as it was"
+        await pilot.press("space")  # training on: the records take over, the run goes on
+        await pilot.pause()
+        app.state.pause()
+        app.state.step(40)
+        await pilot.pause()
+        assert [r.step for r in app.state.trainer.history][-1] == 40
+
+
 async def test_stats_show_the_losses_of_the_step_on_show():
     app = LossApp(problem="soft_label_classification")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -418,8 +418,6 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings():
         state.step(1)
         losses.append(lesson_values(state)["val_loss"])
     assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] / 3
-    # "the curve plots a point every 20 steps, so it shows them once you train on"
-    assert [r.step for r in state.trainer.history] == [0] and state.trainer.record_every == 20
     go_on(run)
     # η = 0.1 fits the line within 20 steps, and levels off by step 100.
     train(state, 20)

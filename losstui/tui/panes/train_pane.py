@@ -15,6 +15,7 @@ from losstui.core.models import HIDDEN_ACTIVATION_NAMES
 from losstui.core.problems import Standing, loss_verdict
 from losstui.core.settings import SETTINGS
 from losstui.core.state import StateChanged
+from losstui.core.trainer import Trainer
 from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.loss_curves import LossCurves
 from losstui.tui.widgets.model_view import ModelView
@@ -56,6 +57,9 @@ class TrainPane(Pane):
         #: (time, step) at the last redraw, and the fast-forward rate measured from it.
         self._rate_mark: tuple[float, int] | None = None
         self._rate = 0
+        #: Losses at steps after the last record (see `_points_between`), and their run.
+        self._between: list[tuple[int, float, float]] = []
+        self._between_run: Trainer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="train-row"):
@@ -146,11 +150,32 @@ class TrainPane(Pane):
         if state.log10 and self.loss_went_nonpositive():
             self.call_later(self.log10_unavailable)
         self.query_one(LossCurves).show(
-            trainer.history, log10=state.log10, loss_name=trainer.recorded_as
+            trainer.history,
+            log10=state.log10,
+            loss_name=trainer.recorded_as,
+            between=self._points_between(trainer, shown, paused=not state.running),
         )
         if force or now - self._last_map >= max(MAP_INTERVAL, slow):
             self._last_map = now
             self.query_one(ModelView).show(trainer)
+
+    def _points_between(
+        self, trainer: Trainer, shown: tuple[float | None, float | None], *, paused: bool
+    ) -> list[tuple[int, float, float]]:
+        """The losses seen while paused at steps the history does not record, (step, train,
+        val): the history records every 20 steps, and without these the curves stood still
+        while the student stepped with n and the stats line moved. Kept for the run (a new run
+        starts afresh). While training, the curves follow the records alone (a point a frame
+        would redraw their right end for nothing)."""
+        kept = self._between if self._between_run is trainer else []
+        train, val = shown
+        step = trainer.step_count
+        recorded = bool(trainer.history) and trainer.history[-1].step == step
+        fresh = not kept or kept[-1][0] != step
+        if paused and fresh and not recorded and train is not None and val is not None:
+            kept.append((step, float(train), float(val)))
+        self._between, self._between_run = kept, trainer
+        return kept
 
     def _recorded_note(self) -> tuple[str, ...] | None:
         """For a loss recorded with the constant it drops: say what the numbers are."""

@@ -71,29 +71,47 @@ class LossCurves(AsciiPlot):
         super().__init__(id=id, classes=classes)
         self._y_for: tuple[tuple[int, bool], tuple[float, float]] | None = None
 
-    def show(self, history: Sequence, *, log10: bool, loss_name: str) -> None:
+    def show(
+        self,
+        history: Sequence,
+        *,
+        log10: bool,
+        loss_name: str,
+        between: Sequence[tuple[int, float, float]] = (),
+    ) -> None:
         """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width;
-        `loss_name` says what the values are ("loss", "full NLL (with log y!)")."""
-        self._last_args = (history, log10, loss_name)
+        `loss_name` says what the values are ("loss", "full NLL (with log y!)"). `between`,
+        (step, train loss, validation loss) points at steps the history does not record (steps
+        taken one by one), join the curves in step order."""
+        self._last_args = (history, log10, loss_name, between)
         plt = self.plt
         self.reset_plot()
         width = max(self.size.width - 8, 10) * (2 if self.glyphs.plot_marker == "braille" else 1)
-        steps = np.array([r.step for r in history], dtype=np.float64)
-        train = np.array([r.train_loss for r in history], dtype=np.float64)
-        val = np.array([r.val_loss for r in history], dtype=np.float64)
+        recorded = {r.step for r in history}
+        hand = [p for p in between if p[0] not in recorded]
+        rows = [(r.step, r.train_loss, r.val_loss) for r in history] + hand
+        columns = np.array(rows, dtype=np.float64).reshape(-1, 3).T
+        steps, train, val = columns[0], columns[1], columns[2]
         if log10:
             if np.any(np.isfinite(train) & (train <= 0)) or np.any(np.isfinite(val) & (val <= 0)):
                 log10 = False  # the app tells the user why the axis stays linear
             else:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     train, val = np.log10(train), np.log10(val)
-        x_range = (float(steps[0]), x_limit(float(steps[-1]))) if len(steps) else (0.0, 10.0)
-        keep = kept_records(steps, x_range, width)
+        n = len(history)  # rows[:n] are the records, rows[n:] the steps taken by hand
+        last = float(steps.max()) if len(steps) else 0.0
+        x_range = (float(steps.min()), x_limit(last)) if len(steps) else (0.0, 10.0)
+        # Thinned by the records alone (their spacing sets the grid); every step taken by hand
+        # is drawn, and the last of them carries a validation point, where the stats line is.
+        keep = np.concatenate([kept_records(steps[:n], x_range, width), np.arange(n, len(steps))])
         # Validation as spaced points, not a line: the two series differ in shape, not only colour.
-        spaced = kept_records(steps, x_range, max(width // 6, 2))
+        spaced = kept_records(steps[:n], x_range, max(width // 6, 2))
+        if len(steps) > n and steps[-1] == last:
+            spaced = np.append(spaced, len(steps) - 1)
         spaced = spaced[np.isfinite(val[spaced])]
         val_steps, val_shown = steps[spaced], val[spaced]
-        steps, train = steps[keep], train[keep]
+        order = keep[np.argsort(steps[keep], kind="stable")]
+        steps, train = steps[order], train[order]
         ok_t = np.isfinite(train)
         name = loss_name.split(" (")[0] if loss_name else "loss"  # the caption is one short line
         what = f"log10({name})" if log10 else name
@@ -123,7 +141,7 @@ class LossCurves(AsciiPlot):
         # Thinning depends on the width: redraw the last history at the new size.
         args = getattr(self, "_last_args", None)
         if args is not None:
-            self.show(args[0], log10=args[1], loss_name=args[2])
+            self.show(args[0], log10=args[1], loss_name=args[2], between=args[3])
 
     def _m(self, i: int) -> str:
         marker = (self.glyphs.plot_marker, self.glyphs.plot_marker_alt)[i]
