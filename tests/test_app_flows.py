@@ -946,9 +946,15 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         await pilot.pause()
         assert app.lesson.answers == {0: 2}
         assert "Hint: no hint for this step." in screen_text(app)
+        # From another pane too: the list has lost the focus, the letters still answer.
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.state.pane == "distributions" and app.focused is not None
+        assert app.focused.id != "lesson-choices"
         await pilot.press("e")
         await pilot.pause()
         assert "Right: the sigmoid's slope." in screen_text(app)
+        assert not app.main_screen.query_one("#lesson-slot").has_class("-enlarged")
         assert app.lesson.blocked() is None
 
 

@@ -108,7 +108,7 @@ async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds()
     lesson = parse_lesson(
         HEAD + "Train to step 300: Step {step}.\n```losstui\nset problem=regression "
         "lr=0.001 pane=train\nwait step >= 300\n```\n---\nLoss low.\n```losstui\n"
-        "wait val_loss < 0.5\n```\n",
+        "wait epoch >= 100\n```\n",
         "L.md",
     )
     app = LossApp(lesson=lesson)
@@ -121,14 +121,24 @@ async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds()
         await pilot.pause()
         assert app.state.trainer.step_count == 300
         assert "Train to step 300: Step 300." in flat(screen_text(app))
+        # No notice that it would run on until a key: the step's wait stopped it.
+        assert not any("until you press f" in flat(n) for n in notifications(app))
         # A wait on anything else ends fast-forward on the slice where it first holds.
         await pilot.press("greater_than_sign", "f")
         await pilot.pause()
         if app.state.running:
             ticks_until_paused(app)
         assert app.lesson is not None and app.lesson.blocked() is None
-        assert app.state.trainer.history[-1].val_loss < 0.5
-        assert not app.state.trainer.converged
+        assert app.state.trainer.epoch >= 100 and not app.state.running
+        stopped = app.state.trainer.step_count
+        # f again, the wait met: it goes on past it, until a key.
+        await pilot.press("f")
+        await pilot.pause()
+        app._tick()
+        assert app.state.running and app.state.trainer.step_count > stopped
+        await pilot.press("f")
+        await pilot.pause()
+        assert not app.state.running
 
 
 async def test_f_is_refused_with_a_reason_where_training_does_not_apply():

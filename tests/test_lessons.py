@@ -65,6 +65,11 @@ def test_a_sound_lesson_reads_into_its_steps():
         ("```losstui\nwait loss < 3\n```\n", 7, "compare it with == or !="),
         ("```losstui\nrun 0\n```\n", 7, "`run` takes a number of steps from 1"),
         ("```losstui\nask Which?\n- [ ] a | no\n- [ ] b | no\n```\n", 7, "exactly one marked"),
+        (
+            "```losstui\nask Which?\n- [x] a\n" + "- [ ] b\n" * 7 + "```\n",
+            7,
+            "`ask` needs 2 to 7 choices (a to g, the keys that answer them)",
+        ),
         ("```losstui\nwait step > 1\nwait step > 2\n```\n", 8, "`wait` is given twice"),
         ("Text {nope}.\n", 6, "unknown placeholder {nope}"),
         ("One.\n---\n\n---\nThree.\n", 8, "an empty step"),

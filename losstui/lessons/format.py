@@ -53,6 +53,8 @@ OPTIONAL_META = ("requires",)
 MAX_MINUTES = 600
 MAX_RUN = 1_000_000
 
+#: Answers a question may have: the app answers them with the keys a to g (h is the hint).
+MAX_CHOICES = 7
 DIRECTIVES = ("set", "lock", "unlock", "hide", "show", "run", "pause", "wait", "hint", "ask")
 
 #: Density estimation's fit against its closed form: the SGD estimate μ and σ of a Gaussian, and
@@ -325,8 +327,12 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
             errors.add(line, str(error))
     if question is not None:
         prompt, choices, line = question
-        if len(choices) < 2 or sum(c.correct for c in choices) != 1:
-            errors.add(line, "`ask` needs two or more choices, exactly one marked `- [x]`")
+        if not 2 <= len(choices) <= MAX_CHOICES or sum(c.correct for c in choices) != 1:
+            errors.add(
+                line,
+                f"`ask` needs 2 to {MAX_CHOICES} choices (a to g, the keys that answer them), "
+                "exactly one marked `- [x]`",
+            )
         else:
             out["ask"] = Question(prompt, tuple(choices))
     return out

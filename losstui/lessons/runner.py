@@ -28,6 +28,8 @@ class LessonRun:
         self.answers: dict[int, int] = {}
         self.run_until: int | None = None
         self.hint_shown = False
+        #: Whether the step's wait held at the last look (entry, then each tick).
+        self._held = False
 
     @property
     def step(self) -> Step:
@@ -49,6 +51,7 @@ class LessonRun:
             self.index = max(0, min(index, self.count - 1))
         self.hint_shown = False
         self.run_until = None
+        self._held = False
         state = self.state
         state.pause()
         settings: dict[str, str] = {}
@@ -66,6 +69,7 @@ class LessonRun:
         if self.step.run and not (replay and state.trainer.step_count >= self.step.run):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
+        self._held = self.waited()  # a wait that holds on entry does not stop a fast-forward
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
@@ -73,8 +77,15 @@ class LessonRun:
         ends = [] if self.run_until is None else [self.run_until]
         wait = self.step.wait
         if self.state.fast and wait is not None and wait.name == "step" and wait.op in _REACHES:
-            ends.append(int(wait.value) + _REACHES[wait.op])
+            target = int(wait.value) + _REACHES[wait.op]
+            if self.state.trainer.step_count < target:  # once there, f goes on past it
+                ends.append(target)
         return min(ends, default=None)
+
+    def wait_stops_fast_forward(self) -> bool:
+        """Whether a fast-forward started now ends where this step's `wait` first holds (it
+        does not hold yet)."""
+        return self.step.wait is not None and not self.waited()
 
     def tick(self) -> None:
         """After training progressed: pause once this step's `run` is done, and end a
@@ -83,10 +94,15 @@ class LessonRun:
         if self.run_until is not None and state.trainer.step_count >= self.run_until:
             self.run_until = None
             state.pause()
+            return
         # The step's prose was written for the moment its wait first holds ("train to step
         # 300: 300 steps are not enough"); a fast-forward on to the stop rule, thousands of
-        # steps later, would have the text say the opposite of the screen.
-        elif state.fast and state.running and self.waited():
+        # steps later, would have the text say the opposite of the screen. Only the moment it
+        # first holds: f pressed again, or on a step already done, goes on.
+        if self.step.wait is None:
+            return
+        held, self._held = self._held, self.waited()
+        if state.fast and state.running and self._held and not held:
             state.pause()
 
     def waited(self) -> bool:

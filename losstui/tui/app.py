@@ -52,6 +52,8 @@ TRAINING_ACTIONS = (
     "slower",
     "regenerate",
 )
+#: The keys that answer a lesson's question, one per answer (the format allows MAX_CHOICES).
+ANSWER_LETTERS = "abcdefg"
 FAST_SLICE = 0.08
 """Seconds of training per slice in fast-forward. Slices follow each other with only a yield to
 the event loop between them, where keys are answered and the panes' redraws (about 4 frames a
@@ -73,6 +75,13 @@ class LossApp(App[None]):
     AUTO_FOCUS = None  # the main screen focuses the open pane; focusing another would switch tabs
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # A lesson's question answers to its letters from any pane, before the keys they share
+        # (c settings, d presets, e enlarge): moving to another pane to look, then typing the
+        # answer, left the question deaf. A letter past the last answer is the usual key.
+        *(
+            Binding(letter, f"lesson_answer({i})", show=False)
+            for i, letter in enumerate(ANSWER_LETTERS)
+        ),
         Binding("space", "play", "Play", key_display="space"),
         Binding("space", "pause", "Pause", key_display="space"),
         Binding("f", "fast_forward", "Fast"),
@@ -252,6 +261,10 @@ class LossApp(App[None]):
         pane = state.pane
         if action == "suspend_process":  # the browser's app has no shell to go back to
             return not self.is_web
+        if action == "lesson_answer":
+            ask = self.lesson.step.ask if self.lesson is not None else None
+            index = parameters[0] if parameters else None
+            return ask is not None and isinstance(index, int) and index < len(ask.choices)
         if action == "lesson_leave":  # also closes the strip of a lesson file's errors
             return self.lesson is not None or self.lesson_path is not None
         if action.startswith("lesson_"):
@@ -307,7 +320,8 @@ class LossApp(App[None]):
             state.pause()
             return
         self._attempt(state.fast_forward)
-        if state.fast and state.config.patience == 0:
+        lesson_stops_it = self.lesson is not None and self.lesson.wait_stops_fast_forward()
+        if state.fast and state.config.patience == 0 and not lesson_stops_it:
             self.notify(
                 "Fast-forward: no stop rule is set (patience 0), so it trains until you press f "
                 "or space. A patience in the settings (c) stops it on a plateau.",
@@ -560,6 +574,11 @@ class LossApp(App[None]):
         self._keep_progress(index)
         self.lesson_panel.refresh_step()
         self.lesson_panel.focus_choices()
+
+    def action_lesson_answer(self, index: int) -> None:
+        """A letter: answer `index` of the step's question, whichever pane is on show."""
+        if self.lesson is not None:
+            self.lesson_panel.answer(index)
 
     def action_lesson_hint(self) -> None:
         if self.lesson is not None:

@@ -186,6 +186,10 @@ class LessonPanel(Vertical):
             Region(0, top + y, body.size.width, height), animate=False, immediate=True
         )
 
+    def answer(self, index: int) -> None:
+        """Choose answer `index` of the step's question, as ↑/↓ and enter would."""
+        self.query_one("#lesson-choices", AnswerList).choose(index)
+
     def focus_choices(self) -> bool:
         """Focus the question's list if the step asks one; otherwise, if the list of a step
         left behind still has focus, give it back to the pane so the arrows reach it."""
