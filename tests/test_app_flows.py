@@ -954,7 +954,11 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         await pilot.press("e")
         await pilot.pause()
         assert "Right: the sigmoid's slope." in screen_text(app)
-        assert not app.main_screen.query_one("#lesson-slot").has_class("-enlarged")
+        slot = app.main_screen.query_one("#lesson-slot")
+        assert not slot.has_class("-enlarged")
+        await pilot.press("e")  # answered right: e is the lesson's enlarge again
+        await pilot.pause()
+        assert slot.has_class("-enlarged") and app.lesson.answers == {0: 4}
         assert app.lesson.blocked() is None
 
 

@@ -75,13 +75,6 @@ class LossApp(App[None]):
     AUTO_FOCUS = None  # the main screen focuses the open pane; focusing another would switch tabs
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # A lesson's question answers to its letters from any pane, before the keys they share
-        # (c settings, d presets, e enlarge): moving to another pane to look, then typing the
-        # answer, left the question deaf. A letter past the last answer is the usual key.
-        *(
-            Binding(letter, f"lesson_answer({i})", show=False)
-            for i, letter in enumerate(ANSWER_LETTERS)
-        ),
         Binding("space", "play", "Play", key_display="space"),
         Binding("space", "pause", "Pause", key_display="space"),
         Binding("f", "fast_forward", "Fast"),
@@ -112,6 +105,16 @@ class LossApp(App[None]):
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        # A lesson's question answers to its letters from any pane, before the keys they share
+        # (c settings, d presets, e enlarge; hence priority, checked before the focused widget
+        # and the other keys): moving to another pane to look, then typing the answer, left the
+        # question deaf. A letter past the last answer, typed into a field, or pressed once the
+        # question is answered right, is the usual key.
+        # Last in the list, so the footer keeps its order.
+        *(
+            Binding(letter, f"lesson_answer({i})", show=False, priority=True)
+            for i, letter in enumerate(ANSWER_LETTERS)
+        ),
         # Textual reads ctrl+z as a key (the terminal is in raw mode): without this it did nothing.
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),
         Binding("escape", "leave_field", show=False),
@@ -264,7 +267,17 @@ class LossApp(App[None]):
         if action == "lesson_answer":
             ask = self.lesson.step.ask if self.lesson is not None else None
             index = parameters[0] if parameters else None
-            return ask is not None and isinstance(index, int) and index < len(ask.choices)
+            # Not over a dialog (the palette's search, the help) or into the settings' fields.
+            train = self.train_pane
+            typing = not isinstance(self.screen, MainScreen) or (
+                train is not None and train.focus_in_settings()
+            )
+            if ask is None or typing or not isinstance(index, int) or index >= len(ask.choices):
+                return False
+            # Answered right, the letters are the usual keys again ("answer, then open the
+            # Loss list: 3, c").
+            chosen = self.lesson.answers.get(self.lesson.index) if self.lesson else None
+            return chosen is None or not ask.choices[chosen].correct
         if action == "lesson_leave":  # also closes the strip of a lesson file's errors
             return self.lesson is not None or self.lesson_path is not None
         if action.startswith("lesson_"):
