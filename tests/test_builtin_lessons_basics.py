@@ -6,6 +6,7 @@ on screen."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 import losstui
 from losstui import cli
 from losstui.core.datasets import MIXTURE
+from losstui.core.losses import get_loss
 from losstui.core.state import AppState
 from losstui.lessons.format import Lesson, read_lesson
 from losstui.lessons.runner import LessonRun
@@ -57,6 +59,13 @@ LESSONS = Path(losstui.__file__).parent / "content" / "lessons"
 NAMES = ("01-loss-and-sgd", "02-maximum-likelihood", "03-logistic-regression", "04-entropy-and-kl")
 #: The lesson panel's status line at 80 columns: a message, then "   > < h e x".
 STATUS_ROOM = 80 - len("   ") - len(SHORT_KEYS)
+#: A live value as wide as these lessons' widest ("1.361 bits", "0.0513 nats").
+WIDEST_VALUE = "0.0000 nats"
+
+
+def widest(text: str) -> str:
+    """The text with each placeholder as wide as the widest value it can show."""
+    return re.sub(r"\{[a-z_0-9]+\}", WIDEST_VALUE, text)
 
 
 def lesson(name: str) -> Lesson:
@@ -117,19 +126,20 @@ async def answer_by_keys(pilot, app: LossApp) -> None:
     """The whole question is on screen; a wrong choice (↓ and enter) is refused with its
     feedback, then the right one is accepted."""
     assert app.lesson is not None and app.lesson.step.ask is not None
-    choices = app.lesson.step.ask.choices
+    run = app.lesson
+    choices = run.step.ask.choices
     text = screen_text(app)
-    assert app.lesson.step.ask.prompt in text
+    assert run.fill(run.step.ask.prompt) in text
     for i, choice in enumerate(choices):
-        assert f"{chr(97 + i)}) {choice.text}" in text, choice.text
+        assert f"{chr(97 + i)}) {run.fill(choice.text)}" in text, choice.text
     wrong = next(i for i, c in enumerate(choices) if not c.correct)
     right = next(i for i, c in enumerate(choices) if c.correct)
     await pilot.press(*["down"] * wrong, "enter")  # the first answer is highlighted
     await pilot.pause()
-    assert choices[wrong].feedback in screen_text(app) and app.lesson.blocked() is not None
+    assert run.fill(choices[wrong].feedback) in screen_text(app) and run.blocked() is not None
     await pilot.press(*["down" if right > wrong else "up"] * abs(right - wrong), "enter")
     await pilot.pause()
-    assert choices[right].feedback in screen_text(app) and app.lesson.blocked() is None
+    assert run.fill(choices[right].feedback) in screen_text(app) and run.blocked() is None
 
 
 async def hint_shown(pilot, app: LossApp) -> None:
@@ -158,10 +168,10 @@ def test_each_lesson_checks_clean_and_is_built_for_an_80x24_strip(name):
     for step in built.steps:
         assert step.wait is None or step.hint, f"step at line {step.line} waits with no hint"
         # The hint and every answer's feedback sit whole on the status line at 80 columns.
-        assert len(f"Hint: {step.hint}") <= STATUS_ROOM, step.hint
+        assert len(widest(f"Hint: {step.hint}")) <= STATUS_ROOM, step.hint
         if step.ask is not None:
             for choice in step.ask.choices:
-                assert len(choice.feedback) <= STATUS_ROOM, choice.feedback
+                assert len(widest(choice.feedback)) <= STATUS_ROOM, choice.feedback
                 assert choice.feedback.startswith("Right" if choice.correct else "No")
 
 
@@ -203,6 +213,15 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
         values["kl_pq"]
     )
     go_on(run)
+    # The lowest H(P,Q) over every Q is H(P), not 0: the wrong answer's feedback quotes this P's
+    # H(P) live, true also for a P the student changed in the step before.
+    zero = run.step.ask.choices[0]
+    assert zero.text == "0, for any P" and not zero.correct
+    assert run.fill(zero.feedback) == "No: H(P,Q) ≥ H(P), and this P has H(P) = 1.361 bits."
+    state.set_pq((0.2, 0.3, 0.5), state.pq_q)
+    assert run.fill(zero.feedback).endswith("this P has H(P) = 1.485 bits.")
+    assert lesson_values(state)["h_pq"] > lesson_values(state)["h_p"]
+    state.set_pq((0.1, 0.4, 0.5), state.pq_q)
     answer_right(run)
     go_on(run)
     # A one-hot label: H(P) = 0, so H(P,Q) = KL(P‖Q) = −ln 0.7 nats, the log loss at p = 0.7.
@@ -215,6 +234,12 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
     assert run.next() is not None
     state.set_pq(state.pq_p, (0.05, 0.95))
     go_on(run)
+    # P is 0 on A, so H(P,Q) keeps B's term alone, −ln q_B, whether or not B holds most of Q.
+    assert run.text().startswith("H(P,Q) = 0.0513 nats = −ln q_B: only the true class's")
+    for q_b in (0.95, 0.3):
+        state.set_pq(state.pq_p, (1 - q_b, q_b))
+        assert lesson_values(state)["h_pq"] == pytest.approx(-math.log(q_b))
+    state.set_pq(state.pq_p, (0.05, 0.95))
     answer_right(run)
     go_on(run)
     assert run.next() is not None and state.units == "nats"
@@ -307,7 +332,7 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings():
     train(state, 300)
     assert lesson_values(state)["accuracy"] > 0.9
     go_on(run)
-    # Squared error after the sigmoid from the same start: `run 300` plays, then pauses.
+    # Squared error through a sigmoid from the same start: `run 300` plays, then pauses.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
     assert run.next() is not None
     start = lesson_values(state)["val_loss"]
@@ -320,13 +345,31 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings():
     go_on(run)
     answer_right(run)
     go_on(run)
-    # From the small start squared error after a sigmoid passes 90% too.
+    # From the small start squared error through a sigmoid passes 90% too.
     assert state.config.init_scale == 1 and state.config.loss == "sigmoid_mean_squared_error"
     assert run.next() is not None
     train(state, 100)
     assert lesson_values(state)["accuracy"] > 0.9
     go_on(run)
     assert run.last
+
+
+def test_the_gradients_lessons_3_and_7_quote_are_the_apps():
+    """Per example, with respect to the output z: log loss's is p − y, and squared error
+    through a sigmoid's (the app's is the mean of (p − y)², no ½) is 2(p − y)·p·(1 − p)."""
+    for name in ("03-logistic-regression", "07-when-it-goes-wrong"):
+        text = (LESSONS / f"{name}.md").read_text(encoding="utf-8")
+        assert "2(p − y)·p·(1 − p)" in text and "(p − y)·p·(1 − p)" not in text.replace(
+            "2(p − y)·p·(1 − p)", ""
+        )
+    z = np.linspace(-6.0, 6.0, 13)[:, None]
+    p = 1 / (1 + np.exp(-z))
+    n = len(z)
+    for y in (np.zeros_like(z), np.ones_like(z)):
+        squared = get_loss("sigmoid_mean_squared_error")
+        assert squared(y, z) == pytest.approx(float(np.mean((p - y) ** 2)))
+        assert n * squared.gradient(y, z) == pytest.approx(2 * (p - y) * p * (1 - p))
+        assert n * get_loss("binary_cross_entropy").gradient(y, z) == pytest.approx(p - y)
 
 
 def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point():
@@ -542,6 +585,23 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings():
         values = lesson_values(state)
         assert f"μ = {values['sample_mean']:.3f}, σ = {values['sample_std']:.3f};" in text
     go_on(run)
+    # σ̂ (dividing by n) gives the lowest NLL; dividing by n − 1, which unbiases the variance,
+    # gives a wider σ and a higher NLL.
+    x = state.trainer.dataset.y_train[:, 0]
+    mean = float(np.mean(x))
+
+    def nll(sigma: float) -> float:
+        return float(
+            np.mean(
+                0.5 * math.log(2 * math.pi) + math.log(sigma) + (x - mean) ** 2 / (2 * sigma**2)
+            )
+        )
+
+    values = lesson_values(state)
+    wider = float(np.std(x, ddof=1))
+    assert wider > values["sample_std"]
+    assert nll(values["sample_std"]) == pytest.approx(values["sample_nll"])
+    assert nll(wider) > values["sample_nll"]
     answer_right(run)
     go_on(run)
     # Two bumps: one Gaussian's fit is the sample's mean and deviation, its NLL the best

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from textual.widgets import OptionList, Select, Static
 
+from losstui.core.datasets import FAR_CENTRE, targets_for
 from losstui.core.state import AppState
 from losstui.core.text import format_loss, format_metric
 from losstui.lessons.format import Lesson, check_lesson, read_lesson
@@ -432,6 +433,16 @@ def test_classification_lesson_shows_what_it_says_with_its_seed():
         go_on(run)
     assert ends[0] == ends[1] == ends[2]
     assert run.text().startswith("KL ended at validation loss 0.4673, accuracy 78.2%")
+    # 9. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
+    trainer = state.trainer
+    y = targets_for(trainer.loss, trainer.dataset, "val")
+    z = trainer.logits(trainer.dataset.x_val)
+    assert y.ndim == 2 and set(np.unique(y)) == {0.0, 1.0} and (y.sum(axis=1) == 1).all()
+    log_q = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    kl = trainer.loss.per_sample(y, z)
+    assert np.allclose(kl, -(y * log_q).sum(axis=1)) and kl.mean() > 0.4
+    choice = run.step.ask.choices[2]
+    assert choice.text == "KL(y‖p) is 0 on hard labels" and not choice.correct
     assert (format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])) == ("0.4673", "78.2%")
     answer_right(run)
     go_on(run)
@@ -468,6 +479,10 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
             assert f"epoch {epoch}" in flat(str(app.query_one(TrainStats).render()))
             await accepted(pilot, app)
             if loss == "binary_cross_entropy":
+                accuracy = format_metric("accuracy", app.state.trainer.evaluate()["accuracy"])
+                assert lesson_text(app).startswith(
+                    f"Step 3200: accuracy {accuracy}, near the 85% the article reports after 200"
+                )
                 # Back a step and on again: the same setup, so the run and its epochs stay.
                 trained = app.state.trainer.step_count
                 await press(pilot, "less_than_sign")
@@ -531,12 +546,16 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed():
     state.step(150)
     assert metric(state, "accuracy") > 0.9
     go_on(run)
-    # 4. Squared error through the sigmoid, 300 steps from the same start: below 40%.
+    # 4. Squared error through a sigmoid, 300 steps from the same start: below 40%.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
     assert run.blocked() is not None
     play_run(run, state)
     assert state.trainer.step_count == 300 and metric(state, "accuracy") < 0.4
     go_on(run)
+    accuracy = format_metric("accuracy", metric(state, "accuracy"))
+    assert run.text().startswith(
+        f"After 300 steps squared error's accuracy is {accuracy}, where cross-entropy"
+    )
     answer_right(run)
     go_on(run)
     # 6. The far cluster: cross-entropy near 97%.
@@ -553,15 +572,38 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed():
     assert metric(state, "accuracy") < 0.9
     assert trainer.predict(trainer.dataset.x_val).max() > 1.1
     go_on(run)
-    # 8-9. The Distributions pane: example 1 is a far point whose output is above 1.
+    # 8. Fit to the near points alone, a line would put the far ones near 3; squared error's
+    # own least-squares line keeps them around 1.2, and misclassifies class 1's near points:
+    # the boundary has moved towards the far cluster.
+    data_set = trainer.dataset
+    far_train = np.linalg.norm(data_set.x_train - FAR_CENTRE, axis=1) < 3
+    far_val = np.linalg.norm(data_set.x_val - FAR_CENTRE, axis=1) < 3
+    assert far_train.mean() > 0.15 and far_val[0] and far_val.sum() >= 20
+
+    def least_squares(rows: np.ndarray) -> np.ndarray:
+        a = np.column_stack([data_set.x_train[rows], np.ones(rows.sum())])
+        w = np.linalg.lstsq(a, data_set.y_train[rows, 0], rcond=None)[0]
+        return np.column_stack([data_set.x_val, np.ones(len(data_set.x_val))]) @ w
+
+    assert 2.5 < np.median(least_squares(~far_train)[far_val]) < 3.5
+    assert 1.1 < np.median(least_squares(np.ones_like(far_train))[far_val]) < 1.3
+    outputs = trainer.predict(data_set.x_val).ravel()
+    assert 1.1 < np.median(outputs[far_val]) < 1.35  # at step 500, as the student arrives
+    wrong = (outputs > 0.5) != data_set.y_val[:, 0]
+    assert wrong.sum() > 10 and (data_set.y_val[wrong, 0] == 1).mean() > 0.9
+    # 8-9. The Distributions pane: example 1, a far point, wanders around 1.2, mostly above 1.
     assert state.example == 0 and run.blocked() is not None
     state.set_pane("distributions")
-    for _ in range(2):  # at step 500, and on to 1,000
+    data = classification_data(trainer)
+    assert data.outputs is not None and data.outputs.ravel()[0] > 1.1  # at step 500
+    example = []
+    while trainer.step_count < 2000:
         data = classification_data(trainer)
-        assert data.outputs is not None and data.outputs.ravel()[0] > 1
-        assert data.outside_unit().sum() >= 10
-        state.step(500)
-    later = trace(state, "accuracy", 2000)
+        example.append(data.outputs.ravel()[0])
+        state.step(10)
+    example = np.array(example)
+    assert 1.1 < np.median(example) < 1.3 and (example > 1).mean() > 0.85
+    later = trace(state, "accuracy", 2500)
     assert later.max() < 0.9
     go_on(run)
     answer_right(run)
@@ -589,7 +631,7 @@ async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
         await accepted(pilot, app)
         await ask(pilot, app)
         await accepted(pilot, app)
-        # A saturated start: cross-entropy recovers; squared error through the sigmoid stalls.
+        # A saturated start: cross-entropy recovers; squared error through a sigmoid stalls.
         await refused(pilot, app)
         await train(pilot, app, 150)
         shows_stats(app, "accuracy")
@@ -614,6 +656,12 @@ async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
         assert "Validation example 1 of" in screen_text(app)
         assert "predicted from ŷ = 1." in screen_text(app)  # a far point's output, above 1
         await accepted(pilot, app)
+        # The step's text and its whole question fit the strip at 80x24, unscrolled.
+        assert app.lesson is not None and app.lesson.step.ask is not None
+        shown = screen_text(app)
+        assert "so the pane clips it." in flat(shown)
+        for i, choice in enumerate(app.lesson.step.ask.choices):
+            assert f"{chr(97 + i)}) {choice.text}" in shown, choice.text
         await ask(pilot, app)
         await accepted(pilot, app)
         # A softmax on one output: answered, then seen marked in the Loss list.
