@@ -678,3 +678,25 @@ async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
         assert app.lesson.last and "Done. The last step" in screen_text(app)
+
+
+@pytest.mark.parametrize("path", sorted(LESSONS.glob("*.md")), ids=lambda p: p.stem[:2])
+async def test_every_question_shows_its_question_and_all_its_answers_at_80x24(path):
+    # At 80x24 the strip held six rows of text: the last answers of long steps sat below its
+    # edge, seen only by scrolling a list that a press of 4 had taken the focus from.
+    built = read_lesson(str(path))
+    app = LossApp(lesson=built)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.lesson is not None
+        for index, step in enumerate(built.steps):
+            if step.ask is None:
+                continue
+            app.lesson.enter(index)
+            app.lesson_panel.refresh_step()
+            await pilot.pause()
+            text = screen_text(app)
+            assert flat(app.lesson.fill(step.ask.prompt))[:60] in flat(text), (index + 1, text)
+            for letter, choice in zip("abcdefg", step.ask.choices, strict=False):
+                shown = flat(f"{letter}) {app.lesson.fill(choice.text)}")[:40]
+                assert shown in flat(text), (index + 1, letter, text)

@@ -28,6 +28,8 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 WIDE = 120
 """From this width panes sit side by side (chooser beside recommendation, curves beside model)."""
 TALL = 36
+#: Rows from which a lesson's question strip may take three more rows from the panes.
+ROOMY = 24
 FULL = 80
 """From this width the tab titles and the footer's keys are written in full."""
 
@@ -207,6 +209,7 @@ class MainScreen(Screen[None]):
         self.set_class(small, "-too-small")
         self.set_class(width >= WIDE, "-wide")
         self.set_class(height >= TALL, "-tall")
+        self.set_class(height < ROOMY, "-short")
         return small
 
     def apply_size(self, width: int, height: int) -> None:

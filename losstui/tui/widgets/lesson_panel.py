@@ -118,6 +118,8 @@ class LessonPanel(Vertical):
         notes = self.query_one("#lesson-notes", Static)
         notes.display = self.instructor and bool(step.notes)
         notes.update(Text("\n".join(f"Notes: {g(n)}" for n in step.notes), style="italic"))
+        if self.parent is not None:  # the slot grows for a question (see app.tcss)
+            self.parent.set_class(step.ask is not None, "-question")
         question = self.query_one("#lesson-question", Static)
         choices = self.query_one("#lesson-choices", AnswerList)
         question.display = choices.display = step.ask is not None
