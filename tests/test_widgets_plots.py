@@ -1,19 +1,25 @@
-"""Plots: round-number ticks (no raw floats, no -0, whole steps), the legend on the caption line,
-a validation marker unlike the ASCII frame's ticks, and the rows given to data."""
+"""Plots: round-number ticks (no raw floats, no -0, whole steps), the legend on the caption line
+(wrapped, never cut, where a fit's numbers would not fit), a validation marker unlike the ASCII
+frame's ticks, and the rows given to data."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
+from losstui.core.diagnostics import density_parameters
 from losstui.core.text import format_ticks
 from losstui.core.trainer import Record, TrainConfig, Trainer
+from losstui.lessons.format import parse_lesson
+from losstui.tui.app import LossApp
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets.ascii_plot import nice_ticks
-from losstui.tui.widgets.fit_plot import FitPlot
+from losstui.tui.widgets.fit_plot import FitPlot, legend_chunks, wrap_chunks
 from losstui.tui.widgets.loss_curves import LossCurves
+from tests.app_helpers import flat, widget_text
 
 LONG_NUMBER = re.compile(r"\d\.\d{5,}")
 
@@ -112,3 +118,111 @@ async def test_model_plots_label_axes_with_few_digits(problem):
         tick_line = lines[-1].split()
         assert len(tick_line) >= 3 and all(len(label) <= 5 for label in tick_line), tick_line
         assert ("samples" in lines[0]) or ("data" in lines[0] and "model" in lines[0])
+
+
+# -- the caption wraps where the plot is narrow: a legend's numbers are read, never cut ----------
+
+DENSITY_LESSON = """---
+title: T
+summary: S
+minutes: 1
+---
+Fit the samples.
+
+```losstui
+set problem=density_estimation dataset=mixture_samples loss={loss} pane=train
+```
+"""
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+
+
+def fitted_values(trainer) -> list[float]:
+    """The fit's parameters in the order its legend names them."""
+    values = trainer.loss.predict(density_parameters(trainer))
+    if trainer.config.loss == "gaussian_mixture_nll":
+        pi, mu1, mu2, s1, s2 = values
+        return [pi, mu1, s1, 1.0 - pi, mu2, s2]
+    return list(values)
+
+
+@pytest.mark.parametrize("ascii", [False, True])
+@pytest.mark.parametrize("width", [80, 60])
+@pytest.mark.parametrize("loss", ["gaussian_nll", "gaussian_mixture_nll"])
+async def test_beside_a_lesson_the_density_legend_is_whole_on_screen(loss, width, ascii):
+    # A lesson's strip puts the density plot beside the loss curves, about half the width.
+    app = LossApp(ascii=ascii, lesson=parse_lesson(DENSITY_LESSON.format(loss=loss), "L.md"))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        app.state.step(300)
+        await pilot.pause()
+        trainer = app.state.trainer
+        assert trainer.config.loss == loss and not trainer.diverged
+        g = ASCII if ascii else UNICODE
+        fitted = trainer.loss.describe(density_parameters(trainer))
+        marker = "**" if ascii else "⠒⠒"
+        legend = g.text(f"{g.bar_full} samples  {marker} {fitted}")
+        plot = app.screen.query_one("#fit-plot", FitPlot)
+        if loss == "gaussian_mixture_nll":  # two components never fit on one line here
+            assert plot.size.width < cell_len(legend) and " + " in fitted
+        # The legend's rows, read in order: every word and number whole, none cut at the edge.
+        shown = widget_text(app, "#fit-plot")
+        assert shown.startswith(flat(legend)), (legend, shown)
+        # Its numbers are the model's, to the digits shown (π to 2 decimals, the rest 3 figures).
+        numbers = NUMBER.findall(shown.split(marker, 1)[1].replace("^2", "²"))
+        values = fitted_values(trainer)
+        spec = [".2f", ".3g", ".3g"] * 2 if loss == "gaussian_mixture_nll" else [".3g", ".3g"]
+        assert numbers[: len(values)] == [format(v, f) for v, f in zip(values, spec, strict=True)]
+        if ascii:
+            assert "".join(shown.split()).isascii()
+
+
+def test_legend_breaks_between_entries_then_clauses_never_inside_a_number():
+    chunks = legend_chunks("samples", "█", "") + legend_chunks(
+        "0.32·N(-1.51, 0.459²) + 0.68·N(1.18, 0.621²)", "⠒⠒"
+    )
+    assert wrap_chunks(chunks, 80) == ["█ samples  ⠒⠒ 0.32·N(-1.51, 0.459²) + 0.68·N(1.18, 0.621²)"]
+    assert wrap_chunks(chunks, 42) == [
+        "█ samples  ⠒⠒ 0.32·N(-1.51, 0.459²)",
+        "+ 0.68·N(1.18, 0.621²)",
+    ]
+    assert wrap_chunks(chunks, 30) == [
+        "█ samples",
+        "⠒⠒ 0.32·N(-1.51, 0.459²)",
+        "+ 0.68·N(1.18, 0.621²)",
+    ]
+    gaussian = legend_chunks("samples", "#", "") + legend_chunks(
+        "Gaussian mu = -0.0308, sigma = 1.39", "**"
+    )
+    # Two lines either way: between the entries reads better than after a comma.
+    assert wrap_chunks(gaussian, 42) == ["# samples", "** Gaussian mu = -0.0308, sigma = 1.39"]
+    assert wrap_chunks(gaussian, 30) == ["# samples  ** Gaussian", "mu = -0.0308, sigma = 1.39"]
+    # The rows do not change with the digits as training goes on: the plot does not jump.
+    for fit in (
+        "Gaussian μ = 0, σ = 1",
+        "Gaussian μ = 1.5, σ = 0.67",
+        "Gaussian μ = 0.308, σ = 1.39",
+    ):
+        start = legend_chunks("samples", "█", "") + legend_chunks(fit, "⠒⠒")
+        assert wrap_chunks(start, 42) == ["█ samples", f"⠒⠒ {fit}"]
+    # Narrower than a piece: the piece is split, but every character is still shown.
+    assert "".join(wrap_chunks(gaussian, 8)) == "# samples** Gaussianmu = -0.0308,sigma = 1.39"
+
+
+@pytest.mark.parametrize("glyphs", [UNICODE, ASCII])
+async def test_a_narrow_regression_plot_shows_its_whole_outlier_legend(glyphs):
+    trainer = Trainer(TrainConfig.default_for("regression").replace(dataset="line_outliers"))
+    trainer.step(30)
+    app = PlotApp(FitPlot(), glyphs)
+    async with app.run_test(size=(42, 10)) as pilot:
+        app.plot.show(trainer)
+        await pilot.pause()
+        lines = rendered(app.plot)
+        assert len(lines) == 8
+        caption = flat(" ".join(lines[:2]))
+        point, curve, truth = (".", "**", "o") if glyphs is ASCII else ("·", "⠒⠒", "•")
+        assert caption == (
+            f"y against x {point} data {curve} model {truth} truth outliers on the top edge"
+        )
+        # Both rows are caption; the data and axes keep the rest.
+        assert set(lines[-2].strip()) <= set("└┬─+-")

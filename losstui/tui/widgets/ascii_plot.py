@@ -1,4 +1,4 @@
-"""Provides a PlotextPlot with round-number ticks, a one-line caption and an ASCII frame."""
+"""Provides a PlotextPlot with round-number ticks, a caption line and an ASCII frame."""
 
 from __future__ import annotations
 
@@ -41,9 +41,10 @@ def nice_ticks(lo: float, hi: float, most: int, *, integer: bool = False) -> lis
 
 
 class AsciiPlot(PlotextPlot):
-    """A textual-plotext plot drawn for small terminals: a caption line (title and legend) in
-    place of plotext's title and axis-label rows, left and bottom axes only, round-number
-    ticks (`set_axes`), and +-| for the frame when `glyphs` is ASCII.
+    """A textual-plotext plot drawn for small terminals: a caption line (title and legend; more
+    lines where `caption_lines` wraps it) in place of plotext's title and axis-label rows, left
+    and bottom axes only, round-number ticks (`set_axes`), and +-| for the frame when `glyphs`
+    is ASCII.
 
     Subclasses set the plot up and call `redraw()`, which builds the frame at once and repaints
     only the cells that differ from the frame on show.
@@ -69,7 +70,25 @@ class AsciiPlot(PlotextPlot):
     def canvas_size(self) -> tuple[int, int]:
         """About how many (columns, rows) the data area has at the current size."""
         width, height = self.size
-        return max(width - 7, 4), max(height - (3 if self.caption else 2), 1)
+        return max(width - 7, 4), max(height - 2 - len(self._captions(width, height)), 1)
+
+    def caption_lines(self, width: int) -> list[Text]:
+        """The caption as drawn `width` cells wide: one line, cut at the edge. A subclass whose
+        caption must be read whole (numbers in a legend) wraps it onto more lines instead."""
+        caption = self.caption
+        if isinstance(caption, str):
+            caption = Text(caption, style="bold")
+        if self.glyphs.text(caption.plain) != caption.plain:  # spelled out: spans move
+            caption = Text(self.glyphs.text(caption.plain), style=caption.style)
+        caption = caption.copy()
+        caption.truncate(width)
+        return [caption]
+
+    def _captions(self, width: int, height: int) -> list[Text]:
+        """The caption's lines at this size, leaving the axis and at least one row of data."""
+        if not self.caption or height <= 1:
+            return []
+        return self.caption_lines(width)[: max(height - 3, 1)]
 
     def set_axes(
         self,
@@ -130,7 +149,8 @@ class AsciiPlot(PlotextPlot):
     def _frame_lines(self) -> list[Text]:
         """The plot as lines of the widget's size: caption, data rows, axis and tick labels."""
         width, height = self.size
-        caption_rows = 1 if self.caption and height > 1 else 0
+        captions = self._captions(width, height)
+        caption_rows = len(captions)
         # plotext draws a top frame line however the axes are set; build one row taller and drop it.
         plot_height = height - caption_rows + 1
         plt = self.plt
@@ -149,13 +169,4 @@ class AsciiPlot(PlotextPlot):
             # plotext has no ASCII frame option; the translation keeps every cell's width.
             for line in lines:
                 line.plain = line.plain.translate(self.glyphs.box_to_ascii)
-        if caption_rows:
-            caption = self.caption
-            if isinstance(caption, str):
-                caption = Text(caption, style="bold")
-            if self.glyphs.text(caption.plain) != caption.plain:  # spelled out: spans move
-                caption = Text(self.glyphs.text(caption.plain), style=caption.style)
-            caption = caption.copy()
-            caption.truncate(width)
-            lines.insert(0, caption)
-        return lines
+        return captions + lines

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+from rich.cells import cell_len, chop_cells
+from rich.text import Text
 
 from losstui.core.diagnostics import density_parameters
 from losstui.tui.widgets.ascii_plot import AsciiPlot
@@ -10,10 +14,114 @@ from losstui.tui.widgets.ascii_plot import AsciiPlot
 MAX_POINTS = 150
 """Scatter at most this many points: more only costs time and bytes in a character plot."""
 
+Chunk = tuple[str, str, int]
+"""A piece of the caption no line breaks inside: (what separates it from the piece before,
+its text, what a line break before it costs)."""
+
+# What a line break costs: of the layouts with the fewest lines, the cheapest is drawn, so the
+# caption breaks between legend entries first, then after a comma or before a "+", then
+# between words; a piece wider than the plot is split only when nothing else fits.
+ENTRY, CLAUSE, WORD, FOLD = 0, 1, 2, 10
+
+
+def legend_chunks(label: str, marker: str = "", separator: str = "  ") -> list[Chunk]:
+    """One caption entry, `marker` then `label`, as the pieces a line may break between: at a
+    space outside parentheses, but never after the marker, a "+" or a "=", nor before a "=",
+    so "μ = 0.31" and each "0.32·N(-1.51, 0.459²)" stay whole."""
+    words, depth, word = [], 0, ""
+    for ch in label:
+        if ch == " " and depth == 0:
+            words.append(word)
+            word = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        word += ch
+    words.append(word)
+    if marker:
+        words[0] = f"{marker} {words[0]}"
+    chunks: list[Chunk] = [(separator, words[0], ENTRY)]
+    for word in words[1:]:
+        last = chunks[-1][1].rsplit(" ", 1)[-1]
+        if word == "=" or last in ("=", "+"):
+            sep, text, cost = chunks[-1]
+            chunks[-1] = (sep, f"{text} {word}", cost)
+        else:
+            chunks.append((" ", word, CLAUSE if word == "+" or last.endswith(",") else WORD))
+    return chunks
+
+
+NUMBER = re.compile(r"(?<![\w^.])-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+"""A number in a legend ("-1.51", "0.459", "1.2e+03"), not a power such as the 2 of "^2"."""
+NUMBER_CELLS = 6
+"""A number is laid out as if at least this wide ("-0.308"), so the caption keeps its lines
+while training changes the digits, and the plot under it does not jump a row."""
+
+
+def wrap_chunks(chunks: list[Chunk], width: int) -> list[str]:
+    """`chunks` on as few lines of `width` cells as hold them, breaking where it costs least;
+    a line starts without its first piece's separator. Every character is on some line."""
+    if width <= 0 or not chunks:
+        return []
+    pieces: list[Chunk] = []
+    for sep, text, cost in chunks:
+        for i, part in enumerate(chop_cells(text, width) if cell_len(text) > width else [text]):
+            pieces.append((sep, part, cost) if i == 0 else ("", part, FOLD))
+
+    def line(start: int, end: int) -> str:
+        return pieces[start][1] + "".join(sep + text for sep, text, _ in pieces[start + 1 : end])
+
+    def fits(start: int, end: int) -> bool:
+        padded = NUMBER.sub(lambda m: m[0].rjust(NUMBER_CELLS), line(start, end))
+        return end - start == 1 or cell_len(padded) <= width
+
+    # best[end]: (lines, cost, start of the last line) for pieces[:end]; every piece fits alone.
+    best: list[tuple[int, int, int]] = [(0, 0, 0)]
+    for end in range(1, len(pieces) + 1):
+        best.append(
+            min(
+                (best[start][0] + 1, best[start][1] + (pieces[start][2] if start else 0), start)
+                for start in range(end)
+                if fits(start, end)
+            )
+        )
+    lines, end = [], len(pieces)
+    while end:
+        start = best[end][2]
+        lines.append(line(start, end))
+        end = start
+    return lines[::-1]
+
 
 class FitPlot(AsciiPlot):
     """1-D regression: points and the fitted curve; more inputs: predicted against true;
-    density: the histogram of the samples and the fitted density."""
+    density: the histogram of the samples and the fitted density.
+
+    The caption wraps onto more lines where the plot is narrow (a lesson's half of an
+    80-column screen): the fitted parameters are read, never cut."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._chunks: list[Chunk] = []
+
+    def _legend(self, title: str, *entries: tuple[str, str]) -> None:
+        """Set the caption: `title` (may be empty), then each (marker, label) of the legend."""
+        text = self.glyphs.text
+        chunks = legend_chunks(text(title), separator="") if title else []
+        for i, (marker, label) in enumerate(entries):
+            separator = "  " if i else "   " if title else ""
+            chunks += legend_chunks(text(label), text(marker), separator)
+        self._chunks = chunks
+        self.caption = "".join(sep + part for sep, part, _ in chunks)
+
+    def reset_plot(self) -> None:
+        super().reset_plot()
+        self._chunks = []
+
+    def caption_lines(self, width: int) -> list[Text]:
+        if not self._chunks:
+            return super().caption_lines(width)
+        spelled = [(sep, self.glyphs.text(part), cost) for sep, part, cost in self._chunks]
+        return [Text(line, style="bold") for line in wrap_chunks(spelled, width)]
 
     def show(self, trainer) -> None:
         """Redraw from `trainer`'s data and model."""
@@ -58,10 +166,13 @@ class FitPlot(AsciiPlot):
             # so the curve is cut a few spans outside the axes, where it is off-screen anyway.
             fit = np.clip(fit, low - 4 * span, high + 4 * span)
             plt.plot(grid[:, 0].tolist(), fit.tolist(), marker=g.plot_marker)
-        legend = f"{self._look(g.point_marker, 1)} data  {self._look(g.plot_marker)} model"
+        legend = [(self._look(g.point_marker, 1), "data"), (self._look(g.plot_marker), "model")]
         if truth is not None:
-            legend += f"  {self._look(g.plot_marker_alt, 1)} truth  outliers on the top edge"
-        self.caption = g.text(f"y against x   {legend}")
+            legend += [
+                (self._look(g.plot_marker_alt, 1), "truth"),
+                ("", "outliers on the top edge"),
+            ]
+        self._legend("y against x", *legend)
         self.set_axes(
             (float(grid[0, 0]), float(grid[-1, 0])),
             (low - 0.1 * span, high + 0.1 * span),
@@ -75,9 +186,10 @@ class FitPlot(AsciiPlot):
         plt.scatter(y[ok].tolist(), pred[ok].tolist(), marker=g.point_marker)
         lo, hi = float(y.min()), float(y.max())
         plt.plot([lo, hi], [lo, hi], marker=g.plot_marker_alt)
-        self.caption = g.text(
-            f"predicted against true y   {self._look(g.point_marker, 1)} example  "
-            f"{self._look(g.plot_marker_alt)} predicted = true"
+        self._legend(
+            "predicted against true y",
+            (self._look(g.point_marker, 1), "example"),
+            (self._look(g.plot_marker_alt), "predicted = true"),
         )
         both = np.concatenate([y, pred[ok]])
         low, high = float(both.min()), float(both.max())
@@ -97,8 +209,9 @@ class FitPlot(AsciiPlot):
         pdf = trainer.loss.pdf(grid, theta)
         if np.all(np.isfinite(pdf)):
             plt.plot(grid.tolist(), pdf.tolist(), marker=g.plot_marker)
+        # The loss's own words for θ, so the legend's values are the model's to the digit.
         fitted = trainer.loss.describe(theta)
-        self.caption = g.text(f"{g.bar_full} samples  {self._look(g.plot_marker)} {fitted}")
+        self._legend("", (g.bar_full, "samples"), (self._look(g.plot_marker), fitted))
         self.set_axes(
             (float(edges[0]), float(edges[-1])), (0.0, float(max(counts.max(), 1e-9)) * 1.3)
         )
