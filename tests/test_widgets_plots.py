@@ -94,6 +94,18 @@ async def test_loss_curves_caption_carries_the_legend_and_data_gets_the_rows(gly
             assert "validation • •" in lines[0] and "•" in "".join(lines[1:])
 
 
+@pytest.mark.parametrize(
+    ("width", "legend"), [(30, "loss   train ⠒⠒  val • •"), (22, "train ⠒⠒  val • •")]
+)
+async def test_a_narrow_loss_plot_keeps_both_marks_of_its_legend(width, legend):
+    # Beside a lesson at 60 columns the legend was cut to "train ⠒⠒  valid".
+    app = PlotApp(LossCurves())
+    async with app.run_test(size=(width, 10)) as pilot:
+        app.plot.show(history(), log10=False, loss_name="loss")
+        await pilot.pause()
+        assert rendered(app.plot)[0].rstrip() == legend
+
+
 async def test_a_run_at_step_0_has_whole_step_ticks():
     app = PlotApp(LossCurves())
     async with app.run_test(size=(80, 10)) as pilot:

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from rich.cells import cell_len
+from rich.text import Text
 
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 
@@ -69,6 +71,7 @@ class LossCurves(AsciiPlot):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._captions_by_length: list[str] = []
         self._y_for: tuple[tuple[int, bool], tuple[float, float]] | None = None
 
     def show(
@@ -115,9 +118,15 @@ class LossCurves(AsciiPlot):
         ok_t = np.isfinite(train)
         name = loss_name.split(" (")[0] if loss_name else "loss"  # the caption is one short line
         what = f"log10({name})" if log10 else name
-        self.caption = self.glyphs.text(
-            f"{what} by step   train {self._m(0)}  validation {self._m(1)}"
-        )
+        self._captions_by_length = [
+            self.glyphs.text(text)
+            for text in (
+                f"{what} by step   train {self._m(0)}  validation {self._m(1)}",
+                f"{what}   train {self._m(0)}  val {self._m(1)}",
+                f"train {self._m(0)}  val {self._m(1)}",
+            )
+        ]
+        self.caption = self._captions_by_length[0]
         if ok_t.sum() >= 1:
             plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
         if val_shown.size:
@@ -136,6 +145,12 @@ class LossCurves(AsciiPlot):
         else:
             self.plt.xlim(*x_range)
         self.redraw()
+
+    def caption_lines(self, width: int) -> list[Text]:
+        """The legend that fits `width` cells: in full, then shorter ("val", no "by step"),
+        so that a narrow plot (60 columns, beside a lesson) keeps both series' marks."""
+        fitting = [c for c in self._captions_by_length if cell_len(c) <= width]
+        return [Text(fitting[0], style="bold")] if fitting else super().caption_lines(width)
 
     def on_resize(self) -> None:
         # Thinning depends on the width: redraw the last history at the new size.
