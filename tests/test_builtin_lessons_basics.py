@@ -700,3 +700,17 @@ async def test_every_question_shows_its_question_and_all_its_answers_at_80x24(pa
             for letter, choice in zip("abcdefg", step.ask.choices, strict=False):
                 shown = flat(f"{letter}) {app.lesson.fill(choice.text)}")[:40]
                 assert shown in flat(text), (index + 1, letter, text)
+
+
+def test_resuming_lesson_2_after_full_batch_quotes_the_closed_form_not_step_0():
+    # "Full batch lands on the closed form to 3 decimals": a student who went back (or quit
+    # and came back) to it read μ = 0.000, σ = 1.000, the untrained run's.
+    built = lesson("02-maximum-likelihood")
+    landed = next(i for i, s in enumerate(built.steps) if s.prose.startswith("Full batch lands"))
+    state = AppState()
+    run = LessonRun(built, state, index=landed)
+    run.enter()
+    values = lesson_values(state)
+    assert state.trainer.step_count == 200 and state.config.batch_size == 300
+    for fitted, closed in (("mu", "sample_mean"), ("sigma", "sample_std")):
+        assert format_value(fitted, values[fitted]) == format_value(closed, values[closed])

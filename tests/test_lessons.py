@@ -12,6 +12,7 @@ from losstui import cli
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
 from losstui.lessons.format import check_lesson, parse_condition, parse_lesson
+from losstui.lessons.runner import LessonRun
 from losstui.lessons.values import fill, lesson_values, waiting_for
 
 HEAD = "---\ntitle: Log loss\nsummary: The Bernoulli likelihood.\nminutes: 10\n---\n"
@@ -277,3 +278,38 @@ def test_the_documented_example_lesson_is_sound(tmp_path):
         assert f"| `{word}" in text
     for name in NAMES:
         assert f"`{name}`" in text, name
+
+
+BACK_AND_RESUME = (
+    HEAD
+    + "Train to step 100.\n```losstui\nset problem=regression lr=0.05 pane=train\n"
+    + "wait step >= 100\n```\n"
+    + "---\nAt step {step} the loss is {val_loss}.\n"
+    + "---\nA new rate.\n```losstui\nset lr=0.2\nrun 40\n```\n"
+    + "---\nAfter the run: step {step}.\n"
+)
+
+
+def test_going_back_or_resuming_trains_the_run_as_the_steps_before_took_it():
+    # Going back replays the settings, which start a new run at step 0: a step whose prose
+    # quotes the run the student trained ("full batch lands on the closed form") quoted step 0.
+    lesson = parse_lesson(BACK_AND_RESUME, "L.md")
+    state = AppState()
+    run = LessonRun(lesson, state)
+    run.enter()
+    state.step(100)
+    assert run.next() is None
+    seen = run.text()
+    assert seen.startswith("At step 100 the loss is")
+    assert run.next() is None and state.trainer.step_count == 0  # lr 0.2: a new run
+    assert run.back() and run.index == 1
+    assert state.config.lr != 0.2 and run.text() == seen  # the same run, the same numbers
+    # Resuming at the last step: the first run to 100 is replaced by lr 0.2's run of 40.
+    resumed = AppState()
+    again = LessonRun(lesson, resumed, index=3)
+    again.enter()
+    assert resumed.config.lr == 0.2 and again.text() == "After the run: step 40."
+    # Resuming at the step that asks for the training trains nothing: the student does it.
+    first = AppState()
+    LessonRun(lesson, first, index=0).enter()
+    assert first.trainer.step_count == 0

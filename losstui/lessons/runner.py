@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from losstui.core.settings import TRAINING_KEYS
 from losstui.lessons.format import Choice, Lesson, Step
 from losstui.lessons.values import fill, lesson_values, waiting_for
 
@@ -65,11 +66,38 @@ class LessonRun:
         if own:
             state.apply(own, force=True)
         state.set_controls(locked=locked, hidden=hidden)
+        base = self._train_as_before() if replay else 0
         # Going back (or resuming) to a step whose run is done does not train it again.
-        if self.step.run and not (replay and state.trainer.step_count >= self.step.run):
+        if self.step.run and not (replay and state.trainer.step_count >= base + self.step.run):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
         self._held = self.waited()  # a wait that holds on entry does not stop a fast-forward
+
+    def _train_as_before(self) -> int:
+        """Going back or resuming to this step: train the run as far as the steps before it
+        took it since its last training setting (their `run N`s, their `wait step >= N`), so
+        that prose written for that run quotes it ("full batch lands on the closed form"), not
+        the step-0 run the replayed settings start. Coming forward, the student has done it.
+        Returns the step the steps before took the run to (0 where this step starts its own)."""
+        runs = reached = 0
+        for index in range(self.index, -1, -1):
+            step = self.lesson.steps[index]
+            fresh = any(key in TRAINING_KEYS for key in step.settings)
+            if index == self.index:
+                if fresh:  # this step starts its own run
+                    return 0
+                continue
+            runs += step.run or 0
+            wait = step.wait
+            if wait is not None and wait.name == "step" and wait.op in _REACHES:
+                reached = max(reached, int(wait.value) + _REACHES[wait.op])
+            if fresh:
+                break
+        trainer, base = self.state.trainer, max(runs, reached)
+        missing = base - trainer.step_count
+        if missing > 0 and not (trainer.diverged or trainer.converged):
+            self.state.step(missing)
+        return base
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
