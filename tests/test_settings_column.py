@@ -150,3 +150,21 @@ async def test_a_batch_larger_than_the_data_is_explained():
         await _tab_to(pilot, "batch_size")
         await _type(pilot, str(n_train), "enter")  # the whole set, not more: no note
         assert all(FULL_BATCH not in m for m in notifications(app)[count:])
+
+
+async def test_c_shows_the_first_field_with_its_heading_and_marker_after_a_scroll():
+    # Scrolled down, closed with esc (80 columns), opened again with c: the keys were in the
+    # Dataset list, but its heading and ▶ sat above the column's top edge.
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "c")
+        await pilot.pause()
+        controls = app.query_one(TrainControls)
+        controls.scroll_to(y=6, animate=False, immediate=True)
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        await pilot.pause()
+        label = controls.query_one("#label-dataset")
+        assert app.focused is not None and app.focused.id == "field-dataset"
+        assert controls.region.contains_region(label.region)
+        assert "▶ Dataset" in screen_text(app)

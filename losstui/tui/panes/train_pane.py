@@ -255,9 +255,9 @@ class TrainPane(Pane):
         first = next((w for w in controls.query("Input, Select") if w.focusable), None)
         self.screen.set_focus(first)
         if first is not None:
-            # The column may have just appeared: scroll the field into view once it is laid
-            # out (the fields above it may be locked, and the column is short at 80x24).
-            self.call_after_refresh(first.scroll_visible, animate=False)
+            # The column may have just appeared: scroll the field and its heading into view
+            # once it is laid out (the fields above may be locked; the column is short at 80x24).
+            self.call_after_refresh(controls.reveal, first)
 
     def hide_settings(self) -> None:
         """Hide the settings column."""

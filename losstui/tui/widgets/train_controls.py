@@ -9,6 +9,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
 from losstui.core.datasets import DATASETS
@@ -242,6 +243,17 @@ class TrainControls(VerticalScroll, can_focus=False):
         arrow = self.glyphs.text("▶ ")
         label.update(arrow + labels[field] if focused else labels[field])
         label.set_class(focused, "-focused")
+        if focused:  # the field's heading in view too, with its ▶ (focus scrolls the field only)
+            self.call_after_refresh(self.reveal, widget)
+
+    def reveal(self, field: Widget) -> None:
+        """Scroll so that `field` and its heading above it are both in view."""
+        name = (field.id or "").removeprefix("field-")
+        if not field.is_attached or name not in dict(FIELDS):
+            return
+        label = self.query_one(f"#label-{name}", Label)
+        region = label.virtual_region.union(field.virtual_region)
+        self.scroll_to_region(region, animate=False, immediate=True)
 
     # Messages up -------------------------------------------------------------------------------
 
