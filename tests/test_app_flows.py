@@ -962,6 +962,22 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         assert app.lesson.blocked() is None
 
 
+async def test_the_answer_letters_leave_the_palettes_search_alone():
+    from textual.widgets import Input
+
+    from losstui.lessons.format import parse_lesson
+
+    app = LossApp(lesson=parse_lesson(QUESTION_FIRST, "Q.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("b", "a", "c")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "bac"
+        assert app.lesson is not None and app.lesson.answers == {}
+
+
 async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():
     from textual.widgets._select import SelectCurrent
 
