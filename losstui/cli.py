@@ -310,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a small numpy model with SGD on a synthetic dataset and print the "
         "loss history. Unset options take the problem's recommended defaults. The run ends "
         "after --steps or --epochs, or earlier when --patience N is set and the validation loss "
-        "has been flat for N steps.",
+        "has not improved for N steps.",
     )
     train.add_argument("--problem", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
     train.add_argument(
@@ -755,14 +755,14 @@ def _summary(trainer: Any, final: dict[str, Any]) -> str:
         if key not in ("step", "epoch") and isinstance(value, (int, float))
     ]
     if trainer.converged:
-        # "Converged at step 600 (60.0 epochs): validation loss flat for 300 steps; train ..."
+        # "Converged at step 600 (60.0 epochs): validation loss not improved for 300 steps; train ..."
         head = f"Converged at step {trainer.converged_at_step:,} ({epochs})"
         return f"{head}: {_convergence_reason(trainer)}; " + ", ".join(values) + "."
     return "Done: " + ", ".join([f"{final['step']} steps ({epochs})", *values]) + "."
 
 
 def _convergence_reason(trainer: Any) -> str | None:
-    """Why the stop rule ended the run, "validation loss flat for 300 steps"; None if it did
+    """Why the stop rule ended the run, "validation loss not improved for 300 steps"; None if it did
     not."""
     summary = trainer.convergence_summary
     return summary.split(": ", 1)[1] if summary else None

@@ -412,12 +412,12 @@ def test_train_stops_where_the_stop_rule_says_and_says_so(capsys):
     data, _ = train_json(capsys, "--problem", "binary_classification", "--patience", "300")
     assert data["config"]["patience"] == 300
     assert data["converged"] is True and data["converged_at_step"] == data["steps"] == 600
-    assert data["convergence_reason"] == "validation loss flat for 300 steps"
+    assert data["convergence_reason"] == "validation loss not improved for 300 steps"
     assert data["history"][-1]["step"] == 600
     status, out, _ = run(capsys, "train", "--problem", "binary_classification", "--patience", "300")
     assert status == 0
     assert out.splitlines()[-1].startswith(
-        "Converged at step 600 (60.0 epochs): validation loss flat for 300 steps; train loss "
+        "Converged at step 600 (60.0 epochs): validation loss not improved for 300 steps; train loss "
     )
     # Off (the default outside presets): the run takes every step it is given.
     data, _ = train_json(capsys, "--problem", "binary_classification", "--steps", "700")

@@ -418,7 +418,7 @@ def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
     assert trainer.converged_at_step - best_step >= 300
     assert trainer.step(100) == 0  # a converged run takes no more steps
     assert trainer.convergence_summary == (
-        f"converged at step {trainer.converged_at_step:,}: validation loss flat for 300 steps"
+        f"converged at step {trainer.converged_at_step:,}: validation loss not improved for 300 steps"
     )
     off = Trainer(config.replace(patience=0))
     assert off.step(done + 2000) == done + 2000 and not off.converged
@@ -434,7 +434,7 @@ def test_a_fixed_seed_run_converges_at_a_known_step_however_the_steps_are_split(
             pass
         assert trainer.converged_at_step == trainer.step_count == 600
         assert trainer.convergence_summary == (
-            "converged at step 600: validation loss flat for 300 steps"
+            "converged at step 600: validation loss not improved for 300 steps"
         )
 
 
