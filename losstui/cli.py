@@ -755,7 +755,8 @@ def _summary(trainer: Any, final: dict[str, Any]) -> str:
         if key not in ("step", "epoch") and isinstance(value, (int, float))
     ]
     if trainer.converged:
-        # "Converged at step 600 (60.0 epochs): validation loss not improved for 300 steps; train ..."
+        # "Converged at step 600 (60.0 epochs): validation loss not improved for 300 steps;
+        # train ..."
         head = f"Converged at step {trainer.converged_at_step:,} ({epochs})"
         return f"{head}: {_convergence_reason(trainer)}; " + ", ".join(values) + "."
     return "Done: " + ", ".join([f"{final['step']} steps ({epochs})", *values]) + "."

@@ -839,7 +839,8 @@ async def test_a_converged_run_stops_playing_and_the_screen_says_why():
         await pilot.pause()
         trainer = app.state.trainer
         assert trainer.converged and not app.state.running
-        summary = f"converged at step {trainer.converged_at_step:,}: validation loss not improved for 300"
+        at = trainer.converged_at_step
+        summary = f"converged at step {at:,}: validation loss not improved for 300"
         text = flat(screen_text(app))
         assert "CONVERGED" in text
         assert summary.removeprefix("converged ") in text

@@ -417,7 +417,8 @@ def test_train_stops_where_the_stop_rule_says_and_says_so(capsys):
     status, out, _ = run(capsys, "train", "--problem", "binary_classification", "--patience", "300")
     assert status == 0
     assert out.splitlines()[-1].startswith(
-        "Converged at step 600 (60.0 epochs): validation loss not improved for 300 steps; train loss "
+        "Converged at step 600 (60.0 epochs): validation loss not improved for 300 steps; "
+        "train loss "
     )
     # Off (the default outside presets): the run takes every step it is given.
     data, _ = train_json(capsys, "--problem", "binary_classification", "--steps", "700")

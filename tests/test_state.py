@@ -180,7 +180,7 @@ def test_a_converged_run_stops_playing_and_a_new_patience_keeps_it_when_it_can()
     trainer = state.trainer
     assert trainer.converged and trainer.step_count == 600
     assert state.step(5) == 0
-    with pytest.raises(ValueError, match="converged at step 600: validation loss not improved for 300"):
+    with pytest.raises(ValueError, match="step 600: validation loss not improved for 300"):
         state.play()
     # Off (or longer): the same run goes on from step 600.
     state.set("patience", 0)

@@ -418,7 +418,8 @@ def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
     assert trainer.converged_at_step - best_step >= 300
     assert trainer.step(100) == 0  # a converged run takes no more steps
     assert trainer.convergence_summary == (
-        f"converged at step {trainer.converged_at_step:,}: validation loss not improved for 300 steps"
+        f"converged at step {trainer.converged_at_step:,}: "
+        "validation loss not improved for 300 steps"
     )
     off = Trainer(config.replace(patience=0))
     assert off.step(done + 2000) == done + 2000 and not off.converged

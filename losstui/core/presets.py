@@ -8,8 +8,8 @@ palette or `losstui --preset KEY`; `losstui train --preset KEY` trains it headle
 
 Every preset's setup line turns the stop rule on (`patience=300`, or longer where the claim needs
 more steps), so a demonstration ends by itself and says when: "converged at step 1,660:
-validation loss flat for 300 steps". The sandbox (the app's defaults) leaves it off and trains
-until paused. A test holds every preset to this.
+validation loss not improved for 300 steps". The sandbox (the app's defaults) leaves it off
+and trains until paused. A test holds every preset to this.
 """
 
 from __future__ import annotations

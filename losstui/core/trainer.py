@@ -232,8 +232,8 @@ class Trainer:
 
     The stop rule (`config.patience` P > 0): at the first record where the validation loss has
     not improved on its best by 0.1% for P steps, `converged` becomes True, `converged_at_step`
-    says when and `convergence_summary` both ("converged at step 1,240: validation loss not improved for
-    300 steps"); `step()` returns 0 until `set_patience` lets the run go on.
+    says when and `convergence_summary` both ("converged at step 1,240: validation loss not
+    improved for 300 steps"); `step()` returns 0 until `set_patience` lets the run go on.
     """
 
     def __init__(
@@ -522,7 +522,8 @@ class Trainer:
 
     @property
     def convergence_summary(self) -> str | None:
-        """ "converged at step 1,240: validation loss not improved for 300 steps"; None until then."""
+        """ "converged at step 1,240: validation loss not improved for 300 steps"; None until
+        then."""
         if not self.converged:
             return None
         return (

@@ -70,7 +70,7 @@ class StatusBar(Widget):
         brief = None  # the run's state without its reason, where the names matter more
         if state.trainer.diverged:
             run = "DIVERGED"
-        elif state.trainer.converged:  # "converged at step 1,240: validation loss not improved for 300 ..."
+        elif state.trainer.converged:  # "converged at step 1,240: validation loss not improved …"
             run = state.trainer.convergence_summary or "converged"
             brief = run.split(":", 1)[0]
         elif state.running:
