@@ -184,6 +184,7 @@ class LossApp(App[None]):
             self.set_interval(WATCH_INTERVAL, self._lesson_file_changed)
         self._ticker = self.set_interval(1 / TICKS_PER_SECOND, self._tick, pause=True)
         self._fast_timer: Timer | None = None
+        self._said_no_stop_rule = False
         self.state.subscribe(self._state_changed)
         self._state_changed(StateChanged(frozenset({Part.RUNNING})))
         if self.low_bandwidth:  # say why the pictures move in steps, and how to change it
@@ -334,7 +335,10 @@ class LossApp(App[None]):
             return
         self._attempt(state.fast_forward)
         lesson_stops_it = self.lesson is not None and self.lesson.wait_stops_fast_forward()
-        if state.fast and state.config.patience == 0 and not lesson_stops_it:
+        no_stop_rule = state.fast and state.config.patience == 0 and not lesson_stops_it
+        # Said once a session: the notice covers the plots' right half while it shows.
+        if no_stop_rule and not self._said_no_stop_rule:
+            self._said_no_stop_rule = True
             self.notify(
                 "Fast-forward: no stop rule is set (patience 0), so it trains until you press f "
                 "or space. A patience in the settings (c) stops it on a plateau.",
