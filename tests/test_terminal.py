@@ -243,3 +243,31 @@ def test_after_suspend_and_resume_the_whole_screen_is_drawn_at_once(app_in_pty, 
     )
     os.write(app.master, b"q")
     assert app.exit_status() == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/bin/bash"), reason="needs bash for job control")
+def test_ctrl_z_bg_then_fg_brings_the_app_back_alive(app_in_pty):
+    # `bg` continued the suspended app in the background, where taking the terminal failed:
+    # after `fg` it had no input thread, its keys echoed and q did nothing.
+    shell = app_in_pty(
+        command=("-c", "import os; os.execv('/bin/bash', ['bash', '--norc', '--noprofile', '-i'])"),
+        env={"PS1": "$ "},
+    )
+    os.write(shell.master, f"{sys.executable} -m losstui\n".encode())
+    shell.wait_drawn()
+    os.write(shell.master, b"\x1a")  # ctrl+z
+    assert shell.read_until(lambda out: b"Stopped" in out, EXIT_SECONDS), _text(shell.output)
+    os.write(shell.master, b"bg\n")
+    assert shell.read_until(lambda out: b"&" in out.split(b"Stopped")[-1], EXIT_SECONDS)
+    resumed = len(shell.output)
+    os.write(shell.master, b"fg\n")
+    assert shell.read_until(lambda out: "Recommendation" in _text(out[resumed:]), START_SECONDS)
+    after = len(shell.output)
+    os.write(shell.master, b"3")  # the app answers keys again
+    assert shell.read_until(lambda out: "PAUSED" in _text(out[after:]), START_SECONDS), _text(
+        shell.output[after:]
+    )
+    os.write(shell.master, b"q")
+    assert shell.read_until(lambda out: ALT_SCREEN_OFF in out[after:], EXIT_SECONDS)
+    os.write(shell.master, b"exit\n")
+    assert shell.exit_status() == 0

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 
 from textual.app import App, SuspendNotSupported
 
@@ -50,9 +51,22 @@ def install(app: App) -> None:
 
 def _suspend(app: App) -> None:
     """Leave the alternate screen and give the terminal back (Textual's App.suspend), stop the
-    process, and take the terminal again when it is continued (`fg`)."""
+    process, and take the terminal again when it is continued in the foreground (`fg`)."""
     with contextlib.suppress(SuspendNotSupported), app.suspend():
         os.kill(os.getpid(), signal.SIGSTOP)  # stopped here until SIGCONT
+        # `bg` continues it in the background, where taking the terminal fails and Textual
+        # would go on without its input and writer threads: stop again until `fg`.
+        while not _in_foreground():
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def _in_foreground() -> bool:
+    """Whether this process's group owns the terminal (True where there is none to own)."""
+    stdin = sys.__stdin__
+    try:
+        return stdin is None or os.tcgetpgrp(stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError):
+        return True
 
 
 def _exit(app: App, signum: int) -> None:
