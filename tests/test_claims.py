@@ -69,13 +69,13 @@ def test_every_preset_turns_the_stop_rule_on_and_the_sandbox_leaves_it_off():
     assert AppState().config.patience == 0
 
 
-def test_saturated_start_squared_error_stalls_where_cross_entropy_recovers():
+def test_saturated_start_squared_error_learns_several_times_slower_than_cross_entropy():
     # Both start confidently wrong (the same weights: accuracy 22%).
     start = run("saturated_start", 0)
     assert accuracy(start) < 0.3
     cross_entropy = run("saturated_start", 300)
     squared = run("saturated_start", 300, loss="sigmoid_mean_squared_error")
-    assert accuracy(cross_entropy) > 0.9
+    assert accuracy(cross_entropy) > 0.9  # recovered within a few hundred steps
     assert accuracy(squared) < 0.4
     # The loss curve shows it too: cross-entropy's validation loss falls by more than half, squared
     # error's by under a fifth.
@@ -83,20 +83,50 @@ def test_saturated_start_squared_error_stalls_where_cross_entropy_recovers():
     se = squared.trainer.history
     assert ce[-1].val_loss < 0.5 * ce[0].val_loss
     assert se[-1].val_loss > 0.8 * se[0].val_loss
+    # "At step 1,000 its accuracy is still 46% where cross-entropy's is 95%."
+    cross_entropy.step(700)
+    squared.step(700)
+    assert squared.trainer.step_count == cross_entropy.trainer.step_count == 1000
+    assert round(accuracy(squared), 2) == 0.46 and round(accuracy(cross_entropy), 2) == 0.95
+    # "Nearly five times as many steps to converge (step 7,820 against 1,660), both near 95%": it
+    # does not stall for good, and `f` (fast-forward to the stop rule) shows where each ends.
+    cross_entropy.step(20_000)
+    squared.step(20_000)
+    assert cross_entropy.trainer.converged and squared.trainer.converged
+    assert (cross_entropy.trainer.step_count, squared.trainer.step_count) == (1660, 7820)
+    assert "converged at step 7,820" in (squared.convergence_message or "")
+    assert 4.5 < squared.trainer.step_count / cross_entropy.trainer.step_count < 5
+    assert round(accuracy(cross_entropy), 2) == 0.95 and round(accuracy(squared), 2) == 0.95
+    claim = get_preset("saturated_start").claim
+    assert all(n in claim for n in ("46%", "95%", "7,820", "1,660", "nearly five times"))
 
 
 def test_far_cluster_pulls_the_squared_error_boundary_and_its_outputs_leave_0_1():
+    from losstui.core.datasets import FAR_CENTRE
+    from losstui.tui.widgets.distribution_view import _outputs_note
+
     cross_entropy = run("far_cluster", 500)
     squared = run("far_cluster", 500, loss="mean_squared_error")
-    assert accuracy(cross_entropy) > 0.95
-    assert accuracy(squared) < accuracy(cross_entropy) - 0.1  # 75% against 97%
+    assert squared.trainer.converged  # the stop rule ends it (step 380): 500 steps show the end
+    assert round(accuracy(cross_entropy), 2) == 0.97
+    assert round(accuracy(squared), 2) == 0.75  # "about 75% accuracy where cross-entropy keeps 97%"
     trainer = squared.trainer
-    outputs = trainer.predict(trainer.dataset.x_val)
-    assert outputs.max() > 1.1  # not probabilities: the far cluster's outputs pass 1
+    x = trainer.dataset.x_val
+    outputs = trainer.predict(x)[:, 0]
+    far = np.linalg.norm(x - np.asarray(FAR_CENTRE), axis=1) < 3.0
+    # Held near 1, not far above it: the far points' outputs lie between 0.7 and 1.2.
+    assert far.sum() == 24 and outputs[far].min() > 0.7 and outputs[far].max() < 1.2
+    # Outside [0, 1]: 14 of the 150, most of them far points just above 1 (up to about 1.2).
+    data = classification_data(trainer)
+    outside = data.outside_unit()
+    assert outside.sum() == 14 and (outside & far).sum() == 12 and not (outputs[~far] > 1).any()
+    assert 1.1 < outputs.max() < 1.25 and outputs.min() > -0.05
+    # The Distributions pane says so, in the words the claim quotes.
+    assert "ŷ run from -0.0299 to 1.17: 14 of the 150 examples" in _outputs_note(data)
+    assert "14 of the 150" in get_preset("far_cluster").claim
+    assert "far above" not in get_preset("far_cluster").claim
     probabilities = cross_entropy.trainer.predict(trainer.dataset.x_val)
     assert probabilities.min() > 0.0 and probabilities.max() < 1.0
-    # The Distributions pane counts them (it reads Q by clipping, and says what it clipped).
-    assert classification_data(trainer).outside_unit().sum() >= 10
     assert not classification_data(cross_entropy.trainer).outside_unit().any()
 
 
@@ -175,11 +205,47 @@ def test_exp_overflow_diverges_within_a_few_steps():
 
 
 def test_on_small_counts_a_linear_squared_error_model_predicts_negative_counts():
-    state = AppState("count_regression")
-    state.set("loss", "mean_squared_error")
-    state.step(1000)
+    poisson = run_problem("count_regression", 1000)
+    state = run_problem("count_regression", 1000, loss="mean_squared_error")
     trainer = state.trainer
-    assert (trainer.predict(trainer.dataset.x_val) < 0).mean() > 0.05
+    data = trainer.dataset
+    # "R² stays near 0.49 where the Poisson loss reaches about 0.6" (the stats line's R²).
+    assert round(trainer.evaluate()["r2"], 2) == 0.49
+    assert 0.58 < poisson.trainer.evaluate()["r2"] < 0.66
+    # "For the smallest x (below about −1.5) the line goes below 0, to about −0.8": the fit plot's
+    # line, drawn over the training inputs.
+    assert (trainer.predict(data.x_val) < 0).mean() > 0.05  # 17 of the 150
+    grid = np.linspace(data.x_train.min(), data.x_train.max(), 1001)[:, None]
+    line = trainer.predict(grid)[:, 0]
+    crossing = float(grid[np.argmax(line >= 0.0), 0])
+    assert line[0] < 0.0 and -1.65 < crossing < -1.4 and -0.95 < line.min() < -0.7
+    assert (poisson.trainer.predict(grid) > 0).all()  # exp(z) never gives one
+
+
+async def test_a_tall_window_shows_the_squared_error_count_line_below_the_zero_counts():
+    # The claim's "in a window 30 rows tall or more": the fit plot's rows under its 0 tick hold
+    # the model's line (braille) at the left; at 24 rows the dip stays inside the 0 row.
+    import re
+
+    from losstui.tui.app import LossApp
+    from losstui.tui.widgets.fit_plot import FitPlot
+
+    braille = re.compile("[\u2801-\u28ff]")
+
+    async def rows_below_zero(height: int) -> list[str]:
+        app = LossApp(setup="problem=count_regression loss=mean_squared_error pane=train")
+        async with app.run_test(size=(80, height)) as pilot:
+            await pilot.pause()
+            app.state.step(1000)
+            for _ in range(5):
+                await pilot.pause()
+            lines = app.screen.query_one("#fit-plot", FitPlot).render().plain.splitlines()
+        zero = next(i for i, line in enumerate(lines) if line.lstrip().startswith("0┤"))
+        axis = next(i for i, line in enumerate(lines) if "└" in line)
+        return [line for line in lines[zero + 1 : axis] if braille.search(line[:12])]
+
+    assert await rows_below_zero(30)
+    assert not await rows_below_zero(24)
 
 
 def _nearest_centre_accuracy(x: np.ndarray, y: np.ndarray) -> float:
@@ -235,6 +301,29 @@ def test_double_softmax_caps_the_probabilities_and_learns_slowly():
     double.step(3000)
     assert double.trainer.converged and double.trainer.evaluate()["train_loss"] > floor
     assert accuracy(double) < 0.8  # in the end about where cross-entropy is: slow, not wrong
+
+
+def test_double_softmax_pane_and_map_show_the_capped_distribution_the_loss_scores():
+    # What the Distributions pane shows is softmax(softmax(z)), the distribution the loss's
+    # cross-entropy is taken of: every Q at most e/(e + 2), its H(P,Q) the loss per example.
+    from losstui.core.datasets import targets_for
+    from losstui.tui.widgets.decision_map import UNSURE, class_scores
+
+    double = run("double_softmax", 400, loss="double_softmax_cross_entropy")
+    trainer = double.trainer
+    data = classification_data(trainer)
+    cap = math.e / (math.e + 2.0)
+    assert data.q.max() <= cap
+    assert data.q.max() > cap - 0.01  # the confident examples sit at the cap
+    logits = trainer.logits(trainer.dataset.x_val)
+    per_example = trainer.loss.per_sample(targets_for(trainer.loss, trainer.dataset, "val"), logits)
+    np.testing.assert_allclose(data.example_h_pq(), per_example, rtol=1e-12)
+    assert float(np.mean(data.example_h_pq())) == pytest.approx(data.val_loss, rel=1e-12)
+    # The softmax layer's own outputs reach 1.000: the text's "first softmax", shown beside Q.
+    assert data.before_q is not None and data.before_q.max() > 0.999
+    # The decision map reads the same p: below its 0.6 threshold everywhere, so it is blank.
+    _, p = class_scores(trainer, trainer.dataset.x_train)
+    assert p.max() <= cap < UNSURE
 
 
 def test_softmax_over_labels_never_turns_two_labels_on():
@@ -307,8 +396,14 @@ def test_on_the_default_blobs_accuracy_ties_and_the_probabilities_differ():
     assert min(accuracies) > 0.95 and max(accuracies) - min(accuracies) < 0.02  # about 97% each
     x = sigmoids.trainer.dataset.x_val
     sums = sigmoids.trainer.predict(x).sum(axis=1)
-    assert sums.min() < 0.5 and sums.max() > 1.5  # K sigmoids: 0.3 to 1.8
-    assert "divided by their sum" in (classification_data(sigmoids.trainer).q_reading or "")
+    assert f"{sums.min():.1f} to {sums.max():.1f}" == "0.3 to 1.8"  # K sigmoids, "about"
+    data = classification_data(sigmoids.trainer)
+    assert "divided by their sum" in (data.q_reading or "")
+    # The Distributions pane divides them by their sum, and keeps the sums to show.
+    assert data.before_q is not None and data.before_q_step == "sum"
+    np.testing.assert_allclose(data.before_q.sum(axis=1), sums)
+    np.testing.assert_allclose(data.q[:, 0, :], data.before_q / sums[:, None])
+    assert not data.other_targets  # the same one-hot targets the pane shows
     assert classification_data(squared.trainer).outside_unit().mean() > 0.5
     # In the article's setup (inputs spanning ±10) squared error diverges at once.
     article = run("article_blobs", 50, loss="mean_squared_error")
@@ -329,9 +424,26 @@ def test_squared_error_charges_a_confident_mistake_at_most_1_where_log_loss_grow
 def test_multilabel_squared_error_outputs_leave_0_1_while_it_labels_about_as_well():
     sigmoids = run_problem("multilabel_classification", 1000)
     squared = run_problem("multilabel_classification", 1000, loss="mean_squared_error")
-    assert classification_data(squared.trainer).outside_unit().mean() > 0.5
     a, b = sigmoids.trainer.evaluate(), squared.trainer.evaluate()
     assert abs(a["subset_accuracy"] - b["subset_accuracy"]) < 0.03
+    # "About two-thirds of the points have an output outside [0, 1] ... the count moves from step
+    # to step, between about 60 and 140 of the 150": the Distributions pane's count, read every
+    # 50 steps from step 500 to 10,000 on the defaults (the sandbox trains until paused).
+    state = run_problem("multilabel_classification", 500, loss="mean_squared_error")
+    counts = []
+    while state.trainer.step_count <= 10_000:
+        data = classification_data(state.trainer)
+        assert data.n == 150
+        counts.append(int(data.outside_unit().sum()))
+        state.step(50)
+    assert 0.6 < np.median(counts) / 150 < 0.72  # 97 of 150
+    assert 55 <= min(counts) < 75 and 125 < max(counts) <= 145  # 64 to 138
+    # Where the stop rule would end it (patience=300, the presets' rule): two-thirds too.
+    stopped = run_problem(
+        "multilabel_classification", 10_000, loss="mean_squared_error", patience="300"
+    )
+    assert stopped.trainer.converged
+    assert 0.6 < classification_data(stopped.trainer).outside_unit().mean() < 0.72  # 102 of 150
 
 
 def test_the_threshold_with_least_expected_cost_is_c_fp_over_c_fp_plus_c_fn():
@@ -388,7 +500,9 @@ def test_soft_label_squared_error_rows_sum_to_1_but_are_not_probabilities():
     assert (out < 0).any(axis=1).mean() > 0.25  # about a third of the rows
     sigmoids = run_problem("soft_label_classification", 1000, loss="binary_cross_entropy")
     sums = sigmoids.trainer.predict(sigmoids.trainer.dataset.x_val).sum(axis=1)
-    assert sums.min() < 0.7 and sums.max() > 1.5
+    assert f"{sums.min():.1f} to {sums.max():.1f}" == "0.6 to 1.8"
+    data = classification_data(sigmoids.trainer)
+    np.testing.assert_allclose(data.q[:, 0, :], data.before_q / sums[:, None])
 
 
 def test_kl_is_infinite_where_the_second_distribution_is_0_and_the_first_is_not():

@@ -490,3 +490,98 @@ async def test_mixture_collapse_marks_and_legend_show_whole_at_80x24():
         peaks = [(i, row.index("▲")) for i, row in enumerate(plot) if "▲" in row]
         assert len(dots) == len(peaks) == 1, plot
         assert peaks[0][1] == dots[0][1] and peaks[0][0] > dots[0][0]
+
+
+# -- a Q the model does not output itself ----------------------------------------------------------
+def shown_q(rows: list[str], names: tuple[str, ...]) -> list[float]:
+    """The Q column of the pane's class rows: the second probability on each class's row."""
+    found = []
+    for row in rows:
+        parts = row.split()
+        if parts and parts[0] in {name.split()[0] for name in names}:
+            numbers = re.findall(r"\d\.\d{3}", row)
+            found.append(float(numbers[1]))
+    return found
+
+
+async def test_double_softmax_shows_the_distribution_its_loss_scores_at_80x24():
+    # The preset's text: the second softmax caps every probability at e/(e + 2) ≈ 58%.
+    app = LossApp(preset="double_softmax")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.apply({"loss": "double_softmax_cross_entropy"})
+        app.state.step(400)
+        await pilot.press("4")
+        await pane_ready(pilot, app, "distributions")
+        trainer = app.state.trainer
+        cap = math.e / (math.e + 2.0)
+        logits = trainer.logits(trainer.dataset.x_val)
+        per_example = trainer.loss.per_sample(np.eye(3)[trainer.dataset.y_val], logits)
+        worst = int(np.argmax(classification_data(trainer).example_kl()))
+        for index in (0, worst):
+            if index:
+                await pilot.press("w")  # the worst example: the cap holds there too
+                await pilot.pause()
+            assert app.state.example == index
+            text = screen_text(app)
+            rows = text.splitlines()
+            q = shown_q(rows, classification_data(trainer).outcome_names)
+            assert len(q) == 3 and max(q) <= round(cap, 3) and sum(q) == pytest.approx(1, 0.01)
+            assert shown_measures(text)["H(P,Q)"] == format_information(
+                per_example[index] / math.log(2.0)
+            )
+            flat = " ".join(text.split())
+            assert "= the validation loss, cross-entropy after a softmax layer (a trap)" in flat
+            assert "no Q can pass e/(e + 2) = 0.576" in flat
+            s = classification_data(trainer).before_q[index]
+            assert f"Softmax layer's outputs s = {' '.join(f'{v:.3f}' for v in s)}" in flat
+            assert "other targets" not in flat
+
+
+async def test_sigmoids_on_one_of_k_show_their_sums_and_the_division():
+    app = LossApp(setup="problem=multiclass_classification loss=binary_cross_entropy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.step(1000)
+        await pilot.press("4")
+        await pane_ready(pilot, app, "distributions")
+        trainer = app.state.trainer
+        sigmoids = trainer.predict(trainer.dataset.x_val)
+        sums = sigmoids.sum(axis=1)
+        flat = " ".join(screen_text(app).split())
+        total = f"{sums[0]:.3f}"
+        shown = " ".join(f"{v:.3f}" for v in sigmoids[0])
+        assert f"Sigmoid outputs {shown} sum to {total}: Q = them / {total}." in flat
+        # The Recommendation's "about 0.3 to 1.8", as the pane prints it.
+        assert f"the sums run from {sums.min():.3g} to {sums.max():.3g}" in flat
+        assert f"{sums.min():.1f} {sums.max():.1f}" == "0.3 1.8"
+        assert "Q here is them divided by their sum" in flat
+        # Trained on the same one-hot targets the pane shows: no "other targets".
+        assert "other targets" not in flat and "for comparison" in flat
+        q = shown_q(screen_text(app).splitlines(), classification_data(trainer).outcome_names)
+        np.testing.assert_allclose(q, sigmoids[0] / sums[0], atol=5e-4)
+
+
+def test_other_targets_are_named_only_where_the_loss_trained_on_other_targets():
+    hard = classification_data(
+        trained("soft_label_classification", loss="sparse_categorical_cross_entropy")
+    )
+    assert hard.other_targets
+    for problem, loss in [
+        ("soft_label_classification", "binary_cross_entropy"),
+        ("soft_label_classification", "categorical_cross_entropy"),
+        ("multiclass_classification", "binary_cross_entropy"),
+        ("multiclass_classification", "sparse_categorical_cross_entropy"),
+    ]:
+        assert not classification_data(trained(problem, loss=loss)).other_targets, (problem, loss)
+
+
+async def test_sparse_labels_on_soft_targets_are_said_to_be_other_targets():
+    trainer = trained("soft_label_classification", loss="sparse_categorical_cross_entropy")
+    app = ViewApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        text = " ".join(view_text(view).split())
+        assert "on other targets, each example's most likely class" in text

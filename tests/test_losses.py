@@ -428,3 +428,32 @@ def test_a_trap_says_so_in_its_title_and_is_never_recommended():
     for problem in PROBLEMS:
         for name in traps:
             assert loss_verdict(problem, name).standing is Standing.NOT_RECOMMENDED
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "categorical_cross_entropy",
+        "sparse_categorical_cross_entropy",
+        "kl_divergence",
+        "double_softmax_cross_entropy",
+    ],
+)
+def test_log_predict_is_the_log_of_the_distribution_the_loss_scores(name):
+    loss = LOSSES[name]
+    rng = np.random.default_rng(3)
+    z = rng.normal(scale=4.0, size=(6, 3))
+    log_q = loss.log_predict(z)
+    np.testing.assert_allclose(np.exp(log_q), loss.predict(z), rtol=1e-12)
+    if name != "kl_divergence":  # KL subtracts H(P); the others are −log Q(true class)
+        labels = rng.integers(0, 3, size=6)
+        y = labels if loss.target == "sparse" else np.eye(3)[labels]
+        np.testing.assert_allclose(loss.per_sample(y, z), -log_q[np.arange(6), labels])
+
+
+def test_double_softmax_caps_q_at_e_over_e_plus_k_minus_1():
+    loss = LOSSES["double_softmax_cross_entropy"]
+    assert loss.cap(3) == pytest.approx(math.e / (math.e + 2.0)) == pytest.approx(0.576, abs=5e-4)
+    # The most confident softmax layer (a one-hot row) reaches the cap and no further.
+    q = loss.predict(np.array([[60.0, 0.0, 0.0], [3.0, 1.0, -2.0]]))
+    assert q.max() <= loss.cap(3) + 1e-15 and q[0, 0] == pytest.approx(loss.cap(3))

@@ -13,9 +13,15 @@ import numpy as np
 
 from losstui.core import info
 from losstui.core.datasets import targets_for
-from losstui.core.losses import DensityLoss, gaussian_mle
-from losstui.core.numerics import Array, log_sigmoid, log_softmax
+from losstui.core.losses import (
+    CategoricalCrossEntropy,
+    DensityLoss,
+    DoubleSoftmaxCrossEntropy,
+    gaussian_mle,
+)
+from losstui.core.numerics import Array, log_sigmoid, log_softmax, softmax
 from losstui.core.tasks import TASKS
+from losstui.core.text import format_probability
 
 CLASSIFICATION_KINDS = tuple(kind for kind, task in TASKS.items() if task.classes)
 REGRESSION_KINDS = tuple(kind for kind, task in TASKS.items() if task.picture == "fit")
@@ -25,6 +31,8 @@ CROSS_ENTROPY_LOSSES = (
     "binary_cross_entropy",
     "categorical_cross_entropy",
     "sparse_categorical_cross_entropy",
+    # Its Q is softmax(softmax(z)), the distribution its cross-entropy is taken of.
+    "double_softmax_cross_entropy",
 )
 
 
@@ -58,6 +66,17 @@ class ClassificationData:
     #: output on class labels: squared error, Poisson); None where the outputs pass through a
     #: sigmoid or softmax.
     outputs: Array | None = None
+    #: The per-class numbers Q was made from, (n, K), where Q is not the model's output itself:
+    #: K sigmoid outputs (or outputs clipped to [0, 1]) that Q divides by their sum, or the
+    #: softmax layer's outputs that a double softmax squashes again; None otherwise.
+    before_q: Array | None = None
+    #: What `before_q` holds, e.g. "sigmoid outputs"; None with it.
+    before_q_name: str | None = None
+    #: How Q is made from `before_q`: "sum" (divided by their sum) or "softmax"; None with it.
+    before_q_step: str | None = None
+    #: Whether the loss was trained on targets other than P: hard labels (each row's most
+    #: likely class) for a loss that needs them on soft-label data.
+    other_targets: bool = False
 
     @property
     def n(self) -> int:
@@ -93,6 +112,19 @@ def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, s
     how Q was read, None for sigmoid and softmax.
     """
     n = logits.shape[0]
+    if kind not in ("binary", "multilabel") and isinstance(loss, CategoricalCrossEntropy):
+        # The distribution the loss scores: softmax(z), or softmax(softmax(z)) for a double
+        # softmax, whose cross-entropy with P is the loss.
+        log_q = loss.log_predict(logits)[:, None, :]
+        reading = None
+        if isinstance(loss, DoubleSoftmaxCrossEntropy):
+            cap = loss.cap(logits.shape[1])
+            reading = (
+                "softmax(s), the distribution the loss scores; each s lies in (0, 1), so "
+                "no Q can pass "
+                f"e/(e + {logits.shape[1] - 1}) = {format_probability(cap)}"
+            )
+        return np.exp(log_q), log_q, reading
     if kind in ("binary", "multilabel"):
         if loss.activation == "sigmoid" or loss.target == "signed_binary":
             # log σ(±z) directly: 1 − σ(z) would round to 0 for a confident model.
@@ -119,7 +151,11 @@ def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, s
         total = raw.sum(axis=1, keepdims=True)
         k = raw.shape[1]
         q = np.where(total > 0.0, raw / np.where(total > 0.0, total, 1.0), 1.0 / k)[:, None, :]
-        reading = "the outputs clipped to [0, 1] and divided by their sum"
+        reading = (
+            "the K sigmoid outputs divided by their sum"
+            if loss.activation == "sigmoid"
+            else "the outputs clipped to [0, 1] and divided by their sum"
+        )
     with np.errstate(divide="ignore"):
         log_q = np.log(q)
     return q.reshape(n, -1, q.shape[-1]), log_q.reshape(n, -1, q.shape[-1]), reading
@@ -169,6 +205,11 @@ def classification_data(trainer) -> ClassificationData:
         val_loss = float(loss(targets_for(loss, dataset, "val"), logits))
         clipped = loss.activation in ("linear", "exp") and loss.target != "signed_binary"
         outputs = np.asarray(loss.predict(logits), dtype=np.float64) if clipped else None
+    before_q, before_name, before_step = _before_q(loss, dataset.kind, logits)
+    y_val = np.asarray(dataset.y_val)
+    other = dataset.kind == "soft_label" and not np.array_equal(
+        np.asarray(targets_for(loss, dataset, "val")), y_val
+    )
     return ClassificationData(
         kind=dataset.kind,
         x=dataset.x_val,
@@ -184,7 +225,26 @@ def classification_data(trainer) -> ClassificationData:
         val_loss=val_loss,
         q_reading=reading,
         outputs=outputs,
+        before_q=before_q,
+        before_q_name=before_name,
+        before_q_step=before_step,
+        other_targets=other,
     )
+
+
+def _before_q(loss, kind: str, logits: Array) -> tuple[Array | None, str | None, str | None]:
+    """(the per-class numbers Q was made from (n, K), what they are, how Q is made from them:
+    "sum" or "softmax") where a single-group Q is not the model's output itself; Nones where
+    it is (a sigmoid, a softmax, a margin score read through either)."""
+    if kind in ("binary", "multilabel"):
+        return None, None, None
+    if isinstance(loss, DoubleSoftmaxCrossEntropy):
+        return softmax(logits, axis=1), "softmax layer's outputs s", "softmax"
+    if loss.activation == "softmax" or loss.target == "signed_binary":
+        return None, None, None
+    raw = np.clip(np.asarray(loss.predict(logits), dtype=np.float64), 0.0, 1.0)
+    name = "sigmoid outputs" if loss.activation == "sigmoid" else "outputs clipped to [0, 1]"
+    return raw, name, "sum"
 
 
 # -- regression -----------------------------------------------------------------------------------

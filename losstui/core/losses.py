@@ -486,6 +486,11 @@ class CategoricalCrossEntropy(Loss):
     def predict(self, logits):
         return softmax(logits, axis=-1)
 
+    def log_predict(self, logits: ArrayLike) -> Array:
+        """log `predict`(logits), computed stably: the log-probabilities the loss scores, whose
+        cross-entropy with a target row is that row's loss."""
+        return log_softmax(as_float_array(logits), axis=-1)
+
 
 class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
     """Categorical cross-entropy with integer labels yᵢ ∈ {0, …, K−1} of shape (n,).
@@ -575,8 +580,7 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
     trap = True
 
     def _values(self, y, z):
-        s = softmax(z, axis=1)
-        return -np.sum(y * log_softmax(s, axis=1), axis=1)
+        return -np.sum(y * self.log_predict(z), axis=1)
 
     def _values_gradient(self, y, z):
         s = softmax(z, axis=1)
@@ -586,6 +590,16 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
 
     def predict(self, logits):
         return softmax(softmax(logits, axis=-1), axis=-1)
+
+    def log_predict(self, logits):
+        """log softmax(softmax(z)): the distribution the loss scores, not the softmax layer's."""
+        return log_softmax(softmax(as_float_array(logits), axis=-1), axis=-1)
+
+    @staticmethod
+    def cap(k: int) -> float:
+        """The largest probability the second softmax can give with k classes: e/(e + k − 1),
+        the softmax of a one-hot row, the most extreme a softmax layer's output can be."""
+        return math.e / (math.e + k - 1)
 
 
 class MultilabelSoftmaxCrossEntropy(Loss):

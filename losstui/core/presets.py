@@ -53,7 +53,10 @@ PRESETS: dict[str, Preset] = {
             "The initial weights are 30 times the usual size, so the network starts confidently "
             "wrong: most points sit on the flat tails of the sigmoid. Binary cross-entropy's "
             "gradient p − y stays large there and recovers within a few hundred steps; squared "
-            "error's gradient (p − y)·p·(1 − p) vanishes, and its accuracy stalls.",
+            "error's gradient (p − y)·p·(1 − p) nearly vanishes, so it learns several times "
+            "slower: at step 1,000 its accuracy is still 46% where cross-entropy's is 95%, and it "
+            "takes nearly five times as many steps to converge (step 7,820 against 1,660), both "
+            "near 95%.",
             compare="loss=sigmoid_mean_squared_error",
         ),
         Preset(
@@ -62,10 +65,12 @@ PRESETS: dict[str, Preset] = {
             "problem=binary_classification dataset=far_cluster model=linear lr=0.01 seed=3 "
             "patience=300",
             "A sixth of class 1 sits far out on its own side. Cross-entropy barely notices "
-            "points it already classifies with confidence; squared error on the 0/1 labels is "
-            "charged for their outputs far above 1, tilts the boundary towards them and "
-            "misclassifies points near it. Its outputs also leave [0, 1], so they are not "
-            "probabilities: the Distributions pane shows each output ŷ and counts those outside.",
+            "points it already classifies with confidence; squared error on the 0/1 labels "
+            "charges their outputs for any distance from 1, so it tilts the boundary towards "
+            "them to hold those outputs near 1 and misclassifies points near it: about 75% "
+            "accuracy where cross-entropy keeps 97%. Its outputs still leave [0, 1], so they are "
+            "not probabilities: the Distributions pane shows each output ŷ and counts those "
+            "outside, 14 of the 150, most of them far points just above 1 (up to about 1.2).",
             compare="loss=mean_squared_error",
         ),
         Preset(

@@ -12,6 +12,7 @@ from textual.app import RenderResult
 from textual.widget import Widget
 
 from losstui.core.diagnostics import class_probabilities
+from losstui.core.losses import DoubleSoftmaxCrossEntropy
 from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
@@ -84,9 +85,12 @@ class DecisionMap(Widget):
         ds = trainer.dataset
         width = self.size.width
         codes = self.codes(ds)
-        legend = self._legend(codes, ds, width)
+        cap = None
+        if isinstance(trainer.loss, DoubleSoftmaxCrossEntropy):
+            cap = trainer.loss.cap(len(codes))  # p never reaches UNSURE: say why it is blank
+        legend = self._legend(codes, ds, width, cap=cap)
         if self.size.height - len(legend) < len(legend) + 2:  # the key would crowd out the map
-            legend = self._legend(codes, ds, width, compact=True)
+            legend = self._legend(codes, ds, width, compact=True, cap=cap)
         height = self.size.height - len(legend)
         if width < 4 or height < 3:
             return
@@ -154,12 +158,23 @@ class DecisionMap(Widget):
             Code(patterns[k % len(patterns)], str(k) if k < 10 else "*", names[k]) for k in range(n)
         ]
 
-    def _legend(self, codes: list[Code], ds, width: int, compact: bool = False) -> list[Text]:
+    def _legend(
+        self,
+        codes: list[Code],
+        ds,
+        width: int,
+        compact: bool = False,
+        cap: float | None = None,
+    ) -> list[Text]:
         """The key to the map, wrapped at spaces between entries so that none is ever cut.
         `compact` (a short map, under a lesson's strip): several labels' sets are told by the
-        rule that makes their digits (A=1 + B=2 + C=4) instead of one by one."""
+        rule that makes their digits (A=1 + B=2 + C=4) instead of one by one. `cap`: the most
+        any p can be with this loss, said when it is below the blank's threshold."""
         g = self.glyphs
-        notes = [f"blank: p<{UNSURE:g}", "digits: data"]
+        blank = f"blank: p<{UNSURE:g}"
+        if cap is not None and cap < UNSURE:
+            blank += f" (all: this loss keeps p ≤ {cap:.3f})"
+        notes = [g.text(blank), "digits: data"]
         if ds.kind == "multilabel":
             names = tuple(getattr(ds, "target_names", ()) or ())
             letters = LABEL_LETTERS[: ds.y_train.shape[1]]

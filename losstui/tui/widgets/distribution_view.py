@@ -400,6 +400,8 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         lines += self._parts(KEYS_HINT, width, "dim")
         if data.p.shape[1] == 1:
             lines += self._class_rows(data, i, width)
+            if data.before_q is not None:
+                lines += self._para(_before_q_note(data, i), width)
         else:
             lines += self._label_rows(data, i, width)
             lines += self._para(
@@ -411,7 +413,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
             f"KL(P‖Q) = {self._value(data.example_kl()[i])}",
         ]
         lines += self._parts(measures, width, "bold")
-        lines += self._para(_identity_note(data, i), width, "dim")
+        lines += self._para(_identity_note(data, i, _scored(data)), width, "dim")
         lines.append(Text())
         for text in self._mean_text(data):
             lines += self._para(text, width, hang="  ")
@@ -470,41 +472,49 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         mean_kl = float(np.mean(data.example_kl()))
         val = data.val_loss  # of the model as it is now, not of the last history record
         n = f"over the {data.n} validation examples"
+        reading = f"Q here: {data.q_reading}." if data.q_reading else ""
 
         def chain(symbol: str, mean: float) -> str:
             """'mean H(P,Q) over … = 0.510 bits = 0.353 nats', the nats only when in bits."""
             text = f"mean {symbol} {n} = {self._value(mean)}"
             return text + ("" if self.units == "nats" else f" = {format_information(mean)} nats")
 
-        def matches(mean: float) -> bool:
-            if math.isfinite(mean):
-                return math.isclose(mean, val, rel_tol=1e-9, abs_tol=1e-12)
-            return mean == val
-
         title = data.loss_title
         if title[1:2].islower():  # "Binary cross-entropy" reads on in lower case; "KL" stays
             title = title[0].lower() + title[1:]
-        if data.loss_name == "kl_divergence" and matches(mean_kl):
+        if data.loss_name == "kl_divergence" and _matches(mean_kl, val):
             return [
                 f"{chain('KL(P‖Q)', mean_kl)} = the validation loss, {title}",
                 f"{chain('H(P,Q)', mean_h_pq)}: H(P,Q) = H(P) + KL(P‖Q), and H(P) does not "
                 "depend on the model.",
             ]
-        if data.loss_name in CROSS_ENTROPY_LOSSES and matches(mean_h_pq):
-            return [f"{chain('H(P,Q)', mean_h_pq)} = the validation loss, {title}"]
+        if _scored(data):
+            return [f"{chain('H(P,Q)', mean_h_pq)} = the validation loss, {title}"] + (
+                [reading] if reading else []
+            )
         lines = [chain("H(P,Q)", mean_h_pq)]
-        if data.loss_name in CROSS_ENTROPY_LOSSES or data.loss_name == "kl_divergence":
+        unit = " nats" if data.loss_name in (*CROSS_ENTROPY_LOSSES, "kl_divergence") else ""
+        trained = f"The model was trained with {title}"
+        if data.other_targets:
             lines.append(
-                f"The model was trained with {title} on other targets (validation loss "
-                f"{format_information(val)} nats); the rows here are the dataset's own "
+                f"{trained} on other targets, each example's most likely class (validation "
+                f"loss {format_information(val)}{unit}); the rows here are the dataset's own "
                 "distributions."
             )
         else:
-            reading = f" Q here: {data.q_reading}." if data.q_reading else ""
             lines.append(
-                f"The model was trained with {title} (validation loss "
-                f"{format_information(val)}); the cross-entropy is shown for comparison.{reading}"
+                f"{trained}: validation loss {format_information(val)}{unit}, and the "
+                "cross-entropy is shown for comparison."
             )
+        if data.before_q is not None and data.before_q_step == "sum":
+            sums = data.before_q.sum(axis=1)
+            lines.append(
+                f"Its {data.before_q_name} need not sum to 1: the sums run from "
+                f"{_output(float(sums.min()))} to {_output(float(sums.max()))} over the "
+                f"{data.n} validation examples, and Q here is them divided by their sum."
+            )
+        elif reading:
+            lines.append(reading)
         if data.outputs is not None and data.outputs.size:
             lines.append(_outputs_note(data))
         return lines
@@ -633,10 +643,38 @@ def _outputs_note(data: ClassificationData) -> str:
     )
 
 
-def _identity_note(data: ClassificationData, i: int) -> str:
+def _matches(mean: float, val: float) -> bool:
+    """Whether a mean over the examples is the validation loss `val`, to rounding."""
+    if math.isfinite(mean):
+        return math.isclose(mean, val, rel_tol=1e-9, abs_tol=1e-12)
+    return mean == val
+
+
+def _scored(data: ClassificationData) -> bool:
+    """Whether Q is the distribution the loss scores: its H(P,Q) per example is the loss's
+    own value, and their mean the validation loss."""
+    return data.loss_name in CROSS_ENTROPY_LOSSES and _matches(
+        float(np.mean(data.example_h_pq())), data.val_loss
+    )
+
+
+def _before_q_note(data: ClassificationData, i: int) -> str:
+    """This example's numbers Q was made from, and how: "Sigmoid outputs 0.000 0.410 0.840
+    sum to 1.250: Q = them / 1.250"."""
+    values = data.before_q[i] if data.before_q is not None else np.zeros(0)
+    shown = " ".join(format_probability(float(v)) for v in values)
+    name = (data.before_q_name or "outputs").capitalize()
+    if data.before_q_step == "softmax":
+        return f"{name} = {shown}; Q = softmax(s)."
+    total = float(values.sum())
+    if total <= 0.0:
+        return f"{name} {shown} sum to 0: Q is uniform."
+    return f"{name} {shown} sum to {total:.3f}: Q = them / {total:.3f}."
+
+
+def _identity_note(data: ClassificationData, i: int, scored: bool) -> str:
     if data.p.shape[1] == 1 and np.count_nonzero(data.p[i, 0]) == 1:
-        return (
-            "P is one-hot, so H(P) = 0 and H(P,Q) = KL(P‖Q) = −log Q(true class): "
-            "this example's log loss."
+        return "P is one-hot, so H(P) = 0 and H(P,Q) = KL(P‖Q) = −log Q(true class)" + (
+            ": this example's log loss." if scored else "."
         )
     return "H(P,Q) = H(P) + KL(P‖Q): only the KL part depends on the model."
