@@ -500,6 +500,9 @@ async def test_each_step_by_hand_moves_the_loss_curve():
             drawn.append(curves.render().plain)
         assert app.state.trainer.step_count == 3 and len(app.state.trainer.history) == 1
         assert len(set(drawn)) == 4, "a step by hand left the curve as it was"
+        await pilot.press("r")  # back to step 0: the points of steps 1-3 go with the run
+        await pilot.pause()
+        assert app.state.trainer.step_count == 0 and curves.render().plain == drawn[0]
         await pilot.press("space")  # training on: the records take over, the run goes on
         await pilot.pause()
         app.state.pause()

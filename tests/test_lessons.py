@@ -313,3 +313,64 @@ def test_going_back_or_resuming_trains_the_run_as_the_steps_before_took_it():
     first = AppState()
     LessonRun(lesson, first, index=0).enter()
     assert first.trainer.step_count == 0
+
+
+def _fast_forward_once(run: LessonRun, state: AppState) -> None:
+    """What f and one slice do: start fast-forward, train a chunk, let the lesson look."""
+    state.fast_forward()
+    run.fast_forward_started()
+    until = run.until()
+    state.step(200 if until is None else max(0, until - state.trainer.step_count))
+    run.tick()
+
+
+def test_f_goes_on_when_the_wait_was_met_by_steps_taken_by_hand_or_by_a_run():
+    lesson = parse_lesson(
+        HEAD
+        + "Three steps.\n```losstui\nset problem=regression lr=0.05 pane=train\n"
+        + "wait step >= 3\n```\n---\nA run.\n```losstui\nrun 40\nwait step >= 40\n```\n"
+        + "---\nTo the Distributions pane.\n```losstui\nwait pane == distributions\n```\n",
+        "L.md",
+    )
+    state = AppState()
+    run = LessonRun(lesson, state)
+    run.enter()
+    state.step(3)  # n, n, n: no tick looked
+    _fast_forward_once(run, state)
+    assert state.running and state.trainer.step_count > 3
+    state.pause()
+    assert run.next() is None
+    state.step(40)  # the step's run, done
+    run.tick()
+    assert not state.running and run.blocked() is None
+    _fast_forward_once(run, state)
+    assert state.running, "f stopped at once on a wait its run had met"
+    state.pause()
+    # A wait training cannot meet (a pane) neither stops f nor hides that nothing else will.
+    assert run.next() is None and not run.wait_stops_fast_forward()
+
+
+def test_going_back_replays_runs_and_waits_in_order_and_until_a_divergence():
+    lesson = parse_lesson(
+        HEAD
+        + "Train.\n```losstui\nset problem=regression lr=0.05 pane=train\nwait step >= 300\n```\n"
+        + "---\nMore.\n```losstui\nrun 50\n```\n---\nAt step {step}.\n---\nToo large.\n"
+        + "```losstui\nset lr=5\nwait diverged\n```\n---\nDiverged at {step}.\n",
+        "L.md",
+    )
+    at = LessonRun(lesson, AppState(), index=2)
+    at.enter()
+    assert at.text() == "At step 350."  # 300, then 50 more: not max(300, 50)
+    state = AppState()
+    after = LessonRun(lesson, state, index=4)
+    after.enter()
+    assert state.trainer.diverged and after.text() == f"Diverged at {state.trainer.step_count}."
+
+
+def test_the_answer_keys_are_the_letters_the_answers_carry():
+    from losstui.lessons.format import MAX_CHOICES
+    from losstui.tui.app import ANSWER_LETTERS
+    from losstui.tui.widgets.answer_list import letter
+
+    assert len(ANSWER_LETTERS) == MAX_CHOICES
+    assert [letter(i) for i in range(MAX_CHOICES)] == list(ANSWER_LETTERS)

@@ -6,11 +6,32 @@ from collections.abc import Mapping
 from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS
-from losstui.lessons.format import Choice, Lesson, Step
+from losstui.lessons.format import INFORMATION, NUMBERS, Choice, Condition, Lesson, Step
 from losstui.lessons.values import fill, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
+#: Names training moves: a `wait` on one is met by training (fast-forward stops where it first
+#: holds; going back trains until it holds). Not the P/Q lab's measures, the samples' own
+#: statistics, the pane or the units.
+TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std", "sample_nll"}) | {
+    "diverged"
+}
+#: Going back: at most this many steps to meet a wait on a loss or a metric, in chunks.
+REPLAY_STEPS = 20_000
+REPLAY_CHUNK = 20
+
+
+def _fresh(step: Step) -> bool:
+    """Whether `step` sets something that starts a new run."""
+    return any(key in TRAINING_KEYS for key in step.settings)
+
+
+def _step_target(wait: Condition | None) -> int | None:
+    """The step at which `wait step >= N` (or > N, == N) first holds; None for another wait."""
+    if wait is None or wait.name != "step" or wait.op not in _REACHES:
+        return None
+    return int(wait.value) + _REACHES[wait.op]
 
 
 class LessonRun:
@@ -66,54 +87,63 @@ class LessonRun:
         if own:
             state.apply(own, force=True)
         state.set_controls(locked=locked, hidden=hidden)
-        base = self._train_as_before() if replay else 0
+        base = self._train_as_before() if replay else None
         # Going back (or resuming) to a step whose run is done does not train it again.
-        if self.step.run and not (replay and state.trainer.step_count >= base + self.step.run):
+        done = state.trainer.step_count >= (self.step.run if base is None else base + self.step.run)
+        if self.step.run and not (replay and done):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
         self._held = self.waited()  # a wait that holds on entry does not stop a fast-forward
 
-    def _train_as_before(self) -> int:
-        """Going back or resuming to this step: train the run as far as the steps before it
-        took it since its last training setting (their `run N`s, their `wait step >= N`), so
-        that prose written for that run quotes it ("full batch lands on the closed form"), not
-        the step-0 run the replayed settings start. Coming forward, the student has done it.
-        Returns the step the steps before took the run to (0 where this step starts its own)."""
-        runs = reached = 0
-        for index in range(self.index, -1, -1):
-            step = self.lesson.steps[index]
-            fresh = any(key in TRAINING_KEYS for key in step.settings)
-            if index == self.index:
-                if fresh:  # this step starts its own run
-                    return 0
-                continue
-            runs += step.run or 0
+    def _train_as_before(self) -> int | None:
+        """Going back or resuming to this step, where the replayed settings started a new run:
+        train it as the steps before did since their last training setting, in order (a `run
+        N` trains N steps, a `wait` on what training moves trains until it holds), so that
+        prose written for that run quotes it ("full batch lands on the closed form"), not step
+        0. Coming forward, the student has done it. Returns the step reached; None where the
+        run went on (nothing was reset) and is the student's as it is."""
+        steps = self.lesson.steps
+        if _fresh(self.step):
+            return 0  # this step starts its own run
+        state = self.state
+        if state.trainer.step_count > 0:
+            return None
+        first = next((i for i in range(self.index - 1, -1, -1) if _fresh(steps[i])), 0)
+        for step in steps[first : self.index]:
+            if step.run:
+                state.step(step.run)
             wait = step.wait
-            if wait is not None and wait.name == "step" and wait.op in _REACHES:
-                reached = max(reached, int(wait.value) + _REACHES[wait.op])
-            if fresh:
-                break
-        trainer, base = self.state.trainer, max(runs, reached)
-        missing = base - trainer.step_count
-        if missing > 0 and not (trainer.diverged or trainer.converged):
-            self.state.step(missing)
-        return base
+            target = _step_target(wait)
+            if target is not None:
+                state.step(max(0, target - state.trainer.step_count))
+            elif wait is not None and wait.name in TRAINED:
+                budget = REPLAY_STEPS
+                while budget > 0 and not wait.holds(self.values()):
+                    taken = state.step(min(REPLAY_CHUNK, budget))
+                    if not taken:  # diverged or converged: no further
+                        break
+                    budget -= taken
+        return state.trainer.step_count
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
         fast-forward, also the step its `wait step >= N` names."""
         ends = [] if self.run_until is None else [self.run_until]
-        wait = self.step.wait
-        if self.state.fast and wait is not None and wait.name == "step" and wait.op in _REACHES:
-            target = int(wait.value) + _REACHES[wait.op]
-            if self.state.trainer.step_count < target:  # once there, f goes on past it
-                ends.append(target)
+        target = _step_target(self.step.wait)
+        if self.state.fast and target is not None and self.state.trainer.step_count < target:
+            ends.append(target)  # once there, f goes on past it
         return min(ends, default=None)
 
     def wait_stops_fast_forward(self) -> bool:
-        """Whether a fast-forward started now ends where this step's `wait` first holds (it
-        does not hold yet)."""
-        return self.step.wait is not None and not self.waited()
+        """Whether a fast-forward started now ends where this step's `wait` first holds: a wait
+        on what training moves that does not hold yet (not one on a pane or the units)."""
+        wait = self.step.wait
+        return wait is not None and wait.name in TRAINED and not self.waited()
+
+    def fast_forward_started(self) -> None:
+        """f was pressed: a wait that holds now does not stop this fast-forward (the steps
+        taken by n, or a `run`, may have met it since the last tick looked)."""
+        self._held = self.waited()
 
     def tick(self) -> None:
         """After training progressed: pause once this step's `run` is done, and end a
@@ -122,12 +152,14 @@ class LessonRun:
         if self.run_until is not None and state.trainer.step_count >= self.run_until:
             self.run_until = None
             state.pause()
+            self._held = self.waited()
             return
         # The step's prose was written for the moment its wait first holds ("train to step
         # 300: 300 steps are not enough"); a fast-forward on to the stop rule, thousands of
         # steps later, would have the text say the opposite of the screen. Only the moment it
         # first holds: f pressed again, or on a step already done, goes on.
-        if self.step.wait is None:
+        wait = self.step.wait
+        if wait is None or wait.name not in TRAINED:
             return
         held, self._held = self._held, self.waited()
         if state.fast and state.running and self._held and not held:

@@ -52,7 +52,9 @@ TRAINING_ACTIONS = (
     "slower",
     "regenerate",
 )
-#: The keys that answer a lesson's question, one per answer (the format allows MAX_CHOICES).
+#: The keys that answer a lesson's question, one per answer: the lesson format's MAX_CHOICES of
+#: them, as the answer list letters them (a test holds the three together; the lessons modules
+#: load only when a lesson opens).
 ANSWER_LETTERS = "abcdefg"
 FAST_SLICE = 0.08
 """Seconds of training per slice in fast-forward. Slices follow each other with only a yield to
@@ -334,6 +336,8 @@ class LossApp(App[None]):
             state.pause()
             return
         self._attempt(state.fast_forward)
+        if self.lesson is not None and state.fast:
+            self.lesson.fast_forward_started()
         lesson_stops_it = self.lesson is not None and self.lesson.wait_stops_fast_forward()
         no_stop_rule = state.fast and state.config.patience == 0 and not lesson_stops_it
         # Said once a session: the notice covers the plots' right half while it shows.

@@ -167,9 +167,10 @@ class TrainPane(Pane):
         while the student stepped with n and the stats line moved. Kept for the run (a new run
         starts afresh). While training, the curves follow the records alone (a point a frame
         would redraw their right end for nothing)."""
-        kept = self._between if self._between_run is trainer else []
-        train, val = shown
         step = trainer.step_count
+        # A reset or a restored run reuses the Trainer: points past its step are of another run.
+        kept = [p for p in self._between if p[0] <= step] if self._between_run is trainer else []
+        train, val = shown
         recorded = bool(trainer.history) and trainer.history[-1].step == step
         fresh = not kept or kept[-1][0] != step
         if paused and fresh and not recorded and train is not None and val is not None:
