@@ -101,3 +101,12 @@ def test_a_lesson_with_odd_line_breaks_still_spells():
     spelled = ASCII.markdown(text)
     assert spelled.isascii()
     assert spelled.startswith(r"a sigma\*x") and "    sigma*x indented" in spelled
+
+
+@pytest.mark.parametrize("glyphs", [UNICODE, ASCII])
+def test_a_histogram_bar_of_one_in_many_still_shows(glyphs):
+    # In ASCII a bin of 1 beside a bin of 40 drew only dots, the same as an empty bin.
+    assert glyphs.bar(1 / 40, 8, show_any=True)[0] != glyphs.bar_empty
+    assert glyphs.bar(1 / 200, 8, show_any=True)[0] != glyphs.bar_empty
+    assert glyphs.bar(0.0, 8, show_any=True) == glyphs.bar_empty * 8
+    assert ASCII.bar(1 / 40, 8) == ASCII.bar_empty * 8  # without it: as before

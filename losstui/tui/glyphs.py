@@ -50,8 +50,10 @@ class Glyphs:
         emphasis (code, which Markdown shows as it is, is spelled unescaped)."""
         return _spell_markdown(text) if self.name == "ascii" else text
 
-    def bar(self, fraction: float, width: int) -> str:
-        """A bar `width` cells wide, filled to `fraction` ∈ [0, 1], padded with `bar_empty`."""
+    def bar(self, fraction: float, width: int, *, show_any: bool = False) -> str:
+        """A bar `width` cells wide, filled to `fraction` ∈ [0, 1], padded with `bar_empty`.
+        `show_any`: a fraction above 0 fills at least the smallest mark this glyph set draws
+        (ASCII has only whole and half cells), so a count of 1 never reads as an empty bin."""
         fraction = min(max(fraction, 0.0), 1.0)
         eighths = round(fraction * width * 8)
         full, rest = divmod(eighths, 8)
@@ -59,6 +61,8 @@ class Glyphs:
         if full < width and rest:
             steps = len(self.bar_partial) - 1
             parts += self.bar_partial[round(rest * steps / 8)] or self.bar_empty
+        if show_any and fraction > 0 and width > 0 and not parts.strip(self.bar_empty):
+            parts = next((p for p in self.bar_partial if p), self.bar_full)
         return (parts + self.bar_empty * width)[:width]
 
 

@@ -555,7 +555,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         )
         for b, (label, tally) in enumerate(zip(labels, tallies, strict=True)):
             row = Text(f"{label:>{label_width}} ")
-            row.append(g.bar(tally / most, bar_width), style="cyan")
+            row.append(g.bar(tally / most, bar_width, show_any=True), style="cyan")
             row.append(f" {tally:>{count_width}}")
             marks = [m for m, v in (("this example", values[i]), ("mean", mean)) if bin_of(v) == b]
             if marks:
