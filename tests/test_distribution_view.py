@@ -60,6 +60,16 @@ class ViewApp(App):
         message.view.select_example(message.index)
 
 
+async def shown_text(trainer: Trainer, size: tuple[int, int] = (80, 24)) -> str:
+    """The view's text, whitespace folded, after it shows `trainer`'s first example."""
+    app = ViewApp()
+    async with app.run_test(size=size) as pilot:
+        view = app.query_one(DistributionView)
+        view.show(trainer)
+        await pilot.pause()
+        return " ".join(view_text(view).split())
+
+
 def view_text(view: DistributionView) -> str:
     """Everything the view writes, its plot included, as plain text."""
     parts = [view.query_one("#dist-summary").render().plain]
@@ -272,15 +282,9 @@ async def test_keys_step_wrap_and_jump_to_the_worst_example():
 
 
 async def test_a_loss_that_is_not_cross_entropy_is_named_and_compared():
-    trainer = trained("binary_classification", loss="hinge")
-    app = ViewApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(DistributionView)
-        view.show(trainer)
-        await pilot.pause()
-        text = " ".join(view_text(view).split())
-        assert "trained with hinge loss" in text
-        assert "for comparison" in text and "sigmoid" in text
+    text = await shown_text(trained("binary_classification", loss="hinge"))
+    assert "trained with hinge loss" in text
+    assert "for comparison" in text and "sigmoid" in text
 
 
 async def test_squared_error_outputs_outside_0_1_are_shown_before_they_are_clipped():
@@ -578,10 +582,5 @@ def test_other_targets_are_named_only_where_the_loss_trained_on_other_targets():
 
 async def test_sparse_labels_on_soft_targets_are_said_to_be_other_targets():
     trainer = trained("soft_label_classification", loss="sparse_categorical_cross_entropy")
-    app = ViewApp()
-    async with app.run_test(size=(80, 40)) as pilot:
-        view = app.query_one(DistributionView)
-        view.show(trainer)
-        await pilot.pause()
-        text = " ".join(view_text(view).split())
-        assert "on other targets, each example's most likely class" in text
+    text = await shown_text(trainer, size=(80, 40))
+    assert "on other targets, each example's most likely class" in text

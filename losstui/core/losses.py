@@ -64,6 +64,11 @@ class Loss:
         """The output activation applied to `logits`: predictions in target space, same shape."""
         return as_float_array(logits).copy()
 
+    def cap(self, k: int) -> float:
+        """The largest probability `predict` can give a class of k: 1, except for a loss that
+        squashes its outputs (the double softmax)."""
+        return 1.0
+
     #: How a history of this loss is labelled when it adds back `dropped_constant` ("" if not).
     recorded_as: str = ""
 
@@ -595,8 +600,7 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
         """log softmax(softmax(z)): the distribution the loss scores, not the softmax layer's."""
         return log_softmax(softmax(as_float_array(logits), axis=-1), axis=-1)
 
-    @staticmethod
-    def cap(k: int) -> float:
+    def cap(self, k: int) -> float:
         """The largest probability the second softmax can give with k classes: e/(e + k − 1),
         the softmax of a one-hot row, the most extreme a softmax layer's output can be."""
         return math.e / (math.e + k - 1)

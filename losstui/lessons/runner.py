@@ -50,7 +50,8 @@ class LessonRun:
         self.answers: dict[int, int] = {}
         self.run_until: int | None = None
         self.hint_shown = False
-        #: Whether the step's wait held at the last look (entry, then each tick).
+        #: Whether the step's wait held at the last look of a fast-forward (its start, then each
+        #: slice).
         self._held = False
 
     @property
@@ -93,7 +94,6 @@ class LessonRun:
         if self.step.run and not (replay and done):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
-        self._held = self.waited()  # a wait that holds on entry does not stop a fast-forward
 
     def _train_as_before(self) -> int | None:
         """Going back or resuming to this step, where the replayed settings started a new run:
@@ -152,17 +152,17 @@ class LessonRun:
         if self.run_until is not None and state.trainer.step_count >= self.run_until:
             self.run_until = None
             state.pause()
-            self._held = self.waited()
             return
         # The step's prose was written for the moment its wait first holds ("train to step
         # 300: 300 steps are not enough"); a fast-forward on to the stop rule, thousands of
         # steps later, would have the text say the opposite of the screen. Only the moment it
         # first holds: f pressed again, or on a step already done, goes on.
+        # Looked at only while fast-forwarding: the live values cost a pass over the data.
         wait = self.step.wait
-        if wait is None or wait.name not in TRAINED:
+        if wait is None or wait.name not in TRAINED or not (state.fast and state.running):
             return
         held, self._held = self._held, self.waited()
-        if state.fast and state.running and self._held and not held:
+        if self._held and not held:
             state.pause()
 
     def waited(self) -> bool:
@@ -190,8 +190,10 @@ class LessonRun:
             chosen = self.answers.get(self.index)
             if chosen is None or not step.ask.choices[chosen].correct:
                 return "answer the question first"
-        if step.wait is not None and not self.waited():
-            return f"not yet: > goes on once {waiting_for(step.wait, self.values())}"
+        if step.wait is not None:
+            values = self.values()
+            if not step.wait.holds(values):
+                return f"not yet: > goes on once {waiting_for(step.wait, values)}"
         return None
 
     def answer(self, choice: int) -> Choice:

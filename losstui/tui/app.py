@@ -268,18 +268,21 @@ class LossApp(App[None]):
         if action == "suspend_process":  # the browser's app has no shell to go back to
             return not self.is_web
         if action == "lesson_answer":
-            ask = self.lesson.step.ask if self.lesson is not None else None
+            lesson = self.lesson
+            ask = lesson.step.ask if lesson is not None else None
             index = parameters[0] if parameters else None
             # Not over a dialog (the palette's search, the help) or into the settings' fields.
             train = self.train_pane
             typing = not isinstance(self.screen, MainScreen) or (
                 train is not None and train.focus_in_settings()
             )
-            if ask is None or typing or not isinstance(index, int) or index >= len(ask.choices):
+            if lesson is None or ask is None or typing:
+                return False
+            if not isinstance(index, int) or index >= len(ask.choices):
                 return False
             # Answered right, the letters are the usual keys again ("answer, then open the
             # Loss list: 3, c").
-            chosen = self.lesson.answers.get(self.lesson.index) if self.lesson else None
+            chosen = lesson.answers.get(lesson.index)
             return chosen is None or not ask.choices[chosen].correct
         if action == "lesson_leave":  # also closes the strip of a lesson file's errors
             return self.lesson is not None or self.lesson_path is not None

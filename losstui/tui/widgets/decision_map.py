@@ -12,7 +12,6 @@ from textual.app import RenderResult
 from textual.widget import Widget
 
 from losstui.core.diagnostics import class_probabilities
-from losstui.core.losses import DoubleSoftmaxCrossEntropy
 from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
@@ -85,9 +84,7 @@ class DecisionMap(Widget):
         ds = trainer.dataset
         width = self.size.width
         codes = self.codes(ds)
-        cap = None
-        if isinstance(trainer.loss, DoubleSoftmaxCrossEntropy):
-            cap = trainer.loss.cap(len(codes))  # p never reaches UNSURE: say why it is blank
+        cap = trainer.loss.cap(len(codes))  # below UNSURE, p never shows: say why it is blank
         legend = self._legend(codes, ds, width, cap=cap)
         if self.size.height - len(legend) < len(legend) + 2:  # the key would crowd out the map
             legend = self._legend(codes, ds, width, compact=True, cap=cap)
@@ -164,7 +161,7 @@ class DecisionMap(Widget):
         ds,
         width: int,
         compact: bool = False,
-        cap: float | None = None,
+        cap: float = 1.0,
     ) -> list[Text]:
         """The key to the map, wrapped at spaces between entries so that none is ever cut.
         `compact` (a short map, under a lesson's strip): several labels' sets are told by the
@@ -172,7 +169,7 @@ class DecisionMap(Widget):
         any p can be with this loss, said when it is below the blank's threshold."""
         g = self.glyphs
         blank = f"blank: p<{UNSURE:g}"
-        if cap is not None and cap < UNSURE:
+        if cap < UNSURE:
             blank += f" (all: this loss keeps p ≤ {cap:.3f})"
         notes = [g.text(blank), "digits: data"]
         if ds.kind == "multilabel":

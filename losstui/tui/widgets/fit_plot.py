@@ -120,8 +120,8 @@ class FitPlot(AsciiPlot):
     def caption_lines(self, width: int) -> list[Text]:
         if not self._chunks:
             return super().caption_lines(width)
-        spelled = [(sep, self.glyphs.text(part), cost) for sep, part, cost in self._chunks]
-        return [Text(line, style="bold") for line in wrap_chunks(spelled, width)]
+        # `_legend` spelled the pieces for these glyphs already.
+        return [Text(line, style="bold") for line in wrap_chunks(self._chunks, width)]
 
     def show(self, trainer) -> None:
         """Redraw from `trainer`'s data and model."""

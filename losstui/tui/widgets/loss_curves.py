@@ -90,8 +90,10 @@ class LossCurves(AsciiPlot):
         plt = self.plt
         self.reset_plot()
         width = max(self.size.width - 8, 10) * (2 if self.glyphs.plot_marker == "braille" else 1)
-        recorded = {r.step for r in history}
-        hand = [p for p in between if p[0] not in recorded]
+        hand: list[tuple[int, float, float]] = []
+        if between:  # most frames have none: no set of every record's step for nothing
+            recorded = {r.step for r in history}
+            hand = [p for p in between if p[0] not in recorded]
         rows = [(r.step, r.train_loss, r.val_loss) for r in history] + hand
         columns = np.array(rows, dtype=np.float64).reshape(-1, 3).T
         steps, train, val = columns[0], columns[1], columns[2]

@@ -167,8 +167,8 @@ class TrainControls(VerticalScroll, can_focus=False):
 
     def clear_errors(self) -> None:
         """Clear the error shown (a new problem or an applied setting: the reason is old)."""
-        for field, _ in FIELDS:
-            self.show_error(field, "")
+        if self._error_field is not None:
+            self.show_error(self._error_field, "")
 
     def _put_error(self, field: str, message: str) -> None:
         label = self.query_one(f"#error-{field}", Label)
