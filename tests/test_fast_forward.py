@@ -145,6 +145,43 @@ async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds()
         assert not app.state.running
 
 
+def first_step_where(state: AppState, name: str, holds, most: int = 20_000) -> int:
+    """Step `state` one SGD step at a time until `holds(value of name)`; the step reached."""
+    while not holds(state.trainer.evaluate()[name]):
+        assert state.step(1) == 1 and state.trainer.step_count < most
+    return state.trainer.step_count
+
+
+async def test_f_stops_on_the_first_step_where_a_loss_or_metric_wait_holds():
+    # Lesson 3's `wait accuracy > 0.9` held within about 20 steps and f stopped at step 1,728;
+    # lesson 5's `r2 > 0.85` at 4,416; lesson 2's `train_loss < 1.6` at 192 where it held by 60.
+    cases = [
+        ("problem=binary_classification init_scale=30", "accuracy", ">", 0.9),
+        ("problem=regression", "r2", ">", 0.85),
+        ("problem=density_estimation lr=0.01", "train_loss", "<", 1.6),
+    ]
+    for setup, name, op, value in cases:
+        expected = AppState()
+        expected.apply_setup_line(setup)
+        below = (lambda v: v < value) if op == "<" else (lambda v: v > value)
+        first = first_step_where(expected, name, below)
+        assert first > 1, setup  # not met at the start: the test would show nothing
+        lesson = parse_lesson(
+            HEAD + f"Train. {{{name}}} at step {{step}}.\n```losstui\nset {setup} pane=train\n"
+            f"wait {name} {op} {value}\n```\n---\nDone.\n",
+            "L.md",
+        )
+        app = LossApp(lesson=lesson)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("f")
+            await pilot.pause()
+            if app.state.running:
+                ticks_until_paused(app, most=2000)
+            assert app.state.trainer.step_count == first, setup
+            assert app.lesson is not None and app.lesson.blocked() is None
+
+
 async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -447,8 +447,14 @@ class AppState:
         taken."""
         return self.step_for(math.inf, n)
 
-    def step_for(self, seconds: float, limit: float = math.inf) -> int:
-        """Train for about `seconds` of wall time (fast-forward's slice), at most `limit` steps;
+    def step_for(
+        self,
+        seconds: float,
+        limit: float = math.inf,
+        until: Callable[[], bool] | None = None,
+    ) -> int:
+        """Train for about `seconds` of wall time (fast-forward's slice), at most `limit` steps,
+        and with `until` (a lesson's wait) up to the first step after which `until()` holds;
         stops running on divergence or convergence; listeners hear of it once. Returns the
         steps taken."""
         if self.trainer.diverged or self.trainer.converged:
@@ -459,11 +465,16 @@ class AppState:
         trainer = self.trainer
         done = 0
         deadline = time.perf_counter() + seconds
+        # Steps in chunks: the clock is read every FAST_CHUNK steps, not every step. A wait is
+        # looked at after every step, so that fast-forward stops on the first step it holds
+        # (a look costs about one pass over the data: a few SGD steps' worth).
+        chunk = FAST_CHUNK if until is None else 1
         while done < limit:
-            # Steps in chunks: the clock is read every FAST_CHUNK steps, not every step.
-            taken = trainer.step(int(min(limit - done, FAST_CHUNK)))
+            taken = trainer.step(int(min(limit - done, chunk)))
             done += taken
             if not taken or trainer.diverged or trainer.converged:
+                break
+            if until is not None and until():
                 break
             if time.perf_counter() >= deadline:
                 break

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS
 from losstui.lessons.format import INFORMATION, NUMBERS, Choice, Condition, Lesson, Step
-from losstui.lessons.values import fill, lesson_values, waiting_for
+from losstui.lessons.values import density_values, fill, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
@@ -17,14 +18,29 @@ _REACHES = {">=": 0, "==": 0, ">": 1}
 TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std", "sample_nll"}) | {
     "diverged"
 }
-#: Going back: at most this many steps to meet a wait on a loss or a metric, in chunks.
+#: Going back: at most this many steps to meet a wait on a loss or a metric.
 REPLAY_STEPS = 20_000
-REPLAY_CHUNK = 20
 
 
 def _fresh(step: Step) -> bool:
     """Whether `step` sets something that starts a new run."""
     return any(key in TRAINING_KEYS for key in step.settings)
+
+
+def _trains(wait: Condition | None) -> bool:
+    """Whether training moves what `wait` looks at, so that training can meet it."""
+    return wait is not None and wait.name in TRAINED
+
+
+def trained_values(state: Any) -> dict[str, Any]:
+    """The values training moves (the run's step, epoch, losses, metrics, divergence and, for
+    density data, the fit), read from an `AppState` at a fraction of `lesson_values`'s cost:
+    fast-forward looks at a wait after every step."""
+    trainer = state.trainer
+    out: dict[str, Any] = dict(trainer.evaluate())
+    out.update(step=trainer.step_count, epoch=trainer.epoch, diverged=trainer.diverged)
+    out.update(density_values(trainer))
+    return out
 
 
 def _step_target(wait: Condition | None) -> int | None:
@@ -116,13 +132,9 @@ class LessonRun:
             target = _step_target(wait)
             if target is not None:
                 state.step(max(0, target - state.trainer.step_count))
-            elif wait is not None and wait.name in TRAINED:
-                budget = REPLAY_STEPS
-                while budget > 0 and not wait.holds(self.values()):
-                    taken = state.step(min(REPLAY_CHUNK, budget))
-                    if not taken:  # diverged or converged: no further
-                        break
-                    budget -= taken
+            elif wait is not None and _trains(wait) and not wait.holds(self.values()):
+                # To the first step where it holds, as fast-forward stops there.
+                state.step_for(math.inf, REPLAY_STEPS, until=self._first_hold(wait))
         return state.trainer.step_count
 
     def until(self) -> int | None:
@@ -137,8 +149,25 @@ class LessonRun:
     def wait_stops_fast_forward(self) -> bool:
         """Whether a fast-forward started now ends where this step's `wait` first holds: a wait
         on what training moves that does not hold yet (not one on a pane or the units)."""
+        return _trains(self.step.wait) and not self.waited()
+
+    def fast_stop(self) -> Callable[[], bool] | None:
+        """While fast-forwarding, the test to make after each SGD step so that `f` stops on the
+        first step where this step's wait holds; None where the wait does not stop it (there is
+        none, training does not move it, or it held when `f` was pressed)."""
         wait = self.step.wait
-        return wait is not None and wait.name in TRAINED and not self.waited()
+        if wait is None or not _trains(wait) or self._held or not self.state.fast:
+            return None
+        return self._first_hold(wait)
+
+    def _first_hold(self, wait: Condition) -> Callable[[], bool]:
+        """A test of `wait` on the values as they are now, with what training moves read anew."""
+        state, still = self.state, self.values()  # what training does not move, read once
+
+        def holds() -> bool:
+            return wait.holds({**still, **trained_values(state)})
+
+        return holds
 
     def fast_forward_started(self) -> None:
         """f was pressed: a wait that holds now does not stop this fast-forward (the steps
@@ -158,8 +187,7 @@ class LessonRun:
         # steps later, would have the text say the opposite of the screen. Only the moment it
         # first holds: f pressed again, or on a step already done, goes on.
         # Looked at only while fast-forwarding: the live values cost a pass over the data.
-        wait = self.step.wait
-        if wait is None or wait.name not in TRAINED or not (state.fast and state.running):
+        if not _trains(self.step.wait) or not (state.fast and state.running):
             return
         held, self._held = self._held, self.waited()
         if self._held and not held:

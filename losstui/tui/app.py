@@ -249,7 +249,9 @@ class LossApp(App[None]):
         until = self.lesson.until() if self.lesson is not None else None
         limit = math.inf if until is None else max(0, until - state.trainer.step_count)
         if state.fast:
-            state.step_for(FAST_SLICE, limit)
+            # A lesson's wait on what training moves ends fast-forward on its first step.
+            until_wait = self.lesson.fast_stop() if self.lesson is not None else None
+            state.step_for(FAST_SLICE, limit, until_wait)
         else:
             state.step(int(min(state.steps_per_tick, limit)))
         if self.lesson is not None:  # a step's `run N` or `wait` pauses once it is done
