@@ -505,10 +505,10 @@ async def test_each_step_by_hand_moves_the_loss_curve():
         assert app.state.trainer.step_count == 0 and curves.render().plain == drawn[0]
         await pilot.press("space")  # training on: the records take over, the run goes on
         await pilot.pause()
-        app.state.pause()
-        app.state.step(40)
+        app.state.pause()  # after however many ticks the machine gave it: on to a record
+        app.state.step(40 - app.state.trainer.step_count % 20)
         await pilot.pause()
-        assert [r.step for r in app.state.trainer.history][-1] == 40
+        assert [r.step for r in app.state.trainer.history][-1] == app.state.trainer.step_count
 
 
 async def test_stats_show_the_losses_of_the_step_on_show():
@@ -809,6 +809,77 @@ async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path
         choices = third.query_one("#lesson-choices", OptionList)
         assert choices.highlighted == 1
         assert "Right: p·(1 − p)." in screen_text(third)
+
+
+PQ_LESSON = """---
+title: Moving Q
+summary: KL as Q moves.
+minutes: 5
+---
+Move Q until KL(P‖Q) is below 0.1: now {kl_pq}.
+
+```losstui
+set pane=pq_lab p=0.1,0.4,0.5 q=0.8,0.15,0.05
+wait kl_pq < 0.1
+```
+---
+KL(P‖Q) = {kl_pq}: Q is close to P. Now train.
+
+```losstui
+set problem=regression
+```
+"""
+
+
+async def test_a_resumed_lesson_shows_the_state_the_student_left(tmp_path):
+    # Lesson 4: Q moved until KL = 0.0692, step 6 reached, q; reopened, Q was back to
+    # [0.80, 0.15, 0.05] and the step's text read false.
+    from losstui.lessons.format import read_lesson
+
+    path = tmp_path / "pq.md"
+    path.write_text(PQ_LESSON, encoding="utf-8")
+    app = LossApp(lesson=read_lesson(str(path)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.set_pq((0.1, 0.4, 0.5), (0.2, 0.35, 0.45))
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.index == 1
+        text = flat(screen_text(app))
+        app.state.set_pane("train")
+        app.state.step(137)  # the student trains, then quits
+        left = app.state.trainer.evaluate()
+        await pilot.pause()
+        await pilot.press("q")
+    again = LossApp(lesson=read_lesson(str(path)))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        state = again.state
+        assert again.lesson is not None and again.lesson.index == 1
+        assert state.pq_q == (0.2, 0.35, 0.45) and state.pane == "train"
+        assert state.trainer.step_count == 137 and state.trainer.evaluate() == left
+        assert "KL(P‖Q) = 0.0" in text and again.lesson.text().split(":")[0] in text
+
+
+async def test_leaving_a_lesson_on_its_last_step_finishes_it(tmp_path):
+    # Lessons 1-4 end "Press x to leave": doing so left them "last step (9 of 9)".
+    from losstui.lessons import progress
+    from losstui.lessons.format import read_lesson
+    from losstui.lessons.library import lesson_key
+
+    path = tmp_path / "saturated.md"
+    path.write_text(LESSON, encoding="utf-8")
+    lesson = read_lesson(str(path))
+    app = LossApp(lesson=lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.step(40)
+        await pilot.press("greater_than_sign", "x")  # the last step's question unanswered
+        await pilot.pause()
+        assert app.lesson is None and progress.load(lesson_key(lesson)) == 1
+        await app.open_lesson(str(path))
+        await pilot.press("b", "x")  # answered right, then left
+        await pilot.pause()
+        assert app.lesson is None and progress.load(lesson_key(lesson)) == 2  # finished
 
 
 async def test_answering_again_on_the_last_step_leaves_the_lesson_finished(tmp_path):

@@ -152,6 +152,10 @@ def first_step_where(state: AppState, name: str, holds, most: int = 20_000) -> i
     return state.trainer.step_count
 
 
+def _holds(op: str, value: float, at: float) -> bool:
+    return value < at if op == "<" else value > at
+
+
 async def test_f_stops_on_the_first_step_where_a_loss_or_metric_wait_holds():
     # Lesson 3's `wait accuracy > 0.9` held within about 20 steps and f stopped at step 1,728;
     # lesson 5's `r2 > 0.85` at 4,416; lesson 2's `train_loss < 1.6` at 192 where it held by 60.
@@ -163,8 +167,7 @@ async def test_f_stops_on_the_first_step_where_a_loss_or_metric_wait_holds():
     for setup, name, op, value in cases:
         expected = AppState()
         expected.apply_setup_line(setup)
-        below = (lambda v: v < value) if op == "<" else (lambda v: v > value)
-        first = first_step_where(expected, name, below)
+        first = first_step_where(expected, name, lambda v, op=op, at=value: _holds(op, v, at))
         assert first > 1, setup  # not met at the start: the test would show nothing
         lesson = parse_lesson(
             HEAD + f"Train. {{{name}}} at step {{step}}.\n```losstui\nset {setup} pane=train\n"

@@ -4,7 +4,10 @@ The file is `$XDG_STATE_HOME/losstui/progress.json` (`~/.local/state/losstui/pro
 variable is unset): a JSON object of lesson key (a built-in lesson's name, or a file's absolute
 path) → the index of the step reached, and under "answers", lesson key → {step index: {"ask": the
 question, "answer": the text of the answer chosen}}. An answer is kept with its question and by
-its text, so that a lesson file edited since drops the answers that no longer fit it. (Earlier
+its text, so that a lesson file edited since drops the answers that no longer fit it. Under
+"states", lesson key → the app state as the student left it (`AppState.snapshot()`'s settings and
+step, with the index of the step it was left on), so that a resumed lesson shows the P/Q lab, the
+pane and the run as they were. (Earlier
 versions wrote the steps alone, and keep the steps of this layout when they save.) A lab account
 may have a read-only or full home: progress that cannot be read or written is simply not kept,
 and the lesson still runs.
@@ -21,6 +24,8 @@ from pathlib import Path
 ANSWERS = "answers"
 """The entry that holds the answers (no lesson key looks like it: a built-in lesson's name
 starts with its number, another lesson's key is an absolute path)."""
+STATES = "states"
+"""The entry that holds the app state each lesson was left in."""
 #: A step index as the file writes it.
 _INDEX = re.compile(r"[0-9]{1,6}")
 
@@ -74,12 +79,29 @@ def load_answers(key: str) -> dict[int, tuple[str, str]]:
     return answers
 
 
-def save(key: str, index: int, answers: Answered | None = None) -> bool:
-    """Remember step `index` of lesson `key`, and the `answers` chosen in it; False (and
-    nothing raised) if it cannot be kept."""
+def load_state(key: str) -> dict[str, object] | None:
+    """The app state lesson `key` was left in (see `save`), as saved; None when none was. What
+    it holds is checked where it is restored (`LessonRun.resume`)."""
+    every = _entries().get(STATES)
+    kept = every.get(key) if isinstance(every, dict) else None
+    return kept if isinstance(kept, dict) else None
+
+
+def save(
+    key: str,
+    index: int,
+    answers: Answered | None = None,
+    state: Mapping[str, object] | None = None,
+) -> bool:
+    """Remember step `index` of lesson `key`, the `answers` chosen in it and the app `state`
+    it was left in (a JSON-ready dict; None keeps the one saved before); False (and nothing
+    raised) if it cannot be kept."""
     path = progress_file()
     data = _entries()
     data[key] = int(index)
+    if state is not None:
+        states = data.get(STATES)
+        data[STATES] = {**(states if isinstance(states, dict) else {}), key: dict(state)}
     every = data.get(ANSWERS)
     every = dict(every) if isinstance(every, dict) else {}
     every.pop(key, None)

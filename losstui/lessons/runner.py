@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from losstui.core.settings import TRAINING_KEYS
+from losstui.core.settings import TRAINING_KEYS, SettingError
 from losstui.lessons.format import INFORMATION, NUMBERS, Choice, Condition, Lesson, Step
 from losstui.lessons.values import density_values, fill, lesson_values, waiting_for
 
@@ -20,6 +20,9 @@ TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std",
 }
 #: Going back: at most this many steps to meet a wait on a loss or a metric.
 REPLAY_STEPS = 20_000
+#: Resuming: a run left further on than this many steps is trained again only this far (a few
+#: seconds at most for a lesson's models), so that opening a lesson never stalls.
+RESUME_STEPS = 50_000
 
 
 def _fresh(step: Step) -> bool:
@@ -136,6 +139,41 @@ class LessonRun:
                 # To the first step where it holds, as fast-forward stops there.
                 state.step_for(math.inf, REPLAY_STEPS, until=self._first_hold(wait))
         return state.trainer.step_count
+
+    def left_state(self) -> dict[str, Any]:
+        """The app state as the student leaves it at this step, JSON-ready for the progress file:
+        every setting (the P/Q lab, the pane, the run's configuration), the steps trained, and
+        this step's index. `resume` rebuilds it."""
+        snapshot = self.state.snapshot()
+        return {"index": self.index, "settings": snapshot["settings"], "step": snapshot["step"]}
+
+    def resume(self, left: Mapping[str, Any] | None) -> bool:
+        """Enter this step as the student left it: the steps' settings replayed, then the state
+        `left_state` saved (the P/Q lab's distributions, the pane, the run trained to its step,
+        at most RESUME_STEPS). A saved state of another step, or one that no longer applies (an
+        edited lesson, a hand-edited file), is ignored: the step is entered as going back would.
+        Whether the saved state was restored."""
+        self.enter()
+        if not left or left.get("index") != self.index:
+            return False
+        state = self.state
+        step, settings = left.get("step"), left.get("settings")
+        if not isinstance(step, int) or isinstance(step, bool) or not isinstance(settings, dict):
+            return False
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in settings.items()):
+            return False
+        snapshot = {
+            "settings": settings,
+            "step": max(0, min(step, RESUME_STEPS)),
+            "locked": sorted(state.locked),
+            "hidden": sorted(state.hidden),
+        }
+        try:
+            state.restore(snapshot)  # whole or not at all
+        except SettingError:
+            return False
+        self.run_until = None  # the step's `run` was the student's to finish: space goes on
+        return True
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -35,6 +36,8 @@ WATCH_INTERVAL = 0.5
 # What the first screen does not show loads when first needed (a fast start): the other panes
 # (see PANE_CLASSES), plotext with them, the help and preset dialogs, lessons and their panel.
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from losstui.lessons.format import Lesson
     from losstui.lessons.runner import LessonRun
     from losstui.tui.panes.lessons_pane import LessonsPane
@@ -491,11 +494,15 @@ class LossApp(App[None]):
         from losstui.tui.widgets.lesson_panel import LessonPanel
 
         key = lesson_key(lesson)
+        resuming = index is None
         if index is None:
             index = progress.load(key)
         self.lesson = LessonRun(lesson, self.state, index)
         self.lesson.restore_answers(progress.load_answers(key) if answered is None else answered)
-        self.lesson.enter()
+        if resuming:  # as the student left it: the P/Q lab, the pane, the run
+            self.lesson.resume(progress.load_state(key))
+        else:
+            self.lesson.enter()
         return LessonPanel(self.lesson, self.glyphs, instructor=self.instructor)
 
     def _read_lesson(self, path: str) -> tuple[Lesson | None, Widget]:
@@ -534,7 +541,31 @@ class LossApp(App[None]):
         if self.lesson is not None:
             key = lesson_key(self.lesson.lesson)
             reached = max(progress.load(key), self.lesson.index) if index is None else index
-            progress.save(key, reached, self.lesson.answered())
+            progress.save(key, reached, self.lesson.answered(), self.lesson.left_state())
+
+    def _finish_if_done(self) -> None:
+        """Leaving on the last step with nothing left to do there finishes the lesson, as `>`
+        does (the built-in lessons end "press x to leave"); elsewhere the state is kept."""
+        lesson = self.lesson
+        if lesson is None:
+            return
+        if lesson.last and lesson.blocked() is None:
+            self._keep_progress(lesson.count)
+        else:
+            self._keep_progress()
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit (q, a signal, an error): a lesson's progress is kept as the student left it."""
+        # Quitting must not fail on what it only tries to keep (after a crash, the state that
+        # broke may be what it reads): the crash report comes first.
+        with contextlib.suppress(Exception):
+            self._finish_if_done()
+        super().exit(result, return_code, message)
 
     def on_lesson_panel_answered(self) -> None:
         self._keep_progress()  # an answer survives a quit before the student goes on
@@ -618,6 +649,7 @@ class LossApp(App[None]):
     async def action_lesson_leave(self) -> None:
         """Leave the lesson (or close the strip of a lesson file's errors): its locks and hidden
         controls go, the app stays as it is."""
+        self._finish_if_done()
         self._stop_lesson()
         self.lesson_path = None
         await self._mount_strip(None)
