@@ -6,17 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS
-from losstui.lessons.format import INFORMATION, NUMBERS, Choice, Condition, Lesson, Step
+from losstui.lessons.format import TRAINED, Choice, Condition, Lesson, Step
 from losstui.lessons.values import fill, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
-#: Names training moves: a `wait` on one is met by training (fast-forward stops where it first
-#: holds; going back trains until it holds). Not the P/Q lab's measures, the samples' own
-#: statistics, the pane or the units.
-TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std", "sample_nll"}) | {
-    "diverged"
-}
 #: Going back: at most this many steps to meet a wait on a loss or a metric, in chunks.
 REPLAY_STEPS = 20_000
 REPLAY_CHUNK = 20
