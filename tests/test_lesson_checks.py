@@ -50,7 +50,7 @@ def test_an_unclosed_block_is_one_error_at_the_line_that_opens_it():
     assert errors_of(body) == [
         "L.md:7: the ```losstui block opened here is never closed",
         "L.md:13: unknown directive 'sett'; allowed: set, lock, unlock, hide, show, run, pause, "
-        "wait, hint, ask",
+        "wait, keep, hint, ask",
     ]
     # Another block opening before it closes, and the end of the file, say the same, once.
     assert errors_of("```losstui\nset lr=0.1\n```losstui\nset lr=0.2\n```\n") == [

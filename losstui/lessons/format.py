@@ -55,7 +55,19 @@ MAX_RUN = 1_000_000
 
 #: Answers a question may have: the app answers them with the keys a to g (h is the hint).
 MAX_CHOICES = 7
-DIRECTIVES = ("set", "lock", "unlock", "hide", "show", "run", "pause", "wait", "hint", "ask")
+DIRECTIVES = (
+    "set",
+    "lock",
+    "unlock",
+    "hide",
+    "show",
+    "run",
+    "pause",
+    "wait",
+    "keep",
+    "hint",
+    "ask",
+)
 
 #: Density estimation's fit against its closed form: the SGD estimate μ and σ of a Gaussian, and
 #: the training samples' mean, standard deviation (dividing by n) and mean NLL under
@@ -118,6 +130,12 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 _CONDITION = re.compile(r"([a-z_0-9]+)\s*(?:(<=|>=|==|!=|<|>)\s*(\S+))?\Z")
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 _NOTE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+#: The line that ends the part of a step's prose shown before the step is done.
+THEN = "<!-- then -->"
+_THEN = re.compile(r"\s*<!--\s*then\s*-->\s*\Z", re.IGNORECASE)
+#: `keep NAME as KEPT`: the name a kept value is quoted by.
+_KEPT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_KEEP = re.compile(r"([a-z_0-9]+)\s+as\s+(\S+)\Z")
 _CHOICE = re.compile(r"-\s*\[([ xX])\]\s*(.*)\Z")
 _FENCE = "```"
 _LOSSTUI_FENCE = "```losstui"
@@ -191,8 +209,13 @@ class Step:
     pause: bool = False
     wait: Condition | None = None
     wait_line: int = 0
+    #: `keep NAME as KEPT, ...`: (NAME, KEPT) pairs, kept when the student leaves the step.
+    keep: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     ask: Question | None = None
+    #: The prose shown until the step is done (its wait held, its question answered right),
+    #: where a `<!-- then -->` line ends it; None: the whole prose shows from the start.
+    before_done: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +237,12 @@ class _Errors:
     def __init__(self, source: str) -> None:
         self.source = source
         self.found: list[ContentError] = []
+        #: The step being read (its index among the file's steps), and for each name a `keep`
+        #: gives, the step and line that keep it; placeholders that are not live values,
+        #: as (name, step, line), resolved against the kept names once every step is read.
+        self.step = 0
+        self.kept: dict[str, tuple[int, int]] = {}
+        self.quoted: list[tuple[str, int, int]] = []
 
     def add(self, line: int | None, problem: str) -> None:
         self.found.append(ContentError(self.source, line, problem))
@@ -368,6 +397,33 @@ def _steps(body: Block, errors: _Errors) -> list[Block]:
     return steps
 
 
+def _keeps(rest: str, line: int, errors: _Errors) -> tuple[tuple[str, str], ...]:
+    """`keep NAME as KEPT, NAME as KEPT ...`: the pairs, each checked (a live value's name, a
+    new name for it that no other `keep` of the lesson gives)."""
+    pairs: list[tuple[str, str]] = []
+    for part in rest.split(","):
+        match = _KEEP.match(part.strip())
+        if match is None:
+            raise SettingError(
+                f"expected `keep NAME as KEPT` (e.g. `keep r2 as squared_r2`), got {part.strip()!r}"
+            )
+        name, kept = match.groups()
+        if name not in NAMES:
+            raise SettingError(f"unknown name {name!r} to keep; allowed: {', '.join(NAMES)}")
+        if name in FLAGS:
+            raise SettingError(f"{name} is a yes/no state: keep a number or a setting")
+        if not _KEPT_NAME.match(kept) or kept in NAMES:
+            raise SettingError(
+                f"a kept value's name is lower-case letters, digits and _, and not a live "
+                f"value's name, got {kept!r}"
+            )
+        if kept in errors.kept:
+            raise SettingError(f"{kept} is kept already, at line {errors.kept[kept][1]}")
+        errors.kept[kept] = (errors.step, line)
+        pairs.append((name, kept))
+    return tuple(pairs)
+
+
 def _unescape(text: str) -> str:
     """A choice's text or feedback as shown: trimmed, each `\\|` a `|`."""
     return text.strip().replace("\\|", "|")
@@ -454,6 +510,8 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
             elif word == "wait":
                 out["wait"] = parse_condition(rest)
                 out["wait_line"] = line
+            elif word == "keep":
+                out["keep"] = _keeps(rest, line, errors)
             elif word == "hint":
                 if not rest:
                     raise SettingError("`hint` needs its text on the same line")
@@ -492,6 +550,21 @@ def _step(block: Block, errors: _Errors) -> Step | None:
         prose_lines = [*block.lines[:first], *block.lines[last + 1 :]]
         if len(fenced) > 1:
             errors.add(block.start + fenced[1][0], "a step has at most one ```losstui block")
+    marks = [i for i, line in enumerate(prose_lines) if _THEN.match(line)]
+    before_done: str | None = None
+    if marks:
+        at = block.start + block.lines.index(prose_lines[marks[0]])
+        if len(marks) > 1:
+            errors.add(at, f"a step has at most one `{THEN}` line")
+        elif "wait" not in directives and "ask" not in directives:
+            errors.add(
+                at,
+                f"`{THEN}` shows the text after it once the step's `wait` holds or its question "
+                "is answered: this step has neither",
+            )
+        before = "\n".join(prose_lines[: marks[0]])
+        before_done = _NOTE.sub("", before).strip()
+        prose_lines[marks[0]] = ""  # the paragraphs on either side stay apart
     text = "\n".join(prose_lines)
     notes = tuple(" ".join(n.split()) for n in _NOTE.findall(text))
     prose = _NOTE.sub("", text).strip()
@@ -499,20 +572,37 @@ def _step(block: Block, errors: _Errors) -> Step | None:
         errors.add(block.start, "an empty step: give it some text or directives")
         return None
     for match in _PLACEHOLDER.finditer(prose):
-        at = block.start + text[: text.find(match.group(0))].count("\n")
+        # The line as written (the fenced block and a `then` line are out of the prose).
+        at = block.start + next(i for i, line in enumerate(block.lines) if match[0] in line)
         _check_placeholders(match.group(0), at, errors)
-    return Step(line=block.start, prose=prose, notes=notes, **directives)
+    return Step(line=block.start, prose=prose, notes=notes, before_done=before_done, **directives)
 
 
 def _check_placeholders(text: str, line: int, errors: _Errors) -> None:
     """Each `{name}` in `text` (prose, a hint, a question, a choice or its feedback) must be a
-    live value."""
+    live value, or a value an earlier step keeps (looked at once every step is read:
+    `_check_kept`)."""
     for match in _PLACEHOLDER.finditer(text):
         if match.group(1) not in NAMES:
+            errors.quoted.append((match.group(1), errors.step, line))
+
+
+def _check_kept(errors: _Errors) -> None:
+    """A placeholder that is not a live value must be kept by a step before its own: a value is
+    kept when the student leaves the step that keeps it."""
+    for name, step, line in errors.quoted:
+        kept = errors.kept.get(name)
+        if kept is None:
             errors.add(
                 line,
-                f"unknown placeholder {match.group(0)}; allowed: "
-                + ", ".join("{" + n + "}" for n in NAMES),
+                f"unknown placeholder {{{name}}}: neither a live value nor kept by a `keep`; "
+                "allowed: " + ", ".join("{" + n + "}" for n in NAMES),
+            )
+        elif kept[0] >= step:
+            errors.add(
+                line,
+                f"{{{name}}} is quoted before it is kept: the `keep` at line {kept[1]} keeps it "
+                "when the student leaves its step, so quote it from the step after on",
             )
 
 
@@ -640,8 +730,13 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
                 doc.meta_lines["minutes"],
                 f"`minutes` must be a whole number from 1 to {MAX_MINUTES}, got {raw_minutes!r}",
             )
-    blocks = _steps(doc.body, errors)
-    steps = [s for s in (_step(block, errors) for block in blocks) if s is not None]
+    steps: list[Step] = []
+    for index, block in enumerate(_steps(doc.body, errors)):
+        errors.step = index
+        step = _step(block, errors)
+        if step is not None:
+            steps.append(step)
+    _check_kept(errors)
     if not steps and not errors.found:
         errors.add(doc.body.start, "a lesson needs at least one step")
     _replay(steps, errors)

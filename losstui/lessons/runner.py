@@ -7,7 +7,7 @@ from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS
 from losstui.lessons.format import TRAINED, Choice, Condition, Lesson, Step
-from losstui.lessons.values import fill, lesson_values, waiting_for
+from losstui.lessons.values import fill, kept_text, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
@@ -47,6 +47,13 @@ class LessonRun:
         #: Whether the step's wait held at the last look of a fast-forward (its start, then each
         #: slice).
         self._held = False
+        #: Values kept by the steps' `keep`, by the name they are quoted by, as shown: "0.8123
+        #: (Mean squared error)" (see `kept_text`).
+        self.kept: dict[str, str] = {}
+        #: The furthest step entered (the steps before it are done), and the steps whose text
+        #: after `<!-- then -->` shows.
+        self._furthest = self.index
+        self._revealed: set[int] = set()
 
     @property
     def step(self) -> Step:
@@ -65,7 +72,12 @@ class LessonRun:
         settings of every step up to it (`replay`, going back or resuming) or its own alone
         (coming forward, so that what the student changed meanwhile stays)."""
         if index is not None:
-            self.index = max(0, min(index, self.count - 1))
+            index = max(0, min(index, self.count - 1))
+            if not replay and index == self.index + 1:
+                # Coming forward by Next: the student leaves this step as they see it.
+                self._keep(self.step, self.values())
+            self.index = index
+        self._furthest = max(self._furthest, self.index)
         self.hint_shown = False
         self.run_until = None
         self._held = False
@@ -88,6 +100,8 @@ class LessonRun:
         if self.step.run and not (replay and done):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
+        if replay:
+            self.missing_kept()
 
     def _train_as_before(self) -> int | None:
         """Going back or resuming to this step, where the replayed settings started a new run:
@@ -104,20 +118,55 @@ class LessonRun:
             return None
         first = next((i for i in range(self.index - 1, -1, -1) if _fresh(steps[i])), 0)
         for step in steps[first : self.index]:
-            if step.run:
-                state.step(step.run)
-            wait = step.wait
-            target = _step_target(wait)
-            if target is not None:
-                state.step(max(0, target - state.trainer.step_count))
-            elif wait is not None and wait.name in TRAINED:
-                budget = REPLAY_STEPS
-                while budget > 0 and not wait.holds(self.values()):
-                    taken = state.step(min(REPLAY_CHUNK, budget))
-                    if not taken:  # diverged or converged: no further
-                        break
-                    budget -= taken
+            self._train_like(step)
+            if step.keep and not all(kept in self.kept for _, kept in step.keep):
+                self._keep(step, self.values())  # as the student would have left it
         return state.trainer.step_count
+
+    def _train_like(self, step: Step) -> None:
+        """Train the run as `step` has the student train it: its `run N`, then until its `wait`
+        on what training moves holds (at most REPLAY_STEPS)."""
+        state = self.state
+        if step.run:
+            state.step(step.run)
+        wait = step.wait
+        target = _step_target(wait)
+        if target is not None:
+            state.step(max(0, target - state.trainer.step_count))
+        elif wait is not None and wait.name in TRAINED:
+            budget = REPLAY_STEPS
+            while budget > 0 and not wait.holds(self.values()):
+                taken = state.step(min(REPLAY_CHUNK, budget))
+                if not taken:  # diverged or converged: no further
+                    break
+                budget -= taken
+
+    def _keep(self, step: Step, values: Mapping[str, Any]) -> None:
+        """Keep what `step` keeps, as `values` show it now."""
+        for name, kept in step.keep:
+            self.kept[kept] = kept_text(name, values)
+
+    def missing_kept(self) -> None:
+        """Keep, by replaying the lesson on a state of its own, the values the steps before this
+        one keep but this run has not (resuming with an older progress file, or an instructor
+        jumping ahead): each as the student who took those steps would have left it."""
+        from losstui.core.state import AppState
+
+        for i, step in enumerate(self.lesson.steps[: self.index]):
+            if all(kept in self.kept for _, kept in step.keep):
+                continue  # nothing to keep, or kept already (maybe by the replay before)
+            scratch = LessonRun(self.lesson, AppState(), i)
+            scratch.kept = self.kept  # what is kept already stays as the student saw it
+            scratch.enter()
+            scratch.state.pause()
+            scratch._train_like(step)
+            scratch._keep(step, scratch.values())
+
+    def restore_kept(self, kept: Mapping[str, str]) -> None:
+        """Take back values kept in an earlier run (see `kept`); a name no step of the lesson
+        keeps any more (an edited lesson) is dropped."""
+        keeps = {name for step in self.lesson.steps for _, name in step.keep}
+        self.kept.update({k: v for k, v in kept.items() if k in keeps and isinstance(v, str)})
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
@@ -168,24 +217,35 @@ class LessonRun:
         return lesson_values(self.state)
 
     def text(self) -> str:
-        """The step's prose with its placeholders filled from the state."""
-        return fill(self.step.prose, self.values())
+        """The step's prose with its placeholders filled from the state and the kept values.
+        Up to its `<!-- then -->` line alone until the step is done (its wait holds, its
+        question is answered right): the rest describes the result. Once shown, it stays, even
+        if the value flickers back (it said what happened), and on a step the student has left
+        and comes back to."""
+        step, values = self.step, {**self.values(), **self.kept}
+        if step.before_done is not None and self.index not in self._revealed:
+            if self.index < self._furthest or self.blocked(values) is None:
+                self._revealed.add(self.index)
+            else:
+                return fill(step.before_done, values)
+        return fill(step.prose, values)
 
     def fill(self, text: str) -> str:
         """Any of the step's own texts (its hint, question, choices, feedback) with its
-        placeholders filled from the state now."""
-        return fill(text, self.values()) if "{" in text else text
+        placeholders filled from the state now and the kept values."""
+        return fill(text, {**self.values(), **self.kept}) if "{" in text else text
 
-    def blocked(self) -> str | None:
+    def blocked(self, values: Mapping[str, Any] | None = None) -> str | None:
         """Why Next is refused now (its `wait` does not hold, its question is unanswered), or
-        None when the student may go on."""
+        None when the student may go on. `values`: the live values, when read already."""
         step = self.step
         if step.ask is not None:
             chosen = self.answers.get(self.index)
             if chosen is None or not step.ask.choices[chosen].correct:
                 return "answer the question first"
         if step.wait is not None:
-            values = self.values()
+            if values is None:
+                values = self.values()
             if not step.wait.holds(values):
                 return f"not yet: > goes on once {waiting_for(step.wait, values)}"
         return None

@@ -493,6 +493,7 @@ class LossApp(App[None]):
             index = progress.load(key)
         self.lesson = LessonRun(lesson, self.state, index)
         self.lesson.restore_answers(progress.load_answers(key) if answered is None else answered)
+        self.lesson.restore_kept(progress.load_kept(key))
         self.lesson.enter()
         return LessonPanel(self.lesson, self.glyphs, instructor=self.instructor)
 
@@ -533,6 +534,7 @@ class LossApp(App[None]):
             key = lesson_key(self.lesson.lesson)
             reached = max(progress.load(key), self.lesson.index) if index is None else index
             progress.save(key, reached, self.lesson.answered())
+            progress.save_kept(key, self.lesson.kept)
 
     def on_lesson_panel_answered(self) -> None:
         self._keep_progress()  # an answer survives a quit before the student goes on
