@@ -23,8 +23,11 @@ A lesson is one UTF-8 Markdown file (the format of `losstui.core.content`, docum
 
 A step is prose plus at most one fenced block tagged `losstui` of directives, one per line:
 `set KEY=VALUE ...` (the setup-line grammar), `lock NAME ...`, `unlock NAME ...`, `hide NAME ...`,
-`show NAME ...`, `run STEPS`, `pause`, `wait CONDITION`, `hint TEXT`, and `ask QUESTION` followed by
-its choices `- [x] text | feedback` (the correct one) and `- [ ] text | feedback`.
+`show NAME ...`, `run STEPS`, `pause`, `wait CONDITION` (conditions joined by `and` / `or`),
+`keep NAME as KEPT, ...` (quoted by later steps as `{KEPT}`), `hint TEXT`, and `ask QUESTION`
+followed by its choices `- [x] text | feedback` (the correct one) and `- [ ] text | feedback` (a
+`|` inside either written `\\|`). A prose line `<!-- then -->` ends the part shown until the step
+is done (its wait held, its question answered right).
 
 `check_lesson` reports every error as `PATH:LINE: message`; `parse_lesson` raises the first. The
 check also replays each step's `set` on a fresh app state, so a setting that cannot go with the
