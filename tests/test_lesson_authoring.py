@@ -1,0 +1,81 @@
+"""Authoring and teaching: `losstui lesson FILE --step N` opens at a step, and `t` jumps to one
+in --instructor or --watch mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from losstui import cli
+from losstui.tui.app import LossApp
+from tests.app_helpers import screen_text
+
+LESSON = """---
+title: Three steps
+summary: For jumping about.
+minutes: 5
+---
+First: train to step 30.
+
+```losstui
+set problem=regression pane=train
+wait step >= 30
+```
+---
+Second, at step {step}.
+---
+Third, at step {step}.
+"""
+
+
+@pytest.fixture
+def lesson_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = tmp_path / "three.md"
+    path.write_text(LESSON, encoding="utf-8")
+    return path
+
+
+def test_step_n_opens_the_app_at_that_step_and_a_bad_n_exits_2(lesson_file, monkeypatch, capsys):
+    opened = {}
+    monkeypatch.setattr(cli, "run_app", lambda *args, **kwargs: opened.update(kwargs) or 0)
+    assert cli.main(["lesson", str(lesson_file), "--step", "3"]) == 0
+    assert opened["lesson_step"] == 2
+    for bad in ("0", "4", "two", "-1"):
+        assert cli.main(["lesson", str(lesson_file), "--step", bad]) == 2
+        assert capsys.readouterr().err == (
+            f"losstui lesson: error: --step must be a step from 1 to 3, got '{bad}'\n"
+        )
+    assert cli.main(["lesson", "check", str(lesson_file), "--step", "2"]) == 2
+    assert "--step opens the app at a step" in capsys.readouterr().err
+
+
+async def test_the_app_opens_at_the_step_with_the_steps_before_it_replayed(lesson_file):
+    app = LossApp(lesson_path=str(lesson_file), lesson_step=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Lesson · step 2 of 3" in text and "Second, at step 30." in text
+
+
+async def test_t_jumps_to_a_step_for_an_instructor_only(lesson_file):
+    app = LossApp(lesson_path=str(lesson_file), instructor=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "step 1 of 3" in screen_text(app)
+        await pilot.press("t", "7", "enter")  # out of range: said, and asked again
+        await pilot.pause()
+        assert "a step from 1 to 3, got '7'" in screen_text(app)
+        await pilot.press("backspace", "3", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Lesson · step 3 of 3" in text and "Third, at step 30." in text
+        await pilot.press("t", "escape")
+        await pilot.pause()
+        assert "Lesson · step 3 of 3" in screen_text(app)
+    student = LossApp(lesson_path=str(lesson_file))
+    async with student.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not student.check_action("lesson_jump", ())
+        await pilot.press("t")
+        await pilot.pause()
+        assert "Jump to step" not in screen_text(student)
