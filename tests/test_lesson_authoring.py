@@ -79,3 +79,24 @@ async def test_t_jumps_to_a_step_for_an_instructor_only(lesson_file):
         await pilot.press("t")
         await pilot.pause()
         assert "Jump to step" not in screen_text(student)
+
+
+async def test_the_text_after_then_shows_in_the_strip_once_the_question_is_answered(tmp_path):
+    path = tmp_path / "why.md"
+    path.write_text(
+        "---\ntitle: Why\nsummary: A reveal.\nminutes: 5\n---\nWhich one?\n\n<!-- then -->\n\n"
+        "Because it is the likelihood's.\n\n```losstui\nask Which?\n- [ ] this | No.\n"
+        "- [x] that | Yes.\n```\n",
+        encoding="utf-8",
+    )
+    app = LossApp(lesson_path=str(path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Which one?" in screen_text(app)
+        assert "Because" not in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Because" not in screen_text(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert "Because it is the likelihood's." in screen_text(app)

@@ -8,6 +8,7 @@ import pytest
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
 from losstui.lessons.format import check_lesson, parse_condition, parse_lesson
+from losstui.lessons.runner import LessonRun
 
 HEAD = "---\ntitle: Checks\nsummary: What the checker catches.\nminutes: 10\n---\n"
 
@@ -113,3 +114,31 @@ def test_combined_waits_are_checked_part_by_part():
         "L.md:8: wait accuracy > 0.5: regression has no accuracy at this step, so it would "
         "never hold and the student could not go on"
     ]
+
+
+def test_a_lesson_that_passed_the_check_sets_up_every_step_going_back_or_forward():
+    # Going back applies the settings so far at once: an earlier step's dataset with a later
+    # step's problem was refused there, and the app stopped on a lesson the check had passed.
+    text = (
+        HEAD
+        + "One.\n```losstui\nset problem=regression dataset=curve\n```\n"
+        + "---\nTwo.\n```losstui\nset problem=binary_classification\n```\n---\nThree.\n"
+    )
+    assert check_lesson(text, "L.md") == []
+    state = AppState()
+    run = LessonRun(parse_lesson(text, "L.md"), state, index=2)
+    run.enter()
+    assert state.problem == "binary_classification"
+    assert run.back() and run.back() and state.config.dataset == "curve"
+    # Coming forward on what the student changed: a loss the student's data cannot train.
+    text = (
+        HEAD
+        + "One.\n```losstui\nset problem=count_regression\n```\n"
+        + "---\nTwo.\n```losstui\nset loss=poisson\n```\n"
+    )
+    assert check_lesson(text, "L.md") == []
+    state = AppState()
+    run = LessonRun(parse_lesson(text, "L.md"), state)
+    run.enter()
+    state.apply_setup_line("problem=regression")  # the student's own change
+    assert run.next() is None and state.config.loss == "poisson"

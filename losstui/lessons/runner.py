@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from losstui.core.settings import TRAINING_KEYS
+from losstui.core.settings import TRAINING_KEYS, SettingError
 from losstui.lessons.format import TRAINED, Choice, Condition, Lesson, Step
 from losstui.lessons.values import fill, kept_text, lesson_values, waiting_for
 
@@ -92,7 +92,14 @@ class LessonRun:
             hidden = (hidden | set(step.hide)) - set(step.show)
         own = settings if replay else dict(self.step.settings)
         if own:
-            state.apply(own, force=True)
+            try:
+                state.apply(own, force=True)
+            except SettingError:
+                # The settings so far at once (going back: an earlier step's dataset with a
+                # later step's problem), or this step's on what the student changed meanwhile,
+                # may not go together where the steps' own, in order, do: set them up as
+                # `lesson check` replayed them, so a lesson that passed it cannot crash here.
+                self._apply_in_order()
         state.set_controls(locked=locked, hidden=hidden)
         base = self._train_as_before() if replay else None
         # Going back (or resuming) to a step whose run is done does not train it again.
@@ -102,6 +109,17 @@ class LessonRun:
             state.play()
         if replay:
             self.missing_kept()
+
+    def _apply_in_order(self) -> None:
+        """Every step's settings up to this one, in order, from a fresh state's (as `lesson
+        check` applies them)."""
+        from losstui.core.state import AppState
+
+        fresh = {k: v for k, v in AppState().values().items() if v is not None}
+        self.state.apply(fresh, force=True)
+        for step in self.lesson.steps[: self.index + 1]:
+            if step.settings:
+                self.state.apply(step.settings, force=True)
 
     def _train_as_before(self) -> int | None:
         """Going back or resuming to this step, where the replayed settings started a new run:
