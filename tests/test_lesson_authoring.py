@@ -100,3 +100,29 @@ async def test_the_text_after_then_shows_in_the_strip_once_the_question_is_answe
         await pilot.press("b")
         await pilot.pause()
         assert "Because it is the likelihood's." in screen_text(app)
+
+
+async def test_a_value_kept_in_the_app_is_quoted_again_after_a_quit(lesson_file):
+    from losstui.lessons import library, progress
+
+    lesson_file.write_text(
+        LESSON.replace("wait step >= 30\n", "wait step >= 30\nkeep r2 as first_r2\n").replace(
+            "Second, at step {step}.", "Second: the first run's R² was {first_r2}."
+        ),
+        encoding="utf-8",
+    )
+    app = LossApp(lesson_path=str(lesson_file))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.state.step(45)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert app.lesson is not None
+        kept = app.lesson.kept["first_r2"]
+        assert f"Second: the first run's R² was {kept}." in screen_text(app)
+    assert kept.endswith(" (Mean squared error)")
+    key = library.lesson_key(library.read_lesson(str(lesson_file)))
+    assert progress.load_kept(key) == {"first_r2": kept}
+    again = LossApp(lesson_path=str(lesson_file))
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert f"R² was {kept}." in screen_text(again)  # step 45's value, not a replay's 30

@@ -37,7 +37,7 @@ def test_a_wait_that_can_never_hold_is_an_error(wait, message):
 def test_a_loss_below_its_floor_is_an_error_only_for_a_loss_that_never_goes_there():
     below = "```losstui\nset problem={problem}\nwait val_loss < -0.5\n```\n"
     assert errors_of(below.format(problem="regression")) == [
-        "L.md:8: wait val_loss < -0.5 can never hold: mean squared error is never below 0"
+        "L.md:8: wait val_loss < -0.5 can never hold: Mean squared error is never below 0"
     ]
     # A density's negative log-likelihood goes below 0: a density above 1 is no mistake.
     assert errors_of(below.format(problem="density_estimation")) == []

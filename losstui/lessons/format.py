@@ -622,10 +622,10 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
             except (SettingError, ValueError) as error:
                 errors.add(step.set_line, f"set: {error}")
         if step.wait is not None:
-            _check_wait(step, state, errors)
+            _check_wait(step.wait, step.wait_line, state, errors)
 
 
-def _check_wait(step: Step, state: Any, errors: _Errors) -> None:
+def _check_wait(wait: Condition, line: int, state: Any, errors: _Errors) -> None:
     """Each part of the step's `wait` must be able to hold on the run the step's settings give:
     the task has the number (no R² for a classifier), and the loss can reach the value (no
     loss below 0 for a loss that never goes there)."""
@@ -633,27 +633,23 @@ def _check_wait(step: Step, state: Any, errors: _Errors) -> None:
     from losstui.core.problems import PROBLEMS
     from losstui.lessons.values import lesson_values
 
-    assert step.wait is not None
     values = lesson_values(state)
     problem = PROBLEMS[state.config.problem].title.lower()
     loss = LOSSES[state.config.loss]
-    for part in step.wait.simple():
+    for part in wait.simple():
         if part.name not in NUMBERS or part.name in INFORMATION:
             continue
         value = values.get(part.name)
         if not (isinstance(value, (int, float)) and math.isfinite(value)):
             errors.add(
-                step.wait_line,
+                line,
                 f"wait {part.text}: {problem} has no {part.name} at this step, so it would "
                 "never hold and the student could not go on",
             )
         elif part.name in ("train_loss", "val_loss") and never_holds(
             part, _loss_floor(loss), math.inf
         ):
-            errors.add(
-                step.wait_line,
-                f"wait {part.text} can never hold: {loss.title.lower()} is never below 0",
-            )
+            errors.add(line, f"wait {part.text} can never hold: {loss.title} is never below 0")
 
 
 def _loss_floor(loss: Any) -> float:
