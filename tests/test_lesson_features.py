@@ -205,3 +205,13 @@ def test_kept_values_survive_a_resume_and_are_replayed_when_none_were_kept(tmp_p
 def test_a_kept_name_is_checked(body, message):
     errors = errors_of(body)
     assert any(e.startswith(message) for e in errors), errors
+
+
+def test_a_kept_value_names_its_run_only_where_a_run_moves_it():
+    from losstui.lessons.values import kept_text
+
+    values = lesson_values(AppState("robust_regression"))
+    values["loss"] = "huber"
+    assert kept_text("val_loss", values).endswith(" (Huber loss)")  # not "(Huber loss (δ = 1))"
+    assert kept_text("kl_pq", values) == "1.927 bits"  # the lab's, whatever the run
+    assert kept_text("lr", values) == "0.02" and kept_text("loss", values) == "Huber loss (δ = 1)"

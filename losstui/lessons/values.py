@@ -12,7 +12,14 @@ import numpy as np
 
 from losstui.core.settings import PANES, SETTINGS
 from losstui.core.text import METRIC_TITLES, format_information, format_loss, format_metric
-from losstui.lessons.format import _PLACEHOLDER, INFORMATION, NAMES, NUMBERS, Condition
+from losstui.lessons.format import (
+    _PLACEHOLDER,
+    INFORMATION,
+    NAMES,
+    NUMBERS,
+    TRAINED,
+    Condition,
+)
 
 #: Density values written as the Distributions pane writes its fit: "μ̂ = 1.500".
 _THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
@@ -198,12 +205,12 @@ _OWN_PARENTHESIS = re.compile(r"\s*\([^()]*\)\Z")
 
 def kept_text(name: str, values: Mapping[str, Any]) -> str:
     """The value `name` has in `values`, kept to be quoted later: as the app shows it, and for a
-    number, followed by the run it was measured on, so that a later step that quotes it beside
-    another run's numbers cannot pass it off as theirs: "0.8123 (Mean squared error)". The
-    run is named by its loss's title, without a parenthesis of its own ("Huber loss", not
-    "Huber loss (δ = 1)")."""
+    value training moves (see TRAINED), followed by the run it was measured on, so that a later
+    step that quotes it beside another run's numbers cannot pass it off as theirs: "0.8123 (Mean
+    squared error)". The run is named by its loss's title, without a parenthesis of its own
+    ("Huber loss", not "Huber loss (δ = 1)"). A setting, or a P/Q lab measure, reads alone."""
     shown = format_value(name, values.get(name, math.nan), str(values.get("units", "bits")))
-    if name in SETTINGS:
+    if name not in TRAINED:
         return shown
     run = setting_title("loss", values.get("loss")) or str(values.get("loss"))
     return f"{shown} ({_OWN_PARENTHESIS.sub('', run)})"
