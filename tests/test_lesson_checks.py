@@ -62,6 +62,9 @@ def test_an_unclosed_block_is_one_error_at_the_line_that_opens_it():
     ]
     # Another language's block may hold a rule: it is its text, not a step's end.
     assert errors_of("```yaml\na: 1\n---\nb: 2\n```\nText.\n") == []
+    # A longer fence holds a shorter one: an example of the format, shown in a step.
+    shown = "````markdown\n```losstui\nset lr=1\n```\n---\n````\nText.\n---\nTwo.\n"
+    assert errors_of(shown) == [] and len(parse_lesson(HEAD + shown, "L.md").steps) == 2
 
 
 def test_a_bar_inside_a_choice_is_escaped_and_an_unescaped_one_is_reported():

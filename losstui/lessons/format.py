@@ -142,6 +142,8 @@ _KEEP = re.compile(r"([a-z_0-9]+)\s+as\s+(\S+)\Z")
 _CHOICE = re.compile(r"-\s*\[([ xX])\]\s*(.*)\Z")
 _FENCE = "```"
 _LOSSTUI_FENCE = "```losstui"
+#: A fence line: its backticks, then its tag (none on a closing fence).
+_FENCE_LINE = re.compile(r"(`{3,})\s*(.*)\Z")
 #: Where a choice's text ends and its feedback starts: a `|` not written `\|`.
 _SEPARATOR = re.compile(r"(?<!\\)\|")
 
@@ -351,23 +353,26 @@ def _range(name: str, low: float, high: float) -> str:
 def _fences(lines: tuple[str, ...]) -> list[tuple[int, int | None]]:
     """The fenced blocks of `lines`, as (opening index, closing index or None when never closed).
 
-    A fence closes on a line of bare ``` (CommonMark: a closing fence has no tag). A ```losstui
-    block holds directives, never a `---` line nor another tagged fence: meeting one, the block
-    was never closed, and it ends there, so that what follows is read as written, not
-    swallowed."""
+    As CommonMark has it, a fence opens on a line of three or more backticks, tagged or not,
+    and closes on a line of backticks alone, at least as many. A ```losstui block holds
+    directives, never a `---` line nor another fence's opening: meeting one, the block was
+    never closed, and it ends there, so that what follows is read as written, not swallowed."""
     pairs: list[tuple[int, int | None]] = []
     opened: int | None = None
+    ticks = 0  # the opening fence's backticks
     for i, line in enumerate(lines):
         text = line.strip()
-        ends_directives = text == "---" or (text.startswith(_FENCE) and text != _FENCE)
-        if opened is not None and ends_directives and lines[opened].strip() == _LOSSTUI_FENCE:
+        fence = _FENCE_LINE.match(text)
+        closes = fence is not None and not fence.group(2) and len(fence.group(1)) >= ticks
+        stray = text == "---" or (fence is not None and not closes)  # in directives
+        if opened is not None and stray and lines[opened].strip() == _LOSSTUI_FENCE:
             pairs.append((opened, None))
             opened = None
-        if not text.startswith(_FENCE):
+        if fence is None:
             continue
         if opened is None:
-            opened = i
-        elif text == _FENCE:
+            opened, ticks = i, len(fence.group(1))
+        elif closes:
             pairs.append((opened, i))
             opened = None
     if opened is not None:
