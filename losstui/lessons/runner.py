@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from losstui.core.settings import TRAINING_KEYS, SettingError
+from losstui.core.settings import TRAINING_KEYS
 from losstui.lessons.format import TRAINED, Choice, Condition, Lesson, Step
 from losstui.lessons.values import fill, kept_text, lesson_values, waiting_for
 
@@ -94,7 +94,7 @@ class LessonRun:
         if own:
             try:
                 state.apply(own, force=True)
-            except SettingError:
+            except ValueError:  # a SettingError, as `lesson check` catches it
                 # The settings so far at once (going back: an earlier step's dataset with a
                 # later step's problem), or this step's on what the student changed meanwhile,
                 # may not go together where the steps' own, in order, do: set them up as
