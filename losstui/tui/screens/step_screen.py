@@ -32,7 +32,7 @@ class StepScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-box"):
-            yield Static(f"Jump to step (1 to {self.count}), then enter; esc closes")
+            yield Static(f"Jump to step (1-{self.count}), enter; esc closes")
             yield Input(
                 placeholder=str(self.current + 1),
                 restrict=r"[0-9]*",
