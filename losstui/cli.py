@@ -300,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="reload the lesson file whenever it is saved, keeping the current step",
     )
+    lesson.add_argument(
+        "--step",
+        metavar="N",
+        help="open the lesson at step N (from 1, as the app counts them: step 3 of 9)",
+    )
 
     # Listed here for `losstui --help`; `losstui serve ...` is read by serve_parser (_main).
     commands.add_parser("serve", help=SERVE_HELP)
@@ -821,6 +826,7 @@ def run_app(
     instructor: bool = False,
     watch: bool = False,
     *,
+    lesson_step: int | None = None,
     low_bandwidth: bool = False,
     save_dir: str | None = None,
     allow_long_run: bool = False,
@@ -844,6 +850,7 @@ def run_app(
         preset=preset,
         setup=setup,
         lesson_path=lesson_path,
+        lesson_step=lesson_step,
         instructor=instructor,
         watch=watch,
         low_bandwidth=low_bandwidth,
@@ -857,6 +864,10 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     from losstui.lessons.format import check_lesson, read_text
 
     if args.target is None:
+        if args.step is not None:
+            raise UsageError(
+                f"{PROG} lesson: error: --step needs a lesson: losstui lesson NAME --step N"
+            )
         return _list_lessons()
     checking = args.target == "check"
     if not checking and args.path is not None:
@@ -868,6 +879,10 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     if name is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson to check")
     path = _lesson_path(name, f"{PROG} lesson check" if checking else f"{PROG} lesson")
+    if checking and args.step is not None:
+        raise UsageError(
+            f"{PROG} lesson check: error: --step opens the app at a step; check reads them all"
+        )
     if not checking:
         # A lesson with errors opens too, on the list of its errors: with --watch its author
         # fixes the file beside the running app.
@@ -875,6 +890,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
             None,
             args.ascii,
             lesson_path=path,
+            lesson_step=None if args.step is None else _lesson_step(path, args.step),
             instructor=args.instructor,
             watch=args.watch,
             low_bandwidth=low_bandwidth_wanted(args.low_bandwidth),
@@ -891,6 +907,24 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         return 2
     print(f"{path}: ok")
     return 0
+
+
+def _lesson_step(path: str, raw: str) -> int:
+    """`--step N` of the lesson at `path` as a step index (from 0); UsageError naming the value
+    and the steps the lesson has. A lesson with errors opens on them: N is only checked to be a
+    whole number from 1 then (the app opens at its last step if the fixed lesson is shorter)."""
+    from losstui.core.content import ContentError
+    from losstui.lessons.format import parse_lesson, read_text
+
+    try:
+        count: int | None = len(parse_lesson(read_text(path), path).steps)
+    except ContentError:
+        count = None
+    allowed = "a whole number from 1" if count is None else f"a step from 1 to {count}"
+    text = raw.strip()
+    if not re.fullmatch(r"[0-9]{1,7}", text) or int(text) < 1 or (count and int(text) > count):
+        raise UsageError(f"{PROG} lesson: error: --step must be {allowed}, got {shown_value(raw)}")
+    return int(text) - 1
 
 
 def _lesson_path(name: str, prog: str) -> str:
@@ -999,7 +1033,9 @@ def cmd_serve(argv: list[str]) -> int:
             f"got {shlex.join(app_argv)!r}"
         )
     if app.command == "lesson":
-        _lesson_path(app.target, f"{PROG} lesson")  # one that is not there: said now, not in a tab
+        path = _lesson_path(app.target, f"{PROG} lesson")  # said now, not in a browser's tab
+        if app.step is not None:
+            _lesson_step(path, app.step)
     return serve(app_argv, host=args.host, port=args.port)
 
 

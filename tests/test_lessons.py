@@ -262,14 +262,18 @@ def test_answers_are_kept_with_their_question_and_an_older_version_keeps_the_ste
     assert progress.load_answers("M.md") == {} and progress.load_all() == {"L.md": 1}
 
 
-def test_the_documented_example_lesson_is_sound(tmp_path):
+def test_the_documented_examples_are_sound(tmp_path):
     from pathlib import Path
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "lessons.md"
     text = docs.read_text(encoding="utf-8")
-    example = text.split("````markdown\n", 1)[1].split("````", 1)[0]
-    assert check_lesson(example, "example.md") == []
-    lesson = parse_lesson(example, "example.md")
+    examples = [part.split("````", 1)[0] for part in text.split("````markdown\n")[1:]]
+    full = [e for e in examples if e.startswith("---\n")]
+    assert len(full) == 1 and len(examples) > 1
+    for example in examples:  # a fragment is checked as the steps of a lesson
+        lesson = example if example.startswith("---\n") else HEAD + example
+        assert check_lesson(lesson, "example.md") == [], example
+    lesson = parse_lesson(full[0], "example.md")
     assert len(lesson.steps) == 3 and lesson.steps[2].ask is not None
     # Every directive and condition name the tables document is one the reader knows.
     from losstui.lessons.format import DIRECTIVES, NAMES

@@ -196,6 +196,10 @@ def _write_flag(value: bool) -> str:
     return "on" if value else "off"
 
 
+#: The P/Q lab's outcomes are lettered A to I: P and Q have 2 to this many.
+MAX_OUTCOMES = 9
+
+
 def _probabilities(name: str) -> Callable[[object], tuple[float, ...]]:
     def convert(raw: object) -> tuple[float, ...]:
         from losstui.core.info import validate_distribution
@@ -204,6 +208,11 @@ def _probabilities(name: str) -> Callable[[object], tuple[float, ...]]:
             values = [float(v) for v in raw.split(",")]
         else:
             values = [float(v) for v in raw]  # type: ignore[attr-defined]
+        if not 2 <= len(values) <= MAX_OUTCOMES:
+            raise SettingError(
+                f"{name} has 2 to {MAX_OUTCOMES} outcomes (the lab letters them A to I), "
+                f"got {len(values)}: {_shown(raw)}"
+            )
         try:
             return tuple(float(v) for v in validate_distribution(values, name=name))
         except ValueError as error:  # it says which check failed: say that, not only the rule
@@ -494,7 +503,7 @@ SETTINGS: dict[str, Setting] = {
             "p",
             "P",
             "the P/Q lab's P, e.g. 0.1,0.4,0.5",
-            "probabilities ≥ 0 separated by commas that sum to 1",
+            f"2 to {MAX_OUTCOMES} probabilities ≥ 0 separated by commas that sum to 1",
             _probabilities("P"),
             training=False,
             write=_write_probabilities,
@@ -503,7 +512,7 @@ SETTINGS: dict[str, Setting] = {
             "q",
             "Q",
             "the P/Q lab's Q, e.g. 0.8,0.15,0.05",
-            "probabilities ≥ 0 separated by commas that sum to 1",
+            f"2 to {MAX_OUTCOMES} probabilities ≥ 0 separated by commas that sum to 1",
             _probabilities("Q"),
             training=False,
             write=_write_probabilities,

@@ -23,8 +23,11 @@ A lesson is one UTF-8 Markdown file (the format of `losstui.core.content`, docum
 
 A step is prose plus at most one fenced block tagged `losstui` of directives, one per line:
 `set KEY=VALUE ...` (the setup-line grammar), `lock NAME ...`, `unlock NAME ...`, `hide NAME ...`,
-`show NAME ...`, `run STEPS`, `pause`, `wait CONDITION`, `hint TEXT`, and `ask QUESTION` followed by
-its choices `- [x] text | feedback` (the correct one) and `- [ ] text | feedback`.
+`show NAME ...`, `run STEPS`, `pause`, `wait CONDITION` (conditions joined by `and` / `or`),
+`keep NAME as KEPT, ...` (quoted by later steps as `{KEPT}`), `hint TEXT`, and `ask QUESTION`
+followed by its choices `- [x] text | feedback` (the correct one) and `- [ ] text | feedback` (a
+`|` inside either written `\\|`). A prose line `<!-- then -->` ends the part shown until the step
+is done (its wait held, its question answered right).
 
 `check_lesson` reports every error as `PATH:LINE: message`; `parse_lesson` raises the first. The
 check also replays each step's `set` on a fresh app state, so a setting that cannot go with the
@@ -55,7 +58,19 @@ MAX_RUN = 1_000_000
 
 #: Answers a question may have: the app answers them with the keys a to g (h is the hint).
 MAX_CHOICES = 7
-DIRECTIVES = ("set", "lock", "unlock", "hide", "show", "run", "pause", "wait", "hint", "ask")
+DIRECTIVES = (
+    "set",
+    "lock",
+    "unlock",
+    "hide",
+    "show",
+    "run",
+    "pause",
+    "wait",
+    "keep",
+    "hint",
+    "ask",
+)
 
 #: Density estimation's fit against its closed form: the SGD estimate μ and σ of a Gaussian, and
 #: the training samples' mean, standard deviation (dividing by n) and mean NLL under
@@ -83,6 +98,29 @@ FLAGS: tuple[str, ...] = ("diverged", "running", "paused")
 INFORMATION = ("h_p", "h_q", "h_pq", "h_qp", "kl_pq", "kl_qp", "js")
 #: Every name a condition or a placeholder may use.
 NAMES: tuple[str, ...] = (*NUMBERS, *FLAGS, *SETTINGS)
+#: Names training moves: a `wait` on one is met by training (fast-forward stops where it first
+#: holds; going back trains until it holds). Not the P/Q lab's measures, the samples' own
+#: statistics, the pane or the units.
+TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std", "sample_nll"}) | {
+    "diverged"
+}
+#: The values a number can take, low to high (both ends included): a wait outside them can never
+#: hold. A loss's own floor depends on the loss (`_loss_floor`); JS is at most 1 bit (ln 2 nats).
+RANGES: dict[str, tuple[float, float]] = {
+    "step": (0, math.inf),
+    "epoch": (0, math.inf),
+    "accuracy": (0, 1),
+    "subset_accuracy": (0, 1),
+    "hamming_loss": (0, 1),
+    "r2": (-math.inf, 1),
+    "mae": (0, math.inf),
+    **{name: (0, math.inf) for name in INFORMATION},
+    "js": (0, 1),
+    "sigma": (0, math.inf),
+    "sample_std": (0, math.inf),
+}
+#: A `wait`'s conditions combine with these words; `and` binds closer than `or`.
+JOINS = ("and", "or")
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "<=": operator.le,
@@ -95,22 +133,48 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 _CONDITION = re.compile(r"([a-z_0-9]+)\s*(?:(<=|>=|==|!=|<|>)\s*(\S+))?\Z")
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 _NOTE = re.compile(r"<!--(.*?)-->", re.DOTALL)
-_CHOICE = re.compile(r"-\s*\[([ xX])\]\s*(.*?)\s*(?:\|\s*(.*?)\s*)?\Z")
+#: The line that ends the part of a step's prose shown before the step is done.
+THEN = "<!-- then -->"
+_THEN = re.compile(r"\s*<!--\s*then\s*-->\s*\Z", re.IGNORECASE)
+#: `keep NAME as KEPT`: the name a kept value is quoted by.
+_KEPT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_KEEP = re.compile(r"([a-z_0-9]+)\s+as\s+(\S+)\Z")
+_CHOICE = re.compile(r"-\s*\[([ xX])\]\s*(.*)\Z")
 _FENCE = "```"
+_LOSSTUI_FENCE = "```losstui"
+#: A fence line: its backticks, then its tag (none on a closing fence).
+_FENCE_LINE = re.compile(r"(`{3,})\s*(.*)\Z")
+#: Where a choice's text ends and its feedback starts: a `|` not written `\|`.
+_SEPARATOR = re.compile(r"(?<!\\)\|")
 
 
 @dataclass(frozen=True)
 class Condition:
-    """`name op value` (`val_loss < 0.3`, `loss == mean_squared_error`) or a flag (`diverged`)."""
+    """`name op value` (`val_loss < 0.3`, `loss == mean_squared_error`), a flag (`diverged`), or
+    conditions combined: `step >= 300 and accuracy > 0.9`, `diverged or step >= 2000` (`parts`
+    joined by `join`, "and" or "or"; `and` binds closer). A combined condition's `name` is that
+    of its first part on what training moves (see TRAINED), else of its first part, so that
+    whatever asks "is this a wait on training?" treats it as one if any part is."""
 
     text: str
     name: str
     op: str | None = None
     value: Any = None
+    parts: tuple[Condition, ...] = ()
+    join: str = ""
+
+    def simple(self) -> tuple[Condition, ...]:
+        """The single comparisons and flags it is made of, in the order written."""
+        if not self.parts:
+            return (self,)
+        return tuple(leaf for part in self.parts for leaf in part.simple())
 
     def holds(self, values: Mapping[str, Any]) -> bool:
         """Whether the condition holds for `values` (see `lesson_values`); a number that is
         missing or not finite (no accuracy for a regression, a diverged loss) never holds."""
+        if self.parts:
+            combine = all if self.join == "and" else any
+            return combine(part.holds(values) for part in self.parts)
         current = values.get(self.name)
         if self.op is None:
             return bool(current)
@@ -150,8 +214,13 @@ class Step:
     pause: bool = False
     wait: Condition | None = None
     wait_line: int = 0
+    #: `keep NAME as KEPT, ...`: (NAME, KEPT) pairs, kept when the student leaves the step.
+    keep: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     ask: Question | None = None
+    #: The prose shown until the step is done (its wait held, its question answered right),
+    #: where a `<!-- then -->` line ends it; None: the whole prose shows from the start.
+    before_done: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,13 +242,39 @@ class _Errors:
     def __init__(self, source: str) -> None:
         self.source = source
         self.found: list[ContentError] = []
+        #: The step being read (its index among the file's steps), and for each name a `keep`
+        #: gives, the step and line that keep it; placeholders that are not live values,
+        #: as (name, step, line), resolved against the kept names once every step is read.
+        self.step = 0
+        self.kept: dict[str, tuple[int, int]] = {}
+        self.quoted: list[tuple[str, int, int]] = []
 
     def add(self, line: int | None, problem: str) -> None:
         self.found.append(ContentError(self.source, line, problem))
 
 
 def parse_condition(text: str) -> Condition:
-    """A `wait` condition; SettingError naming what is wrong."""
+    """A `wait` condition: `NAME OP VALUE` or a flag, several joined by `and` / `or` (`and`
+    binds closer; no parentheses); SettingError naming what is wrong (the first wrong part)."""
+    text = text.strip()
+    groups = [g.strip() for g in re.split(r"\s+or\s+", text)]
+    if len(groups) == 1:
+        ands = [a.strip() for a in re.split(r"\s+and\s+", text)]
+        if len(ands) == 1:
+            return _parse_simple(text)
+        return _combined(text, "and", [_parse_simple(a) for a in ands])
+    return _combined(text, "or", [parse_condition(g) for g in groups])
+
+
+def _combined(text: str, join: str, parts: list[Condition]) -> Condition:
+    leaves = [leaf for part in parts for leaf in part.simple()]
+    trained = [leaf.name for leaf in leaves if leaf.name in TRAINED]
+    return Condition(text, (trained or [leaves[0].name])[0], parts=tuple(parts), join=join)
+
+
+def _parse_simple(text: str) -> Condition:
+    if not text or text in JOINS:
+        raise SettingError("`and` and `or` join two conditions: a condition is missing")
     match = _CONDITION.match(text.strip())
     if match is None:
         raise SettingError(
@@ -216,30 +311,130 @@ def parse_condition(text: str) -> Condition:
             value = float(raw)
         except ValueError:
             raise SettingError(f"{name} compares with a number, got {raw!r}") from None
+        if not math.isfinite(value):
+            # inf and nan read as numbers, but no value ever reaches them (nan equals nothing).
+            raise SettingError(f"{name} compares with a finite number, got {raw!r}")
     else:
         if op not in ("==", "!="):
             raise SettingError(f"{name} is a setting: compare it with == or !=, not {op}")
         value = get_setting(name).parse(raw)
-    return Condition(text.strip(), name, op, value)
+    condition = Condition(text.strip(), name, op, value)
+    if name in RANGES and never_holds(condition, *RANGES[name]):
+        low, high = RANGES[name]
+        raise SettingError(f"wait {condition.text} can never hold: {_range(name, low, high)}")
+    return condition
 
 
-def _steps(body: Block) -> list[Block]:
-    """The body cut at `---` lines outside fenced blocks; blank steps are kept (an error)."""
-    steps: list[Block] = []
-    first, fenced = 0, False
-    lines = body.lines
+def never_holds(condition: Condition, low: float, high: float) -> bool:
+    """Whether a comparison can never hold on a value that lies from `low` to `high`."""
+    value, op = condition.value, condition.op
+    return (
+        (op == ">" and value >= high)
+        or (op == ">=" and value > high)
+        or (op == "<" and value <= low)
+        or (op == "<=" and value < low)
+        or (op == "==" and not low <= value <= high)
+    )
+
+
+def _range(name: str, low: float, high: float) -> str:
+    """What values `name` takes, in words: "r2 is at most 1"."""
+    if name in PERCENT_METRICS:
+        return f"{name} is a fraction from 0 to 1 (0% to 100%)"
+    if name == "js":
+        return "JS(P,Q) lies from 0 to 1 bit (ln 2 nats)"
+    if low == -math.inf:
+        return f"{name} is at most {high:g}"
+    if high == math.inf:
+        return f"{name} is never below {low:g}"
+    return f"{name} lies from {low:g} to {high:g}"
+
+
+def _fences(lines: tuple[str, ...]) -> list[tuple[int, int | None]]:
+    """The fenced blocks of `lines`, as (opening index, closing index or None when never closed).
+
+    As CommonMark has it, a fence opens on a line of three or more backticks, tagged or not,
+    and closes on a line of backticks alone, at least as many. A ```losstui block holds
+    directives, never a `---` line nor another fence's opening: meeting one, the block was
+    never closed, and it ends there, so that what follows is read as written, not swallowed."""
+    pairs: list[tuple[int, int | None]] = []
+    opened: int | None = None
+    ticks = 0  # the opening fence's backticks
     for i, line in enumerate(lines):
-        if line.strip().startswith(_FENCE):
-            fenced = not fenced
-        elif line.strip() == "---" and not fenced:
+        text = line.strip()
+        fence = _FENCE_LINE.match(text)
+        closes = fence is not None and not fence.group(2) and len(fence.group(1)) >= ticks
+        stray = text == "---" or (fence is not None and not closes)  # in directives
+        if opened is not None and stray and lines[opened].strip() == _LOSSTUI_FENCE:
+            pairs.append((opened, None))
+            opened = None
+        if fence is None:
+            continue
+        if opened is None:
+            opened, ticks = i, len(fence.group(1))
+        elif closes:
+            pairs.append((opened, i))
+            opened = None
+    if opened is not None:
+        pairs.append((opened, None))
+    return pairs
+
+
+def _steps(body: Block, errors: _Errors) -> list[Block]:
+    """The body cut at `---` lines outside fenced blocks; blank steps are kept (an error). A
+    ```losstui block never closed is one error, at the line that opens it."""
+    lines = body.lines
+    inside: set[int] = set()
+    for first, last in _fences(lines):
+        if last is None and lines[first].strip() == _LOSSTUI_FENCE:
+            errors.add(body.start + first, "the ```losstui block opened here is never closed")
+        elif last is not None:
+            inside.update(range(first, last))
+        else:  # another language's block, never closed: it runs to the end of the file
+            inside.update(range(first, len(lines)))
+    steps: list[Block] = []
+    first = 0
+    for i, line in enumerate(lines):
+        if line.strip() == "---" and i not in inside:
             steps.append(Block(body.source, body.start + first, lines[first:i]))
             first = i + 1
-    # The last step runs to the end of the file (an unclosed fence included: _step reports it).
     steps.append(Block(body.source, body.start + first, lines[first:]))
     # A trailing rule leaves an empty last part: not a step.
     if len(steps) > 1 and steps[-1].is_blank():
         steps.pop()
     return steps
+
+
+def _keeps(rest: str, line: int, errors: _Errors) -> tuple[tuple[str, str], ...]:
+    """`keep NAME as KEPT, NAME as KEPT ...`: the pairs, each checked (a live value's name, a
+    new name for it that no other `keep` of the lesson gives)."""
+    pairs: list[tuple[str, str]] = []
+    for part in rest.split(","):
+        match = _KEEP.match(part.strip())
+        if match is None:
+            raise SettingError(
+                f"expected `keep NAME as KEPT` (e.g. `keep r2 as squared_r2`), got {part.strip()!r}"
+            )
+        name, kept = match.groups()
+        if name not in NAMES:
+            raise SettingError(f"unknown name {name!r} to keep; allowed: {', '.join(NAMES)}")
+        if name in FLAGS:
+            raise SettingError(f"{name} is a yes/no state: keep a number or a setting")
+        if not _KEPT_NAME.match(kept) or kept in NAMES:
+            raise SettingError(
+                f"a kept value's name is lower-case letters, digits and _, and not a live "
+                f"value's name, got {kept!r}"
+            )
+        if kept in errors.kept:
+            raise SettingError(f"{kept} is kept already, at line {errors.kept[kept][1]}")
+        errors.kept[kept] = (errors.step, line)
+        pairs.append((name, kept))
+    return tuple(pairs)
+
+
+def _unescape(text: str) -> str:
+    """A choice's text or feedback as shown: trimmed, each `\\|` a `|`."""
+    return text.strip().replace("\\|", "|")
 
 
 def _words(rest: str, line: int, errors: _Errors, what: str) -> tuple[str, ...]:
@@ -259,6 +454,7 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
     out: dict[str, Any] = {}
     seen: set[str] = set()
     question: tuple[str, list[Choice], int] | None = None
+    wrong_choice = False  # reported at its line: the count of choices would mislead
     for i in range(first + 1, last):
         raw = block.lines[i].strip()
         line = block.start + i
@@ -266,14 +462,23 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
             continue
         if raw.startswith("-"):
             match = _CHOICE.match(raw)
+            parts = _SEPARATOR.split(match.group(2)) if match is not None else []
             if question is None:
                 errors.add(line, "a choice (`- [x] text | feedback`) must follow an `ask` line")
-            elif match is None or not match.group(2):
+            elif match is None or not parts[0].strip():
+                wrong_choice = True
                 errors.add(line, f"expected a choice `- [x] text | feedback`, got {raw!r}")
+            elif len(parts) > 2:
+                wrong_choice = True
+                errors.add(
+                    line,
+                    "a choice has one `|`, between its text and its feedback: write a `|` "
+                    f"inside either as `\\|`, got {raw!r}",
+                )
             else:
-                mark, text, feedback = match.groups()
-                _check_placeholders(f"{text} {feedback or ''}", line, errors)
-                question[1].append(Choice(text, mark != " ", feedback or ""))
+                text, feedback = (_unescape(p) for p in (*parts, "")[:2])
+                _check_placeholders(f"{text} {feedback}", line, errors)
+                question[1].append(Choice(text, match.group(1) != " ", feedback))
             continue
         word, _, rest = raw.partition(" ")
         rest = rest.strip()
@@ -313,6 +518,8 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
             elif word == "wait":
                 out["wait"] = parse_condition(rest)
                 out["wait_line"] = line
+            elif word == "keep":
+                out["keep"] = _keeps(rest, line, errors)
             elif word == "hint":
                 if not rest:
                     raise SettingError("`hint` needs its text on the same line")
@@ -325,7 +532,7 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 question = (rest, [], line)
         except SettingError as error:
             errors.add(line, str(error))
-    if question is not None:
+    if question is not None and not wrong_choice:
         prompt, choices, line = question
         if not 2 <= len(choices) <= MAX_CHOICES or sum(c.correct for c in choices) != 1:
             errors.add(
@@ -339,41 +546,71 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
 
 
 def _step(block: Block, errors: _Errors) -> Step | None:
-    fences = [i for i, line in enumerate(block.lines) if line.strip().startswith(_FENCE)]
     directives: dict[str, Any] = {}
     prose_lines = list(block.lines)
-    if fences:
-        tag = block.lines[fences[0]].strip()[3:].strip()
-        if tag == "losstui":
-            if len(fences) < 2:
-                errors.add(block.start + fences[0], "the ```losstui block is never closed")
-                return None
-            directives = _directives(block, fences[0], fences[1], errors)
-            prose_lines = [*block.lines[: fences[0]], *block.lines[fences[1] + 1 :]]
-            later = [i for i in fences[2:] if block.lines[i].strip() == "```losstui"]
-            if later:
-                errors.add(block.start + later[0], "a step has at most one ```losstui block")
+    pairs = _fences(block.lines)
+    fenced = [(i, j) for i, j in pairs if block.lines[i].strip() == _LOSSTUI_FENCE]
+    if fenced:
+        first, last = fenced[0]
+        if last is None:
+            return None  # never closed: _steps said so, at its line
+        directives = _directives(block, first, last, errors)
+        prose_lines = [*block.lines[:first], *block.lines[last + 1 :]]
+        if len(fenced) > 1:
+            errors.add(block.start + fenced[1][0], "a step has at most one ```losstui block")
+    marks = [i for i, line in enumerate(prose_lines) if _THEN.match(line)]
+    before_done: str | None = None
+    if marks:
+        at = block.start + block.lines.index(prose_lines[marks[0]])
+        if len(marks) > 1:
+            errors.add(at, f"a step has at most one `{THEN}` line")
+        elif "wait" not in directives and "ask" not in directives:
+            errors.add(
+                at,
+                f"`{THEN}` shows the text after it once the step's `wait` holds or its question "
+                "is answered: this step has neither",
+            )
+        before = "\n".join(prose_lines[: marks[0]])
+        before_done = _NOTE.sub("", before).strip()
+        prose_lines[marks[0]] = ""  # the paragraphs on either side stay apart
     text = "\n".join(prose_lines)
     notes = tuple(" ".join(n.split()) for n in _NOTE.findall(text))
     prose = _NOTE.sub("", text).strip()
-    if not prose and not fences:
+    if not prose and not pairs:
         errors.add(block.start, "an empty step: give it some text or directives")
         return None
     for match in _PLACEHOLDER.finditer(prose):
-        at = block.start + text[: text.find(match.group(0))].count("\n")
+        # The line as written (the fenced block and a `then` line are out of the prose).
+        at = block.start + next(i for i, line in enumerate(block.lines) if match[0] in line)
         _check_placeholders(match.group(0), at, errors)
-    return Step(line=block.start, prose=prose, notes=notes, **directives)
+    return Step(line=block.start, prose=prose, notes=notes, before_done=before_done, **directives)
 
 
 def _check_placeholders(text: str, line: int, errors: _Errors) -> None:
     """Each `{name}` in `text` (prose, a hint, a question, a choice or its feedback) must be a
-    live value."""
+    live value, or a value an earlier step keeps (looked at once every step is read:
+    `_check_kept`)."""
     for match in _PLACEHOLDER.finditer(text):
         if match.group(1) not in NAMES:
+            errors.quoted.append((match.group(1), errors.step, line))
+
+
+def _check_kept(errors: _Errors) -> None:
+    """A placeholder that is not a live value must be kept by a step before its own: a value is
+    kept when the student leaves the step that keeps it."""
+    for name, step, line in errors.quoted:
+        kept = errors.kept.get(name)
+        if kept is None:
             errors.add(
                 line,
-                f"unknown placeholder {match.group(0)}; allowed: "
-                + ", ".join("{" + n + "}" for n in NAMES),
+                f"unknown placeholder {{{name}}}: neither a live value nor kept by a `keep`; "
+                "allowed: " + ", ".join("{" + n + "}" for n in NAMES),
+            )
+        elif kept[0] >= step:
+            errors.add(
+                line,
+                f"{{{name}}} is quoted before it is kept: the `keep` at line {kept[1]} keeps it "
+                "when the student leaves its step, so quote it from the step after on",
             )
 
 
@@ -381,7 +618,6 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
     """Apply each step's `set` in order to a fresh app state: a value that cannot go with the
     settings before it (a loss its dataset cannot train) is an error at its step."""
     from losstui.core.state import AppState
-    from losstui.lessons.values import lesson_values
 
     state = AppState()
     for step in lesson_steps:
@@ -390,18 +626,42 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
                 state.apply(step.settings, force=True)
             except (SettingError, ValueError) as error:
                 errors.add(step.set_line, f"set: {error}")
-        wait = step.wait
-        if wait is not None and wait.name in NUMBERS and wait.name not in INFORMATION:
-            value = lesson_values(state).get(wait.name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value)):
-                from losstui.core.problems import PROBLEMS
+        if step.wait is not None:
+            _check_wait(step.wait, step.wait_line, state, errors)
 
-                problem = PROBLEMS[state.config.problem].title.lower()
-                errors.add(
-                    step.wait_line,
-                    f"wait {wait.text}: {problem} has no {wait.name} at this step, so it would "
-                    "never hold and the student could not go on",
-                )
+
+def _check_wait(wait: Condition, line: int, state: Any, errors: _Errors) -> None:
+    """Each part of the step's `wait` must be able to hold on the run the step's settings give:
+    the task has the number (no R² for a classifier), and the loss can reach the value (no
+    loss below 0 for a loss that never goes there)."""
+    from losstui.core.losses import LOSSES
+    from losstui.core.problems import PROBLEMS
+    from losstui.lessons.values import lesson_values
+
+    values = lesson_values(state)
+    problem = PROBLEMS[state.config.problem].title.lower()
+    loss = LOSSES[state.config.loss]
+    for part in wait.simple():
+        if part.name not in NUMBERS or part.name in INFORMATION:
+            continue
+        value = values.get(part.name)
+        if not (isinstance(value, (int, float)) and math.isfinite(value)):
+            errors.add(
+                line,
+                f"wait {part.text}: {problem} has no {part.name} at this step, so it would "
+                "never hold and the student could not go on",
+            )
+        elif part.name in ("train_loss", "val_loss") and never_holds(
+            part, _loss_floor(loss), math.inf
+        ):
+            errors.add(line, f"wait {part.text} can never hold: {loss.title} is never below 0")
+
+
+def _loss_floor(loss: Any) -> float:
+    """The lowest value `loss` reaches: 0, except for a density's negative log-likelihood on
+    samples (a density above 1 gives a negative NLL). A Poisson loss is recorded with its log y!,
+    as the full NLL of counts: never below 0."""
+    return -math.inf if loss.target == "samples" else 0.0
 
 
 def _names_a_lesson(requires: str, source: str) -> bool:
@@ -474,7 +734,13 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
                 doc.meta_lines["minutes"],
                 f"`minutes` must be a whole number from 1 to {MAX_MINUTES}, got {raw_minutes!r}",
             )
-    steps = [s for s in (_step(block, errors) for block in _steps(doc.body)) if s is not None]
+    steps: list[Step] = []
+    for index, block in enumerate(_steps(doc.body, errors)):
+        errors.step = index
+        step = _step(block, errors)
+        if step is not None:
+            steps.append(step)
+    _check_kept(errors)
     if not steps and not errors.found:
         errors.add(doc.body.start, "a lesson needs at least one step")
     _replay(steps, errors)

@@ -121,3 +121,43 @@ def save(
     except OSError:
         return False
     return True
+
+
+KEPT = "kept"
+"""The entry that holds the values kept by the lessons' `keep` (see `save_kept`)."""
+
+
+def load_kept(key: str) -> dict[str, str]:
+    """The values kept in lesson `key` by its `keep` directives, name → the text shown
+    ("0.8123 (Mean squared error)"); {} when none, and what does not read as one is left out."""
+    every = _entries().get(KEPT)
+    kept = every.get(key) if isinstance(every, dict) else None
+    if not isinstance(kept, dict):
+        return {}
+    return {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def save_kept(key: str, kept: Mapping[str, str]) -> bool:
+    """Remember the values kept in lesson `key` (under "kept", lesson key → {name: text}), so
+    that a resumed lesson quotes what the student saw; False (and nothing raised) if they
+    cannot be kept."""
+    data = _entries()
+    every = data.get(KEPT)
+    every = dict(every) if isinstance(every, dict) else {}
+    if kept:
+        every[key] = dict(kept)
+    else:
+        every.pop(key, None)
+    if every:
+        data[KEPT] = every
+    else:
+        data.pop(KEPT, None)
+    path = progress_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".kept.tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)  # whole or not at all, as `save` writes it
+    except OSError:
+        return False
+    return True

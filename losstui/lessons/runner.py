@@ -7,17 +7,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS, SettingError
-from losstui.lessons.format import INFORMATION, NUMBERS, Choice, Condition, Lesson, Step
-from losstui.lessons.values import density_values, fill, lesson_values, waiting_for
+from losstui.lessons.format import TRAINED, Choice, Condition, Lesson, Step
+from losstui.lessons.values import density_values, fill, kept_text, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
-#: Names training moves: a `wait` on one is met by training (fast-forward stops where it first
-#: holds; going back trains until it holds). Not the P/Q lab's measures, the samples' own
-#: statistics, the pane or the units.
-TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std", "sample_nll"}) | {
-    "diverged"
-}
 #: Going back: at most this many steps to meet a wait on a loss or a metric.
 REPLAY_STEPS = 20_000
 #: Resuming: a run left further on than this many steps is trained again only this far (a few
@@ -72,6 +66,13 @@ class LessonRun:
         #: Whether the step's wait held at the last look of a fast-forward (its start, then each
         #: slice).
         self._held = False
+        #: Values kept by the steps' `keep`, by the name they are quoted by, as shown: "0.8123
+        #: (Mean squared error)" (see `kept_text`).
+        self.kept: dict[str, str] = {}
+        #: The furthest step entered (the steps before it are done), and the steps whose text
+        #: after `<!-- then -->` shows.
+        self._furthest = self.index
+        self._revealed: set[int] = set()
 
     @property
     def step(self) -> Step:
@@ -90,7 +91,12 @@ class LessonRun:
         settings of every step up to it (`replay`, going back or resuming) or its own alone
         (coming forward, so that what the student changed meanwhile stays)."""
         if index is not None:
-            self.index = max(0, min(index, self.count - 1))
+            index = max(0, min(index, self.count - 1))
+            if not replay and index == self.index + 1:
+                # Coming forward by Next: the student leaves this step as they see it.
+                self._keep(self.step, self.values())
+            self.index = index
+        self._furthest = max(self._furthest, self.index)
         self.hint_shown = False
         self.run_until = None
         self._held = False
@@ -105,7 +111,14 @@ class LessonRun:
             hidden = (hidden | set(step.hide)) - set(step.show)
         own = settings if replay else dict(self.step.settings)
         if own:
-            state.apply(own, force=True)
+            try:
+                state.apply(own, force=True)
+            except ValueError:  # a SettingError, as `lesson check` catches it
+                # The settings so far at once (going back: an earlier step's dataset with a
+                # later step's problem), or this step's on what the student changed meanwhile,
+                # may not go together where the steps' own, in order, do: set them up as
+                # `lesson check` replayed them, so a lesson that passed it cannot crash here.
+                self._apply_in_order()
         state.set_controls(locked=locked, hidden=hidden)
         base = self._train_as_before() if replay else None
         # Going back (or resuming) to a step whose run is done does not train it again.
@@ -113,6 +126,19 @@ class LessonRun:
         if self.step.run and not (replay and done):
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
+        if replay:
+            self.missing_kept()
+
+    def _apply_in_order(self) -> None:
+        """Every step's settings up to this one, in order, from a fresh state's (as `lesson
+        check` applies them)."""
+        from losstui.core.state import AppState
+
+        fresh = {k: v for k, v in AppState().values().items() if v is not None}
+        self.state.apply(fresh, force=True)
+        for step in self.lesson.steps[: self.index + 1]:
+            if step.settings:
+                self.state.apply(step.settings, force=True)
 
     def _train_as_before(self) -> int | None:
         """Going back or resuming to this step, where the replayed settings started a new run:
@@ -129,16 +155,51 @@ class LessonRun:
             return None
         first = next((i for i in range(self.index - 1, -1, -1) if _fresh(steps[i])), 0)
         for step in steps[first : self.index]:
-            if step.run:
-                state.step(step.run)
-            wait = step.wait
-            target = _step_target(wait)
-            if target is not None:
-                state.step(max(0, target - state.trainer.step_count))
-            elif wait is not None and _trains(wait) and not wait.holds(self.values()):
-                # To the first step where it holds, as fast-forward stops there.
-                state.step_for(math.inf, REPLAY_STEPS, until=self._first_hold(wait))
+            self._train_like(step)
+            if step.keep and not all(kept in self.kept for _, kept in step.keep):
+                self._keep(step, self.values())  # as the student would have left it
         return state.trainer.step_count
+
+    def _train_like(self, step: Step) -> None:
+        """Train the run as `step` has the student train it: its `run N`, then until its `wait`
+        on what training moves holds (at most REPLAY_STEPS)."""
+        state = self.state
+        if step.run:
+            state.step(step.run)
+        wait = step.wait
+        target = _step_target(wait)
+        if target is not None:
+            state.step(max(0, target - state.trainer.step_count))
+        elif wait is not None and _trains(wait) and not wait.holds(self.values()):
+            # To the first step where it holds, as fast-forward stops there.
+            state.step_for(math.inf, REPLAY_STEPS, until=self._first_hold(wait))
+
+    def _keep(self, step: Step, values: Mapping[str, Any]) -> None:
+        """Keep what `step` keeps, as `values` show it now."""
+        for name, kept in step.keep:
+            self.kept[kept] = kept_text(name, values)
+
+    def missing_kept(self) -> None:
+        """Keep, by replaying the lesson on a state of its own, the values the steps before this
+        one keep but this run has not (resuming with an older progress file, or an instructor
+        jumping ahead): each as the student who took those steps would have left it."""
+        from losstui.core.state import AppState
+
+        for i, step in enumerate(self.lesson.steps[: self.index]):
+            if all(kept in self.kept for _, kept in step.keep):
+                continue  # nothing to keep, or kept already (maybe by the replay before)
+            scratch = LessonRun(self.lesson, AppState(), i)
+            scratch.kept = self.kept  # what is kept already stays as the student saw it
+            scratch.enter()
+            scratch.state.pause()
+            scratch._train_like(step)
+            scratch._keep(step, scratch.values())
+
+    def restore_kept(self, kept: Mapping[str, str]) -> None:
+        """Take back values kept in an earlier run (see `kept`); a name no step of the lesson
+        keeps any more (an edited lesson) is dropped."""
+        keeps = {name for step in self.lesson.steps for _, name in step.keep}
+        self.kept.update({k: v for k, v in kept.items() if k in keeps and isinstance(v, str)})
 
     def left_state(self) -> dict[str, Any]:
         """The app state as the student leaves it at this step, JSON-ready for the progress file:
@@ -240,24 +301,35 @@ class LessonRun:
         return lesson_values(self.state)
 
     def text(self) -> str:
-        """The step's prose with its placeholders filled from the state."""
-        return fill(self.step.prose, self.values())
+        """The step's prose with its placeholders filled from the state and the kept values.
+        Up to its `<!-- then -->` line alone until the step is done (its wait holds, its
+        question is answered right): the rest describes the result. Once shown, it stays, even
+        if the value flickers back (it said what happened), and on a step the student has left
+        and comes back to."""
+        step, values = self.step, {**self.values(), **self.kept}
+        if step.before_done is not None and self.index not in self._revealed:
+            if self.index < self._furthest or self.blocked(values) is None:
+                self._revealed.add(self.index)
+            else:
+                return fill(step.before_done, values)
+        return fill(step.prose, values)
 
     def fill(self, text: str) -> str:
         """Any of the step's own texts (its hint, question, choices, feedback) with its
-        placeholders filled from the state now."""
-        return fill(text, self.values()) if "{" in text else text
+        placeholders filled from the state now and the kept values."""
+        return fill(text, {**self.values(), **self.kept}) if "{" in text else text
 
-    def blocked(self) -> str | None:
+    def blocked(self, values: Mapping[str, Any] | None = None) -> str | None:
         """Why Next is refused now (its `wait` does not hold, its question is unanswered), or
-        None when the student may go on."""
+        None when the student may go on. `values`: the live values, when read already."""
         step = self.step
         if step.ask is not None:
             chosen = self.answers.get(self.index)
             if chosen is None or not step.ask.choices[chosen].correct:
                 return "answer the question first"
         if step.wait is not None:
-            values = self.values()
+            if values is None:
+                values = self.values()
             if not step.wait.holds(values):
                 return f"not yet: > goes on once {waiting_for(step.wait, values)}"
         return None

@@ -12,7 +12,14 @@ import numpy as np
 
 from losstui.core.settings import PANES, SETTINGS
 from losstui.core.text import METRIC_TITLES, format_information, format_loss, format_metric
-from losstui.lessons.format import _PLACEHOLDER, INFORMATION, NUMBERS, Condition
+from losstui.lessons.format import (
+    _PLACEHOLDER,
+    INFORMATION,
+    NAMES,
+    NUMBERS,
+    TRAINED,
+    Condition,
+)
 
 #: Density values written as the Distributions pane writes its fit: "μ̂ = 1.500".
 _THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
@@ -62,11 +69,45 @@ def density_values(trainer: Any) -> dict[str, float]:
     return out
 
 
+#: Panes by the names their tabs show.
+PANE_TITLES = {
+    "problem": "Problem",
+    "recommendation": "Recommendation",
+    "train": "Train",
+    "distributions": "Distributions",
+    "pq_lab": "P/Q lab",
+    "lessons": "Lessons",
+}
+
+
+def setting_title(name: str, value: Any) -> str | None:
+    """A setting whose key is not what the app shows, as the app shows it: the loss, problem
+    and dataset by their titles ("Mean squared error", not `mean_squared_error`), the pane by
+    its tab; None for the others (the app shows them as the setup line writes them)."""
+    from losstui.core.datasets import DATASETS
+    from losstui.core.losses import LOSSES
+    from losstui.core.problems import PROBLEMS
+
+    registries: dict[str, Mapping[str, Any]] = {
+        "loss": LOSSES,
+        "problem": PROBLEMS,
+        "dataset": DATASETS,
+    }
+    registry = registries.get(name, {})
+    if value in registry:
+        return str(registry[value].title)
+    if name == "pane" and value in PANE_TITLES:
+        return PANE_TITLES[value]
+    return None
+
+
 def format_value(name: str, value: Any, units: str = "bits") -> str:
     """A value as the app shows it: losses to four significant figures, metrics as the stats
-    line writes them, information measures with their units, settings as in the setup line."""
+    line writes them, information measures with their units, the loss, problem, dataset and
+    pane by their titles (`setting_title`), other settings as in the setup line."""
     if name in SETTINGS:
-        return SETTINGS[name].format(value)
+        title = setting_title(name, value)
+        return SETTINGS[name].format(value) if title is None else title
     if isinstance(value, bool):
         return "yes" if value else "no"
     if not isinstance(value, (int, float)):
@@ -123,7 +164,15 @@ _FLAGS = {
 def waiting_for(condition: Condition, values: Mapping[str, Any]) -> str:
     """A step's `wait` in words, with the value it has now, to finish "> goes on once …":
     `val_loss < 0.09` → "the validation loss is below 0.09 (now 0.1213)", `diverged` → "the
-    run has diverged", `pane == distributions` → "the Distributions pane is open (4)"."""
+    run has diverged", `pane == distributions` → "the Distributions pane is open (4)". Combined
+    conditions read as their parts joined: `step >= 300 and accuracy > 0.9` → "the step is at
+    least 300 (now 12) and accuracy is above 90.0% (now 51.0%)"; an `and` inside an `or` is
+    set off by commas: "A and B, or C"."""
+    if condition.parts:
+        words = [waiting_for(part, values) for part in condition.parts]
+        if condition.join == "or" and any(part.join == "and" for part in condition.parts):
+            return ", or ".join(words)
+        return f" {condition.join} ".join(words)
     name, value = condition.name, condition.value
     if condition.op is None:
         return _FLAGS.get(name, name.replace("_", " "))
@@ -150,14 +199,34 @@ def waiting_for(condition: Condition, values: Mapping[str, Any]) -> str:
     return text
 
 
+#: A title's closing parenthesis: "(δ = 1)", "(a trap)".
+_OWN_PARENTHESIS = re.compile(r"\s*\([^()]*\)\Z")
+
+
+def kept_text(name: str, values: Mapping[str, Any]) -> str:
+    """The value `name` has in `values`, kept to be quoted later: as the app shows it, and for a
+    value training moves (see TRAINED), followed by the run it was measured on, so that a later
+    step that quotes it beside another run's numbers cannot pass it off as theirs: "0.8123 (Mean
+    squared error)". The run is named by its loss's title, without a parenthesis of its own
+    ("Huber loss", not "Huber loss (δ = 1)"). A setting, or a P/Q lab measure, reads alone."""
+    shown = format_value(name, values.get(name, math.nan), str(values.get("units", "bits")))
+    if name not in TRAINED:
+        return shown
+    run = setting_title("loss", values.get("loss")) or str(values.get("loss"))
+    return f"{shown} ({_OWN_PARENTHESIS.sub('', run)})"
+
+
 def fill(prose: str, values: Mapping[str, Any]) -> str:
-    """`prose` with each `{name}` replaced by its live value, formatted as the app shows it."""
+    """`prose` with each `{name}` replaced by its value in `values`: a live value formatted as
+    the app shows it, or a kept value's text (a str under a name that is not a live value's)."""
     units = str(values.get("units", "bits"))
 
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
             return match.group(0)
+        if name not in NAMES:  # a kept value, shown as it was kept
+            return str(values[name])
         return format_value(name, values[name], units)
 
     return _PLACEHOLDER.sub(one, prose)

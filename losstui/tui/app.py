@@ -107,6 +107,8 @@ class LossApp(App[None]):
         Binding("h", "lesson_hint", "Hint", show=False),
         Binding("e", "lesson_enlarge", "Enlarge lesson", show=False),
         Binding("x", "lesson_leave", "Leave lesson", show=False),
+        # Authoring and teaching only (--instructor, --watch): check_action hides it otherwise.
+        Binding("t", "lesson_jump", "To step"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -139,6 +141,7 @@ class LossApp(App[None]):
         low_bandwidth: bool = False,
         save_dir: str | Path | None = None,
         allow_long_run: bool = False,
+        lesson_step: int | None = None,
     ) -> None:
         self.glyphs: Glyphs = choose_glyphs(force_ascii=ascii)
         #: Redraw the pictures about once a second (a slow link); the panes read it.
@@ -161,6 +164,9 @@ class LossApp(App[None]):
         self.lesson_path = lesson_path
         self.watch_lesson = watch and lesson_path is not None
         self._lesson_mtime: float | None = None
+        #: The step (from 0) the lesson file opens at (`--step`), once; None: where the student
+        #: left it.
+        self._opening_step = lesson_step
         strip: Widget | None
         if lesson_path is not None:
             lesson, strip = self._read_lesson(lesson_path)
@@ -291,6 +297,8 @@ class LossApp(App[None]):
             return chosen is None or not ask.choices[chosen].correct
         if action == "lesson_leave":  # also closes the strip of a lesson file's errors
             return self.lesson is not None or self.lesson_path is not None
+        if action == "lesson_jump":
+            return self.lesson is not None and (self.instructor or self.watch_lesson)
         if action.startswith("lesson_"):
             return self.lesson is not None
         if action in TRAINING_ACTIONS and pane not in TRAINING_PANES:
@@ -437,9 +445,14 @@ class LossApp(App[None]):
 
         if not isinstance(self.screen, (HelpScreen, SafeCommandPalette)):
             ascii = self.glyphs.name == "ascii"
-            self.push_screen(
-                HelpScreen(self.BINDINGS, ascii=ascii, classes="-ascii" if ascii else None)
-            )
+            # The jump to a step is for an instructor or an author: listed in their modes only.
+            jump = self.instructor or self.watch_lesson
+            bindings = [
+                b
+                for b in self.BINDINGS
+                if jump or not (isinstance(b, Binding) and b.action == "lesson_jump")
+            ]
+            self.push_screen(HelpScreen(bindings, ascii=ascii, classes="-ascii" if ascii else None))
 
     def action_copy_setup(self) -> None:
         """Copy the setup line (terminals that support OSC 52) and show it, to print or share:
@@ -499,6 +512,7 @@ class LossApp(App[None]):
             index = progress.load(key)
         self.lesson = LessonRun(lesson, self.state, index)
         self.lesson.restore_answers(progress.load_answers(key) if answered is None else answered)
+        self.lesson.restore_kept(progress.load_kept(key))
         if resuming:  # as the student left it: the P/Q lab, the pane, the run
             self.lesson.resume(progress.load_state(key))
         else:
@@ -515,7 +529,8 @@ class LossApp(App[None]):
         same = self.lesson
         if same is not None and same.lesson.source != path:
             same = None
-        index = same.index if same is not None else None
+        index = same.index if same is not None else self._opening_step
+        self._opening_step = None
         answered = same.answered() if same is not None else None
         self._lesson_mtime = _modified(path)
         try:
@@ -542,6 +557,7 @@ class LossApp(App[None]):
             key = lesson_key(self.lesson.lesson)
             reached = max(progress.load(key), self.lesson.index) if index is None else index
             progress.save(key, reached, self.lesson.answered(), self.lesson.left_state())
+            progress.save_kept(key, self.lesson.kept)
 
     def _finish_if_done(self) -> None:
         """Leaving on the last step with nothing left to do there finishes the lesson, as `>`
@@ -621,6 +637,20 @@ class LossApp(App[None]):
             self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")
             return
         self._stepped(self.lesson.index)
+
+    def action_lesson_jump(self) -> None:
+        """t (--instructor, --watch): ask for a step and open it as going back would, the
+        steps before it set up again."""
+        from losstui.tui.screens.step_screen import StepScreen
+
+        lesson = self.lesson
+        if lesson is not None and not isinstance(self.screen, StepScreen):
+            self.push_screen(StepScreen(lesson.count, lesson.index), self._jump)
+
+    def _jump(self, index: int | None) -> None:
+        if self.lesson is not None and index is not None:
+            self.lesson.enter(index)
+            self._stepped(self.lesson.index)
 
     def action_lesson_back(self) -> None:
         if self.lesson is not None and self.lesson.back():
@@ -775,6 +805,7 @@ def run(
     low_bandwidth: bool = False,
     save_dir: str | None = None,
     allow_long_run: bool = False,
+    lesson_step: int | None = None,
 ) -> int:
     """Build the app (on `problem`, `preset` or a `setup` line, in ASCII if asked or if the locale
     is not UTF-8, redrawing for a slow link if `low_bandwidth`), run it, and return its exit
@@ -792,6 +823,7 @@ def run(
         low_bandwidth=low_bandwidth,
         save_dir=save_dir,
         allow_long_run=allow_long_run,
+        lesson_step=lesson_step,
     )
     with drawing_on_the_terminal():
         app.run()

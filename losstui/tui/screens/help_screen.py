@@ -64,6 +64,7 @@ ACTION_HELP = {
     "lesson_hint": "the step's hint",
     "lesson_enlarge": "enlarge the lesson's text, or shrink it back",
     "lesson_leave": "leave the lesson (the app stays as it is)",
+    "lesson_jump": "jump to a step (--instructor, --watch)",
     "quit": "quit",
     "suspend_process": "suspend to the shell; fg brings it back",
     "leave_field": "leave a field; single-letter keys work again",
@@ -107,7 +108,14 @@ TRAINING_ACTIONS = (
 )
 
 #: The keys a lesson adds, in the order the help lists them.
-LESSON_ACTIONS = ("lesson_next", "lesson_back", "lesson_hint", "lesson_enlarge", "lesson_leave")
+LESSON_ACTIONS = (
+    "lesson_next",
+    "lesson_back",
+    "lesson_hint",
+    "lesson_enlarge",
+    "lesson_leave",
+    "lesson_jump",
+)
 
 Row = tuple[str, str]
 

@@ -159,6 +159,7 @@ class LessonPanel(Vertical):
             return
         event.stop()
         self.run.answer(int(event.option.id))
+        self.refresh_step()  # answered right, the text after its `<!-- then -->` shows
         self._say_answer()
         self.post_message(self.Answered())
 

@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from losstui.core import info
 from losstui.core.info import PQMeasures
+from losstui.core.settings import MAX_OUTCOMES
 from losstui.core.state import PQ_START
 from losstui.core.text import format_information, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
@@ -27,8 +28,7 @@ START_P, START_Q = PQ_START
 
 #: Edits move mass in hundredths: every value stays a multiple of 0.01 and the counts sum to 100.
 GRID = 100
-LABELS = "ABCDEFGHI"
-MAX_OUTCOMES = len(LABELS)
+LABELS = "ABCDEFGHI"[:MAX_OUTCOMES]
 
 #: The read-out's number field: its decimal point sits at a fixed column, after one digit (every
 #: measure the keys can reach is below 10: at worst H(P,Q) = −log₂ 0.01 = 6.64 bits) and before
