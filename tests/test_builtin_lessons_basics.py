@@ -23,7 +23,7 @@ from losstui.lessons.values import fill, format_value, lesson_values
 from losstui.tui.app import LossApp
 from losstui.tui.widgets.lesson_panel import SHORT_KEYS
 from tests.app_helpers import flat, screen_text, widget_text
-from tests.lesson_helpers import entered, go_on
+from tests.lesson_helpers import SEED_OFFSETS, entered, go_on, reseeded
 
 
 def test_density_values_are_the_closed_form_fit_of_the_training_samples():
@@ -72,9 +72,10 @@ def lesson(name: str) -> Lesson:
     return read_lesson(str(LESSONS / f"{name}.md"))
 
 
-def walk(name: str) -> tuple[LessonRun, AppState]:
-    """The lesson entered at its first step on a fresh app state, as the app opens it."""
-    return entered(lesson(name))
+def walk(name: str, offset: int = 0) -> tuple[LessonRun, AppState]:
+    """The lesson entered at its first step on a fresh app state, as the app opens it, its seeds
+    moved by `offset` (see `reseeded`)."""
+    return entered(reseeded(lesson(name), offset))
 
 
 def answer_right(run: LessonRun) -> None:
@@ -306,8 +307,10 @@ async def test_a_student_walks_the_entropy_lesson_by_keys_at_80x24():
 # -- 3: logistic regression ---------------------------------------------------------------------
 
 
-def test_logistic_regression_lesson_claims_hold_with_its_settings():
-    run, state = walk("03-logistic-regression")
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
+    run, state = walk("03-logistic-regression", offset)
     assert state.pane == "recommendation" and state.is_locked("loss")
     go_on(run)
     answer_right(run)
@@ -450,8 +453,10 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
 # -- 1: a loss and SGD ---------------------------------------------------------------------------
 
 
-def test_loss_and_sgd_lesson_claims_hold_with_its_settings():
-    run, state = walk("01-loss-and-sgd")
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
+    run, state = walk("01-loss-and-sgd", offset)
     assert (state.config.lr, state.config.momentum, state.pane) == (0.1, 0.0, "train")
     assert state.is_locked("lr") and state.is_locked("loss")
     # Three steps by n: each lowers the validation loss.
@@ -556,8 +561,10 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
 # -- 2: maximum likelihood -------------------------------------------------------------------------
 
 
-def test_maximum_likelihood_lesson_claims_hold_with_its_settings():
-    run, state = walk("02-maximum-likelihood")
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
+    run, state = walk("02-maximum-likelihood", offset)
     assert state.problem == "density_estimation" and state.config.batch_size == 32
     assert run.next() is not None
     train(state, 200)

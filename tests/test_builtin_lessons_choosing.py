@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from textual.widgets import OptionList, Select, Static
 
 from losstui.core.datasets import FAR_CENTRE, targets_for
@@ -24,7 +25,7 @@ from losstui.tui.app import LossApp
 from losstui.tui.widgets.lesson_text import LessonText
 from losstui.tui.widgets.train_stats import TrainStats
 from tests.app_helpers import flat, screen_text
-from tests.lesson_helpers import entered, go_on
+from tests.lesson_helpers import SEED_OFFSETS, entered, go_on, reseeded
 
 LESSONS = Path(__file__).resolve().parent.parent / "losstui" / "content" / "lessons"
 #: Steps per slice when a test trains as the app's ticker does.
@@ -41,8 +42,9 @@ def lesson(path: Path) -> Lesson:
     return read_lesson(str(path))
 
 
-def start(path: Path) -> tuple[LessonRun, AppState]:
-    return entered(lesson(path))
+def start(path: Path, offset: int = 0) -> tuple[LessonRun, AppState]:
+    """The lesson entered at its first step, its seeds moved by `offset` (see `reseeded`)."""
+    return entered(reseeded(lesson(path), offset))
 
 
 def answer_right(run: LessonRun) -> None:
@@ -256,8 +258,10 @@ async def choose_loss(pilot, app: LossApp, key: str) -> None:
 # -- Lesson 5: choosing a loss for regression ----------------------------------------------------
 
 
-def test_regression_lesson_shows_what_it_says_with_its_seed():
-    run, state = start(REGRESSION)
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
+    run, state = start(REGRESSION, offset)
     # 1. Squared error on the noisy line: R² passes 0.85 once the student trains.
     assert state.problem == "regression" and state.config.loss == "mean_squared_error"
     assert run.blocked() is not None and metric(state, "r2") < 0
@@ -392,10 +396,12 @@ async def test_regression_lesson_walked_by_keys_at_80x24():
 # -- Lesson 6: choosing a loss for classification ------------------------------------------------
 
 
-def test_classification_lesson_shows_what_it_says_with_its_seed():
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     from losstui.core.diagnostics import classification_data
 
-    run, state = start(CLASSIFICATION)
+    run, state = start(CLASSIFICATION, offset)
     # 1. The article's circles under binary cross-entropy: near its 85% after 200 epochs.
     assert state.config.dataset == "article_circles" and state.config.loss == "binary_cross_entropy"
     assert state.config.hidden == (50,) and state.config.lr == 0.01
@@ -525,10 +531,12 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
 # -- Lesson 7: when it goes wrong ----------------------------------------------------------------
 
 
-def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed():
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     from losstui.core.diagnostics import classification_data
 
-    run, state = start(WRONG)
+    run, state = start(WRONG, offset)
     # 1. A learning rate of 1.5 diverges within a few steps; 0.02 does not.
     assert state.config.lr == 0.02 and not state.is_locked("lr")
     state.step(500)
