@@ -305,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="open the lesson at step N (from 1, as the app counts them: step 3 of 9)",
     )
+    lesson.add_argument(
+        "--notes",
+        action="store_true",
+        help="show the speaker notes in this terminal, following the step on show where the "
+        "lesson runs (`losstui lesson 3` or `losstui serve lesson 3` on the projector)",
+    )
 
     # Listed here for `losstui --help`; `losstui serve ...` is read by serve_parser (_main).
     commands.add_parser("serve", help=SERVE_HELP)
@@ -879,10 +885,16 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     if name is None:
         raise UsageError(f"{PROG} lesson check: error: give the lesson to check")
     path = _lesson_path(name, f"{PROG} lesson check" if checking else f"{PROG} lesson")
+    if checking and args.notes:
+        raise UsageError(
+            f"{PROG} lesson check: error: --notes shows a lesson's notes; check reads it"
+        )
     if checking and args.step is not None:
         raise UsageError(
             f"{PROG} lesson check: error: --step opens the app at a step; check reads them all"
         )
+    if args.notes:
+        return _lesson_notes(path, args)
     if not checking:
         # A lesson with errors opens too, on the list of its errors: with --watch its author
         # fixes the file beside the running app.
@@ -907,6 +919,35 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         return 2
     print(f"{path}: ok")
     return 0
+
+
+def _lesson_notes(path: str, args: argparse.Namespace) -> int:
+    """`losstui lesson NAME --notes`: the speaker notes, following the lesson as it is shown
+    elsewhere; a lesson with errors is refused with them (the notes need its steps)."""
+    from losstui.core.content import ContentError
+    from losstui.lessons.format import check_lesson, read_text
+
+    for flag, given in (("--step", args.step is not None), ("--watch", args.watch)):
+        if given:
+            raise UsageError(
+                f"{PROG} lesson: error: --notes follows the step shown where the lesson runs; "
+                f"give {flag} to that one"
+            )
+    try:
+        errors = check_lesson(read_text(path), path)
+    except ContentError as error:
+        errors = [error]
+    if errors:
+        raise UsageError(f"{PROG} lesson: error: {errors[0]} (losstui lesson check shows all)")
+    from losstui.tui.streams import terminal_problem
+
+    problem_here = terminal_problem()
+    if problem_here is not None:
+        print(problem_here, file=sys.stderr)
+        return 2
+    from losstui.tui.notes_app import run_notes
+
+    return run_notes(path, args.ascii)
 
 
 def _lesson_step(path: str, raw: str) -> int:

@@ -517,6 +517,10 @@ class LossApp(App[None]):
             self.lesson.resume(progress.load_state(key))
         else:
             self.lesson.enter()
+            if min(progress.load(key), self.lesson.count - 1) != self.lesson.index:
+                # Opened at another step (--step): kept, so that a resume and the speaker
+                # notes (`--notes`, in another terminal) follow it.
+                self._keep_progress(self.lesson.index)
         return LessonPanel(self.lesson, self.glyphs, instructor=self.instructor)
 
     def _read_lesson(self, path: str) -> tuple[Lesson | None, Widget]:
