@@ -1,0 +1,52 @@
+"""Pilot tests of the screen in a lesson at 80x24: notices, the strip's rows, the pictures."""
+
+from __future__ import annotations
+
+from losstui.lessons.format import parse_lesson
+from losstui.tui.app import LossApp
+from tests.app_helpers import screen_text
+
+STEP_TEXT = (
+    "Your turn: pick a learning rate that trains. Press c, type a rate, enter, Esc, then "
+    "space. Done when the validation loss is below 0.09, which takes a few dozen steps."
+)
+LESSON = f"""---
+title: T
+summary: S
+minutes: 1
+---
+{STEP_TEXT}
+
+```losstui
+set problem=regression dataset=line model=linear pane=train
+```
+"""
+NOTICE = "learning rate 0.1: training restarts from step 0"
+
+
+async def test_a_notice_sits_above_the_lesson_strip_not_over_the_steps_text():
+    app = LossApp(lesson=parse_lesson(LESSON, "L.md"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        strip = app.screen.query_one("#lesson-slot").region
+        before = screen_text(app).splitlines()[strip.y : strip.bottom]
+        app.notify(NOTICE, timeout=60)
+        await pilot.pause()
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        assert rows[strip.y : strip.bottom] == before  # the step's text, untouched
+        assert "learning rate 0.1" in "\n".join(rows[: strip.y])  # the notice, above it
+
+
+async def test_below_the_minimum_size_a_notice_is_drawn_on_a_clean_screen():
+    app = LossApp(lesson=parse_lesson(LESSON, "L.md"))
+    async with app.run_test(size=(50, 16), notifications=True) as pilot:
+        await pilot.pause()
+        app.notify(NOTICE, timeout=60)
+        await pilot.pause()
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Your turn" not in text and "Lesson" not in text  # no strip left behind
+        assert "at least 60x20" in text and "this one is 50x16" in text
+        # The notice whole, under the message, not over it (▌ is the notice's edge).
+        assert NOTICE in " ".join(text.replace("▌", " ").split())
