@@ -50,3 +50,34 @@ async def test_below_the_minimum_size_a_notice_is_drawn_on_a_clean_screen():
         assert "at least 60x20" in text and "this one is 50x16" in text
         # The notice whole, under the message, not over it (▌ is the notice's edge).
         assert NOTICE in " ".join(text.replace("▌", " ").split())
+
+
+QUESTION = """---
+title: T
+summary: S
+minutes: 1
+---
+The loss fell fast, then flattened: SGD went downhill to the bottom of L.
+
+```losstui
+set problem=regression dataset=line model=linear pane=train
+ask What does one SGD step do?
+- [x] moves w and b against the gradient | Right.
+- [ ] solves for the best line exactly | No.
+- [ ] moves the points towards the line | No.
+```
+"""
+
+
+async def test_a_question_step_gives_the_rows_it_does_not_fill_to_the_plots():
+    app = LossApp(lesson=parse_lesson(QUESTION, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        strip = app.screen.query_one("#lesson-slot").region
+        rows = screen_text(app).splitlines()
+        # Under the rule and the head, the prose, the question and three answers, then the
+        # status line: not one blank row between them.
+        body = rows[strip.y + 2 : strip.bottom - 1]
+        assert "What does one SGD step do?" in "\n".join(body)
+        assert [row for row in body if not row.strip()] == []
+        assert app.screen.query_one("#curves").region.height >= 7
