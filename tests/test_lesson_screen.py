@@ -81,3 +81,57 @@ async def test_a_question_step_gives_the_rows_it_does_not_fill_to_the_plots():
         assert "What does one SGD step do?" in "\n".join(body)
         assert [row for row in body if not row.strip()] == []
         assert app.screen.query_one("#curves").region.height >= 7
+
+
+RECOMMENDATION = """---
+title: T
+summary: S
+minutes: 1
+---
+The recommendation above derives the same: press `>` once you have read it.
+
+```losstui
+set problem=binary_classification pane=recommendation
+```
+"""
+
+
+async def test_a_recommendation_cut_off_at_the_panes_foot_says_it_scrolls():
+    app = LossApp(lesson=parse_lesson(RECOMMENDATION, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        view = app.screen.query_one("#recommendation-view").region
+        rows = screen_text(app).splitlines()
+        assert "▼ more below: ↓ PgDn scroll" in rows[view.bottom - 1]
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        assert "more below" not in screen_text(app)  # the end in view: nothing more to say
+
+
+LONG_STEP = """---
+title: T
+summary: S
+minutes: 1
+---
+""" + " ".join(["A step whose prose runs on for longer than the strip has rows for."] * 8) + """
+
+```losstui
+set problem=regression pane=train
+```
+"""
+
+
+async def test_a_steps_prose_longer_than_the_strip_says_it_scrolls_and_how():
+    app = LossApp(ascii=True, lesson=parse_lesson(LONG_STEP, "L.md"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        strip = app.screen.query_one("#lesson-slot").region
+        rows = screen_text(app).splitlines()
+        assert "v more below: e enlarges" in rows[strip.bottom - 2]  # above the status line
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()
+        assert "more below" not in screen_text(app)  # enlarged, it all fits
