@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from losstui.lessons.format import parse_lesson
 from losstui.tui.app import LossApp
 from tests.app_helpers import screen_text
@@ -135,3 +137,67 @@ async def test_a_steps_prose_longer_than_the_strip_says_it_scrolls_and_how():
         await pilot.pause()
         await pilot.pause()
         assert "more below" not in screen_text(app)  # enlarged, it all fits
+
+
+class Clock:
+    """A simulated clock for the panes' redraw schedule: the test moves it, tick by tick."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self, _pane=None) -> float:
+        return self.t
+
+
+CIRCLES = """---
+title: T
+summary: S
+minutes: 1
+---
+Epoch {epoch}: accuracy {accuracy}.
+
+```losstui
+set problem=binary_classification dataset=article_circles model=mlp hidden=50 speed=1000 pane=train
+```
+"""
+
+
+@pytest.mark.parametrize("low_bandwidth", [False, True])
+async def test_while_training_each_picture_redraws_at_least_once_a_second(
+    monkeypatch, low_bandwidth
+):
+    from losstui.tui.panes.pane import Pane
+    from losstui.tui.widgets.loss_curves import LossCurves
+    from losstui.tui.widgets.model_view import ModelView
+
+    clock = Clock()
+    monkeypatch.setattr(Pane, "now", clock)
+    drawn: dict[str, list[tuple[float, int]]] = {"curves": [], "model": []}
+    for name, widget in (("curves", LossCurves), ("model", ModelView)):
+        original = widget.show
+
+        def show(self, trainer_or_history, *args, _original=original, _name=name, **kwargs):
+            drawn[_name].append((clock.t, app.state.trainer.step_count))
+            return _original(self, trainer_or_history, *args, **kwargs)
+
+        monkeypatch.setattr(widget, "show", show)
+    app = LossApp(lesson=parse_lesson(CIRCLES, "L.md"), low_bandwidth=low_bandwidth)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.state.play()
+        # The test ticks on its clock: ten ticks a second of 100 steps each, each tick a
+        # millisecond late, as a timer's are.
+        app._ticker.pause()
+        for name in drawn:
+            drawn[name].clear()
+        start = clock.t
+        for _ in range(30):
+            clock.t += 0.101
+            app.state.step(100)
+            await pilot.pause()
+        for name, frames in drawn.items():
+            times = [start] + [t for t, _ in frames]
+            gaps = [round(b - a, 6) for a, b in zip(times, times[1:])]
+            assert gaps and max(gaps) <= 1.0, (name, gaps)
+            # The picture keeps up with the numbers: never more than a second's steps behind.
+            assert app.state.trainer.step_count - frames[-1][1] <= 1000, name
