@@ -122,3 +122,26 @@ async def test_a_short_map_of_several_labels_tells_its_digits_by_their_rule():
         assert len(lines) == 9 and all(len(line) <= 40 for line in lines)
         assert "digit = sum of A=1 B=2 C=4 that are on" in lines
         assert sum(1 for line in lines if "=" not in line) >= 6  # six rows of map, not three
+
+
+@pytest.mark.parametrize("small", [(25, 5), (25, 4), (25, 2)])
+async def test_shrunk_below_its_key_the_map_shows_what_it_would_draw_fresh_not_its_old_rows(small):
+    # A short terminal with the settings column opened (c) after a lesson's question leaves
+    # the map a few rows: the rows drawn for the wider map must not wrap into them.
+    from tests.app_helpers import screen_text
+
+    trainer = Trainer(TrainConfig.default_for("binary_classification"))
+    trainer.step(20)
+    shrunk, fresh = MapApp(), MapApp()
+    async with shrunk.run_test(size=(60, 12)) as pilot:
+        shrunk.query_one(DecisionMap).show(trainer)
+        await pilot.pause()
+        await pilot.resize_terminal(*small)
+        await pilot.pause()
+        await pilot.pause()
+        seen = screen_text(shrunk)
+    async with fresh.run_test(size=small) as pilot:
+        fresh.query_one(DecisionMap).show(trainer)
+        await pilot.pause()
+        assert seen == screen_text(fresh)
+        assert seen.strip()  # a map, or a word that there is no room for one: not nothing

@@ -18,6 +18,8 @@ from losstui.tui.glyphs import UNICODE, Glyphs
 CLASS_COLOURS = ("#5fa8ff", "#ff875f", "#87d75f", "#d7af5f", "#af87ff", "#5fd7d7", "#ff5faf")
 UNSURE = 0.6
 """Cells whose predicted class has probability below this are left blank: the boundary band."""
+MIN_ROWS = 3
+"""Rows below which the regions cannot be read; the key gives way first."""
 LABEL_LETTERS = "ABCDEFGH"
 """Several labels: label j is called LABEL_LETTERS[j] in the legend."""
 
@@ -88,8 +90,15 @@ class DecisionMap(Widget):
         legend = self._legend(codes, ds, width, cap=cap)
         if self.size.height - len(legend) < len(legend) + 2:  # the key would crowd out the map
             legend = self._legend(codes, ds, width, compact=True, cap=cap)
+        if self.size.height - len(legend) < MIN_ROWS:  # the key's first line, then none
+            legend = legend[:1] if self.size.height - 1 >= MIN_ROWS else []
         height = self.size.height - len(legend)
-        if width < 4 or height < 3:
+        if width < 4 or height < MIN_ROWS:
+            # Too small for a map (a short terminal, with the settings open): say so, rather
+            # than leave the picture drawn for a larger area, whose rows would wrap here.
+            self._text = Text(self.glyphs.text("(no room for the map)"), style=Style(dim=True))
+            self._cells.forget()
+            self.refresh()
             return
         x_all = np.concatenate([ds.x_train, ds.x_val])
         lo, hi = x_all.min(axis=0), x_all.max(axis=0)
