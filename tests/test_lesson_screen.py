@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from losstui.lessons.format import parse_lesson
@@ -112,17 +114,21 @@ async def test_a_recommendation_cut_off_at_the_panes_foot_says_it_scrolls():
         assert "more below" not in screen_text(app)  # the end in view: nothing more to say
 
 
-LONG_STEP = """---
+LONG_STEP = (
+    """---
 title: T
 summary: S
 minutes: 1
 ---
-""" + " ".join(["A step whose prose runs on for longer than the strip has rows for."] * 8) + """
+"""
+    + " ".join(["A step whose prose runs on for longer than the strip has rows for."] * 8)
+    + """
 
 ```losstui
 set problem=regression pane=train
 ```
 """
+)
 
 
 async def test_a_steps_prose_longer_than_the_strip_says_it_scrolls_and_how():
@@ -197,7 +203,7 @@ async def test_while_training_each_picture_redraws_at_least_once_a_second(
             await pilot.pause()
         for name, frames in drawn.items():
             times = [start] + [t for t, _ in frames]
-            gaps = [round(b - a, 6) for a, b in zip(times, times[1:])]
+            gaps = [round(b - a, 6) for a, b in itertools.pairwise(times)]
             assert gaps and max(gaps) <= 1.0, (name, gaps)
             # The picture keeps up with the numbers: never more than a second's steps behind.
             assert app.state.trainer.step_count - frames[-1][1] <= 1000, name

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
+from textual.geometry import Spacing
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.geometry import Spacing
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.widgets._toast import ToastRack  # Textual's own notices; no public import
 

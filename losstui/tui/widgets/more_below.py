@@ -45,7 +45,8 @@ class MoreBelow(UsesGlyphs, Static):
 
     def on_mount(self) -> None:
         self._glyphs_changed()
-        self.watch(self.parent, "scroll_y", self._check, init=False)
+        if self.parent is not None:
+            self.watch(self.parent, "scroll_y", self._check, init=False)
         if self.keys_need_focus:
             self.watch(self.screen, "focused", self._glyphs_changed, init=False)
         # After any layout: the text changed, or the container or the terminal was resized.
@@ -74,7 +75,7 @@ class MoreBelow(UsesGlyphs, Static):
         return round(container.scroll_y) < container.max_scroll_y
 
     def _check(self, _changed: object = None) -> None:
-        if not self.is_attached or isinstance(_changed, Screen) and _changed is not self.screen:
+        if not self.is_attached or (isinstance(_changed, Screen) and _changed is not self.screen):
             return
         more = self.hidden_below
         if self.display != more:
