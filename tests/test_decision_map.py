@@ -65,7 +65,7 @@ async def test_the_legend_is_never_cut_and_names_every_code(problem, width):
         lines = view.render().plain.split("\n")
         assert len(lines) == 16 and all(len(line) <= width for line in lines)
         legend = "\n".join(lines[-6:])
-        assert "blank: p<0.6" in legend and "digits: data" in legend
+        assert "blank: " in legend and "digits: data" in legend
         several = trainer.dataset.kind == "multilabel"
         for code in view.codes(trainer.dataset):  # each fill and digit is explained, whole
             entry = f"{code.region}{code.point} {code.name}" if several else f"{code.region} "
@@ -120,5 +120,71 @@ async def test_a_short_map_of_several_labels_tells_its_digits_by_their_rule():
         await pilot.pause()
         lines = view.render().plain.split("\n")
         assert len(lines) == 9 and all(len(line) <= 40 for line in lines)
-        assert "digit = sum of A=1 B=2 C=4 that are on" in lines
+        assert "digit, shade = sum of A=1 B=2 C=4 on" in lines
         assert sum(1 for line in lines if "=" not in line) >= 6  # six rows of map, not three
+
+
+@pytest.mark.parametrize("small", [(25, 5), (25, 4), (25, 2)])
+async def test_shrunk_below_its_key_the_map_shows_what_it_would_draw_fresh_not_its_old_rows(small):
+    # A short terminal with the settings column opened (c) after a lesson's question leaves
+    # the map a few rows: the rows drawn for the wider map must not wrap into them.
+    from tests.app_helpers import screen_text
+
+    trainer = Trainer(TrainConfig.default_for("binary_classification"))
+    trainer.step(20)
+    shrunk, fresh = MapApp(), MapApp()
+    async with shrunk.run_test(size=(60, 12)) as pilot:
+        shrunk.query_one(DecisionMap).show(trainer)
+        await pilot.pause()
+        await pilot.resize_terminal(*small)
+        await pilot.pause()
+        await pilot.pause()
+        seen = screen_text(shrunk)
+    async with fresh.run_test(size=small) as pilot:
+        fresh.query_one(DecisionMap).show(trainer)
+        await pilot.pause()
+        assert seen == screen_text(fresh)
+        assert seen.strip()  # a map, or a word that there is no room for one: not nothing
+
+
+@pytest.mark.parametrize(
+    ("problem", "loss", "blank"),
+    [
+        # With two classes a cell is blank near the boundary, not wherever class 1's p < 0.6.
+        ("binary_classification", "binary_cross_entropy", "blank: 0.4<p<0.6"),
+        # Hinge has no p: its band is on the score z, where σ(z) would lie in (0.4, 0.6).
+        ("binary_classification", "hinge", "blank: |z|<0.41"),
+        ("binary_classification", "mean_squared_error", "blank: 0.4<ŷ<0.6"),
+        ("multiclass_classification", "categorical_cross_entropy", "blank: top p<0.6"),
+        ("multiclass_classification", "hinge", "blank: top softmax(z)<0.6"),
+        ("multilabel_classification", "binary_cross_entropy", "blank: a label's 0.4<p<0.6"),
+    ],
+)
+async def test_the_blank_is_said_in_what_the_model_outputs(problem, loss, blank):
+    from tests.app_helpers import flat, screen_text
+
+    trainer = Trainer(TrainConfig.default_for(problem).replace(loss=loss))
+    trainer.step(100)
+    app = MapApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        app.query_one(DecisionMap).show(trainer)
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert blank in text
+        assert "blank: p<" not in text
+
+
+async def test_a_short_map_of_several_labels_keys_its_shades_too():
+    # At 80x24 under a lesson the key is told by its rule; the shades need one as well.
+    from tests.app_helpers import screen_text
+
+    trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
+    trainer.step(100)
+    app = MapApp()
+    async with app.run_test(size=(40, 9)) as pilot:
+        view = app.query_one(DecisionMap)
+        view.show(trainer)
+        await pilot.pause()
+        text = screen_text(app)
+        shades = " ".join(f"{c.region}{c.point}" for c in view.codes(trainer.dataset))
+        assert "digit, shade = sum of A=1 B=2 C=4 on" in text and shades in text

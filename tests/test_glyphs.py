@@ -110,3 +110,22 @@ def test_a_histogram_bar_of_one_in_many_still_shows(glyphs):
     assert glyphs.bar(1 / 200, 8, show_any=True)[0] != glyphs.bar_empty
     assert glyphs.bar(0.0, 8, show_any=True) == glyphs.bar_empty * 8
     assert ASCII.bar(1 / 40, 8) == ASCII.bar_empty * 8  # without it: as before
+
+
+def test_the_training_signs_are_drawn_by_the_browsers_terminal_itself():
+    # `losstui serve` shows the app in xterm.js with the Roboto Mono web font, which has no
+    # ⏸ (an empty box). xterm.js draws box drawing and block elements (U+2500-U+259F) itself.
+    assert all(c.isascii() or 0x2500 <= ord(c) <= 0x259F for c in UNICODE.pause)
+    assert "⏸" not in UNICODE.pause and ASCII.pause.isascii() and ASCII.play.isascii()
+
+
+async def test_paused_reads_with_a_sign_the_browser_can_show():
+    from losstui.tui.app import LossApp
+    from tests.app_helpers import pane_ready, screen_text
+
+    app = LossApp(problem="regression")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pane_ready(pilot, app, "train")
+        text = screen_text(app)
+        assert "▌▌ PAUSED" in text and "⏸" not in text

@@ -39,6 +39,12 @@ class Glyphs:
     region_patterns: tuple[str, ...] = ("·", "░", "▒", "▓", "+", "x", "=", "~")
     #: Box-drawing characters that plotext draws frames and ticks with, mapped to ASCII.
     box_to_ascii: dict[int, str] | None = None
+    #: The training state's signs: paused, training, fast-forward. The pause sign is two left
+    #: half blocks, not ⏸: the browser (`losstui serve`) shows ⏸ as an empty box, since its
+    #: web font (Roboto Mono) lacks it, while xterm.js draws block elements itself.
+    pause: str = "||"
+    play: str = ">"
+    fast: str = ">>"
 
     def text(self, text: str) -> str:
         """`text` as this set can show it: unchanged in Unicode, spelled out in ASCII."""
@@ -79,6 +85,9 @@ UNICODE = Glyphs(
     plot_marker="braille",
     plot_marker_alt="dot",
     point_marker="·",
+    pause="▌▌",
+    play="▶",
+    fast="▶▶",
 )
 
 ASCII = Glyphs(

@@ -14,23 +14,42 @@ LOW_BANDWIDTH_INTERVAL = 1.0
 """Seconds between redraws while training when the app redraws for a slow link."""
 
 
+def due(now: float, last: float, interval: float, gap: float) -> bool:
+    """Whether a redraw last made at `last` must be made at `now` for redraws to stay at most
+    `interval` seconds apart, when the next chance to redraw comes about `gap` seconds later
+    (the last gap between chances: a tick, a fast-forward slice, a frame).
+
+    Redraws can only fall on such chances. Waiting until `interval` has passed redraws on the
+    first chance after it, up to a whole gap late: at ten ticks a second a picture kept "at
+    least 1.0 s apart" redrew every 1.2 s. Here it redraws on the last chance before it. An
+    interval that is not a whole number of gaps keeps a timer's jitter from moving a redraw a
+    chance earlier or later (at ten ticks a second, 0.35 s redraws every 0.3 s).
+    """
+    waited = now - last
+    return waited >= interval or waited + gap > interval
+
+
 class Pane(Container):
     """One pane of the main screen. It renders the app state and sends it intents; it holds no
     value a user or a lesson can set. It listens to the state while mounted and draws only while
-    it is the pane on show, at most every `interval` seconds while training runs.
+    it is the pane on show, while training runs at least and about every `interval` seconds.
 
     Subclasses set `pane_id` (a `PANES` entry) and implement `draw(force)`.
     """
 
     pane_id: ClassVar[str] = ""
-    #: Seconds between redraws while training: what a student can read, within the byte budget.
-    interval: ClassVar[float] = 0.5
+    #: Seconds between redraws while training, at most: what a student can read, within the
+    #: byte budget.
+    interval: ClassVar[float] = 0.55
 
     def __init__(self, state: AppState, glyphs: Glyphs = UNICODE, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
         self.glyphs = glyphs
         self._last_draw = 0.0
+        #: When the state last changed, and the gap before that: changes come a tick apart.
+        self._last_change = 0.0
+        self._change_gap = 0.0
 
     def on_mount(self) -> None:
         self.state.subscribe(self._changed)
@@ -39,9 +58,13 @@ class Pane(Container):
     def on_unmount(self) -> None:
         self.state.unsubscribe(self._changed)
 
+    def now(self) -> float:
+        """The clock redraws are timed by, in seconds (a test gives a simulated one)."""
+        return time.monotonic()
+
     @property
     def redraw_interval(self) -> float:
-        """Seconds between redraws while training: `interval`, or at least a second when the
+        """Seconds between redraws while training, at most: `interval`, or a second when the
         app redraws for a slow link (`--low-bandwidth`)."""
         if getattr(self.app, "low_bandwidth", False):
             return max(self.interval, LOW_BANDWIDTH_INTERVAL)
@@ -63,8 +86,9 @@ class Pane(Container):
             return
         # While training runs, progress redraws are throttled; anything else redraws at once.
         only_progress = event.parts <= {"progress"} and self.state.running
-        now = time.monotonic()
-        if only_progress and now - self._last_draw < self.redraw_interval:
+        now = self.now()
+        self._change_gap, self._last_change = now - self._last_change, now
+        if only_progress and not due(now, self._last_draw, self.redraw_interval, self._change_gap):
             return
         self._last_draw = now
         self.draw(force=not only_progress)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from textual import on
 from textual.app import ComposeResult
@@ -16,7 +14,7 @@ from losstui.core.problems import Standing, loss_verdict
 from losstui.core.settings import SETTINGS
 from losstui.core.state import StateChanged
 from losstui.core.trainer import Trainer
-from losstui.tui.panes.pane import Pane
+from losstui.tui.panes.pane import Pane, due
 from losstui.tui.widgets.loss_curves import LossCurves
 from losstui.tui.widgets.model_view import ModelView
 from losstui.tui.widgets.train_controls import FIELDS, SELECT_FIELDS, TrainControls
@@ -24,10 +22,12 @@ from losstui.tui.widgets.train_stats import TrainStats
 
 SETTINGS_WIDTH = 100
 """Below this width the settings column starts hidden (key c shows it)."""
-STATS_INTERVAL = 0.25
-PLOT_INTERVAL = 0.5
+STATS_INTERVAL = 0.35
+PLOT_INTERVAL = 0.65
 MAP_INTERVAL = 1.0
-"""Seconds between redraws while training: what a student can read, and within the byte budget."""
+"""Seconds between redraws while training, at most: what a student can read, and within the
+byte budget (the model's picture is the costliest: a row of colour per cell). At ten ticks a
+second the numbers redraw every 0.3 s, the curves every 0.6 s and the picture every 0.9 s."""
 NEGATIVE_LOSS_NOTES = {
     **{
         key: (
@@ -52,6 +52,10 @@ class TrainPane(Pane):
         super().__init__(*args, **kwargs)
         self._last_plots = 0.0
         self._last_map = 0.0
+        #: When the numbers were last drawn while training, and the gap before: a picture is
+        #: drawn on such a frame.
+        self._last_frame = 0.0
+        self._frame_gap = 0.0
         #: The user's c toggle overrides the width's default (a view preference, not a setting).
         self.settings_choice: bool | None = None
         #: (time, step) at the last redraw, and the fast-forward rate measured from it.
@@ -127,7 +131,9 @@ class TrainPane(Pane):
 
     def _draw(self, force: bool, plots: bool) -> None:
         state, trainer = self.state, self.state.trainer
-        now = time.monotonic()
+        now = self.now()
+        if not force:  # a forced frame (a key, a setting) says nothing of when the next comes
+            self._frame_gap, self._last_frame = now - self._last_frame, now
         values = trainer.evaluate()
         shown = (values.get("train_loss"), values.get("val_loss"))
         nonpositive = any(v is not None and v <= 0 for v in shown)
@@ -143,19 +149,22 @@ class TrainPane(Pane):
             hint=self._focus_hint(),
             note=self._negative_loss_note() if nonpositive else self._recorded_note(),
         )
-        slow = self.redraw_interval  # a second on a slow link, else STATS_INTERVAL
-        if not plots or not (force or now - self._last_plots >= max(PLOT_INTERVAL, slow)):
+        if not plots:
             return
-        self._last_plots = now
-        if state.log10 and self.loss_went_nonpositive():
-            self.call_later(self.log10_unavailable)
-        self.query_one(LossCurves).show(
-            trainer.history,
-            log10=state.log10,
-            loss_name=trainer.recorded_as,
-            between=self._points_between(trainer, shown, paused=not state.running),
-        )
-        if force or now - self._last_map >= max(MAP_INTERVAL, slow):
+        # Each picture on its own schedule, judged on every frame: at most its interval apart
+        # (a second on a slow link), whether or not the other one was drawn on this frame.
+        slow, gap = self.redraw_interval, self._frame_gap
+        if force or due(now, self._last_plots, max(PLOT_INTERVAL, slow), gap):
+            self._last_plots = now
+            if state.log10 and self.loss_went_nonpositive():
+                self.call_later(self.log10_unavailable)
+            self.query_one(LossCurves).show(
+                trainer.history,
+                log10=state.log10,
+                loss_name=trainer.recorded_as,
+                between=self._points_between(trainer, shown, paused=not state.running),
+            )
+        if force or due(now, self._last_map, max(MAP_INTERVAL, slow), gap):
             self._last_map = now
             self.query_one(ModelView).show(trainer)
 

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
+from textual.geometry import Spacing
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets._toast import ToastRack  # Textual's own notices; no public import
 
 from losstui.core.settings import PANES
 from losstui.core.state import AppState, StateChanged
@@ -117,6 +119,8 @@ class MainScreen(Screen[None]):
         self.apply_size(self.app.size.width, self.app.size.height)
         self.focus_pane()
         self.watch(self, "focused", self._focus_changed, init=False)
+        # The strip's height changes with the step (a question, enlarged) and the terminal.
+        self.screen_layout_refresh_signal.subscribe(self, self._place_notices)
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self._changed)
@@ -232,6 +236,18 @@ class MainScreen(Screen[None]):
                 f"this one is {width}x{height}.\n\n"
                 "Enlarge the window,\nor press q to quit."
             )
+
+    def _place_notices(self, _screen: Screen | None = None) -> None:
+        """Notices sit above the lesson's strip, never over the step's text: Textual docks them
+        at the screen's bottom, above the footer."""
+        racks = self.query(ToastRack).results(ToastRack)
+        rack = next(racks, None)
+        if rack is None:  # notifications off (tests, mostly)
+            return
+        slot = self.query_one("#lesson-slot")
+        below = self.size.height - slot.region.y if slot.display and slot.region else 1
+        if rack.styles.margin.bottom != below:
+            rack.styles.margin = Spacing(0, 0, below, 0)
 
     # -- widgets -> state ------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,8 @@ from losstui.tui.glyphs import UNICODE, Glyphs
 CLASS_COLOURS = ("#5fa8ff", "#ff875f", "#87d75f", "#d7af5f", "#af87ff", "#5fd7d7", "#ff5faf")
 UNSURE = 0.6
 """Cells whose predicted class has probability below this are left blank: the boundary band."""
+MIN_ROWS = 3
+"""Rows below which the regions cannot be read; the key gives way first."""
 LABEL_LETTERS = "ABCDEFGH"
 """Several labels: label j is called LABEL_LETTERS[j] in the legend."""
 
@@ -54,6 +57,30 @@ def class_scores(trainer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return cls, q[rows, 0, cls]
 
 
+def blank_rule(loss, kind: str) -> str:
+    """Where the map is left blank, said in what the model outputs: a probability p (sigmoid,
+    softmax), a margin score z (hinge: no p), or a raw output ŷ. A cell is blank when its class's
+    Q (`class_scores`) is below UNSURE; with two outcomes that is a band around the boundary,
+    not a threshold on class 1's p."""
+    if loss.activation in ("sigmoid", "softmax"):
+        out = "p"
+    elif loss.target == "signed_binary":
+        out = "z"
+    else:
+        out = "ŷ"
+    if kind in ("binary", "multilabel"):
+        if out == "z":  # Q(1) = σ(z): σ(z) ∈ (1 − UNSURE, UNSURE) where |z| < logit(UNSURE)
+            band = f"|z|<{math.log(UNSURE / (1 - UNSURE)):.2f}"
+        else:
+            band = f"{1 - UNSURE:g}<{out}<{UNSURE:g}"
+        return band if kind == "binary" else f"a label's {band}"
+    if loss.activation == "softmax":
+        return f"top p<{UNSURE:g}"
+    if out == "z":
+        return f"top softmax(z)<{UNSURE:g}"
+    return f"top {out}/Σ{out}<{UNSURE:g}"  # the outputs shared out: see the Distributions pane
+
+
 def true_classes(dataset) -> np.ndarray:
     """Class index of each training example, coded as class_scores codes predictions."""
     y = dataset.y_train
@@ -85,11 +112,19 @@ class DecisionMap(Widget):
         width = self.size.width
         codes = self.codes(ds)
         cap = trainer.loss.cap(len(codes))  # below UNSURE, p never shows: say why it is blank
-        legend = self._legend(codes, ds, width, cap=cap)
+        blank = blank_rule(trainer.loss, ds.kind)
+        legend = self._legend(codes, ds, width, cap=cap, blank=blank)
         if self.size.height - len(legend) < len(legend) + 2:  # the key would crowd out the map
-            legend = self._legend(codes, ds, width, compact=True, cap=cap)
+            legend = self._legend(codes, ds, width, compact=True, cap=cap, blank=blank)
+        if self.size.height - len(legend) < MIN_ROWS:  # the key's first line, then none
+            legend = legend[:1] if self.size.height - 1 >= MIN_ROWS else []
         height = self.size.height - len(legend)
-        if width < 4 or height < 3:
+        if width < 4 or height < MIN_ROWS:
+            # Too small for a map (a short terminal, with the settings open): say so, rather
+            # than leave the picture drawn for a larger area, whose rows would wrap here.
+            self._text = Text(self.glyphs.text("(no room for the map)"), style=Style(dim=True))
+            self._cells.forget()
+            self.refresh()
             return
         x_all = np.concatenate([ds.x_train, ds.x_val])
         lo, hi = x_all.min(axis=0), x_all.max(axis=0)
@@ -162,13 +197,15 @@ class DecisionMap(Widget):
         width: int,
         compact: bool = False,
         cap: float = 1.0,
+        blank: str = f"top p<{UNSURE:g}",
     ) -> list[Text]:
         """The key to the map, wrapped at spaces between entries so that none is ever cut.
         `compact` (a short map, under a lesson's strip): several labels' sets are told by the
-        rule that makes their digits (A=1 + B=2 + C=4) instead of one by one. `cap`: the most
-        any p can be with this loss, said when it is below the blank's threshold."""
+        rule that makes their digits and shades (A=1 + B=2 + C=4) instead of one by one. `cap`:
+        the most any p can be with this loss, said when it is below the blank's threshold.
+        `blank`: where the map is blank, in the model's own output (`blank_rule`)."""
         g = self.glyphs
-        blank = f"blank: p<{UNSURE:g}"
+        blank = f"blank: {blank}"
         if cap < UNSURE:
             blank += f" (all: this loss keeps p ≤ {cap:.3f})"
         notes = [g.text(blank), "digits: data"]
@@ -179,8 +216,10 @@ class DecisionMap(Widget):
                 names = tuple(f"label {j}" for j in range(len(letters)))
             meanings = [f"{x} = {g.text(name)}" for x, name in zip(letters, names, strict=True)]
             if compact:
+                # The shades follow the same rule: each fill beside the digit of its set.
                 rule = " ".join(f"{x}={1 << j}" for j, x in enumerate(letters))
-                groups = [[f"digit = sum of {rule} that are on"], meanings]
+                shades = " ".join(f"{code.region}{code.point}" for code in codes)
+                groups = [[f"digit, shade = sum of {rule} on"], [shades, *meanings]]
             else:
                 # The sets first, then what each letter stands for, on a line of its own.
                 groups = [

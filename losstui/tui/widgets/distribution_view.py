@@ -38,8 +38,10 @@ KEYS_HINT = ["keys: ←/→ or j/k example", "w worst", "home/end first/last"]
 #: Bars are at most this many cells long: on a wide terminal longer ones are hard to compare.
 MAX_BAR = 48
 
-#: The NLL plot's bottom margin, a fraction of its y range: about 1.5 rows at 80x24, so the row
-#: the ▲ sits on (the floor) stays clear of the curve and of ● at the curve's lowest point.
+#: The NLL plot's bottom margin, in rows: the ▲ sits on the floor, that far under the curve's
+#: lowest point, clear of the curve and of ● there, at every height of the plot.
+FLOOR_ROWS = 1.5
+#: The same as a fraction of the y range, before the plot is laid out (about 1.5 rows at 80x24).
 FLOOR_MARGIN = 0.15
 
 #: How plotext markers look in a legend line.
@@ -148,6 +150,10 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         # show() may have run before the children existed: draw what it computed.
         self._draw_plot()
         self._refresh_text()
+
+    def on_resize(self) -> None:
+        if self._curve is not None:  # the ▲'s floor is set in rows of the plot's new height
+            self.call_after_refresh(self._draw_plot)
 
     def compose(self) -> ComposeResult:
         yield _Lines(self._summary_lines, id="dist-summary")
@@ -329,7 +335,13 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         high = min(float(finite.max()), low + max(3.0 * spread, 2.5))
         # The ▲ sits on the floor, under the optimum, pointing up at it: on the curve it would
         # share a cell with ● whenever SGD has converged, and ● drawn over it would hide it.
-        floor = low - FLOOR_MARGIN * (high - low)
+        # A fixed share of the range put it 1.5 rows under the curve at 80x24 and 4 at 120x40,
+        # where the legend's NLL, the curve's lowest, read as a different value.
+        rows = plot.canvas_size()[1] if plot.size.height > 0 else 0
+        if rows > FLOOR_ROWS + 2:  # the lowest point FLOOR_ROWS rows up from the floor's row
+            floor = low - FLOOR_ROWS * (high - low) / (rows - 1 - FLOOR_ROWS)
+        else:
+            floor = low - FLOOR_MARGIN * (high - low)
         shown = curve.nll <= high
         plt.plot(curve.grid[shown].tolist(), curve.nll[shown].tolist(), marker=g.plot_marker)
         plt.scatter([curve.best[0]], [floor], marker=g.marker)

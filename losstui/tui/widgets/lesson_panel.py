@@ -14,6 +14,7 @@ from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.answer_list import AnswerList
 from losstui.tui.widgets.lesson_text import LessonText
+from losstui.tui.widgets.more_below import MoreBelow
 
 #: The keys a lesson adds, as the panel's last line shows them.
 KEYS = "> next  < back  h hint  e enlarge  x leave"
@@ -51,6 +52,8 @@ class LessonPanel(Vertical):
             yield Static(id="lesson-notes")
             yield Static(id="lesson-question")
             yield AnswerList(id="lesson-choices")
+            # No key scrolls the strip's prose: e enlarges it, and the mouse wheel scrolls it.
+            yield MoreBelow(self._scroll_how(), self.glyphs)
         yield Static(id="lesson-status")
 
     def on_mount(self) -> None:
@@ -61,6 +64,11 @@ class LessonPanel(Vertical):
 
     def on_resize(self) -> None:
         self._status()  # the keys' line is long or short by the width
+        self.query_one(MoreBelow).say(self._scroll_how())  # e enlarged or shrank the strip
+
+    def _scroll_how(self) -> str:
+        enlarged = self.parent is not None and self.parent.has_class("-enlarged")
+        return "the mouse wheel scrolls" if enlarged else "e enlarges"
 
     def on_unmount(self) -> None:
         self.run.state.unsubscribe(self._changed)

@@ -12,6 +12,7 @@ from losstui.core.losses import LOSSES
 from losstui.core.presets import presets_for
 from losstui.core.problems import PROBLEMS, Standing, loss_verdict, recommend
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
+from losstui.tui.widgets.more_below import MoreBelow
 
 
 def _rows(rows: list[tuple[str, Text]], label_width: int) -> Table:
@@ -114,13 +115,17 @@ class RecommendationView(UsesGlyphs, VerticalScroll, can_focus=True):
         self.brief = brief
         self.problem: str | None = None
         self._body = Static(classes="recommendation-body")
+        # Cut off at the pane's foot (mid-formula, at 80x24), the text says that it goes on.
+        self._more = MoreBelow("↓ PgDn scroll", keys_need_focus=True)
 
     def _glyphs_changed(self) -> None:
+        self._more.glyphs = self._glyphs
         if self.problem is not None:  # redraw what is on show in the new spelling
             self._body.update(recommendation_text(self.problem, self._glyphs, brief=self.brief))
 
     def compose(self):
         yield self._body
+        yield self._more
 
     def show(self, key: str) -> None:
         """Draw the recommendation for problem `key`."""

@@ -129,7 +129,7 @@ class TrainStats(ChangedLines):
             lines += self._wrapped(" CONVERGED ", "bold reverse", message, width)
         else:
             if p["fast"]:  # the rate is measured; 0 until the second redraw
-                badge = g.text(" ▶▶ FAST-FORWARD ")
+                badge = f" {g.fast} FAST-FORWARD "
                 rate = f" {p['sps']:,} steps/s" if p["sps"] else ""
                 hints: tuple[str, ...] = (
                     f"{rate}  (f or space stops)",
@@ -138,7 +138,7 @@ class TrainStats(ChangedLines):
                 )
                 style = "bold reverse"
             elif p["running"]:
-                badge = g.text(" ▶ TRAINING ")
+                badge = f" {g.play} TRAINING "
                 hints = (
                     f" {p['sps']} steps/s  (space pauses, +/- speed)",
                     f" {p['sps']} steps/s  (space pauses)",
@@ -146,7 +146,7 @@ class TrainStats(ChangedLines):
                 )
                 style = "bold reverse"
             else:
-                badge = g.text(" ⏸ PAUSED ")
+                badge = f" {g.pause} PAUSED "
                 first = p["step"] == 0
                 hints = (
                     " space trains, n steps once" if first else " space resumes, n steps once",
