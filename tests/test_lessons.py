@@ -11,7 +11,8 @@ import pytest
 from losstui import cli
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
-from losstui.lessons.format import check_lesson, parse_condition, parse_lesson
+from losstui.lessons.format import check_lesson, parse_condition, parse_lesson, read_lesson
+from losstui.lessons.library import builtin_paths
 from losstui.lessons.runner import LessonRun
 from losstui.lessons.values import fill, lesson_values, waiting_for
 
@@ -378,3 +379,19 @@ def test_the_answer_keys_are_the_letters_the_answers_carry():
 
     assert len(ANSWER_LETTERS) == MAX_CHOICES
     assert [letter(i) for i in range(MAX_CHOICES)] == list(ANSWER_LETTERS)
+
+
+@pytest.mark.parametrize("path", builtin_paths(), ids=lambda p: p.stem[:2])
+def test_going_back_to_a_built_in_lessons_step_sets_it_up_as_coming_to_it(path):
+    # Lesson 6, back to step 6 (three blobs): the header said "Squared hinge loss", step 4's
+    # loss outliving step 6's new problem, where coming forward gave cross-entropy.
+    lesson = read_lesson(str(path))
+    state = AppState()
+    run = LessonRun(lesson, state)
+    forward = []
+    for index in range(run.count):
+        run.enter(index, replay=index == 0)
+        forward.append(state.setup_line(full=True))
+    for index in reversed(range(run.count)):
+        run.enter(index)
+        assert state.setup_line(full=True) == forward[index], f"step {index + 1}"

@@ -102,22 +102,23 @@ class LessonRun:
         self._held = False
         state = self.state
         state.pause()
-        settings: dict[str, str] = {}
         locked: set[str] = set()
         hidden: set[str] = set()
         for step in self.lesson.steps[: self.index + 1]:
-            settings.update(step.settings)
             locked = (locked | set(step.lock)) - set(step.unlock)
             hidden = (hidden | set(step.hide)) - set(step.show)
-        own = settings if replay else dict(self.step.settings)
-        if own:
+        if replay:
+            # Each step's settings in order, as coming forward applied them: all at once, an
+            # earlier step's loss would outlive a later step's new problem (which brings its
+            # own defaults), and an earlier dataset could meet a later problem.
+            self._apply_in_order()
+        elif self.step.settings:
             try:
-                state.apply(own, force=True)
+                state.apply(dict(self.step.settings), force=True)
             except ValueError:  # a SettingError, as `lesson check` catches it
-                # The settings so far at once (going back: an earlier step's dataset with a
-                # later step's problem), or this step's on what the student changed meanwhile,
-                # may not go together where the steps' own, in order, do: set them up as
-                # `lesson check` replayed them, so a lesson that passed it cannot crash here.
+                # This step's settings on what the student changed meanwhile may not go
+                # together where the steps' own, in order, do: set them up as `lesson check`
+                # replayed them, so a lesson that passed it cannot crash here.
                 self._apply_in_order()
         state.set_controls(locked=locked, hidden=hidden)
         base = self._train_as_before() if replay else None
