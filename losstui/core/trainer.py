@@ -54,6 +54,10 @@ RECORD_BATCHES = 40
 CHECK_EVERY = DEFAULT_RECORD_EVERY
 #: The stop rule's improvement: a validation loss lower by this share of the best so far.
 PLATEAU_GAIN = 1e-3
+#: ... but never by less than PLATEAU_GAIN of this share of the first validation loss: a loss
+#: that creeps towards 0 (a loss that lost a term, falling like 1/t) improves by 0.1% of itself
+#: for hundreds of thousands of steps, and a student sees a flat curve long before that.
+PLATEAU_FLOOR = 1e-2
 #: Config fields that decide where a run ends, not what it computes: changing them can keep the
 #: run (`Trainer.keeps_run`).
 STOP_KEYS = ("patience",)
@@ -202,6 +206,7 @@ class _Snapshot:
         "_y_epoch",
         "_last_batch",
         "_best_val",
+        "_first_val",
         "_best_step",
         "_flat_steps",
         "_longest_flat_before",
@@ -231,7 +236,8 @@ class Trainer:
     starts again.
 
     The stop rule (`config.patience` P > 0): at the first record where the validation loss has
-    not improved on its best by 0.1% for P steps, `converged` becomes True, `converged_at_step`
+    not improved on its best by 0.1% (of the best, or of 1% of the first validation loss when
+    that is larger) for P steps, `converged` becomes True, `converged_at_step`
     says when and `convergence_summary` both ("converged at step 1,240: validation loss not
     improved for 300 steps"); `step()` returns 0 until `set_patience` lets the run go on.
     """
@@ -330,6 +336,7 @@ class Trainer:
         self.converged = False
         self.converged_at_step: int | None = None
         self._best_val = math.inf
+        self._first_val = math.inf  # the validation loss at step 0, the stop rule's scale
         self._best_step = 0
         self._flat_steps = 0  # steps since the last improvement, at the last record
         self._longest_flat_before = 0  # the most flat steps at any record before the last
@@ -472,9 +479,14 @@ class Trainer:
 
     def _check_plateau(self, val_loss: float) -> None:
         """The stop rule: converged once the validation loss has not improved by PLATEAU_GAIN
-        (relative) for `patience` steps; off when patience is 0."""
+        of its best (or of PLATEAU_FLOOR × its first value, if larger) for `patience` steps;
+        off when patience is 0. It is checked at records, so it ends the run at the first record
+        at least `patience` steps after the last improvement."""
         best = self._best_val
-        if not math.isfinite(best) or val_loss < best - PLATEAU_GAIN * abs(best):
+        if not math.isfinite(self._first_val):
+            self._first_val = val_loss
+        scale = max(abs(best), PLATEAU_FLOOR * abs(self._first_val))
+        if not math.isfinite(best) or val_loss < best - PLATEAU_GAIN * scale:
             self._best_val, self._best_step = val_loss, self.step_count
         # What any patience would decide, so that a new one can be judged (`keeps_run`).
         if self.step_count > 0:
@@ -526,9 +538,11 @@ class Trainer:
         then."""
         if not self.converged:
             return None
+        # The patience, not the flat steps: records are far apart on a long run (320 steps at
+        # step 300,000), so the flat stretch seen at a record can be longer than the rule's.
         return (
             f"converged at step {self.converged_at_step:,}: validation loss not improved for "
-            f"{self._flat_steps:,} steps"
+            f"{self.config.patience:,} steps"
         )
 
     def _diverge(self, what: str) -> None:
