@@ -67,6 +67,9 @@ EVAL_CELLS = 2**21
 #: above EXPLOSION_FACTOR), stops the run.
 EXPLOSION_LIMIT = 1e8
 EXPLOSION_FACTOR = 1e2
+#: A run that starts with weights above the usual scale and diverges within this many steps
+#: blew up from its start: the divergence names the initial scale, not the learning rate.
+EARLY_DIVERGENCE = 5
 
 
 def _problem_kind(problem: str) -> str:
@@ -417,6 +420,24 @@ class Trainer:
             self._last_batch = (xb, yb)
         return done
 
+    def perturb(self, relative: float, seed: int = 0) -> None:
+        """Multiply every initial parameter by (1 + relative·ε), ε standard normal drawn from
+        `seed`: the run as a CPU whose matrix products differ in the last bits might compute it
+        (relative 1e-12 is about 5,000 units in the last place). For tests that a claim holds
+        with a margin; ValueError after the first step."""
+        if self.step_count:
+            raise ValueError("perturb applies at step 0, before training")
+        params = self.model.flat_params
+        noise = np.random.default_rng([seed, 3]).standard_normal(params.shape)
+        params[...] = params * (1.0 + relative * noise)
+        self._snapshot = None
+        self._evaluated = None
+        self.history = []
+        self._best_val = self._first_val = math.inf
+        self.initial_loss = None
+        self._record()
+        self.initial_loss = self.history[0].train_loss if self.history else None
+
     # -- divergence ------------------------------------------------------------------------------
     def _loss_limit(self) -> float:
         """A loss above this has exploded: 100 × the initial loss (at least 100), at most 1e8.
@@ -563,10 +584,25 @@ class Trainer:
         """The divergence as one sentence with its step and the likely cause; None if healthy."""
         if not self.diverged:
             return None
+        if self.divergence_cause == "init_scale":
+            return (
+                f"training {self.divergence_summary}; the initial weights, {self.config.init_scale:g} "
+                "times the usual size, probably start the outputs too far out"
+            )
         return (
             f"training {self.divergence_summary}; the learning rate {self.config.lr:g} is "
             "probably too large for this model, loss and data"
         )
+
+    @property
+    def divergence_cause(self) -> str | None:
+        """The setting the divergence points to: "init_scale" when the weights start above the
+        usual scale and the run blew up within EARLY_DIVERGENCE steps, else "lr"; None if
+        healthy."""
+        if not self.diverged:
+            return None
+        early = (self.diverged_at_step or 0) <= EARLY_DIVERGENCE
+        return "init_scale" if early and self.config.init_scale > 1.0 else "lr"
 
     def _take_snapshot(self) -> None:
         self._snapshot = _Snapshot(
