@@ -261,6 +261,7 @@ def test_exp_overflow_diverges_within_a_few_steps_and_says_the_initial_scale_did
     message = state.divergence_message or ""
     assert "initial weights, 30 times the usual size" in message and "init_scale=1" in message
     assert "learning rate" not in message  # a smaller rate blows up the same way:
+    assert "the initial weights, 30 times" in (trainer.divergence_message or "")  # `train`'s
     assert run("exp_overflow", 50, seed, lr="0.0001").trainer.diverged
     # "With init_scale=1 the outputs start near log(mean y) and it trains."
     usual = run("exp_overflow", 500, seed, init_scale="1")
@@ -556,15 +557,15 @@ def test_multilabel_squared_error_outputs_leave_0_1_while_it_labels_about_as_wel
     assert abs(a["subset_accuracy"] - b["subset_accuracy"]) < 0.05
     # "About two-thirds to three-quarters of the points have an output outside [0, 1] ... the
     # count moves from step to step, between about 60 and 140 of the 150": the Distributions
-    # pane's count, read every 50 steps from step 500 to 10,000 on the defaults (the sandbox
-    # trains until paused). Measured: medians 92-115, counts 64 to 138.
+    # pane's count, read every 100 steps from step 500 to 10,000 on the defaults (the sandbox
+    # trains until paused). Measured every 50 steps: medians 92-115, counts 64 to 138.
     state = run_problem("multilabel_classification", 500, seed, loss="mean_squared_error")
     counts = []
     while state.trainer.step_count <= 10_000:
         data = classification_data(state.trainer)
         assert data.n == 150
         counts.append(int(data.outside_unit().sum()))
-        state.step(50)
+        state.step(100)
     assert 0.58 < np.median(counts) / 150 < 0.8
     assert min(counts) >= 55 and max(counts) <= 145
     # Where the stop rule would end it (patience=300, the presets' rule): measured 68-85%.
@@ -590,17 +591,18 @@ def test_the_threshold_with_least_expected_cost_is_c_fp_over_c_fp_plus_c_fn():
 @pytest.mark.parametrize("seed", seeds())
 def test_wide_range_squared_error_needs_a_learning_rate_hundreds_of_times_smaller(seed):
     # At lr 0.1, which suits the squared log error, squared error's run swings: "its loss jumps
-    # about in the thousands and R² swings, below 0 in over two-thirds of the records and well
-    # below this loss's (about 0.65-0.75)". Measured over steps 20-2,000: R² below 0 in 70-91% of
-    # the records, at most 0.57, at least 0.15 below the squared log error's at step 2,000
-    # (0.65-0.76); the median training loss 1,800-3,700.
+    # about in the thousands and R² swings, below 0 in over half of the records (its median below
+    # 0), where this loss's settles at about 0.65-0.75". Over steps 20-2,000, measured at the
+    # five seeds, each also with its initial weights moved by 1e-12 in seven ways: R² below 0 in
+    # 57-93% of the records, its median −0.14 to −2.8; its highest record swings from 0.17 to
+    # 0.70, so no claim rests on it. The squared log error's R² at step 2,000: 0.65-0.76.
     swinging = run_problem("wide_range_regression", 2000, seed, loss="mean_squared_error")
     records = swinging.trainer.history[1:]
     r2 = np.array([r.metrics["r2"] for r in records])
-    assert (r2 < 0).mean() > 0.6
+    assert (r2 < 0).mean() > 0.5 and np.median(r2) < 0
     assert np.median([r.train_loss for r in records]) > 1000
     msle = run_problem("wide_range_regression", 2000, seed).trainer.evaluate()["r2"]
-    assert 0.6 < msle < 0.8 and r2.max() < msle - 0.1
+    assert 0.6 < msle < 0.8
     smaller = run_problem(
         "wide_range_regression", 2000, seed, loss="mean_squared_error", lr="0.0003"
     )

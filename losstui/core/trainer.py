@@ -586,8 +586,9 @@ class Trainer:
             return None
         if self.divergence_cause == "init_scale":
             return (
-                f"training {self.divergence_summary}; the initial weights, {self.config.init_scale:g} "
-                "times the usual size, probably start the outputs too far out"
+                f"training {self.divergence_summary}; the initial weights, "
+                f"{self.config.init_scale:g} times the usual size, probably start the outputs too "
+                "far out"
             )
         return (
             f"training {self.divergence_summary}; the learning rate {self.config.lr:g} is "
