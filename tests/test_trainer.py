@@ -427,6 +427,32 @@ def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
     assert not trainer.converged and trainer.step(10) == 10
 
 
+def test_the_stop_rule_ends_a_loss_that_creeps_towards_0_and_names_its_patience():
+    # A loss without its (1 − y) term falls like 1/t: by 0.1% of itself per 300 steps until
+    # step 300,000. Measured against 1% of its first value it flattens within 30,000 steps.
+    from losstui.core.trainer import PLATEAU_FLOOR, PLATEAU_GAIN
+
+    config = TrainConfig.default_for("binary_classification").replace(
+        dataset="two_blobs", model="linear", loss="positive_only_cross_entropy", patience=300
+    )
+    trainer = Trainer(config)
+    trainer.step(400_000)
+    assert trainer.converged and trainer.converged_at_step < 30_000  # 8,820 at seed 0
+    first, last = trainer.history[0].val_loss, trainer.history[-1].val_loss
+    assert last < PLATEAU_FLOOR * first  # it stopped where the floor, not the best, decides
+    recent = [r.val_loss for r in trainer.history if r.step >= trainer.converged_at_step - 300]
+    assert recent[0] - min(recent) < PLATEAU_GAIN * PLATEAU_FLOOR * first
+    # A patience that is not a multiple of the record interval (20 steps): the flat stretch seen
+    # at a record is 260 steps, and the summary names the rule's 250.
+    trainer = Trainer(TrainConfig.default_for("binary_classification").replace(patience=250))
+    trainer.step(10_000)
+    assert trainer.converged and trainer.flat_steps == 260
+    assert trainer.convergence_summary == (
+        f"converged at step {trainer.converged_at_step:,}: "
+        "validation loss not improved for 250 steps"
+    )
+
+
 def test_a_fixed_seed_run_converges_at_a_known_step_however_the_steps_are_split():
     config = TrainConfig.default_for("binary_classification").replace(patience=300)
     for chunk in (10_000, 7):

@@ -50,13 +50,13 @@ PRESETS: dict[str, Preset] = {
             "Saturated start: squared error through a sigmoid learns slowly",
             "problem=binary_classification dataset=two_blobs model=linear init_scale=30 seed=0 "
             "patience=300",
-            "The initial weights are 30 times the usual size, so the network starts confidently "
-            "wrong: most points sit on the flat tails of the sigmoid. Binary cross-entropy's "
-            "gradient p − y stays large there and recovers within a few hundred steps; squared "
-            "error's gradient (p − y)·p·(1 − p) nearly vanishes, so it learns several times "
-            "slower: at step 1,000 its accuracy is still 46% where cross-entropy's is 95%, and it "
-            "takes nearly five times as many steps to converge (step 7,820 against 1,660), both "
-            "near 95%.",
+            "The initial weights are 30 times the usual size, so most points start on the flat "
+            "tails of the sigmoid, here confidently wrong (about 20% accuracy; at some seeds the "
+            "start is right by luck). Binary cross-entropy's gradient p − y stays large there "
+            "and recovers within a few hundred steps; squared error's (p − y)·p·(1 − p) nearly "
+            "vanishes: from a wrong start it is still below 70% at step 300 where cross-entropy "
+            "is near 90% or above (here below 50% at step 1,000, converging several times "
+            "later). Both end at about 90-95%.",
             compare="loss=sigmoid_mean_squared_error",
         ),
         Preset(
@@ -67,10 +67,11 @@ PRESETS: dict[str, Preset] = {
             "A sixth of class 1 sits far out on its own side. Cross-entropy barely notices "
             "points it already classifies with confidence; squared error on the 0/1 labels "
             "charges their outputs for any distance from 1, so it tilts the boundary towards "
-            "them to hold those outputs near 1 and misclassifies points near it: about 75% "
-            "accuracy where cross-entropy keeps 97%. Its outputs still leave [0, 1], so they are "
-            "not probabilities: the Distributions pane shows each output ŷ and counts those "
-            "outside, 14 of the 150, most of them far points just above 1 (up to about 1.2).",
+            "them to hold those outputs near 1 and misclassifies points near it: about 75-90% "
+            "accuracy where cross-entropy keeps about 95%. Its outputs still leave [0, 1], so "
+            "they are not probabilities: the Distributions pane shows each output ŷ and counts "
+            "those outside, about 15 to 25 of the 150, nearly all of them far points above 1 (up "
+            "to about 1.2 to 1.6).",
             compare="loss=mean_squared_error",
         ),
         Preset(
@@ -80,7 +81,9 @@ PRESETS: dict[str, Preset] = {
             "Some tutorials write binary cross-entropy as −y·log p, losing the (1 − y)·log(1 − p) "
             "term. Then nothing is charged for calling a class-0 point positive: the loss falls "
             "towards 0 while the model calls almost every point class 1 and its accuracy sinks "
-            "to the share of class 1 (about 56%), where the full loss keeps 95%.",
+            "to the share of class 1 (about half: 46-56%, depending on the seed), where the full "
+            "loss keeps about 90-95%. Once the loss is flat near 0 the stop rule ends the run, "
+            "within about 30,000 steps.",
             compare="loss=positive_only_cross_entropy",
         ),
         Preset(
@@ -91,8 +94,9 @@ PRESETS: dict[str, Preset] = {
             "A softmax layer followed by a loss that applies log_softmax itself squashes the "
             "outputs twice. The second softmax only sees numbers in (0, 1), so no predicted "
             "probability can pass e/(e + 2) ≈ 58% with three classes, the loss cannot fall "
-            "below 0.55, and the shrunken gradient makes the model learn slowly: about 69% "
-            "accuracy after 400 steps where cross-entropy has 77%.",
+            "below 0.55, and the shrunken gradient makes the model learn slowly: at step 200 its "
+            "accuracy trails cross-entropy's (about 70-80%) by 5 to 30 points, and at some seeds "
+            "it stalls for good near 53%.",
             compare="loss=double_softmax_cross_entropy",
         ),
         Preset(
@@ -101,9 +105,9 @@ PRESETS: dict[str, Preset] = {
             "problem=multilabel_classification dataset=regions model=mlp seed=0 patience=300",
             "A softmax across the labels makes them compete for one unit of probability: when "
             "two labels are on, each can get at most ½, so neither passes the 0.5 threshold. "
-            "On the regions data it never predicts two labels at once (a third of the points "
-            "have two or more) and its subset accuracy stays near 46%; a sigmoid per label "
-            "with binary cross-entropy reaches about 85%.",
+            "On the regions data it never predicts two labels at once (about two in five points "
+            "have two or more) and its subset accuracy stays below 50% (about 40-46%); a sigmoid "
+            "per label with binary cross-entropy reaches about 75-85%.",
             compare="loss=multilabel_softmax_cross_entropy",
         ),
         Preset(
@@ -111,11 +115,12 @@ PRESETS: dict[str, Preset] = {
             "Log target: squared error on log(1 + y) has no dead outputs",
             "problem=wide_range_regression dataset=wide_range model=linear seed=0 patience=300",
             "With a linear output, mean squared logarithmic error must fit exponential growth "
-            "with a straight line, and its clip at 0 silences about a third of the training "
+            "with a straight line, and its clip at 0 silences over a quarter of the training "
             "points (output below 0, gradient 0): the fit is flat at 0 on the left and the "
-            "validation loss stays near 0.40. Squared error on log(1 + y) reads the output as "
-            "z = log(1 + ŷ): the same linear model now draws an exponential curve, no point is "
-            "clipped, and the validation loss, the same squared log error, falls to about 0.14.",
+            "validation loss stays about 0.35-0.45. Squared error on log(1 + y) reads the output "
+            "as z = log(1 + ŷ): the same linear model now draws an exponential curve, no point "
+            "is clipped, and the validation loss, the same squared log error, falls to about "
+            "0.13-0.17.",
             compare="loss=log_target_squared_error",
         ),
         Preset(
@@ -123,9 +128,10 @@ PRESETS: dict[str, Preset] = {
             "Large counts: squared error does about as well as the Poisson loss",
             "problem=count_regression dataset=large_counts model=linear lr=0.003 seed=0 "
             "patience=300",
-            "Counts from about 33 to 90 are roughly Gaussian, with a spread that changes little "
+            "Counts from about 25 to 110 are roughly Gaussian, with a spread that changes little "
             "over the range, so squared error on a linear output fits them about as well as the "
-            "Poisson loss (R² about 0.78 against 0.80) and predicts no negative count. The "
+            "Poisson loss (R² about 0.75-0.85 each, within 0.06 of each other) and predicts no "
+            "negative count. The "
             "learning rate is 0.003: the Poisson loss's curvature grows with the counts, and at "
             "the default 0.01 its curves jump about.",
             compare="loss=mean_squared_error",
@@ -138,7 +144,8 @@ PRESETS: dict[str, Preset] = {
             "The counts have the default counts' mean λ = exp(0.5 + 0.8·x) but variance "
             "λ + λ²/2. The Poisson loss still finds the mean, but it assumes variance = mean: "
             "its residuals divided by √ŷ should spread like N(0, 1), and the Distributions pane "
-            "shows them wider, with an RMS of about 1.6 (about 1.1 on the default counts). A "
+            "shows them wider, with an RMS of about 1.4-1.6 (about 0.9-1.1 on the default "
+            "counts). A "
             "negative binomial likelihood would model the extra spread; this app has none.",
             compare="dataset=counts",
         ),
@@ -149,10 +156,10 @@ PRESETS: dict[str, Preset] = {
             "seed=8 momentum=0 patience=1000",
             "Seed 8 starts both components' means near −0.46. Components that start at the same "
             "place get nearly the same gradients and move together: without momentum they sit "
-            "as one wide bell over both bumps (validation NLL about 1.82) on a long plateau, a "
+            "as one wide bell over both bumps (validation NLL about 1.8) on a long plateau, a "
             "saddle of the likelihood that the stop rule takes for convergence. With momentum "
-            "0.9 the small difference between them grows, they split, and each takes a bump "
-            "(NLL about 1.55).",
+            "0.9 the small difference between them usually grows (here it does), they split, "
+            "and each takes a bump (NLL about 1.55-1.6).",
             compare="momentum=0.9",
         ),
         Preset(
@@ -161,17 +168,20 @@ PRESETS: dict[str, Preset] = {
             "problem=density_estimation dataset=mixture_samples loss=gaussian_mixture_nll "
             "n_samples=6 seed=2 patience=300",
             "With four training samples, one component of the mixture narrows onto the samples "
-            "it covers (σ ≈ 0.06): the training NLL goes below 0, because a narrow density "
-            "exceeds 1, while the validation NLL explodes, because the held-out samples fall "
-            "where the collapsed density is nearly 0.",
+            "it covers (σ below 0.25 at every seed) and the validation NLL ends far above the "
+            "training NLL, because the held-out samples fall where the narrowed density is "
+            "nearly 0. At this seed it narrows furthest (σ ≈ 0.06): the training NLL goes below "
+            "0, because a narrow density exceeds 1, while the validation NLL explodes past 20.",
         ),
         Preset(
             "exp_overflow",
             "Exp overflow: a large initial output overflows the Poisson rate",
-            "problem=count_regression model=mlp init_scale=3 patience=300",
-            "With initial weights three times the usual size the network's first outputs z are "
-            "large, the rate λ = exp(z) is astronomically large, and the first steps blow up: "
-            "the run diverges within a few steps. Starting the output near log(mean y) avoids it.",
+            "problem=count_regression model=mlp init_scale=30 patience=300",
+            "The output's bias starts at log(mean y), but with initial weights 30 times the "
+            "usual size the network's first outputs z land far from it: where z is large the "
+            "rate λ = exp(z) is astronomically large, and the first step blows up, so the run "
+            "diverges within a few steps and the message names the initial scale. With "
+            "init_scale=1 the outputs start near log(mean y) and it trains.",
         ),
         Preset(
             "article_circles",
@@ -182,12 +192,12 @@ PRESETS: dict[str, Preset] = {
             "When Training Deep Learning Neural Networks': make_circles, 1,000 points (noise 0.1, "
             "radius ratio 0.8) split in half, an MLP of 50 ReLU units, SGD with learning rate "
             "0.01 and momentum 0.9. The article reports 85% test accuracy after 200 epochs "
-            "(3,200 steps); here validation accuracy passes 80% by epoch 50 and levels off near "
-            "83%. The circles overlap, so no model does much better.",
+            "(3,200 steps); here validation accuracy reaches about 80% by epoch 50 and levels "
+            "off at about 81-85%. The circles overlap, so no model does much better.",
         ),
         Preset(
             "article_blobs",
-            "The article's three blobs: categorical cross-entropy reaches the best possible, 79%",
+            "The article's three blobs: cross-entropy comes within 3 points of the best possible",
             "problem=multiclass_classification dataset=article_blobs model=mlp hidden=50 "
             "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300",
             "The categorical cross-entropy experiment of the article 'How to Choose Loss "
@@ -196,7 +206,8 @@ PRESETS: dict[str, Preset] = {
             "and SGD. Two of the blobs overlap, so no model classifies every point: the best "
             "possible rule, which knows the true blobs, gets 79% of these 500 validation points "
             "right (82% on average over draws, the article's figure). Validation accuracy "
-            "settles near 79% within 50 epochs, and the stop rule ends the run there.",
+            "settles within about 3 points of that rule's, and the stop rule ends the run there, "
+            "before epoch 100.",
         ),
     )
 }

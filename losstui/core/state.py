@@ -217,10 +217,24 @@ class AppState:
 
     @property
     def divergence_message(self) -> str | None:
-        """A plain sentence when the run diverged, with a learning rate to try; else None."""
+        """A plain sentence when the run diverged, with the setting the run points to (the
+        initial scale when it blew up from a large start, else the learning rate) and a value to
+        try; else None."""
         summary = self.trainer.divergence_summary
         if summary is None:
             return None
+        if self.trainer.divergence_cause == "init_scale":
+            # It blew up from its start: a smaller rate would blow up the same way.
+            cause = (
+                f"{summary}: the initial weights, {self.config.init_scale:g} times the usual "
+                "size, start the outputs too far out."
+            )
+            if self.is_locked("init_scale"):
+                return cause
+            return (
+                f"{cause} Lower the initial weight scale (try init_scale=1; c opens the "
+                "settings): a new scale restarts from step 0."
+            )
         if self.is_locked("lr"):  # a lesson holds the rate: advice it refuses would mislead
             return f"{summary}."
         default_lr = TrainConfig.default_for(self.problem).lr

@@ -54,6 +54,10 @@ RECORD_BATCHES = 40
 CHECK_EVERY = DEFAULT_RECORD_EVERY
 #: The stop rule's improvement: a validation loss lower by this share of the best so far.
 PLATEAU_GAIN = 1e-3
+#: ... but never by less than PLATEAU_GAIN of this share of the first validation loss: a loss
+#: that creeps towards 0 (a loss that lost a term, falling like 1/t) improves by 0.1% of itself
+#: for hundreds of thousands of steps, and a student sees a flat curve long before that.
+PLATEAU_FLOOR = 1e-2
 #: Config fields that decide where a run ends, not what it computes: changing them can keep the
 #: run (`Trainer.keeps_run`).
 STOP_KEYS = ("patience",)
@@ -63,6 +67,9 @@ EVAL_CELLS = 2**21
 #: above EXPLOSION_FACTOR), stops the run.
 EXPLOSION_LIMIT = 1e8
 EXPLOSION_FACTOR = 1e2
+#: A run that starts with weights above the usual scale and diverges within this many steps
+#: blew up from its start: the divergence names the initial scale, not the learning rate.
+EARLY_DIVERGENCE = 5
 
 
 def _problem_kind(problem: str) -> str:
@@ -202,6 +209,7 @@ class _Snapshot:
         "_y_epoch",
         "_last_batch",
         "_best_val",
+        "_first_val",
         "_best_step",
         "_flat_steps",
         "_longest_flat_before",
@@ -231,7 +239,8 @@ class Trainer:
     starts again.
 
     The stop rule (`config.patience` P > 0): at the first record where the validation loss has
-    not improved on its best by 0.1% for P steps, `converged` becomes True, `converged_at_step`
+    not improved on its best by 0.1% (of the best, or of 1% of the first validation loss when
+    that is larger) for P steps, `converged` becomes True, `converged_at_step`
     says when and `convergence_summary` both ("converged at step 1,240: validation loss not
     improved for 300 steps"); `step()` returns 0 until `set_patience` lets the run go on.
     """
@@ -330,6 +339,7 @@ class Trainer:
         self.converged = False
         self.converged_at_step: int | None = None
         self._best_val = math.inf
+        self._first_val = math.inf  # the validation loss at step 0, the stop rule's scale
         self._best_step = 0
         self._flat_steps = 0  # steps since the last improvement, at the last record
         self._longest_flat_before = 0  # the most flat steps at any record before the last
@@ -410,6 +420,24 @@ class Trainer:
             self._last_batch = (xb, yb)
         return done
 
+    def perturb(self, relative: float, seed: int = 0) -> None:
+        """Multiply every initial parameter by (1 + relative·ε), ε standard normal drawn from
+        `seed`: the run as a CPU whose matrix products differ in the last bits might compute it
+        (relative 1e-12 is about 5,000 units in the last place). For tests that a claim holds
+        with a margin; ValueError after the first step."""
+        if self.step_count:
+            raise ValueError("perturb applies at step 0, before training")
+        params = self.model.flat_params
+        noise = np.random.default_rng([seed, 3]).standard_normal(params.shape)
+        params[...] = params * (1.0 + relative * noise)
+        self._snapshot = None
+        self._evaluated = None
+        self.history = []
+        self._best_val = self._first_val = math.inf
+        self.initial_loss = None
+        self._record()
+        self.initial_loss = self.history[0].train_loss if self.history else None
+
     # -- divergence ------------------------------------------------------------------------------
     def _loss_limit(self) -> float:
         """A loss above this has exploded: 100 × the initial loss (at least 100), at most 1e8.
@@ -472,9 +500,14 @@ class Trainer:
 
     def _check_plateau(self, val_loss: float) -> None:
         """The stop rule: converged once the validation loss has not improved by PLATEAU_GAIN
-        (relative) for `patience` steps; off when patience is 0."""
+        of its best (or of PLATEAU_FLOOR × its first value, if larger) for `patience` steps;
+        off when patience is 0. It is checked at records, so it ends the run at the first record
+        at least `patience` steps after the last improvement."""
         best = self._best_val
-        if not math.isfinite(best) or val_loss < best - PLATEAU_GAIN * abs(best):
+        if not math.isfinite(self._first_val):
+            self._first_val = val_loss
+        scale = max(abs(best), PLATEAU_FLOOR * abs(self._first_val))
+        if not math.isfinite(best) or val_loss < best - PLATEAU_GAIN * scale:
             self._best_val, self._best_step = val_loss, self.step_count
         # What any patience would decide, so that a new one can be judged (`keeps_run`).
         if self.step_count > 0:
@@ -526,9 +559,11 @@ class Trainer:
         then."""
         if not self.converged:
             return None
+        # The patience, not the flat steps: records are far apart on a long run (320 steps at
+        # step 300,000), so the flat stretch seen at a record can be longer than the rule's.
         return (
             f"converged at step {self.converged_at_step:,}: validation loss not improved for "
-            f"{self._flat_steps:,} steps"
+            f"{self.config.patience:,} steps"
         )
 
     def _diverge(self, what: str) -> None:
@@ -549,10 +584,26 @@ class Trainer:
         """The divergence as one sentence with its step and the likely cause; None if healthy."""
         if not self.diverged:
             return None
+        if self.divergence_cause == "init_scale":
+            return (
+                f"training {self.divergence_summary}; the initial weights, "
+                f"{self.config.init_scale:g} times the usual size, probably start the outputs too "
+                "far out"
+            )
         return (
             f"training {self.divergence_summary}; the learning rate {self.config.lr:g} is "
             "probably too large for this model, loss and data"
         )
+
+    @property
+    def divergence_cause(self) -> str | None:
+        """The setting the divergence points to: "init_scale" when the weights start above the
+        usual scale and the run blew up within EARLY_DIVERGENCE steps, else "lr"; None if
+        healthy."""
+        if not self.diverged:
+            return None
+        early = (self.diverged_at_step or 0) <= EARLY_DIVERGENCE
+        return "init_scale" if early and self.config.init_scale > 1.0 else "lr"
 
     def _take_snapshot(self) -> None:
         self._snapshot = _Snapshot(
