@@ -131,15 +131,17 @@ class LessonRun:
             self.missing_kept()
 
     def _apply_in_order(self) -> None:
-        """Every step's settings up to this one, in order, from a fresh state's (as `lesson
-        check` applies them)."""
+        """Every step's settings up to this one, in order, from a fresh state's (as coming
+        forward and `lesson check` apply them), worked out on a scratch state and then set at
+        once: where they equal the settings now, the run is kept (going back to a step done
+        quotes the run the student trained)."""
         from losstui.core.state import AppState
 
-        fresh = {k: v for k, v in AppState().values().items() if v is not None}
-        self.state.apply(fresh, force=True)
+        scratch = AppState()
         for step in self.lesson.steps[: self.index + 1]:
             if step.settings:
-                self.state.apply(step.settings, force=True)
+                scratch.apply(step.settings, force=True)
+        self.state.apply(scratch.snapshot()["settings"], force=True)
 
     def _train_as_before(self) -> int | None:
         """Going back or resuming to this step, where the replayed settings started a new run:
