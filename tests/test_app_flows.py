@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input, Label, OptionList, Select
 
@@ -9,6 +11,7 @@ from losstui.core.datasets import check_pairing
 from losstui.core.presets import presets_for
 from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.text import format_loss
+from losstui.lessons.format import Lesson
 from losstui.tui.app import LossApp
 from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
 from losstui.tui.widgets.distribution_view import DistributionView
@@ -861,15 +864,21 @@ async def test_a_resumed_lesson_shows_the_state_the_student_left(tmp_path):
         assert "KL(P‖Q) = 0.0" in text and again.lesson.text().split(":")[0] in text
 
 
-async def test_leaving_a_lesson_on_its_last_step_finishes_it(tmp_path):
-    # Lessons 1-4 end "Press x to leave": doing so left them "last step (9 of 9)".
-    from losstui.lessons import progress
+def saturated_lesson(tmp_path: Path) -> tuple[Path, Lesson]:
+    """LESSON written to a file in `tmp_path`, and read from it."""
     from losstui.lessons.format import read_lesson
-    from losstui.lessons.library import lesson_key
 
     path = tmp_path / "saturated.md"
     path.write_text(LESSON, encoding="utf-8")
-    lesson = read_lesson(str(path))
+    return path, read_lesson(str(path))
+
+
+async def test_leaving_a_lesson_on_its_last_step_finishes_it(tmp_path):
+    # Lessons 1-4 end "Press x to leave": doing so left them "last step (9 of 9)".
+    from losstui.lessons import progress
+    from losstui.lessons.library import lesson_key
+
+    path, lesson = saturated_lesson(tmp_path)
     app = LossApp(lesson=lesson)
     async with app.run_test(size=(80, 24)) as pilot:
         app.state.step(40)
@@ -884,12 +893,9 @@ async def test_leaving_a_lesson_on_its_last_step_finishes_it(tmp_path):
 
 async def test_answering_again_on_the_last_step_leaves_the_lesson_finished(tmp_path):
     from losstui.lessons import progress
-    from losstui.lessons.format import read_lesson
     from losstui.lessons.library import lesson_key
 
-    path = tmp_path / "saturated.md"
-    path.write_text(LESSON, encoding="utf-8")
-    lesson = read_lesson(str(path))
+    _, lesson = saturated_lesson(tmp_path)
     app = LossApp(lesson=lesson)
     async with app.run_test(size=(80, 24)) as pilot:
         app.state.step(40)

@@ -108,9 +108,11 @@ async def test_ascii_map_is_ascii():
         assert view.render().plain.isascii()
 
 
-async def test_a_short_map_of_several_labels_tells_its_digits_by_their_rule():
+async def test_a_short_map_of_several_labels_tells_its_digits_and_shades_by_their_rule():
     # Under a lesson's strip at 80x24 the map has about 9 rows: the key set by set would
     # leave it three.
+    from tests.app_helpers import screen_text
+
     trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
     trainer.step(100)
     app = MapApp()
@@ -122,6 +124,9 @@ async def test_a_short_map_of_several_labels_tells_its_digits_by_their_rule():
         assert len(lines) == 9 and all(len(line) <= 40 for line in lines)
         assert "digit, shade = sum of A=1 B=2 C=4 on" in lines
         assert sum(1 for line in lines if "=" not in line) >= 6  # six rows of map, not three
+        # The shades need a key as well as the digits.
+        shades = " ".join(f"{c.region}{c.point}" for c in view.codes(trainer.dataset))
+        assert shades in screen_text(app)
 
 
 @pytest.mark.parametrize("small", [(25, 5), (25, 4), (25, 2)])
@@ -172,19 +177,3 @@ async def test_the_blank_is_said_in_what_the_model_outputs(problem, loss, blank)
         text = flat(screen_text(app))
         assert blank in text
         assert "blank: p<" not in text
-
-
-async def test_a_short_map_of_several_labels_keys_its_shades_too():
-    # At 80x24 under a lesson the key is told by its rule; the shades need one as well.
-    from tests.app_helpers import screen_text
-
-    trainer = Trainer(TrainConfig.default_for("multilabel_classification"))
-    trainer.step(100)
-    app = MapApp()
-    async with app.run_test(size=(40, 9)) as pilot:
-        view = app.query_one(DecisionMap)
-        view.show(trainer)
-        await pilot.pause()
-        text = screen_text(app)
-        shades = " ".join(f"{c.region}{c.point}" for c in view.codes(trainer.dataset))
-        assert "digit, shade = sum of A=1 B=2 C=4 on" in text and shades in text
