@@ -5,6 +5,7 @@ on screen."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -459,46 +460,56 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
     run, state = walk("01-loss-and-sgd", offset)
     assert (state.config.lr, state.config.momentum, state.pane) == (0.1, 0.0, "train")
     assert state.is_locked("lr") and state.is_locked("loss")
-    # Three steps by n: each lowers the validation loss.
+    # Three steps by n: each lowers the validation loss. Each step's loss is at most 0.95 of the
+    # one before (measured at offsets 0-4: at most 0.83 of it).
     losses = [lesson_values(state)["val_loss"]]
     for _ in range(3):
         assert run.next() is not None
         state.step(1)
         losses.append(lesson_values(state)["val_loss"])
-    assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] / 3
+    assert all(after < 0.95 * before for before, after in itertools.pairwise(losses))
     go_on(run)
-    # η = 0.1 fits the line within 20 steps, and levels off by step 100.
-    train(state, 20)
-    assert lesson_values(state)["val_loss"] < 0.09
-    train(state, 100)
-    fitted = lesson_values(state)["val_loss"]
-    # What is left is the noise: the true line itself scores about the same on these points.
+    # The result text waits for step 100.
+    assert "levels off" not in run.text()
+    # η = 0.1 fits the line within 20 steps (the question's feedback says so), and levels off by
+    # step 100. What is left is the noise: the true line itself scores about the same on these
+    # points. The noise differs by draw (0.080-0.094 at offsets 0-4), so "fitted" is measured
+    # against it: within 15% of it at step 20 (measured: at most 6% above), within 10% at step
+    # 100 (measured: at most 7%).
     data = state.trainer.dataset
     noise_only = float(np.mean((data.y_val - data.true_function(data.x_val)) ** 2))
-    assert fitted < 0.09 and abs(fitted - noise_only) < 0.1 * noise_only
+    train(state, 20)
+    assert lesson_values(state)["val_loss"] < 1.15 * noise_only
+    train(state, 100)
+    fitted = lesson_values(state)["val_loss"]
+    assert abs(fitted - noise_only) < 0.1 * noise_only
+    assert "levels off" in run.text()
+    # The Your-turn step waits for 0.12: above every draw's fitted loss (at most 0.100 at
+    # offsets 0-4) by a fifth.
+    assert fitted < 0.11
     go_on(run)
     answer_right(run)
     go_on(run)
-    # η = 0.001: after 300 steps still far above where η = 0.1 was after 100.
+    # η = 0.001: after 300 steps still above the fitted loss η = 0.1 reached after 100, the
+    # kept value the text quotes: at least 1.5 times it (measured at offsets 0-4: 2.2 to 6.4).
     assert state.config.lr == 0.001 and state.trainer.step_count == 0
     assert run.next() is not None
+    assert "not\nenough" not in run.text() and "not enough" not in run.text()
     train(state, 300)
-    assert lesson_values(state)["val_loss"] > 3 * fitted
+    assert lesson_values(state)["val_loss"] > 1.5 * fitted
+    assert format_value("val_loss", fitted) in run.text()
     go_on(run)
-    # η = 1 diverges within a few steps, the loss grown by orders of magnitude.
+    # η = 1 diverges within a few dozen steps (the hint), the loss grown by orders of magnitude:
+    # at least 100 times its start (measured at offsets 0-4: diverged by step 5-15, the loss
+    # 290-373 times its start). At some draws the first steps swing down before the overshoot
+    # compounds, so the text claims no climb from the very first step.
     assert state.config.lr == 1.0 and run.next() is not None
+    assert "diverged" not in run.text()
     first = lesson_values(state)["val_loss"]
-    # Each step lands higher than the last, from the very first.
-    probe = AppState()
-    probe.apply_setup_line(state.setup_line())
-    climb = [first]
-    for _ in range(4):
-        probe.step(1)
-        climb.append(lesson_values(probe)["val_loss"])
-    assert climb == sorted(climb)
-    train(state, 50)
+    train(state, 100)
     values = lesson_values(state)
-    assert values["diverged"] and values["step"] <= 10 and values["val_loss"] > 100 * first
+    assert values["diverged"] and values["step"] <= 40 and values["val_loss"] > 100 * first
+    assert "diverged" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
