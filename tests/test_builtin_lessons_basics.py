@@ -580,15 +580,18 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     assert run.next() is not None
     train(state, 200)
     go_on(run)
-    # Minibatch SGD lands close to the closed form, and stays close as it trains on.
+    # Minibatch SGD lands close to the closed form, "a few hundredths off", and stays close as
+    # it trains on: within 0.08 (measured at offsets 0-4 at steps 200, 300, 500 and 1000: μ at
+    # most 0.055 off, σ at most 0.031).
     wandering = []
     for until in (200, 300, 500, 1000):
         train(state, until)
         values = lesson_values(state)
-        assert abs(values["mu"] - values["sample_mean"]) < 0.05
-        assert abs(values["sigma"] - values["sample_std"]) < 0.03
+        assert abs(values["mu"] - values["sample_mean"]) < 0.08
+        assert abs(values["sigma"] - values["sample_std"]) < 0.08
         wandering.append(values["mu"])
-    assert max(wandering) - min(wandering) > 0.01  # it jitters, minibatch by minibatch
+    # It jitters, minibatch by minibatch: μ moves over at least 0.01 (measured: 0.061-0.090).
+    assert max(wandering) - min(wandering) > 0.01
     assert run.next() is not None
     state.set_pane("distributions")
     go_on(run)
@@ -602,6 +605,9 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
         text = run.text()
         values = lesson_values(state)
         assert f"μ = {values['sample_mean']:.3f}, σ = {values['sample_std']:.3f};" in text
+        # To 3 decimals with room: within 0.0002 (measured at offsets 0-4 at step 200: 0.00002).
+        assert abs(values["mu"] - values["sample_mean"]) < 2e-4
+        assert abs(values["sigma"] - values["sample_std"]) < 2e-4
     go_on(run)
     # σ̂ (dividing by n) gives the lowest NLL; dividing by n − 1, which unbiases the variance,
     # gives a wider σ and a higher NLL.
@@ -625,24 +631,38 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     # Two bumps: one Gaussian's fit is the sample's mean and deviation, its NLL the best
     # one Gaussian reaches, and its peak sits where fewer samples lie than on either bump.
     assert state.config.dataset == "mixture_samples" and state.pane == "train"
+    assert "near −1.5 and 1.2" in run.text() and MIXTURE["mu"] == (-1.5, 1.2)
     assert run.next() is not None
+    # The result text ("the samples' mean and deviation again") waits for step 200: at step 0
+    # it would sit beside μ = 0.000, σ = 1.000.
+    assert "again" not in run.text()
     train(state, 200)
+    assert "again" in run.text()
     values = lesson_values(state)
-    assert f"{values['mu']:.3f}" == f"{values['sample_mean']:.3f}"
-    assert f"{values['sigma']:.3f}" == f"{values['sample_std']:.3f}"
+    # "The samples' mean and deviation again": within 1e-4 (measured at offsets 0-4: 8e-6). Not
+    # to the last shown decimal: at offset 4 the deviation, 1.421492, and σ, 1.421500, sit on
+    # either side of a rounding boundary.
+    assert abs(values["mu"] - values["sample_mean"]) < 1e-4
+    assert abs(values["sigma"] - values["sample_std"]) < 1e-4
     assert format_value("train_loss", values["train_loss"]) == format_value(
         "sample_nll", values["sample_nll"]
     )
     x = state.trainer.dataset.y_train[:, 0]
     bumps = MIXTURE["mu"]  # the true bumps' centres
-    near = [int(np.sum(np.abs(x - c) < 0.25)) for c in (values["mu"], *bumps)]
-    assert near[0] < min(near[1:])
+    # Samples within 0.5 of the peak: at most 0.9 of those within 0.5 of either bump's centre
+    # (measured at offsets 0-4: 0.37-0.79 of the fewer).
+    near = [int(np.sum(np.abs(x - c) < 0.5)) for c in (values["mu"], *bumps)]
+    assert near[0] < 0.9 * min(near[1:])
     go_on(run)
-    # The mixture passes 1.6, well below one Gaussian's best.
+    # The mixture, trained to step 500, beats one Gaussian's best "by more than 0.1 nats"
+    # (measured at offsets 0-4: by 0.187-0.286; the draws' best NLLs 1.46-1.62, so no fixed
+    # threshold such as 1.6 is one every draw reaches).
     assert state.config.loss == "gaussian_mixture_nll" and run.next() is not None
-    train(state, 200)
+    assert "training NLL" not in run.text()
+    train(state, 500)
     values = lesson_values(state)
-    assert values["train_loss"] < 1.6 and values["train_loss"] < values["sample_nll"] - 0.2
+    assert values["train_loss"] < values["sample_nll"] - 0.1
+    assert "training NLL" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -689,7 +709,7 @@ async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
         assert nll in stats(app)  # the training NLL on the stats line is that best
         await next_accepted(pilot, app)
         await next_refused(pilot, app)
-        await train_in_app(pilot, app, 200)
+        await train_in_app(pilot, app, 500)
         train_loss = format_value("train_loss", lesson_values(app.state)["train_loss"])
         assert f"training NLL {train_loss}." in lesson_text(app) and train_loss in stats(app)
         await next_accepted(pilot, app)
