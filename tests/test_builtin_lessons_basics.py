@@ -316,44 +316,55 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
     go_on(run)
     answer_right(run)
     go_on(run)
-    # Log loss from the usual start passes 90% quickly.
-    assert run.next() is not None
+    # Log loss from the usual start is past 85% at step 100: at 89.3%-94.7% (offsets 0-4). Two
+    # blobs that overlap: at offsets 2 and 3 no step passes 90%, so a wait on 90% would hold the
+    # class forever; and at offset 1 the untrained model is already past 85%, so the step waits
+    # on step 100, not on the accuracy.
+    assert run.next() is not None and "past 85%" not in run.text()
     train(state, 100)
-    assert lesson_values(state)["accuracy"] > 0.9
+    log_loss_small_start = lesson_values(state)["accuracy"]
+    assert log_loss_small_start > 0.85 and "past 85%" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
-    # The saturated start: confidently wrong about 78% of the points at step 0 ...
+    # The saturated start: sure of most points (p below 0.1 or above 0.9), right or wrong: of
+    # more than three in four (measured at offsets 0-4: 85%-96%). Right or wrong depends on the
+    # draw (accuracy 22%-85% at step 0), so the text quotes it live and claims neither.
     assert state.config.init_scale == 30 and state.trainer.step_count == 0
-    assert lesson_values(state)["accuracy"] == pytest.approx(0.22)
     data = state.trainer.dataset
     p = state.trainer.predict(data.x_val)[:, 0]
-    p_wrong = np.where(data.y_val[:, 0] == 1, 1 - p, p)  # the probability put on the wrong class
-    assert np.mean(p_wrong > 0.9) > 0.7
-    assert lesson_values(state)["val_loss"] > 10
+    assert np.mean(np.maximum(p, 1 - p) > 0.9) > 0.75
+    assert "recovered" not in run.text()
     assert run.next() is not None
-    # ... and log loss recovers past 90% within a few hundred steps.
+    # ... and log loss is past 85% at step 300 (measured: 88.7%-95.3%).
     train(state, 300)
-    assert lesson_values(state)["accuracy"] > 0.9
+    log_loss_saturated = lesson_values(state)["accuracy"]
+    assert log_loss_saturated > 0.85 and "recovered" in run.text()
     go_on(run)
     # Squared error through a sigmoid from the same start: `run 300` plays, then pauses.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
     assert run.next() is not None
-    start = lesson_values(state)["val_loss"]
+    assert "log loss, from the same start" not in run.text()
     while state.running:
         state.step(state.steps_per_tick)
         run.tick()
     values = lesson_values(state)
-    assert values["step"] == 300 and values["accuracy"] < 0.5  # stalled, where log loss passed 90%
-    assert values["val_loss"] > 0.85 * start  # its loss curve nearly flat
+    # It stays below log loss's accuracy after as many steps from the same start, the kept
+    # value the text quotes: by at least 3 points (measured at offsets 0-4: 5.3-64 points;
+    # squared error's accuracy 29%-86%).
+    assert values["step"] == 300
+    assert values["accuracy"] < log_loss_saturated - 0.03
+    assert format_value("accuracy", log_loss_saturated) in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
-    # From the small start squared error through a sigmoid passes 90% too.
+    # From the small start squared error through a sigmoid passes 85% too, about as well as log
+    # loss: within 5 points of it at step 100 (measured: 89.3%-94.7%, at most 1.4 points apart).
     assert state.config.init_scale == 1 and state.config.loss == "sigmoid_mean_squared_error"
-    assert run.next() is not None
+    assert run.next() is not None and "past 85%" not in run.text()
     train(state, 100)
-    assert lesson_values(state)["accuracy"] > 0.9
+    assert lesson_values(state)["accuracy"] > 0.85 and "past 85%" in run.text()
+    assert abs(lesson_values(state)["accuracy"] - log_loss_small_start) < 0.05
     go_on(run)
     assert run.last
 
@@ -425,11 +436,11 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
         await hint_shown(pilot, app)
         await train_in_app(pilot, app, 100)
         accuracy = format_value("accuracy", lesson_values(app.state)["accuracy"])
-        assert f"accuracy {accuracy}." in lesson_text(app) and accuracy in stats(app)
+        assert f"accuracy {accuracy}, past 85%." in lesson_text(app) and accuracy in stats(app)
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
-        assert "Step 0: validation loss 15.82, accuracy 22.0%." in lesson_text(app)
+        assert "accuracy 22.0%, validation loss 15.82." in lesson_text(app)
         await next_refused(pilot, app)
         await train_in_app(pilot, app, 300)
         await next_accepted(pilot, app)
@@ -441,6 +452,7 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
             app.lesson.tick()
         await pilot.pause()
         assert "After 300 steps its accuracy is 31.3%" in lesson_text(app)
+        assert "reached 95.3% (Binary cross-entropy)" in lesson_text(app)
         assert "31.3%" in stats(app)
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
