@@ -387,20 +387,29 @@ def test_the_gradients_lessons_3_and_7_quote_are_the_apps():
         assert n * get_loss("binary_cross_entropy").gradient(y, z) == pytest.approx(p - y)
 
 
-def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point():
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point(offset):
     """Lesson 3's question: trained on −y·log p alone (the term some tutorials drop), logistic
-    regression on the lesson's data ends up saying p > 0.5 for class 0's points too."""
+    regression on the lesson's data learns to say p = 1 for every point, class 0's too: p on
+    class 0 climbs on and on, and most of class 0 is already past 0.5."""
     state = AppState()
-    state.apply({"dataset": "two_blobs", "model": "linear", "seed": 0})
+    state.apply({"dataset": "two_blobs", "model": "linear", "seed": offset})
     x, y = state.trainer.dataset.x_train, state.trainer.dataset.y_train[:, 0]
     w, b = np.zeros(x.shape[1]), 0.0
-    for _ in range(1000):
+    class_0 = []  # class 0's p after 1000 and 2000 steps
+    for step in range(1, 2001):
         p = 1 / (1 + np.exp(-(x @ w + b)))
         # ∂/∂z of −y·log σ(z) is −y·(1 − p): never positive, so z only ever grows.
         g = -y * (1 - p)
         w, b = w - 0.5 * x.T @ g / len(y), b - 0.5 * float(np.mean(g))
-    p = 1 / (1 + np.exp(-(x @ w + b)))
-    assert np.all(p > 0.5)  # class 0's points included
+        if step % 1000 == 0:
+            class_0.append(1 / (1 + np.exp(-(x[y == 0] @ w + b))))
+    # After 1000 steps class 0's median p is above 0.75 (measured at offsets 0-4: 0.81-0.94),
+    # and still rising: higher after 2000 steps (0.87-0.97), towards p = 1. At offset 0 every
+    # point is past 0.5 by step 1000; at others some of class 0 (up to a fifth) lag behind.
+    assert np.median(class_0[0]) > 0.75
+    assert np.median(class_0[1]) > np.median(class_0[0]) + 0.02  # measured: by 0.03-0.07
 
 
 async def train_in_app(pilot, app: LossApp, until: int) -> None:
