@@ -409,7 +409,9 @@ def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point(offset):
     # and still rising: higher after 2000 steps (0.87-0.97), towards p = 1. At offset 0 every
     # point is past 0.5 by step 1000; at others some of class 0 (up to a fifth) lag behind.
     assert np.median(class_0[0]) > 0.75
-    assert np.median(class_0[1]) > np.median(class_0[0]) + 0.02  # measured: by 0.03-0.07
+    # Its distance to 1 shrinks: after 2000 steps at most 0.8 of what it was after 1000
+    # (measured: 0.50-0.67 of it).
+    assert 1 - np.median(class_0[1]) < 0.8 * (1 - np.median(class_0[0]))
 
 
 async def train_in_app(pilot, app: LossApp, until: int) -> None:
