@@ -5,6 +5,7 @@ on screen."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -315,44 +316,55 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
     go_on(run)
     answer_right(run)
     go_on(run)
-    # Log loss from the usual start passes 90% quickly.
-    assert run.next() is not None
+    # Log loss from the usual start is past 85% at step 100: at 89.3%-94.7% (offsets 0-4). Two
+    # blobs that overlap: at offsets 2 and 3 no step passes 90%, so a wait on 90% would hold the
+    # class forever; and at offset 1 the untrained model is already past 85%, so the step waits
+    # on step 100, not on the accuracy.
+    assert run.next() is not None and "past 85%" not in run.text()
     train(state, 100)
-    assert lesson_values(state)["accuracy"] > 0.9
+    log_loss_small_start = lesson_values(state)["accuracy"]
+    assert log_loss_small_start > 0.85 and "past 85%" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
-    # The saturated start: confidently wrong about 78% of the points at step 0 ...
+    # The saturated start: sure of most points (p below 0.1 or above 0.9), right or wrong: of
+    # more than three in four (measured at offsets 0-4: 85%-96%). Right or wrong depends on the
+    # draw (accuracy 22%-85% at step 0), so the text quotes it live and claims neither.
     assert state.config.init_scale == 30 and state.trainer.step_count == 0
-    assert lesson_values(state)["accuracy"] == pytest.approx(0.22)
     data = state.trainer.dataset
     p = state.trainer.predict(data.x_val)[:, 0]
-    p_wrong = np.where(data.y_val[:, 0] == 1, 1 - p, p)  # the probability put on the wrong class
-    assert np.mean(p_wrong > 0.9) > 0.7
-    assert lesson_values(state)["val_loss"] > 10
+    assert np.mean(np.maximum(p, 1 - p) > 0.9) > 0.75
+    assert "recovered" not in run.text()
     assert run.next() is not None
-    # ... and log loss recovers past 90% within a few hundred steps.
+    # ... and log loss is past 85% at step 300 (measured: 88.7%-95.3%).
     train(state, 300)
-    assert lesson_values(state)["accuracy"] > 0.9
+    log_loss_saturated = lesson_values(state)["accuracy"]
+    assert log_loss_saturated > 0.85 and "recovered" in run.text()
     go_on(run)
     # Squared error through a sigmoid from the same start: `run 300` plays, then pauses.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
     assert run.next() is not None
-    start = lesson_values(state)["val_loss"]
+    assert "log loss, from the same start" not in run.text()
     while state.running:
         state.step(state.steps_per_tick)
         run.tick()
     values = lesson_values(state)
-    assert values["step"] == 300 and values["accuracy"] < 0.5  # stalled, where log loss passed 90%
-    assert values["val_loss"] > 0.85 * start  # its loss curve nearly flat
+    # It stays below log loss's accuracy after as many steps from the same start, the kept
+    # value the text quotes: by at least 3 points (measured at offsets 0-4: 5.3-64 points;
+    # squared error's accuracy 29%-86%).
+    assert values["step"] == 300
+    assert values["accuracy"] < log_loss_saturated - 0.03
+    assert format_value("accuracy", log_loss_saturated) in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
-    # From the small start squared error through a sigmoid passes 90% too.
+    # From the small start squared error through a sigmoid passes 85% too, about as well as log
+    # loss: within 5 points of it at step 100 (measured: 89.3%-94.7%, at most 1.4 points apart).
     assert state.config.init_scale == 1 and state.config.loss == "sigmoid_mean_squared_error"
-    assert run.next() is not None
+    assert run.next() is not None and "past 85%" not in run.text()
     train(state, 100)
-    assert lesson_values(state)["accuracy"] > 0.9
+    assert lesson_values(state)["accuracy"] > 0.85 and "past 85%" in run.text()
+    assert abs(lesson_values(state)["accuracy"] - log_loss_small_start) < 0.05
     go_on(run)
     assert run.last
 
@@ -375,20 +387,31 @@ def test_the_gradients_lessons_3_and_7_quote_are_the_apps():
         assert n * get_loss("binary_cross_entropy").gradient(y, z) == pytest.approx(p - y)
 
 
-def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point():
+@pytest.mark.claim
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_log_loss_without_its_1_minus_y_term_says_p_1_for_every_point(offset):
     """Lesson 3's question: trained on −y·log p alone (the term some tutorials drop), logistic
-    regression on the lesson's data ends up saying p > 0.5 for class 0's points too."""
+    regression on the lesson's data learns to say p = 1 for every point, class 0's too: p on
+    class 0 climbs on and on, and most of class 0 is already past 0.5."""
     state = AppState()
-    state.apply({"dataset": "two_blobs", "model": "linear", "seed": 0})
+    state.apply({"dataset": "two_blobs", "model": "linear", "seed": offset})
     x, y = state.trainer.dataset.x_train, state.trainer.dataset.y_train[:, 0]
     w, b = np.zeros(x.shape[1]), 0.0
-    for _ in range(1000):
+    class_0 = []  # class 0's p after 1000 and 2000 steps
+    for step in range(1, 2001):
         p = 1 / (1 + np.exp(-(x @ w + b)))
         # ∂/∂z of −y·log σ(z) is −y·(1 − p): never positive, so z only ever grows.
         g = -y * (1 - p)
         w, b = w - 0.5 * x.T @ g / len(y), b - 0.5 * float(np.mean(g))
-    p = 1 / (1 + np.exp(-(x @ w + b)))
-    assert np.all(p > 0.5)  # class 0's points included
+        if step % 1000 == 0:
+            class_0.append(1 / (1 + np.exp(-(x[y == 0] @ w + b))))
+    # After 1000 steps class 0's median p is above 0.75 (measured at offsets 0-4: 0.81-0.94),
+    # and still rising: higher after 2000 steps (0.87-0.97), towards p = 1. At offset 0 every
+    # point is past 0.5 by step 1000; at others some of class 0 (up to a fifth) lag behind.
+    assert np.median(class_0[0]) > 0.75
+    # Its distance to 1 shrinks: after 2000 steps at most 0.8 of what it was after 1000
+    # (measured: 0.50-0.67 of it).
+    assert 1 - np.median(class_0[1]) < 0.8 * (1 - np.median(class_0[0]))
 
 
 async def train_in_app(pilot, app: LossApp, until: int) -> None:
@@ -424,11 +447,11 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
         await hint_shown(pilot, app)
         await train_in_app(pilot, app, 100)
         accuracy = format_value("accuracy", lesson_values(app.state)["accuracy"])
-        assert f"accuracy {accuracy}." in lesson_text(app) and accuracy in stats(app)
+        assert f"accuracy {accuracy}, past 85%." in lesson_text(app) and accuracy in stats(app)
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
-        assert "Step 0: validation loss 15.82, accuracy 22.0%." in lesson_text(app)
+        assert "accuracy 22.0%, validation loss 15.82." in lesson_text(app)
         await next_refused(pilot, app)
         await train_in_app(pilot, app, 300)
         await next_accepted(pilot, app)
@@ -440,6 +463,7 @@ async def test_a_student_walks_the_logistic_regression_lesson_by_keys_at_80x24()
             app.lesson.tick()
         await pilot.pause()
         assert "After 300 steps its accuracy is 31.3%" in lesson_text(app)
+        assert "reached 95.3% (Binary cross-entropy)" in lesson_text(app)
         assert "31.3%" in stats(app)
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
@@ -459,46 +483,56 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
     run, state = walk("01-loss-and-sgd", offset)
     assert (state.config.lr, state.config.momentum, state.pane) == (0.1, 0.0, "train")
     assert state.is_locked("lr") and state.is_locked("loss")
-    # Three steps by n: each lowers the validation loss.
+    # Three steps by n: each lowers the validation loss. Each step's loss is at most 0.95 of the
+    # one before (measured at offsets 0-4: at most 0.83 of it).
     losses = [lesson_values(state)["val_loss"]]
     for _ in range(3):
         assert run.next() is not None
         state.step(1)
         losses.append(lesson_values(state)["val_loss"])
-    assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] / 3
+    assert all(after < 0.95 * before for before, after in itertools.pairwise(losses))
     go_on(run)
-    # η = 0.1 fits the line within 20 steps, and levels off by step 100.
-    train(state, 20)
-    assert lesson_values(state)["val_loss"] < 0.09
-    train(state, 100)
-    fitted = lesson_values(state)["val_loss"]
-    # What is left is the noise: the true line itself scores about the same on these points.
+    # The result text waits for step 100.
+    assert "levels off" not in run.text()
+    # η = 0.1 fits the line within 20 steps (the question's feedback says so), and levels off by
+    # step 100. What is left is the noise: the true line itself scores about the same on these
+    # points. The noise differs by draw (0.080-0.094 at offsets 0-4), so "fitted" is measured
+    # against it: within 15% of it at step 20 (measured: at most 6% above), within 10% at step
+    # 100 (measured: at most 7%).
     data = state.trainer.dataset
     noise_only = float(np.mean((data.y_val - data.true_function(data.x_val)) ** 2))
-    assert fitted < 0.09 and abs(fitted - noise_only) < 0.1 * noise_only
+    train(state, 20)
+    assert lesson_values(state)["val_loss"] < 1.15 * noise_only
+    train(state, 100)
+    fitted = lesson_values(state)["val_loss"]
+    assert abs(fitted - noise_only) < 0.1 * noise_only
+    assert "levels off" in run.text()
+    # The Your-turn step waits for 0.12: above every draw's fitted loss (at most 0.100 at
+    # offsets 0-4) by a fifth.
+    assert fitted < 0.11
     go_on(run)
     answer_right(run)
     go_on(run)
-    # η = 0.001: after 300 steps still far above where η = 0.1 was after 100.
+    # η = 0.001: after 300 steps still above the fitted loss η = 0.1 reached after 100, the
+    # kept value the text quotes: at least 1.5 times it (measured at offsets 0-4: 2.2 to 6.4).
     assert state.config.lr == 0.001 and state.trainer.step_count == 0
     assert run.next() is not None
+    assert "not\nenough" not in run.text() and "not enough" not in run.text()
     train(state, 300)
-    assert lesson_values(state)["val_loss"] > 3 * fitted
+    assert lesson_values(state)["val_loss"] > 1.5 * fitted
+    assert format_value("val_loss", fitted) in run.text()
     go_on(run)
-    # η = 1 diverges within a few steps, the loss grown by orders of magnitude.
+    # η = 1 diverges within a few dozen steps (the hint), the loss grown by orders of magnitude:
+    # at least 100 times its start (measured at offsets 0-4: diverged by step 5-15, the loss
+    # 290-373 times its start). At some draws the first steps swing down before the overshoot
+    # compounds, so the text claims no climb from the very first step.
     assert state.config.lr == 1.0 and run.next() is not None
+    assert "diverged" not in run.text()
     first = lesson_values(state)["val_loss"]
-    # Each step lands higher than the last, from the very first.
-    probe = AppState()
-    probe.apply_setup_line(state.setup_line())
-    climb = [first]
-    for _ in range(4):
-        probe.step(1)
-        climb.append(lesson_values(probe)["val_loss"])
-    assert climb == sorted(climb)
-    train(state, 50)
+    train(state, 100)
     values = lesson_values(state)
-    assert values["diverged"] and values["step"] <= 10 and values["val_loss"] > 100 * first
+    assert values["diverged"] and values["step"] <= 40 and values["val_loss"] > 100 * first
+    assert "diverged" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -569,15 +603,18 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     assert run.next() is not None
     train(state, 200)
     go_on(run)
-    # Minibatch SGD lands close to the closed form, and stays close as it trains on.
+    # Minibatch SGD lands close to the closed form, "a few hundredths off", and stays close as
+    # it trains on: within 0.08 (measured at offsets 0-4 at steps 200, 300, 500 and 1000: μ at
+    # most 0.055 off, σ at most 0.031).
     wandering = []
     for until in (200, 300, 500, 1000):
         train(state, until)
         values = lesson_values(state)
-        assert abs(values["mu"] - values["sample_mean"]) < 0.05
-        assert abs(values["sigma"] - values["sample_std"]) < 0.03
+        assert abs(values["mu"] - values["sample_mean"]) < 0.08
+        assert abs(values["sigma"] - values["sample_std"]) < 0.08
         wandering.append(values["mu"])
-    assert max(wandering) - min(wandering) > 0.01  # it jitters, minibatch by minibatch
+    # It jitters, minibatch by minibatch: μ moves over at least 0.01 (measured: 0.061-0.090).
+    assert max(wandering) - min(wandering) > 0.01
     assert run.next() is not None
     state.set_pane("distributions")
     go_on(run)
@@ -586,11 +623,16 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     # Full batch: gradient descent lands on the closed form to three decimals.
     assert state.config.batch_size == 300 and state.trainer.step_count == 0
     assert run.next() is not None
-    for until in (200, 500):
+    for until in (300, 500):
         train(state, until)
         text = run.text()
         values = lesson_values(state)
         assert f"μ = {values['sample_mean']:.3f}, σ = {values['sample_std']:.3f};" in text
+        # To 3 decimals with room: within 1e-6 (measured at offsets 0-4 at step 300: 1.3e-7; at
+        # step 200 it was still 2e-5 off, which a closed form near a rounding boundary shows in
+        # its third decimal, hence step 300).
+        assert abs(values["mu"] - values["sample_mean"]) < 1e-6
+        assert abs(values["sigma"] - values["sample_std"]) < 1e-6
     go_on(run)
     # σ̂ (dividing by n) gives the lowest NLL; dividing by n − 1, which unbiases the variance,
     # gives a wider σ and a higher NLL.
@@ -614,9 +656,19 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     # Two bumps: one Gaussian's fit is the sample's mean and deviation, its NLL the best
     # one Gaussian reaches, and its peak sits where fewer samples lie than on either bump.
     assert state.config.dataset == "mixture_samples" and state.pane == "train"
+    assert "near −1.5 and 1.2" in run.text() and MIXTURE["mu"] == (-1.5, 1.2)
     assert run.next() is not None
-    train(state, 200)
+    # The result text ("the samples' mean and deviation again") waits for step 300: at step 0
+    # it would sit beside μ = 0.000, σ = 1.000.
+    assert "again" not in run.text()
+    train(state, 300)
+    assert "again" in run.text()
     values = lesson_values(state)
+    # "The samples' mean and deviation again": within 1e-6 (measured at offsets 0-4 at step 300:
+    # 1e-7), so to the shown decimals. At step 200 (8e-6 off) offset 4's σ, 1.421500, and the
+    # samples' deviation, 1.421492, sat either side of a rounding boundary, hence step 300.
+    assert abs(values["mu"] - values["sample_mean"]) < 1e-6
+    assert abs(values["sigma"] - values["sample_std"]) < 1e-6
     assert f"{values['mu']:.3f}" == f"{values['sample_mean']:.3f}"
     assert f"{values['sigma']:.3f}" == f"{values['sample_std']:.3f}"
     assert format_value("train_loss", values["train_loss"]) == format_value(
@@ -624,14 +676,20 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     )
     x = state.trainer.dataset.y_train[:, 0]
     bumps = MIXTURE["mu"]  # the true bumps' centres
-    near = [int(np.sum(np.abs(x - c) < 0.25)) for c in (values["mu"], *bumps)]
-    assert near[0] < min(near[1:])
+    # Samples within 0.5 of the peak: at most 0.9 of those within 0.5 of either bump's centre
+    # (measured at offsets 0-4: 0.37-0.79 of the fewer).
+    near = [int(np.sum(np.abs(x - c) < 0.5)) for c in (values["mu"], *bumps)]
+    assert near[0] < 0.9 * min(near[1:])
     go_on(run)
-    # The mixture passes 1.6, well below one Gaussian's best.
+    # The mixture, trained to step 500, beats one Gaussian's best "by more than 0.1 nats"
+    # (measured at offsets 0-4: by 0.187-0.286; the draws' best NLLs 1.46-1.62, so no fixed
+    # threshold such as 1.6 is one every draw reaches).
     assert state.config.loss == "gaussian_mixture_nll" and run.next() is not None
-    train(state, 200)
+    assert "training NLL" not in run.text()
+    train(state, 500)
     values = lesson_values(state)
-    assert values["train_loss"] < 1.6 and values["train_loss"] < values["sample_nll"] - 0.2
+    assert values["train_loss"] < values["sample_nll"] - 0.1
+    assert "training NLL" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -662,7 +720,7 @@ async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
         await next_refused(pilot, app)
-        await train_in_app(pilot, app, 200)
+        await train_in_app(pilot, app, 300)
         values = lesson_values(app.state)
         mean, std = f"{values['sample_mean']:.3f}", f"{values['sample_std']:.3f}"
         assert f"μ = {mean}, σ = {std}; the closed form says {mean} and {std}" in lesson_text(app)
@@ -672,13 +730,13 @@ async def test_a_student_walks_the_maximum_likelihood_lesson_by_keys_at_80x24():
         await next_accepted(pilot, app)
         assert app.state.pane == "train"
         await next_refused(pilot, app)
-        await train_in_app(pilot, app, 200)
+        await train_in_app(pilot, app, 300)
         nll = format_value("sample_nll", lesson_values(app.state)["sample_nll"])
         assert f"the best any one Gaussian does ({nll})" in lesson_text(app)
         assert nll in stats(app)  # the training NLL on the stats line is that best
         await next_accepted(pilot, app)
         await next_refused(pilot, app)
-        await train_in_app(pilot, app, 200)
+        await train_in_app(pilot, app, 500)
         train_loss = format_value("train_loss", lesson_values(app.state)["train_loss"])
         assert f"training NLL {train_loss}." in lesson_text(app) and train_loss in stats(app)
         await next_accepted(pilot, app)
@@ -718,6 +776,6 @@ def test_resuming_lesson_2_after_full_batch_quotes_the_closed_form_not_step_0():
     run = LessonRun(built, state, index=landed)
     run.enter()
     values = lesson_values(state)
-    assert state.trainer.step_count == 200 and state.config.batch_size == 300
+    assert state.trainer.step_count == 300 and state.config.batch_size == 300
     for fitted, closed in (("mu", "sample_mean"), ("sigma", "sample_std")):
         assert format_value(fitted, values[fitted]) == format_value(closed, values[closed])
