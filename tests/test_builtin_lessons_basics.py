@@ -177,20 +177,6 @@ def test_each_lesson_checks_clean_and_is_built_for_an_80x24_strip(name):
                 assert choice.feedback.startswith("Right" if choice.correct else "No")
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_going_back_to_a_step_sets_the_app_up_as_coming_to_it(name):
-    """`<` from anywhere later gives each step the settings it had on the way forward: every
-    setting a later step changes is set again by an earlier one."""
-    forward, state = walk(name)
-    lines = []
-    for index in range(forward.count):
-        forward.enter(index, replay=index == 0)
-        lines.append(state.setup_line(full=True))
-    for index in reversed(range(forward.count)):
-        forward.enter(index)
-        assert state.setup_line(full=True) == lines[index], f"step {index + 1}"
-
-
 # -- 4: entropy, cross-entropy and KL -----------------------------------------------------------
 
 
