@@ -207,3 +207,22 @@ async def test_while_training_each_picture_redraws_at_least_once_a_second(
             assert gaps and max(gaps) <= 1.0, (name, gaps)
             # The picture keeps up with the numbers: never more than a second's steps behind.
             assert app.state.trainer.step_count - frames[-1][1] <= 1000, name
+
+
+async def test_a_long_wait_message_gives_way_to_the_lessons_keys_at_80_columns():
+    # "Not yet: > goes on once the training loss is below 0.12 (now 324.8)" pushed x (leave)
+    # off the status line.
+    lesson = parse_lesson(
+        LESSON.replace(
+            "pane=train\n",
+            "pane=train\nwait train_loss < 0.12 and val_loss < 0.12 and step >= 100000\n",
+        ),
+        "L.md",
+    )
+    app = LossApp(lesson=lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        status = screen_text(app).splitlines()[-2]
+        assert status.rstrip().endswith("> < h e x") and "Not yet: > goes on once" in status
+        assert "…" in status

@@ -158,7 +158,11 @@ class LessonPanel(Vertical):
             if run.step.ask is not None and run.answers.get(run.index) is None:
                 blocked += ": a letter, or ↑/↓ and enter"  # say how, the first time
             line = Text(g(blocked[:1].upper() + blocked[1:]), style="italic")
-        keys = KEYS if len(line) + 3 + len(KEYS) <= self.size.width else SHORT_KEYS
+        width = self.size.width
+        keys = KEYS if len(line) + 3 + len(KEYS) <= width else SHORT_KEYS
+        if width and len(line) + 3 + len(keys) > width:
+            # The keys stay whole (x leaves the lesson); a long message gives way, with "…".
+            line.truncate(max(1, width - 3 - len(keys)), overflow="ellipsis")
         line.append(f"   {g(keys)}", style="dim")
         self.query_one("#lesson-status", Static).update(line)
 
