@@ -454,17 +454,25 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
         state.step(200 * EPOCH)
         accuracy[loss] = metric(state, "accuracy")
         assert run.blocked() is None
-        # "All three land near 83%", and stay there as training goes on.
-        later = trace(state, "accuracy", 400 * EPOCH, every=100)
-        assert later.min() > 0.78 and later.max() < 0.86
         go_on(run)
         if loss == "binary_cross_entropy":  # 2. What the sigmoid's output means.
             answer_right(run)
             go_on(run)
-    assert all(0.80 < a < 0.86 for a in accuracy.values()), accuracy
-    assert 0.80 < accuracy["binary_cross_entropy"] < 0.85  # 83.4% against the article's 85%
-    # "Hinge landed about where cross-entropy did."
-    assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.03
+    # Cross-entropy "near the 85% the article reports": 82.2% to 84.6% at the five seeds.
+    assert abs(accuracy["binary_cross_entropy"] - 0.85) < 0.05, accuracy
+    # "Hinge landed at 82.6% (Hinge loss), about where cross-entropy did (83.4% (Binary
+    # cross-entropy))": 0.2 to 1.8 points apart at the five seeds.
+    assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.04
+    kept = {
+        "bce_acc": f"{format_metric('accuracy', accuracy['binary_cross_entropy'])} (Binary "
+        "cross-entropy)",
+        "hinge_acc": f"{format_metric('accuracy', accuracy['hinge'])} (Hinge loss)",
+    }
+    assert {name: run.kept[name] for name in kept} == kept
+    # "All three land within a few points of each other": at most 3 points apart (5 allowed).
+    assert max(accuracy.values()) - min(accuracy.values()) < 0.05, accuracy
+    shown = format_metric("accuracy", accuracy["squared_hinge"])
+    assert flat(run.text()).startswith(f"Squared hinge: {shown}. All three land within")
     # 5. Why cross-entropy.
     answer_right(run)
     go_on(run)
@@ -477,9 +485,26 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
         assert state.trainer.step_count == 1600 and not state.running
         values = state.trainer.evaluate()
         ends.append((values["val_loss"], values["accuracy"]))
+        if loss == "sparse_categorical_cross_entropy":  # "The same numbers", once they are
+            assert "The same numbers, digit for digit" in run.text()
         go_on(run)
+        if loss == "categorical_cross_entropy":  # quoted as kept on the next step, by its run
+            assert run.kept["cat_loss"] == f"{format_loss(ends[0][0])} (Categorical cross-entropy)"
+            assert run.kept["cat_acc"] == (
+                f"{format_metric('accuracy', ends[0][1])} (Categorical cross-entropy)"
+            )
+            assert flat(run.text()).startswith(
+                f"Validation loss {run.kept['cat_loss']}, accuracy {run.kept['cat_acc']} at step"
+            )
+            assert "The same numbers" not in run.text()  # not before the sparse run is done
     assert ends[0] == ends[1] == ends[2]
-    assert run.text().startswith("KL ended at validation loss 0.4673, accuracy 78.2%")
+    # "near the article's 82%": 78.2% to 81.6% at the five seeds.
+    assert abs(ends[0][1] - 0.82) < 0.06
+    loss_text, accuracy_text = format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])
+    assert flat(run.text()).startswith(
+        f"KL ended at validation loss {loss_text}, accuracy {accuracy_text}: categorical "
+        f"cross-entropy's {run.kept['cat_loss']} and {run.kept['cat_acc']} again."
+    )
     # 9. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
     trainer = state.trainer
     y = targets_for(trainer.loss, trainer.dataset, "val")
@@ -487,23 +512,24 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert y.ndim == 2 and set(np.unique(y)) == {0.0, 1.0} and (y.sum(axis=1) == 1).all()
     log_q = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     kl = trainer.loss.per_sample(y, z)
-    assert np.allclose(kl, -(y * log_q).sum(axis=1)) and kl.mean() > 0.4
+    # Far from 0: its mean, the validation loss, is 0.42 to 0.47 at the five seeds.
+    assert np.allclose(kl, -(y * log_q).sum(axis=1)) and kl.mean() > 0.3
     choice = run.step.ask.choices[2]
     assert choice.text == "KL(y‖p) is 0 on hard labels" and not choice.correct
-    assert (format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])) == ("0.4673", "78.2%")
     answer_right(run)
     go_on(run)
-    # 10. Multi-label: subset accuracy passes 80% once trained.
+    # 10. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
+    # the five seeds (7% to 23% at step 0); the Hamming loss 4.9% to 8.0%.
     assert state.problem == "multilabel_classification"
-    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.8
+    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.7
     state.step(1000)
-    assert metric(state, "subset_accuracy") > 0.8 and metric(state, "hamming_loss") < 0.1
+    assert metric(state, "subset_accuracy") > 0.7 and metric(state, "hamming_loss") < 0.12
     go_on(run)
     # 11. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
     assert run.blocked() is not None
     state.set_pane("distributions")
     q_present = classification_data(state.trainer).q[:, :, 1]
-    assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once
+    assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once: 39% to 46%
     go_on(run)
     answer_right(run)
     assert run.last and run.blocked() is None
@@ -546,13 +572,20 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
             await refused(pilot, app)
             await watch_run(pilot, app)
             shows_stats(app, "accuracy", "val_loss")
-            text = lesson_text(app)
-            assert "0.4673" in text and "78.2%" in text  # the same numbers, each run
+            values = app.state.trainer.evaluate()
+            shown = format_loss(values["val_loss"]), format_metric("accuracy", values["accuracy"])
+            if loss == "categorical_cross_entropy":
+                first = shown
+            else:  # the same numbers, each run: categorical's, kept, beside sparse's, live
+                assert shown == first
+                assert all(
+                    f"{value} (Categorical cross-entropy)" in lesson_text(app) for value in shown
+                )
             await accepted(pilot, app)
         await refused(pilot, app)
         await watch_run(pilot, app)
         await accepted(pilot, app)
-        assert "KL ended at validation loss 0.4673, accuracy 78.2%" in lesson_text(app)
+        assert f"KL ended at validation loss {first[0]}, accuracy {first[1]}" in lesson_text(app)
         await ask(pilot, app)
         await accepted(pilot, app)
         # Multi-label, then its Distributions pane.
