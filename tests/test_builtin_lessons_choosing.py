@@ -609,58 +609,77 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
 @pytest.mark.parametrize("offset", SEED_OFFSETS)
 def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     from losstui.core.diagnostics import classification_data
+    from losstui.core.numerics import sigmoid
 
     run, state = start(WRONG, offset)
-    # 1. A learning rate of 1.5 diverges within a few steps; 0.02 does not.
+    # 1. A learning rate of 1.5 diverges within a few steps (at step 3 to 10 at the five
+    # seeds); 0.02 does not in 500.
     assert state.config.lr == 0.02 and not state.is_locked("lr")
     state.step(500)
     assert not state.trainer.diverged and run.blocked() is not None
     state.set("lr", "1.5")
     state.step(50)
-    assert state.trainer.diverged and state.trainer.diverged_at_step <= 10
+    assert state.trainer.diverged and state.trainer.diverged_at_step <= 20
     assert "restarts from step 0" in (state.divergence_message or "")
     go_on(run)
     answer_right(run)
     go_on(run)
-    # 3. A saturated start: cross-entropy passes 90% within 150 steps.
+    # 3. A saturated start: most points on the sigmoid's flat tails, p·(1 − p) < 0.01 (66% to
+    # 94% of the validation points at the five seeds), right or wrong (accuracy 22% to 85%).
+    # Cross-entropy passes 85% within the 300 steps the app trains (88.7% to 95.3%).
     assert state.config.init_scale == 30 and state.config.lr == 0.05
-    assert metric(state, "accuracy") < 0.3 and run.blocked() is not None
-    state.step(150)
-    assert metric(state, "accuracy") > 0.9
+    trainer = state.trainer
+    p = sigmoid(trainer.logits(trainer.dataset.x_val).ravel())
+    assert (p * (1 - p) < 0.01).mean() > 0.6
+    assert state.running and run.blocked() is not None
+    play_run(run, state)
+    assert state.trainer.step_count == 300 and metric(state, "accuracy") > 0.85
+    cross_entropy = metric(state, "accuracy")
     go_on(run)
-    # 4. Squared error through a sigmoid, 300 steps from the same start: below 40%.
+    assert (
+        run.kept["ce_acc"] == f"{format_metric('accuracy', cross_entropy)} (Binary cross-entropy)"
+    )
+    # 4. Squared error through a sigmoid, 300 steps from the same start: below cross-entropy's
+    # accuracy at step 300, by 5.3 points (8 of 150) to 64 points at the five seeds.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
     assert run.blocked() is not None
     play_run(run, state)
-    assert state.trainer.step_count == 300 and metric(state, "accuracy") < 0.4
+    squared = metric(state, "accuracy")
+    assert state.trainer.step_count == 300 and squared < cross_entropy - 0.03
     go_on(run)
-    accuracy = format_metric("accuracy", metric(state, "accuracy"))
-    assert run.text().startswith(
-        f"After 300 steps squared error's accuracy is {accuracy}, where cross-entropy"
+    accuracy = format_metric("accuracy", squared)
+    assert flat(run.text()).startswith(
+        f"After 300 steps squared error's accuracy is {accuracy}, below cross-entropy's "
+        f"{run.kept['ce_acc']} from the same start"
     )
     answer_right(run)
     go_on(run)
-    # 6. The far cluster: cross-entropy near 97%.
+    # 6. The far cluster: cross-entropy above 90% (92.7% to 96.7% at step 500 at the five
+    # seeds; never below 90.7% to step 1,000), quoted as kept on the next step.
     assert state.config.dataset == "far_cluster" and state.config.init_scale == 1
-    assert state.config.seed == 3 and run.blocked() is not None
-    cross_entropy = trace(state, "accuracy", 1000)
-    assert cross_entropy[9] > 0.95 and cross_entropy.min() > 0.95  # "about 97%"
-    assert cross_entropy.max() < 0.99
+    assert state.config.seed == 3 + offset and run.blocked() is not None
+    state.step(500)
+    cross_entropy = metric(state, "accuracy")
+    assert cross_entropy > 0.9
     go_on(run)
-    # 7. Squared error: well below it, however long it trains.
+    kept = f"{format_metric('accuracy', cross_entropy)} (Binary cross-entropy)"
+    assert run.kept["far_ce_acc"] == kept
+    assert flat(run.text()).startswith(f"Cross-entropy reached {kept}:")
+    # 7. Squared error: below it (by 6.0 to 16 points at step 500, 76.7% to 88.7%), and it
+    # stays below however long it trains (at most 88.7% to step 2,500).
     assert state.config.loss == "mean_squared_error" and run.blocked() is not None
     state.step(500)
     trainer = state.trainer
-    assert metric(state, "accuracy") < 0.9
-    assert trainer.predict(trainer.dataset.x_val).max() > 1.1
+    assert metric(state, "accuracy") < cross_entropy - 0.03
     go_on(run)
-    # 8. Fit to the near points alone, a line would put the far ones near 3; squared error's
-    # own least-squares line keeps them around 1.2, and misclassifies class 1's near points:
-    # the boundary has moved towards the far cluster.
+    # 8. Fit to the near points alone, a line would put the far ones near 3 (3.08 to 3.32 at
+    # the five seeds); squared error's own least-squares line keeps them around 1.2 (1.19 to
+    # 1.22), and misclassifies class 1's near points (91% to 100% of its errors): the boundary
+    # has moved towards the far cluster.
     data_set = trainer.dataset
     far_train = np.linalg.norm(data_set.x_train - FAR_CENTRE, axis=1) < 3
     far_val = np.linalg.norm(data_set.x_val - FAR_CENTRE, axis=1) < 3
-    assert far_train.mean() > 0.15 and far_val[0] and far_val.sum() >= 20
+    assert far_train.mean() > 0.15 and far_val.sum() >= 15
 
     def least_squares(rows: np.ndarray) -> np.ndarray:
         a = np.column_stack([data_set.x_train[rows], np.ones(rows.sum())])
@@ -670,23 +689,21 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     assert 2.5 < np.median(least_squares(~far_train)[far_val]) < 3.5
     assert 1.1 < np.median(least_squares(np.ones_like(far_train))[far_val]) < 1.3
     outputs = trainer.predict(data_set.x_val).ravel()
-    assert 1.1 < np.median(outputs[far_val]) < 1.35  # at step 500, as the student arrives
     wrong = (outputs > 0.5) != data_set.y_val[:, 0]
-    assert wrong.sum() > 10 and (data_set.y_val[wrong, 0] == 1).mean() > 0.9
-    # 8-9. The Distributions pane: example 1, a far point, wanders around 1.2, mostly above 1.
+    assert wrong.sum() > 10 and (data_set.y_val[wrong, 0] == 1).mean() > 0.8
+    # 9. The Distributions pane: the outputs run above 1 (to 1.14 to 1.60 at step 500, as the
+    # student arrives; 14 to 31 of the 150 outside [0, 1]), on the far points.
     assert state.example == 0 and run.blocked() is not None
     state.set_pane("distributions")
     data = classification_data(trainer)
-    assert data.outputs is not None and data.outputs.ravel()[0] > 1.1  # at step 500
-    example = []
-    while trainer.step_count < 2000:
-        data = classification_data(trainer)
-        example.append(data.outputs.ravel()[0])
-        state.step(10)
-    example = np.array(example)
-    assert 1.1 < np.median(example) < 1.3 and (example > 1).mean() > 0.85
+    assert data.outputs is not None
+    assert data.outputs.max() > 1.1 and data.outside_unit().sum() >= 10
+    assert (
+        data.outputs.ravel()[np.argmax(data.outputs.ravel())] > 1
+        and far_val[np.argmax(data.outputs.ravel())]
+    )
     later = trace(state, "accuracy", 2500)
-    assert later.max() < 0.9
+    assert later.max() < cross_entropy - 0.03
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -713,9 +730,9 @@ async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
         await accepted(pilot, app)
         await ask(pilot, app)
         await accepted(pilot, app)
-        # A saturated start: cross-entropy recovers; squared error through a sigmoid stalls.
+        # A saturated start: cross-entropy recovers; squared error through a sigmoid lags.
         await refused(pilot, app)
-        await train(pilot, app, 150)
+        await watch_run(pilot, app)
         shows_stats(app, "accuracy")
         await accepted(pilot, app)
         await refused(pilot, app)
@@ -741,7 +758,7 @@ async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
         # The step's text and its whole question fit the strip at 80x24, unscrolled.
         assert app.lesson is not None and app.lesson.step.ask is not None
         shown = screen_text(app)
-        assert "so the pane clips it." in flat(shown)
+        assert "so the pane clips them." in flat(shown)
         for i, choice in enumerate(app.lesson.step.ask.choices):
             assert f"{chr(97 + i)}) {choice.text}" in shown, choice.text
         await ask(pilot, app)
