@@ -639,6 +639,7 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     assert (
         run.kept["ce_acc"] == f"{format_metric('accuracy', cross_entropy)} (Binary cross-entropy)"
     )
+    assert flat(run.text()).startswith(f"Cross-entropy reached {run.kept['ce_acc']} in 300 steps.")
     # 4. Squared error through a sigmoid, 300 steps from the same start: below cross-entropy's
     # accuracy at step 300, by 5.3 points (8 of 150) to 64 points at the five seeds.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
