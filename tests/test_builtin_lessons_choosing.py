@@ -83,12 +83,18 @@ def play_run(run: LessonRun, state: AppState) -> None:
         run.tick()
 
 
-def rendered_rows(prose: str, width: int = 78) -> int:
-    """Rows the prose takes once Markdown reflows its paragraphs to `width` columns."""
+def rendered_rows(prose: str, width: int = 78, kept: frozenset[str] = frozenset()) -> int:
+    """Rows the prose takes once Markdown reflows its paragraphs to `width` columns (the blank
+    lines around a `<!-- then -->` are one paragraph break). A kept value reads with its run's
+    loss: "0.6877 (Mean squared logarithmic error)"."""
     rows = 0
-    for paragraph in prose.split("\n\n"):
+    for paragraph in re.split(r"\n\s*\n", prose.strip()):
         text = " ".join(paragraph.split()).replace("**", "").replace("`", "").replace("*", "")
-        text = re.sub(r"\{[a-z_0-9]+\}", "0.1234", text)
+        text = re.sub(
+            r"\{([a-z_0-9]+)\}",
+            lambda m: "0.1234 (Categorical cross-entropy)" if m[1] in kept else "0.1234",
+            text,
+        )
         rows += math.ceil(len(text) / width) + 1  # and the blank row after it
     return rows - 1
 
@@ -96,6 +102,7 @@ def rendered_rows(prose: str, width: int = 78) -> int:
 def test_each_lesson_is_short_steps_with_hints_and_feedback():
     for path in (REGRESSION, CLASSIFICATION, WRONG):
         steps = lesson(path).steps
+        kept = frozenset(name for step in steps for _, name in step.keep)
         assert 6 <= len(steps) <= 12, path.name
         for step in steps:
             where = f"{path.name}:{step.line}"
@@ -104,7 +111,7 @@ def test_each_lesson_is_short_steps_with_hints_and_feedback():
             assert step.ask is None or all(c.feedback for c in step.ask.choices), where
             # The prose fits the 9-row strip at 80x24: at 78 columns, as Markdown reflows it
             # (markup hidden, placeholders as wide as their values), 7 rows at most.
-            assert rendered_rows(step.prose) <= 7, where
+            assert rendered_rows(step.prose, kept=kept) <= 7, where
 
 
 # -- A student at the keyboard, under Pilot ------------------------------------------------------
@@ -262,9 +269,10 @@ async def choose_loss(pilot, app: LossApp, key: str) -> None:
 @pytest.mark.parametrize("offset", SEED_OFFSETS)
 def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     run, state = start(REGRESSION, offset)
-    # 1. Squared error on the noisy line: R² passes 0.85 once the student trains.
+    # 1. Squared error on the noisy line: R² passes 0.85 once the student trains (0.89 to 0.91
+    # at step 100 at the five seeds; -1.82 to 0.48 before).
     assert state.problem == "regression" and state.config.loss == "mean_squared_error"
-    assert run.blocked() is not None and metric(state, "r2") < 0
+    assert run.blocked() is not None
     state.step(100)
     go_on(run)
     # 2. Which noise gives squared error.
@@ -275,59 +283,92 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     assert state.config.loss == "mean_squared_error" and state.config.dataset == "line_outliers"
     assert run.blocked() is not None
     r2 = trace(state, "r2", 3000)
+    # Its highest R² at the five seeds is 0.56 to 0.75: 0.1 below the 0.85 the text names. Its
+    # lowest is -0.27 to 0.37.
     assert r2[1:].max() < 0.85 and r2[1:].min() < 0.5
+    squared_best = r2.max()
+    squared_r2 = format_metric("r2", metric(state, "r2"))
     go_on(run)
-    # 4. Its clean validation residuals sit left of 0: the line floats above the truth.
+    assert run.kept["squared_r2"] == f"{squared_r2} (Mean squared error)"
+    # 4. Its clean validation residuals sit left of 0: the line floats above the truth (their
+    # mean is -0.45 to -0.70, 95% to 99% of them below 0).
     res = residuals(state)
-    assert res.mean() < -0.3 and (res < 0).mean() > 0.8
+    squared_shift = res.mean()
+    assert squared_shift < -0.3 and (res < 0).mean() > 0.8
     assert run.blocked() is not None
     answer_right(run)
     state.set_pane("distributions")
     go_on(run)
-    # 5. Absolute error, chosen by the student, passes R² 0.88 within 100 steps and stays there.
+    # 5. Absolute error, chosen by the student, passes R² 0.8 within 50 steps (0.87 to 0.91 at
+    # step 50), and stays above anything squared error reached: its lowest R² from step 100 on
+    # (0.85 to 0.91) is 0.15 to 0.29 above squared error's highest.
     assert state.pane == "train" and not state.is_locked("loss")
     state.set("loss", "mean_absolute_error")
     assert run.blocked() is not None
     r2 = trace(state, "r2", 1500)
-    assert r2[1:].min() > 0.88
-    assert abs(np.median(residuals(state))) < 0.05  # the median, which outliers barely move
+    assert r2[0] > 0.8 and r2[1:].min() > squared_best + 0.1
+    assert run.blocked() is None
+    # The median, which outliers barely move: its residuals' median is within 0.08 of 0, where
+    # squared error's residuals are off by 0.45 or more.
+    assert abs(np.median(residuals(state))) < min(0.15, abs(squared_shift) / 3)
     go_on(run)
-    # 6. Huber: as robust.
+    assert flat(run.text()).startswith(
+        "Absolute error passed R² 0.8, more than squared error ever reached (it was at "
+        f"{squared_r2} (Mean squared error))"
+    )
+    # 6. Huber: as robust. Past 0.8 by step 50 (0.86 to 0.91); from step 100 on its R² (0.83 to
+    # 0.90 at its lowest) stays 0.14 or more above squared error's highest.
     assert state.config.loss == "huber" and state.trainer.step_count == 0
-    assert run.blocked() is not None
+    assert run.blocked() is not None and "Huber passed 0.8 too" not in run.text()
     r2 = trace(state, "r2", 1500)
-    assert r2[1:].min() > 0.88
+    assert r2[0] > 0.8 and r2[1:].min() > squared_best + 0.1
+    assert "Huber passed 0.8 too" in run.text()
     go_on(run)
-    # 7. Wide range, squared log error: R² past 0.6 by step 1,000 (and it stays there).
+    # 7. Wide range, squared log error: R² past 0.5 by step 1,000, and it holds there (0.59 to
+    # 0.71 at step 1,000; it never dips by more than 0.003 between records after).
     assert state.config.loss == "mean_squared_logarithmic_error"
-    assert run.blocked() is not None
-    r2 = trace(state, "r2", 3000)
-    assert r2[19] > 0.6 and r2[19:].min() > 0.6  # step 1,000 and after
+    assert run.blocked() is not None and "Past 0.5 by step 1,000" not in run.text()
+    r2 = trace(state, "r2", 1000)
+    assert r2[-1] > 0.5 and "Past 0.5 by step 1,000" in run.text()
+    later = trace(state, "r2", 3000)
+    assert later.min() > 0.5 and np.diff(later).min() > -0.02
+    log_r2 = metric(state, "r2")
     go_on(run)
-    # 8. Squared error at the same rate: R² swings, often below 0, never reaches 0.6.
+    # The step that compares quotes squared log error's R² as the student left it.
+    kept = f"{format_metric('r2', log_r2)} (Mean squared logarithmic error)"
+    assert run.kept["log_r2"] == kept
+    assert flat(run.text()).startswith(f"Squared log error's R²: {kept}")
+    # 8. Squared error at the same rate: its R² swings, below 0 more often than not (69% to 85%
+    # of the records to step 3,000, 67% to 83% of those to step 300), its median (-0.51 to
+    # -1.37) far under squared log error's (above 0.59): a swinging run, so margins are wide.
     assert state.config.loss == "mean_squared_error" and state.config.lr == 0.1
     assert run.blocked() is not None
     r2 = trace(state, "r2", 3000, every=10)
-    assert r2.max() < 0.6 and (r2 < 0).mean() > 0.3
-    assert not state.trainer.diverged
+    assert (r2[:30] < 0).mean() > 0.55 and (r2 < 0).mean() > 0.55
+    assert np.median(r2) < log_r2 - 0.5
+    assert r2.max() < 0.85 and not state.trainer.diverged
     go_on(run)
     answer_right(run)
     go_on(run)
-    # 10. Counts with the Poisson loss: R² settles near 0.6.
+    # 10. Counts with the Poisson loss: R² reached and quoted on the next step as kept.
     assert state.config.loss == "poisson" and state.problem == "count_regression"
     assert run.blocked() is not None
-    poisson = trace(state, "r2", 1500)
-    assert 0.5 < poisson[9] < 0.7 and poisson[1:].min() > 0.5
+    state.step(500)
+    poisson_r2 = format_metric("r2", metric(state, "r2"))
     go_on(run)
-    # 11. Squared error: lower R² than Poisson's, and negative counts for small x.
+    assert run.kept["poisson_r2"] == f"{poisson_r2} (Poisson loss)"
+    assert flat(run.text()).startswith(f"Poisson reached R² {poisson_r2} (Poisson loss).")
+    # 11. Squared error: negative counts for small x (the left end's output is -0.67 to -1.12;
+    # 10% to 15% of the validation outputs are below 0), shown once the step is done.
     assert state.config.loss == "mean_squared_error"
-    assert run.blocked() is not None
-    squared = trace(state, "r2", 1500)
-    assert squared[1:].max() < poisson[1:].min()
+    assert run.blocked() is not None and "went below 0" not in flat(run.text())
+    state.step(500)
+    assert "went below 0 there" in flat(run.text()).replace("**", "")
+    state.step(1000)
     trainer = state.trainer
     outputs = trainer.predict(trainer.dataset.x_val).ravel()
     assert (outputs < 0).mean() > 0.05
-    assert outputs[np.argmin(trainer.dataset.x_val[:, 0])] < 0  # at the left end
+    assert outputs[np.argmin(trainer.dataset.x_val[:, 0])] < -0.3  # at the left end
     go_on(run)
     # 12. The last step: a question.
     answer_right(run)
@@ -413,17 +454,25 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
         state.step(200 * EPOCH)
         accuracy[loss] = metric(state, "accuracy")
         assert run.blocked() is None
-        # "All three land near 83%", and stay there as training goes on.
-        later = trace(state, "accuracy", 400 * EPOCH, every=100)
-        assert later.min() > 0.78 and later.max() < 0.86
         go_on(run)
         if loss == "binary_cross_entropy":  # 2. What the sigmoid's output means.
             answer_right(run)
             go_on(run)
-    assert all(0.80 < a < 0.86 for a in accuracy.values()), accuracy
-    assert 0.80 < accuracy["binary_cross_entropy"] < 0.85  # 83.4% against the article's 85%
-    # "Hinge landed about where cross-entropy did."
-    assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.03
+    # Cross-entropy "near the 85% the article reports": 82.2% to 84.6% at the five seeds.
+    assert abs(accuracy["binary_cross_entropy"] - 0.85) < 0.05, accuracy
+    # "Hinge landed at 82.6% (Hinge loss), about where cross-entropy did (83.4% (Binary
+    # cross-entropy))": 0.2 to 1.8 points apart at the five seeds.
+    assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.04
+    kept = {
+        "bce_acc": f"{format_metric('accuracy', accuracy['binary_cross_entropy'])} (Binary "
+        "cross-entropy)",
+        "hinge_acc": f"{format_metric('accuracy', accuracy['hinge'])} (Hinge loss)",
+    }
+    assert {name: run.kept[name] for name in kept} == kept
+    # "All three land within a few points of each other": at most 3 points apart (5 allowed).
+    assert max(accuracy.values()) - min(accuracy.values()) < 0.05, accuracy
+    shown = format_metric("accuracy", accuracy["squared_hinge"])
+    assert flat(run.text()).startswith(f"Squared hinge: {shown}. All three land within")
     # 5. Why cross-entropy.
     answer_right(run)
     go_on(run)
@@ -436,9 +485,26 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
         assert state.trainer.step_count == 1600 and not state.running
         values = state.trainer.evaluate()
         ends.append((values["val_loss"], values["accuracy"]))
+        if loss == "sparse_categorical_cross_entropy":  # "The same numbers", once they are
+            assert "The same numbers, digit for digit" in run.text()
         go_on(run)
+        if loss == "categorical_cross_entropy":  # quoted as kept on the next step, by its run
+            assert run.kept["cat_loss"] == f"{format_loss(ends[0][0])} (Categorical cross-entropy)"
+            assert run.kept["cat_acc"] == (
+                f"{format_metric('accuracy', ends[0][1])} (Categorical cross-entropy)"
+            )
+            assert flat(run.text()).startswith(
+                f"Validation loss {run.kept['cat_loss']}, accuracy {run.kept['cat_acc']} at step"
+            )
+            assert "The same numbers" not in run.text()  # not before the sparse run is done
     assert ends[0] == ends[1] == ends[2]
-    assert run.text().startswith("KL ended at validation loss 0.4673, accuracy 78.2%")
+    # "near the article's 82%": 78.2% to 81.6% at the five seeds.
+    assert abs(ends[0][1] - 0.82) < 0.06
+    loss_text, accuracy_text = format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])
+    assert flat(run.text()).startswith(
+        f"KL ended at validation loss {loss_text}, accuracy {accuracy_text}: categorical "
+        f"cross-entropy's {run.kept['cat_loss']} and {run.kept['cat_acc']} again."
+    )
     # 9. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
     trainer = state.trainer
     y = targets_for(trainer.loss, trainer.dataset, "val")
@@ -446,23 +512,24 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert y.ndim == 2 and set(np.unique(y)) == {0.0, 1.0} and (y.sum(axis=1) == 1).all()
     log_q = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     kl = trainer.loss.per_sample(y, z)
-    assert np.allclose(kl, -(y * log_q).sum(axis=1)) and kl.mean() > 0.4
+    # Far from 0: its mean, the validation loss, is 0.42 to 0.47 at the five seeds.
+    assert np.allclose(kl, -(y * log_q).sum(axis=1)) and kl.mean() > 0.3
     choice = run.step.ask.choices[2]
     assert choice.text == "KL(y‖p) is 0 on hard labels" and not choice.correct
-    assert (format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])) == ("0.4673", "78.2%")
     answer_right(run)
     go_on(run)
-    # 10. Multi-label: subset accuracy passes 80% once trained.
+    # 10. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
+    # the five seeds (7% to 23% at step 0); the Hamming loss 4.9% to 8.0%.
     assert state.problem == "multilabel_classification"
-    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.8
+    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.7
     state.step(1000)
-    assert metric(state, "subset_accuracy") > 0.8 and metric(state, "hamming_loss") < 0.1
+    assert metric(state, "subset_accuracy") > 0.7 and metric(state, "hamming_loss") < 0.12
     go_on(run)
     # 11. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
     assert run.blocked() is not None
     state.set_pane("distributions")
     q_present = classification_data(state.trainer).q[:, :, 1]
-    assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once
+    assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once: 39% to 46%
     go_on(run)
     answer_right(run)
     assert run.last and run.blocked() is None
@@ -505,13 +572,20 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
             await refused(pilot, app)
             await watch_run(pilot, app)
             shows_stats(app, "accuracy", "val_loss")
-            text = lesson_text(app)
-            assert "0.4673" in text and "78.2%" in text  # the same numbers, each run
+            values = app.state.trainer.evaluate()
+            shown = format_loss(values["val_loss"]), format_metric("accuracy", values["accuracy"])
+            if loss == "categorical_cross_entropy":
+                first = shown
+            else:  # the same numbers, each run: categorical's, kept, beside sparse's, live
+                assert shown == first
+                assert all(
+                    f"{value} (Categorical cross-entropy)" in lesson_text(app) for value in shown
+                )
             await accepted(pilot, app)
         await refused(pilot, app)
         await watch_run(pilot, app)
         await accepted(pilot, app)
-        assert "KL ended at validation loss 0.4673, accuracy 78.2%" in lesson_text(app)
+        assert f"KL ended at validation loss {first[0]}, accuracy {first[1]}" in lesson_text(app)
         await ask(pilot, app)
         await accepted(pilot, app)
         # Multi-label, then its Distributions pane.
@@ -535,58 +609,78 @@ async def test_classification_lesson_walked_by_keys_at_80x24():
 @pytest.mark.parametrize("offset", SEED_OFFSETS)
 def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     from losstui.core.diagnostics import classification_data
+    from losstui.core.numerics import sigmoid
 
     run, state = start(WRONG, offset)
-    # 1. A learning rate of 1.5 diverges within a few steps; 0.02 does not.
+    # 1. A learning rate of 1.5 diverges within a few steps (at step 3 to 10 at the five
+    # seeds); 0.02 does not in 500.
     assert state.config.lr == 0.02 and not state.is_locked("lr")
     state.step(500)
     assert not state.trainer.diverged and run.blocked() is not None
     state.set("lr", "1.5")
     state.step(50)
-    assert state.trainer.diverged and state.trainer.diverged_at_step <= 10
+    assert state.trainer.diverged and state.trainer.diverged_at_step <= 20
     assert "restarts from step 0" in (state.divergence_message or "")
     go_on(run)
     answer_right(run)
     go_on(run)
-    # 3. A saturated start: cross-entropy passes 90% within 150 steps.
+    # 3. A saturated start: most points on the sigmoid's flat tails, p·(1 − p) < 0.01 (66% to
+    # 94% of the validation points at the five seeds), right or wrong (accuracy 22% to 85%).
+    # Cross-entropy passes 85% within the 300 steps the app trains (88.7% to 95.3%).
     assert state.config.init_scale == 30 and state.config.lr == 0.05
-    assert metric(state, "accuracy") < 0.3 and run.blocked() is not None
-    state.step(150)
-    assert metric(state, "accuracy") > 0.9
+    trainer = state.trainer
+    p = sigmoid(trainer.logits(trainer.dataset.x_val).ravel())
+    assert (p * (1 - p) < 0.01).mean() > 0.6
+    assert state.running and run.blocked() is not None
+    play_run(run, state)
+    assert state.trainer.step_count == 300 and metric(state, "accuracy") > 0.85
+    cross_entropy = metric(state, "accuracy")
     go_on(run)
-    # 4. Squared error through a sigmoid, 300 steps from the same start: below 40%.
+    assert (
+        run.kept["ce_acc"] == f"{format_metric('accuracy', cross_entropy)} (Binary cross-entropy)"
+    )
+    assert flat(run.text()).startswith(f"Cross-entropy reached {run.kept['ce_acc']} in 300 steps.")
+    # 4. Squared error through a sigmoid, 300 steps from the same start: below cross-entropy's
+    # accuracy at step 300, by 5.3 points (8 of 150) to 64 points at the five seeds.
     assert state.config.loss == "sigmoid_mean_squared_error" and state.running
     assert run.blocked() is not None
     play_run(run, state)
-    assert state.trainer.step_count == 300 and metric(state, "accuracy") < 0.4
+    squared = metric(state, "accuracy")
+    assert state.trainer.step_count == 300 and squared < cross_entropy - 0.03
     go_on(run)
-    accuracy = format_metric("accuracy", metric(state, "accuracy"))
-    assert run.text().startswith(
-        f"After 300 steps squared error's accuracy is {accuracy}, where cross-entropy"
+    accuracy = format_metric("accuracy", squared)
+    assert flat(run.text()).startswith(
+        f"After 300 steps squared error's accuracy is {accuracy}, below cross-entropy's "
+        f"{run.kept['ce_acc']} from the same start"
     )
     answer_right(run)
     go_on(run)
-    # 6. The far cluster: cross-entropy near 97%.
+    # 6. The far cluster: cross-entropy above 90% (92.7% to 96.7% at step 500 at the five
+    # seeds; never below 90.7% to step 1,000), quoted as kept on the next step.
     assert state.config.dataset == "far_cluster" and state.config.init_scale == 1
-    assert state.config.seed == 3 and run.blocked() is not None
-    cross_entropy = trace(state, "accuracy", 1000)
-    assert cross_entropy[9] > 0.95 and cross_entropy.min() > 0.95  # "about 97%"
-    assert cross_entropy.max() < 0.99
+    assert state.config.seed == 3 + offset and run.blocked() is not None
+    state.step(500)
+    cross_entropy = metric(state, "accuracy")
+    assert cross_entropy > 0.9
     go_on(run)
-    # 7. Squared error: well below it, however long it trains.
+    kept = f"{format_metric('accuracy', cross_entropy)} (Binary cross-entropy)"
+    assert run.kept["far_ce_acc"] == kept
+    assert flat(run.text()).startswith(f"Cross-entropy reached {kept}:")
+    # 7. Squared error: below it (by 6.0 to 16 points at step 500, 76.7% to 88.7%), and it
+    # stays below however long it trains (at most 88.7% to step 2,500).
     assert state.config.loss == "mean_squared_error" and run.blocked() is not None
     state.step(500)
     trainer = state.trainer
-    assert metric(state, "accuracy") < 0.9
-    assert trainer.predict(trainer.dataset.x_val).max() > 1.1
+    assert metric(state, "accuracy") < cross_entropy - 0.03
     go_on(run)
-    # 8. Fit to the near points alone, a line would put the far ones near 3; squared error's
-    # own least-squares line keeps them around 1.2, and misclassifies class 1's near points:
-    # the boundary has moved towards the far cluster.
+    # 8. Fit to the near points alone, a line would put the far ones near 3 (3.08 to 3.32 at
+    # the five seeds); squared error's own least-squares line keeps them around 1.2 (1.19 to
+    # 1.22), and misclassifies class 1's near points (91% to 100% of its errors): the boundary
+    # has moved towards the far cluster.
     data_set = trainer.dataset
     far_train = np.linalg.norm(data_set.x_train - FAR_CENTRE, axis=1) < 3
     far_val = np.linalg.norm(data_set.x_val - FAR_CENTRE, axis=1) < 3
-    assert far_train.mean() > 0.15 and far_val[0] and far_val.sum() >= 20
+    assert far_train.mean() > 0.15 and far_val.sum() >= 15
 
     def least_squares(rows: np.ndarray) -> np.ndarray:
         a = np.column_stack([data_set.x_train[rows], np.ones(rows.sum())])
@@ -596,23 +690,21 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     assert 2.5 < np.median(least_squares(~far_train)[far_val]) < 3.5
     assert 1.1 < np.median(least_squares(np.ones_like(far_train))[far_val]) < 1.3
     outputs = trainer.predict(data_set.x_val).ravel()
-    assert 1.1 < np.median(outputs[far_val]) < 1.35  # at step 500, as the student arrives
     wrong = (outputs > 0.5) != data_set.y_val[:, 0]
-    assert wrong.sum() > 10 and (data_set.y_val[wrong, 0] == 1).mean() > 0.9
-    # 8-9. The Distributions pane: example 1, a far point, wanders around 1.2, mostly above 1.
+    assert wrong.sum() > 10 and (data_set.y_val[wrong, 0] == 1).mean() > 0.8
+    # 9. The Distributions pane: the outputs run above 1 (to 1.14 to 1.60 at step 500, as the
+    # student arrives; 14 to 31 of the 150 outside [0, 1]), on the far points.
     assert state.example == 0 and run.blocked() is not None
     state.set_pane("distributions")
     data = classification_data(trainer)
-    assert data.outputs is not None and data.outputs.ravel()[0] > 1.1  # at step 500
-    example = []
-    while trainer.step_count < 2000:
-        data = classification_data(trainer)
-        example.append(data.outputs.ravel()[0])
-        state.step(10)
-    example = np.array(example)
-    assert 1.1 < np.median(example) < 1.3 and (example > 1).mean() > 0.85
+    assert data.outputs is not None
+    assert data.outputs.max() > 1.1 and data.outside_unit().sum() >= 10
+    assert (
+        data.outputs.ravel()[np.argmax(data.outputs.ravel())] > 1
+        and far_val[np.argmax(data.outputs.ravel())]
+    )
     later = trace(state, "accuracy", 2500)
-    assert later.max() < 0.9
+    assert later.max() < cross_entropy - 0.03
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -639,9 +731,9 @@ async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
         await accepted(pilot, app)
         await ask(pilot, app)
         await accepted(pilot, app)
-        # A saturated start: cross-entropy recovers; squared error through a sigmoid stalls.
+        # A saturated start: cross-entropy recovers; squared error through a sigmoid lags.
         await refused(pilot, app)
-        await train(pilot, app, 150)
+        await watch_run(pilot, app)
         shows_stats(app, "accuracy")
         await accepted(pilot, app)
         await refused(pilot, app)
@@ -667,7 +759,7 @@ async def test_when_it_goes_wrong_lesson_walked_by_keys_at_80x24():
         # The step's text and its whole question fit the strip at 80x24, unscrolled.
         assert app.lesson is not None and app.lesson.step.ask is not None
         shown = screen_text(app)
-        assert "so the pane clips it." in flat(shown)
+        assert "so the pane clips them." in flat(shown)
         for i, choice in enumerate(app.lesson.step.ask.choices):
             assert f"{chr(97 + i)}) {choice.text}" in shown, choice.text
         await ask(pilot, app)
