@@ -725,10 +725,13 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert app.lesson is not None and app.lesson.index == 0
-        assert "Not yet: > goes on once the step is at least 40 (now " in screen_text(app)
+        assert "Not yet: > goes on once the step is at least 40 (now 0)" in screen_text(app)
+        await pilot.press("n", "n", "n")  # the refusal follows the run: it said "(now 0)" on
+        await pilot.pause()
+        assert "Not yet: > goes on once the step is at least 40 (now 3)" in screen_text(app)
         await pilot.press("h")
         await pilot.pause()
-        assert "Hint: Press n; at step 0 now." in screen_text(app)
+        assert "Hint: Press n; at step 3 now." in screen_text(app)
         app.state.step(40)
         await pilot.pause()
         assert "Done: > goes on." in screen_text(app)

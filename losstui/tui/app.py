@@ -638,7 +638,7 @@ class LossApp(App[None]):
             return
         reason = self.lesson.next()
         if reason is not None:
-            self.lesson_panel.say(f"Not yet: {reason.removeprefix('not yet: ')}.")
+            self.lesson_panel.say_refused()
             return
         self._stepped(self.lesson.index)
 

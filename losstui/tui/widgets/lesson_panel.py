@@ -41,6 +41,8 @@ class LessonPanel(Vertical):
         self.instructor = instructor
         self.message = ""
         self._said_blocked = False
+        #: Whether > was refused on this step: its live reason then shows in bold.
+        self._refused = False
         self._shown: tuple[int, str] | None = None
         #: The pane on show and when it last redrew, as the live values last followed it.
         self._followed: tuple[Pane, float] | None = None
@@ -100,6 +102,13 @@ class LessonPanel(Vertical):
         self._said_blocked = self.run.blocked() is not None
         self._status()
 
+    def say_refused(self) -> None:
+        """> was refused: the status line's live reason ("… (now 93)") in bold, not a copy of
+        it that would go stale while the student trains on."""
+        self.message = ""
+        self._refused = True
+        self._status()
+
     def refresh_step(self) -> None:
         """Draw the current step: a new step resets the list and the message."""
         run, g = self.run, self.glyphs.text
@@ -117,6 +126,7 @@ class LessonPanel(Vertical):
             self.query_one("#lesson-text", LessonText).update(text)
             if new_step:
                 self.message = ""
+                self._refused = False
                 self._step_changed()
                 self._say_answer()  # a question answered before says its feedback again
         self._status()
@@ -157,7 +167,9 @@ class LessonPanel(Vertical):
         else:
             if run.step.ask is not None and run.answers.get(run.index) is None:
                 blocked += ": a letter, or ↑/↓ and enter"  # say how, the first time
-            line = Text(g(blocked[:1].upper() + blocked[1:]), style="italic")
+            line = Text(
+                g(blocked[:1].upper() + blocked[1:]), style="bold" if self._refused else "italic"
+            )
         width = self.size.width
         keys = KEYS if len(line) + 3 + len(KEYS) <= width else SHORT_KEYS
         if width and len(line) + 3 + len(keys) > width:
