@@ -892,6 +892,13 @@ async def test_leaving_a_lesson_on_its_last_step_finishes_it(tmp_path):
         await pilot.press("b", "x")  # answered right, then left
         await pilot.pause()
         assert app.lesson is None and progress.load(lesson_key(lesson)) == 2  # finished
+    # Opened again at its first step (an instructor's --step 1 on the same account): the step
+    # on show moves, and the lesson stays finished.
+    again = LossApp(lesson_path=str(path), lesson_step=0)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert progress.load(lesson_key(lesson)) == 0
+    assert lesson_key(lesson) in progress.finished()
 
 
 async def test_answering_again_on_the_last_step_leaves_the_lesson_finished(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,12 @@ async def test_past_the_last_step_the_lesson_is_finished_and_listed_so(shelf, ca
         assert "1. First steps  10 min  finished" in screen_text(app)
     assert cli.main(["lesson"]) == 0
     assert "finished (2 steps)" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_a_lesson_finished_once_is_listed_finished_wherever_it_is_opened_again():
+    from losstui.lessons.library import Entry
+
+    entry = Entry("03-logistic-regression", Path("x.md"), "T", "S", 15, steps=9, reached=3)
+    assert entry.progress_text() == "step 4 of 9"
+    finished = Entry("03-logistic-regression", Path("x.md"), "T", "S", 15, 9, 3, done=True)
+    assert finished.progress_text() == "finished (9 steps)" and finished.finished

@@ -37,6 +37,8 @@ class Entry:
     minutes: int
     steps: int
     reached: int | None
+    #: Whether the student finished it once (it stays finished when opened again).
+    done: bool = False
 
     @property
     def number(self) -> int:
@@ -50,7 +52,7 @@ class Entry:
     @property
     def finished(self) -> bool:
         """Whether the student went past the last step (progress keeps one past it)."""
-        return self.reached is not None and self.reached >= self.steps
+        return self.done or (self.reached is not None and self.reached >= self.steps)
 
     @property
     def step(self) -> int | None:
@@ -85,7 +87,7 @@ def builtin_paths() -> list[Path]:
 def builtin_lessons() -> list[Entry]:
     """Every built-in lesson with the step this user reached in it (a built-in lesson that does
     not read is a packaging fault: it raises, and a test reads them all)."""
-    reached = progress.load_all()
+    reached, done = progress.load_all(), progress.finished()
     entries = []
     for path in builtin_paths():
         lesson = read_lesson(str(path))
@@ -98,6 +100,7 @@ def builtin_lessons() -> list[Entry]:
                 minutes=lesson.minutes,
                 steps=len(lesson.steps),
                 reached=reached.get(lesson_key(lesson)),
+                done=lesson_key(lesson) in done,
             )
         )
     return entries

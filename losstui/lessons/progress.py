@@ -24,6 +24,9 @@ from pathlib import Path
 ANSWERS = "answers"
 """The entry that holds the answers (no lesson key looks like it: a built-in lesson's name
 starts with its number, another lesson's key is an absolute path)."""
+FINISHED = "finished"
+"""The entry that lists the lessons a student finished: finished stays finished, though the
+step kept moves on when the lesson is opened again (going back, an instructor's jump)."""
 STATES = "states"
 """The entry that holds the app state each lesson was left in."""
 #: A step index as the file writes it.
@@ -55,6 +58,19 @@ def load_all() -> dict[str, int]:
         for key, step in _entries().items()
         if isinstance(step, int) and not isinstance(step, bool)
     }
+
+
+def finished() -> set[str]:
+    """The keys of the lessons this user finished; empty when none, or the file cannot be read."""
+    listed = _entries().get(FINISHED)
+    return {k for k in listed if isinstance(k, str)} if isinstance(listed, list) else set()
+
+
+def mark_finished(key: str) -> bool:
+    """Remember that lesson `key` is finished; False (and nothing raised) if it cannot be kept."""
+    data = _entries()
+    data[FINISHED] = sorted(finished() | {key})
+    return _write(data)
 
 
 def load(key: str) -> int:
@@ -96,7 +112,6 @@ def save(
     """Remember step `index` of lesson `key`, the `answers` chosen in it and the app `state`
     it was left in (a JSON-ready dict; None keeps the one saved before); False (and nothing
     raised) if it cannot be kept."""
-    path = progress_file()
     data = _entries()
     data[key] = int(index)
     if state is not None:
@@ -113,6 +128,12 @@ def save(
         data[ANSWERS] = every
     else:
         data.pop(ANSWERS, None)
+    return _write(data)
+
+
+def _write(data: dict[str, object]) -> bool:
+    """Write `data` as the progress file, whole or not at all; False if it cannot be."""
+    path = progress_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -152,12 +173,4 @@ def save_kept(key: str, kept: Mapping[str, str]) -> bool:
         data[KEPT] = every
     else:
         data.pop(KEPT, None)
-    path = progress_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".kept.tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)  # whole or not at all, as `save` writes it
-    except OSError:
-        return False
-    return True
+    return _write(data)

@@ -563,6 +563,16 @@ class LossApp(App[None]):
             progress.save(key, reached, self.lesson.answered(), self.lesson.left_state())
             progress.save_kept(key, self.lesson.kept)
 
+    def _finish(self) -> None:
+        """The lesson followed is finished: kept one past its last step (reopened, it opens on
+        the last step), and listed finished from now on, wherever it is opened at later."""
+        from losstui.lessons import progress
+        from losstui.lessons.library import lesson_key
+
+        if self.lesson is not None:
+            self._keep_progress(self.lesson.count)
+            progress.mark_finished(lesson_key(self.lesson.lesson))
+
     def _finish_if_done(self) -> None:
         """Leaving on the last step with nothing left to do there finishes the lesson, as `>`
         does (the built-in lessons end "press x to leave"); elsewhere the state is kept."""
@@ -570,7 +580,7 @@ class LossApp(App[None]):
         if lesson is None:
             return
         if lesson.last and lesson.blocked() is None:
-            self._keep_progress(lesson.count)
+            self._finish()
         else:
             self._keep_progress()
 
@@ -631,7 +641,7 @@ class LossApp(App[None]):
         if self.lesson.last and self.lesson.blocked() is None:
             # Past the last step: the lesson is finished, and the lists say so. Its progress is
             # kept one past the last step; reopened, it opens on the last step.
-            self._keep_progress(self.lesson.count)
+            self._finish()
             self.lesson_panel.say(
                 "Lesson finished. x leaves it; the Lessons pane (6) lists the others."
             )
