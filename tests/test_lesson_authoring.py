@@ -126,3 +126,12 @@ async def test_a_value_kept_in_the_app_is_quoted_again_after_a_quit(lesson_file)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert f"R² was {kept}." in screen_text(again)  # step 45's value, not a replay's 30
+
+
+async def test_an_instructors_footer_keeps_help_and_quit_in_view_at_80_columns(lesson_file):
+    # `t` in the footer pushed "? Help  q Quit" off it; it is in the help instead.
+    app = LossApp(lesson_path=str(lesson_file), instructor=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Help" in footer and "q Quit" in footer

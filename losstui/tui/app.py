@@ -108,7 +108,7 @@ class LossApp(App[None]):
         Binding("e", "lesson_enlarge", "Enlarge lesson", show=False),
         Binding("x", "lesson_leave", "Leave lesson", show=False),
         # Authoring and teaching only (--instructor, --watch): check_action hides it otherwise.
-        Binding("t", "lesson_jump", "To step"),
+        Binding("t", "lesson_jump", "To step", show=False),  # in the help: the footer is full at 80
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
