@@ -214,7 +214,8 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
     go_on(run)
     # A one-hot label: H(P) = 0, so H(P,Q) = KL(P‖Q) = −ln 0.7 nats, the log loss at p = 0.7.
     assert state.units == "nats" and state.pq_p == (0.0, 1.0)
-    assert f"= **{-math.log(0.7):.3f} nats** = −ln 0.7" in run.text()
+    assert "Q = (0.3,0.7)" in run.text()
+    assert f"= **{-math.log(0.7):.3f} nats** = −ln q_B" in run.text()
     assert "H(P) = 0.000 nats, so H(P,Q) = KL(P‖Q)" in run.text()
     go_on(run)
     assert run.next() is not None
@@ -266,7 +267,7 @@ async def test_a_student_walks_the_entropy_lesson_by_keys_at_80x24():
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
-        assert "H(P,Q) = KL(P‖Q) = 0.357 nats = −ln 0.7" in lesson_text(app)
+        assert "H(P,Q) = KL(P‖Q) = 0.357 nats = −ln q_B" in lesson_text(app)
         assert "H(P,Q) = 0.357 nats" in widget_text(app, "#pq-lab")
         await next_accepted(pilot, app)
         await next_refused(pilot, app)

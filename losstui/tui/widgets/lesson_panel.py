@@ -167,6 +167,8 @@ class LessonPanel(Vertical):
         else:
             if run.step.ask is not None and run.answers.get(run.index) is None:
                 blocked += ": a letter, or ↑/↓ and enter"  # say how, the first time
+            if self._refused and not blocked.startswith("not yet"):
+                blocked = f"not yet: {blocked}"  # > was pressed: say that it was refused
             line = Text(
                 g(blocked[:1].upper() + blocked[1:]), style="bold" if self._refused else "italic"
             )
