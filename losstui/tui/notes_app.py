@@ -146,8 +146,8 @@ class NotesApp(App[None]):
     def _show(self) -> None:
         following = self.index == self.followed
         head = f"{self.glyphs.text(self.lesson.title)} · speaker notes"
-        if not following:
-            head += f" · peeking (the class is on step {self.followed + 1}; escape follows)"
+        if not following:  # first, so that a narrow terminal keeps it
+            head = f"Peeking: the class is on step {self.followed + 1} (esc follows) · {head}"
         self.query_one("#notes-head", Static).update(Text(head))
         self.query_one("#notes-text", Static).update(
             notes_text(self.lesson, self.index, self.glyphs)
