@@ -536,7 +536,9 @@ def test_in_the_articles_setup_squared_error_diverges_within_about_20_steps_at_m
     # Inputs spanning ±10: measured steps 2, 4, 12, none (seed 3), 2, over the first five seeds.
     at = [run("article_blobs", 50, seed, loss="mean_squared_error").trainer for seed in seeds()]
     diverged = [t.diverged_at_step for t in at if t.diverged]
-    assert len(diverged) >= 4 and max(diverged) <= 20
+    # "At most seeds": all but one of the seeds run (of five; the own seed alone under
+    # LOSSTUI_CLAIM_SEEDS=own, where it must diverge).
+    assert len(diverged) >= max(1, len(at) - 1) and max(diverged) <= 20
 
 
 def test_squared_error_charges_a_confident_mistake_at_most_1_where_log_loss_grows_without_bound():
