@@ -148,3 +148,12 @@ def lesson_key(lesson: Lesson) -> str:
     if path.parent == LESSON_DIR:
         return path.stem
     return str(path)
+
+
+def modified(path: str) -> float | None:
+    """The modification time of the lesson file at `path` (a reload follows a save); None when
+    it cannot be read."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None

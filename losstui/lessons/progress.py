@@ -62,14 +62,18 @@ def load_all() -> dict[str, int]:
 
 def finished() -> set[str]:
     """The keys of the lessons this user finished; empty when none, or the file cannot be read."""
-    listed = _entries().get(FINISHED)
+    return _finished(_entries())
+
+
+def _finished(data: Mapping[str, object]) -> set[str]:
+    listed = data.get(FINISHED)
     return {k for k in listed if isinstance(k, str)} if isinstance(listed, list) else set()
 
 
 def mark_finished(key: str) -> bool:
     """Remember that lesson `key` is finished; False (and nothing raised) if it cannot be kept."""
     data = _entries()
-    data[FINISHED] = sorted(finished() | {key})
+    data[FINISHED] = sorted(_finished(data) | {key})
     return _write(data)
 
 

@@ -274,8 +274,12 @@ class LessonRun:
 
     def _first_hold(self, wait: Condition) -> Callable[[], bool]:
         """A test of `wait` on the values as they are now, with what training moves read anew."""
-        state, still = self.state, self.values()  # what training does not move, read once
+        state = self.state
         names = frozenset(leaf.name for leaf in wait.simple())
+        # What training does not move, read once, and only where the wait names some of it
+        # (`pane == train and r2 > 0.8`): a full read is a pass over the P/Q lab and settings
+        # at each fast-forward slice.
+        still = self.values() if names - TRAINED else {}
 
         def holds() -> bool:
             return wait.holds({**still, **trained_values(state, names)})

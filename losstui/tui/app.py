@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -536,7 +535,9 @@ class LossApp(App[None]):
         index = same.index if same is not None else self._opening_step
         self._opening_step = None
         answered = same.answered() if same is not None else None
-        self._lesson_mtime = _modified(path)
+        from losstui.lessons.library import modified
+
+        self._lesson_mtime = modified(path)
         try:
             text = read_text(path)
             errors = check_lesson(text, path)
@@ -628,7 +629,9 @@ class LossApp(App[None]):
         path = self.lesson_path
         if path is None:
             return
-        mtime = _modified(path)
+        from losstui.lessons.library import modified
+
+        mtime = modified(path)
         if mtime is None or mtime == self._lesson_mtime:
             return
         await self.open_lesson(path)
@@ -797,14 +800,6 @@ class LossApp(App[None]):
                 self.action_pane("recommendation")
 
         return choose
-
-
-def _modified(path: str) -> float | None:
-    """The modification time of the file at `path`; None when it cannot be read."""
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return None
 
 
 def run(

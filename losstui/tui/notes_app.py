@@ -9,7 +9,6 @@ times a second and follows. It reads the lesson file again when it is saved, as 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -22,7 +21,7 @@ from textual.widgets import Footer, Static
 from losstui.core.content import ContentError
 from losstui.lessons import progress
 from losstui.lessons.format import Lesson, Step, read_lesson
-from losstui.lessons.library import lesson_key
+from losstui.lessons.library import lesson_key, modified
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 #: Seconds between looks at the progress file (a step change shows within this) and the lesson.
@@ -53,9 +52,8 @@ def notes_text(lesson: Lesson, index: int, glyphs: Glyphs = UNICODE) -> Text:
     if step.ask is not None:
         out.append(f"Asks: {g(step.ask.prompt)}\n", style="bold")
         for letter, choice in zip("abcdefg", step.ask.choices, strict=False):
-            mark = "right" if choice.correct else "     "
             out.append(f"  {letter}) {g(choice.text)}", style="bold" if choice.correct else "")
-            out.append(f"  {mark}\n" if choice.correct else "\n", style="green")
+            out.append("  right\n" if choice.correct else "\n", style="green")
         out.append("\n")
     out.append("The class reads:\n", style="dim bold")
     out.append(_opening(step.prose, PROSE_PARAGRAPHS, g) + "\n\n", style="dim")
@@ -68,7 +66,7 @@ def notes_text(lesson: Lesson, index: int, glyphs: Glyphs = UNICODE) -> Text:
 
 
 def _doing(step: Step) -> str:
-    """What the step does to the app, in a few words: its wait, its run, its question."""
+    """What the step does to the app, in a few words: what it sets, its run, its wait."""
     parts = []
     if step.settings:
         parts.append("sets " + ", ".join(step.settings))
@@ -108,7 +106,7 @@ class NotesApp(App[None]):
         self.path = path
         self.glyphs = glyphs
         self.lesson = read_lesson(path)
-        self._mtime = _modified(path)
+        self._mtime = modified(path)
         #: The step the presenting app shows, as last read; the step on show here (they differ
         #: while the instructor peeks with < and >).
         self.followed = self._presented()
@@ -130,7 +128,7 @@ class NotesApp(App[None]):
 
     def _follow(self) -> None:
         """Follow the presenting app to its step (and a saved lesson file to its new text)."""
-        mtime = _modified(self.path)
+        mtime = modified(self.path)
         if mtime is not None and mtime != self._mtime:
             self._mtime = mtime
             try:
@@ -161,13 +159,6 @@ class NotesApp(App[None]):
     def action_follow(self) -> None:
         self.index = self.followed
         self._show()
-
-
-def _modified(path: str) -> float | None:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return None
 
 
 def run_notes(path: str, ascii: bool = False) -> int:
