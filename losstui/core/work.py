@@ -5,9 +5,12 @@ A run costs, on the reference machine (benchmarks/README.md, "The work cap"):
 
     making the data   n × (d + 2) × DATA_SECONDS
     one SGD step      STEP_OVERHEAD + P × (PARAM_SECONDS + batch × MAC_SECONDS)
-    one evaluation    n × (P × EVAL_MAC_SECONDS + EVAL_ROW_SECONDS)   (every record, step 0 too)
+                      + batch × u × UNIT_SECONDS
+    one evaluation    n × (P × EVAL_MAC_SECONDS + u × EVAL_UNIT_SECONDS + EVAL_ROW_SECONDS)
+                      (every record, step 0's too)
 
-for n samples of d features and a model of P parameters; and it holds at its peak
+for n samples of d features, a model of P parameters and u activations an example (its hidden
+units and outputs); and it holds at its peak
 
     data              n × (d + t) × 8 bytes × DATA_COPIES      (t target columns)
     one step          batch × (d + Σ hidden + k) × 8 bytes × ACTIVATION_COPIES
@@ -38,8 +41,13 @@ MAC_SECONDS = 1.0e-9
 #: Per parameter per step whatever the batch: the update, and matrix–vector products that wait
 #: on memory (a batch of 1 on a million parameters takes about 25 ms, not 1).
 PARAM_SECONDS = 25e-9
+#: Per activation per example of a step: the hidden activation, its derivative and the arrays
+#: of a batch's width they pass through (a batch of 40,000 through 1,024 units: seconds).
+UNIT_SECONDS = 80e-9
 #: One multiply-add of an evaluation (forward only), per parameter per example.
 EVAL_MAC_SECONDS = 0.5e-9
+#: Per activation per example of an evaluation.
+EVAL_UNIT_SECONDS = 40e-9
 #: An evaluation's cost per example beyond the model: the loss and the metrics.
 EVAL_ROW_SECONDS = 40e-9
 #: Making the data, per sample per (feature + 2).
@@ -120,7 +128,8 @@ def run_cost(config: TrainConfig) -> RunCost:
     d, k, t = _widths(config.dataset, config.loss)
     params = n_params(config, d, k)
     batch = max(1, min(config.batch_size, n_train))
-    units = d + (sum(config.hidden) if config.model == "mlp" else 0) + k
+    activations = (sum(config.hidden) if config.model == "mlp" else 0) + k
+    units = d + activations
     step_bytes = batch * units * 8 * ACTIVATION_COPIES
     eval_bytes = min(n * units, EVAL_CELLS) * 8 * ACTIVATION_COPIES
     peak = (
@@ -136,8 +145,11 @@ def run_cost(config: TrainConfig) -> RunCost:
         n_train=n_train,
         record_every=default_record_every(n, batch),
         data_seconds=n * (d + 2) * DATA_SECONDS,
-        step_seconds=STEP_OVERHEAD + params * (PARAM_SECONDS + batch * MAC_SECONDS),
-        record_seconds=n * (params * EVAL_MAC_SECONDS + EVAL_ROW_SECONDS),
+        step_seconds=STEP_OVERHEAD
+        + params * (PARAM_SECONDS + batch * MAC_SECONDS)
+        + batch * activations * UNIT_SECONDS,
+        record_seconds=n
+        * (params * EVAL_MAC_SECONDS + activations * EVAL_UNIT_SECONDS + EVAL_ROW_SECONDS),
         peak_bytes=peak,
     )
 
