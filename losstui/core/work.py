@@ -51,7 +51,7 @@ EVAL_UNIT_SECONDS = 40e-9
 #: An evaluation's cost per example beyond the model: the loss and the metrics.
 EVAL_ROW_SECONDS = 40e-9
 #: Making the data, per sample per (feature + 2).
-DATA_SECONDS = 150e-9
+DATA_SECONDS = 200e-9
 #: Copies of the data a run holds: the generated arrays, the trainer's inputs joined for
 #: evaluation, the targets in the loss's form.
 DATA_COPIES = 3
