@@ -205,29 +205,37 @@ def over_cap(config: TrainConfig, steps: int, *, lifted: bool = False) -> str | 
 
 def app_over_cap(config: TrainConfig, *, lifted: bool = False) -> str | None:
     """None when the app can train `config` (its open-ended run): one step, one evaluation and
-    the first picture fit their caps, and so does the memory; else why not, with the estimate.
-    `lifted` (`losstui --allow-long-run`) lifts the time caps only."""
+    the first picture fit their caps, and so does the memory; else why not, with the estimate
+    that passes its cap furthest. `lifted` (`losstui --allow-long-run`) lifts the time caps
+    only."""
     cost = run_cost(config)
     memory = _memory_refusal(cost)
     if memory is not None or lifted:
         return memory
-    advice = f"choose a smaller model, batch or sample count, or start the app with {LIFT_FLAG}"
-    if cost.step_seconds > MAX_STEP_SECONDS:
-        return (
+    over = [
+        (
+            cost.step_seconds / MAX_STEP_SECONDS,
             f"this model would take {describe_seconds(cost.step_seconds)} a step "
             f"({cost.n_params:,} parameters × batch {cost.batch_size:,}), above the app's cap "
-            f"of {describe_seconds(MAX_STEP_SECONDS, about=False)}; {advice}"
-        )
-    if cost.record_seconds > MAX_RECORD_SECONDS:
-        return (
+            f"of {describe_seconds(MAX_STEP_SECONDS, about=False)}",
+        ),
+        (
+            cost.record_seconds / MAX_RECORD_SECONDS,
             f"each evaluation of this run would take {describe_seconds(cost.record_seconds)} "
             f"({cost.n_samples:,} samples × {cost.n_params:,} parameters), above the app's cap "
-            f"of {describe_seconds(MAX_RECORD_SECONDS, about=False)}; {advice}"
-        )
-    if cost.start_seconds > MAX_START_SECONDS:
-        return (
+            f"of {describe_seconds(MAX_RECORD_SECONDS, about=False)}",
+        ),
+        (
+            cost.start_seconds / MAX_START_SECONDS,
             f"this run would take {describe_seconds(cost.start_seconds)} to start "
             f"({_shape(cost)}), above the app's cap of "
-            f"{describe_seconds(MAX_START_SECONDS, about=False)}; {advice}"
-        )
-    return None
+            f"{describe_seconds(MAX_START_SECONDS, about=False)}",
+        ),
+    ]
+    ratio, reason = max(over)
+    if ratio <= 1:
+        return None
+    return (
+        f"{reason}; choose a smaller model, batch or sample count, or start the app with "
+        f"{LIFT_FLAG}"
+    )
