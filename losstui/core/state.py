@@ -323,8 +323,12 @@ class AppState:
         ignores locks (restoring a snapshot)."""
         values = {key: get_setting(key).parse(raw) for key, raw in changes.items()}
         if not force:
-            for key in values:
-                self._guard(key)
+            current = self.values()
+            for key, value in values.items():
+                # A held control set to the value it has is no change (a tab shown again as
+                # the screen opens on the pane a lesson holds).
+                if value != current.get(key):
+                    self._guard(key)
         config = self.config
         training = {k: v for k, v in values.items() if k in TRAINING_KEYS}
         problem = training.pop("problem", config.problem)

@@ -41,20 +41,31 @@ import math
 import operator
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from losstui.core.content import Block, ContentError, parse_document, read_document
-from losstui.core.settings import SETTINGS, SettingError, get_setting, parse_setup_line
+from losstui.core.content import Block, ContentError, parse_document
+from losstui.core.settings import (
+    SETTINGS,
+    SettingError,
+    get_setting,
+    parse_setup_line,
+    shown_value,
+)
 from losstui.core.tasks import TASKS
 from losstui.core.text import PERCENT_METRICS
 
 #: Front-matter keys: the required ones, then the optional one.
 REQUIRED_META = ("title", "summary", "minutes")
 OPTIONAL_META = ("requires",)
+#: The longest a title and a summary may be: the lesson lists show them on a line or two.
+META_LENGTHS = {"title": 100, "summary": 400}
 MAX_MINUTES = 600
 MAX_RUN = 1_000_000
+#: The largest lesson file read: a lesson is a few pages; a larger file is a mistake.
+MAX_BYTES = 1_000_000
 
 #: Answers a question may have: the app answers them with the keys a to g (h is the hint).
 MAX_CHOICES = 7
@@ -146,6 +157,17 @@ _LOSSTUI_FENCE = "```losstui"
 _FENCE_LINE = re.compile(r"(`{3,})\s*(.*)\Z")
 #: Where a choice's text ends and its feedback starts: a `|` not written `\|`.
 _SEPARATOR = re.compile(r"(?<!\\)\|")
+#: Terminal escape sequences: CSI (`ESC [` … a final byte), OSC, DCS, SOS, PM and APC strings
+#: (ended by BEL or `ESC \`, or the end of the text), and an ESC with the one character after
+#: it; their 8-bit forms too.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|\Z)"
+    r"|\x1b.?",
+    re.DOTALL,
+)
+#: Control characters left after that, but for the newline and the tab: C0, DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -676,6 +698,45 @@ def _names_a_lesson(requires: str, source: str) -> bool:
         return os.path.isfile(os.path.join(os.path.dirname(source), requires))
 
 
+def _front_matter(
+    meta: Mapping[str, str], lines: Mapping[str, int], source: str, errors: _Errors
+) -> int:
+    """Check every front-matter field, each error one line naming the value (cut when long)
+    and what is allowed; the lesson's minutes (0 when wrong)."""
+    for key in REQUIRED_META:
+        if meta and not meta.get(key):
+            errors.add(lines.get(key, 1), f"`{key}` is missing from the front matter")
+    for key, line in lines.items():
+        if key not in (*REQUIRED_META, *OPTIONAL_META):
+            allowed = ", ".join((*REQUIRED_META, *OPTIONAL_META))
+            errors.add(line, f"unknown front-matter key `{shown_value(key)}`; allowed: {allowed}")
+    for key, longest in META_LENGTHS.items():
+        if len(meta.get(key, "")) > longest:
+            errors.add(
+                lines[key],
+                f"`{key}` is at most {longest} characters (the lists show it on one or two "
+                f"lines), got {len(meta[key]):,}: {shown_value(meta[key])}",
+            )
+    requires = meta.get("requires", "")
+    if requires and not _names_a_lesson(requires, source):
+        errors.add(
+            lines["requires"],
+            f"`requires` names no lesson: {shown_value(requires)}; give a built-in lesson's "
+            "number or name (losstui lesson lists them) or a lesson file's path, relative to "
+            "this one",
+        )
+    raw = meta.get("minutes", "")
+    # ASCII digits alone: str.isdigit() also takes "²" and "５", which int() refuses or reads.
+    if raw and re.fullmatch(r"[0-9]{1,4}", raw) and 1 <= int(raw) <= MAX_MINUTES:
+        return int(raw)
+    if raw:
+        errors.add(
+            lines["minutes"],
+            f"`minutes` must be a whole number from 1 to {MAX_MINUTES}, got {shown_value(raw)}",
+        )
+    return 0
+
+
 def check_lesson(text: str, source: str) -> list[ContentError]:
     """Every error of the lesson `text` (from `source`), in line order; [] if it is sound."""
     return _read(text, source)[1]
@@ -695,13 +756,49 @@ def read_lesson(path: str) -> Lesson:
 
 
 def read_text(path: str) -> str:
-    """The text of the UTF-8 file at `path`; ContentError if it is missing or not UTF-8."""
-    read_document(path)  # the file's own errors, worded once, in content
-    with open(path, encoding="utf-8-sig") as f:
-        return f.read()
+    """The text of the UTF-8 file at `path`, read whole; ContentError if it is missing, not a
+    regular file, above MAX_BYTES or not UTF-8. Every lesson file is read here (`lesson
+    check`, the app, --watch, the notes, the lists): a FIFO or a device would hang a reader or
+    fill its memory, so only regular files are read, and never more than MAX_BYTES."""
+    try:
+        # Non-blocking: opening a FIFO with no writer would wait for one.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ContentError(path, None, "file not found") from None
+    except OSError as error:
+        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ContentError(path, None, "not a regular file: a lesson is a Markdown file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise ContentError(
+            path, None, f"larger than {MAX_BYTES // 1_000_000} MB: a lesson is a few pages of text"
+        )
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, dropped
+    except UnicodeDecodeError as error:
+        raise ContentError(
+            path, None, f"not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+
+
+def clean_text(text: str) -> str:
+    """`text` without terminal control: escape sequences (CSI, OSC and the like) and every other
+    control character removed, line ends made newlines, tabs kept. A shared lesson file is
+    shown on a student's terminal: it must not be able to clear the screen, leave the
+    alternate screen or set the window's title."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE.sub("", text))
 
 
 def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
+    text = clean_text(text)  # the one place lesson text enters: every reader comes through here
     errors = _Errors(source)
     try:
         doc = parse_document(text, source)
@@ -709,31 +806,7 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
         return None, [error]
     if not doc.meta and not doc.meta_lines:
         errors.add(1, "a lesson starts with front matter: `---`, title, summary, minutes, `---`")
-    for key in REQUIRED_META:
-        if doc.meta and not doc.meta.get(key):
-            where = doc.meta_lines.get(key, 1)
-            errors.add(where, f"`{key}` is missing from the front matter")
-    for key, line in doc.meta_lines.items():
-        if key not in (*REQUIRED_META, *OPTIONAL_META):
-            allowed = ", ".join((*REQUIRED_META, *OPTIONAL_META))
-            errors.add(line, f"unknown front-matter key `{key}`; allowed: {allowed}")
-    requires = doc.meta.get("requires", "")
-    if requires and not _names_a_lesson(requires, source):
-        errors.add(
-            doc.meta_lines["requires"],
-            f"`requires` names no lesson: {requires!r}; give a built-in lesson's number or name "
-            "(losstui lesson lists them) or a lesson file's path, relative to this one",
-        )
-    minutes = 0
-    raw_minutes = doc.meta.get("minutes", "")
-    if raw_minutes:
-        if raw_minutes.isdigit() and 1 <= int(raw_minutes) <= MAX_MINUTES:
-            minutes = int(raw_minutes)
-        else:
-            errors.add(
-                doc.meta_lines["minutes"],
-                f"`minutes` must be a whole number from 1 to {MAX_MINUTES}, got {raw_minutes!r}",
-            )
+    minutes = _front_matter(doc.meta, doc.meta_lines, source, errors)
     steps: list[Step] = []
     for index, block in enumerate(_steps(doc.body, errors)):
         errors.step = index

@@ -134,7 +134,10 @@ class LessonRun:
         base = self._train_as_before() if replay else None
         # Going back (or resuming) to a step whose run is done does not train it again.
         done = state.trainer.step_count >= (self.step.run if base is None else base + self.step.run)
-        if self.step.run and not (replay and done):
+        # A run that diverged (or that its stop rule ended) does not train on: the Train pane
+        # says so and what to change, as for any run, and `r` starts it again.
+        stopped = state.trainer.diverged or state.trainer.converged
+        if self.step.run and not (replay and done) and not stopped:
             self.run_until = state.trainer.step_count + self.step.run
             state.play()
         if replay:
