@@ -35,7 +35,7 @@ from losstui.core.settings import (
 )
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
-from losstui.core.work import estimated_seconds, over_cap
+from losstui.core.work import over_cap, run_cost
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -232,8 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-long-run",
         dest="app_allow_long_run",
         action="store_true",
-        help="let the app train a model whose one step takes longer than about 50 ms (it "
-        "refuses such a model otherwise, saying what it would cost)",
+        help="let the app train a run whose one step takes longer than 50 ms, one evaluation "
+        "longer than 1 second or its start longer than 5 seconds (it refuses such a run "
+        "otherwise, saying what it would cost); the 1 GB memory cap stays",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -361,8 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--allow-long-run",
         action="store_true",
-        help="run even when the estimated cost (steps × parameters × batch) is above the cap "
-        "of about five minutes",
+        help="run even when the estimated time (making the data, the steps, the evaluations) "
+        "is above the cap of five minutes; the 1 GB memory cap stays",
     )
     train.add_argument(
         "--format",
@@ -606,21 +607,21 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config = _train_config(args)
     try:
+        # Estimated before any data is made: making it may be most of the cost.
+        cost = run_cost(config)
+        if args.steps is not None:
+            total = args.steps
+        elif args.epochs is not None:
+            total = args.epochs * cost.steps_per_epoch()
+        else:
+            total = DEFAULT_STEPS
+        refusal = over_cap(config, total, lifted=args.allow_long_run)
+        if refusal is not None:
+            raise _train_error(refusal)
         trainer = Trainer(config)
     except ValueError as exc:
         raise _train_error(f"cannot train {config.loss} on {config.dataset}: {exc}") from None
 
-    if args.steps is not None:
-        total = args.steps
-    elif args.epochs is not None:
-        # The last batch of an epoch may be smaller, so an epoch is ⌈n / batch⌉ steps.
-        n_train = int(trainer.dataset.x_train.shape[0])
-        total = args.epochs * math.ceil(n_train / trainer.batch_size)
-    else:
-        total = DEFAULT_STEPS
-    refusal = over_cap(total, trainer.model.n_params, trainer.batch_size)
-    if refusal is not None and not args.allow_long_run:
-        raise _train_error(refusal)
     interrupted = _run_steps(trainer, total)
 
     recommended_loss = DEFAULT_LOSS[config.problem]
@@ -695,7 +696,7 @@ PROGRESS_AFTER_SECONDS = 2.0
 def _run_steps(trainer: Any, total: int) -> bool:
     """Train up to `total` steps in slices; True if ctrl+c stopped it (the history so far is kept
     and printed). A long run shows rich's progress bar on stderr when stderr is a terminal."""
-    seconds = estimated_seconds(total, trainer.model.n_params, trainer.batch_size)
+    seconds = run_cost(trainer.config).seconds(total)
     show = seconds > PROGRESS_AFTER_SECONDS and _is_terminal(sys.stderr)
     progress = None
     if show:

@@ -32,7 +32,7 @@ from losstui.core.settings import (
 )
 from losstui.core.tasks import check_pairing, get_task
 from losstui.core.trainer import STOP_KEYS, TrainConfig, Trainer
-from losstui.core.work import step_over_cap
+from losstui.core.work import app_over_cap
 
 DEFAULT_PROBLEM = "binary_classification"
 DEFAULT_SPEED = 50
@@ -342,11 +342,13 @@ class AppState:
             if len(p) != len(q):
                 raise SettingError(f"P and Q must have the same length, got {len(p)} and {len(q)}")
         keeps_run = config != self.config and self._only_the_stop_rule(config)
-        new_run = Trainer(config) if config != self.config and not keeps_run else None
-        if new_run is not None and not self.allow_long_run:
-            refusal = step_over_cap(new_run.model.n_params, new_run.batch_size)
+        new_run = None
+        if config != self.config and not keeps_run:
+            # Checked before the run is made: making its data and step 0's record is the cost.
+            refusal = app_over_cap(config, lifted=self.allow_long_run)
             if refusal is not None:
                 raise SettingError(refusal)
+            new_run = Trainer(config)
         # Everything is valid: change the state, then tell the listeners once.
         parts: set[Part] = set()
         if keeps_run:

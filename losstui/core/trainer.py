@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,14 +75,45 @@ def _problem_kind(problem: str) -> str:
     return get_problem(problem).kind
 
 
-@functools.lru_cache(maxsize=64)
+#: The most bytes of data the cache keeps besides the dataset last asked for (a new seed of a
+#: million-sample set is about 170 MB: each `g` would otherwise keep one more).
+CACHE_BYTES = 200e6
+_cache: dict[tuple[str, int, int | None], Dataset] = {}
+
+
+def _nbytes(ds: Dataset) -> int:
+    return sum(a.nbytes for a in (ds.x_train, ds.y_train, ds.x_val, ds.y_val) if a is not None)
+
+
 def cached_dataset(name: str, seed: int, n: int | None) -> Dataset:
-    """`make_dataset(name, seed, n)`, memoised; its arrays are read-only so sharing is safe."""
-    ds = make_dataset(name, seed, n)
-    for a in (ds.x_train, ds.y_train, ds.x_val, ds.y_val):
-        if a is not None:
-            a.flags.writeable = False
+    """`make_dataset(name, seed, n)`, memoised; its arrays are read-only so sharing is safe.
+
+    The least recently used datasets leave the cache once it holds more than CACHE_BYTES
+    besides the one just asked for."""
+    key = (name, seed, n)
+    ds = _cache.pop(key, None)
+    if ds is None:
+        ds = make_dataset(name, seed, n)
+        for a in (ds.x_train, ds.y_train, ds.x_val, ds.y_val):
+            if a is not None:
+                a.flags.writeable = False
+    _cache[key] = ds  # last: the most recently used
+    held = sum(_nbytes(d) for d in _cache.values()) - _nbytes(ds)
+    for old in list(_cache)[:-1]:
+        if held <= CACHE_BYTES:
+            break
+        held -= _nbytes(_cache.pop(old))
     return ds
+
+
+def default_record_every(n_total: int, batch_size: int) -> int:
+    """Steps between two records of a run on `n_total` samples in batches of `batch_size`.
+
+    An evaluation passes the whole dataset forward, which costs one to three minibatch steps at
+    the built-in sizes; recording every 20 steps keeps that near a tenth of the run's time, and
+    spacing records by the data size keeps it there for large data."""
+    per_record = RECORD_BATCHES * max(batch_size, 32)
+    return DEFAULT_RECORD_EVERY * max(1, -(-n_total // per_record))
 
 
 @dataclass(frozen=True)
@@ -287,19 +317,13 @@ class Trainer:
         self._gradient = self.loss.gradient_unchecked
         self.batch_size = min(config.batch_size, self._n_train)
         self.base_record_every = (
-            int(record_every) if record_every is not None else self._default_record_every()
+            int(record_every)
+            if record_every is not None
+            else default_record_every(len(self._x_all), self.batch_size)
         )
         if self.base_record_every < 1:
             raise ValueError(f"record_every {record_every} is not allowed: it must be ≥ 1")
         self.reset()
-
-    def _default_record_every(self) -> int:
-        # An evaluation passes the whole dataset forward, which costs one to three minibatch
-        # steps at the built-in sizes; recording every 20 steps keeps that near a tenth of the
-        # run's time, and spacing records by the data size keeps it there for large data.
-        n_total = len(self._x_all)
-        per_record = RECORD_BATCHES * max(self.batch_size, 32)
-        return DEFAULT_RECORD_EVERY * max(1, -(-n_total // per_record))
 
     # ------------------------------------------------------------------------------------------
     def reset(self) -> None:
