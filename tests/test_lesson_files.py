@@ -13,6 +13,7 @@ from losstui.core.content import ContentError
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
 from losstui.lessons.format import MAX_BYTES, check_lesson, parse_lesson, read_lesson, read_text
+from losstui.lessons.runner import LessonRun
 from losstui.tui.app import LossApp
 from tests.app_helpers import screen_text
 from tests.lesson_helpers import entered, go_on
@@ -181,3 +182,64 @@ async def test_watch_shows_the_errors_of_a_fifo_or_a_bad_front_matter_and_reopen
         await pilot.pause()
         assert app.lesson is not None and "Step one." in screen_text(app)
     assert app.return_code in (None, 0)
+
+
+# -- work a class cannot wait for ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("directives", "what"),
+    [
+        ("set model=mlp hidden=256,256 pane=train\nrun 1000000", "'run 1000000' trains the run"),
+        ("set problem=regression\nwait step >= 1e15", "'wait step >= 1e15' trains the run"),
+        ("set problem=regression\nwait epoch >= 1e12", "'wait epoch >= 1e12' trains the run"),
+    ],
+)
+def test_a_run_or_a_wait_a_class_cannot_wait_for_is_an_error(directives, what):
+    errors = errors_of(lesson_text(directives))
+    assert len(errors) == 1 and what in errors[0], errors
+    assert "above the 5 minutes a class can wait" in errors[0]
+
+
+def test_a_model_too_slow_for_the_app_is_refused_before_any_data_is_made():
+    # This step once took `lesson check` 87 s: it made a million samples to evaluate them.
+    text = lesson_text("set model=mlp hidden=1024,1024,1024 batch_size=1 n_samples=1000000")
+    errors = errors_of(text)
+    assert len(errors) == 1 and "above the app's cap" in errors[0], errors
+
+
+def test_a_lesson_plays_its_own_run_where_it_holds_the_key_from_the_student():
+    run, state = entered(parse_lesson(lesson_text("hide play\nrun 5"), "L.md"))
+    assert state.running and run.run_until == 5
+    with pytest.raises(SettingError, match="the lesson holds it"):
+        state.play()  # the student's space
+
+
+SLOW = "set problem=regression model=mlp hidden=128,128 pane=train\nrun 100000"
+
+
+def test_going_back_sliced_sets_the_step_up_between_keys_and_refuses_next_meanwhile():
+    lesson = parse_lesson(lesson_text("set problem=regression pane=train\nrun 30"), "L.md")
+    assert errors_of(lesson_text("set problem=regression pane=train\nrun 30")) == []
+    run = LessonRun(lesson, AppState(), index=1, sliced=True)
+    run.enter()  # the run of step 1 is trained as before, by `settle`
+    assert run.settling and run.state.trainer.step_count == 0
+    assert (run.next() or "").startswith("a moment: setting up this step")
+    assert run.settle()
+    assert not run.settling and run.state.trainer.step_count == 30
+    assert run.blocked() is None
+
+
+async def test_q_quits_while_a_step_is_being_set_up(tmp_path):
+    path = tmp_path / "slow.md"
+    path.write_text(lesson_text(SLOW, second="Step two at {step}."), encoding="utf-8")
+    assert check_lesson(path.read_text(encoding="utf-8"), str(path)) == []
+    app = LossApp(lesson_path=str(path), lesson_step=1)  # the 100,000 steps trained as before
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.settling
+        assert "A moment: setting up this step" in shown(app)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert app.state.trainer.step_count < 100_000  # q answered before the replay was done

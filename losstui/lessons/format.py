@@ -49,6 +49,7 @@ from typing import Any
 from losstui.core.content import Block, ContentError, parse_document
 from losstui.core.settings import (
     SETTINGS,
+    TRAINING_KEYS,
     SettingError,
     get_setting,
     parse_setup_line,
@@ -64,6 +65,8 @@ OPTIONAL_META = ("requires",)
 META_LENGTHS = {"title": 100, "summary": 400}
 MAX_MINUTES = 600
 MAX_RUN = 1_000_000
+#: Going back: at most this many steps to meet a wait on a loss or a metric.
+REPLAY_STEPS = 20_000
 #: The largest lesson file read: a lesson is a few pages; a larger file is a mistake.
 MAX_BYTES = 1_000_000
 
@@ -233,6 +236,7 @@ class Step:
     hide: tuple[str, ...] = ()
     show: tuple[str, ...] = ()
     run: int = 0
+    run_line: int = 0
     pause: bool = False
     wait: Condition | None = None
     wait_line: int = 0
@@ -533,6 +537,7 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 if not 1 <= steps <= MAX_RUN:
                     raise SettingError(f"`run` takes a number of steps from 1 to {MAX_RUN:,}")
                 out["run"] = steps
+                out["run_line"] = line
             elif word == "pause":
                 if rest:
                     raise SettingError("`pause` takes nothing after it")
@@ -642,14 +647,60 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
     from losstui.core.state import AppState
 
     state = AppState()
+    reached = 0  # the most steps the run has trained at this step, as going back replays it
     for step in lesson_steps:
         if step.settings:
             try:
                 state.apply(step.settings, force=True)
             except (SettingError, ValueError) as error:
                 errors.add(step.set_line, f"set: {error}")
+            if any(key in TRAINING_KEYS for key in step.settings):
+                reached = 0  # a new run
+        if step.run:
+            reached += step.run
+            _check_training(f"run {step.run}", reached, step.run_line, state, errors)
         if step.wait is not None:
             _check_wait(step.wait, step.wait_line, state, errors)
+            needed = steps_to_meet(step.wait, state.config)
+            if needed is not None:
+                reached = max(reached, needed)
+                _check_training(f"wait {step.wait.text}", reached, step.wait_line, state, errors)
+
+
+def steps_to_meet(wait: Condition, config: Any) -> int | None:
+    """The most steps training takes to meet `wait` on a run of `config`, going back or
+    resuming: the step a wait on the step or the epoch names, REPLAY_STEPS for another wait on
+    what training moves (it trains until it holds, at most that far); None for a wait training
+    does not move. A combined wait: its largest part."""
+    from losstui.core.work import run_cost
+
+    found: list[int] = []
+    for part in wait.simple():
+        if part.name not in TRAINED:
+            continue
+        if part.name in ("step", "epoch") and part.op in (">=", ">", "=="):
+            per = run_cost(config).steps_per_epoch() if part.name == "epoch" else 1
+            found.append(math.ceil(part.value * per) + (part.op == ">"))
+        else:
+            found.append(REPLAY_STEPS)
+    return max(found, default=None)
+
+
+def _check_training(what: str, steps: int, line: int, state: Any, errors: _Errors) -> None:
+    """The run must reach `steps` within the time a class can wait (the work cap's estimate of
+    `train`'s run): going back to the step, or resuming it, trains it that far."""
+    from losstui.core.work import MAX_SECONDS, describe_seconds, run_cost
+
+    cost = run_cost(state.config)
+    seconds = cost.seconds(steps)
+    if seconds > MAX_SECONDS:
+        errors.add(
+            line,
+            f"{shown_value(what)} trains the run to step {steps:,}: "
+            f"{describe_seconds(seconds)} for this model ({cost.n_params:,} parameters × batch "
+            f"{cost.batch_size:,}), above the {describe_seconds(MAX_SECONDS, about=False)} a "
+            "class can wait; ask for fewer steps or a smaller model",
+        )
 
 
 def _check_wait(wait: Condition, line: int, state: Any, errors: _Errors) -> None:
@@ -709,7 +760,8 @@ def _front_matter(
     for key, line in lines.items():
         if key not in (*REQUIRED_META, *OPTIONAL_META):
             allowed = ", ".join((*REQUIRED_META, *OPTIONAL_META))
-            errors.add(line, f"unknown front-matter key `{shown_value(key)}`; allowed: {allowed}")
+            shown = key if len(key) <= 40 else f"{key[:40]}…"
+            errors.add(line, f"unknown front-matter key `{shown}`; allowed: {allowed}")
     for key, longest in META_LENGTHS.items():
         if len(meta.get(key, "")) > longest:
             errors.add(
