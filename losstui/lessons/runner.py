@@ -333,7 +333,10 @@ class LessonRun:
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
-        fast-forward, also the step its `wait step >= N` names."""
+        fast-forward, also the step its `wait step >= N` names. While the step is set up
+        (`settling`), where it is: space or f waits for the replay to end."""
+        if self.settling:
+            return self.state.trainer.step_count
         ends = [] if self.run_until is None else [self.run_until]
         target = _step_target(self.step.wait)
         if self.state.fast and target is not None and self.state.trainer.step_count < target:
