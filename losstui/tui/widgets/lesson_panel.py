@@ -120,6 +120,7 @@ class LessonPanel(Vertical):
                 self._settler.stop()
                 self._settler = None
             self.refresh_step()
+            self._say_answer()  # said while the step was set up, it gave way to the wait
 
     def refresh_step(self) -> None:
         """Draw the current step: a new step resets the list and the message."""
