@@ -661,17 +661,17 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
             _check_training(f"run {step.run}", reached, step.run_line, state, errors)
         if step.wait is not None:
             _check_wait(step.wait, step.wait_line, state, errors)
-            needed = steps_to_meet(step.wait, state.config)
+            needed = steps_to_meet(step.wait, state.config, reached)
             if needed is not None:
                 reached = max(reached, needed)
                 _check_training(f"wait {step.wait.text}", reached, step.wait_line, state, errors)
 
 
-def steps_to_meet(wait: Condition, config: Any) -> int | None:
-    """The most steps training takes to meet `wait` on a run of `config`, going back or
-    resuming: the step a wait on the step or the epoch names, REPLAY_STEPS for another wait on
-    what training moves (it trains until it holds, at most that far); None for a wait training
-    does not move. A combined wait: its largest part."""
+def steps_to_meet(wait: Condition, config: Any, reached: int = 0) -> int | None:
+    """The step a run of `config` at step `reached` trains to, at most, to meet `wait` going
+    back or resuming: the step a wait on the step or the epoch names, REPLAY_STEPS further for
+    another wait on what training moves (it trains until it holds, at most that far); None for
+    a wait training does not move. A combined wait: its largest part."""
     from losstui.core.work import run_cost
 
     found: list[int] = []
@@ -682,7 +682,7 @@ def steps_to_meet(wait: Condition, config: Any) -> int | None:
             per = run_cost(config).steps_per_epoch() if part.name == "epoch" else 1
             found.append(math.ceil(part.value * per) + (part.op == ">"))
         else:
-            found.append(REPLAY_STEPS)
+            found.append(reached + REPLAY_STEPS)
     return max(found, default=None)
 
 
