@@ -12,7 +12,13 @@ from losstui import cli
 from losstui.core.content import ContentError
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
-from losstui.lessons.format import MAX_BYTES, check_lesson, parse_lesson, read_lesson, read_text
+from losstui.lessons.format import (
+    MAX_FILE_BYTES,
+    check_lesson,
+    parse_lesson,
+    read_lesson,
+    read_text,
+)
 from losstui.lessons.runner import LessonRun
 from losstui.tui.app import LossApp
 from tests.app_helpers import screen_text
@@ -134,7 +140,7 @@ def test_a_fifo_a_folder_or_a_huge_file_is_refused_without_reading_it(tmp_path):
     fifo = tmp_path / "lesson.md"
     os.mkfifo(fifo)  # no writer: a plain open would wait for one forever
     huge = tmp_path / "huge.md"
-    huge.write_bytes(b"x" * (MAX_BYTES + 1))
+    huge.write_bytes(b"x" * (MAX_FILE_BYTES + 1))
     for path, problem in (
         (fifo, "not a regular file"),
         (tmp_path, "not a regular file"),

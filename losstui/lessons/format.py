@@ -68,7 +68,7 @@ MAX_RUN = 1_000_000
 #: Going back: at most this many steps to meet a wait on a loss or a metric.
 REPLAY_STEPS = 20_000
 #: The largest lesson file read: a lesson is a few pages; a larger file is a mistake.
-MAX_BYTES = 1_000_000
+MAX_FILE_BYTES = 1_000_000
 
 #: Answers a question may have: the app answers them with the keys a to g (h is the hint).
 MAX_CHOICES = 7
@@ -809,9 +809,9 @@ def read_lesson(path: str) -> Lesson:
 
 def read_text(path: str) -> str:
     """The text of the UTF-8 file at `path`, read whole; ContentError if it is missing, not a
-    regular file, above MAX_BYTES or not UTF-8. Every lesson file is read here (`lesson
+    regular file, above MAX_FILE_BYTES or not UTF-8. Every lesson file is read here (`lesson
     check`, the app, --watch, the notes, the lists): a FIFO or a device would hang a reader or
-    fill its memory, so only regular files are read, and never more than MAX_BYTES."""
+    fill its memory, so only regular files are read, and never more than MAX_FILE_BYTES."""
     try:
         # Non-blocking: opening a FIFO with no writer would wait for one.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -823,14 +823,16 @@ def read_text(path: str) -> str:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ContentError(path, None, "not a regular file: a lesson is a Markdown file")
         with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_BYTES + 1)
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
     finally:
         os.close(fd)
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_FILE_BYTES:
         raise ContentError(
-            path, None, f"larger than {MAX_BYTES // 1_000_000} MB: a lesson is a few pages of text"
+            path,
+            None,
+            f"larger than {MAX_FILE_BYTES // 1_000_000} MB: a lesson is a few pages of text",
         )
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, dropped
