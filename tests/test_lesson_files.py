@@ -249,3 +249,18 @@ async def test_q_quits_while_a_step_is_being_set_up(tmp_path):
         await pilot.pause()
     assert app.return_code == 0
     assert app.state.trainer.step_count < 100_000  # q answered before the replay was done
+
+
+def test_resuming_a_long_run_trains_it_again_only_as_far_as_a_few_seconds_allow(monkeypatch):
+    from losstui.lessons import runner
+
+    # A 256x256 network left at step 50,000: training it again would take minutes.
+    text = lesson_text("set problem=regression model=mlp hidden=256,256 pane=train")
+    lesson = parse_lesson(text, "L.md")
+    left_run, left_state = entered(lesson)
+    left = {**left_run.left_state(), "step": 50_000}
+    monkeypatch.setattr(runner, "RESUME_SECONDS", 0.5)  # the cap, made short for the test
+    run = LessonRun(lesson, AppState(), index=0)
+    assert run.resume(left)
+    assert 0 < run.state.trainer.step_count < 5_000
+    assert run.state.config == left_state.config
