@@ -323,8 +323,12 @@ class AppState:
         ignores locks (restoring a snapshot)."""
         values = {key: get_setting(key).parse(raw) for key, raw in changes.items()}
         if not force:
-            for key in values:
-                self._guard(key)
+            current = self.values()
+            for key, value in values.items():
+                # A held control set to the value it has is no change (a tab shown again as
+                # the screen opens on the pane a lesson holds).
+                if value != current.get(key):
+                    self._guard(key)
         config = self.config
         training = {k: v for k, v in values.items() if k in TRAINING_KEYS}
         problem = training.pop("problem", config.problem)
@@ -502,10 +506,11 @@ class AppState:
             self._emit(Part.PROGRESS)
         return done
 
-    def _refuse_to_train(self, action: str = "play") -> None:
+    def _refuse_to_train(self, action: str = "play", *, force: bool = False) -> None:
         """ValueError, with the reason, when the run cannot train on (a lesson holds `action`,
-        it diverged, or the stop rule ended it)."""
-        self._guard(action)
+        unless `force`; it diverged, or the stop rule ended it)."""
+        if not force:
+            self._guard(action)
         if self.trainer.diverged:
             raise ValueError(self.divergence_message or "the run diverged; press r to reset")
         if self.trainer.converged:
@@ -517,10 +522,11 @@ class AppState:
         self._refuse_to_train("step")
         self.step(1)
 
-    def play(self) -> None:
+    def play(self, *, force: bool = False) -> None:
         """Start training at the chosen speed (ValueError, with the reason, once the run has
-        diverged or converged)."""
-        self._refuse_to_train()
+        diverged or converged). `force`: a lesson's own `run N`, which plays where the lesson
+        holds the key."""
+        self._refuse_to_train(force=force)
         if not self.running or self.fast:
             self.running, self.fast = True, False
             self._emit(Part.RUNNING)

@@ -41,20 +41,34 @@ import math
 import operator
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from losstui.core.content import Block, ContentError, parse_document, read_document
-from losstui.core.settings import SETTINGS, SettingError, get_setting, parse_setup_line
+from losstui.core.content import Block, ContentError, parse_document
+from losstui.core.settings import (
+    SETTINGS,
+    TRAINING_KEYS,
+    SettingError,
+    get_setting,
+    parse_setup_line,
+    shown_value,
+)
 from losstui.core.tasks import TASKS
 from losstui.core.text import PERCENT_METRICS
 
 #: Front-matter keys: the required ones, then the optional one.
 REQUIRED_META = ("title", "summary", "minutes")
 OPTIONAL_META = ("requires",)
+#: The longest a title and a summary may be: the lesson lists show them on a line or two.
+META_LENGTHS = {"title": 100, "summary": 400}
 MAX_MINUTES = 600
 MAX_RUN = 1_000_000
+#: Going back: at most this many steps to meet a wait on a loss or a metric.
+REPLAY_STEPS = 20_000
+#: The largest lesson file read: a lesson is a few pages; a larger file is a mistake.
+MAX_FILE_BYTES = 1_000_000
 
 #: Answers a question may have: the app answers them with the keys a to g (h is the hint).
 MAX_CHOICES = 7
@@ -146,6 +160,17 @@ _LOSSTUI_FENCE = "```losstui"
 _FENCE_LINE = re.compile(r"(`{3,})\s*(.*)\Z")
 #: Where a choice's text ends and its feedback starts: a `|` not written `\|`.
 _SEPARATOR = re.compile(r"(?<!\\)\|")
+#: Terminal escape sequences: CSI (`ESC [` … a final byte), OSC, DCS, SOS, PM and APC strings
+#: (ended by BEL or `ESC \`, or the end of the text), and an ESC with the one character after
+#: it; their 8-bit forms too.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|\Z)"
+    r"|\x1b.?",
+    re.DOTALL,
+)
+#: Control characters left after that, but for the newline and the tab: C0, DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -211,6 +236,7 @@ class Step:
     hide: tuple[str, ...] = ()
     show: tuple[str, ...] = ()
     run: int = 0
+    run_line: int = 0
     pause: bool = False
     wait: Condition | None = None
     wait_line: int = 0
@@ -511,6 +537,7 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                 if not 1 <= steps <= MAX_RUN:
                     raise SettingError(f"`run` takes a number of steps from 1 to {MAX_RUN:,}")
                 out["run"] = steps
+                out["run_line"] = line
             elif word == "pause":
                 if rest:
                     raise SettingError("`pause` takes nothing after it")
@@ -620,14 +647,60 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
     from losstui.core.state import AppState
 
     state = AppState()
+    reached = 0  # the most steps the run has trained at this step, as going back replays it
     for step in lesson_steps:
         if step.settings:
             try:
                 state.apply(step.settings, force=True)
             except (SettingError, ValueError) as error:
                 errors.add(step.set_line, f"set: {error}")
+            if any(key in TRAINING_KEYS for key in step.settings):
+                reached = 0  # a new run
+        if step.run:
+            reached += step.run
+            _check_training(f"run {step.run}", reached, step.run_line, state, errors)
         if step.wait is not None:
             _check_wait(step.wait, step.wait_line, state, errors)
+            needed = steps_to_meet(step.wait, state.config, reached)
+            if needed is not None:
+                reached = max(reached, needed)
+                _check_training(f"wait {step.wait.text}", reached, step.wait_line, state, errors)
+
+
+def steps_to_meet(wait: Condition, config: Any, reached: int = 0) -> int | None:
+    """The step a run of `config` at step `reached` trains to, at most, to meet `wait` going
+    back or resuming: the step a wait on the step or the epoch names, REPLAY_STEPS further for
+    another wait on what training moves (it trains until it holds, at most that far); None for
+    a wait training does not move. A combined wait: its largest part."""
+    from losstui.core.work import run_cost
+
+    found: list[int] = []
+    for part in wait.simple():
+        if part.name not in TRAINED:
+            continue
+        if part.name in ("step", "epoch") and part.op in (">=", ">", "=="):
+            per = run_cost(config).steps_per_epoch() if part.name == "epoch" else 1
+            found.append(math.ceil(part.value * per) + (part.op == ">"))
+        else:
+            found.append(reached + REPLAY_STEPS)
+    return max(found, default=None)
+
+
+def _check_training(what: str, steps: int, line: int, state: Any, errors: _Errors) -> None:
+    """The run must reach `steps` within the time a class can wait (the work cap's estimate of
+    `train`'s run): going back to the step, or resuming it, trains it that far."""
+    from losstui.core.work import MAX_SECONDS, describe_seconds, run_cost
+
+    cost = run_cost(state.config)
+    seconds = cost.seconds(steps)
+    if seconds > MAX_SECONDS:
+        errors.add(
+            line,
+            f"{shown_value(what)} trains the run to step {steps:,}: "
+            f"{describe_seconds(seconds)} for this model ({cost.n_params:,} parameters × batch "
+            f"{cost.batch_size:,}), above the {describe_seconds(MAX_SECONDS, about=False)} a "
+            "class can wait; ask for fewer steps or a smaller model",
+        )
 
 
 def _check_wait(wait: Condition, line: int, state: Any, errors: _Errors) -> None:
@@ -676,6 +749,46 @@ def _names_a_lesson(requires: str, source: str) -> bool:
         return os.path.isfile(os.path.join(os.path.dirname(source), requires))
 
 
+def _front_matter(
+    meta: Mapping[str, str], lines: Mapping[str, int], source: str, errors: _Errors
+) -> int:
+    """Check every front-matter field, each error one line naming the value (cut when long)
+    and what is allowed; the lesson's minutes (0 when wrong)."""
+    for key in REQUIRED_META:
+        if meta and not meta.get(key):
+            errors.add(lines.get(key, 1), f"`{key}` is missing from the front matter")
+    for key, line in lines.items():
+        if key not in (*REQUIRED_META, *OPTIONAL_META):
+            allowed = ", ".join((*REQUIRED_META, *OPTIONAL_META))
+            shown = key if len(key) <= 40 else f"{key[:40]}…"
+            errors.add(line, f"unknown front-matter key `{shown}`; allowed: {allowed}")
+    for key, longest in META_LENGTHS.items():
+        if len(meta.get(key, "")) > longest:
+            errors.add(
+                lines[key],
+                f"`{key}` is at most {longest} characters (the lists show it on one or two "
+                f"lines), got {len(meta[key]):,}: {shown_value(meta[key])}",
+            )
+    requires = meta.get("requires", "")
+    if requires and not _names_a_lesson(requires, source):
+        errors.add(
+            lines["requires"],
+            f"`requires` names no lesson: {shown_value(requires)}; give a built-in lesson's "
+            "number or name (losstui lesson lists them) or a lesson file's path, relative to "
+            "this one",
+        )
+    raw = meta.get("minutes", "")
+    # ASCII digits alone: str.isdigit() also takes "²" and "５", which int() refuses or reads.
+    if raw and re.fullmatch(r"[0-9]{1,4}", raw) and 1 <= int(raw) <= MAX_MINUTES:
+        return int(raw)
+    if raw:
+        errors.add(
+            lines["minutes"],
+            f"`minutes` must be a whole number from 1 to {MAX_MINUTES}, got {shown_value(raw)}",
+        )
+    return 0
+
+
 def check_lesson(text: str, source: str) -> list[ContentError]:
     """Every error of the lesson `text` (from `source`), in line order; [] if it is sound."""
     return _read(text, source)[1]
@@ -695,13 +808,51 @@ def read_lesson(path: str) -> Lesson:
 
 
 def read_text(path: str) -> str:
-    """The text of the UTF-8 file at `path`; ContentError if it is missing or not UTF-8."""
-    read_document(path)  # the file's own errors, worded once, in content
-    with open(path, encoding="utf-8-sig") as f:
-        return f.read()
+    """The text of the UTF-8 file at `path`, read whole; ContentError if it is missing, not a
+    regular file, above MAX_FILE_BYTES or not UTF-8. Every lesson file is read here (`lesson
+    check`, the app, --watch, the notes, the lists): a FIFO or a device would hang a reader or
+    fill its memory, so only regular files are read, and never more than MAX_FILE_BYTES."""
+    try:
+        # Non-blocking: opening a FIFO with no writer would wait for one.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ContentError(path, None, "file not found") from None
+    except OSError as error:
+        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ContentError(path, None, "not a regular file: a lesson is a Markdown file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError(
+            path,
+            None,
+            f"larger than {MAX_FILE_BYTES // 1_000_000} MB: a lesson is a few pages of text",
+        )
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, dropped
+    except UnicodeDecodeError as error:
+        raise ContentError(
+            path, None, f"not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+
+
+def clean_text(text: str) -> str:
+    """`text` without terminal control: escape sequences (CSI, OSC and the like) and every other
+    control character removed, line ends made newlines, tabs kept. A shared lesson file is
+    shown on a student's terminal: it must not be able to clear the screen, leave the
+    alternate screen or set the window's title."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE.sub("", text))
 
 
 def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
+    text = clean_text(text)  # the one place lesson text enters: every reader comes through here
     errors = _Errors(source)
     try:
         doc = parse_document(text, source)
@@ -709,31 +860,7 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
         return None, [error]
     if not doc.meta and not doc.meta_lines:
         errors.add(1, "a lesson starts with front matter: `---`, title, summary, minutes, `---`")
-    for key in REQUIRED_META:
-        if doc.meta and not doc.meta.get(key):
-            where = doc.meta_lines.get(key, 1)
-            errors.add(where, f"`{key}` is missing from the front matter")
-    for key, line in doc.meta_lines.items():
-        if key not in (*REQUIRED_META, *OPTIONAL_META):
-            allowed = ", ".join((*REQUIRED_META, *OPTIONAL_META))
-            errors.add(line, f"unknown front-matter key `{key}`; allowed: {allowed}")
-    requires = doc.meta.get("requires", "")
-    if requires and not _names_a_lesson(requires, source):
-        errors.add(
-            doc.meta_lines["requires"],
-            f"`requires` names no lesson: {requires!r}; give a built-in lesson's number or name "
-            "(losstui lesson lists them) or a lesson file's path, relative to this one",
-        )
-    minutes = 0
-    raw_minutes = doc.meta.get("minutes", "")
-    if raw_minutes:
-        if raw_minutes.isdigit() and 1 <= int(raw_minutes) <= MAX_MINUTES:
-            minutes = int(raw_minutes)
-        else:
-            errors.add(
-                doc.meta_lines["minutes"],
-                f"`minutes` must be a whole number from 1 to {MAX_MINUTES}, got {raw_minutes!r}",
-            )
+    minutes = _front_matter(doc.meta, doc.meta_lines, source, errors)
     steps: list[Step] = []
     for index, block in enumerate(_steps(doc.body, errors)):
         errors.step = index

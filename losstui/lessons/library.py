@@ -114,7 +114,9 @@ def find_lesson(name: str) -> Path:
         if not os.path.isfile(name):
             # A path is shown whole up to a few lines' length: its end is what tells files apart.
             shown = repr(name) if len(name) <= 200 else shown_value(name)
-            raise ContentError(name, None, f"lesson file {shown} not found")
+            # A FIFO, a device or a folder is there but is no lesson (reading one could hang).
+            missing = "is not a regular file" if os.path.exists(name) else "not found"
+            raise ContentError(name, None, f"lesson file {shown} {missing}")
         return Path(name)
     paths = builtin_paths()
     for path in paths:

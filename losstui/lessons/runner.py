@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS, SettingError
-from losstui.lessons.format import TRAINED, Choice, Condition, Lesson, Step
+from losstui.lessons.format import REPLAY_STEPS, TRAINED, Choice, Condition, Lesson, Step
 from losstui.lessons.values import density_values, fill, kept_text, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
-#: Going back: at most this many steps to meet a wait on a loss or a metric.
-REPLAY_STEPS = 20_000
-#: Resuming: a run left further on than this many steps is trained again only this far (a few
-#: seconds at most for a lesson's models), so that opening a lesson never stalls.
+#: Resuming: a run left further on than this many steps, or than RESUME_SECONDS of training by
+#: the work cap's estimate, is trained again only this far, so that opening a lesson never stalls.
 RESUME_STEPS = 50_000
+RESUME_SECONDS = 10.0
+#: Training that entering a step needs (going back, resuming) is done in slices of about this
+#: long, with the app's keys answered between them (`LessonRun.settle`).
+SLICE_SECONDS = 0.05
+
+#: Training in slices: yields between them, returns what the last one gives.
+Slices = Generator[None, None, Any]
 
 
 def _fresh(step: Step) -> bool:
@@ -66,9 +72,14 @@ class LessonRun:
     plays and `tick()` pauses it when they are done. `blocked()` says why Next is refused.
     """
 
-    def __init__(self, lesson: Lesson, state: Any, index: int = 0) -> None:
+    def __init__(self, lesson: Lesson, state: Any, index: int = 0, *, sliced: bool = False) -> None:
         self.lesson = lesson
         self.state = state
+        #: Whether entering a step leaves its training (going back, resuming) to `settle`, in
+        #: slices the app's event loop drives, so that q and < answer meanwhile; else (tests,
+        #: scripts) it is done before `enter` returns.
+        self.sliced = sliced
+        self._pending: Slices | None = None
         self.index = max(0, min(index, len(lesson.steps) - 1))
         self.answers: dict[int, int] = {}
         self.run_until: int | None = None
@@ -131,14 +142,67 @@ class LessonRun:
                 # replayed them, so a lesson that passed it cannot crash here.
                 self._apply_in_order()
         state.set_controls(locked=locked, hidden=hidden)
-        base = self._train_as_before() if replay else None
+        self._start(self._entered(replay))
+
+    def _entered(self, replay: bool) -> Slices:
+        """Entering the step, once its settings are set: train the run as before (`replay`),
+        start the step's own `run N`, keep what earlier steps keep."""
+        state = self.state
+        base = (yield from self._train_as_before()) if replay else None
         # Going back (or resuming) to a step whose run is done does not train it again.
         done = state.trainer.step_count >= (self.step.run if base is None else base + self.step.run)
-        if self.step.run and not (replay and done):
+        # A run that diverged (or that its stop rule ended) does not train on: the Train pane
+        # says so and what to change, as for any run, and `r` starts it again.
+        stopped = state.trainer.diverged or state.trainer.converged
+        if self.step.run and not (replay and done) and not stopped:
             self.run_until = state.trainer.step_count + self.step.run
-            state.play()
+            state.play(force=True)  # the lesson's own run, where it holds the key from the student
         if replay:
-            self.missing_kept()
+            yield from self._missing_kept()
+
+    def _start(self, work: Slices) -> None:
+        """Do `work` (the training a step needs) now, or, `sliced`, leave it to `settle`; work
+        left from a step the student has left is dropped."""
+        if self._pending is not None:
+            self._pending.close()
+        self._pending = work
+        if not self.sliced:
+            self.settle()
+
+    @property
+    def settling(self) -> bool:
+        """Whether the step is still being set up: its run trained as before, in slices."""
+        return self._pending is not None
+
+    def settle(self, seconds: float = math.inf) -> bool:
+        """Go on with setting up the step (training its run as before) for about `seconds`;
+        whether it is set up."""
+        deadline = time.perf_counter() + seconds
+        while self._pending is not None:
+            try:
+                next(self._pending)
+            except StopIteration:
+                self._pending = None
+                break
+            if time.perf_counter() >= deadline:
+                return False
+        return True
+
+    def _train(self, steps: float, until: Callable[[], bool] | None = None) -> Slices:
+        """Train up to `steps` steps (with `until`, to the first step after which it holds), in
+        slices of SLICE_SECONDS with a yield between them."""
+        state = self.state
+        left = steps
+        while left > 0:
+            taken = state.step_for(SLICE_SECONDS, left, until)
+            left -= taken
+            trainer = state.trainer
+            if not taken or trainer.diverged or trainer.converged:
+                return
+            if until is not None and left > 0 and until():
+                return
+            if left > 0:
+                yield
 
     def _apply_in_order(self) -> None:
         """Every step's settings up to this one, in order, from a fresh state's (as coming
@@ -153,7 +217,7 @@ class LessonRun:
                 scratch.apply(step.settings, force=True)
         self.state.apply(scratch.snapshot()["settings"], force=True)
 
-    def _train_as_before(self) -> int | None:
+    def _train_as_before(self) -> Slices:
         """Going back or resuming to this step, where the replayed settings started a new run:
         train it as the steps before did since their last training setting, in order (a `run
         N` trains N steps, a `wait` on what training moves trains until it holds), so that
@@ -168,31 +232,31 @@ class LessonRun:
             return None
         first = next((i for i in range(self.index - 1, -1, -1) if _fresh(steps[i])), 0)
         for step in steps[first : self.index]:
-            self._train_like(step)
+            yield from self._train_like(step)
             if step.keep and not all(kept in self.kept for _, kept in step.keep):
                 self._keep(step, self.values())  # as the student would have left it
         return state.trainer.step_count
 
-    def _train_like(self, step: Step) -> None:
+    def _train_like(self, step: Step) -> Slices:
         """Train the run as `step` has the student train it: its `run N`, then until its `wait`
         on what training moves holds (at most REPLAY_STEPS)."""
         state = self.state
         if step.run:
-            state.step(step.run)
+            yield from self._train(step.run)
         wait = step.wait
         target = _step_target(wait)
         if target is not None:
-            state.step(max(0, target - state.trainer.step_count))
+            yield from self._train(max(0, target - state.trainer.step_count))
         elif wait is not None and _trains(wait) and not wait.holds(self.values()):
             # To the first step where it holds, as fast-forward stops there.
-            state.step_for(math.inf, REPLAY_STEPS, until=self._first_hold(wait))
+            yield from self._train(REPLAY_STEPS, until=self._first_hold(wait))
 
     def _keep(self, step: Step, values: Mapping[str, Any]) -> None:
         """Keep what `step` keeps, as `values` show it now."""
         for name, kept in step.keep:
             self.kept[kept] = kept_text(name, values)
 
-    def missing_kept(self) -> None:
+    def _missing_kept(self) -> Slices:
         """Keep, by replaying the lesson on a state of its own, the values the steps before this
         one keep but this run has not (resuming with an older progress file, or an instructor
         jumping ahead): each as the student who took those steps would have left it."""
@@ -201,11 +265,14 @@ class LessonRun:
         for i, step in enumerate(self.lesson.steps[: self.index]):
             if all(kept in self.kept for _, kept in step.keep):
                 continue  # nothing to keep, or kept already (maybe by the replay before)
-            scratch = LessonRun(self.lesson, AppState(), i)
+            scratch = LessonRun(self.lesson, AppState(), i, sliced=True)
             scratch.kept = self.kept  # what is kept already stays as the student saw it
             scratch.enter()
+            if scratch._pending is not None:
+                yield from scratch._pending
+                scratch._pending = None
             scratch.state.pause()
-            scratch._train_like(step)
+            yield from scratch._train_like(step)
             scratch._keep(step, scratch.values())
 
     def restore_kept(self, kept: Mapping[str, str]) -> None:
@@ -238,7 +305,7 @@ class LessonRun:
             return False
         snapshot = {
             "settings": settings,
-            "step": max(0, min(step, RESUME_STEPS)),
+            "step": 0,  # trained below, in slices
             "locked": sorted(state.locked),
             "hidden": sorted(state.hidden),
         }
@@ -247,11 +314,29 @@ class LessonRun:
         except SettingError:
             return False
         self.run_until = None  # the step's `run` was the student's to finish: space goes on
+        # The run trained again to where it was left (as far as RESUME_STEPS and RESUME_SECONDS
+        # allow), in place of the replay `enter` began; what earlier steps keep, kept as then.
+        self._start(self._resumed(min(max(0, step), RESUME_STEPS, self._affordable())))
         return True
+
+    def _resumed(self, steps: int) -> Slices:
+        yield from self._train(steps)
+        yield from self._missing_kept()
+
+    def _affordable(self) -> int:
+        """How many steps of the state's run fit in RESUME_SECONDS, by the work cap's estimate."""
+        from losstui.core.work import run_cost
+
+        cost = run_cost(self.state.config)
+        per_step = cost.step_seconds + cost.record_seconds / cost.record_every
+        return max(0, int((RESUME_SECONDS - cost.start_seconds) / per_step))
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
-        fast-forward, also the step its `wait step >= N` names."""
+        fast-forward, also the step its `wait step >= N` names. While the step is set up
+        (`settling`), where it is: space or f waits for the replay to end."""
+        if self.settling:
+            return self.state.trainer.step_count
         ends = [] if self.run_until is None else [self.run_until]
         target = _step_target(self.step.wait)
         if self.state.fast and target is not None and self.state.trainer.step_count < target:
@@ -341,6 +426,9 @@ class LessonRun:
         """Why Next is refused now (its `wait` does not hold, its question is unanswered), or
         None when the student may go on. `values`: the live values, when read already."""
         step = self.step
+        if self.settling:
+            trained = self.state.trainer.step_count
+            return f"a moment: setting up this step, its run trained as before (step {trained:,})"
         if step.ask is not None:
             chosen = self.answers.get(self.index)
             if chosen is None or not step.ask.choices[chosen].correct:

@@ -509,7 +509,8 @@ class LossApp(App[None]):
         resuming = index is None
         if index is None:
             index = progress.load(key)
-        self.lesson = LessonRun(lesson, self.state, index)
+        # Sliced: the training a step needs is done between keys (see LessonPanel).
+        self.lesson = LessonRun(lesson, self.state, index, sliced=True)
         self.lesson.restore_answers(progress.load_answers(key) if answered is None else answered)
         self.lesson.restore_kept(progress.load_kept(key))
         if resuming:  # as the student left it: the P/Q lab, the pane, the run

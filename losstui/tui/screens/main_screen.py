@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.widgets._toast import ToastRack  # Textual's own notices; no public import
 
-from losstui.core.settings import PANES
+from losstui.core.settings import PANES, SettingError
 from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.lazy import LazyClasses
@@ -256,4 +256,8 @@ class MainScreen(Screen[None]):
         pane = event.pane.id or "problem"
         # Activations queued before a programmatic switch arrive late: trust only the live tab.
         if pane in PANES and event.tabbed_content is self._tabs and pane == self._tabs.active:
-            self.state.set_pane(pane)
+            try:
+                self.state.set_pane(pane)
+            except SettingError as error:  # a lesson holds the pane: its tab comes back
+                self._tabs.active = self.state.pane
+                self.notify(str(error), severity="warning", markup=False)

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList, Static
 
-from losstui.lessons.runner import LessonRun
+from losstui.lessons.runner import SLICE_SECONDS, LessonRun
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.answer_list import AnswerList
@@ -46,6 +47,9 @@ class LessonPanel(Vertical):
         self._shown: tuple[int, str] | None = None
         #: The pane on show and when it last redrew, as the live values last followed it.
         self._followed: tuple[Pane, float] | None = None
+        #: While the step is set up (its run trained as before), the timer that trains it in
+        #: slices: keys are answered between them (q, <, >).
+        self._settler: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-head")
@@ -109,9 +113,20 @@ class LessonPanel(Vertical):
         self._refused = True
         self._status()
 
+    def _settle(self) -> None:
+        """One slice of setting up the step; once it is set up, the step drawn as it is."""
+        if self.run.settle(SLICE_SECONDS):
+            if self._settler is not None:
+                self._settler.stop()
+                self._settler = None
+            self.refresh_step()
+            self._say_answer()  # said while the step was set up, it gave way to the wait
+
     def refresh_step(self) -> None:
         """Draw the current step: a new step resets the list and the message."""
         run, g = self.run, self.glyphs.text
+        if run.settling and self._settler is None:
+            self._settler = self.set_interval(SLICE_SECONDS, self._settle)
         self.query_one("#lesson-head", Static).update(
             Text.assemble(
                 (f" Lesson · step {run.index + 1} of {run.count}", "bold reverse"),
