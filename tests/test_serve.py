@@ -103,3 +103,53 @@ def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale
     assert env["LC_ALL"] == env["LANG"] == "C.UTF-8" and "NO_COLOR" not in env
     assert "SSH_CONNECTION" not in env  # the browser gets smooth redraws
     assert env["HOME"] == "/h"
+
+
+@pytest.fixture
+def never_served(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("a bad address must be refused before the server starts")
+
+    monkeypatch.setattr(serve, "serve", never)
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("", "--host is empty; give 127.0.0.1 (this machine only) or 0.0.0.0"),
+        ("h" * 300, "is not a host name or an IP address"),
+        ("bad_host!", "--host 'bad_host!' is not a host name or an IP address"),
+        ("192.0.2.1", "--host '192.0.2.1' is not an address of this machine"),  # TEST-NET-1
+    ],
+    ids=["empty", "300 characters", "bad characters", "not this machine's"],
+)
+def test_a_host_the_server_cannot_listen_on_is_one_line_and_status_2(
+    capsys, never_served, host, expected
+):
+    assert cli.main(["serve", "--host", host]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("losstui serve: error: ") and expected in err
+    assert err.count("\n") == 1 and len(err) < 300
+
+
+def test_a_port_in_use_is_named_before_the_server_starts(capsys, never_served):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"losstui serve: error: --port {port} is in use on '127.0.0.1' by another program; "
+        "give another port\n"
+    )
+
+
+def test_a_free_address_is_let_through(monkeypatch):
+    served = {}
+    monkeypatch.setattr(
+        serve, "serve", lambda argv, host, port: served.update(at=(host, port)) or 0
+    )
+    port = free_port()
+    assert cli.main(["serve", "--host", "localhost", "--port", str(port)]) == 0
+    assert served["at"] == ("localhost", port)
