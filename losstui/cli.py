@@ -847,6 +847,18 @@ def low_bandwidth_wanted(flag: bool | None, environ: Mapping[str, str] | None = 
     return bool((os.environ if environ is None else environ).get("SSH_CONNECTION"))
 
 
+def _has_terminal() -> bool:
+    """Whether the app can run here; if not, says why in one line on stderr when stderr can be
+    written (with stderr closed too, `losstui </dev/null 2>&-`, the status stays 2: the input is
+    what is wrong, not the output)."""
+    from losstui.tui.streams import terminal_problem
+
+    problem_here = terminal_problem()
+    if problem_here is not None:
+        tell(problem_here)
+    return problem_here is None
+
+
 def run_app(
     problem: str | None,
     ascii_only: bool,
@@ -863,11 +875,7 @@ def run_app(
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it). Status 2 at once when stdin or stdout is not a terminal."""
-    from losstui.tui.streams import terminal_problem
-
-    problem_here = terminal_problem()
-    if problem_here is not None:
-        print(problem_here, file=sys.stderr)
+    if not _has_terminal():
         return 2
     try:
         from losstui.tui.app import run
@@ -963,11 +971,7 @@ def _lesson_notes(path: str, args: argparse.Namespace) -> int:
         errors = [error]
     if errors:
         raise UsageError(f"{PROG} lesson: error: {errors[0]} (losstui lesson check shows all)")
-    from losstui.tui.streams import terminal_problem
-
-    problem_here = terminal_problem()
-    if problem_here is not None:
-        print(problem_here, file=sys.stderr)
+    if not _has_terminal():
         return 2
     from losstui.tui.notes_app import run_notes
 
