@@ -85,9 +85,19 @@ def _bind_problem(shown: str, port: int, error: OSError) -> str:
     return f"cannot listen on {shown} port {port}: {error.strerror or error}"
 
 
+#: The Textual driver each tab's app runs with: textual-serve names Textual's web driver, which
+#: takes any size a client sends (-5, or 20000x20000); this one holds it to a screen's.
+APP_DRIVER = "losstui.tui.web_driver:SizedWebDriver"
+
+
 def app_command(app_argv: Sequence[str]) -> str:
-    """The shell command each browser tab runs: this Python's losstui with `app_argv`."""
-    return shlex.join([sys.executable, "-m", "losstui", *app_argv])
+    """The shell command each browser tab runs: this Python's losstui with `app_argv`, on the
+    driver that clamps the tab's size (set in the command: textual-serve sets its own
+    TEXTUAL_DRIVER in the environment it passes)."""
+    # `exec`: the shell gives its process to the app, so that textual-serve's signals reach it.
+    return "exec " + shlex.join(
+        ["env", f"TEXTUAL_DRIVER={APP_DRIVER}", sys.executable, "-m", "losstui", *app_argv]
+    )
 
 
 def app_environment(environ: dict[str, str]) -> dict[str, str]:

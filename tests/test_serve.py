@@ -3,12 +3,15 @@ in Unicode whatever the server's locale; without the extra, one line says how to
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -96,7 +99,10 @@ def test_serve_checks_the_apps_arguments_before_serving(capsys):
 
 def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale():
     command = serve.app_command(["--preset", "far_cluster", "lesson", "my lesson.md"])
-    assert command == f"{sys.executable} -m losstui --preset far_cluster lesson 'my lesson.md'"
+    assert command == (
+        "exec env TEXTUAL_DRIVER=losstui.tui.web_driver:SizedWebDriver "
+        f"{sys.executable} -m losstui --preset far_cluster lesson 'my lesson.md'"
+    )
     env = serve.app_environment(
         {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "HOME": "/h", "SSH_CONNECTION": "a 1 b 22"}
     )
@@ -153,3 +159,83 @@ def test_a_free_address_is_let_through(monkeypatch):
     port = free_port()
     assert cli.main(["serve", "--host", "localhost", "--port", str(port)]) == 0
     assert served["at"] == ("localhost", port)
+
+
+class _PostedTo:
+    """Stands for the app a driver drives: keeps what the driver posts to it."""
+
+    def __init__(self) -> None:
+        self.posted: list = []
+
+    def post_message(self, message) -> None:
+        self.posted.append(message)
+
+
+async def test_a_tab_cannot_give_the_served_app_a_size_no_screen_has(monkeypatch):
+    from textual import events
+
+    from losstui.tui.web_driver import MAX_COLUMNS, MAX_ROWS, SizedWebDriver
+
+    monkeypatch.setenv("COLUMNS", "-5")  # `/ws?width=-5&height=-5`, as textual-serve passes it
+    monkeypatch.setenv("ROWS", "-5")
+    # The driver reads its stdin in a thread it starts later; here nothing is read.
+    monkeypatch.setattr("textual.drivers.web_driver.InputReader", lambda: None)
+    app = _PostedTo()
+    driver = SizedWebDriver(app)  # type: ignore[arg-type]
+    assert driver._size == (1, 1)
+    sizes = []
+    for width, height in [(-5, -5), (20000, 20000), (120, 40), ("x", 40), (True, 3), (None, 2)]:
+        driver.on_meta("resize", {"type": "resize", "width": width, "height": height})
+        sizes.append(driver._size)
+    assert sizes == [(1, 1), (MAX_COLUMNS, MAX_ROWS), (120, 40), (120, 40), (120, 40), (120, 40)]
+    resized = [m.size for m in app.posted if isinstance(m, events.Resize)]
+    assert all(1 <= s.width <= MAX_COLUMNS and 1 <= s.height <= MAX_ROWS for s in resized)
+
+
+def _meta(**payload) -> bytes:
+    """A meta packet as textual-serve writes it to the app's stdin."""
+    data = json.dumps(payload).encode()
+    return b"M" + len(data).to_bytes(4, "big") + data
+
+
+def _read_until(stream, text: bytes, seconds: float = 60) -> bool:
+    """Read the app's output until `text` comes (True), or it ends or `seconds` pass (False)."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while text not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        ready, _, _ = select.select([stream], [], [], left)
+        chunk = os.read(stream.fileno(), 65536) if ready else b""
+        if not chunk:
+            return False
+        seen = seen[-len(text) :] + chunk  # the text may straddle two reads
+    return True
+
+
+def test_the_served_app_lives_through_a_negative_size(tmp_path):
+    """A tab opened as `/ws?width=-5&height=-5` crashed its app on the first frame (IndexError):
+    the size is held to a screen's (1x1), the app draws at it and quits when the tab closes.
+    (20000x20000, and resizes, are held in the test above, without a 1000x1000 frame's cost.)"""
+    env = {**os.environ, "COLUMNS": "-5", "ROWS": "-5", "XDG_STATE_HOME": str(tmp_path)}
+    app = subprocess.Popen(
+        serve.app_command([]),
+        shell=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=serve.app_environment(env),
+    )
+    assert app.stdin is not None and app.stdout is not None
+    try:
+        assert _read_until(app.stdout, b"\x1b[1;1H")  # a frame, drawn at 1x1
+        app.stdin.write(_meta(type="quit"))  # as textual-serve says a tab has closed
+        app.stdin.flush()
+        _, err = app.communicate(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err.decode()
+    assert not list(tmp_path.glob("losstui/crash-*"))
