@@ -206,3 +206,24 @@ def test_a_huge_bad_token_is_cut_in_its_error_line(capsys, argv):
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and len(err) < 400
     assert "…" in err and "100,0" in err  # its start, and how long it was
+
+
+@pytest.mark.parametrize("outcomes", [1, 10, 1000])
+def test_the_lab_takes_2_to_9_outcomes_from_a_setup_line_and_a_lesson_file(
+    capsys, tmp_path, outcomes
+):
+    """`--setup "p=1 q=1"` then `5` crashed the lab; a lesson's `set pane=pq_lab p=...` with 1 or
+    1,000 outcomes passed `lesson check`. The schema refuses both where they enter."""
+    p = ",".join([f"{1 / outcomes:.6g}"] * outcomes)
+    status, _, err = run(capsys, "--setup", f"p={p} q={p} pane=pq_lab")
+    assert status == 2 and err.count("\n") == 1
+    assert f"P has 2 to 9 outcomes (the lab letters them A to I), got {outcomes}" in err
+    lesson = tmp_path / "lab.md"
+    lesson.write_text(
+        f"---\ntitle: T\nsummary: S\nminutes: 1\n---\nThe lab.\n\n"
+        f"```losstui\nset pane=pq_lab p={p} q=0.5,0.5\n```\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "lesson", "check", str(lesson))
+    assert status == 2 and out == ""
+    assert f"P has 2 to 9 outcomes (the lab letters them A to I), got {outcomes}" in err
