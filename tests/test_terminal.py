@@ -114,6 +114,16 @@ def test_a_signal_ends_the_app_with_the_terminal_restored(app_in_pty, signum):
     assert b"Traceback" not in app.output
 
 
+def test_a_signal_ends_the_speaker_notes_with_the_terminal_restored(app_in_pty, tmp_path):
+    notes = app_in_pty("lesson", "1", "--notes", env={"XDG_STATE_HOME": str(tmp_path)})
+    notes.wait_drawn()
+    drawn = len(notes.output)
+    notes.process.send_signal(signal.SIGUSR1)
+    assert notes.exit_status() == 128 + signal.SIGUSR1
+    after = bytes(notes.output[drawn:])
+    assert ALT_SCREEN_OFF in after and CURSOR_SHOWN in after
+
+
 def test_every_signal_that_would_end_the_app_restores_the_terminal_first():
     """Each signal whose default ends a program, as signal(7) lists them, is one the app ends
     on cleanly; left out only those no program catches and the kernel's own faults."""
