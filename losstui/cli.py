@@ -30,6 +30,7 @@ from losstui.core.settings import (
     TRAINING_KEYS,
     Setting,
     SettingError,
+    cut_quoted,
     is_plain_number,
     shown_value,
 )
@@ -81,13 +82,29 @@ class UsageError(Exception):
     """Bad input a user typed: shown as one line on stderr, exit status 2."""
 
 
+#: A value argparse quotes in its own messages, as repr() writes it.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, without the usage block."""
 
     def error(self, message: str) -> NoReturn:
         if "ignored explicit argument" in message:  # --ascii=yes: say what is allowed
             message += " (this switch takes no value)"
+        # argparse quotes what was typed whole ("invalid choice: '…'"): cut it as ours are.
+        message = _QUOTED.sub(lambda m: cut_quoted(m.group()), message)
         raise UsageError(f"{self.prog}: error: {' '.join(message.split())}")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # `--setup=--`: argparse drops a "--" as the end of the options even when it is an
+        # option's own value, and hands the option an empty list, which its check never sees
+        # (a traceback later). The value is "--": read and checked as any other value is.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse ignores a failed write of --help or --version and exits 0; let main() see it.
@@ -100,7 +117,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _one_of(kind: str, value: str, allowed: Sequence[str]) -> str:
     if value not in allowed:
-        raise argparse.ArgumentTypeError(f"unknown {kind} {value!r}; allowed: {', '.join(allowed)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown {kind} {shown_value(value)}; allowed: {', '.join(allowed)}"
+        )
     return value
 
 
@@ -116,9 +135,13 @@ def _save_dir(value: str) -> str:
     """A directory that exists and that this user may write in (for screenshots)."""
     path = os.path.expanduser(value)
     if not os.path.isdir(path):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a directory; give an existing one")
+        raise argparse.ArgumentTypeError(
+            f"{shown_value(value)} is not a directory; give an existing one"
+        )
     if not os.access(path, os.W_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"{value!r} is not writable; give a directory you own")
+        raise argparse.ArgumentTypeError(
+            f"{shown_value(value)} is not writable; give a directory you own"
+        )
     return path
 
 
@@ -165,7 +188,8 @@ def _probabilities(value: str) -> list[float]:
             numbers.append(float(p))
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"expected comma-separated probabilities such as 0.1,0.4,0.5, got {value!r}"
+                "expected comma-separated probabilities such as 0.1,0.4,0.5, "
+                f"got {shown_value(value)}"
             ) from None
     return numbers
 
@@ -824,6 +848,18 @@ def low_bandwidth_wanted(flag: bool | None, environ: Mapping[str, str] | None = 
     return bool((os.environ if environ is None else environ).get("SSH_CONNECTION"))
 
 
+def _has_terminal() -> bool:
+    """Whether the app can run here; if not, says why in one line on stderr when stderr can be
+    written (with stderr closed too, `losstui </dev/null 2>&-`, the status stays 2: the input is
+    what is wrong, not the output)."""
+    from losstui.tui.streams import terminal_problem
+
+    problem_here = terminal_problem()
+    if problem_here is not None:
+        tell(problem_here)
+    return problem_here is None
+
+
 def run_app(
     problem: str | None,
     ascii_only: bool,
@@ -840,11 +876,7 @@ def run_app(
 ) -> int:
     """Open the Textual app and return its exit status (textual is imported only here, so the
     headless commands never load it). Status 2 at once when stdin or stdout is not a terminal."""
-    from losstui.tui.streams import terminal_problem
-
-    problem_here = terminal_problem()
-    if problem_here is not None:
-        print(problem_here, file=sys.stderr)
+    if not _has_terminal():
         return 2
     try:
         from losstui.tui.app import run
@@ -880,7 +912,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
     if not checking and args.path is not None:
         raise UsageError(
             f"{PROG} lesson: error: expected `lesson NAME` or `lesson check NAME`, "
-            f"got {args.target!r} {args.path!r}"
+            f"got {shown_value(args.target)} {shown_value(args.path)}"
         )
     name = args.path if checking else args.target
     if name is None:
@@ -940,11 +972,7 @@ def _lesson_notes(path: str, args: argparse.Namespace) -> int:
         errors = [error]
     if errors:
         raise UsageError(f"{PROG} lesson: error: {errors[0]} (losstui lesson check shows all)")
-    from losstui.tui.streams import terminal_problem
-
-    problem_here = terminal_problem()
-    if problem_here is not None:
-        print(problem_here, file=sys.stderr)
+    if not _has_terminal():
         return 2
     from losstui.tui.notes_app import run_notes
 
@@ -1057,7 +1085,7 @@ def serve_parser() -> argparse.ArgumentParser:
 def cmd_serve(argv: list[str]) -> int:
     """`losstui serve`: check the app's arguments here (a bad value exits 2 before a browser
     ever connects), then serve the app with them."""
-    from losstui.serve import serve
+    from losstui.serve import address_problem, serve
 
     at = argv.index("serve")
     try:
@@ -1065,19 +1093,23 @@ def cmd_serve(argv: list[str]) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     app_argv = [*argv[:at], *rest]
-    app = build_parser().parse_args(app_argv)  # UsageError on a bad value
+    app, extra = build_parser().parse_known_args(app_argv)  # UsageError on a bad value
+    _refuse_extra(app, extra)
     _check_setup(app)
     if app.command not in (None, "lesson") or (
         app.command == "lesson" and app.target in (None, "check")
     ):
         raise UsageError(
             f"{PROG} serve: error: serve opens the app: give its options, or `lesson NAME`; "
-            f"got {shlex.join(app_argv)!r}"
+            f"got {shown_value(shlex.join(app_argv))}"
         )
     if app.command == "lesson":
         path = _lesson_path(app.target, f"{PROG} lesson")  # said now, not in a browser's tab
         if app.step is not None:
             _lesson_step(path, app.step)
+    problem = address_problem(args.host, args.port)
+    if problem is not None:
+        raise UsageError(f"{PROG} serve: error: {problem}")
     return serve(app_argv, host=args.host, port=args.port)
 
 
@@ -1090,15 +1122,31 @@ COMMANDS = {
 }
 
 
+def _value_options_of(parser: argparse.ArgumentParser) -> set[str]:
+    """The option strings of `parser` itself (not of its commands) that take a value."""
+    return {
+        option
+        for action in parser._actions
+        if action.option_strings and action.nargs != 0
+        for option in action.option_strings
+    }
+
+
+def _commands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers of `parser`'s commands, by name."""
+    return {
+        name: sub
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name, sub in action.choices.items()
+    }
+
+
 def _value_options(parser: argparse.ArgumentParser) -> set[str]:
     """Every option string, of the parser and its commands, that takes a value."""
-    found: set[str] = set()
-    for action in parser._actions:
-        if action.option_strings and action.nargs != 0:
-            found.update(action.option_strings)
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                found |= _value_options(sub)
+    found = _value_options_of(parser)
+    for sub in _commands_of(parser).values():
+        found |= _value_options(sub)
     return found
 
 
@@ -1128,21 +1176,40 @@ def _join_negative_values(argv: Sequence[str], parser: argparse.ArgumentParser) 
     return joined
 
 
+def _refuse_extra(args: argparse.Namespace, extra: Sequence[str]) -> None:
+    """UsageError naming the arguments no option or command took, each cut when long."""
+    if extra:
+        where = f"{PROG} {args.command}" if args.command else PROG
+        raise UsageError(
+            f"{where}: error: unrecognized arguments: {' '.join(shown_value(e) for e in extra)}; "
+            f"see `{where} --help`"
+        )
+
+
 #: Options of the app itself, which a command would silently ignore.
 APP_OPTIONS = {"app_problem": "--problem", "app_preset": "--preset", "app_setup": "--setup"}
 
 
 def _check_setup(args: argparse.Namespace) -> None:
-    """The app's --setup line, read whole on a fresh app state (no textual needed) with the work
-    cap as --allow-long-run sets it: status 2, naming what is wrong, before the app opens."""
+    """The app's --setup line, read whole on the state the app opens on (no textual needed):
+    the --problem or --preset given, and the work cap as --allow-long-run sets it, as the app
+    builds it. Status 2, naming what is wrong, before the app opens: `--problem regression
+    --setup loss=bce` is read on regression, where bce does not fit, not on the default problem."""
     if args.app_setup is None:
         return
     from losstui.core.state import AppState
 
+    # In the order LossApp applies them: the problem, the preset on it, the line on top.
+    state = AppState(args.app_problem, allow_long_run=args.app_allow_long_run)
+    if args.app_preset is not None:
+        state.apply_preset(args.app_preset)
+    opening = f" (on --preset {args.app_preset})" if args.app_preset else ""
+    if not opening and args.app_problem is not None:
+        opening = f" (on --problem {args.app_problem})"
     try:
-        AppState(allow_long_run=args.app_allow_long_run).apply_setup_line(args.app_setup)
+        state.apply_setup_line(args.app_setup)
     except SettingError as error:
-        raise UsageError(f"{PROG}: error: argument --setup: {error}") from None
+        raise UsageError(f"{PROG}: error: argument --setup: {error}{opening}") from None
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -1155,12 +1222,7 @@ def _main(argv: Sequence[str] | None) -> int:
         args, extra = parser.parse_known_args(argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
-    where = f"{PROG} {args.command}" if args.command else PROG
-    if extra:
-        raise UsageError(
-            f"{where}: error: unrecognized arguments: {' '.join(shown_value(e) for e in extra)}; "
-            f"see `{where} --help`"
-        )
+    _refuse_extra(args, extra)
     _check_setup(args)
     if args.command is not None:
         for dest, flag in APP_OPTIONS.items():

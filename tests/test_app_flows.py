@@ -604,12 +604,12 @@ async def test_panes_switch_by_number_and_units_toggle():
         assert app.state.units == "nats"
 
 
-async def test_ctrl_c_quits():
+async def test_ctrl_c_quits_with_the_status_of_an_interrupted_program():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+c")
         await pilot.pause()
-    assert app.return_code == 0
+    assert app.return_code == 130
 
 
 async def test_a_pane_opened_by_its_number_takes_the_keys_at_once():

@@ -98,3 +98,132 @@ def test_an_overflow_is_reported_as_divergence_not_a_warning(capsys):
     status, out, err = run(capsys, "train", "--problem", "density_estimation", "--lr", "1e8")
     assert status == 0 and err == ""
     assert "Diverged: training diverged at step" in out and "Warning" not in out
+
+
+#: What comes before a command's own flags, so that the rest of the line is valid.
+BEFORE = {
+    None: [],
+    "recommend": ["recommend", "regression"],
+    "losses": ["losses"],
+    "info": ["info", "--p", "0.5,0.5", "--q", "0.5,0.5"],
+    "lesson": ["lesson", "1"],
+    "train": ["train", "--problem", "regression"],
+    "serve": ["serve"],
+}
+
+
+def _value_flags() -> list[tuple[str | None, str]]:
+    """(command, flag) for every option that takes a value, read from the parsers themselves,
+    so that a flag added later is in the test too; the app's own flags also after `serve`."""
+    parser = cli.build_parser()
+    found = [(None, flag) for flag in sorted(cli._value_options_of(parser))]
+    for command, sub in cli._commands_of(parser).items():
+        found += [(command, flag) for flag in sorted(cli._value_options(sub))]
+    serving = cli._value_options(cli.serve_parser()) | cli._value_options_of(parser)
+    found += [("serve", flag) for flag in sorted(serving)]
+    assert {command for command, _ in found} <= set(BEFORE), "a new command: say its prefix"
+    return found
+
+
+@pytest.mark.parametrize(("command", "flag"), _value_flags(), ids=lambda v: str(v))
+def test_a_double_dash_given_as_a_value_is_checked_like_any_other_value(
+    capsys, monkeypatch, command, flag
+):
+    """`--setup=--`: argparse used to hand the option an empty list, a traceback later on."""
+
+    def never(*args, **kwargs):
+        raise AssertionError("a bad value must not open the app or start a server")
+
+    monkeypatch.setattr(cli, "run_app", never)
+    monkeypatch.setattr("losstui.serve.serve", never)
+    status, out, err = run(capsys, *BEFORE[command], f"{flag}=--")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "'--'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ("--problem", "regression", "--setup", "loss=bce"),
+            "cannot run here: binary_cross_entropy needs class labels",
+        ),
+        (
+            ("--problem", "regression", "--setup", "dataset=moons"),
+            "unknown dataset 'moons'; allowed: line, curve, linear20 (on --problem regression)",
+        ),
+        (
+            ("--preset", "double_softmax", "--setup", "dataset=two_blobs"),
+            "unknown dataset 'two_blobs'; allowed: blobs",
+        ),
+        (
+            ("--problem", "density_estimation", "--setup", "model=mlp"),
+            "model must be one of linear, got 'mlp' (on --problem density_estimation)",
+        ),
+        (
+            ("serve", "--problem", "regression", "--setup", "loss=bce"),
+            "binary_cross_entropy needs class labels",
+        ),
+    ],
+    ids=["loss", "dataset", "preset's dataset", "density model", "served"],
+)
+def test_a_setup_line_is_read_on_the_problem_or_preset_asked_for(capsys, argv, expected):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.startswith("losstui: error: argument --setup: ")
+    assert err.count("\n") == 1 and expected in err
+
+
+def test_a_setup_line_that_fits_the_problem_asked_for_is_let_through(monkeypatch):
+    opened = {}
+    monkeypatch.setattr(cli, "run_app", lambda *args, **kwargs: opened.update(args=args) or 0)
+    assert cli.main(["--problem", "regression", "--setup", "loss=mae dataset=curve"]) == 0
+    assert opened["args"][0] == "regression"
+
+
+HUGE = "x" * 100_000
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--setup", HUGE),
+        ("--setup", f"{HUGE}=1"),
+        ("--setup", f"lr={HUGE}"),
+        (HUGE,),
+        ("train", "--problem", HUGE),
+        ("train", "--problem", "regression", "--format", HUGE),
+        ("info", "--p", HUGE, "--q", "0.5,0.5"),
+        ("--save-dir", HUGE),
+        ("lesson", "1", HUGE),
+        ("serve", "--host", HUGE),
+        ("serve", "train", HUGE),
+    ],
+    ids=lambda v: " ".join(a[:10] for a in v),
+)
+def test_a_huge_bad_token_is_cut_in_its_error_line(capsys, argv):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and len(err) < 400
+    assert "…" in err and "100,0" in err  # its start, and how long it was
+
+
+@pytest.mark.parametrize("outcomes", [1, 10, 1000])
+def test_the_lab_takes_2_to_9_outcomes_from_a_setup_line_and_a_lesson_file(
+    capsys, tmp_path, outcomes
+):
+    """`--setup "p=1 q=1"` then `5` crashed the lab; a lesson's `set pane=pq_lab p=...` with 1 or
+    1,000 outcomes passed `lesson check`. The schema refuses both where they enter."""
+    p = ",".join([f"{1 / outcomes:.6g}"] * outcomes)
+    status, _, err = run(capsys, "--setup", f"p={p} q={p} pane=pq_lab")
+    assert status == 2 and err.count("\n") == 1
+    assert f"P has 2 to 9 outcomes (the lab letters them A to I), got {outcomes}" in err
+    lesson = tmp_path / "lab.md"
+    lesson.write_text(
+        f"---\ntitle: T\nsummary: S\nminutes: 1\n---\nThe lab.\n\n"
+        f"```losstui\nset pane=pq_lab p={p} q=0.5,0.5\n```\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "lesson", "check", str(lesson))
+    assert status == 2 and out == ""
+    assert f"P has 2 to 9 outcomes (the lab letters them A to I), got {outcomes}" in err

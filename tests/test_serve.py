@@ -3,12 +3,15 @@ in Unicode whatever the server's locale; without the extra, one line says how to
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -96,10 +99,160 @@ def test_serve_checks_the_apps_arguments_before_serving(capsys):
 
 def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale():
     command = serve.app_command(["--preset", "far_cluster", "lesson", "my lesson.md"])
-    assert command == f"{sys.executable} -m losstui --preset far_cluster lesson 'my lesson.md'"
+    assert command == (
+        "exec env TEXTUAL_DRIVER=losstui.tui.web_driver:SizedWebDriver "
+        f"{sys.executable} -m losstui --preset far_cluster lesson 'my lesson.md'"
+    )
     env = serve.app_environment(
         {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "HOME": "/h", "SSH_CONNECTION": "a 1 b 22"}
     )
     assert env["LC_ALL"] == env["LANG"] == "C.UTF-8" and "NO_COLOR" not in env
     assert "SSH_CONNECTION" not in env  # the browser gets smooth redraws
     assert env["HOME"] == "/h"
+
+
+@pytest.fixture
+def never_served(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("a bad address must be refused before the server starts")
+
+    monkeypatch.setattr(serve, "serve", never)
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("", "--host is empty; give 127.0.0.1 (this machine only) or 0.0.0.0"),
+        ("h" * 300, "is not a host name or an IP address"),
+        ("bad_host!", "--host 'bad_host!' is not a host name or an IP address"),
+        ("192.0.2.1", "--host '192.0.2.1' is not an address of this machine"),  # TEST-NET-1
+    ],
+    ids=["empty", "300 characters", "bad characters", "not this machine's"],
+)
+def test_a_host_the_server_cannot_listen_on_is_one_line_and_status_2(
+    capsys, never_served, host, expected
+):
+    assert cli.main(["serve", "--host", host]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("losstui serve: error: ") and expected in err
+    assert err.count("\n") == 1 and len(err) < 300
+
+
+def test_a_port_in_use_is_named_before_the_server_starts(capsys, never_served):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"losstui serve: error: --port {port} is in use on '127.0.0.1' by another program; "
+        "give another port\n"
+    )
+
+
+def test_a_free_address_is_let_through(monkeypatch):
+    served = {}
+    monkeypatch.setattr(
+        serve, "serve", lambda argv, host, port: served.update(at=(host, port)) or 0
+    )
+    port = free_port()
+    assert cli.main(["serve", "--host", "localhost", "--port", str(port)]) == 0
+    assert served["at"] == ("localhost", port)
+
+
+class _PostedTo:
+    """Stands for the app a driver drives: keeps what the driver posts to it."""
+
+    def __init__(self) -> None:
+        self.posted: list = []
+
+    def post_message(self, message) -> None:
+        self.posted.append(message)
+
+
+async def test_a_tab_cannot_give_the_served_app_a_size_no_screen_has(monkeypatch):
+    from textual import events
+
+    from losstui.tui.web_driver import MAX_COLUMNS, MAX_ROWS, SizedWebDriver
+
+    monkeypatch.setenv("COLUMNS", "-5")  # `/ws?width=-5&height=-5`, as textual-serve passes it
+    monkeypatch.setenv("ROWS", "-5")
+    # The driver reads its stdin in a thread it starts later; here nothing is read.
+    monkeypatch.setattr("textual.drivers.web_driver.InputReader", lambda: None)
+    app = _PostedTo()
+    driver = SizedWebDriver(app)  # type: ignore[arg-type]
+    assert driver._size == (1, 1)
+    sizes = []
+    for width, height in [(-5, -5), (20000, 20000), (120, 40), ("x", 40), (True, 3), (None, 2)]:
+        driver.on_meta("resize", {"type": "resize", "width": width, "height": height})
+        sizes.append(driver._size)
+    assert sizes == [(1, 1), (MAX_COLUMNS, MAX_ROWS), (120, 40), (120, 40), (120, 40), (120, 40)]
+    resized = [m.size for m in app.posted if isinstance(m, events.Resize)]
+    assert all(1 <= s.width <= MAX_COLUMNS and 1 <= s.height <= MAX_ROWS for s in resized)
+
+
+def _meta(**payload) -> bytes:
+    """A meta packet as textual-serve writes it to the app's stdin."""
+    data = json.dumps(payload).encode()
+    return b"M" + len(data).to_bytes(4, "big") + data
+
+
+def _read_until(stream, text: bytes, seconds: float = 60) -> bool:
+    """Read the app's output until `text` comes (True), or it ends or `seconds` pass (False)."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while text not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        ready, _, _ = select.select([stream], [], [], left)
+        chunk = os.read(stream.fileno(), 65536) if ready else b""
+        if not chunk:
+            return False
+        seen = seen[-len(text) :] + chunk  # the text may straddle two reads
+    return True
+
+
+def test_the_served_app_lives_through_a_negative_size(tmp_path):
+    """A tab opened as `/ws?width=-5&height=-5` crashed its app on the first frame (IndexError):
+    the size is held to a screen's (1x1), the app draws at it and quits when the tab closes.
+    (20000x20000, and resizes, are held in the test above, without a 1000x1000 frame's cost.)"""
+    env = {**os.environ, "COLUMNS": "-5", "ROWS": "-5", "XDG_STATE_HOME": str(tmp_path)}
+    app = subprocess.Popen(
+        serve.app_command([]),
+        shell=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=serve.app_environment(env),
+    )
+    assert app.stdin is not None and app.stdout is not None
+    try:
+        assert _read_until(app.stdout, b"\x1b[1;1H")  # a frame, drawn at 1x1
+        app.stdin.write(_meta(type="quit"))  # as textual-serve says a tab has closed
+        app.stdin.flush()
+        _, err = app.communicate(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err.decode()
+    assert not list(tmp_path.glob("losstui/crash-*"))
+
+
+def test_a_port_taken_just_before_the_server_starts_is_one_line_too(monkeypatch, capsys):
+    """Another server may take the port between the check and the start."""
+    server = pytest.importorskip("textual_serve.server", reason="textual-serve not installed")
+    import errno
+
+    def taken(self, debug=False):
+        raise OSError(errno.EADDRINUSE, "error while attempting to bind on address")
+
+    monkeypatch.setattr(server.Server, "serve", taken)
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve() rewrites the environment
+    assert serve.serve([], host="127.0.0.1", port=8123) == 2
+    assert capsys.readouterr().err == (
+        "losstui serve: error: --port 8123 is in use on '127.0.0.1' by another program; "
+        "give another port\n"
+    )

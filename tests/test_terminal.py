@@ -90,7 +90,19 @@ def app_in_pty():
         app.close()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+@pytest.mark.parametrize(
+    "signum",
+    [
+        signal.SIGTERM,
+        signal.SIGHUP,
+        signal.SIGQUIT,
+        signal.SIGINT,  # `kill -INT`: 130, as the README says, not 0
+        signal.SIGUSR1,
+        signal.SIGUSR2,
+        signal.SIGALRM,
+    ],
+    ids=lambda signum: signal.Signals(signum).name,
+)
 def test_a_signal_ends_the_app_with_the_terminal_restored(app_in_pty, signum):
     app = app_in_pty()
     app.wait_drawn()
@@ -100,6 +112,57 @@ def test_a_signal_ends_the_app_with_the_terminal_restored(app_in_pty, signum):
     after = bytes(app.output[drawn:])
     assert ALT_SCREEN_OFF in after and CURSOR_SHOWN in after and MOUSE_OFF in after
     assert b"Traceback" not in app.output
+
+
+def test_a_signal_ends_the_speaker_notes_with_the_terminal_restored(app_in_pty, tmp_path):
+    notes = app_in_pty("lesson", "1", "--notes", env={"XDG_STATE_HOME": str(tmp_path)})
+    notes.wait_drawn()
+    drawn = len(notes.output)
+    notes.process.send_signal(signal.SIGUSR1)
+    assert notes.exit_status() == 128 + signal.SIGUSR1
+    after = bytes(notes.output[drawn:])
+    assert ALT_SCREEN_OFF in after and CURSOR_SHOWN in after
+
+
+def test_every_signal_that_would_end_the_app_restores_the_terminal_first():
+    """Each signal whose default ends a program, as signal(7) lists them, is one the app ends
+    on cleanly; left out only those no program catches and the kernel's own faults."""
+    from losstui.tui.signals import EXIT_SIGNALS
+
+    ignored = {"SIGPIPE", "SIGXFSZ"}  # Python ignores these itself: they end nothing
+    never = {"SIGKILL", "SIGSTOP"}
+    faults = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGTRAP", "SIGSYS"}
+    default_continues = {"SIGCHLD", "SIGCONT", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG"}
+    default_continues |= {"SIGWINCH"}
+    for signum in signal.valid_signals():
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:  # a real-time signal between SIGRTMIN and SIGRTMAX has no name
+            name = f"SIGRTMIN+{signum - signal.SIGRTMIN}"
+        if name in ignored | never | faults | default_continues:
+            assert signum not in EXIT_SIGNALS, name
+        else:  # ends the program by default: the app must handle it
+            assert signum in EXIT_SIGNALS, name
+
+
+def test_the_readme_exit_status_table_names_every_signal_the_app_ends_on():
+    from pathlib import Path
+
+    from losstui.tui.signals import EXIT_SIGNALS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| 128 + N |"))
+    listed = {name: int(status) for name, status in re.findall(r"(SIG[A-Z0-9]+) (\d+)", row)}
+    for name, status in listed.items():
+        if hasattr(signal, name):  # SIGSTKFLT and SIGPWR are Linux's
+            assert status == 128 + getattr(signal, name), name
+            assert getattr(signal, name) in EXIT_SIGNALS, name
+    realtime = range(getattr(signal, "SIGRTMIN", 0), getattr(signal, "SIGRTMAX", -1) + 1)
+    for signum in EXIT_SIGNALS:
+        if signum in realtime:  # the row gives the rule
+            assert f"SIGRTMIN+n: {128 + signal.SIGRTMIN} + n" in row
+        else:
+            assert signal.Signals(signum).name in listed
 
 
 def _close(fd: int):
@@ -121,6 +184,19 @@ def test_the_app_refuses_a_stdin_that_is_not_a_terminal_at_once(how):
     assert err.count("\n") == 1 and "needs a terminal" in err and "standard input" in err
     assert "losstui train" in err and "Traceback" not in err
     assert process.stdout == b""
+
+
+@pytest.mark.parametrize("argv", [[], ["lesson", "1", "--notes"]], ids=["app", "notes"])
+def test_no_terminal_is_status_2_even_with_stderr_closed(argv):
+    """`losstui </dev/null 2>&-`: the line cannot be written, but the input is what is wrong."""
+    process = subprocess.run(
+        [sys.executable, "-m", "losstui", *argv],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=EXIT_SECONDS,
+        preexec_fn=_close(2),
+    )
+    assert process.returncode == 2 and process.stdout == b""
 
 
 def test_the_app_refuses_a_stdout_that_is_not_a_terminal():

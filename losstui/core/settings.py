@@ -26,9 +26,14 @@ SHOWN_CHARACTERS = 40
 
 def _shown(raw: object) -> str:
     """The value as the user typed it, quoted: '0.5x'; a long one cut: '999…' (5,000 characters)."""
-    text = repr(raw.strip() if isinstance(raw, str) else raw)
+    return cut_quoted(repr(raw.strip() if isinstance(raw, str) else raw))
+
+
+def cut_quoted(text: str) -> str:
+    """A value already quoted (a repr) as a message shows it: whole when short, else its start
+    and its length, so that a 100,000-character token makes a one-line message, not a page."""
     if len(text) > SHOWN_CHARACTERS:
-        return f"{text[: SHOWN_CHARACTERS - 10]}…' ({len(text) - 2:,} characters)"
+        return f"{text[: SHOWN_CHARACTERS - 10]}…{text[-1]} ({len(text) - 2:,} characters)"
     return text
 
 
@@ -532,7 +537,9 @@ def get_setting(key: str) -> Setting:
     try:
         return SETTINGS[key]
     except KeyError:
-        raise SettingError(f"unknown setting {key!r}; allowed: {', '.join(SETTINGS)}") from None
+        raise SettingError(
+            f"unknown setting {_shown(key)}; allowed: {', '.join(SETTINGS)}"
+        ) from None
 
 
 def parse_setup_line(text: str) -> dict[str, str]:
@@ -543,7 +550,7 @@ def parse_setup_line(text: str) -> dict[str, str]:
     for token in text.split():
         key, sep, value = token.partition("=")
         if not sep or not key or not value:
-            raise SettingError(f"expected KEY=VALUE, got {token!r}")
+            raise SettingError(f"expected KEY=VALUE, got {_shown(token)}")
         get_setting(key)
         if key in out:
             raise SettingError(f"{key} is given twice in the setup line")

@@ -110,7 +110,7 @@ class LossApp(App[None]):
         Binding("t", "lesson_jump", "To step", show=False),  # in the help: the footer is full at 80
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
         # A lesson's question answers to its letters from any pane, before the keys they share
         # (c settings, d presets, e enlarge; hence priority, checked before the focused widget
         # and the other keys): moving to another pane to look, then typing the answer, left the
@@ -598,6 +598,10 @@ class LossApp(App[None]):
         with contextlib.suppress(Exception):
             self._finish_if_done()
         super().exit(result, return_code, message)
+
+    def action_interrupt(self) -> None:
+        """ctrl+c: quit as an interrupted program does, with status 130 (q quits with 0)."""
+        signals.interrupt(self)
 
     def on_lesson_panel_answered(self) -> None:
         self._keep_progress()  # an answer survives a quit before the student goes on

@@ -22,6 +22,7 @@ from losstui.core.content import ContentError
 from losstui.lessons import progress
 from losstui.lessons.format import Lesson, Step, read_lesson
 from losstui.lessons.library import lesson_key, modified
+from losstui.tui import signals
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 #: Seconds between looks at the progress file (a step change shows within this) and the lesson.
@@ -119,6 +120,7 @@ class NotesApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        signals.install(self)  # a signal ends the notes as it ends the app: terminal restored
         self.set_interval(FOLLOW_INTERVAL, self._follow)
         self._show()
 

@@ -1,5 +1,5 @@
-"""Ends the app cleanly on SIGTERM, SIGHUP and SIGQUIT; suspends it on SIGTSTP between two turns of
-the event loop, and repaints it after the resume."""
+"""Ends the app cleanly, terminal restored, on every signal that would otherwise end it; suspends
+it on SIGTSTP between two turns of the event loop, and repaints it after the resume."""
 
 from __future__ import annotations
 
@@ -11,11 +11,42 @@ import sys
 
 from textual.app import App, SuspendNotSupported
 
-#: Signals that end the app: Python's defaults would kill it with the terminal still in the
-#: alternate screen, mouse reporting on and the cursor hidden.
-EXIT_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+#: Signals whose default ends a program and that Python leaves at that default (it ignores
+#: SIGPIPE and SIGXFSZ itself), by name: left alone, each would end the app with the terminal
+#: still in the alternate screen, mouse reporting on and the cursor hidden. Not here: SIGKILL and
+#: SIGSTOP, which no program can catch, and the faults the kernel raises on the instruction that
+#: caused them (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS): a handler that returns would
+#: run that instruction again, for ever.
+_ENDING = (
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGABRT",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGXCPU",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGIO",
+    "SIGPWR",
+    "SIGEMT",
+    "SIGLOST",
 )
+
+
+def _ending_signals() -> tuple[int, ...]:
+    """The numbers of _ENDING on this platform, and the real-time signals (SIGRTMIN to
+    SIGRTMAX), which also end a program by default."""
+    found = {int(getattr(signal, name)) for name in _ENDING if hasattr(signal, name)}
+    if hasattr(signal, "SIGRTMIN") and hasattr(signal, "SIGRTMAX"):
+        found.update(range(signal.SIGRTMIN, signal.SIGRTMAX + 1))
+    return tuple(sorted(found))
+
+
+EXIT_SIGNALS = _ending_signals()
 
 
 def exit_status(signum: int) -> int:
@@ -23,14 +54,37 @@ def exit_status(signum: int) -> int:
     return 128 + signum
 
 
+def _at_default(signum: int) -> bool:
+    """Whether `signum` still does what it does by default: a handler someone else installed
+    (a test runner's, faulthandler's) is theirs to keep. asyncio.run's SIGINT handler counts as
+    a default: it cancels the app's task, which ends the app with status 0, not 130."""
+    try:
+        handler = signal.getsignal(signum)
+    except (OSError, ValueError):
+        return False
+    if handler in (signal.SIG_DFL, signal.default_int_handler):
+        return True
+    runner = getattr(asyncio, "Runner", ())  # Python 3.11 on
+    method = getattr(handler, "func", handler)  # it installs a functools.partial of a method
+    return isinstance(getattr(method, "__self__", None), runner)
+
+
+def interrupt(app: App) -> None:
+    """ctrl+c, a key in the app's raw terminal: end it as SIGINT would, with status 130."""
+    _exit(app, signal.SIGINT)
+
+
 def install(app: App) -> None:
-    """Make each of EXIT_SIGNALS exit `app` through Textual's shutdown (which restores the
-    terminal) with status 128 + the signal's number; suspend it on SIGTSTP and repaint the whole
-    screen when it comes back. The handlers go when the app's event loop closes."""
+    """Make each of EXIT_SIGNALS left at its default exit `app` through Textual's shutdown
+    (which restores the terminal) with status 128 + the signal's number; suspend it on SIGTSTP
+    and repaint the whole screen when it comes back. The handlers go when the app's event loop
+    closes."""
     loop = asyncio.get_running_loop()
     for signum in EXIT_SIGNALS:
+        if not _at_default(signum):
+            continue
         # Not on Windows, and not from a thread that is not the main one (some test runners).
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, OSError):
             loop.add_signal_handler(signum, _exit, app, signum)
     # After ctrl+z and `fg` Textual re-enters the alternate screen, blank, and draws only what
     # changes next; draw everything now.

@@ -187,7 +187,9 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
     pane_keys = " ".join(key_text(k) for b in panes for k in _keys(b))
     # Each pane's binding is described by its tab's title, "1 Problem": the names, in key order.
     pane_names = ", ".join(b.description.split(" ", 1)[-1] for b in panes)
-    quit_keys = " or ".join(key_text(k) for b in by_action.get("quit", ()) for k in _keys(b))
+    quit_keys = " or ".join(
+        key_text(k) for a in ("quit", "interrupt") for b in by_action.get(a, ()) for k in _keys(b)
+    )
     arrows = "up/down" if ascii else "↑/↓"
     return [
         (
