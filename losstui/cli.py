@@ -1199,15 +1199,16 @@ def _check_setup(args: argparse.Namespace) -> None:
         return
     from losstui.core.state import AppState
 
-    # In the order LossApp applies them: the problem, the preset on it, the line on top.
-    state = AppState(args.app_problem, allow_long_run=args.app_allow_long_run)
-    if args.app_preset is not None:
-        state.apply_preset(args.app_preset)
     opening = f" (on --preset {args.app_preset})" if args.app_preset else ""
     if not opening and args.app_problem is not None:
         opening = f" (on --problem {args.app_problem})"
     try:
-        state.apply_setup_line(args.app_setup)
+        AppState.opening(
+            args.app_problem,
+            preset=args.app_preset,
+            setup=args.app_setup,
+            allow_long_run=args.app_allow_long_run,
+        )
     except SettingError as error:
         raise UsageError(f"{PROG}: error: argument --setup: {error}{opening}") from None
 

@@ -264,3 +264,11 @@ def test_resuming_a_long_run_trains_it_again_only_as_far_as_a_few_seconds_allow(
     assert run.resume(left)
     assert 0 < run.state.trainer.step_count < 5_000
     assert run.state.config == left_state.config
+
+
+def test_a_long_bad_value_in_a_set_line_is_cut_in_its_error():
+    p = ",".join(["0.001"] * 1000)
+    (error,) = errors_of(lesson_text(f"set pane=pq_lab p={p}"))
+    assert len(error) < 300 and "(5,999 characters)" in error and "2 to 9 outcomes" in error
+    (short,) = errors_of(lesson_text("set lr=0.5x"))
+    assert "lr=0.5x: " in short  # a short value as it was written

@@ -142,6 +142,27 @@ class AppState:
         self.locked: frozenset[str] = frozenset()
         self.hidden: frozenset[str] = frozenset()
 
+    @classmethod
+    def opening(
+        cls,
+        problem: str | None = None,
+        *,
+        seed: int = 0,
+        preset: str | None = None,
+        setup: str | None = None,
+        allow_long_run: bool = False,
+    ) -> AppState:
+        """The state the app opens on: the problem, the preset on it, the setup line on top, in
+        that order (so `--problem regression --setup loss=bce` is read on regression). Raises
+        SettingError as the setters do; the command line checks a line here before the app
+        opens on it."""
+        state = cls(problem, seed=seed, allow_long_run=allow_long_run)
+        if preset is not None:  # a preset opens on the Train pane, ready to play
+            state.apply_preset(preset)
+        if setup is not None:
+            state.apply_setup_line(setup)
+        return state
+
     # Observation -------------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:

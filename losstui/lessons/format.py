@@ -49,6 +49,7 @@ from typing import Any
 from losstui.core.content import Block, ContentError, parse_document
 from losstui.core.settings import (
     SETTINGS,
+    SHOWN_CHARACTERS,
     TRAINING_KEYS,
     SettingError,
     get_setting,
@@ -525,7 +526,9 @@ def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[st
                     try:  # by its key as written: lr, not its label
                         get_setting(key).parse(value)
                     except SettingError as error:
-                        errors.add(line, f"{key}={value}: {error}")
+                        # As written, unless a long value would make the line a page.
+                        written = value if len(value) <= SHOWN_CHARACTERS else shown_value(value)
+                        errors.add(line, f"{key}={written}: {error}")
                         wrong += 1
                 if not wrong:
                     out["settings"] = settings

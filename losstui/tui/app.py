@@ -149,12 +149,11 @@ class LossApp(App[None]):
         self.save_dir = Path(save_dir) if save_dir is not None else None
         partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
-        self.state = AppState(problem, seed=seed, allow_long_run=allow_long_run)
-        if preset is not None:  # a preset opens on the Train pane, ready to play
-            self.state.apply_preset(preset)
-        if setup is not None:  # a shared setup line (checked by the command line) on top
-            self.state.apply_setup_line(setup)
-        elif problem is not None:  # the user named the problem: open on its recommendation
+        # A setup line was checked by the command line, on this same opening state.
+        self.state = AppState.opening(
+            problem, seed=seed, preset=preset, setup=setup, allow_long_run=allow_long_run
+        )
+        if setup is None and problem is not None:  # open on the named problem's recommendation
             self.state.set_pane("recommendation")
         self.lesson: LessonRun | None = None
         self.instructor = instructor
