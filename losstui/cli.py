@@ -36,7 +36,6 @@ from losstui.core.settings import (
 )
 from losstui.core.text import format_epoch, format_information, format_metric, thin, to_ascii
 from losstui.core.threads import pin_blas_threads
-from losstui.core.work import over_cap, run_cost
 
 # Imports below this line stay inside functions: `losstui --help` and the headless commands must
 # not pay for (or depend on) textual, and numpy is loaded only by the commands that compute.
@@ -628,6 +627,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from losstui.core.problems import loss_verdict
     from losstui.core.trainer import DEFAULT_LOSS, Trainer
+    from losstui.core.work import over_cap, run_cost
 
     config = _train_config(args)
     try:
@@ -720,6 +720,8 @@ PROGRESS_AFTER_SECONDS = 2.0
 def _run_steps(trainer: Any, total: int) -> bool:
     """Train up to `total` steps in slices; True if ctrl+c stopped it (the history so far is kept
     and printed). A long run shows rich's progress bar on stderr when stderr is a terminal."""
+    from losstui.core.work import run_cost
+
     seconds = run_cost(trainer.config).seconds(total)
     show = seconds > PROGRESS_AFTER_SECONDS and _is_terminal(sys.stderr)
     progress = None
