@@ -243,13 +243,15 @@ def test_the_served_app_lives_through_a_negative_size(tmp_path):
 
 def test_a_port_taken_just_before_the_server_starts_is_one_line_too(monkeypatch, capsys):
     """Another server may take the port between the check and the start."""
-    server = pytest.importorskip("textual_serve.server", reason="textual-serve not installed")
+    pytest.importorskip("textual_serve.server", reason="textual-serve not installed")
     import errno
+
+    from losstui.web_server import StoppableServer
 
     def taken(self, debug=False):
         raise OSError(errno.EADDRINUSE, "error while attempting to bind on address")
 
-    monkeypatch.setattr(server.Server, "serve", taken)
+    monkeypatch.setattr(StoppableServer, "serve", taken)
     monkeypatch.setattr(os, "environ", dict(os.environ))  # serve() rewrites the environment
     assert serve.serve([], host="127.0.0.1", port=8123) == 2
     assert capsys.readouterr().err == (
