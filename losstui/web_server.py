@@ -88,6 +88,4 @@ class StoppableServer(Server):
         await service.send_meta({"type": "quit"})  # what the app hears when its tab closes
         process = service._process
         closing = websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
-        await asyncio.gather(
-            closing, process.wait() if process is not None else asyncio.sleep(0)
-        )
+        await asyncio.gather(closing, process.wait() if process is not None else asyncio.sleep(0))

@@ -3,6 +3,7 @@ in Unicode whatever the server's locale; without the extra, one line says how to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -258,3 +259,69 @@ def test_a_port_taken_just_before_the_server_starts_is_one_line_too(monkeypatch,
         "losstui serve: error: --port 8123 is in use on '127.0.0.1' by another program; "
         "give another port\n"
     )
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listed:
+        return [int(child) for child in listed.read().split()]
+
+
+async def test_ctrl_c_stops_the_server_promptly_with_a_tab_open_and_ends_its_app():
+    """With a tab open that had sent a resize, ctrl+c took over 20 s to stop the server (it
+    waited for the tab's websocket): now it stops within seconds, with 130, its app gone."""
+    pytest.importorskip("textual_serve", reason="textual-serve (losstui[serve]) not installed")
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
+        pytest.skip("needs Linux's /proc to find the server's app process")
+    import asyncio
+    import signal
+
+    import aiohttp
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "losstui", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    apps: list[int] = []
+    try:
+        wait_until_serving(server)  # said as it starts; the port is open a moment later
+        async with aiohttp.ClientSession() as session:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    tab = await session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=70&height=24")
+                    break
+                except aiohttp.ClientConnectorError:
+                    assert time.monotonic() < deadline, "the server never opened its port"
+                    await asyncio.sleep(0.05)
+            drawn = b""
+            while b"Lessons" not in drawn:  # the first frame's tab bar
+                message = await asyncio.wait_for(tab.receive(), timeout=60)
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                drawn += message.data
+            await tab.send_json(["resize", {"width": 70, "height": 24}])
+            await tab.send_json(["ping", "after the resize"])
+            while (await asyncio.wait_for(tab.receive(), timeout=10)).data != (
+                '["pong", "after the resize"]'
+            ):
+                pass  # frames; the pong says the server has handed the resize on
+            apps = _children(server.pid)
+            assert len(apps) == 1
+            server.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 10
+            while server.poll() is None and time.monotonic() < deadline:
+                # As a browser does, read on (and so answer the server's close).
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(tab.receive(), timeout=0.1)
+        assert server.poll() == 130, "the server did not stop within 10 s of ctrl+c"
+        with pytest.raises(ProcessLookupError):
+            os.kill(apps[0], 0)  # the tab's app ended with it, not left behind
+    finally:
+        for pid in apps:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if server.poll() is None:
+            server.kill()
+            server.wait()
