@@ -183,6 +183,7 @@ async def test_a_tab_cannot_give_the_served_app_a_size_no_screen_has(monkeypatch
     monkeypatch.setattr("textual.drivers.web_driver.InputReader", lambda: None)
     app = _PostedTo()
     driver = SizedWebDriver(app)  # type: ignore[arg-type]
+    monkeypatch.setattr(driver, "send_message", app.post_message)  # resizes go through it
     assert driver._size == (1, 1)
     sizes = []
     for width, height in [(-5, -5), (20000, 20000), (120, 40), ("x", 40), (True, 3), (None, 2)]:
@@ -240,6 +241,35 @@ def test_the_served_app_lives_through_a_negative_size(tmp_path):
             app.wait()
     assert app.returncode == 0, err.decode()
     assert not list(tmp_path.glob("losstui/crash-*"))
+
+
+def test_a_resize_before_the_served_apps_first_frame_is_drawn_at_the_new_size(tmp_path):
+    """A browser fits its window right after it connects: a tab opened at 79x24 and resized at
+    once to 80x24 froze its app (no frame after 50 s, quit ignored), which took the start size
+    after the resize and then redrew between the two layouts forever."""
+    env = {**os.environ, "COLUMNS": "79", "ROWS": "24", "XDG_STATE_HOME": str(tmp_path)}
+    app = subprocess.Popen(
+        serve.app_command([]),
+        shell=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=serve.app_environment(env),
+    )
+    assert app.stdin is not None and app.stdout is not None
+    try:
+        app.stdin.write(_meta(type="resize", width=80, height=24))  # before its first frame
+        app.stdin.flush()
+        # The full tab title, written from 80 columns on ("2 Recommend" below).
+        assert _read_until(app.stdout, b"2 Recommendation", seconds=30)
+        app.stdin.write(_meta(type="quit"))
+        app.stdin.flush()
+        _, err = app.communicate(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err.decode()
 
 
 def test_a_port_taken_just_before_the_server_starts_is_one_line_too(monkeypatch, capsys):
