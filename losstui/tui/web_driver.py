@@ -53,7 +53,8 @@ def screen_size(width: object, height: object, fallback: tuple[int, int]) -> tup
 
 class SizedWebDriver(WebDriver):
     """Textual's WebDriver with the start size (COLUMNS, ROWS) and every resize clamped by
-    `screen_size`; a resize that is not a size at all keeps the size the app has."""
+    `screen_size`; a resize that is not a size at all keeps the size the app has. Resizes reach
+    the app in the order the tab sent them, after the start size."""
 
     def __init__(
         self,
