@@ -12,6 +12,7 @@ import ipaddress
 import os
 import re
 import shlex
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -112,18 +113,30 @@ def app_environment(environ: dict[str, str]) -> dict[str, str]:
     return env
 
 
+#: How long, in seconds, the server gives each tab's app to quit on its own when the server is
+#: stopped before it ends it with SIGKILL; and how long aiohttp then waits for a tab's handler.
+SHUTDOWN_GRACE = 2.0
+#: The exit status after a signal stopped the server: 128 + N, as the app's (README).
+SIGNAL_STATUS = {signal.SIGINT: 128 + signal.SIGINT, signal.SIGTERM: 128 + signal.SIGTERM}
+
+
 def serve(app_argv: Sequence[str], host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """Serve the app, run with `app_argv`, at http://host:port until interrupted; the exit
-    status (1 with one line when textual-serve is missing)."""
+    status: 130 after ctrl+c (SIGINT), 143 after SIGTERM, 1 with one line when textual-serve is
+    missing."""
     try:
-        from textual_serve.server import Server
+        from textual_serve.server import Server  # noqa: F401 (only to say it is missing)
     except ImportError:
         print(MISSING, file=sys.stderr)
         return 1
+    from losstui.web_server import StoppableServer
+
     env = app_environment(dict(os.environ))  # the app's copies inherit it
     os.environ.clear()
     os.environ.update(env)
-    server = Server(app_command(app_argv), host=host, port=port, title="losstui")
+    server = StoppableServer(
+        app_command(app_argv), host=host, port=port, title="losstui", grace=SHUTDOWN_GRACE
+    )
     try:
         server.serve()
     except OSError as error:
@@ -135,4 +148,4 @@ def serve(app_argv: Sequence[str], host: str = DEFAULT_HOST, port: int = DEFAULT
             file=sys.stderr,
         )
         return 2
-    return 0
+    return 0 if server.stopped_by is None else SIGNAL_STATUS[server.stopped_by]

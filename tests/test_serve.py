@@ -3,6 +3,7 @@ in Unicode whatever the server's locale; without the extra, one line says how to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -182,6 +183,7 @@ async def test_a_tab_cannot_give_the_served_app_a_size_no_screen_has(monkeypatch
     monkeypatch.setattr("textual.drivers.web_driver.InputReader", lambda: None)
     app = _PostedTo()
     driver = SizedWebDriver(app)  # type: ignore[arg-type]
+    monkeypatch.setattr(driver, "send_message", app.post_message)  # resizes go through it
     assert driver._size == (1, 1)
     sizes = []
     for width, height in [(-5, -5), (20000, 20000), (120, 40), ("x", 40), (True, 3), (None, 2)]:
@@ -241,18 +243,115 @@ def test_the_served_app_lives_through_a_negative_size(tmp_path):
     assert not list(tmp_path.glob("losstui/crash-*"))
 
 
+def test_a_resize_before_the_served_apps_first_frame_is_drawn_at_the_new_size(tmp_path):
+    """A browser fits its window right after it connects: a tab opened at 79x24 and resized at
+    once to 80x24 froze its app (no frame after 50 s, quit ignored), which took the start size
+    after the resize and then redrew between the two layouts forever."""
+    env = {**os.environ, "COLUMNS": "79", "ROWS": "24", "XDG_STATE_HOME": str(tmp_path)}
+    app = subprocess.Popen(
+        serve.app_command([]),
+        shell=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=serve.app_environment(env),
+    )
+    assert app.stdin is not None and app.stdout is not None
+    try:
+        app.stdin.write(_meta(type="resize", width=80, height=24))  # before its first frame
+        app.stdin.flush()
+        # The full tab title, written from 80 columns on ("2 Recommend" below).
+        assert _read_until(app.stdout, b"2 Recommendation", seconds=30)
+        app.stdin.write(_meta(type="quit"))
+        app.stdin.flush()
+        _, err = app.communicate(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err.decode()
+
+
 def test_a_port_taken_just_before_the_server_starts_is_one_line_too(monkeypatch, capsys):
     """Another server may take the port between the check and the start."""
-    server = pytest.importorskip("textual_serve.server", reason="textual-serve not installed")
+    pytest.importorskip("textual_serve.server", reason="textual-serve not installed")
     import errno
+
+    from losstui.web_server import StoppableServer
 
     def taken(self, debug=False):
         raise OSError(errno.EADDRINUSE, "error while attempting to bind on address")
 
-    monkeypatch.setattr(server.Server, "serve", taken)
+    monkeypatch.setattr(StoppableServer, "serve", taken)
     monkeypatch.setattr(os, "environ", dict(os.environ))  # serve() rewrites the environment
     assert serve.serve([], host="127.0.0.1", port=8123) == 2
     assert capsys.readouterr().err == (
         "losstui serve: error: --port 8123 is in use on '127.0.0.1' by another program; "
         "give another port\n"
     )
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listed:
+        return [int(child) for child in listed.read().split()]
+
+
+async def test_ctrl_c_stops_the_server_promptly_with_a_tab_open_and_ends_its_app():
+    """With a tab open that had sent a resize, ctrl+c took over 20 s to stop the server (it
+    waited for the tab's websocket): now it stops within seconds, with 130, its app gone."""
+    pytest.importorskip("textual_serve", reason="textual-serve (losstui[serve]) not installed")
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
+        pytest.skip("needs Linux's /proc to find the server's app process")
+    import asyncio
+    import signal
+
+    import aiohttp
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "losstui", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    apps: list[int] = []
+    try:
+        wait_until_serving(server)  # said as it starts; the port is open a moment later
+        async with aiohttp.ClientSession() as session:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    tab = await session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=70&height=24")
+                    break
+                except aiohttp.ClientConnectorError:
+                    assert time.monotonic() < deadline, "the server never opened its port"
+                    await asyncio.sleep(0.05)
+            drawn = b""
+            while b"Lessons" not in drawn:  # the first frame's tab bar
+                message = await asyncio.wait_for(tab.receive(), timeout=60)
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                drawn += message.data
+            await tab.send_json(["resize", {"width": 70, "height": 24}])
+            await tab.send_json(["ping", "after the resize"])
+            while (await asyncio.wait_for(tab.receive(), timeout=10)).data != (
+                '["pong", "after the resize"]'
+            ):
+                pass  # frames; the pong says the server has handed the resize on
+            apps = _children(server.pid)
+            assert len(apps) == 1
+            server.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 10
+            while server.poll() is None and time.monotonic() < deadline:
+                # As a browser does, read on (and so answer the server's close).
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(tab.receive(), timeout=0.1)
+        assert server.poll() == 130, "the server did not stop within 10 s of ctrl+c"
+        with pytest.raises(ProcessLookupError):
+            os.kill(apps[0], 0)  # the tab's app ended with it, not left behind
+    finally:
+        for pid in apps:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if server.poll() is None:
+            server.kill()
+            server.wait()

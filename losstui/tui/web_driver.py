@@ -14,8 +14,10 @@ import math
 import os
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.drivers.web_driver import WebDriver
+from textual.geometry import Size
 
 #: The largest screen a browser tab may ask for, in cells: a 4K projector at a small font is
 #: about 480x135; a frame of 1000x1000 cells is still drawn in a fraction of a second.
@@ -51,7 +53,8 @@ def screen_size(width: object, height: object, fallback: tuple[int, int]) -> tup
 
 class SizedWebDriver(WebDriver):
     """Textual's WebDriver with the start size (COLUMNS, ROWS) and every resize clamped by
-    `screen_size`; a resize that is not a size at all keeps the size the app has."""
+    `screen_size`; a resize that is not a size at all keeps the size the app has. Resizes reach
+    the app in the order the tab sent them, after the start size."""
 
     def __init__(
         self,
@@ -66,8 +69,16 @@ class SizedWebDriver(WebDriver):
         super().__init__(app, debug=debug, mouse=mouse, size=size)
 
     def on_meta(self, packet_type: str, payload: dict[str, object]) -> None:
-        if packet_type == "resize":
-            current = self._size or DEFAULT_SIZE
-            width, height = screen_size(payload.get("width"), payload.get("height"), current)
-            payload = {**payload, "width": width, "height": height}
-        super().on_meta(packet_type, payload)
+        if packet_type != "resize":
+            super().on_meta(packet_type, payload)
+            return
+        self._size = screen_size(
+            payload.get("width"), payload.get("height"), self._size or DEFAULT_SIZE
+        )
+        size = Size(*self._size)
+        # Sent as Textual's driver sends the start size (through the event loop, a turn later
+        # than its own resizes, which it posts straight to the app's queue): a resize that came
+        # before the first frame was overtaken by the older start size, leaving the app at the
+        # start size and its screen at the new one, and a layout that changes between the two
+        # (80 columns: the tab titles, the footer) froze the app redrawing between them.
+        self.send_message(events.Resize(size, size))
