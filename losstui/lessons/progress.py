@@ -136,6 +136,12 @@ def _set_aside(trouble: str) -> None:
     )
 
 
+def check() -> str | None:
+    """Read the progress file now (an unreadable one is kept aside) and `take_notice()`."""
+    _entries()
+    return take_notice()
+
+
 def take_notice() -> str | None:
     """What happened to an unreadable progress file, once: None when nothing did, or when it
     was said already. The app shows it as a notice; `losstui lesson` prints it on stderr."""
