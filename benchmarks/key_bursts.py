@@ -12,7 +12,7 @@ seed; a failure prints it, and `--seed N` replays that run alone.
     python benchmarks/key_bursts.py --runs 20 --keys 100
     python benchmarks/key_bursts.py --seed 1234567 --size 60x20
 
-Linux and tmux; the tmux server runs on a socket of its own and is killed at the end. Not part of
+It runs the checkout it is in (on PYTHONPATH, with this Python). Linux and tmux; the tmux server runs on a socket of its own and is killed at the end. Not part of
 the test suite (tests/test_key_bursts.py draws a few fresh bursts per run under Pilot).
 """
 
@@ -104,6 +104,7 @@ class Terminal:
 
 
 def one_run(seed: int, size: tuple[int, int], keys: int, losstui: str) -> Outcome:
+    """Type one burst from `seed` into `losstui` (a shell command) in a fresh terminal."""
     rng = random.Random(seed)
     burst = [rng.choice(KEYS) for _ in range(keys)]
     start = time.monotonic()
@@ -113,7 +114,7 @@ def one_run(seed: int, size: tuple[int, int], keys: int, losstui: str) -> Outcom
             return Outcome(seed, size, False, "the shell never started", 0.0)
         with tempfile.TemporaryDirectory() as state:
             line = (
-                f"S0=$(stty -g); XDG_STATE_HOME={shlex.quote(state)} {shlex.quote(losstui)}; "
+                f"S0=$(stty -g); XDG_STATE_HOME={shlex.quote(state)} {losstui}; "
                 'rc=$?; [ "$(stty -g)" = "$S0" ] && t=same || t=changed; echo "END rc=$rc tty=$t"'
             )
             term.tmux("send-keys", "-t", "k", "-l", line)
@@ -155,7 +156,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="replay one run with this seed")
     parser.add_argument("--size", help="WxH of a replay (80x24)", default="80x24")
     args = parser.parse_args()
-    losstui = str(ROOT / ".venv" / "bin" / "losstui")
+    # The checkout this script is in, whatever is installed: a copy of a commit measures it.
+    losstui = f"PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)} -m losstui"
     if args.seed is not None:
         width, height = (int(n) for n in args.size.split("x"))
         plan = [(args.seed, (width, height))]
