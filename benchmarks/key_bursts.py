@@ -12,8 +12,9 @@ seed; a failure prints it, and `--seed N` replays that run alone.
     python benchmarks/key_bursts.py --runs 20 --keys 100
     python benchmarks/key_bursts.py --seed 1234567 --size 60x20
 
-It runs the checkout it is in (on PYTHONPATH, with this Python). Linux and tmux; the tmux server runs on a socket of its own and is killed at the end. Not part of
-the test suite (tests/test_key_bursts.py draws a few fresh bursts per run under Pilot).
+It runs the checkout it is in (on PYTHONPATH, with this Python). Linux and tmux; each tmux server
+runs on a socket of its own and is killed after its run (and on SIGTERM). Not part of the test
+suite (tests/test_key_bursts.py draws a few fresh bursts per run under Pilot).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import random
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -156,6 +158,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="replay one run with this seed")
     parser.add_argument("--size", help="WxH of a replay (80x24)", default="80x24")
     args = parser.parse_args()
+    # A SIGTERM unwinds like ^C, so that the run's tmux server is killed on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     # The checkout this script is in, whatever is installed: a copy of a commit measures it.
     losstui = f"PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)} -m losstui"
     if args.seed is not None:
