@@ -47,8 +47,8 @@ LIMIT = 4 * 2**20
 LOCK_WAIT = 2.0
 """Seconds a save waits for another instance's save to finish before going on without the lock."""
 
-_notice: str | None = None
-"""What happened to an unreadable progress file, until it is said (`take_notice`)."""
+_notice: tuple[Path, str] | None = None
+"""The progress file that could not be read and what happened to it, until it is said."""
 
 Answered = Mapping[int, tuple[str, str]]
 """Step index → (the question, the text of the answer chosen)."""
@@ -126,13 +126,19 @@ def _set_aside(trouble: str) -> None:
         os.rename(path, aside)
     except OSError as error:
         _notice = (
-            f"the saved lesson progress in {path} cannot be read ({trouble}) nor moved aside "
-            f"({error.strerror}): progress is not saved until it is fixed or removed"
+            path,
+            (
+                f"the saved lesson progress in {path} cannot be read ({trouble}) nor moved aside "
+                f"({error.strerror}): progress is not saved until it is fixed or removed"
+            ),
         )
         return
     _notice = (
-        f"the saved lesson progress in {path} could not be read ({trouble}); it was kept as "
-        f"{aside.name} beside it, and progress starts again"
+        path,
+        (
+            f"the saved lesson progress in {path} could not be read ({trouble}); it was kept as "
+            f"{aside.name} beside it, and progress starts again"
+        ),
     )
 
 
@@ -147,7 +153,8 @@ def take_notice() -> str | None:
     was said already. The app shows it as a notice; `losstui lesson` prints it on stderr."""
     global _notice
     notice, _notice = _notice, None
-    return notice
+    # Only about this user's file (a test or a tool may have pointed XDG_STATE_HOME elsewhere).
+    return notice[1] if notice is not None and notice[0] == progress_file() else None
 
 
 def load_all() -> dict[str, int]:
