@@ -10,6 +10,7 @@ import pytest
 from textual import events
 from textual.app import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.command import CommandPalette
+from textual.widgets import LoadingIndicator
 
 from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
@@ -124,6 +125,29 @@ async def test_the_command_palette_bursts_that_crashed_textual_are_survived():
             await settle(pilot)
             await pilot.pause()  # the palette's search runs on; let it finish
             assert_alive_and_valid(app)
+
+
+async def test_a_palette_search_still_busy_when_it_closes_is_survived():
+    """A search slower than the palette's half-second busy countdown, in a burst that also
+    closes the palette: the busy indicator is switched after the palette's parts are gone
+    (found by benchmarks/key_bursts.py in the real app: `NoMatches: LoadingIndicator`)."""
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, ("ctrl+p", *"go"))
+        await settle(pilot)
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        # The countdown fires while the palette is being taken down, its parts first.
+        await palette.query_one(LoadingIndicator).remove()
+        palette._show_busy = True
+        await settle(pilot)
+        palette.dismiss()
+        await settle(pilot)
+        await pilot.pause()
+        assert_alive_and_valid(app)
+        assert app.screen is app.main_screen
+    assert app._exception is None, repr(app._exception)
 
 
 async def test_two_enters_in_one_burst_run_the_palettes_command_and_close_it():

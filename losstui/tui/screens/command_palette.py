@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import OptionList
+from textual.widgets import LoadingIndicator, OptionList
 
 from losstui.tui.screens.closes_once import ClosesOnce
 
@@ -16,8 +16,9 @@ class SafeCommandPalette(ClosesOnce, CommandPalette):
     - two Enters in one burst select the command twice; the second dismiss would pop the main
       screen away (`ClosesOnce` keeps it to one);
     - Escape in the same burst as typed text removes the palette while its search is still
-      running, and the search's result then looks for the list that went with it
-      (`NoMatches: CommandList` in `_watch__list_visible`);
+      running, and the search's result then looks for the list, or the busy indicator, that
+      went with it (`NoMatches: CommandList` in `_watch__list_visible`, `NoMatches:
+      LoadingIndicator` in `_watch__show_busy`);
     - PageUp or PageDown before the list has been laid out looks up a line that is not there yet
       (`KeyError: 0` in `OptionList._move_page`, as reported in kagan-sh/kagan-legacy#31).
     """
@@ -39,3 +40,9 @@ class SafeCommandPalette(ClosesOnce, CommandPalette):
         # A search that finishes after the palette was dismissed has no list left to show.
         if not self.dismissed and self.query(CommandList):
             super()._watch__list_visible()
+
+    async def _watch__show_busy(self) -> None:
+        # The same for the busy indicator of a search still running when the palette closed.
+        parts = bool(self.query(LoadingIndicator)) and bool(self.query(CommandList))
+        if parts and not self.dismissed:
+            await super()._watch__show_busy()
