@@ -220,3 +220,33 @@ async def test_random_key_bursts_never_crash_the_app(size):
         raise AssertionError(f"{replay}: the burst {keys} ended on {error!r}") from error
     # Keys left over as it shut down too.
     assert app._exception is None, f"{replay}: {app._exception!r}"
+
+
+async def test_a_lesson_chosen_as_the_app_closes_does_not_crash_it():
+    """`6 Enter` then `q` in one burst: the lesson's strip is mounted while the app takes its
+    screen down (`NoMatches: #lesson-slot`, `MountError` in the real app): nothing to mount."""
+    from losstui.lessons.library import builtin_paths
+
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.main_screen.query_one("#lesson-slot").remove()  # the screen going, in part
+        await app.open_lesson(str(builtin_paths()[0]))
+        await pilot.pause()
+    assert app._exception is None, repr(app._exception)
+
+
+async def test_a_settings_drop_down_paged_before_it_opens_does_not_crash_the_app():
+    """A setting's drop-down has no size until it opens: PageUp reaching it in the same burst
+    as the key that opened it raised `KeyError: 0` (found by benchmarks/key_bursts.py)."""
+    from textual.widgets._select import SelectOverlay
+
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, ("3", "c"))
+        await settle(pilot)
+        overlay = app.main_screen.query(SelectOverlay).first()
+        assert not overlay.scrollable_content_region  # closed: not laid out
+        overlay.action_page_up()
+        overlay.action_page_down()
+        assert overlay.highlighted == overlay.option_count - 1
+    assert app._exception is None, repr(app._exception)

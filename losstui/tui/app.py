@@ -624,8 +624,11 @@ class LossApp(App[None]):
         await self._mount_strip(strip)
 
     async def _mount_strip(self, strip: Widget | None) -> None:
-        slot = self.main_screen.query_one("#lesson-slot")
-        await slot.remove_children()
+        slot = next(self.main_screen.query("#lesson-slot").results(), None)
+        if slot is not None:
+            await slot.remove_children()
+        if slot is None or not slot.is_attached:
+            return  # the app closed as the lesson opened (q in the same burst of keys)
         if strip is not None:
             await slot.mount(strip)
         slot.set_class(strip is not None, "-open")
