@@ -250,3 +250,15 @@ async def test_a_settings_drop_down_paged_before_it_opens_does_not_crash_the_app
         overlay.action_page_down()
         assert overlay.highlighted == overlay.option_count - 1
     assert app._exception is None, repr(app._exception)
+
+
+async def test_a_pane_shown_as_the_app_closes_does_not_crash_it():
+    """A pane's key and `q` in one burst: the pane is composed into a tab the closing app has
+    already taken down (`MountError` on the TabPane, found by benchmarks/key_bursts.py)."""
+    app = LossApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.main_screen.query_one("#panes")
+        await tabs.get_pane("recommendation").remove()  # the screen going, in part
+        app.main_screen.compose_pane("recommendation")  # as the pane's key asks
+        await pilot.pause()
+    assert app._exception is None, repr(app._exception)
