@@ -1,25 +1,34 @@
 """Where each student got to in each lesson, kept per user so that a lesson resumes at its step.
 
 The file is `$XDG_STATE_HOME/losstui/progress.json` (`~/.local/state/losstui/progress.json` when the
-variable is unset): a JSON object of lesson key (a built-in lesson's name, or a file's absolute
-path) → the index of the step reached, and under "answers", lesson key → {step index: {"ask": the
-question, "answer": the text of the answer chosen}}. An answer is kept with its question and by
-its text, so that a lesson file edited since drops the answers that no longer fit it. Under
+variable is unset or relative): a JSON object of lesson key (a built-in lesson's name, or a file's
+absolute path) → the index of the step reached, and under "answers", lesson key → {step index:
+{"ask": the question, "answer": the text of the answer chosen}}. An answer is kept with its question
+and by its text, so that a lesson file edited since drops the answers that no longer fit it. Under
 "states", lesson key → the app state as the student left it (`AppState.snapshot()`'s settings and
 step, with the index of the step it was left on), so that a resumed lesson shows the P/Q lab, the
 pane and the run as they were. (Earlier
 versions wrote the steps alone, and keep the steps of this layout when they save.) A lab account
-may have a read-only or full home: progress that cannot be read or written is simply not kept,
-and the lesson still runs.
+may have a read-only or full home: progress that cannot be written is simply not kept, and the
+lesson still runs. A file that is there but cannot be read is never overwritten: it is renamed
+`progress.json.unreadable-<time>` and the user told once. Two instances may save at once: each
+save re-reads the file under a lock and changes its own lesson's entries only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from collections.abc import Mapping
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeGuard
+
+from losstui.paths import state_directory
 
 ANSWERS = "answers"
 """The entry that holds the answers (no lesson key looks like it: a built-in lesson's name
@@ -31,6 +40,15 @@ STATES = "states"
 """The entry that holds the app state each lesson was left in."""
 #: A step index as the file writes it.
 _INDEX = re.compile(r"[0-9]{1,6}")
+MAX_STEP = 999_999
+"""The largest step index read from the file (as `_INDEX` allows six digits)."""
+LIMIT = 4 * 2**20
+"""The largest progress file read, in bytes: far above any class's progress, far below memory."""
+LOCK_WAIT = 2.0
+"""Seconds a save waits for another instance's save to finish before going on without the lock."""
+
+_notice: tuple[Path, str] | None = None
+"""The progress file that could not be read and what happened to it, until it is said."""
 
 Answered = Mapping[int, tuple[str, str]]
 """Step index → (the question, the text of the answer chosen)."""
@@ -38,26 +56,117 @@ Answered = Mapping[int, tuple[str, str]]
 
 def progress_file() -> Path:
     """The progress file of this user (it may not exist yet)."""
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
-    return Path(base) / "losstui" / "progress.json"
+    return state_directory() / "progress.json"
 
 
 def _entries() -> dict[str, object]:
-    """The file's object as read; {} when there is no file or it cannot be read."""
+    """The file's object as read; {} when there is none. A file that is there but does not read
+    as one (not JSON, not UTF-8, too deep or too large, not a regular file, not readable) is
+    kept aside, under the lock, and said once (`take_notice`): the next save must not overwrite
+    a student's progress with the one lesson it knows."""
+    data, trouble = _read(progress_file())
+    if trouble is None:
+        return data
+    with _locked():
+        data, trouble = _read(progress_file())  # another instance may have moved it already
+        if trouble is not None:
+            _set_aside(trouble)
+    return data
+
+
+def _read(path: Path) -> tuple[dict[str, object], str | None]:
+    """The object in the file at `path` and None; or {} and what is wrong with the file ({} and
+    None when there is no file). Reads regular files only, never more than `LIMIT` bytes, and
+    never waits: a FIFO or a device in its place is refused before it is read."""
     try:
-        data = json.loads(progress_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return {}, "it is not a regular file"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return {}, None
+    except OSError as error:
+        return {}, error.strerror or type(error).__name__
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the look above
+            return {}, "it is not a regular file"
+        chunks, size = [], 0
+        while size <= LIMIT and (chunk := os.read(fd, LIMIT + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        return {}, error.strerror or type(error).__name__
+    finally:
+        os.close(fd)
+    if size > LIMIT:
+        return {}, f"it is larger than {LIMIT // 2**20} MB"
+    try:
+        # A byte-order mark (an editor's) is accepted: the content is still the student's.
+        data = json.loads(b"".join(chunks).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return {}, "it is not UTF-8 text"
+    except RecursionError:
+        return {}, "it nests too deep"
+    except ValueError as error:
+        return {}, f"it is not JSON ({str(error).splitlines()[0][:60]})"
+    if not isinstance(data, dict):
+        return {}, "it does not hold a JSON object"
+    return data, None
+
+
+def _set_aside(trouble: str) -> None:
+    """Rename the unreadable progress file beside itself, so that nothing a student saved is
+    overwritten, and leave the one notice that says so. A file that cannot be moved stays; the
+    save that follows then refuses to replace it (see `_update`)."""
+    global _notice
+    path = progress_file()
+    aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    if aside.exists() or aside.is_symlink():
+        aside = aside.with_name(f"{aside.name}-{os.getpid()}")
+    try:
+        os.rename(path, aside)
+    except OSError as error:
+        _notice = (
+            path,
+            (
+                f"the saved lesson progress in {path} cannot be read ({trouble}) nor moved aside "
+                f"({error.strerror}): progress is not saved until it is fixed or removed"
+            ),
+        )
+        return
+    _notice = (
+        path,
+        (
+            f"the saved lesson progress in {path} could not be read ({trouble}); it was kept as "
+            f"{aside.name} beside it, and progress starts again"
+        ),
+    )
+
+
+def check() -> str | None:
+    """Read the progress file now (an unreadable one is kept aside) and `take_notice()`."""
+    _entries()
+    return take_notice()
+
+
+def take_notice() -> str | None:
+    """What happened to an unreadable progress file, once: None when nothing did, or when it
+    was said already. The app shows it as a notice; `losstui lesson` prints it on stderr."""
+    global _notice
+    notice, _notice = _notice, None
+    # Only about this user's file (a test or a tool may have pointed XDG_STATE_HOME elsewhere).
+    return notice[1] if notice is not None and notice[0] == progress_file() else None
 
 
 def load_all() -> dict[str, int]:
     """Every lesson's step reached; {} when there is no file or it cannot be read."""
-    return {
-        key: step
-        for key, step in _entries().items()
-        if isinstance(step, int) and not isinstance(step, bool)
-    }
+    return {key: step for key, step in _entries().items() if _is_step(step)}
+
+
+def _is_step(value: object) -> TypeGuard[int]:
+    """Whether `value` read from the file is a step a lesson can be at: a whole number from 0
+    to `MAX_STEP` (a negative one would show "step -4 of 8"; anything else is dropped, and the
+    lesson starts at its first step)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_STEP
 
 
 def finished() -> set[str]:
@@ -72,14 +181,16 @@ def _finished(data: Mapping[str, object]) -> set[str]:
 
 def mark_finished(key: str) -> bool:
     """Remember that lesson `key` is finished; False (and nothing raised) if it cannot be kept."""
-    data = _entries()
-    data[FINISHED] = sorted(_finished(data) | {key})
-    return _write(data)
+
+    def change(data: dict[str, object]) -> None:
+        data[FINISHED] = sorted(_finished(data) | {key})
+
+    return _update(change)
 
 
 def load(key: str) -> int:
     """The step index reached in lesson `key` (0 when unknown)."""
-    return max(0, load_all().get(key, 0))
+    return load_all().get(key, 0)
 
 
 def load_answers(key: str) -> dict[int, tuple[str, str]]:
@@ -116,36 +227,98 @@ def save(
     """Remember step `index` of lesson `key`, the `answers` chosen in it and the app `state`
     it was left in (a JSON-ready dict; None keeps the one saved before); False (and nothing
     raised) if it cannot be kept."""
-    data = _entries()
-    data[key] = int(index)
-    if state is not None:
-        states = data.get(STATES)
-        data[STATES] = {**(states if isinstance(states, dict) else {}), key: dict(state)}
-    every = data.get(ANSWERS)
-    every = dict(every) if isinstance(every, dict) else {}
-    every.pop(key, None)
-    if answers:
-        every[key] = {
-            str(i): {"ask": ask, "answer": text} for i, (ask, text) in sorted(answers.items())
-        }
-    if every:
-        data[ANSWERS] = every
-    else:
-        data.pop(ANSWERS, None)
-    return _write(data)
+
+    def change(data: dict[str, object]) -> None:
+        data[key] = int(index)
+        if state is not None:
+            states = data.get(STATES)
+            data[STATES] = {**(states if isinstance(states, dict) else {}), key: dict(state)}
+        every = data.get(ANSWERS)
+        every = dict(every) if isinstance(every, dict) else {}
+        every.pop(key, None)
+        if answers:
+            every[key] = {
+                str(i): {"ask": ask, "answer": text} for i, (ask, text) in sorted(answers.items())
+            }
+        if every:
+            data[ANSWERS] = every
+        else:
+            data.pop(ANSWERS, None)
+
+    return _update(change)
+
+
+def _update(change: Callable[[dict[str, object]], None]) -> bool:
+    """Apply `change` to the file's object and write it back, whole or not at all; False (and
+    nothing raised) if it cannot be kept. Under the lock the file is read again just before it
+    is written, so that another instance's save in between (another lesson's step, its
+    answers) is kept: each save changes its own lesson's entries only."""
+    with _locked():
+        data, trouble = _read(progress_file())
+        if trouble is not None:
+            _set_aside(trouble)
+            data, trouble = _read(progress_file())
+            if trouble is not None:  # still there: never overwritten
+                return False
+        change(data)
+        return _write(data)
 
 
 def _write(data: dict[str, object]) -> bool:
-    """Write `data` as the progress file, whole or not at all; False if it cannot be."""
+    """Write `data` as the progress file through a temporary file of its own, replaced
+    atomically: a reader sees the old file or the new one, never a part, even while another
+    instance writes; False if it cannot be written."""
+    path = progress_file()
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(json.dumps(data, indent=1, sort_keys=True))
+            file.flush()
+            os.fsync(file.fileno())  # on disk before it replaces the old one
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """Hold the progress lock (an flock on a file beside the progress file) while reading,
+    changing and writing, so that two instances saving at once do not lose each other's
+    steps. Where there is no flock, or no lock can be had within `LOCK_WAIT` seconds (a
+    stopped instance holding it), the save goes on without: slower to lose a race than to hang."""
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: the atomic replace alone
+        yield
+        return
     path = progress_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)  # whole or not at all, even if two sessions save at once
-    except OSError:
-        return False
-    return True
+        fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only state directory: nothing will be written anyway
+        yield
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
+            except OSError:  # a file system without locks
+                break
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 KEPT = "kept"
@@ -166,15 +339,17 @@ def save_kept(key: str, kept: Mapping[str, str]) -> bool:
     """Remember the values kept in lesson `key` (under "kept", lesson key → {name: text}), so
     that a resumed lesson quotes what the student saw; False (and nothing raised) if they
     cannot be kept."""
-    data = _entries()
-    every = data.get(KEPT)
-    every = dict(every) if isinstance(every, dict) else {}
-    if kept:
-        every[key] = dict(kept)
-    else:
-        every.pop(key, None)
-    if every:
-        data[KEPT] = every
-    else:
-        data.pop(KEPT, None)
-    return _write(data)
+
+    def change(data: dict[str, object]) -> None:
+        every = data.get(KEPT)
+        every = dict(every) if isinstance(every, dict) else {}
+        if kept:
+            every[key] = dict(kept)
+        else:
+            every.pop(key, None)
+        if every:
+            data[KEPT] = every
+        else:
+            data.pop(KEPT, None)
+
+    return _update(change)

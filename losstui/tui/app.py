@@ -202,6 +202,16 @@ class LossApp(App[None]):
                 "second. losstui --no-low-bandwidth redraws them smoothly.",
                 timeout=6,
             )
+        self.call_after_refresh(self._tell_progress_trouble, True)
+
+    def _tell_progress_trouble(self, read: bool = False) -> None:
+        """Say once that the saved progress could not be read and was kept aside (looked at
+        after the first frame, `read`, and after each save)."""
+        from losstui.lessons import progress
+
+        notice = progress.check() if read else progress.take_notice()
+        if notice is not None:
+            self.notify(notice, title="Saved progress", severity="warning", timeout=20)
 
     def _print_error_renderables(self) -> None:
         # Textual prints the traceback of an uncaught error over the restored terminal; write it
@@ -563,6 +573,7 @@ class LossApp(App[None]):
             reached = max(progress.load(key), self.lesson.index) if index is None else index
             progress.save(key, reached, self.lesson.answered(), self.lesson.left_state())
             progress.save_kept(key, self.lesson.kept)
+            self._tell_progress_trouble()
 
     def _finish(self) -> None:
         """The lesson followed is finished: kept one past its last step (reopened, it opens on
@@ -617,8 +628,11 @@ class LossApp(App[None]):
         await self._mount_strip(strip)
 
     async def _mount_strip(self, strip: Widget | None) -> None:
-        slot = self.main_screen.query_one("#lesson-slot")
-        await slot.remove_children()
+        slot = next(self.main_screen.query("#lesson-slot").results(), None)
+        if slot is not None:
+            await slot.remove_children()
+        if slot is None or not slot.is_attached:
+            return  # the app closed as the lesson opened (q in the same burst of keys)
         if strip is not None:
             await slot.mount(strip)
         slot.set_class(strip is not None, "-open")

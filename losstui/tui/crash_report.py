@@ -8,11 +8,7 @@ import time
 import traceback
 from pathlib import Path
 
-
-def report_directory() -> Path:
-    """`$XDG_STATE_HOME/losstui` (`~/.local/state/losstui` when it is unset)."""
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
-    return Path(base) / "losstui"
+from losstui.paths import state_directory
 
 
 def write_report(error: BaseException, setup_line: str = "") -> Path | None:
@@ -22,7 +18,7 @@ def write_report(error: BaseException, setup_line: str = "") -> Path | None:
     if setup_line:
         text += f"\nsetup: {setup_line}\n"
     name = time.strftime("crash-%Y%m%d-%H%M%S-") + f"{os.getpid()}.txt"
-    for directory in (report_directory(), Path(tempfile.gettempdir())):
+    for directory in (state_directory(), Path(tempfile.gettempdir())):
         try:
             directory.mkdir(parents=True, exist_ok=True)
             path = directory / name

@@ -15,6 +15,7 @@ from losstui.core.content import ContentError
 from losstui.core.state import StateChanged
 from losstui.lessons.library import Entry, builtin_lessons
 from losstui.tui.panes.pane import Pane
+from losstui.tui.widgets.paged_option_list import PagedOptionList
 
 ABOUT = (
     "A lesson opens in a strip under the panes: its text beside the pane it drives.  "
@@ -31,7 +32,7 @@ class LessonsPane(Pane):
     def compose(self) -> ComposeResult:
         with Vertical(id="lessons-col"):
             yield Label("Guided lessons (enter opens one):", classes="pane-title")
-            yield OptionList(id="lesson-list")
+            yield PagedOptionList(id="lesson-list")
             yield Static(id="lesson-summary")
             yield Static(Text(ABOUT, style="dim"), id="lessons-about")
 

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from losstui.tui.screens.closes_once import ClosesOnce
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
 
@@ -259,7 +260,7 @@ def help_renderable(app_bindings: Iterable[BindingType], *, ascii: bool = False)
     return Group(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ClosesOnce, ModalScreen[None]):
     """Lists every key; it scrolls by keyboard; escape, q, ? or F1 closes it."""
 
     AUTO_FOCUS = "#help-box"  # the scroll container takes the arrows and page keys at once

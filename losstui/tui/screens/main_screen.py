@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
+from textual.css.query import NoMatches
 from textual.geometry import Spacing
 from textual.screen import Screen
 from textual.widget import Widget
@@ -137,7 +138,13 @@ class MainScreen(Screen[None]):
         if pane_id in self._panes:
             return self._panes[pane_id]
         widget = self._new_pane(pane_id)
-        mounting = self._tabs.get_pane(pane_id).mount(widget)
+        try:
+            tab = self._tabs.get_pane(pane_id)
+        except NoMatches:
+            tab = None
+        if tab is None or not tab.is_attached:
+            return widget  # the app is closing (q in the same burst of keys): nowhere to mount
+        mounting = tab.mount(widget)
 
         async def mounted() -> None:
             await mounting

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
 from losstui.core.presets import PRESETS, Preset
+from losstui.tui.screens.closes_once import ClosesOnce
 from losstui.tui.widgets.problem_chooser import Indented, MarkedOptionList
 
 #: How far a preset's claim sits in from its title: without colour or bold (the highlighted
@@ -30,7 +31,7 @@ def _prompt(preset: Preset, glyphs_text: Callable[[str], str]) -> RenderableType
     return Group(Text(glyphs_text(preset.title), style="bold"), Indented(body, BODY_INDENT))
 
 
-class PresetScreen(ModalScreen[str | None]):
+class PresetScreen(ClosesOnce, ModalScreen[str | None]):
     """Lists the presets, the current problem's first; enter returns the chosen key, escape
     returns None. `text` spells the prose (ASCII or not)."""
 

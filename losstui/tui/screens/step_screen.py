@@ -10,8 +10,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from losstui.tui.screens.closes_once import ClosesOnce
 
-class StepScreen(ModalScreen[int | None]):
+
+class StepScreen(ClosesOnce, ModalScreen[int | None]):
     """Asks for a step number from 1 to `count`; enter returns its index (from 0), escape
     None. A number out of range is refused in the dialog, with the range."""
 

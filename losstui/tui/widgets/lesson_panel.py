@@ -237,7 +237,10 @@ class LessonPanel(Vertical):
     def focus_choices(self) -> bool:
         """Focus the question's list if the step asks one; otherwise, if the list of a step
         left behind still has focus, give it back to the pane so the arrows reach it."""
-        choices = self.query_one("#lesson-choices", AnswerList)
+        found = self.query("#lesson-choices").results(AnswerList)
+        choices = next(found, None)
+        if choices is None:  # taken down (left or reopened in the same burst of keys) first
+            return False
         if choices.display:
             choices.focus()
             return True

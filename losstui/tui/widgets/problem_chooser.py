@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from losstui.core.problems import PROBLEMS
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
+from losstui.tui.widgets.paged_option_list import PagedOptionList
 
 CURSOR = "> "
 """Marks the highlighted option in characters, so the cursor shows without colour (NO_COLOR)."""
@@ -53,8 +54,9 @@ def _marked(body: RenderableType, marked: bool) -> Indented:
     return Indented(body, CURSOR if marked else " " * len(CURSOR))
 
 
-class MarkedOptionList(OptionList):
-    """An OptionList whose highlighted option carries a "> " mark as well as a background."""
+class MarkedOptionList(PagedOptionList):
+    """An OptionList (paging safely) whose highlighted option carries a "> " mark as well as a
+    background."""
 
     _marked_index: int | None = None
     _bodies: Sequence[RenderableType] = ()

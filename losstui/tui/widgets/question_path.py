@@ -81,6 +81,8 @@ class QuestionPath(UsesGlyphs, Vertical):
     @on(OptionList.OptionSelected, "#question-answers")
     def _answered(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if not self.query_one("#question-answers", MarkedOptionList).offers(event):
+            return  # an answer to the question before, chosen in the same burst of keys
         if event.option.id == _BACK:
             self._trail.pop()
             self._show()

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select
 from losstui.core.datasets import DATASETS
 from losstui.core.settings import SETTINGS
 from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.widgets.paged_option_list import PagedSelect
 
 #: (setting key, heading) for each field, in display order; headings come from the schema.
 FIELDS = tuple(
@@ -82,7 +83,7 @@ class TrainControls(VerticalScroll, can_focus=False):
             if field in SELECT_FIELDS:
                 # No blank row: a setting always has a value. The placeholder option lasts until
                 # the app's first set_options.
-                yield Select[str]([("-", "")], id=f"field-{field}", allow_blank=False, compact=True)
+                yield PagedSelect([("-", "")], id=f"field-{field}", allow_blank=False, compact=True)
             else:
                 yield Input(id=f"field-{field}", compact=True, select_on_focus=True)
             yield Label("", classes="field-error", id=f"error-{field}")
