@@ -1029,9 +1029,13 @@ def _list_lessons() -> int:
     """`losstui lesson`: the built-in lessons with the step this user reached, one a line when
     the titles fit the width, else each title on an indented line under its lesson (at 80
     columns a row with its title would wrap in the middle of a word)."""
+    from losstui.lessons import progress
     from losstui.lessons.library import builtin_lessons
 
     entries = builtin_lessons()
+    notice = progress.take_notice()  # an unreadable progress file, kept aside: said once
+    if notice is not None:
+        print(f"{PROG}: note: {notice}", file=sys.stderr)
     if not entries:
         print("No built-in lessons are installed.")
         return 0

@@ -194,3 +194,15 @@ async def test_the_app_says_once_that_it_kept_the_progress_aside(state):
         said = [n.message for n in app._notifications]
         assert len([m for m in said if "could not be read" in m]) == 1
         assert _kept_aside(state)
+
+
+def test_the_lesson_list_says_once_on_stderr_that_it_kept_the_progress_aside(state, capsys):
+    from losstui import cli
+
+    _write_raw(state, UNREADABLE["cut short"])
+    assert cli.main(["lesson"]) == 0
+    out, err = capsys.readouterr()
+    (aside,) = _kept_aside(state)
+    assert err.count("\n") == 1 and err.startswith("losstui: note: ") and aside.name in err
+    assert "not started" in out  # the list itself, on stdout
+    assert cli.main(["lesson"]) == 0 and capsys.readouterr().err == ""
