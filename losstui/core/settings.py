@@ -20,8 +20,9 @@ class SettingError(ValueError):
     """A value a user typed is not allowed; the message is one line naming the value."""
 
 
-#: A value longer than this is shown by its start and its length, not echoed whole.
-SHOWN_CHARACTERS = 40
+#: A value longer than this is shown by its start and its length, not echoed whole (a path
+#: fits; a pasted page does not).
+SHOWN_CHARACTERS = 100
 
 
 def _shown(raw: object) -> str:

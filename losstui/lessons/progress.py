@@ -106,8 +106,8 @@ def _read(path: Path) -> tuple[dict[str, object], str | None]:
         return {}, "it is not UTF-8 text"
     except RecursionError:
         return {}, "it nests too deep"
-    except ValueError as error:
-        return {}, f"it is not JSON ({str(error).splitlines()[0][:60]})"
+    except ValueError:
+        return {}, "it is not JSON"
     if not isinstance(data, dict):
         return {}, "it does not hold a JSON object"
     return data, None
@@ -128,16 +128,16 @@ def _set_aside(trouble: str) -> None:
         _notice = (
             path,
             (
-                f"the saved lesson progress in {path} cannot be read ({trouble}) nor moved aside "
-                f"({error.strerror}): progress is not saved until it is fixed or removed"
+                f"{path} cannot be read ({trouble}) nor moved aside ({error.strerror}): lesson "
+                "progress is not saved until it is fixed or removed"
             ),
         )
         return
     _notice = (
         path,
         (
-            f"the saved lesson progress in {path} could not be read ({trouble}); it was kept as "
-            f"{aside.name} beside it, and progress starts again"
+            f"{path} could not be read ({trouble}); it was kept aside as {aside.name}, and "
+            "lesson progress starts again"
         ),
     )
 
