@@ -216,11 +216,11 @@ def _read_until(stream, text: bytes, seconds: float = 60) -> bool:
     return True
 
 
-def test_the_served_app_lives_through_a_negative_size(tmp_path):
-    """A tab opened as `/ws?width=-5&height=-5` crashed its app on the first frame (IndexError):
-    the size is held to a screen's (1x1), the app draws at it and quits when the tab closes.
-    (20000x20000, and resizes, are held in the test above, without a 1000x1000 frame's cost.)"""
-    env = {**os.environ, "COLUMNS": "-5", "ROWS": "-5", "XDG_STATE_HOME": str(tmp_path)}
+@contextlib.contextmanager
+def _served_app(tmp_path, columns: str, rows: str):
+    """The app as textual-serve starts it for a tab of `columns` x `rows` (COLUMNS and ROWS), its
+    stdin and stdout the relay's pipes; killed if it is still running when the test ends."""
+    env = {**os.environ, "COLUMNS": columns, "ROWS": rows, "XDG_STATE_HOME": str(tmp_path)}
     app = subprocess.Popen(
         serve.app_command([]),
         shell=True,
@@ -231,14 +231,27 @@ def test_the_served_app_lives_through_a_negative_size(tmp_path):
     )
     assert app.stdin is not None and app.stdout is not None
     try:
-        assert _read_until(app.stdout, b"\x1b[1;1H")  # a frame, drawn at 1x1
-        app.stdin.write(_meta(type="quit"))  # as textual-serve says a tab has closed
-        app.stdin.flush()
-        _, err = app.communicate(timeout=60)
+        yield app
     finally:
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+def _close_tab(app) -> bytes:
+    """Say the tab has closed, as textual-serve does; the app's stderr once it has ended."""
+    app.stdin.write(_meta(type="quit"))
+    app.stdin.flush()
+    return app.communicate(timeout=60)[1]
+
+
+def test_the_served_app_lives_through_a_negative_size(tmp_path):
+    """A tab opened as `/ws?width=-5&height=-5` crashed its app on the first frame (IndexError):
+    the size is held to a screen's (1x1), the app draws at it and quits when the tab closes.
+    (20000x20000, and resizes, are held in the test above, without a 1000x1000 frame's cost.)"""
+    with _served_app(tmp_path, "-5", "-5") as app:
+        assert _read_until(app.stdout, b"\x1b[1;1H")  # a frame, drawn at 1x1
+        err = _close_tab(app)
     assert app.returncode == 0, err.decode()
     assert not list(tmp_path.glob("losstui/crash-*"))
 
@@ -247,28 +260,12 @@ def test_a_resize_before_the_served_apps_first_frame_is_drawn_at_the_new_size(tm
     """A browser fits its window right after it connects: a tab opened at 79x24 and resized at
     once to 80x24 froze its app (no frame after 50 s, quit ignored), which took the start size
     after the resize and then redrew between the two layouts forever."""
-    env = {**os.environ, "COLUMNS": "79", "ROWS": "24", "XDG_STATE_HOME": str(tmp_path)}
-    app = subprocess.Popen(
-        serve.app_command([]),
-        shell=True,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=serve.app_environment(env),
-    )
-    assert app.stdin is not None and app.stdout is not None
-    try:
+    with _served_app(tmp_path, "79", "24") as app:
         app.stdin.write(_meta(type="resize", width=80, height=24))  # before its first frame
         app.stdin.flush()
         # The full tab title, written from 80 columns on ("2 Recommend" below).
         assert _read_until(app.stdout, b"2 Recommendation", seconds=30)
-        app.stdin.write(_meta(type="quit"))
-        app.stdin.flush()
-        _, err = app.communicate(timeout=30)
-    finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
+        err = _close_tab(app)
     assert app.returncode == 0, err.decode()
 
 
