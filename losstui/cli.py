@@ -902,7 +902,8 @@ def run_app(
 
 def cmd_lesson(args: argparse.Namespace) -> int:
     from losstui.core.content import ContentError
-    from losstui.lessons.format import check_lesson, read_text
+    from losstui.lessons.files import read_text
+    from losstui.lessons.format import check_lesson
 
     if args.target is None:
         if args.step is not None:
@@ -960,7 +961,8 @@ def _lesson_notes(path: str, args: argparse.Namespace) -> int:
     """`losstui lesson NAME --notes`: the speaker notes, following the lesson as it is shown
     elsewhere; a lesson with errors is refused with them (the notes need its steps)."""
     from losstui.core.content import ContentError
-    from losstui.lessons.format import check_lesson, read_text
+    from losstui.lessons.files import read_text
+    from losstui.lessons.format import check_lesson
 
     for flag, given in (("--step", args.step is not None), ("--watch", args.watch)):
         if given:
@@ -986,7 +988,8 @@ def _lesson_step(path: str, raw: str) -> int:
     and the steps the lesson has. A lesson with errors opens on them: N is only checked to be a
     whole number from 1 then (the app opens at its last step if the fixed lesson is shorter)."""
     from losstui.core.content import ContentError
-    from losstui.lessons.format import parse_lesson, read_text
+    from losstui.lessons.files import read_text
+    from losstui.lessons.format import parse_lesson
 
     try:
         count: int | None = len(parse_lesson(read_text(path), path).steps)
@@ -1003,7 +1006,7 @@ def _lesson_path(name: str, prog: str) -> str:
     """The file of the lesson `name` (a number, a name or a path); UsageError, in the words of
     the list (`choose 1-7, a name (...)`), when there is none."""
     from losstui.core.content import ContentError
-    from losstui.lessons.library import find_lesson
+    from losstui.lessons.files import find_lesson
 
     try:
         return str(find_lesson(name))

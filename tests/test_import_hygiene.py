@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 UI_MODULES = ("textual", "rich", "plotext", "textual_plotext")
 
@@ -171,3 +175,41 @@ def test_the_first_screen_loads_only_what_it_shows():
     )
     assert "losstui.tui.panes.problem_pane" in loaded  # it did draw the Problem pane
     assert not set(NOT_ON_THE_FIRST_SCREEN) & loaded, sorted(set(NOT_ON_THE_FIRST_SCREEN) & loaded)
+
+
+def _package_imports(package: str) -> dict[str, set[tuple[str, str]]]:
+    """For each module of `package` (a directory under losstui/), the (module, name) pairs it
+    imports from its siblings, at the top or inside a function: a deferred import is an edge
+    of the graph too."""
+    directory = ROOT / "losstui" / package
+    prefix = f"losstui.{package}."
+    siblings = {path.stem for path in directory.glob("*.py") if path.stem != "__init__"}
+    edges: dict[str, set[tuple[str, str]]] = {name: set() for name in siblings}
+    for name in siblings:
+        tree = ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith(prefix):
+                    target = node.module[len(prefix) :]
+                    edges[name] |= {(target, alias.name) for alias in node.names}
+                elif node.module == f"losstui.{package}":
+                    edges[name] |= {(a.name, "") for a in node.names if a.name in siblings}
+    return edges
+
+
+def test_the_lessons_package_imports_one_way():
+    # language and files at the bottom, then values, format, library, the runner: a module
+    # never imports one that imports it back, directly or through others, nor a private name.
+    edges = _package_imports("lessons")
+    order: list[str] = []
+    left = dict(edges)
+    while left:
+        ready = [m for m, uses in left.items() if {t for t, _ in uses} <= set(order)]
+        assert ready, f"an import circle among {sorted(left)}"
+        order += sorted(ready)
+        for module in ready:
+            del left[module]
+    private = {(m, t, n) for m, uses in edges.items() for t, n in uses if n.startswith("_")}
+    assert not private, private
+    assert order.index("language") < order.index("values") < order.index("format")
+    assert order.index("files") < order.index("format") < order.index("library")

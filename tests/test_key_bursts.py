@@ -225,7 +225,7 @@ async def test_random_key_bursts_never_crash_the_app(size):
 async def test_a_lesson_chosen_as_the_app_closes_does_not_crash_it():
     """`6 Enter` then `q` in one burst: the lesson's strip is mounted while the app takes its
     screen down (`NoMatches: #lesson-slot`, `MountError` in the real app): nothing to mount."""
-    from losstui.lessons.library import builtin_paths
+    from losstui.lessons.files import builtin_paths
 
     app = LossApp(seed=0)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,13 +12,8 @@ from losstui import cli
 from losstui.core.content import ContentError
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
-from losstui.lessons.format import (
-    MAX_FILE_BYTES,
-    check_lesson,
-    parse_lesson,
-    read_lesson,
-    read_text,
-)
+from losstui.lessons.files import MAX_FILE_BYTES, read_text
+from losstui.lessons.format import check_lesson, parse_lesson, read_lesson
 from losstui.lessons.runner import LessonRun
 from losstui.tui.app import LossApp
 from tests.app_helpers import screen_text

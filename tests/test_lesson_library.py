@@ -13,7 +13,8 @@ import pytest
 
 from losstui import cli
 from losstui.core.content import ContentError
-from losstui.lessons import library, progress
+from losstui.lessons import files, library, progress
+from losstui.lessons.format import read_lesson
 from losstui.tui.app import LossApp
 from tests.app_helpers import flat, pane_ready, screen_text
 
@@ -42,28 +43,28 @@ def shelf(tmp_path, monkeypatch):
     directory.mkdir()
     (directory / "01-first-steps.md").write_text(lesson_text("First steps", minutes=10))
     (directory / "02-second-look.md").write_text(lesson_text("Second look", minutes=15))
-    monkeypatch.setattr(library, "LESSON_DIR", directory)
+    monkeypatch.setattr(files, "LESSON_DIR", directory)
     return directory
 
 
 def test_a_built_in_lesson_is_found_by_number_short_name_or_file_stem(shelf):
     for name in ("2", "02", "second-look", "02-second-look"):
-        assert library.find_lesson(name) == shelf / "02-second-look.md"
+        assert files.find_lesson(name) == shelf / "02-second-look.md"
 
 
 def test_a_path_is_a_lesson_file_and_unknown_names_say_what_is_allowed(shelf, tmp_path):
     own = tmp_path / "mine.md"
     own.write_text(lesson_text("Mine"))
-    assert library.find_lesson(str(own)) == own
+    assert files.find_lesson(str(own)) == own
     with pytest.raises(ContentError, match=r"lesson file '.*gone\.md' not found"):
-        library.find_lesson(str(tmp_path / "gone.md"))
+        files.find_lesson(str(tmp_path / "gone.md"))
     allowed = r"no lesson 'third': choose 1-2, a name \(first-steps, second-look\) or a lesson"
     with pytest.raises(ContentError, match=allowed):
-        library.find_lesson("third")
+        files.find_lesson("third")
 
 
 def test_losstui_lesson_lists_the_built_in_lessons_with_the_step_reached(shelf, capsys):
-    progress.save(library.lesson_key(library.read_lesson(str(shelf / "02-second-look.md"))), 1)
+    progress.save(library.lesson_key(read_lesson(str(shelf / "02-second-look.md"))), 1)
     assert cli.main(["lesson"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["1", "first-steps", "10", "min", "not", "started", "First", "steps"]
@@ -137,7 +138,7 @@ def test_losstui_lesson_name_opens_the_app_on_that_file(shelf, monkeypatch):
 
 
 async def test_the_lessons_pane_lists_them_and_enter_opens_one_where_the_student_left(shelf):
-    key = library.lesson_key(library.read_lesson(str(shelf / "02-second-look.md")))
+    key = library.lesson_key(read_lesson(str(shelf / "02-second-look.md")))
     progress.save(key, 1)
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:

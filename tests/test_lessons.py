@@ -11,8 +11,8 @@ import pytest
 from losstui import cli
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
+from losstui.lessons.files import builtin_paths
 from losstui.lessons.format import check_lesson, parse_condition, parse_lesson, read_lesson
-from losstui.lessons.library import builtin_paths
 from losstui.lessons.runner import LessonRun
 from losstui.lessons.values import fill, lesson_values, waiting_for
 

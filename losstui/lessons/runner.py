@@ -8,7 +8,8 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from losstui.core.settings import TRAINING_KEYS, SettingError
-from losstui.lessons.format import REPLAY_STEPS, TRAINED, Choice, Condition, Lesson, Step
+from losstui.lessons.format import REPLAY_STEPS
+from losstui.lessons.language import TRAINED, Choice, Condition, Lesson, Step
 from losstui.lessons.values import density_values, fill, kept_text, lesson_values, waiting_for
 
 #: `wait step OP N`: how many steps past N the wait first holds.

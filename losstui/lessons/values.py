@@ -12,11 +12,11 @@ import numpy as np
 
 from losstui.core.settings import PANES, SETTINGS
 from losstui.core.text import METRIC_TITLES, format_information, format_loss, format_metric
-from losstui.lessons.format import (
-    _PLACEHOLDER,
+from losstui.lessons.language import (
     INFORMATION,
     NAMES,
     NUMBERS,
+    PLACEHOLDER,
     TRAINED,
     Condition,
 )
@@ -229,4 +229,4 @@ def fill(prose: str, values: Mapping[str, Any]) -> str:
             return str(values[name])
         return format_value(name, values[name], units)
 
-    return _PLACEHOLDER.sub(one, prose)
+    return PLACEHOLDER.sub(one, prose)

@@ -37,7 +37,7 @@ WATCH_INTERVAL = 0.5
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from losstui.lessons.format import Lesson
+    from losstui.lessons.language import Lesson
     from losstui.lessons.runner import LessonRun
     from losstui.tui.panes.lessons_pane import LessonsPane
     from losstui.tui.panes.train_pane import TrainPane
@@ -536,7 +536,8 @@ class LossApp(App[None]):
         """Read the lesson file at `path` and start it (keeping the current step when it is the
         file already followed, reloaded); a file with errors gives the strip that lists them,
         and the app goes on without a lesson."""
-        from losstui.lessons.format import check_lesson, parse_lesson, read_text
+        from losstui.lessons.files import read_text
+        from losstui.lessons.format import check_lesson, parse_lesson
 
         # The file followed, reloaded: at the same step, with the same answers.
         same = self.lesson
@@ -545,7 +546,7 @@ class LossApp(App[None]):
         index = same.index if same is not None else self._opening_step
         self._opening_step = None
         answered = same.answered() if same is not None else None
-        from losstui.lessons.library import modified
+        from losstui.lessons.files import modified
 
         self._lesson_mtime = modified(path)
         try:
@@ -647,7 +648,7 @@ class LossApp(App[None]):
         path = self.lesson_path
         if path is None:
             return
-        from losstui.lessons.library import modified
+        from losstui.lessons.files import modified
 
         mtime = modified(path)
         if mtime is None or mtime == self._lesson_mtime:

@@ -20,8 +20,10 @@ from textual.widgets import Footer, Static
 
 from losstui.core.content import ContentError
 from losstui.lessons import progress
-from losstui.lessons.format import Lesson, Step, read_lesson
-from losstui.lessons.library import lesson_key, modified
+from losstui.lessons.files import modified
+from losstui.lessons.format import read_lesson
+from losstui.lessons.language import Lesson, Step
+from losstui.lessons.library import lesson_key
 from losstui.tui import signals
 from losstui.tui.glyphs import UNICODE, Glyphs
 
