@@ -575,8 +575,9 @@ def _train_error(message: str) -> UsageError:
 
 
 def _train_config(args: argparse.Namespace):
-    """The TrainConfig for the parsed arguments: the problem's defaults plus what was given."""
-    from losstui.core.datasets import DATASETS
+    """The TrainConfig for the parsed arguments: the problem's defaults (or the preset's setup),
+    then what was given, by the rules the app applies (`core.configuration.configure`)."""
+    from losstui.core.configuration import PairingError, configure
     from losstui.core.trainer import TrainConfig
 
     if args.preset is not None:
@@ -585,42 +586,26 @@ def _train_config(args: argparse.Namespace):
             raise _train_error(
                 f"--preset {args.preset} is a {preset.problem} setup, not {args.problem}"
             )
-        config = TrainConfig.default_for(preset.problem)
+        problem = preset.problem
         settings = {k: v for k, v in preset.settings.items() if k in TRAINING_KEYS}
         settings.pop("problem")
-        config = config.replace(**{k: SETTINGS[k].parse(v) for k, v in settings.items()})
+        base = {k: SETTINGS[k].parse(v) for k, v in settings.items()}
     elif args.problem is not None:
-        config = TrainConfig.default_for(args.problem)
+        problem, base = args.problem, {}
     else:
         raise _train_error("one of --problem or --preset is required")
-    changes: dict[str, Any] = {}
-    if args.dataset is not None:
-        changes["dataset"] = args.dataset
-        # A new dataset brings the model that suits it, unless a model was asked for.
-        changes["model"] = DATASETS[args.dataset].suggested_model
-    if args.model is not None:
-        changes["model"] = args.model
-    if args.hidden is not None or args.hidden_activation is not None:
-        model = changes.get("model", config.model)
-        if model == "linear" and args.model is None:
-            changes["model"] = "mlp"  # asking for hidden layers asks for an MLP
-        elif model != "mlp":
-            raise _train_error(f"--hidden and --activation apply to --model mlp, not {model!r}")
-    for key in TRAIN_FLAGS:
-        value = getattr(args, key)
-        if key not in ("loss", "dataset", "model") and value is not None:
-            changes[key] = value
+    given = {key: getattr(args, key) for key in TRAIN_FLAGS if getattr(args, key) is not None}
+    if args.model not in (None, "mlp") and {"hidden", "hidden_activation"} & set(given):
+        # Said in the flags' words: the rule is configure's.
+        raise _train_error(f"--hidden and --activation apply to --model mlp, not {args.model!r}")
+    config = configure(TrainConfig.default_for(problem), base)
     try:
-        config = config.replace(**changes)
+        return configure(config, given)
+    except PairingError as exc:
+        dataset = given.get("dataset", config.dataset)
+        raise _train_error(f"cannot train {args.loss} on {dataset}: {exc.reason}") from None
     except ValueError as exc:
         raise _train_error(str(exc)) from None
-    if args.loss is not None and args.loss != config.loss:
-        try:
-            config = config.replace(loss=args.loss)
-        except ValueError as exc:
-            # The loss is known, so the pairing cannot run: refuse with the reason.
-            raise _train_error(f"cannot train {args.loss} on {config.dataset}: {exc}") from None
-    return config
 
 
 def cmd_train(args: argparse.Namespace) -> int:

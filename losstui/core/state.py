@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from losstui.core.datasets import DATASETS
+from losstui.core.configuration import configure, datasets_for
 from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
-from losstui.core.problems import PROBLEMS, Recommendation, Standing, loss_verdict, recommend
+from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
 from losstui.core.settings import (
     SETTINGS,
     SPEEDS,
@@ -219,7 +219,7 @@ class AppState:
     @property
     def datasets(self) -> tuple[str, ...]:
         """Dataset names offered for the problem: its own, then any added at run time that fit."""
-        return self._datasets_for(self.problem)
+        return datasets_for(self.problem)
 
     def loss_choices(self) -> list[LossChoice]:
         """The losses the menu offers, each with its standing and, if it cannot run, the reason."""
@@ -356,7 +356,7 @@ class AppState:
         if problem != config.problem:
             config = TrainConfig.default_for(problem).replace(seed=config.seed)
         if training:
-            config = self._configure(config, training)
+            config = configure(config, training)
         view = {k: v for k, v in values.items() if k in VIEW_KEYS}
         if "p" in view or "q" in view:
             p, q = view.get("p", self.pq_p), view.get("q", self.pq_q)
@@ -398,38 +398,6 @@ class AppState:
         if config.replace(**{k: getattr(current, k) for k in STOP_KEYS}) != current:
             return False
         return self.trainer.keeps_run(config.patience)
-
-    def _configure(self, config: TrainConfig, changes: dict[str, Any]) -> TrainConfig:
-        """`config` with `changes` (parsed values) applied and checked as a whole."""
-        changes = {k: v for k, v in changes.items() if getattr(config, k) != v}
-        if not changes:
-            return config
-        if "dataset" in changes and changes["dataset"] not in self._datasets_for(config.problem):
-            allowed = ", ".join(self._datasets_for(config.problem))
-            raise SettingError(f"unknown dataset {changes['dataset']!r}; allowed: {allowed}")
-        if "model" in changes:
-            models = get_task(DATASETS[changes.get("dataset", config.dataset)].kind).models
-            if changes["model"] not in models:
-                allowed = ", ".join(models)
-                raise SettingError(f"model must be one of {allowed}, got {changes['model']!r}")
-        if "loss" in changes:
-            data = DATASETS[changes.get("dataset", config.dataset)]
-            reason = check_pairing(changes["loss"], data)
-            if reason:
-                raise SettingError(f"{LOSSES[changes['loss']].title} cannot run here: {reason}")
-        elif "dataset" in changes:
-            data = DATASETS[changes["dataset"]]
-            if check_pairing(config.loss, data) is not None:
-                changes["loss"] = recommend(config.problem).loss
-        return config.replace(**changes)
-
-    @staticmethod
-    def _datasets_for(problem: str) -> tuple[str, ...]:
-        own = tuple(PROBLEMS[problem].datasets)
-        kind = DATASETS[own[0]].kind
-        built_in = {name for p in PROBLEMS.values() for name in p.datasets}
-        added = (k for k, s in DATASETS.items() if s.kind == kind and k not in built_in)
-        return own + tuple(added)
 
     def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
