@@ -213,3 +213,69 @@ def test_the_lessons_package_imports_one_way():
     assert not private, private
     assert order.index("language") < order.index("values") < order.index("format")
     assert order.index("files") < order.index("format") < order.index("library")
+
+
+#: What a widget may not import: a widget is drawn by a pane or a screen, and tells them what
+#: happened by a message, so it never needs either (Textual's "attributes down, messages up").
+ABOVE_THE_WIDGETS = ("losstui.tui.panes", "losstui.tui.screens")
+
+
+def _imported_modules(source: str, module: str) -> set[str]:
+    """The modules that the code `source` of module `module` imports, at the top or inside a
+    function, relative imports resolved; `from package import name` counts `package.name`
+    too, as `name` may be a module."""
+    package = module.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.add(target)
+            found |= {f"{target}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _reaches_above(imported: set[str]) -> set[str]:
+    return {
+        name
+        for name in imported
+        if any(name == top or name.startswith(f"{top}.") for top in ABOVE_THE_WIDGETS)
+    }
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from losstui.tui.panes.pane import Pane",
+        "import losstui.tui.screens.main_screen",
+        "from losstui.tui import panes",
+        "from ..screens import main_screen",
+        "from ..panes.pane import Pane",
+        "def later():\n    from losstui.tui.panes.pane import Pane\n",
+    ],
+)
+def test_the_widget_import_check_sees_every_way_to_import_a_pane(source):
+    imported = _imported_modules(source, "losstui.tui.widgets.some_widget")
+    assert _reaches_above(imported), imported
+
+
+def test_no_widget_imports_a_pane_or_a_screen():
+    widgets = sorted((ROOT / "losstui" / "tui" / "widgets").glob("*.py"))
+    assert len(widgets) > 10  # the walk did find the widgets
+    upward = {
+        path.name: sorted(
+            _reaches_above(
+                _imported_modules(
+                    path.read_text(encoding="utf-8"), f"losstui.tui.widgets.{path.stem}"
+                )
+            )
+        )
+        for path in widgets
+    }
+    assert not {name: found for name, found in upward.items() if found}

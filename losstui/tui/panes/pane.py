@@ -6,6 +6,7 @@ import time
 from typing import ClassVar
 
 from textual.containers import Container
+from textual.message import Message
 
 from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
@@ -36,6 +37,10 @@ class Pane(Container):
 
     Subclasses set `pane_id` (a `PANES` entry) and implement `draw(force)`.
     """
+
+    class Drawn(Message):
+        """The pane redrew for a change of the state (see `_changed`); the screen passes it on to
+        the lesson strip, which quotes live values in step with what the pane on show draws."""
 
     pane_id: ClassVar[str] = ""
     #: Seconds between redraws while training, at most: what a student can read, within the
@@ -71,11 +76,6 @@ class Pane(Container):
         return self.interval
 
     @property
-    def last_drawn(self) -> float:
-        """When (time.monotonic) this pane last redrew for a change of the state."""
-        return self._last_draw
-
-    @property
     def shown(self) -> bool:
         """Whether this pane is the one the state shows."""
         return self.state.pane == self.pane_id
@@ -92,6 +92,7 @@ class Pane(Container):
             return
         self._last_draw = now
         self.draw(force=not only_progress)
+        self.post_message(self.Drawn())
 
     def state_changed(self, event: StateChanged) -> None:
         """Bring widgets that follow the state whether shown or not (menus, values) up to date."""

@@ -207,6 +207,19 @@ class MainScreen(Screen[None]):
         if self.state.pane == "train" and train is not None:
             train.draw(force=True, plots=False)
 
+    @on(Pane.Drawn)
+    def _pane_drawn(self, event: Pane.Drawn) -> None:
+        # Attributes down, messages up: the pane and the lesson strip are cousins, so the
+        # screen that holds both tells the strip, and the strip needs no pane to look at.
+        event.stop()
+        if not self.has_class("-lesson"):
+            return
+        # Imported with the first lesson, not with the screen (the lessons stay off start-up).
+        from losstui.tui.widgets.lesson_panel import LessonPanel
+
+        for strip in self.query(LessonPanel):
+            strip.pane_drawn()
+
     # -- size ------------------------------------------------------------------------------------
 
     def on_resize(self, event) -> None:

@@ -12,7 +12,6 @@ from textual.widgets import OptionList, Static
 
 from losstui.lessons.runner import SLICE_SECONDS, LessonRun
 from losstui.tui.glyphs import UNICODE, Glyphs
-from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.answer_list import AnswerList
 from losstui.tui.widgets.lesson_text import LessonText
 from losstui.tui.widgets.more_below import MoreBelow
@@ -45,8 +44,9 @@ class LessonPanel(Vertical):
         #: Whether > was refused on this step: its live reason then shows in bold.
         self._refused = False
         self._shown: tuple[int, str] | None = None
-        #: The pane on show and when it last redrew, as the live values last followed it.
-        self._followed: tuple[Pane, float] | None = None
+        #: Whether training moved on since the step was drawn and the live values wait for the
+        #: pane on show to redraw (`pane_drawn`).
+        self._behind = False
         #: While the step is set up (its run trained as before), the timer that trains it in
         #: slices: keys are answered between them (q, <, >).
         self._settler: Timer | None = None
@@ -83,19 +83,17 @@ class LessonPanel(Vertical):
         if event.parts <= {"progress"} and self.run.state.running:
             # While training runs, the live values refresh when the pane on show redraws its
             # numbers (the Train pane's stats line four times a second, once on a slow link), so
-            # the strip and the pane quote the same step. Looked at after the pane has had the
-            # same change, whichever of the two subscribed to the state first.
-            self.call_later(self._follow_pane)
+            # the strip and the pane quote the same step: the screen calls `pane_drawn` then.
+            self._behind = True
             return
         self.refresh_step()
 
-    def _follow_pane(self) -> None:
-        if not self.is_attached:
-            return
-        pane = next((p for p in self.screen.query(Pane) if p.shown), None)
-        followed = (pane, pane.last_drawn) if pane is not None else None
-        if followed != self._followed:
-            self._followed = followed
+    def pane_drawn(self) -> None:
+        """The pane on show redrew for a change of the state: the live values follow it if
+        training moved on since they were drawn. A pane's message, which the screen passes on,
+        comes after both the pane and this strip have had the change, whichever subscribed to
+        the state first."""
+        if self._behind and self.is_attached:
             self.refresh_step()
 
     def say(self, message: str) -> None:
@@ -125,6 +123,7 @@ class LessonPanel(Vertical):
     def refresh_step(self) -> None:
         """Draw the current step: a new step resets the list and the message."""
         run, g = self.run, self.glyphs.text
+        self._behind = False
         if run.settling and self._settler is None:
             self._settler = self.set_interval(SLICE_SECONDS, self._settle)
         self.query_one("#lesson-head", Static).update(
