@@ -111,6 +111,18 @@ class LossChoice:
 _DATA_KEYS = ("dataset", "seed", "n_samples")
 
 
+#: What a fresh state shows, whatever its problem: the view settings' starting values.
+VIEW_DEFAULTS: dict[str, Any] = {
+    "pane": "problem",
+    "speed": DEFAULT_SPEED,
+    "units": "bits",
+    "log10": False,
+    "example": 0,
+    "p": PQ_START[0],
+    "q": PQ_START[1],
+}
+
+
 class AppState:
     """Everything the user (or a lesson) can set, with validating setters and change listeners.
 
@@ -132,13 +144,13 @@ class AppState:
         self.running = False
         #: Fast-forward: while running, train as fast as the machine allows (`step_for`).
         self.fast = False
-        self.speed = DEFAULT_SPEED
-        self.log10 = False
-        self.units = "bits"
-        self.pane = "problem"
-        self.example = 0
-        self.pq_p: tuple[float, ...] = PQ_START[0]
-        self.pq_q: tuple[float, ...] = PQ_START[1]
+        self.speed: int = VIEW_DEFAULTS["speed"]
+        self.log10: bool = VIEW_DEFAULTS["log10"]
+        self.units: str = VIEW_DEFAULTS["units"]
+        self.pane: str = VIEW_DEFAULTS["pane"]
+        self.example: int = VIEW_DEFAULTS["example"]
+        self.pq_p: tuple[float, ...] = VIEW_DEFAULTS["p"]
+        self.pq_q: tuple[float, ...] = VIEW_DEFAULTS["q"]
         self.locked: frozenset[str] = frozenset()
         self.hidden: frozenset[str] = frozenset()
 
@@ -618,7 +630,8 @@ class AppState:
     def setup_line(self, *, full: bool = False) -> str:
         """The state as one line of `KEY=VALUE` words that `apply_setup_line` reads: the problem,
         then the settings that differ from the problem's defaults (all of them with `full`)."""
-        fresh = AppState(self.problem).values()
+        defaults = TrainConfig.default_for(self.problem)  # no data made to read them
+        fresh = {**{k: getattr(defaults, k) for k in TRAINING_KEYS}, **VIEW_DEFAULTS}
         words = [f"problem={self.problem}"]
         for key, value in self.values().items():
             if key != "problem" and value is not None and (full or value != fresh[key]):

@@ -23,6 +23,7 @@ from losstui.core.settings import PANES
 from losstui.core.state import TICKS_PER_SECOND, AppState, Part, StateChanged
 from losstui.core.tasks import get_task
 from losstui.tui import partial_update, signals
+from losstui.tui.actions import TRAINING_ACTIONS, TRAINING_PANES
 from losstui.tui.crash_report import crash_line, write_report
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.screens.command_palette import SafeCommandPalette
@@ -43,17 +44,6 @@ if TYPE_CHECKING:
     from losstui.tui.panes.train_pane import TrainPane
     from losstui.tui.widgets.lesson_panel import LessonPanel
 
-TRAINING_PANES = ("train", "distributions")
-TRAINING_ACTIONS = (
-    "play",
-    "pause",
-    "fast_forward",
-    "step",
-    "reset",
-    "faster",
-    "slower",
-    "regenerate",
-)
 #: The keys that answer a lesson's question, one per answer: the lesson format's MAX_CHOICES of
 #: them, as the answer list letters them (a test holds the three together; the lessons modules
 #: load only when a lesson opens).

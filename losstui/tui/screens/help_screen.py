@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from losstui.tui.actions import TRAINING_PANE_ACTIONS
 from losstui.tui.screens.closes_once import ClosesOnce
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
@@ -92,21 +93,6 @@ ACTION_HELP = {
 APP_HELP = {**ACTION_HELP, "reset": "back to step 0 (same data, initial weights and settings)"}
 LAB_HELP = {**ACTION_HELP, "reset": "back to P = [0.10, 0.40, 0.50], Q = [0.80, 0.15, 0.05]"}
 
-#: The app's actions that drive training, in the order the help lists them.
-TRAINING_ACTIONS = (
-    "play",
-    "pause",
-    "fast_forward",
-    "step",
-    "reset",
-    "faster",
-    "slower",
-    "regenerate",
-    "toggle_log10",
-    "open_settings",
-    "hide_settings",
-    "toggle_units",
-)
 
 #: The keys a lesson adds, in the order the help lists them.
 LESSON_ACTIONS = (
@@ -210,7 +196,7 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
                 ("tab", "the question path, for when you don't know the name"),
             ],
         ),
-        ("Train and Distributions panes", rows_for(TRAINING_ACTIONS)),
+        ("Train and Distributions panes", rows_for(TRAINING_PANE_ACTIONS)),
         (
             "In a lesson (losstui lesson FILE)",
             [
