@@ -44,7 +44,8 @@ class Activation:
         g = as_float_array(grad_out)
         if self._derivative is None:  # softmax: ∂L/∂zᵢ = sᵢ (gᵢ − Σⱼ gⱼ sⱼ)
             s = _softmax(z, axis=-1)
-            return s * (g - np.sum(g * s, axis=-1, keepdims=True))
+            out: Array = s * (g - np.sum(g * s, axis=-1, keepdims=True))
+            return out
         return g * self._derivative(z)
 
 

@@ -166,7 +166,9 @@ GAUSSIAN_SCALE = 0.3
 OUTLIER_FRACTION = 0.1
 
 
-def _gaussian_regression(truth: Callable[[Array], Array]):
+def _gaussian_regression(
+    truth: Callable[[Array], Array],
+) -> Callable[[np.random.Generator, int], dict[str, Any]]:
     def make(rng: np.random.Generator, n: int) -> dict[str, Any]:
         x = _uniform_1d(rng, n)
         y = truth(x) + rng.normal(0.0, GAUSSIAN_SCALE, size=(n, 1))
@@ -180,7 +182,9 @@ def _gaussian_regression(truth: Callable[[Array], Array]):
     return make
 
 
-def _outlier_regression(truth: Callable[[Array], Array]):
+def _outlier_regression(
+    truth: Callable[[Array], Array],
+) -> Callable[[np.random.Generator, int], dict[str, Any]]:
     def make(rng: np.random.Generator, n: int) -> dict[str, Any]:
         x = _uniform_1d(rng, n)
         clean = truth(x) + rng.normal(0.0, GAUSSIAN_SCALE, size=(n, 1))
@@ -308,7 +312,8 @@ def _make_linear20(rng: np.random.Generator, n: int) -> dict[str, Any]:
     y_mean, y_std = float(raw_y.mean()), float(raw_y.std())
 
     def truth(xx: Array) -> Array:
-        return ((xx * x_std + x_mean) @ coef - y_mean) / y_std
+        out: Array = ((xx * x_std + x_mean) @ coef - y_mean) / y_std
+        return out
 
     scale = LINEAR20_NOISE / y_std
     noise = {

@@ -8,20 +8,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from losstui.core import info
-from losstui.core.datasets import targets_for
+from losstui.core.datasets import Dataset, targets_for
 from losstui.core.losses import (
     CategoricalCrossEntropy,
     DensityLoss,
     DoubleSoftmaxCrossEntropy,
+    Loss,
     gaussian_mle,
 )
 from losstui.core.numerics import Array, log_sigmoid, log_softmax, softmax
 from losstui.core.tasks import TASKS
 from losstui.core.text import format_probability
+
+if TYPE_CHECKING:
+    from losstui.core.trainer import Trainer
 
 CLASSIFICATION_KINDS = tuple(kind for kind, task in TASKS.items() if task.classes)
 REGRESSION_KINDS = tuple(kind for kind, task in TASKS.items() if task.picture == "fit")
@@ -85,25 +91,29 @@ class ClassificationData:
 
     def example_h_p(self) -> Array:
         """H(P) of each example, mean over its groups; (n,)."""
-        return self.h_p.mean(axis=1)
+        out: Array = self.h_p.mean(axis=1)
+        return out
 
     def example_h_pq(self) -> Array:
         """H(P,Q) of each example, mean over its groups; (n,)."""
-        return self.h_pq.mean(axis=1)
+        out: Array = self.h_pq.mean(axis=1)
+        return out
 
     def example_kl(self) -> Array:
         """KL(P‖Q) of each example, mean over its groups; (n,)."""
-        return self.kl.mean(axis=1)
+        out: Array = self.kl.mean(axis=1)
+        return out
 
-    def outside_unit(self) -> Array:
+    def outside_unit(self) -> NDArray[np.bool_]:
         """Whether each example has an output ŷ outside [0, 1], where it is no probability;
         (n,) bools, all False when the outputs are probabilities."""
         if self.outputs is None:
             return np.zeros(self.n, dtype=bool)
-        return np.any((self.outputs < 0.0) | (self.outputs > 1.0), axis=1)
+        outside: NDArray[np.bool_] = np.any((self.outputs < 0.0) | (self.outputs > 1.0), axis=1)
+        return outside
 
 
-def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, str | None]:
+def class_probabilities(loss: Loss, kind: str, logits: Array) -> tuple[Array, Array, str | None]:
     """(Q, log Q, how Q was read), Q of shape (n, G, K), from the model's logits (n, k).
 
     Sigmoid and softmax outputs are probabilities already. Other outputs are read so that the
@@ -161,7 +171,7 @@ def class_probabilities(loss, kind: str, logits: Array) -> tuple[Array, Array, s
     return q.reshape(n, -1, q.shape[-1]), log_q.reshape(n, -1, q.shape[-1]), reading
 
 
-def _true_rows(dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
+def _true_rows(dataset: Dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
     """P as (n, G, K) for the validation split, with outcome and group names."""
     y = dataset.y_val
     kind = dataset.kind
@@ -177,7 +187,7 @@ def _true_rows(dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
         )
         return np.stack([1.0 - y, y], axis=-1), ("absent", "present"), labels
     if kind == "multiclass":
-        k = int(dataset.n_classes)
+        k = int(cast(int, dataset.n_classes))  # a multi-class dataset has its class count
         p = np.eye(k)[y.astype(np.intp)]
     else:
         p = np.asarray(y, dtype=np.float64)
@@ -186,7 +196,7 @@ def _true_rows(dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
     return p[:, None, :], outcomes, ("",)
 
 
-def classification_data(trainer) -> ClassificationData:
+def classification_data(trainer: Trainer) -> ClassificationData:
     """P, Q and H(P), H(P,Q), KL(P‖Q) per validation example of a classification trainer.
 
     H(P,Q) = −Σₖ pₖ·log qₖ with log q from the logits (stable for confident models), H(P) from
@@ -232,7 +242,7 @@ def classification_data(trainer) -> ClassificationData:
     )
 
 
-def _before_q(loss, kind: str, logits: Array) -> tuple[Array | None, str | None, str | None]:
+def _before_q(loss: Loss, kind: str, logits: Array) -> tuple[Array | None, str | None, str | None]:
     """(the per-class numbers Q was made from (n, K), what they are, how Q is made from them:
     "sum" or "softmax") where a single-group Q is not the model's output itself; Nones where
     it is (a sigmoid, a softmax, a margin score read through either)."""
@@ -287,7 +297,7 @@ def _gaussian(r: Array) -> NoiseCurve:
     return NoiseCurve("Gaussian", "σ", float(np.sqrt(np.mean(r * r))), "RMS residual, the ML fit")
 
 
-def residual_data(trainer) -> ResidualData:
+def residual_data(trainer: Trainer) -> ResidualData:
     """Residuals on the validation split and the zero-mean noise density the loss assumes, its
     scale fitted to them by maximum likelihood (σ = √mean r², b = mean |r|)."""
     dataset, loss = trainer.dataset, trainer.loss
@@ -353,12 +363,13 @@ class NLLCurve:
     n: int
 
 
-def density_parameters(trainer) -> Array:
+def density_parameters(trainer: Trainer) -> Array:
     """The fitted density's parameters θ (k,): the output of a model on no inputs."""
-    return trainer.logits(np.empty((1, 0)))[0]
+    theta: Array = trainer.logits(np.empty((1, 0)))[0]
+    return theta
 
 
-def nll_curve(trainer, points: int = 121) -> NLLCurve:
+def nll_curve(trainer: Trainer, points: int = 121) -> NLLCurve:
     """NLL(θ) = −mean log p(xᵢ | θ) over the training samples for θ = μ (μ₁ for a mixture), the
     other parameters held at the SGD estimate, on a grid spanning the samples and the estimate;
     (m,) arrays, m = `points` + 2: the SGD estimate and the marked optimum are points of the grid,

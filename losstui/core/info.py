@@ -85,7 +85,8 @@ def _xlogy_rows(p: Array, q: Array) -> Array:
     safe_q = np.where(positive, q, 1.0)
     with np.errstate(divide="ignore"):
         logs = np.log(safe_q)
-    return np.sum(np.where(positive, p * logs, 0.0), axis=-1)
+    rows: Array = np.sum(np.where(positive, p * logs, 0.0), axis=-1)
+    return rows
 
 
 def entropy(p: ArrayLike, base: float = math.e) -> float:

@@ -62,7 +62,8 @@ class Loss:
 
     def predict(self, logits: ArrayLike) -> Array:
         """The output activation applied to `logits`: predictions in target space, same shape."""
-        return as_float_array(logits).copy()
+        out: Array = as_float_array(logits).copy()
+        return out
 
     def cap(self, k: int) -> float:
         """The largest probability `predict` can give a class of k: 1, except for a loss that
@@ -121,7 +122,8 @@ class Loss:
         v = self.values(y_true, logits)
         if self.sums_over_classes or v.ndim == 1:
             return v
-        return v.reshape(v.shape[0], -1).mean(axis=1)
+        rows: Array = v.reshape(v.shape[0], -1).mean(axis=1)
+        return rows
 
     def __call__(self, y_true: ArrayLike, logits: ArrayLike) -> float:
         """The mean loss of the batch (a Python float)."""
@@ -157,10 +159,10 @@ class MeanSquaredError(Loss):
         "Gaussian with fixed variance. Large errors dominate, so outliers pull the fit."
     )
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return (z - y) ** 2
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return 2.0 * (z - y)
 
 
@@ -178,10 +180,10 @@ class MeanAbsoluteError(Loss):
         "SGD needs a decaying or small learning rate to settle."
     )
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return np.abs(z - y)
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return np.sign(z - y)
 
 
@@ -200,11 +202,11 @@ class Huber(Loss):
     )
     delta = 1.0
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         r = np.abs(z - y)
         return np.where(r <= self.delta, 0.5 * r * r, self.delta * (r - 0.5 * self.delta))
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return np.clip(z - y, -self.delta, self.delta)
 
 
@@ -221,18 +223,19 @@ class MeanSquaredLogarithmicError(Loss):
         "10 on 1000 costs about as much as 0.1 on 10. It is squared error on log(1 + y)."
     )
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         d = np.log1p(np.maximum(z, 0.0)) - np.log1p(np.maximum(y, 0.0))
-        return d * d
+        out: Array = d * d
+        return out
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         zp = np.maximum(z, 0.0)
         d = np.log1p(zp) - np.log1p(np.maximum(y, 0.0))
         # max(z, 0) has slope 0 below zero: a prediction stuck below 0 gets no gradient (a trap
         # worth seeing), so the model should start with positive outputs.
         return np.where(z > 0.0, 2.0 * d / (1.0 + zp), 0.0)
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return np.maximum(as_float_array(logits), 0.0)
 
 
@@ -255,21 +258,23 @@ class LogTargetSquaredError(Loss):
         "the clip at 0, so no sample ever stops teaching."
     )
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         d = z - np.log1p(np.maximum(y, 0.0))
         return d * d
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return 2.0 * (z - np.log1p(np.maximum(y, 0.0)))
 
-    def initial_bias(self, n_outputs, rng, y_train=None):
+    def initial_bias(
+        self, n_outputs: int, rng: np.random.Generator, y_train: Array | None = None
+    ) -> Array | None:
         """mean log(1 + y): the output starts at the targets' typical size, as a regression on
         the transformed targets would."""
         if y_train is None:
             return None
         return np.full(n_outputs, float(np.mean(np.log1p(np.maximum(y_train, 0.0)))))
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return np.expm1(np.minimum(as_float_array(logits), 700.0))
 
 
@@ -293,10 +298,12 @@ class Poisson(Loss):
     logit_threshold = math.log(0.5)
     recorded_as = "full NLL (with log y!)"
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return safe_exp(z) - y * z
 
-    def initial_bias(self, n_outputs, rng, y_train=None):
+    def initial_bias(
+        self, n_outputs: int, rng: np.random.Generator, y_train: Array | None = None
+    ) -> Array | None:
         """log(mean y): the rate starts at the mean count, so the first gradients exp(z) − y are
         of the size of the counts' spread, not of the counts (a start at z = 0 with counts near
         100 overshoots and overflows). None (zeros) when there are no counts above 0."""
@@ -305,16 +312,16 @@ class Poisson(Loss):
         mean = float(np.mean(y_train))
         return np.full(n_outputs, math.log(mean)) if mean > 0 else None
 
-    def dropped_constant(self, y_true):
+    def dropped_constant(self, y_true: Array) -> Array | None:
         # log y! = lgamma(y + 1); numpy has no lgamma, so Python's, element by element (once
         # per split: it does not change as the model trains).
         y = as_float_array(y_true)
         return np.array([math.lgamma(v) for v in (y + 1.0).ravel()]).reshape(y.shape)
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return safe_exp_derivative(z) - y
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return safe_exp(logits)
 
 
@@ -337,13 +344,13 @@ class BinaryCrossEntropy(Loss):
     )
     logit_threshold = 0.0
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return softplus(z) - y * z
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return sigmoid(z) - y
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return sigmoid(logits)
 
 
@@ -370,15 +377,15 @@ class SigmoidMeanSquaredError(Loss):
     trap = True
     logit_threshold = 0.0
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         d = sigmoid(z) - y
         return d * d
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         p = sigmoid(z)
         return 2.0 * (p - y) * p * (1.0 - p)
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return sigmoid(logits)
 
 
@@ -403,13 +410,13 @@ class PositiveOnlyCrossEntropy(Loss):
     trap = True
     logit_threshold = 0.0
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return y * softplus(-z)
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         return y * (sigmoid(z) - 1.0)
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return sigmoid(logits)
 
 
@@ -433,10 +440,10 @@ class Hinge(Loss):
     )
     logit_threshold = 0.0
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return np.maximum(0.0, 1.0 - _signed(y) * z)
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         t = _signed(y)
         return np.where(1.0 - t * z > 0.0, -t, 0.0)
 
@@ -455,11 +462,11 @@ class SquaredHinge(Loss):
     )
     logit_threshold = 0.0
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         m = np.maximum(0.0, 1.0 - _signed(y) * z)
         return m * m
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         t = _signed(y)
         return -2.0 * t * np.maximum(0.0, 1.0 - t * z)
 
@@ -481,14 +488,16 @@ class CategoricalCrossEntropy(Loss):
     logit_threshold = 0.0
     sums_over_classes = True
 
-    def _values(self, y, z):
-        return -np.sum(y * log_softmax(z, axis=1), axis=1)
+    def _values(self, y: Array, z: Array) -> Array:
+        out: Array = -np.sum(y * log_softmax(z, axis=1), axis=1)
+        return out
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         # ∂/∂z of −Σₖ yₖ(zₖ − logsumexp z) = (Σₖ yₖ)·softmax(z) − y; Σₖ yₖ = 1 for a distribution.
-        return np.sum(y, axis=1, keepdims=True) * softmax(z, axis=1) - y
+        out: Array = np.sum(y, axis=1, keepdims=True) * softmax(z, axis=1) - y
+        return out
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return softmax(logits, axis=-1)
 
     def log_predict(self, logits: ArrayLike) -> Array:
@@ -512,7 +521,7 @@ class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
         "one-hot rows: it reads one log-probability per sample."
     )
 
-    def _check(self, y_true, logits):
+    def _check(self, y_true: ArrayLike, logits: ArrayLike) -> tuple[Array, Array]:
         y = np.asarray(y_true)
         z = as_float_array(logits)
         if z.size == 0:
@@ -533,10 +542,11 @@ class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
             )
         return y.astype(np.intp), z
 
-    def _values(self, y, z):
-        return -log_softmax(z, axis=1)[np.arange(z.shape[0]), y]
+    def _values(self, y: Array, z: Array) -> Array:
+        out: Array = -log_softmax(z, axis=1)[np.arange(z.shape[0]), y]
+        return out
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         g = softmax(z, axis=1)
         g[np.arange(z.shape[0]), y] -= 1.0
         return g
@@ -558,11 +568,12 @@ class KLDivergence(CategoricalCrossEntropy):
         "it equals cross-entropy minus the targets' own entropy, so it reaches 0 at a perfect fit."
     )
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         positive = y > 0.0
         p_log_p = np.where(positive, y * np.log(np.where(positive, y, 1.0)), 0.0)
         # KL ≥ 0; rounding can leave −1e-17 at a perfect fit, which a learner would read as "−0".
-        return np.maximum(np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1), 0.0)
+        out: Array = np.maximum(np.sum(p_log_p - y * log_softmax(z, axis=1), axis=1), 0.0)
+        return out
 
 
 class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
@@ -584,19 +595,21 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
     )
     trap = True
 
-    def _values(self, y, z):
-        return -np.sum(y * self.log_predict(z), axis=1)
+    def _values(self, y: Array, z: Array) -> Array:
+        out: Array = -np.sum(y * self.log_predict(z), axis=1)
+        return out
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         s = softmax(z, axis=1)
         g = np.sum(y, axis=1, keepdims=True) * softmax(s, axis=1) - y  # ∂ℓ/∂s
         # Back through s = softmax(z): ∂ℓ/∂zⱼ = sⱼ·(gⱼ − Σₖ sₖ·gₖ).
-        return s * (g - np.sum(s * g, axis=1, keepdims=True))
+        out: Array = s * (g - np.sum(s * g, axis=1, keepdims=True))
+        return out
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return softmax(softmax(logits, axis=-1), axis=-1)
 
-    def log_predict(self, logits):
+    def log_predict(self, logits: ArrayLike) -> Array:
         """log softmax(softmax(z)): the distribution the loss scores, not the softmax layer's."""
         return log_softmax(softmax(as_float_array(logits), axis=-1), axis=-1)
 
@@ -631,16 +644,19 @@ class MultilabelSoftmaxCrossEntropy(Loss):
 
     @staticmethod
     def _weights(y: Array) -> Array:
-        return y / np.maximum(np.sum(y, axis=1, keepdims=True), 1.0)
+        out: Array = y / np.maximum(np.sum(y, axis=1, keepdims=True), 1.0)
+        return out
 
-    def _values(self, y, z):
-        return -np.sum(self._weights(y) * log_softmax(z, axis=1), axis=1)
+    def _values(self, y: Array, z: Array) -> Array:
+        out: Array = -np.sum(self._weights(y) * log_softmax(z, axis=1), axis=1)
+        return out
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         w = self._weights(y)
-        return np.sum(w, axis=1, keepdims=True) * softmax(z, axis=1) - w
+        out: Array = np.sum(w, axis=1, keepdims=True) * softmax(z, axis=1) - w
+        return out
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         return softmax(logits, axis=-1)
 
 
@@ -682,7 +698,7 @@ class DensityLoss(Loss):
         """How many outputs the model needs: one per parameter of the density."""
         return len(self.parameter_names)
 
-    def _check(self, y_true, logits):
+    def _check(self, y_true: ArrayLike, logits: ArrayLike) -> tuple[Array, Array]:
         y = as_float_array(y_true)
         z = as_float_array(logits)
         if z.size == 0:
@@ -744,27 +760,27 @@ class GaussianNLL(DensityLoss):
     )
     parameter_names = ("μ", "log σ")
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         log_sigma, _ = _floored(z[:, 1])
         r = (y[:, 0] - z[:, 0]) * np.exp(-log_sigma)
         return 0.5 * _LOG_2PI + log_sigma + 0.5 * r * r
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         log_sigma, above = _floored(z[:, 1])
         inv_var = np.exp(-2.0 * log_sigma)
         d = y[:, 0] - z[:, 0]
         return np.stack([-d * inv_var, (1.0 - d * d * inv_var) * above], axis=1)
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         """(μ, σ) for each row of logits (n, 2)."""
         z = as_float_array(logits)
         return np.stack([z[..., 0], safe_exp(_floored(z[..., 1])[0])], axis=-1)
 
-    def closed_form(self, samples):
+    def closed_form(self, samples: ArrayLike) -> Array | None:
         mu, sigma = gaussian_mle(samples)
         return np.array([mu, math.log(sigma)]) if sigma > 0.0 else None
 
-    def describe(self, theta):
+    def describe(self, theta: ArrayLike) -> str:
         mu, sigma = self.predict(theta)
         return f"Gaussian μ = {mu:.3g}, σ = {sigma:.3g}"
 
@@ -800,10 +816,10 @@ class GaussianMixtureNLL(DensityLoss):
         r = (y - z[:, 1:3]) * np.exp(-log_sigma)
         return log_w - 0.5 * _LOG_2PI - log_sigma - 0.5 * r * r
 
-    def _values(self, y, z):
+    def _values(self, y: Array, z: Array) -> Array:
         return -logsumexp(self._log_joint(y, z), axis=1)
 
-    def _values_gradient(self, y, z):
+    def _values_gradient(self, y: Array, z: Array) -> Array:
         joint = self._log_joint(y, z)
         r = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))  # responsibilities (n, 2)
         log_sigma, above = _floored(z[:, 3:5])
@@ -818,19 +834,21 @@ class GaussianMixtureNLL(DensityLoss):
             axis=1,
         )
 
-    def initial_bias(self, n_outputs, rng, y_train=None):
+    def initial_bias(
+        self, n_outputs: int, rng: np.random.Generator, y_train: Array | None = None
+    ) -> Array | None:
         """Equal weights, unit widths and two random means, sorted (so the components differ)."""
         mu = np.sort(rng.normal(0.0, 1.0, size=2))
         return np.array([0.0, mu[0], mu[1], 0.0, 0.0])
 
-    def predict(self, logits):
+    def predict(self, logits: ArrayLike) -> Array:
         """(π, μ₁, μ₂, σ₁, σ₂) for each row of logits (n, 5)."""
         z = as_float_array(logits)
         return np.concatenate(
             [sigmoid(z[..., :1]), z[..., 1:3], safe_exp(_floored(z[..., 3:5])[0])], axis=-1
         )
 
-    def describe(self, theta):
+    def describe(self, theta: ArrayLike) -> str:
         pi, mu1, mu2, s1, s2 = self.predict(theta)
         return f"{pi:.2f}·N({mu1:.3g}, {s1:.3g}²) + {1.0 - pi:.2f}·N({mu2:.3g}, {s2:.3g}²)"
 

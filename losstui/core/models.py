@@ -60,7 +60,8 @@ class _FlatParams:
 
     def get_state(self) -> Array:
         """A copy of all parameters as one flat vector."""
-        return self.flat_params.copy()
+        state: Array = self.flat_params.copy()
+        return state
 
     def set_state(self, state: Array) -> None:
         """Overwrite all parameters from a flat vector made by `get_state`."""

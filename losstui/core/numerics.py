@@ -46,8 +46,11 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> Array:
     m = np.max(z, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)  # an all −∞ row stays −∞ instead of becoming NaN
     with np.errstate(divide="ignore"):
-        out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
-    return out if keepdims else np.squeeze(out, axis=axis)
+        out: Array = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    if keepdims:
+        return out
+    squeezed: Array = np.squeeze(out, axis=axis)
+    return squeezed
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
@@ -60,7 +63,8 @@ def softmax(z: ArrayLike, axis: int = -1) -> Array:
     """softmax(z)ₖ = exp(zₖ) / Σⱼ exp(zⱼ) along `axis`; each row sums to 1."""
     z = as_float_array(z)
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    out: Array = e / np.sum(e, axis=axis, keepdims=True)
+    return out
 
 
 def safe_exp(z: ArrayLike) -> Array:

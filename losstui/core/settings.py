@@ -103,7 +103,9 @@ class Setting:
 # -- converters ------------------------------------------------------------------------------------
 
 
-def _number(low: float, high: float, *, low_open: bool = False, high_open: bool = False):
+def _number(
+    low: float, high: float, *, low_open: bool = False, high_open: bool = False
+) -> Callable[[object], float]:
     def convert(raw: object) -> float:
         if isinstance(raw, bool):
             raise ValueError(raw)
@@ -125,7 +127,7 @@ def is_plain_number(text: str) -> bool:
     return _NUMBER.fullmatch(text.strip()) is not None
 
 
-def _whole(low: int, high: int):
+def _whole(low: int, high: int) -> Callable[[object], int]:
     def convert(raw: object) -> int:
         if isinstance(raw, (bool, float)):
             raise ValueError(raw)
@@ -143,7 +145,9 @@ def _whole(low: int, high: int):
     return convert
 
 
-def _one_of(choices: Callable[[], Sequence[str]], normalise: Callable[[str], str] = str.strip):
+def _one_of(
+    choices: Callable[[], Sequence[str]], normalise: Callable[[str], str] = str.strip
+) -> Callable[[object], str]:
     def convert(raw: object) -> str:
         if not isinstance(raw, str):
             raise ValueError(raw)

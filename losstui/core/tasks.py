@@ -10,7 +10,7 @@ and the picture that shows the model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -216,13 +216,15 @@ def encode_targets(loss: Loss | str, kind: str, y: Array, n_classes: int | None 
     if kind == "multiclass":
         if target == "sparse":
             return y
-        onehot = np.eye(int(n_classes or 0))[y]
+        onehot: Array = np.eye(int(n_classes or 0))[y]
         return 2.0 * onehot - 1.0 if target == "signed_binary" else onehot
     if kind == "soft_label":
         if target == "sparse":
-            return np.argmax(y, axis=1).astype(np.int64)
+            # int64 labels, as the sparse loss reads them (see the docstring), not floats.
+            return cast(Array, np.argmax(y, axis=1).astype(np.int64))
         if target == "signed_binary":
-            return 2.0 * np.eye(y.shape[1])[np.argmax(y, axis=1)] - 1.0
+            hard: Array = np.eye(y.shape[1])[np.argmax(y, axis=1)]
+            return 2.0 * hard - 1.0
         return y
     # regression, count, binary, multilabel and density targets are already (n, k) floats.
     if target == "signed_binary":

@@ -6,7 +6,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
@@ -299,7 +299,7 @@ class Trainer:
         self._x_train = np.ascontiguousarray(dataset.x_train, dtype=np.float64)
         self._x_val = np.ascontiguousarray(dataset.x_val, dtype=np.float64)
         self._x_all = np.concatenate([self._x_train, self._x_val])
-        self._n_train = self._x_train.shape[0]
+        self._n_train: int = self._x_train.shape[0]
         y_train = np.ascontiguousarray(targets_for(self.loss, dataset, "train"))
         y_val = np.ascontiguousarray(targets_for(self.loss, dataset, "val"))
         if self.loss.target == "sparse":
@@ -697,7 +697,8 @@ class Trainer:
         """`classify` for logits already computed: z of shape (n, outputs)."""
         kind = self.dataset.kind
         if kind in ("multiclass", "soft_label"):
-            return np.argmax(z, axis=1)
+            # int labels (see `classify`), not floats: the annotation covers both kinds.
+            return cast(Array, np.argmax(z, axis=1))
         threshold = self.loss.logit_threshold
         if kind == "binary":
             return (z[:, 0] > threshold).astype(np.int64)

@@ -41,7 +41,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from losstui.core.content import Block, ContentError, parse_document
 from losstui.core.settings import (
@@ -69,6 +69,11 @@ from losstui.lessons.language import (
     parse_condition,
 )
 from losstui.lessons.values import lesson_values
+
+if TYPE_CHECKING:
+    from losstui.core.losses import Loss
+    from losstui.core.state import AppState
+    from losstui.core.trainer import TrainConfig
 
 #: Front-matter keys: the required ones, then the optional one.
 REQUIRED_META = ("title", "summary", "minutes")
@@ -436,7 +441,7 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
                 _check_training(f"wait {step.wait.text}", reached, step.wait_line, state, errors)
 
 
-def steps_to_meet(wait: Condition, config: Any, reached: int = 0) -> int | None:
+def steps_to_meet(wait: Condition, config: TrainConfig, reached: int = 0) -> int | None:
     """The step a run of `config` at step `reached` trains to, at most, to meet `wait` going
     back or resuming: the step a wait on the step or the epoch names, REPLAY_STEPS further for
     another wait on what training moves (it trains until it holds, at most that far); None for
@@ -455,7 +460,7 @@ def steps_to_meet(wait: Condition, config: Any, reached: int = 0) -> int | None:
     return max(found, default=None)
 
 
-def _check_training(what: str, steps: int, line: int, state: Any, errors: _Errors) -> None:
+def _check_training(what: str, steps: int, line: int, state: AppState, errors: _Errors) -> None:
     """The run must reach `steps` within the time a class can wait (the work cap's estimate of
     `train`'s run): going back to the step, or resuming it, trains it that far."""
     from losstui.core.work import MAX_SECONDS, describe_seconds, run_cost
@@ -472,7 +477,7 @@ def _check_training(what: str, steps: int, line: int, state: Any, errors: _Error
         )
 
 
-def _check_wait(wait: Condition, line: int, state: Any, errors: _Errors) -> None:
+def _check_wait(wait: Condition, line: int, state: AppState, errors: _Errors) -> None:
     """Each part of the step's `wait` must be able to hold on the run the step's settings give:
     the task has the number (no R² for a classifier), and the loss can reach the value (no
     loss below 0 for a loss that never goes there)."""
@@ -498,7 +503,7 @@ def _check_wait(wait: Condition, line: int, state: Any, errors: _Errors) -> None
             errors.add(line, f"wait {part.text} can never hold: {loss.title} is never below 0")
 
 
-def _loss_floor(loss: Any) -> float:
+def _loss_floor(loss: Loss) -> float:
     """The lowest value `loss` reaches: 0, except for a density's negative log-likelihood on
     samples (a density above 1 gives a negative NLL). A Poisson loss is recorded with its log y!,
     as the full NLL of counts: never below 0."""

@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from losstui.core.settings import TRAINING_KEYS, SettingError
 from losstui.lessons.format import REPLAY_STEPS
 from losstui.lessons.language import TRAINED, Choice, Condition, Lesson, Step
 from losstui.lessons.values import density_values, fill, kept_text, lesson_values, waiting_for
+
+if TYPE_CHECKING:
+    from losstui.core.state import AppState
 
 #: `wait step OP N`: how many steps past N the wait first holds.
 _REACHES = {">=": 0, "==": 0, ">": 1}
@@ -40,7 +43,7 @@ def _trains(wait: Condition | None) -> bool:
 _COUNTED = frozenset({"step", "epoch", "diverged"})
 
 
-def trained_values(state: Any, names: frozenset[str] | None = None) -> dict[str, Any]:
+def trained_values(state: AppState, names: frozenset[str] | None = None) -> dict[str, Any]:
     """The values training moves (the run's step, epoch, losses, metrics, divergence and, for
     density data, the fit), read from an `AppState` at a fraction of `lesson_values`'s cost:
     fast-forward looks at a wait after every step. With `names`, only what those need: a wait
@@ -73,7 +76,9 @@ class LessonRun:
     plays and `tick()` pauses it when they are done. `blocked()` says why Next is refused.
     """
 
-    def __init__(self, lesson: Lesson, state: Any, index: int = 0, *, sliced: bool = False) -> None:
+    def __init__(
+        self, lesson: Lesson, state: AppState, index: int = 0, *, sliced: bool = False
+    ) -> None:
         self.lesson = lesson
         self.state = state
         #: Whether entering a step leaves its training (going back, resuming) to `settle`, in
@@ -338,7 +343,7 @@ class LessonRun:
         (`settling`), where it is: space or f waits for the replay to end."""
         if self.settling:
             return self.state.trainer.step_count
-        ends = [] if self.run_until is None else [self.run_until]
+        ends: list[int] = [] if self.run_until is None else [self.run_until]
         target = _step_target(self.step.wait)
         if self.state.fast and target is not None and self.state.trainer.step_count < target:
             ends.append(target)  # once there, f goes on past it

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,11 +21,15 @@ from losstui.lessons.language import (
     Condition,
 )
 
+if TYPE_CHECKING:
+    from losstui.core.state import AppState
+    from losstui.core.trainer import Trainer
+
 #: Density values written as the Distributions pane writes its fit: "μ̂ = 1.500".
 _THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
 
 
-def lesson_values(state: Any) -> dict[str, Any]:
+def lesson_values(state: AppState) -> dict[str, Any]:
     """What conditions test and placeholders quote, read from an `AppState`: every setting,
     the run's step, epoch, losses and metrics (NaN where the task has none), its flags, the
     P/Q lab's measures in the state's units, and for density data the fit against its closed
@@ -44,7 +48,7 @@ def lesson_values(state: Any) -> dict[str, Any]:
     return out
 
 
-def density_values(trainer: Any) -> dict[str, float]:
+def density_values(trainer: Trainer) -> dict[str, float]:
     """For density data, the training samples x₁ … xₙ against one Gaussian:
 
     sample_mean = μ̂ = (1/n) Σᵢ xᵢ,   sample_std = σ̂ = √((1/n) Σᵢ (xᵢ − μ̂)²)   (divide by n),
