@@ -100,6 +100,12 @@ class RunCost:
         records = 1 + steps // self.record_every
         return self.data_seconds + steps * self.step_seconds + records * self.record_seconds
 
+    def steps_within(self, seconds: float) -> int:
+        """The most steps that fit in `seconds` with the data made (`seconds`'s inverse, records
+        spread over the steps between them); 0 when the start alone takes longer."""
+        per_step = self.step_seconds + self.record_seconds / self.record_every
+        return max(0, int((seconds - self.start_seconds) / per_step))
+
     def steps_per_epoch(self) -> int:
         """⌈n_train / batch⌉: the last batch of an epoch may be smaller."""
         return -(-self.n_train // self.batch_size)

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
 from losstui.core.content import ContentError
 from losstui.core.settings import shown_value
+from losstui.paths import NotRegularFile, TooLarge, read_bounded
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "content" / "lessons"
 _NUMBERED = re.compile(r"(\d+)-(.+)\Z")
@@ -90,27 +90,19 @@ def read_text(path: str) -> str:
     check`, the app, --watch, the notes, the lists): a FIFO or a device would hang a reader or
     fill its memory, so only regular files are read, and never more than MAX_FILE_BYTES."""
     try:
-        # Non-blocking: opening a FIFO with no writer would wait for one.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        data = read_bounded(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise ContentError(path, None, "file not found") from None
-    except OSError as error:
-        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ContentError(path, None, "not a regular file: a lesson is a Markdown file")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
+    except NotRegularFile:
+        raise ContentError(path, None, "not a regular file: a lesson is a Markdown file") from None
+    except TooLarge:
         raise ContentError(
             path,
             None,
             f"larger than {MAX_FILE_BYTES // 1_000_000} MB: a lesson is a few pages of text",
-        )
+        ) from None
+    except OSError as error:
+        raise ContentError(path, None, f"cannot be read ({error.strerror})") from None
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, dropped
     except UnicodeDecodeError as error:

@@ -21,14 +21,13 @@ import contextlib
 import json
 import os
 import re
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeGuard
 
-from losstui.paths import state_directory
+from losstui.paths import UnreadableFile, read_bounded, state_directory
 
 ANSWERS = "answers"
 """The entry that holds the answers (no lesson key looks like it: a built-in lesson's name
@@ -79,29 +78,16 @@ def _read(path: Path) -> tuple[dict[str, object], str | None]:
     None when there is no file). Reads regular files only, never more than `LIMIT` bytes, and
     never waits: a FIFO or a device in its place is refused before it is read."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return {}, "it is not a regular file"
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        raw = read_bounded(path, LIMIT)
     except FileNotFoundError:
         return {}, None
+    except UnreadableFile as error:
+        return {}, str(error)
     except OSError as error:
         return {}, error.strerror or type(error).__name__
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the look above
-            return {}, "it is not a regular file"
-        chunks, size = [], 0
-        while size <= LIMIT and (chunk := os.read(fd, LIMIT + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as error:
-        return {}, error.strerror or type(error).__name__
-    finally:
-        os.close(fd)
-    if size > LIMIT:
-        return {}, f"it is larger than {LIMIT // 2**20} MB"
     try:
         # A byte-order mark (an editor's) is accepted: the content is still the student's.
-        data = json.loads(b"".join(chunks).decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return {}, "it is not UTF-8 text"
     except RecursionError:
@@ -196,9 +182,8 @@ def load(key: str) -> int:
 def load_answers(key: str) -> dict[int, tuple[str, str]]:
     """The answers chosen in lesson `key` (see `Answered`); {} when none, and whatever in the
     file does not read as an answer is left out."""
-    every = _entries().get(ANSWERS)
-    kept = every.get(key) if isinstance(every, dict) else None
-    if not isinstance(kept, dict):
+    kept = _entry(_entries(), ANSWERS, key)
+    if kept is None:
         return {}
     answers: dict[int, tuple[str, str]] = {}
     for index, answer in kept.items():
@@ -213,9 +198,7 @@ def load_answers(key: str) -> dict[int, tuple[str, str]]:
 def load_state(key: str) -> dict[str, object] | None:
     """The app state lesson `key` was left in (see `save`), as saved; None when none was. What
     it holds is checked where it is restored (`LessonRun.resume`)."""
-    every = _entries().get(STATES)
-    kept = every.get(key) if isinstance(every, dict) else None
-    return kept if isinstance(kept, dict) else None
+    return _entry(_entries(), STATES, key)
 
 
 def save(
@@ -231,21 +214,35 @@ def save(
     def change(data: dict[str, object]) -> None:
         data[key] = int(index)
         if state is not None:
-            states = data.get(STATES)
-            data[STATES] = {**(states if isinstance(states, dict) else {}), key: dict(state)}
-        every = data.get(ANSWERS)
-        every = dict(every) if isinstance(every, dict) else {}
-        every.pop(key, None)
-        if answers:
-            every[key] = {
-                str(i): {"ask": ask, "answer": text} for i, (ask, text) in sorted(answers.items())
-            }
-        if every:
-            data[ANSWERS] = every
-        else:
-            data.pop(ANSWERS, None)
+            _set_entry(data, STATES, key, state)
+        chosen = sorted((answers or {}).items())
+        entry = {str(i): {"ask": ask, "answer": text} for i, (ask, text) in chosen}
+        _set_entry(data, ANSWERS, key, entry or None)
 
     return _update(change)
+
+
+def _entry(data: Mapping[str, object], section: str, key: str) -> dict[str, object] | None:
+    """Lesson `key`'s entry in `section` (STATES, ANSWERS, KEPT: each a table of lesson key →
+    entry); None when there is none, or what is there is not a table."""
+    every = data.get(section)
+    entry = every.get(key) if isinstance(every, dict) else None
+    return entry if isinstance(entry, dict) else None
+
+
+def _set_entry(
+    data: dict[str, object], section: str, key: str, entry: Mapping[str, object] | None
+) -> None:
+    """Set lesson `key`'s `entry` in `section`, or drop it (None); a section left empty goes."""
+    every = data.get(section)
+    every = dict(every) if isinstance(every, dict) else {}
+    every.pop(key, None)
+    if entry is not None:
+        every[key] = dict(entry)
+    if every:
+        data[section] = every
+    else:
+        data.pop(section, None)
 
 
 def _update(change: Callable[[dict[str, object]], None]) -> bool:
@@ -328,9 +325,8 @@ KEPT = "kept"
 def load_kept(key: str) -> dict[str, str]:
     """The values kept in lesson `key` by its `keep` directives, name → the text shown
     ("0.8123 (Mean squared error)"); {} when none, and what does not read as one is left out."""
-    every = _entries().get(KEPT)
-    kept = every.get(key) if isinstance(every, dict) else None
-    if not isinstance(kept, dict):
+    kept = _entry(_entries(), KEPT, key)
+    if kept is None:
         return {}
     return {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)}
 
@@ -341,15 +337,6 @@ def save_kept(key: str, kept: Mapping[str, str]) -> bool:
     cannot be kept."""
 
     def change(data: dict[str, object]) -> None:
-        every = data.get(KEPT)
-        every = dict(every) if isinstance(every, dict) else {}
-        if kept:
-            every[key] = dict(kept)
-        else:
-            every.pop(key, None)
-        if every:
-            data[KEPT] = every
-        else:
-            data.pop(KEPT, None)
+        _set_entry(data, KEPT, key, kept or None)
 
     return _update(change)

@@ -333,9 +333,7 @@ class LessonRun:
         """How many steps of the state's run fit in RESUME_SECONDS, by the work cap's estimate."""
         from losstui.core.work import run_cost
 
-        cost = run_cost(self.state.config)
-        per_step = cost.step_seconds + cost.record_seconds / cost.record_every
-        return max(0, int((RESUME_SECONDS - cost.start_seconds) / per_step))
+        return run_cost(self.state.config).steps_within(RESUME_SECONDS)
 
     def until(self) -> int | None:
         """The step at which training stops by itself: the end of this step's `run N`; under
