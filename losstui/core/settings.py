@@ -65,6 +65,8 @@ class Setting:
     flag: str | None = None
     metavar: str | None = None
     training: bool = True
+    #: A setting of the runs as a whole (the race), neither one run's training nor the view.
+    runs: bool = False
     choices: Callable[[], Sequence[str]] | None = field(default=None, repr=False)
     write: Callable[[Any], str] = field(default=str, repr=False)
     #: A few words a settings field shows beside its label, e.g. "(e.g. 32,16)".
@@ -281,6 +283,60 @@ def _inits() -> Sequence[str]:
 
 
 #: Panes in tab order (keys 1 to 5 choose them).
+#: The settings a race may vary, one per race, and the most runs on one clock.
+RACE_KEYS = ("loss", "lr", "momentum", "batch_size", "init_scale", "model", "hidden")
+MAX_RUNS = 4
+
+
+@dataclass(frozen=True)
+class Race:
+    """Runs that differ in one training setting: `key`, and each run's value (2 to MAX_RUNS)."""
+
+    key: str
+    values: tuple[Any, ...]
+
+    def with_value(self, index: int, value: Any) -> Race:
+        """The same race with run `index` given `value`."""
+        values = list(self.values)
+        values[index] = value
+        return Race(self.key, tuple(values))
+
+
+def _race_separator(key: str) -> str:
+    # Hidden sizes are written with commas ("32,16"), so their runs are separated by "/".
+    return "/" if key == "hidden" else ","
+
+
+def _race(raw: object) -> Race | None:
+    if raw is None:
+        return None
+    if isinstance(raw, Race):
+        key, values = raw.key, tuple(raw.values)
+    elif isinstance(raw, str):
+        if raw.strip() == "off":
+            return None
+        key, colon, text = raw.strip().partition(":")
+        if not colon:
+            raise ValueError(raw)
+        values = tuple(text.split(_race_separator(key)))
+    else:
+        raise ValueError(raw)
+    if key not in RACE_KEYS or not 2 <= len(values) <= MAX_RUNS:
+        raise ValueError(raw)
+    try:
+        parsed = tuple(SETTINGS[key].parse(v) for v in values)
+    except SettingError as error:
+        raise SettingError(f"race: {error}") from None
+    return Race(key, parsed)
+
+
+def _write_race(value: Race | None) -> str:
+    if value is None:
+        return "off"
+    written = (SETTINGS[value.key].format(v) for v in value.values)
+    return f"{value.key}:" + _race_separator(value.key).join(written)
+
+
 PANES = ("problem", "recommendation", "train", "distributions", "pq_lab", "lessons")
 #: Training speeds on offer, in SGD steps per second.
 SPEEDS = (10, 20, 50, 100, 200, 500, 1000)
@@ -527,6 +583,18 @@ SETTINGS: dict[str, Setting] = {
             training=False,
             write=_write_probabilities,
         ),
+        Setting(
+            "race",
+            "race",
+            "2 to 4 runs on one clock that differ in one setting, e.g. lr:0.01,0.1 or "
+            "hidden:16/32,16",
+            f"KEY:V1,V2,... with KEY one of {', '.join(RACE_KEYS)} and 2 to {MAX_RUNS} of its "
+            "values (hidden sizes separated by /), or off",
+            _race,
+            training=False,
+            runs=True,
+            write=_write_race,
+        ),
     )
 }
 
@@ -534,7 +602,7 @@ SETTINGS: dict[str, Setting] = {
 #: The settings that define a training run, in the order a setup line writes them.
 TRAINING_KEYS: tuple[str, ...] = tuple(k for k, s in SETTINGS.items() if s.training)
 #: The settings of what is on show.
-VIEW_KEYS: tuple[str, ...] = tuple(k for k, s in SETTINGS.items() if not s.training)
+VIEW_KEYS: tuple[str, ...] = tuple(k for k, s in SETTINGS.items() if not s.training and not s.runs)
 
 
 def get_setting(key: str) -> Setting:

@@ -20,12 +20,14 @@ from losstui.core.configuration import configure, datasets_for
 from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
 from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
+from losstui.core.run import Run
 from losstui.core.settings import (
     SETTINGS,
     SPEEDS,
     TRAINING_KEYS,
     UNITS,
     VIEW_KEYS,
+    Race,
     SettingError,
     get_setting,
     parse_setup_line,
@@ -71,11 +73,12 @@ class Part(str, enum.Enum):
     PQ = "pq"
     EXAMPLE = "example"
     CONTROLS = "controls"  # locks or visibility
+    RUNS = "runs"  # the runs on the clock, or which one is selected
 
 
 @dataclass(frozen=True)
 class StateChanged:
-    """One change of the state: the parts it touched, and the run they belong to."""
+    """One change of the state: the parts it touched, and the selected run's index."""
 
     parts: frozenset[Part]
     run: int = 0
@@ -123,12 +126,21 @@ VIEW_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _label(race: Race | None, index: int) -> str:
+    """What sets run `index` apart in `race` ("lr 0.1"); "" for a run on its own."""
+    if race is None:
+        return ""
+    return f"{race.key} {SETTINGS[race.key].format(race.values[index])}"
+
+
 class AppState:
     """Everything the user (or a lesson) can set, with validating setters and change listeners.
 
-    `runs` holds one Trainer per run (one today; races will add more); `trainer` and `config` are
-    the active run's. Setters raise SettingError (a ValueError) with a one-line message and leave
-    the state as it was; a locked control refuses with a message that says so.
+    `runs` holds the runs on the clock: one, or 2 to MAX_RUNS in a race (`race`: the one setting
+    they differ in, and each run's value); every step of the clock steps each run that has not
+    stopped. `run` is the selected run, and `config` its configuration; views are given a run
+    to draw. Setters raise SettingError (a ValueError) with a one-line message and leave the state
+    as it was; a locked control refuses with a message that says so.
     """
 
     def __init__(
@@ -139,8 +151,10 @@ class AppState:
         #: Whether a model whose one step costs more than the work cap may be trained.
         self.allow_long_run = allow_long_run
         config = TrainConfig.default_for(key).replace(seed=SETTINGS["seed"].check(seed))
-        self.runs: list[Trainer] = [Trainer(config)]
-        self.active_run = 0
+        self.runs: list[Run] = [Run(config)]
+        self.selected = 0
+        #: The setting a race varies and each run's value; None for one run.
+        self.race: Race | None = None
         self.running = False
         #: Fast-forward: while running, train as fast as the machine allows (`step_for`).
         self.fast = False
@@ -187,21 +201,45 @@ class AppState:
             self._listeners.remove(listener)
 
     def _emit(self, *parts: Part | str) -> None:
-        event = StateChanged(frozenset(Part(p) for p in parts), self.active_run)
+        event = StateChanged(frozenset(Part(p) for p in parts), self.selected)
         for listener in list(self._listeners):
             listener(event)
 
-    # The active run ----------------------------------------------------------------------------
+    # The selected run --------------------------------------------------------------------------
+
+    @property
+    def run(self) -> Run:
+        """The selected run: the one the views draw."""
+        return self.runs[self.selected]
 
     @property
     def trainer(self) -> Trainer:
-        """The active run's Trainer."""
-        return self.runs[self.active_run]
+        """The selected run's Trainer (for the lesson runner's checks and the command line;
+        views draw from `run`)."""
+        return self.run.trainer
 
     @property
     def config(self) -> TrainConfig:
-        """The active run's configuration."""
-        return self.trainer.config
+        """The selected run's configuration."""
+        return self.run.config
+
+    @property
+    def step_count(self) -> int:
+        """Steps the clock has taken: the most any run took (a stopped run stops early)."""
+        return max(run.step_count for run in self.runs)
+
+    @property
+    def stopped(self) -> bool:
+        """Whether every run has stopped (diverged, or ended by the stop rule)."""
+        return all(run.stopped for run in self.runs)
+
+    def select_run(self, index: int) -> None:
+        """Show run `index` (from 0) in the views."""
+        if not 0 <= index < len(self.runs):
+            raise SettingError(f"run must be a whole number from 1 to {len(self.runs)}")
+        if index != self.selected:
+            self.selected = index
+            self._emit(Part.RUNS, Part.CONFIG, Part.TRAINER, Part.PROGRESS)
 
     @property
     def problem(self) -> str:
@@ -226,7 +264,7 @@ class AppState:
     @property
     def models(self) -> tuple[str, ...]:
         """Model kinds offered for the task (density estimation: its parameters, "linear")."""
-        return get_task(self.trainer.dataset.kind).models
+        return get_task(self.run.dataset.kind).models
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -235,7 +273,7 @@ class AppState:
 
     def loss_choices(self) -> list[LossChoice]:
         """The losses the menu offers, each with its standing and, if it cannot run, the reason."""
-        dataset = self.trainer.dataset
+        dataset = self.run.dataset
         task = get_task(dataset.kind)
         return [
             LossChoice(
@@ -250,47 +288,14 @@ class AppState:
 
     @property
     def divergence_message(self) -> str | None:
-        """A plain sentence when the run diverged, with the setting the run points to (the
-        initial scale when it blew up from a large start, else the learning rate) and a value to
-        try; else None."""
-        summary = self.trainer.divergence_summary
-        if summary is None:
-            return None
-        if self.trainer.divergence_cause == "init_scale":
-            # It blew up from its start: a smaller rate would blow up the same way.
-            cause = (
-                f"{summary}: the initial weights, {self.config.init_scale:g} times the usual "
-                "size, start the outputs too far out."
-            )
-            if self.is_locked("init_scale"):
-                return cause
-            return (
-                f"{cause} Lower the initial weight scale (try init_scale=1; c opens the "
-                "settings): a new scale restarts from step 0."
-            )
-        if self.is_locked("lr"):  # a lesson holds the rate: advice it refuses would mislead
-            return f"{summary}."
-        default_lr = TrainConfig.default_for(self.problem).lr
-        suggestion = default_lr if default_lr < self.config.lr else self.config.lr / 10
-        # A new learning rate is a new run from step 0; r alone would diverge the same way.
-        return (
-            f"{summary}. Lower the learning rate (try {suggestion:g}; c opens the settings): "
-            "a new rate restarts from step 0."
-        )
+        """The selected run's divergence in a sentence, with advice a lesson would not refuse
+        (`Run.divergence_message`); None when it has not diverged."""
+        return self.run.divergence_message(self.is_locked)
 
     @property
     def convergence_message(self) -> str | None:
-        """A plain sentence when the stop rule ended the run, with how to go on; else None."""
-        summary = self.trainer.convergence_summary
-        if summary is None:
-            return None
-        if self.is_locked("patience"):  # a lesson holds the stop rule
-            return f"The run {summary}."
-        # Patience changes keep the run (see `apply`): 0 or a longer one trains on from here.
-        return (
-            f"The run {summary}. To train on from here, set patience to 0 (no stop rule) or "
-            "longer (c opens the settings); r starts again."
-        )
+        """The selected run's end by the stop rule in a sentence, with how to go on; else None."""
+        return self.run.convergence_message(self.is_locked)
 
     # Locks and visibility ------------------------------------------------------------------------
 
@@ -350,66 +355,110 @@ class AppState:
 
     def apply(self, changes: Mapping[str, object], *, force: bool = False) -> None:
         """Set several settings at once, whole or not at all: every value is parsed and the new
-        configuration validated before anything changes. Training settings make a new run from
-        step 0 when they change it; a new problem starts from that problem's defaults (keeping
-        the seed). A dataset the loss cannot train on brings the recommended loss. `force`
-        ignores locks (restoring a snapshot)."""
+        configurations validated before anything changes. Training settings make new runs from
+        step 0 when they change them; a new problem starts from that problem's defaults (keeping
+        the seed) and ends a race. A dataset the loss cannot train on brings the recommended
+        loss. A training setting applies to every run of a race, except the setting the race
+        varies, which applies to the selected run. `force` ignores locks (restoring a
+        snapshot)."""
         values = {key: get_setting(key).parse(raw) for key, raw in changes.items()}
         if not force:
-            current = self.values()
-            for key, value in values.items():
-                # A held control set to the value it has is no change (a tab shown again as
-                # the screen opens on the pane a lesson holds).
-                if value != current.get(key):
-                    self._guard(key)
-        config = self.config
-        training = {k: v for k, v in values.items() if k in TRAINING_KEYS}
-        problem = training.pop("problem", config.problem)
-        if problem != config.problem:
-            config = TrainConfig.default_for(problem).replace(seed=config.seed)
-        if training:
-            config = configure(config, training)
+            self._guard_changes(values)
+        race, configs = self._planned_runs(values)
         view = {k: v for k, v in values.items() if k in VIEW_KEYS}
         if "p" in view or "q" in view:
             p, q = view.get("p", self.pq_p), view.get("q", self.pq_q)
             if len(p) != len(q):
                 raise SettingError(f"P and Q must have the same length, got {len(p)} and {len(q)}")
-        keeps_run = config != self.config and self._only_the_stop_rule(config)
-        new_run = None
-        if config != self.config and not keeps_run:
-            # Checked before the run is made: making its data and step 0's record is the cost.
-            refusal = app_over_cap(config, lifted=self.allow_long_run)
-            if refusal is not None:
-                raise SettingError(refusal)
-            new_run = Trainer(config)
+        current = [run.config for run in self.runs]
+        changed = configs != current or race != self.race
+        keeps_runs = changed and race == self.race and self._only_the_stop_rule(configs)
+        new_runs = None
+        if changed and not keeps_runs:
+            # Checked before the runs are made: making their data and step 0's record is the cost.
+            for config in configs:
+                refusal = app_over_cap(config, lifted=self.allow_long_run)
+                if refusal is not None:
+                    raise SettingError(refusal)
+            new_runs = [Run(config, label=_label(race, i)) for i, config in enumerate(configs)]
         # Everything is valid: change the state, then tell the listeners once.
         parts: set[Part] = set()
-        if keeps_run:
-            # The run so far is the run the new rule gives: it goes on from here (a converged
-            # run trains on under patience 0 or a longer one).
-            self.trainer.set_patience(config.patience)
-            if self.trainer.converged:
-                self.running = self.fast = False
-            parts |= {Part.CONFIG, Part.PROGRESS, Part.RUNNING}
-        elif new_run is not None:
-            if config.problem != self.config.problem:
-                parts.add(Part.PROBLEM)
-                self.running = self.fast = False
-            self.runs[self.active_run] = new_run
-            if self.trainer.diverged or self.trainer.converged:
-                self.running = self.fast = False
-            parts |= {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}
+        if keeps_runs:
+            parts |= self._keep_runs(configs)
+        elif new_runs is not None:
+            parts |= self._replace_runs(new_runs, race)
         parts |= self._apply_view(view)
         if parts:
             self._emit(*parts)
 
-    def _only_the_stop_rule(self, config: TrainConfig) -> bool:
-        """Whether `config` changes only the active run's stop rule, in a way that keeps the run
-        (it would not have stopped earlier: `Trainer.keeps_run`)."""
-        current = self.config
-        if config.replace(**{k: getattr(current, k) for k in STOP_KEYS}) != current:
+    def _guard_changes(self, values: Mapping[str, Any]) -> None:
+        """SettingError when a lesson holds a control that `values` would change."""
+        current = self.values()
+        for key, value in values.items():
+            # A held control set to the value it has is no change (a tab shown again as the
+            # screen opens on the pane a lesson holds).
+            if value != current.get(key):
+                self._guard(key)
+
+    def _planned_runs(self, values: Mapping[str, Any]) -> tuple[Race | None, list[TrainConfig]]:
+        """The race and each run's configuration that `values` ask for (SettingError when they
+        cannot go together). Changes start from the selected run's configuration."""
+        config = self.config
+        training = {k: v for k, v in values.items() if k in TRAINING_KEYS}
+        problem = training.pop("problem", config.problem)
+        race = values.get("race", self.race)
+        if problem != config.problem:
+            config = TrainConfig.default_for(problem).replace(seed=config.seed)
+            if "race" not in values:
+                race = None  # a race's values were chosen for the old problem
+        if race is not None and race.key in training and "race" not in values:
+            # The setting the race varies, changed on the selected run: that run's value.
+            race = race.with_value(self.selected, training.pop(race.key))
+        if training:
+            config = configure(config, training)
+        if race is None:
+            return None, [config]
+        # Hidden sizes raced are MLPs' sizes, even those equal to a linear model's unused ones.
+        model = {"model": "mlp"} if race.key == "hidden" else {}
+        try:
+            return race, [configure(config, {**model, race.key: v}) for v in race.values]
+        except SettingError as error:
+            raise SettingError(f"race: {error}") from None
+
+    def _only_the_stop_rule(self, configs: list[TrainConfig]) -> bool:
+        """Whether `configs` change only the runs' stop rule, in a way that keeps every run (it
+        would not have stopped earlier: `Trainer.keeps_run`)."""
+        if len(configs) != len(self.runs):
             return False
-        return self.trainer.keeps_run(config.patience)
+        for run, config in zip(self.runs, configs, strict=True):
+            current = run.config
+            if config.replace(**{k: getattr(current, k) for k in STOP_KEYS}) != current:
+                return False
+            if not run.keeps_run(config.patience):
+                return False
+        return True
+
+    def _keep_runs(self, configs: list[TrainConfig]) -> builtins.set[Part]:
+        """The runs so far are the runs the new stop rule gives: they go on from here (a
+        converged run trains on under patience 0 or a longer one)."""
+        for run, config in zip(self.runs, configs, strict=True):
+            run.set_patience(config.patience)
+        if self.stopped:
+            self.running = self.fast = False
+        return {Part.CONFIG, Part.PROGRESS, Part.RUNNING}
+
+    def _replace_runs(self, runs: list[Run], race: Race | None) -> builtins.set[Part]:
+        parts = {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}
+        if runs[0].config.problem != self.config.problem:
+            parts.add(Part.PROBLEM)
+            self.running = self.fast = False
+        if race != self.race or len(runs) != len(self.runs):
+            parts.add(Part.RUNS)
+        self.runs, self.race = runs, race
+        self.selected = min(self.selected, len(runs) - 1)
+        if self.stopped:
+            self.running = self.fast = False
+        return parts
 
     def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
@@ -474,16 +523,16 @@ class AppState:
         limit: float = math.inf,
         until: Callable[[], bool] | None = None,
     ) -> int:
-        """Train for about `seconds` of wall time (fast-forward's slice), at most `limit` steps,
-        and with `until` (a lesson's wait) up to the first step after which `until()` holds;
-        stops running on divergence or convergence; listeners hear of it once. Returns the
-        steps taken."""
-        if self.trainer.diverged or self.trainer.converged:
+        """Train for about `seconds` of wall time (fast-forward's slice), at most `limit` steps
+        of the clock, and with `until` (a lesson's wait) up to the first step after which
+        `until()` holds. Each step of the clock steps every run that has not stopped, so runs
+        stay at the same step until one stops. Playing stops when every run has stopped;
+        listeners hear of it once. Returns the clock's steps taken."""
+        if self.stopped:
             if self.running:
                 self.running = self.fast = False
                 self._emit(Part.RUNNING)
             return 0
-        trainer = self.trainer
         done = 0
         deadline = time.perf_counter() + seconds
         # Steps in chunks: the clock is read every FAST_CHUNK steps, not every step. A wait is
@@ -491,16 +540,17 @@ class AppState:
         # (a look costs about one pass over the data: a few SGD steps' worth).
         chunk = FAST_CHUNK if until is None else 1
         while done < limit:
-            taken = trainer.step(int(min(limit - done, chunk)))
+            n = int(min(limit - done, chunk))
+            taken = max(run.step(n) for run in self.runs if not run.stopped)
             done += taken
-            if not taken or trainer.diverged or trainer.converged:
+            if not taken or self.stopped:
                 break
             if until is not None and until():
                 break
             if time.perf_counter() >= deadline:
                 break
-        if trainer.diverged or trainer.converged:
-            # The run stopped itself (the stop rule, or divergence): playing stops with it.
+        if self.stopped:
+            # The runs stopped themselves (the stop rule, or divergence): playing stops with them.
             self.running = self.fast = False
             self._emit(Part.PROGRESS, Part.RUNNING)
         elif done:
@@ -508,14 +558,17 @@ class AppState:
         return done
 
     def _refuse_to_train(self, action: str = "play", *, force: bool = False) -> None:
-        """ValueError, with the reason, when the run cannot train on (a lesson holds `action`,
-        unless `force`; it diverged, or the stop rule ended it)."""
+        """ValueError, with the reason, when the runs cannot train on (a lesson holds `action`,
+        unless `force`; every run diverged or was ended by the stop rule: the selected run's
+        reason, or the first stopped run's)."""
         if not force:
             self._guard(action)
-        if self.trainer.diverged:
-            raise ValueError(self.divergence_message or "the run diverged; press r to reset")
-        if self.trainer.converged:
-            raise ValueError(self.convergence_message)
+        if not self.stopped:
+            return
+        run = self.run
+        if run.diverged:
+            raise ValueError(run.divergence_message(self.is_locked) or "the run diverged")
+        raise ValueError(run.convergence_message(self.is_locked))
 
     def step_once(self) -> None:
         """One SGD step, the key n (ValueError, with the reason, where `play` would refuse: a
@@ -556,9 +609,13 @@ class AppState:
     def reset(self) -> None:
         """Back to step 0 with the same data and initial weights; paused."""
         self._guard("reset")
-        self.trainer.reset()
+        self._reset_runs()
         self.running = self.fast = False
         self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
+
+    def _reset_runs(self) -> None:
+        for run in self.runs:
+            run.reset()
 
     def faster(self) -> None:
         """The next speed up, if any."""
@@ -583,7 +640,8 @@ class AppState:
     # Snapshot, restore and the setup line -----------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        """Every setting's value: the active run's configuration, then what is on show."""
+        """Every setting's value: the selected run's configuration, what is on show, and the
+        race (None for one run)."""
         config = self.config
         out: dict[str, Any] = {k: getattr(config, k) for k in TRAINING_KEYS}
         out.update(
@@ -594,16 +652,20 @@ class AppState:
             example=self.example,
             p=self.pq_p,
             q=self.pq_q,
+            race=self.race,
         )
         return out
 
     def snapshot(self) -> dict[str, Any]:
-        """The state as a plain, JSON-ready dict: every setting as setup-line text, the steps
-        trained, and the locked and hidden controls. `restore` rebuilds the same state."""
+        """The state as a plain, JSON-ready dict: every setting as setup-line text (a race's
+        runs too), the steps the clock took, which run is selected, and the locked and hidden
+        controls. `restore` rebuilds the same state."""
         settings = {k: SETTINGS[k].format(v) for k, v in self.values().items() if v is not None}
+        extra = {"selected": self.selected} if self.selected else {}
         return {
             "settings": settings,
-            "step": self.trainer.step_count,
+            "step": self.step_count,
+            **extra,
             "locked": sorted(self.locked),
             "hidden": sorted(self.hidden),
         }
@@ -620,10 +682,18 @@ class AppState:
             raise SettingError(f"a snapshot's step must be a whole number ≥ 0, got {step!r}")
         locked = self._controls(snapshot.get("locked", ()))
         hidden = self._controls(snapshot.get("hidden", ()))
+        selected = snapshot.get("selected", 0)
+        race = SETTINGS["race"].parse(settings.get("race"))
+        runs = 1 if race is None else len(race.values)
+        if not isinstance(selected, int) or isinstance(selected, bool) or not 0 <= selected < runs:
+            raise SettingError(f"a snapshot's selected run must be a run's index, got {selected!r}")
         self.pause()
-        self.apply(settings, force=True)
-        self.trainer.reset()
-        self.trainer.step(step)
+        # A snapshot without a race is of one run: the race on now, if any, ends.
+        self.apply({"race": "off", **settings}, force=True)
+        for run in self.runs:
+            run.reset()
+            run.step(step)  # one clock: each run its steps, or fewer where it stopped
+        self.selected = selected
         self._set_controls(locked=locked, hidden=hidden)
         self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
 
@@ -631,7 +701,7 @@ class AppState:
         """The state as one line of `KEY=VALUE` words that `apply_setup_line` reads: the problem,
         then the settings that differ from the problem's defaults (all of them with `full`)."""
         defaults = TrainConfig.default_for(self.problem)  # no data made to read them
-        fresh = {**{k: getattr(defaults, k) for k in TRAINING_KEYS}, **VIEW_DEFAULTS}
+        fresh = {**{k: getattr(defaults, k) for k in TRAINING_KEYS}, **VIEW_DEFAULTS, "race": None}
         words = [f"problem={self.problem}"]
         for key, value in self.values().items():
             if key != "problem" and value is not None and (full or value != fresh[key]):
@@ -650,6 +720,7 @@ class AppState:
         }
         target.update({k: get_setting(k).parse(v) for k, v in preset.settings.items()})
         target["pane"] = "train"
+        target["race"] = None  # a preset is one run
         self.pause()
         if self.values().get("problem") != target["problem"]:
             # A new problem brings its own defaults: compare the preset with those, or a
@@ -657,7 +728,7 @@ class AppState:
             self.apply({"problem": target["problem"]})
         current = self.values()
         self.apply({k: v for k, v in target.items() if current.get(k) != v})
-        self.trainer.reset()
+        self._reset_runs()
         self._emit(Part.TRAINER, Part.PROGRESS)
 
     def apply_setup_line(self, text: str) -> None:

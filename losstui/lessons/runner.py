@@ -48,15 +48,15 @@ def trained_values(state: AppState, names: frozenset[str] | None = None) -> dict
     density data, the fit), read from an `AppState` at a fraction of `lesson_values`'s cost:
     fast-forward looks at a wait after every step. With `names`, only what those need: a wait
     on the step, the epoch or a divergence costs no pass over the data."""
-    trainer = state.trainer
+    run = state.run
     out: dict[str, Any] = {
-        "step": trainer.step_count,
-        "epoch": trainer.epoch,
-        "diverged": trainer.diverged,
+        "step": run.step_count,
+        "epoch": run.epoch,
+        "diverged": run.diverged,
     }
     if names is None or not names <= _COUNTED:
-        out.update(trainer.evaluate())
-        out.update(density_values(trainer))
+        out.update(run.evaluate())
+        out.update(density_values(run.trainer))
     return out
 
 
@@ -156,12 +156,11 @@ class LessonRun:
         state = self.state
         base = (yield from self._train_as_before()) if replay else None
         # Going back (or resuming) to a step whose run is done does not train it again.
-        done = state.trainer.step_count >= (self.step.run if base is None else base + self.step.run)
+        done = state.step_count >= (self.step.run if base is None else base + self.step.run)
         # A run that diverged (or that its stop rule ended) does not train on: the Train pane
         # says so and what to change, as for any run, and `r` starts it again.
-        stopped = state.trainer.diverged or state.trainer.converged
-        if self.step.run and not (replay and done) and not stopped:
-            self.run_until = state.trainer.step_count + self.step.run
+        if self.step.run and not (replay and done) and not state.stopped:
+            self.run_until = state.step_count + self.step.run
             state.play(force=True)  # the lesson's own run, where it holds the key from the student
         if replay:
             yield from self._missing_kept()
@@ -202,8 +201,7 @@ class LessonRun:
         while left > 0:
             taken = state.step_for(SLICE_SECONDS, left, until)
             left -= taken
-            trainer = state.trainer
-            if not taken or trainer.diverged or trainer.converged:
+            if not taken or state.stopped:
                 return
             if until is not None and left > 0 and until():
                 return
@@ -234,14 +232,14 @@ class LessonRun:
         if _fresh(self.step):
             return 0  # this step starts its own run
         state = self.state
-        if state.trainer.step_count > 0:
+        if state.step_count > 0:
             return None
         first = next((i for i in range(self.index - 1, -1, -1) if _fresh(steps[i])), 0)
         for step in steps[first : self.index]:
             yield from self._train_like(step)
             if step.keep and not all(kept in self.kept for _, kept in step.keep):
                 self._keep(step, self.values())  # as the student would have left it
-        return state.trainer.step_count
+        return state.step_count
 
     def _train_like(self, step: Step) -> Slices:
         """Train the run as `step` has the student train it: its `run N`, then until its `wait`
@@ -252,7 +250,7 @@ class LessonRun:
         wait = step.wait
         target = _step_target(wait)
         if target is not None:
-            yield from self._train(max(0, target - state.trainer.step_count))
+            yield from self._train(max(0, target - state.step_count))
         elif wait is not None and _trains(wait) and not wait.holds(self.values()):
             # To the first step where it holds, as fast-forward stops there.
             yield from self._train(REPLAY_STEPS, until=self._first_hold(wait))
@@ -340,10 +338,10 @@ class LessonRun:
         fast-forward, also the step its `wait step >= N` names. While the step is set up
         (`settling`), where it is: space or f waits for the replay to end."""
         if self.settling:
-            return self.state.trainer.step_count
+            return self.state.step_count
         ends: list[int] = [] if self.run_until is None else [self.run_until]
         target = _step_target(self.step.wait)
-        if self.state.fast and target is not None and self.state.trainer.step_count < target:
+        if self.state.fast and target is not None and self.state.step_count < target:
             ends.append(target)  # once there, f goes on past it
         return min(ends, default=None)
 
@@ -384,7 +382,7 @@ class LessonRun:
         """After training progressed: pause once this step's `run` is done, and end a
         fast-forward once this step's `wait` holds."""
         state = self.state
-        if self.run_until is not None and state.trainer.step_count >= self.run_until:
+        if self.run_until is not None and state.step_count >= self.run_until:
             self.run_until = None
             state.pause()
             return
@@ -431,7 +429,7 @@ class LessonRun:
         None when the student may go on. `values`: the live values, when read already."""
         step = self.step
         if self.settling:
-            trained = self.state.trainer.step_count
+            trained = self.state.step_count
             return f"a moment: setting up this step, its run trained as before (step {trained:,})"
         if step.ask is not None:
             chosen = self.answers.get(self.index)

@@ -30,7 +30,7 @@ class DistributionsPane(Pane):
         view = self.query_one(DistributionView)
         # A diverged model overflows on purpose; the pane says so in words, not in warnings.
         with np.errstate(all="ignore"):
-            view.show(self.state.trainer)
+            view.show(self.state.run)
         if view.example != self.state.example:
             view.select_example(self.state.example)
 

@@ -13,7 +13,6 @@ from losstui.core.models import HIDDEN_ACTIVATION_NAMES
 from losstui.core.problems import Standing, loss_verdict
 from losstui.core.settings import SETTINGS
 from losstui.core.state import StateChanged
-from losstui.core.trainer import Trainer
 from losstui.tui.panes.pane import Pane, due
 from losstui.tui.widgets.loss_curves import LossCurves
 from losstui.tui.widgets.model_view import ModelView
@@ -61,9 +60,6 @@ class TrainPane(Pane):
         #: (time, step) at the last redraw, and the fast-forward rate measured from it.
         self._rate_mark: tuple[float, int] | None = None
         self._rate = 0
-        #: Losses at steps after the last record (see `_points_between`), and their run.
-        self._between: list[tuple[int, float, float]] = []
-        self._between_run: Trainer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="train-row"):
@@ -130,22 +126,22 @@ class TrainPane(Pane):
             self._draw(force, plots)
 
     def _draw(self, force: bool, plots: bool) -> None:
-        state, trainer = self.state, self.state.trainer
+        state, run = self.state, self.state.run
         now = self.now()
         if not force:  # a forced frame (a key, a setting) says nothing of when the next comes
             self._frame_gap, self._last_frame = now - self._last_frame, now
-        values = trainer.evaluate()
+        values = run.evaluate()
         shown = (values.get("train_loss"), values.get("val_loss"))
         nonpositive = any(v is not None and v <= 0 for v in shown)
         self.query_one(TrainStats).show(
-            trainer,
+            run,
             running=state.running,
             fast=state.running and state.fast,
             steps_per_second=self._fast_rate(now) if state.fast else state.speed,
-            loss_title=trainer.loss.title,
+            loss_title=run.loss.title,
             standing=loss_verdict(state.problem, state.config.loss).standing,
             divergence=state.divergence_message,
-            convergence=trainer.convergence_summary,
+            convergence=run.convergence_summary,
             hint=self._focus_hint(),
             note=self._negative_loss_note() if nonpositive else self._recorded_note(),
         )
@@ -159,40 +155,23 @@ class TrainPane(Pane):
             if state.log10 and self.loss_went_nonpositive():
                 self.call_later(self.log10_unavailable)
             self.query_one(LossCurves).show(
-                trainer.history,
+                run.history,
                 log10=state.log10,
-                loss_name=trainer.recorded_as,
-                between=self._points_between(trainer, shown, paused=not state.running),
+                loss_name=run.recorded_as,
+                # The losses seen while paused between records: without them the curves stood
+                # still while the student stepped with n and the stats line moved.
+                between=run.points_between(paused=not state.running),
             )
         if force or due(now, self._last_map, max(MAP_INTERVAL, slow), gap):
             self._last_map = now
-            self.query_one(ModelView).show(trainer)
-
-    def _points_between(
-        self, trainer: Trainer, shown: tuple[float | None, float | None], *, paused: bool
-    ) -> list[tuple[int, float, float]]:
-        """The losses seen while paused at steps the history does not record, (step, train,
-        val): the history records every 20 steps, and without these the curves stood still
-        while the student stepped with n and the stats line moved. Kept for the run (a new run
-        starts afresh). While training, the curves follow the records alone (a point a frame
-        would redraw their right end for nothing)."""
-        step = trainer.step_count
-        # A reset or a restored run reuses the Trainer: points past its step are of another run.
-        kept = [p for p in self._between if p[0] <= step] if self._between_run is trainer else []
-        train, val = shown
-        recorded = bool(trainer.history) and trainer.history[-1].step == step
-        fresh = not kept or kept[-1][0] != step
-        if paused and fresh and not recorded and train is not None and val is not None:
-            kept.append((step, float(train), float(val)))
-        self._between, self._between_run = kept, trainer
-        return kept
+            self.query_one(ModelView).show(run)
 
     def _recorded_note(self) -> tuple[str, ...] | None:
         """For a loss recorded with the constant it drops: say what the numbers are."""
-        trainer = self.state.trainer
-        loss = trainer.loss
-        if trainer.dataset.validation_note:
-            return (trainer.dataset.validation_note + ".", "val, R²: clean targets, no outliers")
+        run = self.state.run
+        loss = run.loss
+        if run.dataset.validation_note:
+            return (run.dataset.validation_note + ".", "val, R²: clean targets, no outliers")
         if not loss.recorded_as:
             return None
         return (
@@ -201,14 +180,14 @@ class TrainPane(Pane):
         )
 
     def _negative_loss_note(self) -> tuple[str, ...]:
-        loss = self.state.trainer.loss
+        loss = self.state.run.loss
         return NEGATIVE_LOSS_NOTES.get(
             loss.name, (f"{loss.title} is 0 or below here; only its changes matter.",)
         )
 
     def _fast_rate(self, now: float) -> int:
         """Steps per second fast-forward reaches, measured between redraws (0 until known)."""
-        step = self.state.trainer.step_count
+        step = self.state.step_count
         last = self._rate_mark
         self._rate_mark = (now, step)
         if last is None or now - last[0] <= 0 or step < last[1]:
@@ -218,18 +197,18 @@ class TrainPane(Pane):
 
     def loss_went_nonpositive(self) -> bool:
         """Whether a loss on show (plotted, or in the stats) is 0 or below: no log10 of it."""
-        trainer = self.state.trainer
-        now = trainer.evaluate()
+        run = self.state.run
+        now = run.evaluate()
         if min(now["train_loss"], now["val_loss"]) <= 0:
             return True
-        return any(min(r.train_loss, r.val_loss) <= 0 for r in trainer.history)
+        return any(min(r.train_loss, r.val_loss) <= 0 for r in run.history)
 
     def log10_unavailable(self) -> None:
         """Turn the log axis off, and say why."""
         if self.state.log10:
             self.state.toggle_log10()
         self.app.notify(
-            f"log10 is unavailable: the {self.state.trainer.loss.title} goes to 0 or below. "
+            f"log10 is unavailable: the {self.state.run.loss.title} goes to 0 or below. "
             "The loss axis stays linear.",
             timeout=5,
             markup=False,
@@ -286,8 +265,7 @@ class TrainPane(Pane):
     def _full_batch_note(self) -> str:
         """When the batch size asked for is more than the training set, what a step then does
         ("more than the 200 training points: …"); "" otherwise."""
-        trainer = self.state.trainer
-        asked, n_train = self.state.config.batch_size, trainer.dataset.n_train
+        asked, n_train = self.state.config.batch_size, self.state.run.dataset.n_train
         if asked <= n_train:
             return ""
         return (
@@ -301,8 +279,8 @@ class TrainPane(Pane):
         controls = self.query_one(TrainControls)
         field = event.field
         before, steps_before, loss_before = (
-            state.trainer,
-            state.trainer.step_count,
+            state.run,
+            state.run.step_count,
             state.config.loss,
         )
         try:
@@ -319,20 +297,20 @@ class TrainPane(Pane):
         # Allowed (the core's rule: a batch larger than the training set is the full batch), but
         # the epoch count then rises by 1.0 a step; say why rather than leave it to puzzle.
         full_batch = self._full_batch_note() if field == "batch_size" else ""
-        if state.trainer is not before and steps_before:  # the steps so far are gone: say so
+        if state.run is not before and steps_before:  # the steps so far are gone: say so
             shown = controls.value_label(field).split("  (")[0]
             message = f"{SETTINGS[field].label} {shown}: training restarts from step 0"
             if field != "loss" and state.config.loss != loss_before:
-                message += f"; the loss is now {state.trainer.loss.title}"
+                message += f"; the loss is now {state.run.loss.title}"
             if full_batch:
                 message += f". That is {full_batch}"
             self.app.notify(self.glyphs.text(message), timeout=6 if full_batch else 4, markup=False)
         elif full_batch:  # at step 0 nothing restarts, but the note still matters
             message = f"{SETTINGS[field].label} {controls.value_label(field)} is {full_batch}"
             self.app.notify(self.glyphs.text(message), timeout=6, markup=False)
-        elif state.trainer is before and steps_before:  # the stop rule changed; the run goes on
+        elif state.run is before and steps_before:  # the stop rule changed; the run goes on
             shown = controls.value_label(field)
             message = f"{SETTINGS[field].label} {shown}: the run goes on from step {steps_before:,}"
-            if state.trainer.converged:
-                message = f"{SETTINGS[field].label} {shown}: {state.trainer.convergence_summary}"
+            if state.run.converged:
+                message = f"{SETTINGS[field].label} {shown}: {state.run.convergence_summary}"
             self.app.notify(self.glyphs.text(message), timeout=4, markup=False)

@@ -66,18 +66,18 @@ class StatusBar(Widget):
         (a wrapped status would push the panes down)."""
         state = self.state
         problem = PROBLEMS[state.problem].title
-        loss = state.trainer.loss
+        loss = state.run.loss
         brief = None  # the run's state without its reason, where the names matter more
-        if state.trainer.diverged:
+        if state.run.diverged:
             run = "DIVERGED"
-        elif state.trainer.converged:  # "converged at step 1,240: validation loss not improved …"
-            run = state.trainer.convergence_summary or "converged"
+        elif state.run.converged:  # "converged at step 1,240: validation loss not improved …"
+            run = state.run.convergence_summary or "converged"
             brief = run.split(":", 1)[0]
         elif state.running:
             run = "fast-forward" if state.fast else self._running_text()
         else:
             run = "paused"
-        step = f"step {state.trainer.step_count}"
+        step = f"step {state.run.step_count}"
         # The stop rule's reason goes before the names do: at 80 columns "Binary classification
         # | … | converged at step 600" (the Train pane's state line gives the reason).
         short = brief or run
@@ -104,7 +104,7 @@ class StatusBar(Widget):
 
     def measure(self, now: float) -> None:
         """Update the achieved rate from the step counter at time `now` (seconds, monotonic)."""
-        step = self.state.trainer.step_count
+        step = self.state.step_count
         if not self.state.running:
             self._window, self._rate = None, None
         elif self._window is None or step < self._window[1]:

@@ -7,8 +7,8 @@ import textwrap
 from rich.text import Text
 
 from losstui.core.problems import Standing
+from losstui.core.run import RunView
 from losstui.core.text import METRIC_TITLES, format_epoch, format_loss, format_metric
-from losstui.core.trainer import Trainer
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.widgets.changed_lines import ChangedLines
 
@@ -22,9 +22,9 @@ Chunk = list[tuple[str, str]]
 
 
 class TrainStats(ChangedLines):
-    """Step, epoch, losses and metrics of a trainer, at the step it shows.
+    """Step, epoch, losses and metrics of a run, at the step it shows.
 
-    The app calls show() a few times a second; the losses come from `trainer.evaluate()` at the
+    The app calls show() a few times a second; the losses come from `run.evaluate()` at the
     current step (a forward pass over a few hundred points), not from the last history record,
     so they agree with the Distributions pane. Lines are packed to the widget's width by whole
     pieces with room for the widest number, so the layout does not jump as digits change, and
@@ -41,23 +41,23 @@ class TrainStats(ChangedLines):
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._last: tuple | None = None
-        self._evaluated: tuple[Trainer, int, dict[str, float]] | None = None
+        self._evaluated: tuple[RunView, int, dict[str, float]] | None = None
         self.values: dict[str, float] = {}
         """The losses and metrics on show: train_loss, val_loss and each metric."""
         self._parts: dict = {}
 
-    def evaluate(self, trainer: Trainer) -> dict[str, float]:
-        """`trainer.evaluate()` at its current step, computed once per step."""
+    def evaluate(self, run: RunView) -> dict[str, float]:
+        """`run.evaluate()` at its current step, computed once per step."""
         cached = self._evaluated
-        if cached is not None and cached[0] is trainer and cached[1] == trainer.step_count:
+        if cached is not None and cached[0] is run and cached[1] == run.step_count:
             return cached[2]
-        values = trainer.evaluate()
-        self._evaluated = (trainer, trainer.step_count, values)
+        values = run.evaluate()
+        self._evaluated = (run, run.step_count, values)
         return values
 
     def show(
         self,
-        trainer: Trainer,
+        run: RunView,
         *,
         running: bool,
         steps_per_second: int,
@@ -69,14 +69,14 @@ class TrainStats(ChangedLines):
         convergence: str | None = None,
         note: str | tuple[str, ...] | None = None,
     ) -> None:
-        """Redraw from `trainer` (skipped when nothing visible changed). `hint` replaces the
+        """Redraw from `run` (skipped when nothing visible changed). `hint` replaces the
         keys suggested in the first line (the app's word while a text field has focus); `note`
         is one more line under the losses: the first of its variants that fits one line, or
         the last one wrapped."""
-        values = self.evaluate(trainer)
+        values = self.evaluate(run)
         key = (
-            trainer,
-            trainer.step_count,
+            run,
+            run.step_count,
             running,
             fast,
             steps_per_second,
@@ -91,12 +91,12 @@ class TrainStats(ChangedLines):
             return
         self._last = key
         self.values = values
-        metrics = [(name, values.get(name)) for name in trainer.metric_names]
+        metrics = [(name, values.get(name)) for name in run.metric_names]
         # A density's NLL metric is its validation loss: say it once.
         metrics = [(n, v) for n, v in metrics if n != "nll"]
         self._parts = {
-            "step": trainer.step_count,
-            "epoch": trainer.epoch,
+            "step": run.step_count,
+            "epoch": run.epoch,
             "train": values.get("train_loss"),
             "val": values.get("val_loss"),
             "metrics": metrics,
