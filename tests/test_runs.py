@@ -122,3 +122,43 @@ def test_selecting_a_run_outside_the_race_is_refused():
     state = AppState()
     with pytest.raises(SettingError, match="from 1 to 1"):
         state.select_run(1)
+
+
+@pytest.mark.parametrize("preset", ["saturated_start", "large_counts"])
+def test_a_preset_gives_the_same_run_in_the_app_and_in_train(preset, capsys):
+    """`losstui train --preset KEY` and the app's preset train the same run, bit for bit."""
+    from losstui import cli
+
+    assert cli.main(["train", "--preset", preset, "--steps", "60", "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    state = AppState()
+    state.apply_preset(preset)
+    assert state.config.as_dict() == {
+        k: list(v) if isinstance(v, tuple) else v for k, v in printed["config"].items()
+    }
+    state.step(60)
+    assert printed["final"]["train_loss"] == state.run.evaluate()["train_loss"]
+    assert printed["history"][-1]["val_loss"] == state.run.history[-1].val_loss
+
+
+def test_a_lesson_step_trains_the_run_its_settings_give():
+    """A lesson's `set` and `run N` train the run a bare Trainer of the same configuration
+    trains, bit for bit."""
+    from lesson_helpers import entered, go_on
+
+    from losstui.lessons.format import parse_lesson
+
+    text = (
+        "---\ntitle: Same run\nsummary: One run.\nminutes: 1\n---\nReady.\n---\nIt trains.\n\n"
+        "```losstui\nset problem=regression dataset=curve lr=0.05 seed=3\nrun 40\n```\n"
+    )
+    lesson_run, state = entered(parse_lesson(text, "same.md"))
+    go_on(lesson_run)
+    assert state.running
+    while state.running:  # as the app's ticker drives a step's `run N`
+        state.step(state.steps_per_tick)
+        lesson_run.tick()
+    assert state.step_count == 40
+    bare = Trainer(state.config)
+    bare.step(40)
+    assert np.array_equal(_weights(state.run), bare.model.flat_params)
