@@ -76,6 +76,7 @@ COMMANDS = {
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    """Read the command line and run what it asks for; UsageError for anything typed wrong."""
     words = list(sys.argv[1:] if argv is None else argv)
     if "serve" in words and not set(words[: words.index("serve")]) & set(COMMANDS):
         return cmd_serve(words)

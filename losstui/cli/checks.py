@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from losstui.cli.parser import PROG, UsageError
+from losstui.cli.parser import APP_OPTIONS, PROG, UsageError
 from losstui.core.settings import SettingError, shown_value
 
 
@@ -18,10 +18,6 @@ def refuse_extra(args: argparse.Namespace, extra: Sequence[str]) -> None:
             f"{where}: error: unrecognized arguments: {' '.join(shown_value(e) for e in extra)}; "
             f"see `{where} --help`"
         )
-
-
-#: Options of the app itself, which a command would silently ignore.
-APP_OPTIONS = {"app_problem": "--problem", "app_preset": "--preset", "app_setup": "--setup"}
 
 
 def check_setup(args: argparse.Namespace) -> None:
@@ -52,10 +48,10 @@ def refuse_app_options_before_command(args: argparse.Namespace) -> None:
     `losstui --problem regression train` means `losstui train --problem regression`."""
     if args.command is None:
         return
-    for dest, flag in APP_OPTIONS.items():
-        if getattr(args, dest) is not None:
+    for option in APP_OPTIONS:
+        if option.opens_app and getattr(args, option.dest) is not None:
             raise UsageError(
-                f"{PROG}: error: {flag} before a command opens the app with it, and "
+                f"{PROG}: error: {option.flag} before a command opens the app with it, and "
                 f"`{args.command}` would ignore it; put the command's own options after it"
-                + (f": {PROG} {args.command} {flag} ..." if args.command == "train" else "")
+                + (f": {PROG} {args.command} {option.flag} ..." if args.command == "train" else "")
             )

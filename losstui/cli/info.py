@@ -12,6 +12,7 @@ from losstui.core.text import format_information, to_ascii
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    """Print the seven quantities of P and Q in the unit of --base, as a table or JSON."""
     from losstui.core import info
 
     try:
@@ -56,4 +57,5 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def _list(values: Any) -> str:
+    """A distribution as typed: "[0.1, 0.4, 0.5]"."""
     return "[" + ", ".join(f"{v:g}" for v in values) + "]"

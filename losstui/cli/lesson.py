@@ -16,6 +16,8 @@ from losstui.core.settings import shown_value
 
 
 def cmd_lesson(args: argparse.Namespace) -> int:
+    """`lesson` lists, `lesson NAME` opens (or shows the notes of), `lesson check NAME` checks:
+    each error as PATH:LINE: message on stderr, status 2 if there is any."""
     from losstui.core.content import ContentError
     from losstui.lessons.files import read_text
     from losstui.lessons.format import check_lesson

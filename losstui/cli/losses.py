@@ -8,6 +8,7 @@ from losstui.cli.printing import print_json
 
 
 def cmd_losses(args: argparse.Namespace) -> int:
+    """Print every loss as a row of a table, or as JSON with its formula and when to use it."""
     from losstui.core.losses import LOSSES
 
     if args.json:

@@ -95,6 +95,7 @@ class AsciiWriter:
 
 
 def _speaks_utf8(stream: Any) -> bool:
+    """Whether `stream` encodes UTF-8, however its encoding is spelt ("UTF-8", "utf_8")."""
     encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     return encoding == "utf8"
 

@@ -9,7 +9,8 @@ import math
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from losstui import __version__
@@ -101,6 +102,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _one_of(kind: str, value: str, allowed: Sequence[str]) -> str:
+    """`value` if it is one of `allowed`, else an error that lists them."""
     if value not in allowed:
         raise argparse.ArgumentTypeError(
             f"unknown {kind} {shown_value(value)}; allowed: {', '.join(allowed)}"
@@ -109,10 +111,12 @@ def _one_of(kind: str, value: str, allowed: Sequence[str]) -> str:
 
 
 def _problem(value: str) -> str:
+    """A problem's key."""
     return _one_of("problem", value, list(PROBLEMS))
 
 
 def _preset(value: str) -> str:
+    """A preset's key."""
     return _one_of("preset", value, list(PRESETS))
 
 
@@ -144,6 +148,9 @@ def _typed(setting: Setting):
 
 
 def _int_at_least(low: int, what: str, high: int | None = None):
+    """An argparse type for a whole number from `low` (to `high`, if given), named `what` in its
+    messages."""
+
     def parse(value: str) -> int:
         text = value.strip()
         shown = shown_value(value)
@@ -164,6 +171,7 @@ def _int_at_least(low: int, what: str, high: int | None = None):
 
 
 def _probabilities(value: str) -> list[float]:
+    """Comma-separated plain numbers (whether they form a distribution is `info`'s check)."""
     parts = [p.strip() for p in value.split(",")]
     numbers = []
     for p in parts:
@@ -180,14 +188,104 @@ def _probabilities(value: str) -> list[float]:
 
 
 def _base(value: str) -> str:
+    """A logarithm base of BASES."""
     return _one_of("base", value, list(BASES))
+
+
+# -- the app's options: one table, read by the parser and by the checks ---------------------------
+
+
+@dataclass(frozen=True)
+class AppOption:
+    """One option of the app, given before any command (`losstui --problem KEY`)."""
+
+    flag: str
+    #: Where argparse keeps the value, and the name the checks read it by.
+    dest: str
+    #: The rest of add_argument's keywords: its type (the value's check), help, metavar, ...
+    arguments: Mapping[str, Any]
+    #: An option the app opens on, which a command after it would silently ignore: refused there
+    #: (checks.refuse_app_options_before_command).
+    opens_app: bool = False
+
+
+#: The app's options, in the order `losstui --help` lists them.
+APP_OPTIONS = (
+    AppOption(
+        "--problem",
+        "app_problem",
+        {
+            "metavar": "KEY",
+            "type": _problem,
+            "help": f"open the app with this problem chosen ({', '.join(PROBLEMS)})",
+        },
+        opens_app=True,
+    ),
+    AppOption(
+        "--preset",
+        "app_preset",
+        {
+            "metavar": "KEY",
+            "type": _preset,
+            "help": f"open the app on a preset that demonstrates a claim ({', '.join(PRESETS)})",
+        },
+        opens_app=True,
+    ),
+    AppOption(
+        "--setup",
+        "app_setup",
+        {
+            "metavar": "LINE",
+            "help": 'open the app on a setup line of KEY=VALUE words, e.g. "problem=regression '
+            "lr=0.1\" (the app's palette copies the current one)",
+        },
+        opens_app=True,
+    ),
+    AppOption(
+        "--ascii",
+        "ascii",
+        {
+            "action": "store_true",
+            "help": "draw with ASCII characters only (slow links, old fonts)",
+        },
+    ),
+    AppOption(
+        "--low-bandwidth",
+        "low_bandwidth",
+        {
+            "action": argparse.BooleanOptionalAction,
+            "default": None,
+            "help": "redraw the pictures about once a second, for slow links (automatic when "
+            "SSH_CONNECTION is set; --no-low-bandwidth turns it off)",
+        },
+    ),
+    AppOption(
+        "--save-dir",
+        "save_dir",
+        {
+            "metavar": "DIR",
+            "type": _save_dir,
+            "help": "where the palette's Screenshot saves its SVG (default: the working directory)",
+        },
+    ),
+    AppOption(
+        "--allow-long-run",
+        "app_allow_long_run",
+        {
+            "action": "store_true",
+            "help": "let the app train a run whose one step takes longer than 50 ms, one "
+            "evaluation longer than 1 second or its start longer than 5 seconds (it refuses such "
+            "a run otherwise, saying what it would cost); the 1 GB memory cap stays",
+        },
+    ),
+)
 
 
 # -- the parser ------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The `losstui` argument parser with its four headless subcommands."""
+    """The `losstui` argument parser: the app's options (APP_OPTIONS) and the commands'."""
     parser = _Parser(
         allow_abbrev=False,  # "--p" of `info` must not read as an abbreviated "--preset"
         prog=PROG,
@@ -198,56 +296,23 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--problem",
-        dest="app_problem",
-        metavar="KEY",
-        type=_problem,
-        help=f"open the app with this problem chosen ({', '.join(PROBLEMS)})",
-    )
-    parser.add_argument(
-        "--preset",
-        dest="app_preset",
-        metavar="KEY",
-        type=_preset,
-        help=f"open the app on a preset that demonstrates a claim ({', '.join(PRESETS)})",
-    )
-    parser.add_argument(
-        "--setup",
-        dest="app_setup",
-        metavar="LINE",
-        help='open the app on a setup line of KEY=VALUE words, e.g. "problem=regression lr=0.1" '
-        "(the app's palette copies the current one)",
-    )
-    parser.add_argument(
-        "--ascii",
-        action="store_true",
-        help="draw with ASCII characters only (slow links, old fonts)",
-    )
-    parser.add_argument(
-        "--low-bandwidth",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="redraw the pictures about once a second, for slow links (automatic when "
-        "SSH_CONNECTION is set; --no-low-bandwidth turns it off)",
-    )
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        type=_save_dir,
-        help="where the palette's Screenshot saves its SVG (default: the working directory)",
-    )
-    parser.add_argument(
-        "--allow-long-run",
-        dest="app_allow_long_run",
-        action="store_true",
-        help="let the app train a run whose one step takes longer than 50 ms, one evaluation "
-        "longer than 1 second or its start longer than 5 seconds (it refuses such a run "
-        "otherwise, saying what it would cost); the 1 GB memory cap stays",
-    )
+    for option in APP_OPTIONS:
+        parser.add_argument(option.flag, dest=option.dest, **option.arguments)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    # In the order `losstui --help` lists them.
+    _add_recommend(commands)
+    _add_losses(commands)
+    _add_info(commands)
+    _add_lesson(commands)
+    # Listed here for `losstui --help`; `losstui serve ...` is read by serve_parser (cli.serve).
+    commands.add_parser("serve", help=SERVE_HELP)
+    _add_train(commands)
+    return parser
 
+
+def _add_recommend(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui recommend KEY [--json]`."""
     rec = commands.add_parser(
         "recommend",
         help="the loss and output activation for a problem, and why",
@@ -257,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("key", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
     rec.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _add_losses(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui losses [--json]`."""
     losses = commands.add_parser(
         "losses",
         help="list every loss with its output activation",
@@ -264,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     losses.add_argument("--json", action="store_true", help="print JSON with formulas")
 
+
+def _add_info(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui info --p P --q Q [--base B] [--json]`."""
     info = commands.add_parser(
         "info",
         help="entropy, cross-entropy and KL divergence of two distributions",
@@ -285,6 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     info.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _add_lesson(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui lesson [NAME | check NAME] [--instructor] [--watch] [--step N] [--notes]`."""
     lesson = commands.add_parser(
         "lesson",
         help="list the built-in lessons, follow one in the app, or check a lesson file",
@@ -322,9 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
         "lesson runs (`losstui lesson 3` or `losstui serve lesson 3` on the projector)",
     )
 
-    # Listed here for `losstui --help`; `losstui serve ...` is read by serve_parser (cli.serve).
-    commands.add_parser("serve", help=SERVE_HELP)
 
+def _add_train(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui train (--problem KEY | --preset KEY) [a flag per setting] [--steps N | --epochs N]
+    [--allow-long-run] [--format F]`."""
     train = commands.add_parser(
         "train",
         help="train a small model headless and print its history",
@@ -381,7 +456,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{table,csv,json}",
         help="output format (default table)",
     )
-    return parser
 
 
 # -- `losstui serve` -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from losstui.core.problems import PROBLEMS
 
 
 def _recommendation_dict(key: str) -> dict[str, Any]:
+    """The problem and its recommendation, every field of each, for --json."""
     from dataclasses import asdict
 
     from losstui.core.problems import recommend
@@ -20,6 +21,7 @@ def _recommendation_dict(key: str) -> dict[str, Any]:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
+    """Print the recommendation for the problem KEY, as text wrapped to 88 columns or JSON."""
     from losstui.core.problems import Standing, loss_verdict, recommend
 
     if args.json:

@@ -45,6 +45,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _train_error(message: str) -> UsageError:
+    """A one-line error of `losstui train` (status 2), its whitespace run together."""
     return UsageError(f"{PROG} train: error: {' '.join(message.split())}")
 
 
@@ -132,7 +133,13 @@ def _columns(trainer: Any) -> list[str]:
     return ["step", "epoch", "train_loss", "val_loss", *trainer.metric_names]
 
 
-def _print_json_history(config, trainer, records, final, note) -> None:
+def _print_json_history(
+    config: Any,
+    trainer: Any,
+    records: list[dict[str, Any]],
+    final: dict[str, Any],
+    note: str | None,
+) -> None:
     """--format json: the configuration, the verdicts and the history in one object on stdout;
     the notes on stderr, so that the output stays one JSON document."""
     from losstui.core.problems import loss_verdict
@@ -160,7 +167,13 @@ def _print_json_history(config, trainer, records, final, note) -> None:
         print(note, file=sys.stderr)
 
 
-def _print_csv_history(config, trainer, records, final, note) -> None:
+def _print_csv_history(
+    config: Any,
+    trainer: Any,
+    records: list[dict[str, Any]],
+    final: dict[str, Any],
+    note: str | None,
+) -> None:
     """--format csv: a header and one row per record on stdout (a divergence as a last comment
     line); the notes on stderr, so that the output stays one CSV file."""
     columns = _columns(trainer)
@@ -228,12 +241,16 @@ def _loss_note(problem: str, loss: str) -> str | None:
 
 
 def _csv_value(value: Any) -> str:
+    """A CSV cell: a count as is, a value at full precision (repr), inf and nan as Python writes
+    them."""
     if isinstance(value, int):
         return str(value)
     return repr(float(value))
 
 
 def _summary(trainer: Any, final: dict[str, Any]) -> str:
+    """The line under the table: how the run ended (diverged, converged or done) and its final
+    values."""
     if trainer.diverged:
         return f"Diverged: {trainer.divergence_message}."
     epochs = f"{format_epoch(final['epoch'])} epochs"
@@ -257,7 +274,13 @@ def _convergence_reason(trainer: Any) -> str | None:
     return summary.split(": ", 1)[1] if summary else None
 
 
-def _print_table(config, trainer, records, final, note) -> None:
+def _print_table(
+    config: Any,
+    trainer: Any,
+    records: list[dict[str, Any]],
+    final: dict[str, Any],
+    note: str | None,
+) -> None:
     """--format table (the default): a line naming the run, the history thinned to TABLE_ROWS
     rows, a summary line, then the notes, all on stdout."""
     from rich import box
