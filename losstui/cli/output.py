@@ -1,4 +1,6 @@
-"""What the command line does when its output cannot be written: closed, full or a gone reader."""
+"""The command line's standard streams: what it does when its output cannot be written (closed,
+full or a gone reader), ASCII spelling where the output is not UTF-8, and whether a stream is a
+terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import errno
 import os
 import sys
 from typing import Any
+
+from losstui.core.text import to_ascii
 
 #: Exit statuses of the headless commands (the README's table lists them all).
 STATUS_OUTPUT_FAILED = 1
@@ -71,3 +75,42 @@ def output_failed(error: OSError) -> str:
     """The one line for an output that cannot be written, e.g. `>/dev/full` or `>&-`."""
     reason = error.strerror or str(error)
     return f"losstui: error: cannot write the output: {reason}"
+
+
+class AsciiWriter:
+    """A text stream that spells everything it writes in ASCII (σ → sigma, ≥ → >=, Σᵢ → sum_i).
+
+    Formulas and messages are Unicode; on a terminal whose locale is not UTF-8 a learner should
+    read "sigma(z)", not "?(z)".
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(to_ascii(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _speaks_utf8(stream: Any) -> bool:
+    """Whether `stream` encodes UTF-8, however its encoding is spelt ("UTF-8", "utf_8")."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8"
+
+
+def spell_in_ascii_unless_utf8() -> None:
+    """Wrap stdout and stderr in an AsciiWriter where they do not write UTF-8 (once only)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not _speaks_utf8(stream) and not isinstance(stream, AsciiWriter):
+            setattr(sys, name, AsciiWriter(stream))
+
+
+def is_terminal(stream: Any) -> bool:
+    """Whether `stream` is a terminal; False for one that is closed or has no file behind it."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
