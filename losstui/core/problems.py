@@ -240,11 +240,7 @@ def load_recommendation(path: str, losses: Mapping[str, Loss] | None = None) -> 
 
         losses = LOSSES
     doc = read_document(path)
-    for key in doc.meta:
-        if key not in _FRONT_MATTER:
-            raise doc.error(
-                key, f"unknown key `{key}` in the front matter; allowed: {', '.join(_FRONT_MATTER)}"
-            )
+    _check_front_matter(doc)
     loss = _loss_key(doc, "loss", doc.require("loss"), losses)
     loss_title, formula = losses[loss].title, losses[loss].formula
     equivalent = tuple(
@@ -252,7 +248,43 @@ def load_recommendation(path: str, losses: Mapping[str, Loss] | None = None) -> 
         for name in doc.meta.get("equivalent", "").split(",")
         if name.strip()
     )
+    found = _recommendation_sections(doc)
 
+    def text(title: str) -> str:
+        return one_paragraph(found[title].body, f"section '# {title}'")
+
+    alternatives = _alternatives(doc, found.get("Alternatives"), losses)
+    pitfalls = _pitfalls(found.get("Pitfalls"))
+    return Recommendation(
+        problem=os.path.splitext(os.path.basename(path))[0],
+        loss=loss,
+        loss_title=loss_title,
+        activation=doc.require("activation"),
+        activation_reason=text("Why this activation"),
+        distribution=doc.require("distribution"),
+        rationale=text("Why (maximum likelihood)"),
+        formula=formula,
+        alternatives=alternatives,
+        pytorch=text("PyTorch"),
+        keras=text("Keras"),
+        sklearn=text("scikit-learn"),
+        pitfalls=pitfalls,
+        equivalent=equivalent,
+    )
+
+
+def _check_front_matter(doc: Document) -> None:
+    """A recommendation's front matter holds only the keys of _FRONT_MATTER."""
+    for key in doc.meta:
+        if key not in _FRONT_MATTER:
+            raise doc.error(
+                key, f"unknown key `{key}` in the front matter; allowed: {', '.join(_FRONT_MATTER)}"
+            )
+
+
+def _recommendation_sections(doc: Document) -> dict[str, Section]:
+    """The `# Title` sections of a recommendation by title: each one of _SECTIONS, none twice,
+    and every one that is not optional there."""
     found: dict[str, Section] = {}
     for section in split_sections(doc.body):
         if section.title not in _SECTIONS:
@@ -272,49 +304,38 @@ def load_recommendation(path: str, losses: Mapping[str, Loss] | None = None) -> 
     for title in _SECTIONS:
         if title not in found and title not in _OPTIONAL_SECTIONS:
             raise ContentError(doc.source, None, f"section '# {title}' is missing")
+    return found
 
-    def text(title: str) -> str:
-        return one_paragraph(found[title].body, f"section '# {title}'")
 
+def _alternatives(
+    doc: Document, section: Section | None, losses: Mapping[str, Loss]
+) -> tuple[Alternative, ...]:
+    """The `## loss` subsections of the optional `# Alternatives` section, in file order."""
+    if section is None:
+        return ()
+    subsections = split_sections(section.body, level=2)
+    if not subsections:
+        raise ContentError(doc.source, section.line, "'# Alternatives' has no '## loss' headings")
     alternatives: list[Alternative] = []
-    if "Alternatives" in found:
-        subsections = split_sections(found["Alternatives"].body, level=2)
-        if not subsections:
+    for sub in subsections:
+        match = _ALTERNATIVE.match(sub.title)
+        if match is None or match.group(1) not in losses:
             raise ContentError(
-                doc.source, found["Alternatives"].line, "'# Alternatives' has no '## loss' headings"
+                doc.source,
+                sub.line,
+                f"an alternative's heading is a loss key, optionally followed by "
+                f"'(not recommended)'; got {sub.title!r}; loss keys: {', '.join(losses)}",
             )
-        for sub in subsections:
-            match = _ALTERNATIVE.match(sub.title)
-            if match is None or match.group(1) not in losses:
-                raise ContentError(
-                    doc.source,
-                    sub.line,
-                    f"an alternative's heading is a loss key, optionally followed by "
-                    f"'(not recommended)'; got {sub.title!r}; loss keys: {', '.join(losses)}",
-                )
-            when = one_paragraph(sub.body, f"alternative '## {sub.title}'")
-            alternatives.append(Alternative(match.group(1), when, match.group(2) is not None))
-    pitfalls: tuple[str, ...] = ()
-    if "Pitfalls" in found:
-        items = bullet_items(found["Pitfalls"].body, "section '# Pitfalls'")
-        pitfalls = tuple(item for _, item in items)
+        when = one_paragraph(sub.body, f"alternative '## {sub.title}'")
+        alternatives.append(Alternative(match.group(1), when, match.group(2) is not None))
+    return tuple(alternatives)
 
-    return Recommendation(
-        problem=os.path.splitext(os.path.basename(path))[0],
-        loss=loss,
-        loss_title=loss_title,
-        activation=doc.require("activation"),
-        activation_reason=text("Why this activation"),
-        distribution=doc.require("distribution"),
-        rationale=text("Why (maximum likelihood)"),
-        formula=formula,
-        alternatives=tuple(alternatives),
-        pytorch=text("PyTorch"),
-        keras=text("Keras"),
-        sklearn=text("scikit-learn"),
-        pitfalls=pitfalls,
-        equivalent=equivalent,
-    )
+
+def _pitfalls(section: Section | None) -> tuple[str, ...]:
+    """The bullet items of the optional `# Pitfalls` section."""
+    if section is None:
+        return ()
+    return tuple(item for _, item in bullet_items(section.body, "section '# Pitfalls'"))
 
 
 @functools.cache
@@ -464,51 +485,83 @@ def load_questions(path: str) -> dict[str, Question]:
     if doc.meta:
         raise doc.error(next(iter(doc.meta)), "a question file has no front matter")
     questions: dict[str, Question] = {}
-    lines: dict[tuple[str, str], int] = {}
-    heads: dict[str, int] = {}
+    lines: dict[tuple[str, str], int] = {}  # (question, answer) → the answer's line
+    heads: dict[str, int] = {}  # question → its heading's line
     for section in split_sections(doc.body):
-        key = section.title
-        if not re.fullmatch(r"[a-z0-9_]+", key):
-            raise ContentError(
-                doc.source,
-                section.line,
-                f"a question's heading is its key in lower case with underscores, got {key!r}",
-            )
-        if key in questions:
-            raise ContentError(doc.source, section.line, f"question {key!r} appears twice")
-        body = section.body
-        split = next((i for i, line in enumerate(body.lines) if line.startswith("- ")), None)
-        if split is None:
-            raise ContentError(doc.source, section.line, f"question {key!r} has no `- ` answers")
-        text = one_paragraph(
-            Block(body.source, body.start, body.lines[:split]), f"the text of question {key!r}"
-        )
-        answers: list[Answer] = []
-        rest = Block(body.source, body.start + split, body.lines[split:])
-        for line, item in bullet_items(rest, f"the answers to {key!r}"):
-            match = _ANSWER.match(item)
-            if match is None:
-                raise ContentError(
-                    doc.source,
-                    line,
-                    "an answer is `- key: text -> next: question` or "
-                    f"`- key: text -> problem: problem_key`, got {item!r}",
-                )
-            if any(a.key == match["key"] for a in answers):
-                raise ContentError(doc.source, line, f"answer {match['key']!r} appears twice")
-            if match["kind"] == "problem" and match["to"] not in PROBLEMS:
-                raise ContentError(
-                    doc.source,
-                    line,
-                    f"unknown problem {match['to']!r}; allowed: {', '.join(PROBLEMS)}",
-                )
-            answers.append(Answer(match["key"], match["text"], **{match["kind"]: match["to"]}))
-            lines[key, match["key"]] = line
-        questions[key] = Question(key, text, tuple(answers))
+        key = _question_key(doc, section, questions)
+        questions[key] = _question(doc, key, section.line, section.body, lines)
         heads[key] = section.line
     if not questions:
         raise ContentError(doc.source, None, "no questions: expected `# key` sections")
+    _check_path(doc, questions, lines, heads)
+    return questions
 
+
+def _question_key(doc: Document, section: Section, questions: Mapping[str, Question]) -> str:
+    """The key a `# key` heading gives its question: lower case with underscores, and new."""
+    key = section.title
+    if not re.fullmatch(r"[a-z0-9_]+", key):
+        raise ContentError(
+            doc.source,
+            section.line,
+            f"a question's heading is its key in lower case with underscores, got {key!r}",
+        )
+    if key in questions:
+        raise ContentError(doc.source, section.line, f"question {key!r} appears twice")
+    return key
+
+
+def _question(
+    doc: Document, key: str, head: int, body: Block, lines: dict[tuple[str, str], int]
+) -> Question:
+    """Question `key` (its heading at line `head`): its text, then its `- ` answers, whose lines
+    go into `lines`."""
+    split = next((i for i, line in enumerate(body.lines) if line.startswith("- ")), None)
+    if split is None:
+        raise ContentError(doc.source, head, f"question {key!r} has no `- ` answers")
+    text = one_paragraph(
+        Block(body.source, body.start, body.lines[:split]), f"the text of question {key!r}"
+    )
+    answers: list[Answer] = []
+    rest = Block(body.source, body.start + split, body.lines[split:])
+    for line, item in bullet_items(rest, f"the answers to {key!r}"):
+        answer = _answer(doc, line, item, answers)
+        answers.append(answer)
+        lines[key, answer.key] = line
+    return Question(key, text, tuple(answers))
+
+
+def _answer(doc: Document, line: int, item: str, before: Sequence[Answer]) -> Answer:
+    """`key: text -> next: question` or `key: text -> problem: problem_key`, at `line`, with a
+    key none of the answers `before` it has; the question it leads to is checked once every
+    question is read."""
+    match = _ANSWER.match(item)
+    if match is None:
+        raise ContentError(
+            doc.source,
+            line,
+            "an answer is `- key: text -> next: question` or "
+            f"`- key: text -> problem: problem_key`, got {item!r}",
+        )
+    if any(a.key == match["key"] for a in before):
+        raise ContentError(doc.source, line, f"answer {match['key']!r} appears twice")
+    if match["kind"] == "problem" and match["to"] not in PROBLEMS:
+        raise ContentError(
+            doc.source,
+            line,
+            f"unknown problem {match['to']!r}; allowed: {', '.join(PROBLEMS)}",
+        )
+    return Answer(match["key"], match["text"], **{match["kind"]: match["to"]})
+
+
+def _check_path(
+    doc: Document,
+    questions: Mapping[str, Question],
+    lines: Mapping[tuple[str, str], int],
+    heads: Mapping[str, int],
+) -> None:
+    """From the first question, every answer's next question exists and does not lead back to
+    one asked on the way there, and every question is asked."""
     asked: set[str] = set()
 
     def visit(qkey: str, path: tuple[str, ...]) -> None:
@@ -536,7 +589,6 @@ def load_questions(path: str) -> dict[str, Question]:
                 heads[qkey],
                 f"question {qkey!r} is never asked: no answer leads to it",
             )
-    return questions
 
 
 QUESTIONS: dict[str, Question] = load_questions(QUESTIONS_FILE)

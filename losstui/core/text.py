@@ -270,7 +270,6 @@ def _symbol_end(chars: str, start: int) -> int:
     return end
 
 
-# Panes spell the same captions and titles at every redraw: remember the recent ones.
 #: Characters that Markdown reads as markup wherever they stand (a backslash before one shows it).
 _MARKDOWN_MARKUP = frozenset("\\`*_[]<>|~#")
 
@@ -279,6 +278,89 @@ def _markdown_literal(spelled: str) -> str:
     return "".join("\\" + c if c in _MARKDOWN_MARKUP else c for c in spelled)
 
 
+def _decomposed(text: str) -> str:
+    """`text` with its letters come apart into base and marks (ŷ → y + combining circumflex);
+    symbols stay whole, since ≠ would come apart into "=" and a slash."""
+    return "".join(
+        unicodedata.normalize("NFD", ch)
+        if not ch.isascii() and unicodedata.category(ch)[0] == "L"
+        else ch
+        for ch in unicodedata.normalize("NFC", text)
+    )
+
+
+class _Spelling:
+    """The ASCII spelling of `chars` (see `to_ascii`), built a character at a time: each one is
+    spelled by what it is and what stands on either side of it."""
+
+    def __init__(self, chars: str, markdown: bool) -> None:
+        self.chars = chars
+        self.markdown = markdown
+        self.out: list[str] = []
+        self.closing: list[int] = []  # positions after which a "sqrt(" opened for one symbol closes
+        self.prev = ""
+
+    def spelled(self) -> str:
+        for i, ch in enumerate(self.chars):
+            spelled = self._spell(i, ch)
+            self.out.append(
+                _markdown_literal(spelled) if self.markdown and not ch.isascii() else spelled
+            )
+            while self.closing and self.closing[-1] == i:
+                self.closing.pop()
+                self.out.append(")")
+            self.prev = ch
+        return "".join(self.out)
+
+    def _spell(self, i: int, ch: str) -> str:
+        if ch.isascii():
+            return self._ascii(ch)
+        script = _script(ch)
+        if script is not None:
+            return self._in_script(*script)
+        after = self.chars[i + 1] if i + 1 < len(self.chars) else ""
+        if ch in _SPACED:
+            return self._spaced(ch, after)
+        if ch == "√" and _is_word_char(after):
+            return self._root(i)
+        spelled = _spell_char(ch)
+        return "*" + spelled if _joins(self.prev, ch) else spelled
+
+    def _ascii(self, ch: str) -> str:
+        """The text's own character stays as it is (its markup too); a "*" joining it to a
+        spelled-out letter before it is spelling."""
+        prev = self.prev
+        if prev and not prev.isascii() and _joins(prev, ch):
+            return (r"\*" if self.markdown else "*") + ch
+        return ch
+
+    def _in_script(self, mark: str, spelled: str) -> str:
+        """A sub- or superscript: after its mark ("_" or "^") unless it continues a run of them."""
+        before = _script(self.prev) if self.prev else None
+        if before is None or before[0] != mark:
+            return mark + spelled
+        return spelled
+
+    def _spaced(self, ch: str, after: str) -> str:
+        """A symbol spelled as a word (∈ → in), with a space on either side."""
+        spelled = ASCII_WORDS[ch]
+        if self.out and not self.out[-1].endswith(" "):
+            spelled = " " + spelled
+        if after and not after.isspace():
+            spelled += " "
+        return spelled
+
+    def _root(self, i: int) -> str:
+        """√ before a name: "sqrt(" closed after one symbol under the root (√ŷ → sqrt(y_hat)),
+        "sqrt " when more follows ("√mean r²" reads on: "sqrt mean r^2")."""
+        end = _symbol_end(self.chars, i + 1)
+        if end + 1 < len(self.chars) and _is_word_char(self.chars[end + 1]):
+            return "sqrt "
+        self.closing.append(end)
+        return "sqrt("
+
+
+# Panes spell the same captions and titles at every redraw: remember the recent ones.
 @functools.lru_cache(maxsize=4096)
 def to_ascii(text: str, markdown: bool = False) -> str:
     """`text` spelled in 7-bit ASCII, by one rule wherever the app or the CLI writes it.
@@ -297,52 +379,7 @@ def to_ascii(text: str, markdown: bool = False) -> str:
     """
     if text.isascii():
         return text
-    # Letters come apart into base and marks (ŷ → y + combining circumflex); symbols stay
-    # whole, since ≠ would come apart into "=" and a slash.
-    chars = "".join(
-        unicodedata.normalize("NFD", ch)
-        if not ch.isascii() and unicodedata.category(ch)[0] == "L"
-        else ch
-        for ch in unicodedata.normalize("NFC", text)
-    )
-    out: list[str] = []
-    closing: list[int] = []  # positions after which a "sqrt(" opened for one symbol closes
-    prev = ""
-    for i, ch in enumerate(chars):
-        after = chars[i + 1] if i + 1 < len(chars) else ""
-        if ch.isascii():
-            # The text's own character stays as it is (its markup too); a "*" joining it to a
-            # spelled-out letter before it is spelling.
-            joined = prev and not prev.isascii() and _joins(prev, ch)
-            spelled = (r"\*" if markdown else "*") + ch if joined else ch
-        elif (script := _script(ch)) is not None:
-            mark, spelled = script
-            prev_script = _script(prev) if prev else None
-            if prev_script is None or prev_script[0] != mark:
-                spelled = mark + spelled
-        elif ch in _SPACED:
-            spelled = ASCII_WORDS[ch]
-            if out and not out[-1].endswith(" "):
-                spelled = " " + spelled
-            if after and not after.isspace():
-                spelled += " "
-        elif ch == "√" and _is_word_char(after):
-            end = _symbol_end(chars, i + 1)
-            if end + 1 < len(chars) and _is_word_char(chars[end + 1]):
-                spelled = "sqrt "  # "√mean r²" reads on: "sqrt mean r^2"
-            else:
-                spelled = "sqrt("  # one symbol under the root: √ŷ → sqrt(y_hat)
-                closing.append(end)
-        else:
-            spelled = _spell_char(ch)
-            if _joins(prev, ch):
-                spelled = "*" + spelled
-        out.append(_markdown_literal(spelled) if markdown and not ch.isascii() else spelled)
-        while closing and closing[-1] == i:
-            closing.pop()
-            out.append(")")
-        prev = ch
-    return "".join(out)
+    return _Spelling(_decomposed(text), markdown).spelled()
 
 
 # -- thinning --------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from losstui.core.content import Block, ContentError, parse_document
@@ -87,19 +87,6 @@ REPLAY_STEPS = 20_000
 
 #: Answers a question may have: the app answers them with the keys a to g (h is the hint).
 MAX_CHOICES = 7
-DIRECTIVES = (
-    "set",
-    "lock",
-    "unlock",
-    "hide",
-    "show",
-    "run",
-    "pause",
-    "wait",
-    "keep",
-    "hint",
-    "ask",
-)
 
 _NOTE = re.compile(r"<!--(.*?)-->", re.DOTALL)
 #: The line that ends the part of a step's prose shown before the step is done.
@@ -247,103 +234,173 @@ def _words(rest: str, line: int, errors: _Errors, what: str) -> tuple[str, ...]:
     return names
 
 
-def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[str, Any]:
-    """The directives of the fenced block between lines `first` and `last` (indices)."""
-    out: dict[str, Any] = {}
-    seen: set[str] = set()
-    question: tuple[str, list[Choice], int] | None = None
-    wrong_choice = False  # reported at its line: the count of choices would mislead
-    for i in range(first + 1, last):
-        raw = block.lines[i].strip()
-        line = block.start + i
+class _Directives:
+    """What the directives of one fenced block give, read a line at a time: each directive's
+    handler (`_HANDLERS`) writes its values into `out`; the choices after `ask` gather in
+    `question`, checked once the block ends (`result`)."""
+
+    def __init__(self, errors: _Errors) -> None:
+        self.errors = errors
+        self.out: dict[str, Any] = {}
+        self.seen: set[str] = set()
+        self.question: tuple[str, list[Choice], int] | None = None
+        self.wrong_choice = False  # reported at its line: the count of choices would mislead
+
+    def read(self, raw: str, line: int) -> None:
+        """One line of the block, stripped: blank, a comment, a choice or a directive."""
         if not raw or raw.startswith("#"):
-            continue
+            return
         if raw.startswith("-"):
-            match = _CHOICE.match(raw)
-            parts = _SEPARATOR.split(match.group(2)) if match is not None else []
-            if question is None:
-                errors.add(line, "a choice (`- [x] text | feedback`) must follow an `ask` line")
-            elif match is None or not parts[0].strip():
-                wrong_choice = True
-                errors.add(line, f"expected a choice `- [x] text | feedback`, got {raw!r}")
-            elif len(parts) > 2:
-                wrong_choice = True
-                errors.add(
-                    line,
-                    "a choice has one `|`, between its text and its feedback: write a `|` "
-                    f"inside either as `\\|`, got {raw!r}",
-                )
-            else:
-                text, feedback = (_unescape(p) for p in (*parts, "")[:2])
-                _check_placeholders(f"{text} {feedback}", line, errors)
-                question[1].append(Choice(text, match.group(1) != " ", feedback))
-            continue
+            self.choice(raw, line)
+        else:
+            self.directive(raw, line)
+
+    def choice(self, raw: str, line: int) -> None:
+        """`- [x] text | feedback`: a choice of the question the block's `ask` asks."""
+        match = _CHOICE.match(raw)
+        parts = _SEPARATOR.split(match.group(2)) if match is not None else []
+        if self.question is None:
+            self.errors.add(line, "a choice (`- [x] text | feedback`) must follow an `ask` line")
+            return
+        if match is None or not parts[0].strip():
+            self.wrong_choice = True
+            self.errors.add(line, f"expected a choice `- [x] text | feedback`, got {raw!r}")
+            return
+        if len(parts) > 2:
+            self.wrong_choice = True
+            self.errors.add(
+                line,
+                "a choice has one `|`, between its text and its feedback: write a `|` "
+                f"inside either as `\\|`, got {raw!r}",
+            )
+            return
+        text, feedback = (_unescape(p) for p in (*parts, "")[:2])
+        _check_placeholders(f"{text} {feedback}", line, self.errors)
+        self.question[1].append(Choice(text, match.group(1) != " ", feedback))
+
+    def directive(self, raw: str, line: int) -> None:
+        """`WORD REST`: a known directive, once a block, read by its handler."""
         word, _, rest = raw.partition(" ")
-        rest = rest.strip()
-        if word not in DIRECTIVES:
-            errors.add(line, f"unknown directive {word!r}; allowed: {', '.join(DIRECTIVES)}")
-            continue
-        if word in seen:
-            errors.add(line, f"`{word}` is given twice in one step")
-            continue
-        seen.add(word)
+        if word not in _HANDLERS:
+            self.errors.add(line, f"unknown directive {word!r}; allowed: {', '.join(DIRECTIVES)}")
+            return
+        if word in self.seen:
+            self.errors.add(line, f"`{word}` is given twice in one step")
+            return
+        self.seen.add(word)
         try:
-            if word == "set":
-                settings = parse_setup_line(rest)
-                if not settings:
-                    raise SettingError("`set` needs KEY=VALUE words")
-                wrong = 0
-                for key, value in settings.items():  # every bad value of the line, each named
-                    try:  # by its key as written: lr, not its label
-                        get_setting(key).parse(value)
-                    except SettingError as error:
-                        # As written, unless a long value would make the line a page.
-                        written = value if len(value) <= SHOWN_CHARACTERS else shown_value(value)
-                        errors.add(line, f"{key}={written}: {error}")
-                        wrong += 1
-                if not wrong:
-                    out["settings"] = settings
-                    out["set_line"] = line
-            elif word in ("lock", "unlock", "hide", "show"):
-                out[word] = _words(rest, line, errors, word)
-            elif word == "run":
-                steps = int(rest) if rest.isdigit() else 0
-                if not 1 <= steps <= MAX_RUN:
-                    raise SettingError(f"`run` takes a number of steps from 1 to {MAX_RUN:,}")
-                out["run"] = steps
-                out["run_line"] = line
-            elif word == "pause":
-                if rest:
-                    raise SettingError("`pause` takes nothing after it")
-                out["pause"] = True
-            elif word == "wait":
-                out["wait"] = parse_condition(rest)
-                out["wait_line"] = line
-            elif word == "keep":
-                out["keep"] = _keeps(rest, line, errors)
-            elif word == "hint":
-                if not rest:
-                    raise SettingError("`hint` needs its text on the same line")
-                _check_placeholders(rest, line, errors)
-                out["hint"] = rest
-            elif word == "ask":
-                if not rest:
-                    raise SettingError("`ask` needs its question on the same line")
-                _check_placeholders(rest, line, errors)
-                question = (rest, [], line)
+            _HANDLERS[word](self, rest.strip(), line)
         except SettingError as error:
-            errors.add(line, str(error))
-    if question is not None and not wrong_choice:
-        prompt, choices, line = question
+            self.errors.add(line, str(error))
+
+    def result(self) -> dict[str, Any]:
+        """The directives read, with the question asked once its choices are sound."""
+        if self.question is None or self.wrong_choice:
+            return self.out
+        prompt, choices, line = self.question
         if not 2 <= len(choices) <= MAX_CHOICES or sum(c.correct for c in choices) != 1:
-            errors.add(
+            self.errors.add(
                 line,
                 f"`ask` needs 2 to {MAX_CHOICES} choices (a to g, the keys that answer them), "
                 "exactly one marked `- [x]`",
             )
         else:
-            out["ask"] = Question(prompt, tuple(choices))
-    return out
+            self.out["ask"] = Question(prompt, tuple(choices))
+        return self.out
+
+
+def _set(block: _Directives, rest: str, line: int) -> None:
+    """`set KEY=VALUE ...`: kept only when every value reads; each bad one is an error named by
+    its key as written (lr, not its label)."""
+    settings = parse_setup_line(rest)
+    if not settings:
+        raise SettingError("`set` needs KEY=VALUE words")
+    wrong = 0
+    for key, value in settings.items():
+        try:
+            get_setting(key).parse(value)
+        except SettingError as error:
+            # As written, unless a long value would make the line a page.
+            written = value if len(value) <= SHOWN_CHARACTERS else shown_value(value)
+            block.errors.add(line, f"{key}={written}: {error}")
+            wrong += 1
+    if not wrong:
+        block.out["settings"] = settings
+        block.out["set_line"] = line
+
+
+def _controls(word: str) -> Callable[[_Directives, str, int], None]:
+    """The handler of `lock`, `unlock`, `hide` or `show` (`word`): the controls named."""
+
+    def handler(block: _Directives, rest: str, line: int) -> None:
+        block.out[word] = _words(rest, line, block.errors, word)
+
+    return handler
+
+
+def _run(block: _Directives, rest: str, line: int) -> None:
+    steps = int(rest) if rest.isdigit() else 0
+    if not 1 <= steps <= MAX_RUN:
+        raise SettingError(f"`run` takes a number of steps from 1 to {MAX_RUN:,}")
+    block.out["run"] = steps
+    block.out["run_line"] = line
+
+
+def _pause(block: _Directives, rest: str, line: int) -> None:
+    if rest:
+        raise SettingError("`pause` takes nothing after it")
+    block.out["pause"] = True
+
+
+def _wait(block: _Directives, rest: str, line: int) -> None:
+    block.out["wait"] = parse_condition(rest)
+    block.out["wait_line"] = line
+
+
+def _keep(block: _Directives, rest: str, line: int) -> None:
+    block.out["keep"] = _keeps(rest, line, block.errors)
+
+
+def _hint(block: _Directives, rest: str, line: int) -> None:
+    if not rest:
+        raise SettingError("`hint` needs its text on the same line")
+    _check_placeholders(rest, line, block.errors)
+    block.out["hint"] = rest
+
+
+def _ask(block: _Directives, rest: str, line: int) -> None:
+    """`ask QUESTION`: the choices on the lines after it join it."""
+    if not rest:
+        raise SettingError("`ask` needs its question on the same line")
+    _check_placeholders(rest, line, block.errors)
+    block.question = (rest, [], line)
+
+
+#: Each directive's handler, in the order the format lists them: it reads the rest of the line
+#: into the block's directives, or raises SettingError (an error at the line).
+_HANDLERS: dict[str, Callable[[_Directives, str, int], None]] = {
+    "set": _set,
+    "lock": _controls("lock"),
+    "unlock": _controls("unlock"),
+    "hide": _controls("hide"),
+    "show": _controls("show"),
+    "run": _run,
+    "pause": _pause,
+    "wait": _wait,
+    "keep": _keep,
+    "hint": _hint,
+    "ask": _ask,
+}
+#: The directives a ```losstui block may hold.
+DIRECTIVES = tuple(_HANDLERS)
+
+
+def _directives(block: Block, first: int, last: int, errors: _Errors) -> dict[str, Any]:
+    """The directives of the fenced block between lines `first` and `last` (indices)."""
+    reader = _Directives(errors)
+    for i in range(first + 1, last):
+        reader.read(block.lines[i].strip(), block.start + i)
+    return reader.result()
 
 
 def _step(block: Block, errors: _Errors) -> Step | None:

@@ -187,56 +187,82 @@ def _combined(text: str, join: str, parts: list[Condition]) -> Condition:
 
 
 def _parse_simple(text: str) -> Condition:
+    """One comparison, `NAME OP VALUE`, or a flag alone."""
     if not text or text in JOINS:
         raise SettingError("`and` and `or` join two conditions: a condition is missing")
-    match = _CONDITION.match(text.strip())
+    text = text.strip()
+    match = _CONDITION.match(text)
     if match is None:
         raise SettingError(
             f"expected a condition such as `val_loss < 0.3`, `loss == hinge` or `diverged`, "
-            f"got {text.strip()!r}"
+            f"got {text!r}"
         )
     name, op, raw = match.groups()
     if name not in NAMES:
         raise SettingError(f"unknown name {name!r} in a condition; allowed: {', '.join(NAMES)}")
     if op is None:
-        if name not in FLAGS:
-            raise SettingError(
-                f"{name} needs a comparison (e.g. `{name} >= 1`); alone only: {', '.join(FLAGS)}"
-            )
-        return Condition(text.strip(), name)
+        return _flag(text, name)
     if name in FLAGS:
         raise SettingError(f"{name} is a yes/no state: write `wait {name}` alone")
+    condition = Condition(text, name, op, _compared_value(name, op, raw))
+    _check_can_hold(condition)
+    return condition
+
+
+def _flag(text: str, name: str) -> Condition:
+    """`diverged`: a name alone, which only a yes/no state may be."""
+    if name not in FLAGS:
+        raise SettingError(
+            f"{name} needs a comparison (e.g. `{name} >= 1`); alone only: {', '.join(FLAGS)}"
+        )
+    return Condition(text, name)
+
+
+def _compared_value(name: str, op: str, raw: str) -> Any:
+    """The value `raw` that `name` is compared with: a fraction for a metric shown as a
+    percentage, a number for another number, a setting's value for a setting."""
     if name in PERCENT_METRICS:
-        # Shown as a percentage, held as a fraction: `accuracy > 0.9` and `accuracy > 90%`.
-        try:
-            value: Any = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
-        except ValueError:
-            raise SettingError(
-                f"{name} compares with a fraction from 0 to 1 or a percentage (0.9 or 90%), "
-                f"got {raw!r}"
-            ) from None
-        if not 0 <= value <= 1:
-            raise SettingError(
-                f"{name} is a fraction from 0 to 1, shown as a percentage: write 0.9 or 90% "
-                f"for 90.0%, got {raw!r}"
-            )
-    elif name in NUMBERS:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise SettingError(f"{name} compares with a number, got {raw!r}") from None
-        if not math.isfinite(value):
-            # inf and nan read as numbers, but no value ever reaches them (nan equals nothing).
-            raise SettingError(f"{name} compares with a finite number, got {raw!r}")
-    else:
-        if op not in ("==", "!="):
-            raise SettingError(f"{name} is a setting: compare it with == or !=, not {op}")
-        value = get_setting(name).parse(raw)
-    condition = Condition(text.strip(), name, op, value)
+        return _fraction(name, raw)
+    if name in NUMBERS:
+        return _finite_number(name, raw)
+    if op not in ("==", "!="):
+        raise SettingError(f"{name} is a setting: compare it with == or !=, not {op}")
+    return get_setting(name).parse(raw)
+
+
+def _fraction(name: str, raw: str) -> float:
+    """Shown as a percentage, held as a fraction: `accuracy > 0.9` and `accuracy > 90%`."""
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise SettingError(
+            f"{name} compares with a fraction from 0 to 1 or a percentage (0.9 or 90%), got {raw!r}"
+        ) from None
+    if not 0 <= value <= 1:
+        raise SettingError(
+            f"{name} is a fraction from 0 to 1, shown as a percentage: write 0.9 or 90% "
+            f"for 90.0%, got {raw!r}"
+        )
+    return value
+
+
+def _finite_number(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name} compares with a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        # inf and nan read as numbers, but no value ever reaches them (nan equals nothing).
+        raise SettingError(f"{name} compares with a finite number, got {raw!r}")
+    return value
+
+
+def _check_can_hold(condition: Condition) -> None:
+    """SettingError for a comparison outside the values its name takes (RANGES)."""
+    name = condition.name
     if name in RANGES and never_holds(condition, *RANGES[name]):
         low, high = RANGES[name]
         raise SettingError(f"wait {condition.text} can never hold: {_range(name, low, high)}")
-    return condition
 
 
 def never_holds(condition: Condition, low: float, high: float) -> bool:

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from losstui.core.text import ASCII_WORDS, to_ascii
@@ -187,36 +188,70 @@ def ascii_cell(ch: str) -> str:
     if len(ASCII_WORDS.get(ch, "")) == 1:
         return ASCII_WORDS[ch]
     name = unicodedata.name(ch, "")
-    if name.startswith("BRAILLE"):
-        return " " if ch == "\u2800" else "."
-    if name.startswith("BOX DRAWINGS"):
-        if "VERTICAL" in name and "HORIZONTAL" not in name:
-            return "|"
-        if "HORIZONTAL" in name and "VERTICAL" not in name:
-            return "-"
-        return "+"
-    if "SHADE" in name:
-        return {"LIGHT SHADE": ".", "MEDIUM SHADE": ":", "DARK SHADE": "%"}.get(name, "#")
-    if "BLOCK" in name or "QUADRANT" in name:
-        # Textual draws rules, the palette's frame and scrollbar ends with thin partial blocks:
-        # as "#" they read as solid bars, so thin horizontal ones become "-", thin vertical "|".
-        if "FULL" in name or "QUADRANT" in name:
-            return "#"
-        if name.startswith(("UPPER", "LOWER")):
-            return "-"
-        if name.startswith(("LEFT", "RIGHT")) and ("EIGHTH" in name or "QUARTER" in name):
-            return "|" if name.split()[1] == "ONE" else "#"
+    for drawn, cell in _DRAWN_CELLS:
+        if drawn(name):
+            return cell(ch, name)
+    return _letter_cell(ch, name)
+
+
+def _braille_cell(ch: str, name: str) -> str:
+    return " " if ch == "\u2800" else "."
+
+
+def _box_cell(ch: str, name: str) -> str:
+    if "VERTICAL" in name and "HORIZONTAL" not in name:
+        return "|"
+    if "HORIZONTAL" in name and "VERTICAL" not in name:
+        return "-"
+    return "+"
+
+
+def _shade_cell(ch: str, name: str) -> str:
+    return {"LIGHT SHADE": ".", "MEDIUM SHADE": ":", "DARK SHADE": "%"}.get(name, "#")
+
+
+def _block_cell(ch: str, name: str) -> str:
+    """Textual draws rules, the palette's frame and scrollbar ends with thin partial blocks: as
+    "#" they read as solid bars, so thin horizontal ones become "-", thin vertical "|"."""
+    if "FULL" in name or "QUADRANT" in name:
         return "#"
-    if "MAGNIFYING" in name:  # the command palette's search icon
-        return ">"
+    if name.startswith(("UPPER", "LOWER")):
+        return "-"
+    if name.startswith(("LEFT", "RIGHT")) and ("EIGHTH" in name or "QUARTER" in name):
+        return "|" if name.split()[1] == "ONE" else "#"
+    return "#"
+
+
+def _search_icon_cell(ch: str, name: str) -> str:
+    return ">"  # the command palette's search icon
+
+
+#: The characters drawn with (told apart by their Unicode names), each kind with its cell; the
+#: first whose test holds decides.
+_DRAWN_CELLS: tuple[tuple[Callable[[str], bool], Callable[[str, str], str]], ...] = (
+    (lambda name: name.startswith("BRAILLE"), _braille_cell),
+    (lambda name: name.startswith("BOX DRAWINGS"), _box_cell),
+    (lambda name: "SHADE" in name, _shade_cell),
+    (lambda name: "BLOCK" in name or "QUADRANT" in name, _block_cell),
+    (lambda name: "MAGNIFYING" in name, _search_icon_cell),
+)
+
+
+def _letter_cell(ch: str, name: str) -> str:
+    """Any other character: its ASCII base (é → e), else the letter its name spells out
+    (LATIN LETTER SMALL CAPITAL F → f), else its name's last word's initial (GREEK SMALL
+    LETTER LAMDA → l), else "?"."""
     plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
     if plain:
         return plain[0]
-    for word in name.split():
-        if len(word) == 1 and word.isalpha():  # GREEK SMALL LETTER SIGMA → no; pick initial
-            return word.lower() if "SMALL" in name else word
+    small = "SMALL" in name
     words = name.split()
-    return (words[-1][0].lower() if "SMALL" in name else words[-1][0]) if words else "?"
+    for word in words:
+        if len(word) == 1 and word.isalpha():
+            return word.lower() if small else word
+    if not words:
+        return "?"
+    return words[-1][0].lower() if small else words[-1][0]
 
 
 def _spell_markdown(text: str) -> str:
