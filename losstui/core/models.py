@@ -97,6 +97,7 @@ class MLP(_FlatParams):
             raise ValueError(
                 f"layer sizes must be positive, got n_in={n_in}, hidden={hidden}, n_out={n_out}"
             )
+        # Checks a name a user typed (a hidden layer's), not what an output means.
         if activation not in HIDDEN_ACTIVATION_NAMES:
             allowed = ", ".join(HIDDEN_ACTIVATION_NAMES)
             raise ValueError(f"unknown hidden activation {activation!r}; allowed: {allowed}")
