@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from losstui.core.datasets import DATASETS
+from losstui.core.datasets import DATASETS, dataset_names
 from losstui.core.losses import LOSSES
 from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.settings import SettingError
@@ -39,9 +39,8 @@ class PairingError(SettingError):
 def datasets_for(problem: str) -> tuple[str, ...]:
     """The datasets `problem` trains on: its own, then any added at run time of the same kind."""
     own = tuple(PROBLEMS[problem].datasets)
-    kind = DATASETS[own[0]].kind
     built_in = {name for p in PROBLEMS.values() for name in p.datasets}
-    added = (k for k, s in DATASETS.items() if s.kind == kind and k not in built_in)
+    added = (k for k in dataset_names(DATASETS[own[0]].kind) if k not in built_in)
     return own + tuple(added)
 
 

@@ -117,7 +117,7 @@ class DatasetSpec:
         n_val = max(2, round(n * self.validation_fraction))
         n_train = n - n_val
         y = np.asarray(y)[order]
-        y = y.astype(np.int64) if self.kind == "multiclass" else y.astype(np.float64)
+        y = y.astype(get_task(self.kind).label_dtype)  # class indices as int64, else float64
         if clean is not None:
             y = y.copy()
             y[n_train:] = np.asarray(clean, dtype=np.float64)[order][n_train:]
@@ -782,6 +782,7 @@ def register_dataset(spec: DatasetSpec) -> None:
 
 def dataset_names(kind: str | None = None) -> tuple[str, ...]:
     """Names of all datasets, or of those of one kind."""
+    # Which data are of a kind, not what the kind means: the one comparison of kinds here.
     return tuple(k for k, s in DATASETS.items() if kind is None or s.kind == kind)
 
 

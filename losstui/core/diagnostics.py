@@ -8,29 +8,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from losstui.core import info
-from losstui.core.datasets import Dataset, targets_for
-from losstui.core.losses import (
-    CategoricalCrossEntropy,
-    DensityLoss,
-    DoubleSoftmaxCrossEntropy,
-    Loss,
-    gaussian_mle,
-)
-from losstui.core.numerics import Array, log_sigmoid, log_softmax, softmax
-from losstui.core.tasks import TASKS
-from losstui.core.text import format_probability
+from losstui.core.datasets import targets_for
+from losstui.core.losses import DensityLoss, Loss, gaussian_mle
+from losstui.core.numerics import Array
+from losstui.core.tasks import TASKS, get_task
 
 if TYPE_CHECKING:
     from losstui.core.trainer import Trainer
 
 CLASSIFICATION_KINDS = tuple(kind for kind, task in TASKS.items() if task.classes)
-REGRESSION_KINDS = tuple(kind for kind, task in TASKS.items() if task.picture == "fit")
+REGRESSION_KINDS = tuple(kind for kind, task in TASKS.items() if task.residuals)
 
 #: Losses whose validation value is the mean cross-entropy H(P,Q) of the rows the view shows.
 CROSS_ENTROPY_LOSSES = (
@@ -119,81 +112,11 @@ def class_probabilities(loss: Loss, kind: str, logits: Array) -> tuple[Array, Ar
     Sigmoid and softmax outputs are probabilities already. Other outputs are read so that the
     most probable outcome is the class the trainer predicts (`Trainer.classify`): a margin score
     through a sigmoid or softmax, a regression output clipped to [0, 1]. The third element says
-    how Q was read, None for sigmoid and softmax.
+    how Q was read, None for sigmoid and softmax. The task says whether each output is a yes/no
+    of its own or one class among them; the loss's link how its output is read
+    (`Task.class_probabilities`).
     """
-    n = logits.shape[0]
-    if kind not in ("binary", "multilabel") and isinstance(loss, CategoricalCrossEntropy):
-        # The distribution the loss scores: softmax(z), or softmax(softmax(z)) for a double
-        # softmax, whose cross-entropy with P is the loss.
-        log_q = loss.log_predict(logits)[:, None, :]
-        reading = None
-        if isinstance(loss, DoubleSoftmaxCrossEntropy):
-            cap = loss.cap(logits.shape[1])
-            reading = (
-                "softmax(s), the distribution the loss scores; each s lies in (0, 1), so "
-                "no Q can pass "
-                f"e/(e + {logits.shape[1] - 1}) = {format_probability(cap)}"
-            )
-        return np.exp(log_q), log_q, reading
-    if kind in ("binary", "multilabel"):
-        if loss.activation == "sigmoid" or loss.target == "signed_binary":
-            # log σ(±z) directly: 1 − σ(z) would round to 0 for a confident model.
-            log_q = np.stack([log_sigmoid(-logits), log_sigmoid(logits)], axis=-1)
-            reading = (
-                None
-                if loss.activation == "sigmoid"
-                else ("the score z read through a sigmoid, Q(1) = σ(z)")
-            )
-            return np.exp(log_q), log_q, reading
-        q1 = np.clip(loss.predict(logits), 0.0, 1.0)
-        q = np.stack([1.0 - q1, q1], axis=-1)
-        reading = (
-            "each label's share of one softmax read as Q(present); the shares sum to 1"
-            if loss.activation == "softmax"
-            else "the output ŷ read as Q(1), clipped to [0, 1]"
-        )
-    else:
-        if loss.activation == "softmax" or loss.target == "signed_binary":
-            log_q = log_softmax(logits, axis=1)[:, None, :]
-            reading = None if loss.activation == "softmax" else "the scores read through a softmax"
-            return np.exp(log_q), log_q, reading
-        raw = np.clip(loss.predict(logits), 0.0, 1.0)
-        total = raw.sum(axis=1, keepdims=True)
-        k = raw.shape[1]
-        q = np.where(total > 0.0, raw / np.where(total > 0.0, total, 1.0), 1.0 / k)[:, None, :]
-        reading = (
-            "the K sigmoid outputs divided by their sum"
-            if loss.activation == "sigmoid"
-            else "the outputs clipped to [0, 1] and divided by their sum"
-        )
-    with np.errstate(divide="ignore"):
-        log_q = np.log(q)
-    return q.reshape(n, -1, q.shape[-1]), log_q.reshape(n, -1, q.shape[-1]), reading
-
-
-def _true_rows(dataset: Dataset) -> tuple[Array, tuple[str, ...], tuple[str, ...]]:
-    """P as (n, G, K) for the validation split, with outcome and group names."""
-    y = dataset.y_val
-    kind = dataset.kind
-    names = tuple(dataset.target_names)
-    if kind == "binary":
-        y1 = y.reshape(-1, 1).astype(np.float64)
-        outcomes: tuple[str, ...] = names if len(names) == 2 else ("class 0", "class 1")
-        return np.stack([1.0 - y1, y1], axis=-1), outcomes, ("",)
-    if kind == "multilabel":
-        y = y.astype(np.float64)
-        labels: tuple[str, ...] = (
-            names if len(names) == y.shape[1] else tuple(f"label {i}" for i in range(y.shape[1]))
-        )
-        return np.stack([1.0 - y, y], axis=-1), ("absent", "present"), labels
-    if kind == "multiclass":
-        k = int(cast(int, dataset.n_classes))  # a multi-class dataset has its class count
-        p = np.eye(k)[y.astype(np.intp)]
-    else:
-        p = np.asarray(y, dtype=np.float64)
-        k = p.shape[1]
-    outcomes = names if len(names) == k else tuple(f"class {i}" for i in range(k))
-    return p[:, None, :], outcomes, ("",)
+    return get_task(kind).class_probabilities(loss.link, logits)
 
 
 def classification_data(trainer: Trainer) -> ClassificationData:
@@ -203,9 +126,12 @@ def classification_data(trainer: Trainer) -> ClassificationData:
     `info.entropy_rows`, KL = H(P,Q) − H(P); all in nats.
     """
     dataset, loss = trainer.dataset, trainer.loss
+    task = get_task(dataset.kind)
     logits = np.asarray(trainer.logits(dataset.x_val), dtype=np.float64)
-    p, outcomes, groups = _true_rows(dataset)
-    q, log_q, reading = class_probabilities(loss, dataset.kind, logits)
+    p, outcomes, groups = task.true_rows(
+        dataset.y_val, dataset.n_classes, tuple(dataset.target_names)
+    )
+    q, log_q, reading = task.class_probabilities(loss.link, logits)
     n, g, k = p.shape
     h_p = info.entropy_rows(p.reshape(n * g, k)).reshape(n, g)
     with np.errstate(invalid="ignore"):
@@ -213,11 +139,12 @@ def classification_data(trainer: Trainer) -> ClassificationData:
         kl = np.where(np.isinf(h_pq), np.inf, np.maximum(h_pq - h_p, 0.0))
     with np.errstate(all="ignore"):
         val_loss = float(loss(targets_for(loss, dataset, "val"), logits))
-        clipped = loss.activation in ("linear", "exp") and loss.target != "signed_binary"
+        # Plain values (not probabilities, not margin scores) are read as Q by clipping.
+        clipped = loss.link.value
         outputs = np.asarray(loss.predict(logits), dtype=np.float64) if clipped else None
-    before_q, before_name, before_step = _before_q(loss, dataset.kind, logits)
+    before_q, before_name, before_step = task.before_q(loss.link, logits)
     y_val = np.asarray(dataset.y_val)
-    other = dataset.kind == "soft_label" and not np.array_equal(
+    other = task.soft_labels and not np.array_equal(
         np.asarray(targets_for(loss, dataset, "val")), y_val
     )
     return ClassificationData(
@@ -240,21 +167,6 @@ def classification_data(trainer: Trainer) -> ClassificationData:
         before_q_step=before_step,
         other_targets=other,
     )
-
-
-def _before_q(loss: Loss, kind: str, logits: Array) -> tuple[Array | None, str | None, str | None]:
-    """(the per-class numbers Q was made from (n, K), what they are, how Q is made from them:
-    "sum" or "softmax") where a single-group Q is not the model's output itself; Nones where
-    it is (a sigmoid, a softmax, a margin score read through either)."""
-    if kind in ("binary", "multilabel"):
-        return None, None, None
-    if isinstance(loss, DoubleSoftmaxCrossEntropy):
-        return softmax(logits, axis=1), "softmax layer's outputs s", "softmax"
-    if loss.activation == "softmax" or loss.target == "signed_binary":
-        return None, None, None
-    raw = np.clip(np.asarray(loss.predict(logits), dtype=np.float64), 0.0, 1.0)
-    name = "sigmoid outputs" if loss.activation == "sigmoid" else "outputs clipped to [0, 1]"
-    return raw, name, "sum"
 
 
 # -- regression -----------------------------------------------------------------------------------
@@ -376,6 +288,7 @@ def nll_curve(trainer: Trainer, points: int = 121) -> NLLCurve:
     so the drawn curve passes through both marks (m = `points` when a diverged fit leaves the
     grid non-finite)."""
     loss = trainer.loss
+    # A type guard more than a question: the curve needs a density's log_pdf and parameters.
     if not isinstance(loss, DensityLoss):
         raise ValueError(f"{loss.name} is not a density's negative log-likelihood")
     x = np.asarray(trainer.dataset.y_train, dtype=np.float64).reshape(-1)

@@ -14,6 +14,22 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from losstui.core.links import (
+    CLIPPED_IDENTITY,
+    DOUBLE_SOFTMAX,
+    GAUSSIAN,
+    GAUSSIAN_MIXTURE,
+    IDENTITY,
+    LOG,
+    LOG1P,
+    SCORE,
+    SIGMOID,
+    SOFTMAX,
+    Link,
+    Softmax,
+    floored,
+)
+from losstui.core.links import LOG_SIGMA_MIN as LOG_SIGMA_MIN  # re-exported: a density's floor
 from losstui.core.numerics import (
     Array,
     as_float_array,
@@ -32,19 +48,18 @@ class Loss:
     """A loss on pre-activation outputs `logits`, shape (n, k); see the module docstring.
 
     Attributes shown to learners: `title`, `formula` (plain Unicode), `when_to_use`.
-    `activation` names the output activation fused into the loss, `target` the kind of y_true it
-    reads, and `logit_threshold` the logit at which a one-output classifier switches to the positive
-    class (σ(z) = 0.5 at z = 0; a raw score compared with labels 0/1 switches at 0.5).
+    `link` is the output link fused into the loss (`losstui.core.links`): what the output means,
+    the prediction and the decision rule; `activation` is its name. `target` is the kind of
+    y_true the loss reads.
     """
 
     name: str = ""
     title: str = ""
-    activation: str = "linear"
+    link: Link = IDENTITY
     target: str = "real"
     distribution: str = ""
     formula: str = ""
     when_to_use: str = ""
-    logit_threshold: float = 0.5
     #: True when the loss sums over the classes of a row (categorical, sparse, KL).
     sums_over_classes: bool = False
     #: True for a pairing kept only to be seen failing (its title ends "(a trap)"): it runs, it
@@ -60,15 +75,25 @@ class Loss:
         """∂(Σ values)/∂z, same shape as z."""
         raise NotImplementedError
 
+    @property
+    def activation(self) -> str:
+        """The output activation's name: "linear", "sigmoid", "softmax" or "exp"."""
+        return self.link.name
+
+    @property
+    def logit_threshold(self) -> float:
+        """The logit at which a one-output classifier switches to the positive class (σ(z) = 0.5
+        at z = 0; a raw output compared with labels 0/1 switches at 0.5): the link's."""
+        return self.link.threshold
+
     def predict(self, logits: ArrayLike) -> Array:
         """The output activation applied to `logits`: predictions in target space, same shape."""
-        out: Array = as_float_array(logits).copy()
-        return out
+        return self.link.inverse(logits)
 
     def cap(self, k: int) -> float:
         """The largest probability `predict` can give a class of k: 1, except for a loss that
         squashes its outputs (the double softmax)."""
-        return 1.0
+        return self.link.cap(k)
 
     #: How a history of this loss is labelled when it adds back `dropped_constant` ("" if not).
     recorded_as: str = ""
@@ -151,6 +176,7 @@ class MeanSquaredError(Loss):
 
     name = "mean_squared_error"
     title = "Mean squared error"
+    link = IDENTITY
     target = "real"
     distribution = "Gaussian"
     formula = "L = (1/n) Σᵢ (yᵢ − ŷᵢ)²,   ŷ = z"
@@ -171,6 +197,7 @@ class MeanAbsoluteError(Loss):
 
     name = "mean_absolute_error"
     title = "Mean absolute error"
+    link = IDENTITY
     target = "real"
     distribution = "Laplace"
     formula = "L = (1/n) Σᵢ |yᵢ − ŷᵢ|,   ŷ = z"
@@ -192,6 +219,7 @@ class Huber(Loss):
 
     name = "huber"
     title = "Huber loss (δ = 1)"
+    link = IDENTITY
     target = "real"
     distribution = "Gaussian near zero, Laplace in the tails"
     formula = "L = (1/n) Σᵢ h(yᵢ − ŷᵢ),   h(r) = ½r² if |r| ≤ 1, else |r| − ½,   ŷ = z"
@@ -215,6 +243,7 @@ class MeanSquaredLogarithmicError(Loss):
 
     name = "mean_squared_logarithmic_error"
     title = "Mean squared logarithmic error"
+    link = CLIPPED_IDENTITY
     target = "nonnegative"
     distribution = "log-normal (on 1 + y)"
     formula = "L = (1/n) Σᵢ (log(1 + yᵢ) − log(1 + ŷᵢ))²,   ŷ = max(z, 0)"
@@ -235,9 +264,6 @@ class MeanSquaredLogarithmicError(Loss):
         # worth seeing), so the model should start with positive outputs.
         return np.where(z > 0.0, 2.0 * d / (1.0 + zp), 0.0)
 
-    def predict(self, logits: ArrayLike) -> Array:
-        return np.maximum(as_float_array(logits), 0.0)
-
 
 class LogTargetSquaredError(Loss):
     """Squared error on log(1 + y): the output z is read as log(1 + ŷ), so ŷ = exp(z) − 1.
@@ -248,7 +274,7 @@ class LogTargetSquaredError(Loss):
 
     name = "log_target_squared_error"
     title = "Squared error on log(1 + y)"
-    activation = "exp"
+    link = LOG1P
     target = "nonnegative"
     distribution = "log-normal (on 1 + y)"
     formula = "L = (1/n) Σᵢ (zᵢ − log(1 + yᵢ))²,   ŷ = exp(z) − 1"
@@ -274,9 +300,6 @@ class LogTargetSquaredError(Loss):
             return None
         return np.full(n_outputs, float(np.mean(np.log1p(np.maximum(y_train, 0.0)))))
 
-    def predict(self, logits: ArrayLike) -> Array:
-        return np.expm1(np.minimum(as_float_array(logits), 700.0))
-
 
 class Poisson(Loss):
     """Poisson negative log-likelihood on the log-rate z, dropping log y!: ℓ = eᶻ − y·z.
@@ -287,7 +310,7 @@ class Poisson(Loss):
 
     name = "poisson"
     title = "Poisson loss"
-    activation = "exp"
+    link = LOG
     target = "nonnegative"
     distribution = "Poisson"
     formula = "L = (1/n) Σᵢ (exp(zᵢ) − yᵢ·zᵢ),   λ̂ = exp(z)"
@@ -295,7 +318,6 @@ class Poisson(Loss):
         "Counts (0, 1, 2, …) such as events per hour: the negative log-likelihood of a Poisson "
         "distribution whose rate λ = eᶻ is always positive. The variance grows with the mean."
     )
-    logit_threshold = math.log(0.5)
     recorded_as = "full NLL (with log y!)"
 
     def _values(self, y: Array, z: Array) -> Array:
@@ -321,9 +343,6 @@ class Poisson(Loss):
     def _values_gradient(self, y: Array, z: Array) -> Array:
         return safe_exp_derivative(z) - y
 
-    def predict(self, logits: ArrayLike) -> Array:
-        return safe_exp(logits)
-
 
 # -- binary classification -----------------------------------------------------------------------
 class BinaryCrossEntropy(Loss):
@@ -334,7 +353,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_cross_entropy"
     title = "Binary cross-entropy (log loss)"
-    activation = "sigmoid"
+    link = SIGMOID
     target = "binary"
     distribution = "Bernoulli"
     formula = "L = −(1/n) Σᵢ [yᵢ·log p̂ᵢ + (1 − yᵢ)·log(1 − p̂ᵢ)],   p̂ = σ(z) = 1/(1 + e⁻ᶻ)"
@@ -342,16 +361,12 @@ class BinaryCrossEntropy(Loss):
         "Two classes, or several independent yes/no labels: the negative log-likelihood of a "
         "Bernoulli whose probability is p = σ(z). Confident mistakes cost without bound."
     )
-    logit_threshold = 0.0
 
     def _values(self, y: Array, z: Array) -> Array:
         return softplus(z) - y * z
 
     def _values_gradient(self, y: Array, z: Array) -> Array:
         return sigmoid(z) - y
-
-    def predict(self, logits: ArrayLike) -> Array:
-        return sigmoid(logits)
 
 
 class SigmoidMeanSquaredError(Loss):
@@ -365,7 +380,7 @@ class SigmoidMeanSquaredError(Loss):
 
     name = "sigmoid_mean_squared_error"
     title = "Squared error on a sigmoid (a trap)"
-    activation = "sigmoid"
+    link = SIGMOID
     target = "binary"
     distribution = "Gaussian on a probability (not a likelihood for 0/1 labels)"
     formula = "L = (1/n) Σᵢ (yᵢ − p̂ᵢ)²,   p̂ = σ(z)"
@@ -375,7 +390,6 @@ class SigmoidMeanSquaredError(Loss):
         "prediction learns slowly. Binary cross-entropy cancels that factor."
     )
     trap = True
-    logit_threshold = 0.0
 
     def _values(self, y: Array, z: Array) -> Array:
         d = sigmoid(z) - y
@@ -384,9 +398,6 @@ class SigmoidMeanSquaredError(Loss):
     def _values_gradient(self, y: Array, z: Array) -> Array:
         p = sigmoid(z)
         return 2.0 * (p - y) * p * (1.0 - p)
-
-    def predict(self, logits: ArrayLike) -> Array:
-        return sigmoid(logits)
 
 
 class PositiveOnlyCrossEntropy(Loss):
@@ -398,7 +409,7 @@ class PositiveOnlyCrossEntropy(Loss):
 
     name = "positive_only_cross_entropy"
     title = "Cross-entropy without its (1 − y) term (a trap)"
-    activation = "sigmoid"
+    link = SIGMOID
     target = "binary"
     distribution = "none: half of the Bernoulli likelihood"
     formula = "L = −(1/n) Σᵢ yᵢ·log p̂ᵢ,   p̂ = σ(z)   (the (1 − yᵢ)·log(1 − p̂ᵢ) term is missing)"
@@ -408,16 +419,12 @@ class PositiveOnlyCrossEntropy(Loss):
         "call every point positive."
     )
     trap = True
-    logit_threshold = 0.0
 
     def _values(self, y: Array, z: Array) -> Array:
         return y * softplus(-z)
 
     def _values_gradient(self, y: Array, z: Array) -> Array:
         return y * (sigmoid(z) - 1.0)
-
-    def predict(self, logits: ArrayLike) -> Array:
-        return sigmoid(logits)
 
 
 def _signed(y: Array) -> Array:
@@ -430,6 +437,7 @@ class Hinge(Loss):
 
     name = "hinge"
     title = "Hinge loss"
+    link = SCORE
     target = "signed_binary"
     distribution = "none (margin-based, from support vector machines)"
     formula = "L = (1/n) Σᵢ max(0, 1 − tᵢ·zᵢ),   t ∈ {−1, +1}"
@@ -438,7 +446,6 @@ class Hinge(Loss):
         "pushing once a point is beyond the margin (t·z ≥ 1). Not a likelihood, so z is not a "
         "calibrated probability."
     )
-    logit_threshold = 0.0
 
     def _values(self, y: Array, z: Array) -> Array:
         return np.maximum(0.0, 1.0 - _signed(y) * z)
@@ -453,6 +460,7 @@ class SquaredHinge(Loss):
 
     name = "squared_hinge"
     title = "Squared hinge loss"
+    link = SCORE
     target = "signed_binary"
     distribution = "none (margin-based, from support vector machines)"
     formula = "L = (1/n) Σᵢ max(0, 1 − tᵢ·zᵢ)²,   t ∈ {−1, +1}"
@@ -460,7 +468,6 @@ class SquaredHinge(Loss):
         "Like hinge but smooth at the margin and harsher on large violations; a margin-based "
         "alternative to binary cross-entropy when calibrated probabilities are not needed."
     )
-    logit_threshold = 0.0
 
     def _values(self, y: Array, z: Array) -> Array:
         m = np.maximum(0.0, 1.0 - _signed(y) * z)
@@ -477,7 +484,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_cross_entropy"
     title = "Categorical cross-entropy"
-    activation = "softmax"
+    link: Softmax = SOFTMAX
     target = "onehot"
     distribution = "categorical"
     formula = "L = −(1/n) Σᵢ Σₖ yᵢₖ·log p̂ᵢₖ,   p̂ = softmax(z)"
@@ -485,7 +492,6 @@ class CategoricalCrossEntropy(Loss):
         "One of K classes, targets one-hot (or soft) rows: the negative log-likelihood of a "
         "categorical distribution whose probabilities come from softmax."
     )
-    logit_threshold = 0.0
     sums_over_classes = True
 
     def _values(self, y: Array, z: Array) -> Array:
@@ -497,13 +503,10 @@ class CategoricalCrossEntropy(Loss):
         out: Array = np.sum(y, axis=1, keepdims=True) * softmax(z, axis=1) - y
         return out
 
-    def predict(self, logits: ArrayLike) -> Array:
-        return softmax(logits, axis=-1)
-
     def log_predict(self, logits: ArrayLike) -> Array:
         """log `predict`(logits), computed stably: the log-probabilities the loss scores, whose
         cross-entropy with a target row is that row's loss."""
-        return log_softmax(as_float_array(logits), axis=-1)
+        return self.link.log_inverse(logits)
 
 
 class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
@@ -587,6 +590,7 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
 
     name = "double_softmax_cross_entropy"
     title = "Cross-entropy after a softmax layer (a trap)"
+    link = DOUBLE_SOFTMAX
     formula = "L = −(1/n) Σᵢ Σₖ yᵢₖ·log q̂ᵢₖ,   q̂ = softmax(softmax(z))"
     when_to_use = (
         "Never: it is what a softmax layer in front of a loss that applies log_softmax itself "
@@ -606,18 +610,6 @@ class DoubleSoftmaxCrossEntropy(CategoricalCrossEntropy):
         out: Array = s * (g - np.sum(s * g, axis=1, keepdims=True))
         return out
 
-    def predict(self, logits: ArrayLike) -> Array:
-        return softmax(softmax(logits, axis=-1), axis=-1)
-
-    def log_predict(self, logits: ArrayLike) -> Array:
-        """log softmax(softmax(z)): the distribution the loss scores, not the softmax layer's."""
-        return log_softmax(softmax(as_float_array(logits), axis=-1), axis=-1)
-
-    def cap(self, k: int) -> float:
-        """The largest probability the second softmax can give with k classes: e/(e + k − 1),
-        the softmax of a one-hot row, the most extreme a softmax layer's output can be."""
-        return math.e / (math.e + k - 1)
-
 
 class MultilabelSoftmaxCrossEntropy(Loss):
     """A softmax over several 0/1 labels, scored by cross-entropy with the labels shared out
@@ -630,7 +622,7 @@ class MultilabelSoftmaxCrossEntropy(Loss):
 
     name = "multilabel_softmax_cross_entropy"
     title = "Softmax over the labels (a trap)"
-    activation = "softmax"
+    link = SOFTMAX
     target = "multihot"
     distribution = "categorical: one label per example (the labels compete)"
     formula = "L = −(1/n) Σᵢ Σₖ wᵢₖ·log p̂ᵢₖ,   wᵢ = yᵢ / max(Σₖ yᵢₖ, 1),   p̂ = softmax(z)"
@@ -656,21 +648,12 @@ class MultilabelSoftmaxCrossEntropy(Loss):
         out: Array = np.sum(w, axis=1, keepdims=True) * softmax(z, axis=1) - w
         return out
 
-    def predict(self, logits: ArrayLike) -> Array:
-        return softmax(logits, axis=-1)
-
 
 # -- densities: samples without inputs -----------------------------------------------------------
 _LOG_2PI = math.log(2.0 * math.pi)
-#: log σ is floored here (σ ≥ 0.001), as PyTorch's GaussianNLLLoss floors the variance and
-#: scikit-learn's GaussianMixture adds reg_covar: a component that shrinks onto one sample would
-#: otherwise push the likelihood to infinity. Below the floor the gradient in log σ is 0.
-LOG_SIGMA_MIN = math.log(1e-3)
-
-
-def _floored(log_sigma: Array) -> tuple[Array, Array]:
-    """(max(log σ, LOG_SIGMA_MIN), 1 where log σ is above the floor else 0)."""
-    return np.maximum(log_sigma, LOG_SIGMA_MIN), (log_sigma > LOG_SIGMA_MIN).astype(np.float64)
+#: log σ is floored at LOG_SIGMA_MIN (σ ≥ 0.001; see `links.LOG_SIGMA_MIN`), where σ's link
+#: floors it too: the loss and the prediction read the same σ.
+_floored = floored
 
 
 class DensityLoss(Loss):
@@ -752,6 +735,7 @@ class GaussianNLL(DensityLoss):
 
     name = "gaussian_nll"
     title = "Gaussian negative log-likelihood"
+    link = GAUSSIAN
     distribution = "Gaussian"
     formula = "L = (1/n) Σᵢ [½ log 2π + log σ + (xᵢ − μ)² / (2σ²)],   σ = exp(log σ)"
     when_to_use = (
@@ -770,11 +754,6 @@ class GaussianNLL(DensityLoss):
         inv_var = np.exp(-2.0 * log_sigma)
         d = y[:, 0] - z[:, 0]
         return np.stack([-d * inv_var, (1.0 - d * d * inv_var) * above], axis=1)
-
-    def predict(self, logits: ArrayLike) -> Array:
-        """(μ, σ) for each row of logits (n, 2)."""
-        z = as_float_array(logits)
-        return np.stack([z[..., 0], safe_exp(_floored(z[..., 1])[0])], axis=-1)
 
     def closed_form(self, samples: ArrayLike) -> Array | None:
         mu, sigma = gaussian_mle(samples)
@@ -797,6 +776,7 @@ class GaussianMixtureNLL(DensityLoss):
 
     name = "gaussian_mixture_nll"
     title = "Two-Gaussian mixture negative log-likelihood"
+    link = GAUSSIAN_MIXTURE
     distribution = "mixture of two Gaussians"
     formula = (
         "L = −(1/n) Σᵢ log[π·N(xᵢ; μ₁, σ₁²) + (1 − π)·N(xᵢ; μ₂, σ₂²)],   "
@@ -840,13 +820,6 @@ class GaussianMixtureNLL(DensityLoss):
         """Equal weights, unit widths and two random means, sorted (so the components differ)."""
         mu = np.sort(rng.normal(0.0, 1.0, size=2))
         return np.array([0.0, mu[0], mu[1], 0.0, 0.0])
-
-    def predict(self, logits: ArrayLike) -> Array:
-        """(π, μ₁, μ₂, σ₁, σ₂) for each row of logits (n, 5)."""
-        z = as_float_array(logits)
-        return np.concatenate(
-            [sigmoid(z[..., :1]), z[..., 1:3], safe_exp(_floored(z[..., 3:5])[0])], axis=-1
-        )
 
     def describe(self, theta: ArrayLike) -> str:
         pi, mu1, mu2, s1, s2 = self.predict(theta)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -14,6 +14,9 @@ from losstui.core.numerics import Array, sigmoid
 INITS = ("he", "xavier")
 MODEL_KINDS = ("linear", "mlp")
 HIDDEN_ACTIVATION_NAMES = tuple(HIDDEN_ACTIVATIONS)
+#: The init a hidden activation starts with when none is asked for: He for ReLU (which zeroes
+#: half its inputs, so the variance needs doubling), Xavier for the rest.
+DEFAULT_INITS: dict[str, str] = {"relu": "he"}
 
 
 def _init_weights(
@@ -94,11 +97,12 @@ class MLP(_FlatParams):
             raise ValueError(
                 f"layer sizes must be positive, got n_in={n_in}, hidden={hidden}, n_out={n_out}"
             )
+        # Checks a name a user typed (a hidden layer's), not what an output means.
         if activation not in HIDDEN_ACTIVATION_NAMES:
             allowed = ", ".join(HIDDEN_ACTIVATION_NAMES)
             raise ValueError(f"unknown hidden activation {activation!r}; allowed: {allowed}")
         if init is None:
-            init = "he" if activation == "relu" else "xavier"
+            init = DEFAULT_INITS.get(activation, "xavier")
         if init not in INITS:
             raise ValueError(f"unknown init {init!r}; allowed: {', '.join(INITS)}")
         rng = np.random.default_rng(0) if rng is None else rng
@@ -233,10 +237,15 @@ def make_model(
 ) -> MLP:
     """A "linear" model or an "mlp" with the given hidden sizes and hidden activation; the
     initial weights' standard deviation is the init's times `init_scale`."""
-    if kind == "linear":
-        return Linear(n_in, n_out, rng=rng, init=init or "xavier", init_scale=init_scale)
-    if kind == "mlp":
-        return MLP(
+    builders: dict[str, Callable[[], MLP]] = {
+        "linear": lambda: Linear(
+            n_in, n_out, rng=rng, init=init or "xavier", init_scale=init_scale
+        ),
+        "mlp": lambda: MLP(
             n_in, hidden, n_out, activation=activation, init=init, rng=rng, init_scale=init_scale
-        )
-    raise ValueError(f"unknown model {kind!r}; allowed: {', '.join(MODEL_KINDS)}")
+        ),
+    }
+    build = builders.get(kind)
+    if build is None:
+        raise ValueError(f"unknown model {kind!r}; allowed: {', '.join(MODEL_KINDS)}")
+    return build()

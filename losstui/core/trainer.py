@@ -6,7 +6,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -37,10 +37,6 @@ DEFAULT_LR: dict[str, float] = {
     "soft_label_classification": 0.05,
     "density_estimation": 0.02,
 }
-
-# Regression and count data are both real-valued targets: either problem may train on either
-# (squared error on counts is a lesson, not an error).
-_COMPATIBLE_KINDS = {"regression": ("regression", "count"), "count": ("count", "regression")}
 
 MAX_RECORDS = 2000
 DEFAULT_RECORD_EVERY = 20
@@ -152,11 +148,10 @@ class TrainConfig:
             value = getattr(self, f.name)
             if value is not None or f.name not in ("n_samples", "init"):
                 object.__setattr__(self, f.name, SETTINGS[f.name].check(value))
-        kind = _problem_kind(self.problem)
+        task = get_task(_problem_kind(self.problem))
         spec = get_dataset_spec(self.dataset)
-        allowed_kinds = _COMPATIBLE_KINDS.get(kind, (kind,))
-        if spec.kind not in allowed_kinds:
-            fits = ", ".join(k for k, s in DATASETS.items() if s.kind in allowed_kinds)
+        if not task.trains_on(spec.kind):
+            fits = ", ".join(k for k, s in DATASETS.items() if task.trains_on(s.kind))
             raise SettingError(
                 f"dataset {self.dataset!r} is {spec.kind} data, not for "
                 f"{self.problem}; allowed: {fits}"
@@ -694,20 +689,9 @@ class Trainer:
         return self.classes_from_logits(self.logits(x))
 
     def classes_from_logits(self, z: Array) -> Array:
-        """`classify` for logits already computed: z of shape (n, outputs)."""
-        kind = self.dataset.kind
-        if kind in ("multiclass", "soft_label"):
-            # int labels (see `classify`), not floats: the annotation covers both kinds.
-            return cast(Array, np.argmax(z, axis=1))
-        threshold = self.loss.logit_threshold
-        if kind == "binary":
-            return (z[:, 0] > threshold).astype(np.int64)
-        if kind == "multilabel":
-            if self.loss.activation == "softmax":
-                # A softmax shares one unit among the labels: each is on when its share passes ½.
-                return (self.loss.predict(z) > 0.5).astype(np.float64)
-            return (z > threshold).astype(np.float64)
-        raise ValueError(f"{kind} data has no classes")
+        """`classify` for logits already computed: z of shape (n, outputs). The task says how
+        outputs make classes, the loss's link where each output switches (`Task.decide`)."""
+        return get_task(self.dataset.kind).decide(self.loss.link, z)
 
     @property
     def last_batch_loss(self) -> float | None:
@@ -748,32 +732,8 @@ class Trainer:
         loss = self.loss
         train = float(loss(self._y_train, z_train)) + self._constants[0]
         val = float(loss(self._y_val, z_val)) + self._constants[1]
-        kind = self.dataset.kind
-        y = self.dataset.y_val
-        if kind == "density":
-            return train, val, {"nll": val}
-        if kind in ("regression", "count"):
-            pred = loss.predict(z_val)
-            ss_tot = float(np.sum((y - y.mean()) ** 2))
-            ss_res = float(np.sum((y - pred) ** 2))
-            r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
-            return train, val, {"r2": r2, "mae": float(np.mean(np.abs(y - pred)))}
-        classes = self.classes_from_logits(z_val)
-        if kind == "binary":
-            return train, val, {"accuracy": float(np.mean(classes == y[:, 0]))}
-        if kind == "multiclass":
-            return train, val, {"accuracy": float(np.mean(classes == y))}
-        if kind == "soft_label":
-            return train, val, {"accuracy": float(np.mean(classes == np.argmax(y, axis=1)))}
-        wrong = classes != y
-        return (
-            train,
-            val,
-            {
-                "subset_accuracy": float(np.mean(~wrong.any(axis=1))),
-                "hamming_loss": float(np.mean(wrong)),
-            },
-        )
+        task = get_task(self.dataset.kind)
+        return train, val, task.metric_values(loss.link, z_val, self.dataset.y_val, val)
 
     @property
     def recorded_as(self) -> str:

@@ -56,7 +56,9 @@ def density_values(trainer: Trainer) -> dict[str, float]:
     Gaussian reaches on them), and while the loss is the Gaussian NLL, the SGD estimate `mu`
     and `sigma`. Names that do not apply are left out (they read as not a number); {} for data
     that are not samples."""
-    if trainer.dataset.kind != "density":
+    from losstui.core.tasks import get_task
+
+    if get_task(trainer.dataset.kind).supervised:
         return {}
     from losstui.core.losses import GaussianNLL, gaussian_mle
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +11,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
-from losstui.core.diagnostics import class_probabilities
+from losstui.core.tasks import get_task
 from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
 
@@ -43,54 +42,25 @@ def class_scores(trainer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pane reads it. Several labels: the bit pattern of the labels predicted on, and the least
     certain label's probability.
     """
-    kind = trainer.dataset.kind
+    task = get_task(trainer.dataset.kind)
     logits = trainer.logits(x)
     with np.errstate(all="ignore"):
         decided = trainer.classes_from_logits(logits)
-        q, _, _ = class_probabilities(trainer.loss, kind, logits)  # (n, groups, outcomes)
-    rows = np.arange(len(x))
-    if kind == "multilabel":
-        on = decided.astype(int)  # (n, labels)
-        conf = np.take_along_axis(q, on[:, :, None], axis=2)[:, :, 0].min(axis=1)
-        return (on * (1 << np.arange(on.shape[1]))).sum(axis=1), conf
-    cls = decided.astype(int)
-    return cls, q[rows, 0, cls]
+        q, _, _ = task.class_probabilities(trainer.loss.link, logits)  # (n, groups, outcomes)
+    return task.codes(decided, q)
 
 
 def blank_rule(loss, kind: str) -> str:
     """Where the map is left blank, said in what the model outputs: a probability p (sigmoid,
     softmax), a margin score z (hinge: no p), or a raw output ŷ. A cell is blank when its class's
     Q (`class_scores`) is below UNSURE; with two outcomes that is a band around the boundary,
-    not a threshold on class 1's p."""
-    if loss.activation in ("sigmoid", "softmax"):
-        out = "p"
-    elif loss.target == "signed_binary":
-        out = "z"
-    else:
-        out = "ŷ"
-    if kind in ("binary", "multilabel"):
-        if out == "z":  # Q(1) = σ(z): σ(z) ∈ (1 − UNSURE, UNSURE) where |z| < logit(UNSURE)
-            band = f"|z|<{math.log(UNSURE / (1 - UNSURE)):.2f}"
-        else:
-            band = f"{1 - UNSURE:g}<{out}<{UNSURE:g}"
-        return band if kind == "binary" else f"a label's {band}"
-    if loss.activation == "softmax":
-        return f"top p<{UNSURE:g}"
-    if out == "z":
-        return f"top softmax(z)<{UNSURE:g}"
-    return f"top {out}/Σ{out}<{UNSURE:g}"  # the outputs shared out: see the Distributions pane
+    not a threshold on class 1's p (`Task.blank_rule`, in the words of the loss's link)."""
+    return get_task(kind).blank_rule(loss.link, UNSURE)
 
 
 def true_classes(dataset) -> np.ndarray:
     """Class index of each training example, coded as class_scores codes predictions."""
-    y = dataset.y_train
-    if dataset.kind == "binary":
-        return (y[:, 0] > 0.5).astype(int)
-    if dataset.kind == "multilabel":
-        return ((y > 0.5) * (1 << np.arange(y.shape[1]))).sum(axis=1)
-    if dataset.kind == "soft_label":
-        return np.argmax(y, axis=1)
-    return np.asarray(y, dtype=int)
+    return get_task(dataset.kind).true_codes(dataset.y_train)
 
 
 class DecisionMap(Widget):
@@ -173,7 +143,7 @@ class DecisionMap(Widget):
     def codes(self, ds) -> list[Code]:
         """How each class code is drawn and named: class k, or a set of labels (bit j = label j)."""
         patterns = self.glyphs.region_patterns
-        if ds.kind == "multilabel":
+        if get_task(ds.kind).label_sets:
             n_labels = ds.y_train.shape[1]
             letters = LABEL_LETTERS[:n_labels]
             out = []
@@ -209,7 +179,7 @@ class DecisionMap(Widget):
         if cap < UNSURE:
             blank += f" (all: this loss keeps p ≤ {cap:.3f})"
         notes = [g.text(blank), "digits: data"]
-        if ds.kind == "multilabel":
+        if get_task(ds.kind).label_sets:
             names = tuple(getattr(ds, "target_names", ()) or ())
             letters = LABEL_LETTERS[: ds.y_train.shape[1]]
             if len(names) != len(letters):
@@ -248,11 +218,7 @@ class DecisionMap(Widget):
 
     @staticmethod
     def _n_codes(ds) -> int:
-        if ds.kind == "binary":
-            return 2
-        if ds.kind == "multilabel":
-            return 1 << ds.y_train.shape[1]
-        return int(ds.n_classes or 2)
+        return get_task(ds.kind).n_codes(ds.n_classes, ds.y_train)
 
     def render(self) -> RenderResult:
         return self._text

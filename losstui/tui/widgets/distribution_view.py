@@ -17,9 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from losstui.core.diagnostics import (
-    CLASSIFICATION_KINDS,
     CROSS_ENTROPY_LOSSES,
-    REGRESSION_KINDS,
     ClassificationData,
     NLLCurve,
     ResidualData,
@@ -27,6 +25,7 @@ from losstui.core.diagnostics import (
     nll_curve,
     residual_data,
 )
+from losstui.core.tasks import get_task
 from losstui.core.text import format_information, format_loss, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
 from losstui.tui.widgets.ascii_plot import AsciiPlot
@@ -198,18 +197,19 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
                 "lower learning rate."
             )
         kind = trainer.dataset.kind
+        task = get_task(kind)
         try:
-            if kind in CLASSIFICATION_KINDS:
+            if task.classes:
                 data = classification_data(trainer)
                 if not np.all(np.isfinite(data.q)):
                     raise FloatingPointError
                 self._classification = data
                 self.example = min(self.example, data.n - 1)
-            elif kind in REGRESSION_KINDS:
+            elif task.residuals:
                 self._residuals = residual_data(trainer)
                 if not np.all(np.isfinite(self._residuals.residuals)):
                     raise FloatingPointError
-            elif kind == "density":
+            elif not task.supervised:
                 self._curve = nll_curve(trainer)
                 if not math.isfinite(self._curve.current[1]):
                     raise FloatingPointError
@@ -405,7 +405,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         head = [f"Validation example {i + 1} of {data.n}"]
         if data.x.shape[1] <= 4:
             head.append("x = (" + ", ".join(f"{v:.2f}" for v in data.x[i]) + ")")
-        if data.kind in ("binary", "multiclass"):
+        if get_task(data.kind).true_class:
             head.append(f"true: {data.outcome_names[int(np.argmax(data.p[i, 0]))]}")
         lines = self._parts(head, width, "bold")
         # The pane's own keys come first: below the bars they fell off an 80x24 screen.

@@ -9,6 +9,7 @@ from rich.cells import cell_len, chop_cells
 from rich.text import Text
 
 from losstui.core.diagnostics import density_parameters
+from losstui.core.tasks import get_task
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 
 MAX_POINTS = 150
@@ -128,7 +129,7 @@ class FitPlot(AsciiPlot):
         self._trainer = trainer
         self.reset_plot()
         with np.errstate(all="ignore"):
-            if trainer.dataset.kind == "density":
+            if not get_task(trainer.dataset.kind).supervised:  # samples: a fitted density
                 self._density(trainer)
             elif trainer.dataset.n_features == 1:
                 self._curve(trainer)

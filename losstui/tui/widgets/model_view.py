@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Static
 
-from losstui.core.diagnostics import CLASSIFICATION_KINDS
+from losstui.core.tasks import get_task
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.widgets.decision_map import DecisionMap
 from losstui.tui.widgets.fit_plot import FitPlot
@@ -38,8 +38,9 @@ class ModelView(Container):
         fit = self.query_one(FitPlot)
         note = self.query_one("#model-note", Static)
         decision.glyphs = fit.glyphs = self.glyphs
-        use_map = ds.kind in CLASSIFICATION_KINDS and ds.n_features == 2
-        use_fit = ds.kind in ("regression", "count", "density")
+        task = get_task(ds.kind)
+        use_map = task.shows_map(ds.n_features)
+        use_fit = task.shows_fit
         decision.display = use_map
         fit.display = use_fit
         note.display = not (use_map or use_fit)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from losstui.core.losses import LOSSES
 from losstui.core.presets import presets_for
 from losstui.core.problems import PROBLEMS, Standing, loss_verdict, recommend
+from losstui.core.tasks import get_task
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 from losstui.tui.widgets.more_below import MoreBelow
 
@@ -42,7 +43,7 @@ def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> Ren
     loss = Text(g(rec.loss_title), style="bold")
     if rec.loss:
         loss.append(f"  ({rec.loss})", style="dim")
-    if problem.kind == "density":
+    if not get_task(problem.kind).supervised:
         # No inputs, no output layer, no target y: the model is the density's parameters.
         rows = [
             ("Loss", loss),
