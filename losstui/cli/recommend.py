@@ -23,6 +23,7 @@ def _recommendation_dict(key: str) -> dict[str, Any]:
 def cmd_recommend(args: argparse.Namespace) -> int:
     """Print the recommendation for the problem KEY, as text wrapped to 88 columns or JSON."""
     from losstui.core.problems import Standing, loss_verdict, recommend
+    from losstui.core.tasks import get_task
 
     if args.json:
         print_json(_recommendation_dict(args.key))
@@ -38,7 +39,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         wrap(rec.distribution, "Distribution:  ", field),
         # The rationale explains the activation; a density has parameters, not an output layer.
         wrap(rec.activation_reason, "Parameters:    ", field)
-        if problem.kind == "density"
+        if not get_task(problem.kind).supervised
         else wrap(f"{rec.activation} on the output", "Activation:    ", field),
         wrap(loss, "Loss:          ", field),
         f"Formula:       {rec.formula}",

@@ -20,7 +20,7 @@ from losstui.core.numerics import Array
 from losstui.core.tasks import TASKS, get_task
 
 if TYPE_CHECKING:
-    from losstui.core.trainer import Trainer
+    from losstui.core.run import RunView
 
 CLASSIFICATION_KINDS = tuple(kind for kind, task in TASKS.items() if task.classes)
 REGRESSION_KINDS = tuple(kind for kind, task in TASKS.items() if task.residuals)
@@ -57,7 +57,7 @@ class ClassificationData:
     group_names: tuple[str, ...]
     loss_name: str
     loss_title: str
-    #: The trainer's loss on the validation set, in nats.
+    #: The run's loss on the validation set, in nats.
     val_loss: float
     #: How Q was read from an output that is not a probability; None for sigmoid and softmax.
     q_reading: str | None
@@ -110,7 +110,7 @@ def class_probabilities(loss: Loss, kind: str, logits: Array) -> tuple[Array, Ar
     """(Q, log Q, how Q was read), Q of shape (n, G, K), from the model's logits (n, k).
 
     Sigmoid and softmax outputs are probabilities already. Other outputs are read so that the
-    most probable outcome is the class the trainer predicts (`Trainer.classify`): a margin score
+    most probable outcome is the class the run predicts (`Trainer.classify`): a margin score
     through a sigmoid or softmax, a regression output clipped to [0, 1]. The third element says
     how Q was read, None for sigmoid and softmax. The task says whether each output is a yes/no
     of its own or one class among them; the loss's link how its output is read
@@ -119,15 +119,15 @@ def class_probabilities(loss: Loss, kind: str, logits: Array) -> tuple[Array, Ar
     return get_task(kind).class_probabilities(loss.link, logits)
 
 
-def classification_data(trainer: Trainer) -> ClassificationData:
-    """P, Q and H(P), H(P,Q), KL(P‖Q) per validation example of a classification trainer.
+def classification_data(run: RunView) -> ClassificationData:
+    """P, Q and H(P), H(P,Q), KL(P‖Q) per validation example of a classification run.
 
     H(P,Q) = −Σₖ pₖ·log qₖ with log q from the logits (stable for confident models), H(P) from
     `info.entropy_rows`, KL = H(P,Q) − H(P); all in nats.
     """
-    dataset, loss = trainer.dataset, trainer.loss
+    dataset, loss = run.dataset, run.loss
     task = get_task(dataset.kind)
-    logits = np.asarray(trainer.logits(dataset.x_val), dtype=np.float64)
+    logits = np.asarray(run.logits(dataset.x_val), dtype=np.float64)
     p, outcomes, groups = task.true_rows(
         dataset.y_val, dataset.n_classes, tuple(dataset.target_names)
     )
@@ -189,7 +189,7 @@ class NoiseCurve:
 
 @dataclass(frozen=True, eq=False)
 class ResidualData:
-    """Validation residuals of a regression trainer and the noise densities its loss assumes."""
+    """Validation residuals of a regression run and the noise densities its loss assumes."""
 
     residuals: Array  # (n,)
     what: str  # the residual's formula, e.g. "y − ŷ"
@@ -209,13 +209,13 @@ def _gaussian(r: Array) -> NoiseCurve:
     return NoiseCurve("Gaussian", "σ", float(np.sqrt(np.mean(r * r))), "RMS residual, the ML fit")
 
 
-def residual_data(trainer: Trainer) -> ResidualData:
+def residual_data(run: RunView) -> ResidualData:
     """Residuals on the validation split and the zero-mean noise density the loss assumes, its
     scale fitted to them by maximum likelihood (σ = √mean r², b = mean |r|)."""
-    dataset, loss = trainer.dataset, trainer.loss
+    dataset, loss = run.dataset, run.loss
     y = np.asarray(dataset.y_val, dtype=np.float64).reshape(-1)
     with np.errstate(all="ignore"):
-        y_hat = np.asarray(trainer.predict(dataset.x_val), dtype=np.float64).reshape(-1)
+        y_hat = np.asarray(run.predict(dataset.x_val), dtype=np.float64).reshape(-1)
     name = loss.name
     if name == "mean_absolute_error":
         r = y - y_hat
@@ -275,24 +275,24 @@ class NLLCurve:
     n: int
 
 
-def density_parameters(trainer: Trainer) -> Array:
+def density_parameters(run: RunView) -> Array:
     """The fitted density's parameters θ (k,): the output of a model on no inputs."""
-    theta: Array = trainer.logits(np.empty((1, 0)))[0]
+    theta: Array = run.logits(np.empty((1, 0)))[0]
     return theta
 
 
-def nll_curve(trainer: Trainer, points: int = 121) -> NLLCurve:
+def nll_curve(run: RunView, points: int = 121) -> NLLCurve:
     """NLL(θ) = −mean log p(xᵢ | θ) over the training samples for θ = μ (μ₁ for a mixture), the
     other parameters held at the SGD estimate, on a grid spanning the samples and the estimate;
     (m,) arrays, m = `points` + 2: the SGD estimate and the marked optimum are points of the grid,
     so the drawn curve passes through both marks (m = `points` when a diverged fit leaves the
     grid non-finite)."""
-    loss = trainer.loss
+    loss = run.loss
     # A type guard more than a question: the curve needs a density's log_pdf and parameters.
     if not isinstance(loss, DensityLoss):
         raise ValueError(f"{loss.name} is not a density's negative log-likelihood")
-    x = np.asarray(trainer.dataset.y_train, dtype=np.float64).reshape(-1)
-    theta = density_parameters(trainer)
+    x = np.asarray(run.dataset.y_train, dtype=np.float64).reshape(-1)
+    theta = density_parameters(run)
     index = 0 if loss.n_parameters == 2 else 1  # μ of a Gaussian, μ₁ of a mixture
     param = loss.parameter_names[index]
     current = float(theta[index])

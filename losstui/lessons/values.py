@@ -22,8 +22,8 @@ from losstui.lessons.language import (
 )
 
 if TYPE_CHECKING:
+    from losstui.core.run import RunView
     from losstui.core.state import AppState
-    from losstui.core.trainer import Trainer
 
 #: Density values written as the Distributions pane writes its fit: "μ̂ = 1.500".
 _THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
@@ -36,19 +36,19 @@ def lesson_values(state: AppState) -> dict[str, Any]:
     form (`density_values`)."""
     from losstui.core import info
 
-    trainer = state.trainer
-    evaluated = trainer.evaluate()
+    run = state.run
+    evaluated = run.evaluate()
     out: dict[str, Any] = dict(state.values())
     out.update({name: math.nan for name in NUMBERS})
     out.update(evaluated)
-    out.update(step=trainer.step_count, epoch=trainer.epoch)
-    out.update(diverged=trainer.diverged, running=state.running, paused=not state.running)
+    out.update(step=run.step_count, epoch=run.epoch)
+    out.update(diverged=run.diverged, running=state.running, paused=not state.running)
     out.update(info.PQMeasures.of(state.pq_p, state.pq_q, state.units).values())
-    out.update(density_values(trainer))
+    out.update(density_values(run))
     return out
 
 
-def density_values(trainer: Trainer) -> dict[str, float]:
+def density_values(run: RunView) -> dict[str, float]:
     """For density data, the training samples x₁ … xₙ against one Gaussian:
 
     sample_mean = μ̂ = (1/n) Σᵢ xᵢ,   sample_std = σ̂ = √((1/n) Σᵢ (xᵢ − μ̂)²)   (divide by n),
@@ -58,19 +58,19 @@ def density_values(trainer: Trainer) -> dict[str, float]:
     that are not samples."""
     from losstui.core.tasks import get_task
 
-    if get_task(trainer.dataset.kind).supervised:
+    if get_task(run.dataset.kind).supervised:
         return {}
     from losstui.core.losses import GaussianNLL, gaussian_mle
 
-    x = trainer.dataset.y_train
+    x = run.dataset.y_train
     mean, std = gaussian_mle(x)
     out = {"sample_mean": mean, "sample_std": std}
     gaussian = GaussianNLL()
     closed = gaussian.closed_form(x)
     if closed is not None:
         out["sample_nll"] = float(-np.mean(gaussian.log_pdf(x, closed)))
-    if trainer.loss.name == gaussian.name:
-        mu, sigma = trainer.predict(np.empty((1, 0)))[0]
+    if run.loss.name == gaussian.name:
+        mu, sigma = run.predict(np.empty((1, 0)))[0]
         out.update(mu=float(mu), sigma=float(sigma))
     return out
 

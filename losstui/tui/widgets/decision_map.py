@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
+from losstui.core.run import RunView
 from losstui.core.tasks import get_task
 from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
@@ -34,19 +35,19 @@ class Code:
     name: str
 
 
-def class_scores(trainer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def class_scores(run: RunView, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(class index (n,), confidence in [0, 1] (n,)) of the model at inputs x (n, 2).
 
-    The class is the trainer's own decision (`Trainer.classes_from_logits`), so the map agrees
+    The class is the run's own decision (`Trainer.classes_from_logits`), so the map agrees
     with the accuracy beside it; the confidence is that class's probability as the Distributions
     pane reads it. Several labels: the bit pattern of the labels predicted on, and the least
     certain label's probability.
     """
-    task = get_task(trainer.dataset.kind)
-    logits = trainer.logits(x)
+    task = get_task(run.dataset.kind)
+    logits = run.logits(x)
     with np.errstate(all="ignore"):
-        decided = trainer.classes_from_logits(logits)
-        q, _, _ = task.class_probabilities(trainer.loss.link, logits)  # (n, groups, outcomes)
+        decided = run.classes_from_logits(logits)
+        q, _, _ = task.class_probabilities(run.loss.link, logits)  # (n, groups, outcomes)
     return task.codes(decided, q)
 
 
@@ -72,17 +73,17 @@ class DecisionMap(Widget):
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._text = Text("")
-        self._trainer = None
+        self._run: RunView | None = None
         self._cells = ChangedCells()
 
-    def show(self, trainer) -> None:
-        """Redraw the regions of `trainer`'s model and its training points."""
-        self._trainer = trainer
-        ds = trainer.dataset
+    def show(self, run: RunView) -> None:
+        """Redraw the regions of `run`'s model and its training points."""
+        self._run = run
+        ds = run.dataset
         width = self.size.width
         codes = self.codes(ds)
-        cap = trainer.loss.cap(len(codes))  # below UNSURE, p never shows: say why it is blank
-        blank = blank_rule(trainer.loss, ds.kind)
+        cap = run.loss.cap(len(codes))  # below UNSURE, p never shows: say why it is blank
+        blank = blank_rule(run.loss, ds.kind)
         legend = self._legend(codes, ds, width, cap=cap, blank=blank)
         if self.size.height - len(legend) < len(legend) + 2:  # the key would crowd out the map
             legend = self._legend(codes, ds, width, compact=True, cap=cap, blank=blank)
@@ -103,7 +104,7 @@ class DecisionMap(Widget):
         xs = lo[0] + (np.arange(width) + 0.5) / width * (hi[0] - lo[0])
         ys = hi[1] - (np.arange(height) + 0.5) / height * (hi[1] - lo[1])
         gx, gy = np.meshgrid(xs, ys)
-        cls, conf = class_scores(trainer, np.column_stack([gx.ravel(), gy.ravel()]))
+        cls, conf = class_scores(run, np.column_stack([gx.ravel(), gy.ravel()]))
         cls, conf = cls.reshape(height, width), conf.reshape(height, width)
         points = {}
         col = ((ds.x_train[:, 0] - lo[0]) / (hi[0] - lo[0]) * width).astype(int).clip(0, width - 1)
@@ -115,8 +116,8 @@ class DecisionMap(Widget):
         for r in range(height):
             # Cells are appended in runs of one style: one span per run, not per cell, keeps
             # the escape codes written to the terminal (and so the bytes per frame) few.
-            run: list[str] = []
-            run_style: Style | None = None
+            chars: list[str] = []
+            chars_style: Style | None = None
             for c in range(width):
                 if (r, c) in points:
                     k = points[(r, c)]
@@ -126,13 +127,13 @@ class DecisionMap(Widget):
                     k = int(cls[r, c])
                     char = codes[k].region if conf[r, c] >= UNSURE and k < len(codes) else " "
                     style = self._styles(k)[1]
-                if style is not run_style and run:
-                    text.append("".join(run), run_style)
-                    run = []
-                run_style = style
-                run.append(char)
-            if run:
-                text.append("".join(run), run_style)
+                if style is not chars_style and chars:
+                    text.append("".join(chars), chars_style)
+                    chars = []
+                chars_style = style
+                chars.append(char)
+            if chars:
+                text.append("".join(chars), chars_style)
             text.append("\n")
         text.append(Text("\n").join(legend))
         # Once the boundary settles a frame changes a few cells along it, or none: only those
@@ -224,8 +225,8 @@ class DecisionMap(Widget):
         return self._text
 
     def on_resize(self) -> None:
-        # The picture depends on the size in cells; redraw the last trainer at the new size.
+        # The picture depends on the size in cells; redraw the last run at the new size.
         self._cells.forget()
-        trainer = self._trainer
-        if trainer is not None:
-            self.show(trainer)
+        run = self._run
+        if run is not None:
+            self.show(run)

@@ -25,6 +25,7 @@ from losstui.core.diagnostics import (
     nll_curve,
     residual_data,
 )
+from losstui.core.run import RunView
 from losstui.core.tasks import get_task
 from losstui.core.text import format_information, format_loss, format_probability
 from losstui.tui.glyphs import Glyphs, UsesGlyphs, choose_glyphs
@@ -74,13 +75,13 @@ class _Lines(Widget):
 
 
 class DistributionView(UsesGlyphs, Widget, can_focus=True):
-    """What a trainer's model believes, set against the truth, for the problem it trains on.
+    """What a run's model believes, set against the truth, for the problem it trains on.
 
     Classification: validation example by example, the true P beside the predicted Q with H(P),
     H(P,Q) and KL(P‖Q), and the mean over examples, which is the validation cross-entropy.
     Regression: a histogram of validation residuals against the noise density the loss assumes.
     Density estimation: the mean negative log-likelihood as μ varies, with the SGD estimate and
-    the closed-form optimum marked. `show(trainer)` redraws; `units` is "bits" or "nats".
+    the closed-form optimum marked. `show(run)` redraws; `units` is "bits" or "nats".
     """
 
     DEFAULT_CSS = """
@@ -137,7 +138,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
         unit_base(units)
         self.set_reactive(DistributionView.units, units)
         self._glyphs = glyphs or choose_glyphs()
-        self._trainer = None
+        self._run: RunView | None = None
         self._data_key: tuple | None = None
         self._classification: ClassificationData | None = None
         self._residuals: ResidualData | None = None
@@ -164,60 +165,60 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
 
     # -- public interface ---------------------------------------------------------------------
     @property
-    def trainer(self):
-        """The trainer last given to `show`, or None."""
-        return self._trainer
+    def run(self) -> RunView | None:
+        """The run last given to `show`, or None."""
+        return self._run
 
     def _glyphs_changed(self) -> None:
         for plot in self.query("#dist-plot").results(AsciiPlot):
             plot.glyphs = self._glyphs
-        if self._trainer is not None:
-            self.show(self._trainer, force=True)  # plot markers depend on the glyphs
+        if self._run is not None:
+            self.show(self._run, force=True)  # plot markers depend on the glyphs
 
     @property
     def data(self) -> ClassificationData | ResidualData | NLLCurve | None:
         """What is on show: per-example distributions, residuals or the NLL curve (nats)."""
         return self._classification or self._residuals or self._curve
 
-    def show(self, trainer, *, force: bool = False) -> None:
-        """Redraw from `trainer`; nothing to do when its run, data, config and step count are
+    def show(self, run: RunView, *, force: bool = False) -> None:
+        """Redraw from `run`; nothing to do when its run, data, config and step count are
         what was drawn last, unless `force` (for a model changed in place without a step)."""
-        self._trainer = trainer
-        key = self._key(trainer)
+        self._run = run
+        key = self._key(run)
         if key == self._data_key and not force:
             return
         self._data_key = key
         self._classification = self._residuals = self._curve = None
         self._message = None
         self._warning = None
-        if trainer.diverged:
-            step = getattr(trainer, "diverged_at_step", None) or trainer.step_count
+        if run.diverged:
+            step = run.diverged_at_step or run.step_count
             self._warning = (
                 f"The run diverged at step {step}; shown: its last parameters. Reset with a "
                 "lower learning rate."
             )
-        kind = trainer.dataset.kind
+        kind = run.dataset.kind
         task = get_task(kind)
         try:
             if task.classes:
-                data = classification_data(trainer)
+                data = classification_data(run)
                 if not np.all(np.isfinite(data.q)):
                     raise FloatingPointError
                 self._classification = data
                 self.example = min(self.example, data.n - 1)
             elif task.residuals:
-                self._residuals = residual_data(trainer)
+                self._residuals = residual_data(run)
                 if not np.all(np.isfinite(self._residuals.residuals)):
                     raise FloatingPointError
             elif not task.supervised:
-                self._curve = nll_curve(trainer)
+                self._curve = nll_curve(run)
                 if not math.isfinite(self._curve.current[1]):
                     raise FloatingPointError
             else:
                 self._message = f"No distributions to show for {kind} data."
         except FloatingPointError:
             self._classification = self._residuals = self._curve = None
-            self._message = self._broken_message(trainer)
+            self._message = self._broken_message(run)
         self._draw_plot()
         self._refresh_text()
 
@@ -262,19 +263,19 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------------
     @staticmethod
-    def _key(trainer) -> tuple:
-        # A trainer object is rebuilt when the problem, data or model changes; within one, the
+    def _key(run: RunView) -> tuple:
+        # A run object is rebuilt when the problem, data or model changes; within one, the
         # step count (and a reset to step 0) says whether the model moved.
         return (
-            id(trainer),
-            id(trainer.dataset),
-            trainer.config,
-            trainer.step_count,
-            trainer.diverged,
+            id(run),
+            id(run.dataset),
+            run.config,
+            run.step_count,
+            run.diverged,
         )
 
-    def _broken_message(self, trainer) -> str:
-        step = getattr(trainer, "diverged_at_step", None) or trainer.step_count
+    def _broken_message(self, run: RunView) -> str:
+        step = run.diverged_at_step or run.step_count
         return (
             f"The run diverged at step {step}: the model's outputs are no longer finite numbers, "
             "so there is no distribution to show. Reset with a lower learning rate."
@@ -607,7 +608,7 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
 
     def _curve_notes(self, curve: NLLCurve, width: int) -> list[Text]:
         g = self._glyphs
-        step = self._trainer.step_count if self._trainer is not None else 0
+        step = self._run.step_count if self._run is not None else 0
         texts = [
             f"{g.point} SGD estimate after {step} steps: {curve.param} = {curve.current[0]:.3f}, "
             f"NLL = {curve.current[1]:.3f}",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import numpy as np
 from rich.cells import cell_len, chop_cells
 from rich.text import Text
 
 from losstui.core.diagnostics import density_parameters
+from losstui.core.losses import DensityLoss
+from losstui.core.run import RunView
 from losstui.core.tasks import get_task
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 
@@ -124,32 +127,33 @@ class FitPlot(AsciiPlot):
         # `_legend` spelled the pieces for these glyphs already.
         return [Text(line, style="bold") for line in wrap_chunks(self._chunks, width)]
 
-    def show(self, trainer) -> None:
-        """Redraw from `trainer`'s data and model."""
-        self._trainer = trainer
+    def show(self, run: RunView) -> None:
+        """Redraw from `run`'s data and model."""
+        self._run = run
         self.reset_plot()
         with np.errstate(all="ignore"):
-            if not get_task(trainer.dataset.kind).supervised:  # samples: a fitted density
-                self._density(trainer)
-            elif trainer.dataset.n_features == 1:
-                self._curve(trainer)
+            if not get_task(run.dataset.kind).supervised:  # samples: a fitted density
+                self._density(run)
+            elif run.dataset.n_features == 1:
+                self._curve(run)
             else:
-                self._against_truth(trainer)
+                self._against_truth(run)
         self.redraw()
 
     def _look(self, marker: str, repeat: int = 2) -> str:
         """How a plotext marker looks in the caption's legend."""
         return {"braille": "⠒", "dot": "•", "hd": "▄", "fhd": "▞"}.get(marker, marker) * repeat
 
-    def _curve(self, trainer) -> None:
-        ds, plt, g = trainer.dataset, self.plt, self.glyphs
+    def _curve(self, run: RunView) -> None:
+        ds, plt, g = run.dataset, self.plt, self.glyphs
         x = ds.x_train[:MAX_POINTS, 0]
         y = ds.y_train[:MAX_POINTS, 0]
         grid = np.linspace(ds.x_train.min(), ds.x_train.max(), 60)[:, None]
-        fit = trainer.predict(grid)[:, 0]
+        fit = run.predict(grid)[:, 0]
         low, high = float(y.min()), float(y.max())
-        outliers = bool(ds.noise.get("outlier_fraction")) and ds.true_function is not None
-        truth = ds.true_function(grid)[:, 0] if outliers else None
+        # With outliers in the data, the clean curve they were drawn around sets the axis.
+        clean = ds.true_function if ds.noise.get("outlier_fraction") else None
+        truth = clean(grid)[:, 0] if clean is not None else None
         if truth is not None:
             # Gross outliers would stretch the axis until the fit's pull is a fraction of a row:
             # the axis spans the clean data (the truth ± 4σ) and the fit; outliers beyond it sit
@@ -179,10 +183,10 @@ class FitPlot(AsciiPlot):
             (low - 0.1 * span, high + 0.1 * span),
         )
 
-    def _against_truth(self, trainer) -> None:
-        ds, plt, g = trainer.dataset, self.plt, self.glyphs
+    def _against_truth(self, run: RunView) -> None:
+        ds, plt, g = run.dataset, self.plt, self.glyphs
         y = ds.y_val[:MAX_POINTS, 0]
-        pred = trainer.predict(ds.x_val[:MAX_POINTS])[:, 0]
+        pred = run.predict(ds.x_val[:MAX_POINTS])[:, 0]
         ok = np.isfinite(pred)
         plt.scatter(y[ok].tolist(), pred[ok].tolist(), marker=g.point_marker)
         lo, hi = float(y.min()), float(y.max())
@@ -197,8 +201,8 @@ class FitPlot(AsciiPlot):
         pad = (high - low) * 0.05 or 1.0
         self.set_axes((lo, hi if hi > lo else lo + 1.0), (low - pad, high + pad))
 
-    def _density(self, trainer) -> None:
-        ds, plt, g = trainer.dataset, self.plt, self.glyphs
+    def _density(self, run: RunView) -> None:
+        ds, plt, g = run.dataset, self.plt, self.glyphs
         samples = ds.y_train[:, 0]
         bins = min(24, max(8, self.size.width // 3))
         counts, edges = np.histogram(samples, bins=bins, density=True)
@@ -206,19 +210,21 @@ class FitPlot(AsciiPlot):
         # reset_ticks=False: plotext would label every bar with its centre's 17 digits.
         plt.bar(centres.tolist(), counts.tolist(), marker=g.bar_full, width=0.8, reset_ticks=False)
         grid = np.linspace(edges[0], edges[-1], 80)
-        theta = density_parameters(trainer)
-        pdf = trainer.loss.pdf(grid, theta)
+        theta = density_parameters(run)
+        # Samples train only with a density's loss (`check_pairing`), which has a pdf.
+        loss = cast(DensityLoss, run.loss)
+        pdf = loss.pdf(grid, theta)
         if np.all(np.isfinite(pdf)):
             plt.plot(grid.tolist(), pdf.tolist(), marker=g.plot_marker)
         # The loss's own words for θ, so the legend's values are the model's to the digit.
-        fitted = trainer.loss.describe(theta)
+        fitted = loss.describe(theta)
         self._legend("", (g.bar_full, "samples"), (self._look(g.plot_marker), fitted))
         self.set_axes(
             (float(edges[0]), float(edges[-1])), (0.0, float(max(counts.max(), 1e-9)) * 1.3)
         )
 
     def on_resize(self) -> None:
-        # The picture depends on the size in cells; redraw the last trainer at the new size.
-        trainer = getattr(self, "_trainer", None)
-        if trainer is not None:
-            self.show(trainer)
+        # The picture depends on the size in cells; redraw the last run at the new size.
+        run = getattr(self, "_run", None)
+        if run is not None:
+            self.show(run)

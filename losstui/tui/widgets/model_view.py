@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Static
 
+from losstui.core.run import RunView
 from losstui.core.tasks import get_task
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.widgets.decision_map import DecisionMap
@@ -13,7 +14,7 @@ from losstui.tui.widgets.fit_plot import FitPlot
 
 
 class ModelView(Container):
-    """Chooses the picture that fits the trainer's data and redraws it on show(trainer)."""
+    """Chooses the picture that fits the run's data and redraws it on show(run)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -25,15 +26,15 @@ class ModelView(Container):
         yield FitPlot(id="fit-plot")
         yield Static("", id="model-note")
 
-    def show(self, trainer) -> None:
-        """Redraw the picture of `trainer`'s current model, unless it is the one on show."""
+    def show(self, run: RunView) -> None:
+        """Redraw the picture of `run`'s current model, unless it is the one on show."""
         # The app forces redraws on every pane, speed or log10 change; the picture only changes
         # with the model, the character set or the size.
-        key = (trainer, trainer.step_count, trainer.diverged, self.glyphs, self.size)
+        key = (run, run.step_count, run.diverged, self.glyphs, self.size)
         if key == self._shown:
             return
         self._shown = key
-        ds = trainer.dataset
+        ds = run.dataset
         decision = self.query_one(DecisionMap)
         fit = self.query_one(FitPlot)
         note = self.query_one("#model-note", Static)
@@ -45,8 +46,8 @@ class ModelView(Container):
         fit.display = use_fit
         note.display = not (use_map or use_fit)
         if use_map:
-            decision.show(trainer)
+            decision.show(run)
         elif use_fit:
-            fit.show(trainer)
+            fit.show(run)
         else:
             note.update(f"No picture for {ds.n_features} inputs; see the curves and metrics.")
