@@ -387,23 +387,7 @@ BY_NAME: dict[str, Action] = {}
 for _entry in ACTIONS:
     BY_NAME.setdefault(_entry.name, _entry)
 
-#: Actions that drive training: refused outside TRAINING_PANES, saying where they act.
-TRAINING_ACTIONS = tuple(
-    a.action for a in ACTIONS if a.group == "training" and a.panes == TRAINING_PANES
-)
-#: What the help lists for the Train and Distributions panes, in its order: the training actions,
-#: then the views' own.
-TRAINING_PANE_ACTIONS = tuple(a.action for a in ACTIONS if a.group == "training")
-
 
 def bindings(scope: Scope) -> list[Binding]:
     """The bindings of the actions bound in `scope`, in the table's order."""
     return [b for a in ACTIONS if a.scope == scope for b in a.bindings()]
-
-
-def help_text(action: str) -> str | None:
-    """The help's words for `action` (as bound), or None if the table does not list it."""
-    for entry in ACTIONS:
-        if entry.action == action and entry.help:
-            return entry.help
-    return None

@@ -45,7 +45,7 @@ class DistributionsPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """u (bits or nats) applies to classification; elsewhere it is shown greyed."""
-        from losstui.core.tasks import get_task  # here: the pane's imports are its drawing's
+        from losstui.core.tasks import get_task
 
         if action == "toggle_units":  # bits and nats measure information: classification
             return True if get_task(self.state.trainer.dataset.kind).classes else None

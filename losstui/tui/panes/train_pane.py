@@ -349,7 +349,7 @@ class TrainPane(Pane):
 
     def action_toggle_log10(self) -> None:
         """l: plot log10(loss) or the loss; a loss at 0 or below has none, and it says so."""
-        from losstui.tui.intents import attempt  # here: the pane's imports are its drawing's
+        from losstui.tui.intents import attempt
 
         if not self.state.log10 and self.loss_went_nonpositive():
             self.log10_unavailable()

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from losstui.tui.lesson_controller import LessonController
     from losstui.tui.panes.train_pane import TrainPane
 
-__all__ = ["TAB_TITLES", "MainScreen"]  # TAB_TITLES: the tab row's, from the action table
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the layout cannot show a pane and its keys; the screen says so instead."""
