@@ -13,6 +13,7 @@ from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.text import format_loss
 from losstui.lessons.format import Lesson
 from losstui.tui.app import LossApp
+from losstui.tui.palette import commands as palette_commands
 from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
@@ -97,15 +98,15 @@ async def test_play_runs_from_the_timer_and_pause_freezes_everything():
         await pilot.press("space")
         await pilot.pause()
         assert app.state.running
-        app._tick()  # what the timer does each tenth of a second
-        app._tick()
+        app.clock.tick()  # what the timer does each tenth of a second
+        app.clock.tick()
         assert app.state.trainer.step_count >= 2 * app.state.steps_per_tick
         await pilot.press("space")
         await pilot.pause()
         assert not app.state.running
         frozen_step = app.state.trainer.step_count
         frozen_screen = screen_text(app)
-        app._tick()  # a stray tick after pausing does nothing
+        app.clock.tick()  # a stray tick after pausing does nothing
         for _ in range(5):
             await pilot.pause()
         assert app.state.trainer.step_count == frozen_step
@@ -174,7 +175,7 @@ async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
         await pilot.press("space")
         await pilot.pause()
         for _ in range(50):
-            app._tick()
+            app.clock.tick()
             if app.state.trainer.diverged:
                 break
         await pilot.pause()
@@ -275,7 +276,7 @@ async def test_help_lists_every_key_and_closes():
 
 
 def _help_text(ascii: bool = False) -> str:
-    sections = help_sections(LossApp.BINDINGS, ascii=ascii)
+    sections = help_sections(ascii=ascii)
     return "\n".join(f"{keys}  {what}" for _, rows in sections for keys, what in rows)
 
 
@@ -572,21 +573,23 @@ async def test_density_stats_show_the_nll_once_and_units_are_greyed():
         assert "Gaussian negative log-likelihood" in text
         await pilot.press("4")
         await pilot.pause()
-        assert app.check_action("toggle_units", ()) is None  # shown, greyed: no effect here
+        assert (
+            app.main_screen.check_action("toggle_units", ()) is None
+        )  # shown, greyed: no effect here
         app.state.set_problem("regression")
-        assert app.check_action("toggle_units", ()) is None
+        assert app.main_screen.check_action("toggle_units", ()) is None
         app.state.set_problem("multiclass_classification")
-        assert app.check_action("toggle_units", ()) is True
+        assert app.main_screen.check_action("toggle_units", ()) is True
 
 
 async def test_command_palette_offers_the_main_actions():
     app = LossApp()
     async with app.run_test(size=(80, 24)):
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app, app.screen)}
         for title in ("Play / pause training", "Step once", "Reset training", "Go to Train"):
             assert title in titles
         # One "Keys": the app's help, not Textual's side panel of keys losstui does not have.
-        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
+        keys = [c for c in palette_commands(app, app.screen) if c.title == "Keys"]
         assert len(keys) == 1 and keys[0].callback == app.action_help
 
 
@@ -766,7 +769,7 @@ async def test_while_training_the_lesson_strip_quotes_the_step_the_stats_line_sh
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.state.play()
-        app._ticker.pause()  # the test steps the state itself
+        app.clock.ticker.pause()  # the test steps the state itself
         for _ in range(6):
             app.state.step(7)
             await pilot.pause()

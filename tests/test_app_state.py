@@ -76,7 +76,7 @@ async def test_a_locked_action_is_refused_with_a_reason():
         app.state.set_pane("train")
         app.state.lock("play")
         await pilot.pause()
-        assert app.check_action("play", ()) is None  # shown, greyed
+        assert app.main_screen.check_action("play", ()) is None  # shown, greyed
         await pilot.press("space")
         await pilot.pause()
         assert not app.state.running

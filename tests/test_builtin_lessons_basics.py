@@ -745,7 +745,7 @@ async def test_every_question_shows_its_question_and_all_its_answers_at_80x24(pa
             if step.ask is None:
                 continue
             app.lesson.enter(index)
-            app.lesson_panel.refresh_step()
+            app.lessons.panel.refresh_step()
             await pilot.pause()
             text = screen_text(app)
             assert flat(app.lesson.fill(step.ask.prompt))[:60] in flat(text), (index + 1, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from losstui.core.state import AppState
 from losstui.lessons.format import parse_lesson
 from losstui.tui.app import LossApp
+from losstui.tui.palette import commands as palette_commands
 from tests.app_helpers import flat, notifications, screen_text, widget_text
 
 #: The default binary problem with the stop rule on: the run converges at step 600 (seed 0).
@@ -17,7 +18,7 @@ def ticks_until_paused(app: LossApp, most: int = 200) -> int:
     """Drive the app's training ticks (what its timer does ten times a second) until training
     stops; the number of ticks taken."""
     for tick in range(1, most + 1):
-        app._tick()
+        app.clock.tick()
         if not app.state.running:
             return tick
     raise AssertionError(f"still training after {most} ticks")
@@ -74,13 +75,13 @@ async def test_f_or_space_stops_fast_forward_where_it_is():
             await pilot.pause()
             assert app.state.fast
             assert "fast-forward" in screen_text(app).splitlines()[0]
-            app._tick()
+            app.clock.tick()
             assert app.state.trainer.step_count > 0
             await pilot.press(key)
             await pilot.pause()
             assert not app.state.running and not app.state.fast, key
             stopped_at = app.state.trainer.step_count
-            app._tick()  # the timer's next tick trains no more
+            app.clock.tick()  # the timer's next tick trains no more
             await pilot.pause()
             assert app.state.trainer.step_count == stopped_at, key
             assert "PAUSED" in widget_text(app, "#stats")
@@ -138,7 +139,7 @@ async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds()
         # f again, the wait met: it goes on past it, until a key.
         await pilot.press("f")
         await pilot.pause()
-        app._tick()
+        app.clock.tick()
         assert app.state.running and app.state.trainer.step_count > stopped
         await pilot.press("f")
         await pilot.pause()
@@ -205,14 +206,14 @@ async def test_fast_forward_is_in_the_help_and_the_palette():
     from losstui.tui.screens.help_screen import help_sections
 
     app = LossApp()
-    rows = [row for _, rows in help_sections(app.BINDINGS) for row in rows]
+    rows = [row for _, rows in help_sections() for row in rows]
     assert any(keys == "f" and "fast-forward" in text for keys, text in rows)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
         await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [c.title for c in palette_commands(app, app.screen)]
         assert "Fast-forward" in titles
-        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Fast-forward")
+        command = next(c for c in palette_commands(app, app.screen) if c.title == "Fast-forward")
         command.callback()
         await pilot.pause()
         assert app.state.running and app.state.fast

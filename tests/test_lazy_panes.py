@@ -7,6 +7,7 @@ import pytest
 
 from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
+from losstui.tui.palette import commands as palette_commands
 from losstui.tui.screens.main_screen import PANE_CLASSES
 from tests.app_helpers import flat, screen_text, widget_text
 
@@ -83,7 +84,7 @@ async def test_choosing_a_problem_from_the_palette_before_the_problem_pane_was_o
         await pilot.pause()
         assert "problem" not in composed(app)
         command = next(
-            c for c in app.get_system_commands(app.screen) if c.title == "Problem: Regression"
+            c for c in palette_commands(app, app.screen) if c.title == "Problem: Regression"
         )
         command.callback()
         await pilot.pause()

@@ -75,7 +75,7 @@ async def test_t_jumps_to_a_step_for_an_instructor_only(lesson_file):
     student = LossApp(lesson_path=str(lesson_file))
     async with student.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert not student.check_action("lesson_jump", ())
+        assert not student.main_screen.check_action("lesson_jump", ())
         await pilot.press("t")
         await pilot.pause()
         assert "Jump to step" not in screen_text(student)

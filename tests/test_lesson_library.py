@@ -187,17 +187,17 @@ async def test_watch_reloads_a_saved_lesson_at_the_same_step_and_shows_new_error
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
 
         save(lesson_text("Draft").replace("The second step", "The edited second step"))
-        await app._lesson_file_changed()
+        await app.lessons.file_changed()
         await pilot.pause()
         text = screen_text(app)
         assert "step 2 of 2" in text and "The edited second step of Draft." in text
         assert app.state.trainer.step_count == 20  # the run goes on: the setup did not change
         save(lesson_text("Draft").replace("set problem", "sett problem"))
-        await app._lesson_file_changed()
+        await app.lessons.file_changed()
         await pilot.pause()
         assert "unknown directive 'sett'" in screen_text(app)
         save(lesson_text("Draft"))
-        await app._lesson_file_changed()
+        await app.lessons.file_changed()
         await pilot.pause()
         assert "Lesson · step 2 of 2" in screen_text(app)  # after an error too: the step kept
 

@@ -193,7 +193,7 @@ async def test_while_training_each_picture_redraws_at_least_once_a_second(
         app.state.play()
         # The test ticks on its clock: ten ticks a second of 100 steps each, each tick a
         # millisecond late, as a timer's are.
-        app._ticker.pause()
+        app.clock.ticker.pause()
         for name in drawn:
             drawn[name].clear()
         start = clock.t

@@ -374,7 +374,7 @@ def test_going_back_replays_runs_and_waits_in_order_and_until_a_divergence():
 
 def test_the_answer_keys_are_the_letters_the_answers_carry():
     from losstui.lessons.format import MAX_CHOICES
-    from losstui.tui.app import ANSWER_LETTERS
+    from losstui.tui.actions import ANSWER_LETTERS
     from losstui.tui.widgets.answer_list import letter
 
     assert len(ANSWER_LETTERS) == MAX_CHOICES

@@ -9,7 +9,7 @@ from losstui.tui.widgets.status_bar import StatusBar
 async def test_the_status_shows_the_achieved_step_rate_not_the_asked_one():
     app = LossApp(problem="regression", seed=0)
     async with app.run_test(size=(120, 40)) as pilot:
-        app._ticker.pause()  # the test takes the steps, so that the rate is known
+        app.clock.ticker.pause()  # the test takes the steps, so that the rate is known
         app.state.running = True
         bar = app.main_screen.query_one(StatusBar)
         asked = app.state.speed

@@ -229,8 +229,8 @@ def test_the_app_draws_on_the_terminal_whatever_stderr_is(app_in_pty, how):
 
 #: The app with its step action broken, as a bug would break it.
 BROKEN_APP = (
-    "import sys; from losstui.tui.app import LossApp; "
-    "LossApp.action_step = lambda self: 1 / 0; "
+    "import sys; from losstui.tui.screens.main_screen import MainScreen; "
+    "MainScreen.action_step = lambda self: 1 / 0; "
     "from losstui.cli import main; sys.exit(main())"
 )
 

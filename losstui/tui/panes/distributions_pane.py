@@ -40,3 +40,13 @@ class DistributionsPane(Pane):
     @on(DistributionView.ExampleRequested, "#dist-view")
     def _example_requested(self, event: DistributionView.ExampleRequested) -> None:
         self.state.set_example(event.index)  # the state's change event selects it in the view
+
+    # -- its keys (bound on the main screen, which asks the pane on show: see tui/actions.py) --
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """u (bits or nats) applies to classification; elsewhere it is shown greyed."""
+        from losstui.core.tasks import get_task
+
+        if action == "toggle_units":  # bits and nats measure information: classification
+            return True if get_task(self.state.trainer.dataset.kind).classes else None
+        return True

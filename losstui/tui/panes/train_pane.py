@@ -314,3 +314,22 @@ class TrainPane(Pane):
             if state.run.converged:
                 message = f"{SETTINGS[field].label} {shown}: {state.run.convergence_summary}"
             self.app.notify(self.glyphs.text(message), timeout=4, markup=False)
+
+    # -- its keys (bound on the main screen, which passes them on: see tui/actions.py) ---------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """c reads "Settings" outside the settings column and "Hide settings" inside it."""
+        if action in ("open_settings", "hide_settings"):
+            if not self.is_mounted:
+                return False
+            return self.focus_in_settings() == (action == "hide_settings")
+        return True
+
+    def action_toggle_log10(self) -> None:
+        """l: plot log10(loss) or the loss; a loss at 0 or below has none, and it says so."""
+        from losstui.tui.intents import attempt
+
+        if not self.state.log10 and self.loss_went_nonpositive():
+            self.log10_unavailable()
+            return
+        attempt(self, self.state.toggle_log10)

@@ -1,4 +1,4 @@
-"""Provides the help dialog that lists every key, read from the bindings so it cannot drift."""
+"""Provides the help dialog that lists every key, read from the action table so it cannot drift."""
 
 from __future__ import annotations
 
@@ -14,62 +14,20 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from losstui.tui.actions import TRAINING_PANE_ACTIONS
+from losstui.tui.actions import ACTIONS, HelpGroup, key_text
 from losstui.tui.screens.closes_once import ClosesOnce
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
-
-#: How a key name reads in the help; names not listed are shown as they are ("space", "r").
-KEY_NAMES = {
-    "plus": "+",
-    "minus": "-",
-    "equals_sign": "=",
-    "underscore": "_",
-    "question_mark": "?",
-    "greater_than_sign": ">",
-    "less_than_sign": "<",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "left_curly_bracket": "{",
-    "right_curly_bracket": "}",
-    "pageup": "pgup",
-    "pagedown": "pgdn",
-    "escape": "esc",
-    "f1": "F1",
-}
-ARROWS = {"left": "←", "right": "→", "up": "↑", "down": "↓"}
 
 #: Keys that only repeat a neighbour's (+ unshifted, - shifted): left out of the key column and
 #: named once in the footnote, so the column stays narrow.
 ALIASES = ("equals_sign", "underscore")
 ALIAS_NOTE = "= works as +, and _ as {."
 
-#: What an action does, in the help's words; actions in a row with the same text share a line
-#: ("←/→  edit P / edit Q"). An action not listed falls back to its binding's tooltip or label.
-ACTION_HELP = {
-    # The app
-    "play": "play / pause training",
-    "pause": "play / pause training",
-    "fast_forward": "fast-forward to the stop rule, as fast as the machine allows (f stops)",
-    "step": "one SGD step",
-    "faster": "faster / slower (steps per second)",
-    "slower": "faster / slower (steps per second)",
-    "regenerate": "new data: draw the dataset again with the next seed",
-    "toggle_log10": "Train pane: loss axis in log10(loss) or in loss",
-    "open_settings": "Train pane: go into the settings column (from inside it: hide it)",
-    "hide_settings": "Train pane: go into the settings column (from inside it: hide it)",
-    "toggle_units": "bits or nats (classification and the P/Q lab)",
-    "help": "this help",
-    "presets": "presets: setups that show each claim of the text",
-    "lesson_next": "next step / previous step",
-    "lesson_back": "next step / previous step",
-    "lesson_hint": "the step's hint",
-    "lesson_enlarge": "enlarge the lesson's text, or shrink it back",
-    "lesson_leave": "leave the lesson (the app stays as it is)",
-    "lesson_jump": "jump to a step (--instructor, --watch)",
-    "quit": "quit",
-    "suspend_process": "suspend to the shell; fg brings it back",
-    "leave_field": "leave a field; single-letter keys work again",
+#: What a pane widget's key does, in the help's words; actions in a row with the same text share a
+#: line ("←/→  edit P / edit Q"). An action not listed falls back to its binding's tooltip or
+#: label. (The app's own actions have their words in the action table, `losstui.tui.actions`.)
+WIDGET_HELP = {
     # Distributions pane
     "step_example(1)": "next / previous validation example",
     "step_example(-1)": "next / previous validation example",
@@ -89,32 +47,10 @@ ACTION_HELP = {
     "move(1)": "move 0.01 into / out of the outcome",
     "move(-1)": "move 0.01 into / out of the outcome",
 }
-#: "reset" means one thing in the app and another in the lab.
-APP_HELP = {**ACTION_HELP, "reset": "back to step 0 (same data, initial weights and settings)"}
-LAB_HELP = {**ACTION_HELP, "reset": "back to P = [0.10, 0.40, 0.50], Q = [0.80, 0.15, 0.05]"}
-
-
-#: The keys a lesson adds, in the order the help lists them.
-LESSON_ACTIONS = (
-    "lesson_next",
-    "lesson_back",
-    "lesson_hint",
-    "lesson_enlarge",
-    "lesson_leave",
-    "lesson_jump",
-)
+#: "reset" means one thing in the app (the table's) and another in the lab.
+LAB_HELP = {**WIDGET_HELP, "reset": "back to P = [0.10, 0.40, 0.50], Q = [0.80, 0.15, 0.05]"}
 
 Row = tuple[str, str]
-
-
-def key_text(key: str, *, ascii: bool = False) -> str:
-    """One key as the help writes it: "+", "pgdn", "←" (or "left" in ASCII)."""
-    key = key.strip()
-    if key in ARROWS:
-        return key if ascii else ARROWS[key]
-    if key.startswith("ctrl+"):
-        return "ctrl+" + key_text(key[5:], ascii=ascii)
-    return KEY_NAMES.get(key, key)
 
 
 def _keys(binding: Binding) -> list[str]:
@@ -159,23 +95,21 @@ def binding_rows(
     return [(_join_keys(groups, ascii=ascii), what) for groups, what, _ in rows]
 
 
-def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -> list:
+def table_rows(group: HelpGroup, *, ascii: bool = False) -> list[Row]:
+    """(keys, what they do) for the table's actions of help group `group`, in its order."""
+    chosen = [a for a in ACTIONS if a.group == group]
+    words = {a.action: a.help for a in chosen}
+    return binding_rows((b for a in chosen for b in a.bindings()), words, ascii=ascii)
+
+
+def help_sections(*, ascii: bool = False) -> list:
     """[(title, [(keys, what), ...]), ...]: every key of the app and of each pane's widget."""
-    bindings = [b for b in app_bindings if isinstance(b, Binding)]
-    by_action: dict[str, list[Binding]] = {}
-    for binding in bindings:
-        by_action.setdefault(binding.action, []).append(binding)
-
-    def rows_for(actions: Sequence[str]) -> list[Row]:
-        chosen = [b for a in actions for b in by_action.get(a, ())]
-        return binding_rows(chosen, APP_HELP, ascii=ascii)
-
-    panes = [b for b in bindings if b.action.startswith("pane(")]
+    panes = [b for a in ACTIONS if a.group == "panes" for b in a.bindings()]
     pane_keys = " ".join(key_text(k) for b in panes for k in _keys(b))
     # Each pane's binding is described by its tab's title, "1 Problem": the names, in key order.
     pane_names = ", ".join(b.description.split(" ", 1)[-1] for b in panes)
     quit_keys = " or ".join(
-        key_text(k) for a in ("quit", "interrupt") for b in by_action.get(a, ()) for k in _keys(b)
+        key_text(k) for a in ACTIONS if a.group == "quit" for b in a.bindings() for k in _keys(b)
     )
     arrows = "up/down" if ascii else "↑/↓"
     return [
@@ -184,7 +118,7 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
             [
                 (pane_keys, f"panes: {pane_names}"),
                 ("tab", "next control; shift+tab the previous one"),
-                *rows_for(("help", "presets", "leave_field", "suspend_process")),
+                *table_rows("anywhere", ascii=ascii),
                 ("ctrl+p", "command palette: every action by name"),
                 (quit_keys, "quit"),
             ],
@@ -196,13 +130,11 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
                 ("tab", "the question path, for when you don't know the name"),
             ],
         ),
-        ("Train and Distributions panes", rows_for(TRAINING_PANE_ACTIONS)),
+        ("Train and Distributions panes", table_rows("training", ascii=ascii)),
         (
             "In a lesson (losstui lesson FILE)",
             [
-                *rows_for(
-                    ("lesson_next", "lesson_back", "lesson_hint", "lesson_enlarge", "lesson_leave")
-                ),
+                *table_rows("lesson", ascii=ascii),
                 ("a b c ...", "answer the step's question (as do the arrows and enter)"),
             ],
         ),
@@ -214,7 +146,7 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
                 ("esc", "leave the field; training keys work again"),
             ],
         ),
-        ("Distributions pane", binding_rows(DistributionView.BINDINGS, ACTION_HELP, ascii=ascii)),
+        ("Distributions pane", binding_rows(DistributionView.BINDINGS, WIDGET_HELP, ascii=ascii)),
         ("P/Q lab", binding_rows(PQLab.BINDINGS, LAB_HELP, ascii=ascii)),
         (
             "This help",
@@ -228,9 +160,9 @@ def help_sections(app_bindings: Iterable[BindingType], *, ascii: bool = False) -
     ]
 
 
-def help_renderable(app_bindings: Iterable[BindingType], *, ascii: bool = False) -> Group:
+def help_renderable(*, ascii: bool = False) -> Group:
     """Every key, grouped by where it applies: each heading on its own line, a narrow key column."""
-    sections = help_sections(app_bindings, ascii=ascii)
+    sections = help_sections(ascii=ascii)
     key_width = min(max(len(k) for _, rows in sections for k, _ in rows), 18)
     parts: list = []
     for title, rows in sections:
@@ -254,15 +186,8 @@ class HelpScreen(ClosesOnce, ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss", "Close", show=True),
     ]
 
-    def __init__(
-        self,
-        app_bindings: Iterable[BindingType] = (),
-        *,
-        ascii: bool = False,
-        classes: str | None = None,
-    ) -> None:
+    def __init__(self, *, ascii: bool = False, classes: str | None = None) -> None:
         super().__init__(classes=classes)
-        self._app_bindings = list(app_bindings)
         self._ascii = ascii
 
     def compose(self) -> ComposeResult:
@@ -272,7 +197,7 @@ class HelpScreen(ClosesOnce, ModalScreen[None]):
                 Text.assemble(("losstui keys", "bold"), f"   ({scroll} scroll, esc closes)\n"),
                 id="help-title",
             )
-            yield Static(help_renderable(self._app_bindings, ascii=self._ascii), id="help-keys")
+            yield Static(help_renderable(ascii=self._ascii), id="help-keys")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -17,14 +17,18 @@ from textual.widgets._toast import ToastRack  # Textual's own notices; no public
 
 from losstui.core.settings import PANES, SettingError
 from losstui.core.state import AppState, StateChanged
+from losstui.tui.actions import TAB_TITLES
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.lazy import LazyClasses
 from losstui.tui.panes.pane import Pane
+from losstui.tui.screens.main_keys import MainKeys
 from losstui.tui.widgets.keys_footer import KeysFooter
 from losstui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from losstui.tui.lesson_controller import LessonController
     from losstui.tui.panes.train_pane import TrainPane
+
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 """Below this the layout cannot show a pane and its keys; the screen says so instead."""
@@ -36,14 +40,6 @@ ROOMY = 24
 FULL = 80
 """From this width the tab titles and the footer's keys are written in full."""
 
-TAB_TITLES = {
-    "problem": "1 Problem",
-    "recommendation": "2 Recommendation",
-    "train": "3 Train",
-    "distributions": "4 Distributions",
-    "pq_lab": "5 P/Q lab",
-    "lessons": "6 Lessons",
-}
 SHORT_TAB_TITLES = {
     **TAB_TITLES,
     "recommendation": "2 Recommend",
@@ -64,9 +60,10 @@ PANE_CLASSES: Mapping[str, type[Pane]] = LazyClasses(
 """Each pane's class, imported when the pane is first opened (a class itself works too)."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(MainKeys):
     """Composes one widget per pane; each renders the app state and redraws itself. The screen
-    keeps the tab row in step with the state's pane and fits the layout to the terminal.
+    keeps the tab row in step with the state's pane and fits the layout to the terminal; its
+    keys (training, the views', the lesson's) are its base's, `MainKeys`.
 
     Only the pane on show is composed at start; each other pane is imported and composed the
     first time it is opened, so the first screen costs one pane, not all of them.
@@ -75,12 +72,19 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = None  # the open pane's main widget takes focus; another would switch tabs
 
     def __init__(
-        self, state: AppState, glyphs: Glyphs = UNICODE, lesson: Widget | None = None
+        self,
+        state: AppState,
+        glyphs: Glyphs = UNICODE,
+        lesson: Widget | None = None,
+        lessons: LessonController | None = None,
     ) -> None:
         super().__init__(id="_default")
         self.state = state
         self.glyphs = glyphs
+        #: The lesson strip to open with (None: none), and the app's lesson controller, which
+        #: fast-forward asks whether a lesson step stops it.
         self.lesson = lesson
+        self.lessons = lessons
         self.set_class(lesson is not None, "-lesson")  # the strip takes rows from the panes
         self.set_class(glyphs.name == "ascii", "-ascii")
         #: The panes composed so far, by id: the one on show at start, then each when opened.
@@ -171,6 +175,10 @@ class MainScreen(Screen[None]):
     def train_pane(self) -> TrainPane | None:
         """The Train pane once composed and mounted, else None."""
         return cast("TrainPane | None", self.composed("train"))
+
+    def pane_on_show(self) -> Pane | None:
+        """The pane widget on show, once composed (perhaps not mounted yet), else None."""
+        return self._panes.get(self.state.pane)
 
     def pane(self, pane_id: str | None = None) -> Pane:
         """The pane widget of `pane_id` (the state's pane by default), composing it if it was

@@ -1,0 +1,86 @@
+"""Provides the training clock: a tick timer while training plays, slices in fast-forward."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from losstui.core.state import TICKS_PER_SECOND, AppState, Part, StateChanged
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
+    from losstui.tui.lesson_controller import LessonController
+
+FAST_SLICE = 0.08
+"""Seconds of training per slice in fast-forward. Slices follow each other with only a yield to
+the event loop between them, where keys are answered and the panes' redraws (about 4 frames a
+second) are painted: a key waits at most one slice and a frame."""
+FAST_GAP = 0.001
+"""Seconds between fast-forward slices: just a turn of the event loop."""
+
+
+class TrainingClock:
+    """Trains while the state says it runs: `steps_per_tick` steps a tick on a paused-when-idle
+    timer (Textual's stopwatch pattern), or, fast-forwarding, slice after slice. A lesson step's
+    `run N` and `wait` end training on their step exactly."""
+
+    def __init__(self, app: App[None], state: AppState, lessons: LessonController) -> None:
+        self.app = app
+        self.state = state
+        self.lessons = lessons
+        self._fast_timer: Timer | None = None
+
+    def start(self) -> None:
+        """Make the timer (paused) and follow the state's running (call once the app is mounted)."""
+        self.ticker = self.app.set_interval(1 / TICKS_PER_SECOND, self.tick, pause=True)
+        self.state.subscribe(self._state_changed)
+        self._state_changed(StateChanged(frozenset({Part.RUNNING})))
+
+    def _state_changed(self, event: StateChanged) -> None:
+        if "running" in event:
+            state = self.state
+            if state.running and state.fast:
+                # Fast-forward runs slice after slice, not on the ticker's clock: a ticker
+                # skips whole periods whenever a slice and a frame overrun one.
+                self.ticker.pause()
+                if self._fast_timer is None:
+                    self._fast_timer = self.app.set_timer(FAST_GAP, self._fast_slice)
+            elif state.running:
+                self.ticker.resume()
+            else:
+                self.ticker.pause()
+
+    def _fast_slice(self) -> None:
+        """One slice of fast-forward, then the next after a turn of the event loop."""
+        self._fast_timer = None
+        if self._fast_forwarding():
+            self.tick()
+        if self._fast_forwarding():  # the slice may have ended the run (the stop rule, `run N`)
+            self._fast_timer = self.app.set_timer(FAST_GAP, self._fast_slice)
+
+    def _fast_forwarding(self) -> bool:
+        return self.state.running and self.state.fast and self.app.is_running
+
+    def tick(self) -> None:
+        """One tick of training (what the timer does; tests call it to train deterministically)."""
+        state = self.state
+        if not state.running or not self.app.is_running:
+            # Quitting takes the screens down widget by widget while the timer still fires: a
+            # tick then would draw into panes whose widgets are gone.
+            self.ticker.pause()
+            return
+        # A lesson step's `run N` (and, fast-forwarding, its `wait step >= N`) ends on its step
+        # exactly, however many steps a tick takes.
+        lesson = self.lessons.run
+        until = lesson.until() if lesson is not None else None
+        limit = math.inf if until is None else max(0, until - state.trainer.step_count)
+        if state.fast:
+            # A lesson's wait on what training moves ends fast-forward on its first step.
+            until_wait = lesson.fast_stop() if lesson is not None else None
+            state.step_for(FAST_SLICE, limit, until_wait)
+        else:
+            state.step(int(min(state.steps_per_tick, limit)))
+        if lesson is not None:  # a step's `run N` or `wait` pauses once it is done
+            lesson.tick()
