@@ -162,3 +162,19 @@ def test_a_lesson_step_trains_the_run_its_settings_give():
     bare = Trainer(state.config)
     bare.step(40)
     assert np.array_equal(_weights(state.run), bare.model.flat_params)
+
+
+def test_no_view_reads_the_trainer_from_the_state():
+    """Views are given a run (`RunView`); none reaches through the state to a trainer."""
+    from pathlib import Path
+
+    import losstui.tui
+
+    root = Path(losstui.tui.__file__).parent
+    readers = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "state.trainer" in line
+    ]
+    assert readers == []

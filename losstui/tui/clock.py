@@ -75,7 +75,7 @@ class TrainingClock:
         # exactly, however many steps a tick takes.
         lesson = self.lessons.run
         until = lesson.until() if lesson is not None else None
-        limit = math.inf if until is None else max(0, until - state.trainer.step_count)
+        limit = math.inf if until is None else max(0, until - state.step_count)
         if state.fast:
             # A lesson's wait on what training moves ends fast-forward on its first step.
             until_wait = lesson.fast_stop() if lesson is not None else None

@@ -48,5 +48,5 @@ class DistributionsPane(Pane):
         from losstui.core.tasks import get_task
 
         if action == "toggle_units":  # bits and nats measure information: classification
-            return True if get_task(self.state.trainer.dataset.kind).classes else None
+            return True if get_task(self.state.run.dataset.kind).classes else None
         return True

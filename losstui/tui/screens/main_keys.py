@@ -73,8 +73,7 @@ class MainKeys(Screen[None]):
         if action == "pause":
             return state.running
         if action == "fast_forward":
-            trainer = state.trainer
-            return not (state.is_locked("play") or trainer.diverged or trainer.converged)
+            return not (state.is_locked("play") or state.stopped)
         if action == "fast_forward_refused":  # f where fast-forward cannot run: says why
             return not self.check_action("fast_forward", ())
         if action == "step":
