@@ -20,6 +20,7 @@ from losstui.core.configuration import configure, datasets_for
 from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
 from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
+from losstui.core.race import all_stopped, race_configs, race_label, step_runs
 from losstui.core.run import Run
 from losstui.core.settings import (
     SETTINGS,
@@ -126,13 +127,6 @@ VIEW_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _label(race: Race | None, index: int) -> str:
-    """What sets run `index` apart in `race` ("lr 0.1"); "" for a run on its own."""
-    if race is None:
-        return ""
-    return f"{race.key} {SETTINGS[race.key].format(race.values[index])}"
-
-
 class AppState:
     """Everything the user (or a lesson) can set, with validating setters and change listeners.
 
@@ -231,7 +225,7 @@ class AppState:
     @property
     def stopped(self) -> bool:
         """Whether every run has stopped (diverged, or ended by the stop rule)."""
-        return all(run.stopped for run in self.runs)
+        return all_stopped(self.runs)
 
     def select_run(self, index: int) -> None:
         """Show run `index` (from 0) in the views."""
@@ -380,7 +374,7 @@ class AppState:
                 refusal = app_over_cap(config, lifted=self.allow_long_run)
                 if refusal is not None:
                     raise SettingError(refusal)
-            new_runs = [Run(config, label=_label(race, i)) for i, config in enumerate(configs)]
+            new_runs = [Run(c, label=race_label(race, i)) for i, c in enumerate(configs)]
         # Everything is valid: change the state, then tell the listeners once.
         parts: set[Part] = set()
         if keeps_runs:
@@ -418,12 +412,7 @@ class AppState:
             config = configure(config, training)
         if race is None:
             return None, [config]
-        # Hidden sizes raced are MLPs' sizes, even those equal to a linear model's unused ones.
-        model = {"model": "mlp"} if race.key == "hidden" else {}
-        try:
-            return race, [configure(config, {**model, race.key: v}) for v in race.values]
-        except SettingError as error:
-            raise SettingError(f"race: {error}") from None
+        return race, race_configs(config, race)
 
     def _only_the_stop_rule(self, configs: list[TrainConfig]) -> bool:
         """Whether `configs` change only the runs' stop rule, in a way that keeps every run (it
@@ -541,7 +530,7 @@ class AppState:
         chunk = FAST_CHUNK if until is None else 1
         while done < limit:
             n = int(min(limit - done, chunk))
-            taken = max(run.step(n) for run in self.runs if not run.stopped)
+            taken = step_runs(self.runs, n)
             done += taken
             if not taken or self.stopped:
                 break

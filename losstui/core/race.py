@@ -1,0 +1,56 @@
+"""A race: 2 to 4 runs that differ in one setting, on the same data, from the same initial weights
+where their shapes agree and with the same minibatch order, stepped together on one clock.
+
+Runs share their data, start and order because a run's data, initial weights and shuffles are
+seeded by its configuration's seed alone (`Trainer.reset`): runs whose configurations differ in
+the learning rate, the loss or the momentum start from the very same weights. `Race` (the raced
+setting and each run's value) is a value of the settings schema, so a setup line, a snapshot and
+the command line read it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from losstui.core.configuration import configure
+from losstui.core.run import Run
+from losstui.core.settings import SETTINGS, Race, SettingError
+from losstui.core.trainer import TrainConfig
+
+
+def race_configs(base: TrainConfig, race: Race) -> list[TrainConfig]:
+    """Each run's configuration: `base` with the raced setting set to the run's value, by the
+    rules of `configure` (SettingError, prefixed "race:", when a value cannot go with `base`:
+    a loss that cannot train on the data)."""
+    # Hidden sizes raced are an MLP's, even sizes equal to a linear model's unused ones.
+    model = {"model": "mlp"} if race.key == "hidden" else {}
+    try:
+        return [configure(base, {**model, race.key: value}) for value in race.values]
+    except SettingError as error:
+        raise SettingError(f"race: {error}") from None
+
+
+def race_label(race: Race | None, index: int) -> str:
+    """What sets run `index` apart ("lr 0.1"); "" for a run on its own."""
+    if race is None:
+        return ""
+    return f"{race.key} {SETTINGS[race.key].format(race.values[index])}"
+
+
+def make_runs(base: TrainConfig, race: Race | None) -> list[Run]:
+    """The runs of `race` on `base` (one run of `base` without a race), at step 0."""
+    if race is None:
+        return [Run(base)]
+    return [Run(c, label=race_label(race, i)) for i, c in enumerate(race_configs(base, race))]
+
+
+def step_runs(runs: Sequence[Run], n: int) -> int:
+    """One tick of the clock: up to n steps of each run that has not stopped. Returns the most
+    steps any run took (0 once every run has stopped), so runs stay at the same step until one
+    stops."""
+    return max((run.step(n) for run in runs if not run.stopped), default=0)
+
+
+def all_stopped(runs: Sequence[Run]) -> bool:
+    """Whether every run has stopped (diverged, or ended by the stop rule)."""
+    return all(run.stopped for run in runs)
