@@ -108,6 +108,7 @@ BEFORE = {
     "info": ["info", "--p", "0.5,0.5", "--q", "0.5,0.5"],
     "lesson": ["lesson", "1"],
     "train": ["train", "--problem", "regression"],
+    "race": ["race", "--problem", "regression", "--vary", "lr=0.1,0.2"],
     "serve": ["serve"],
 }
 

@@ -1,10 +1,11 @@
-"""Command line: start the app, or run the headless commands recommend, losses, info, lesson, train
-and serve.
+"""Command line: start the app, or run the headless commands recommend, losses, info, lesson,
+train, race and serve.
 
 The package is flat: `parser` reads the command line, `checks` what no one option can check,
 `app` opens the Textual app, `output` and `printing` are the shared output helpers, and each
-command has a module of its own (`recommend`, `losses`, `info`, `lesson`, `train`, `serve`) that
-imports only those, never another command. This module dispatches, and `main` turns every way a
+command has a module of its own (`recommend`, `losses`, `info`, `lesson`, `train`, `race`,
+`serve`) that imports only those and `training` (what train and race share), never another
+command. This module dispatches, and `main` turns every way a
 command can end into an exit status.
 
 Names a test stands in for (monkeypatch) live here and are looked up here when called:
@@ -40,6 +41,7 @@ from losstui.cli.parser import (
     join_negative_values,
     serve_parser,
 )
+from losstui.cli.race import cmd_race
 from losstui.cli.recommend import cmd_recommend
 from losstui.cli.serve import cmd_serve
 from losstui.cli.train import _run_steps, cmd_train
@@ -72,6 +74,7 @@ COMMANDS = {
     "losses": cmd_losses,
     "info": cmd_info,
     "train": cmd_train,
+    "race": cmd_race,
 }
 
 

@@ -17,7 +17,10 @@ from losstui import __version__
 from losstui.core.presets import PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import (
+    MAX_RUNS,
+    RACE_KEYS,
     SETTINGS,
+    Race,
     Setting,
     SettingError,
     cut_quoted,
@@ -61,6 +64,7 @@ examples:
   losstui train --problem binary_classification --steps 500
   losstui train --problem binary_classification --loss mean_squared_error --format csv
   losstui train --preset saturated_start --loss sigmoid_mean_squared_error
+  losstui race --problem binary_classification --vary lr=0.01,0.1,1
 """
 
 
@@ -308,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Listed here for `losstui --help`; `losstui serve ...` is read by serve_parser (cli.serve).
     commands.add_parser("serve", help=SERVE_HELP)
     _add_train(commands)
+    _add_race(commands)
     return parser
 
 
@@ -408,8 +413,56 @@ def _add_train(commands: argparse._SubParsersAction[_Parser]) -> None:
         "after --steps or --epochs, or earlier when --patience N is set and the validation loss "
         "has not improved for N steps.",
     )
-    train.add_argument("--problem", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
-    train.add_argument(
+    _add_training_options(train)
+
+
+def _add_race(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui race --vary KEY=V1,V2[,V3,V4]` and every option of `train`."""
+    race = commands.add_parser(
+        "race",
+        help="train 2 to 4 runs that differ in one setting, side by side",
+        description="Train 2 to 4 runs that differ in one setting (--vary) on the same data, "
+        "from the same initial weights and with the same minibatch order, stepped together, "
+        "and print their histories and how each ended. Every other option is train's: unset "
+        "options take the problem's (or the preset's) defaults. Each run ends on its own "
+        "(--patience, or a divergence); the race ends when all have.",
+    )
+    race.add_argument(
+        "--vary",
+        required=True,
+        metavar="KEY=V1,V2",
+        type=_vary,
+        help=f"the setting the runs differ in and each run's value: KEY one of "
+        f"{', '.join(RACE_KEYS)}; 2 to {MAX_RUNS} values (hidden sizes separated by /, e.g. "
+        "hidden=16/32,16)",
+    )
+    _add_training_options(race)
+
+
+def _vary(value: str) -> Race:
+    """`KEY=V1,V2,...` as a Race, read by the settings schema's rule for a race."""
+    key, equals, values = value.partition("=")
+    try:
+        if not equals:
+            raise SettingError("")
+        race = SETTINGS["race"].parse(f"{key}:{values}")
+    except SettingError as error:
+        if str(error).startswith("race: "):  # a value the raced setting refuses: its message
+            raise argparse.ArgumentTypeError(str(error).removeprefix("race: ")) from None
+        raise argparse.ArgumentTypeError(
+            f"expected KEY=V1,V2 with KEY one of {', '.join(RACE_KEYS)} and 2 to {MAX_RUNS} "
+            f"values, got {shown_value(value)}"
+        ) from None
+    if race is None:  # "off" is the setup line's word for one run, not a race
+        raise argparse.ArgumentTypeError(f"expected KEY=V1,V2, got {shown_value(value)}")
+    return race
+
+
+def _add_training_options(command: argparse.ArgumentParser) -> None:
+    """The options of a headless training command: the problem or a preset, a flag per training
+    setting (from the schema), the length of the run, the work cap's switch and the format."""
+    command.add_argument("--problem", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
+    command.add_argument(
         "--preset",
         metavar="KEY",
         type=_preset,
@@ -420,7 +473,7 @@ def _add_train(commands: argparse._SubParsersAction[_Parser]) -> None:
     for key in TRAIN_FLAGS:
         setting = SETTINGS[key]
         assert setting.flag, f"the setting {key!r} has no command-line flag"
-        train.add_argument(
+        command.add_argument(
             setting.flag,
             dest=key,
             type=_typed(setting),
@@ -430,7 +483,7 @@ def _add_train(commands: argparse._SubParsersAction[_Parser]) -> None:
                 f"{setting.help}: {setting.allowed()}" if setting.allowed() else setting.help
             ).replace("%", "%%"),
         )
-    length = train.add_mutually_exclusive_group()
+    length = command.add_mutually_exclusive_group()
     length.add_argument(
         "--epochs",
         type=_int_at_least(1, "epochs", MAX_EPOCHS),
@@ -443,13 +496,13 @@ def _add_train(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help=f"SGD steps (default {DEFAULT_STEPS})",
     )
-    train.add_argument(
+    command.add_argument(
         "--allow-long-run",
         action="store_true",
         help="run even when the estimated time (making the data, the steps, the evaluations) "
         "is above the cap of five minutes; the 1 GB memory cap stays",
     )
-    train.add_argument(
+    command.add_argument(
         "--format",
         default="table",
         type=lambda v: _one_of("format", v, ["table", "csv", "json"]),

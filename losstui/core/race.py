@@ -17,6 +17,9 @@ from losstui.core.run import Run
 from losstui.core.settings import SETTINGS, Race, SettingError
 from losstui.core.trainer import TrainConfig
 
+#: Raced settings whose values name themselves (a loss's key, a model's kind).
+_NAMED_BY_VALUE = ("loss", "model")
+
 
 def race_configs(base: TrainConfig, race: Race) -> list[TrainConfig]:
     """Each run's configuration: `base` with the raced setting set to the run's value, by the
@@ -31,10 +34,12 @@ def race_configs(base: TrainConfig, race: Race) -> list[TrainConfig]:
 
 
 def race_label(race: Race | None, index: int) -> str:
-    """What sets run `index` apart ("lr 0.1"); "" for a run on its own."""
+    """What sets run `index` apart ("lr 0.1", "huber"); "" for a run on its own."""
     if race is None:
         return ""
-    return f"{race.key} {SETTINGS[race.key].format(race.values[index])}"
+    value = SETTINGS[race.key].format(race.values[index])
+    # A loss or a model names itself; a number needs its setting's name beside it.
+    return value if race.key in _NAMED_BY_VALUE else f"{race.key} {value}"
 
 
 def make_runs(base: TrainConfig, race: Race | None) -> list[Run]:
