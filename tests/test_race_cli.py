@@ -129,6 +129,7 @@ def test_csv_has_a_run_column_and_the_value(capsys):
         (["--problem", "regression", "--vary", "loss=mse,bce"], "cannot run here"),
         (["--problem", "regression", "--lr", "0.1", "--vary", "lr=0.1,0.2"], "leave out"),
         (["--problem", "regression"], "required: --vary"),
+        (["--preset", "saturated_start"], "required: --vary"),
         (["--vary", "lr=0.1,0.2"], "one of --problem or --preset is required"),
     ],
 )
@@ -137,3 +138,24 @@ def test_bad_input_is_one_line_and_status_2(capsys, words, message):
     assert code == 2 and out == ""
     assert err.startswith("losstui race: error: ") and err.count("\n") == 1
     assert message in err
+
+
+def test_a_race_preset_brings_its_race(capsys):
+    race = _json(capsys, "race", "--preset", "race_learning_rates", "--steps", "300")
+    assert race["vary"] == {"key": "lr", "values": [0.001, 0.01, 0.1, 1.0]}
+    assert [r["diverged"] for r in race["runs"]] == [False, False, False, True]
+    # --vary replaces the preset's race; the rest of its setup stays.
+    race = _json(
+        capsys,
+        "race",
+        "--preset",
+        "race_learning_rates",
+        "--vary",
+        "momentum=0,0.5",
+        "--steps",
+        "10",
+    )
+    assert [r["config"]["momentum"] for r in race["runs"]] == [0.0, 0.5]
+    assert {r["config"]["dataset"] for r in race["runs"]} == {"line"}
+    code, out, err = _run(capsys, "train", "--preset", "race_learning_rates")
+    assert code == 2 and "unknown preset 'race_learning_rates'" in err

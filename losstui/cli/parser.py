@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from losstui import __version__
-from losstui.core.presets import PRESETS
+from losstui.core.presets import PRESETS, RACE_PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import (
     MAX_RUNS,
@@ -122,6 +122,11 @@ def _problem(value: str) -> str:
 def _preset(value: str) -> str:
     """A preset's key."""
     return _one_of("preset", value, list(PRESETS))
+
+
+def _race_preset(value: str) -> str:
+    """A preset's key, a race's among them."""
+    return _one_of("preset", value, [*PRESETS, *RACE_PRESETS])
 
 
 def _save_dir(value: str) -> str:
@@ -429,14 +434,13 @@ def _add_race(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     race.add_argument(
         "--vary",
-        required=True,
         metavar="KEY=V1,V2",
         type=_vary,
         help=f"the setting the runs differ in and each run's value: KEY one of "
         f"{', '.join(RACE_KEYS)}; 2 to {MAX_RUNS} values (hidden sizes separated by /, e.g. "
-        "hidden=16/32,16)",
+        "hidden=16/32,16); a race preset brings its own",
     )
-    _add_training_options(race)
+    _add_training_options(race, presets=(*PRESETS, *RACE_PRESETS))
 
 
 def _vary(value: str) -> Race:
@@ -458,16 +462,19 @@ def _vary(value: str) -> Race:
     return race
 
 
-def _add_training_options(command: argparse.ArgumentParser) -> None:
-    """The options of a headless training command: the problem or a preset, a flag per training
-    setting (from the schema), the length of the run, the work cap's switch and the format."""
+def _add_training_options(
+    command: argparse.ArgumentParser, presets: Sequence[str] = tuple(PRESETS)
+) -> None:
+    """The options of a headless training command: the problem or one of `presets`, a flag per
+    training setting (from the schema), the length of the run, the work cap's switch and the
+    format."""
     command.add_argument("--problem", metavar="KEY", type=_problem, help=", ".join(PROBLEMS))
     command.add_argument(
         "--preset",
         metavar="KEY",
-        type=_preset,
+        type=_preset if tuple(presets) == tuple(PRESETS) else _race_preset,
         help="start from a preset's setup (its problem included); flags given change it: "
-        + ", ".join(PRESETS),
+        + ", ".join(presets),
     )
     # Each training setting's flag, parser, help and message come from the one schema.
     for key in TRAIN_FLAGS:

@@ -30,7 +30,7 @@ TABLE_ROWS = 20
 def cmd_race(args: argparse.Namespace) -> int:
     """Race as the arguments say and print the runs in --format; status 130 after ctrl+c (the
     histories so far are printed), else 0."""
-    race = args.vary
+    race = args.vary if args.vary is not None else _preset_race(args.preset)
     if getattr(args, race.key) is not None:
         raise command_error(
             "race",
@@ -42,6 +42,16 @@ def cmd_race(args: argparse.Namespace) -> int:
     results = [_result(run, value) for run, value in zip(runs, race.values, strict=True)]
     _PRINTERS[args.format](base, race, runs, results, _notes(runs, total, interrupted))
     return 130 if interrupted else 0
+
+
+def _preset_race(preset: str | None) -> Any:
+    """The race a race preset brings; status 2 without one (--vary is then required)."""
+    from losstui.core.presets import RACE_PRESETS
+    from losstui.core.settings import SETTINGS
+
+    if preset not in RACE_PRESETS:
+        raise command_error("race", "the following arguments are required: --vary")
+    return SETTINGS["race"].parse(RACE_PRESETS[preset].settings["race"])
 
 
 def _start(base: Any, race: Any, args: argparse.Namespace) -> tuple[list[Any], int]:

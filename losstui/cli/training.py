@@ -11,7 +11,7 @@ from typing import Any
 
 from losstui.cli.output import is_terminal
 from losstui.cli.parser import DEFAULT_STEPS, PROG, TRAIN_FLAGS, UsageError
-from losstui.core.presets import PRESETS
+from losstui.core.presets import PRESETS, RACE_PRESETS
 from losstui.core.settings import SETTINGS, TRAINING_KEYS
 
 #: A headless run longer than this (estimated) shows a progress bar when stderr is a terminal.
@@ -30,7 +30,7 @@ def train_config(args: argparse.Namespace, command: str = "train") -> Any:
     from losstui.core.trainer import TrainConfig
 
     if args.preset is not None:
-        preset = PRESETS[args.preset]
+        preset = PRESETS.get(args.preset) or RACE_PRESETS[args.preset]
         if args.problem is not None and args.problem != preset.problem:
             raise command_error(
                 command, f"--preset {args.preset} is a {preset.problem} setup, not {args.problem}"

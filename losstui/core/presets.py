@@ -213,6 +213,71 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+#: Races: presets whose setup line races 2 to 4 runs (`race=KEY:V1,V2`), each with the claim the
+#: race shows, held by `tests/test_race_claims.py` at five seeds. `losstui race --preset KEY`
+#: runs one headless; the app lists them once it has a pane that draws a race.
+RACE_PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "race_outliers",
+            "Outliers: squared error against absolute error and Huber",
+            "problem=robust_regression dataset=line_outliers model=linear seed=0 patience=300 "
+            "race=loss:mean_squared_error,mean_absolute_error,huber",
+            "A tenth of the training targets are gross outliers; the validation targets are "
+            "clean, so R² "
+            "scores the fit to the line the outliers hide. Squared error's gradient grows with "
+            "the residual, so the outliers pull its line away: its R² ends at about 0.3-0.65. "
+            "Absolute error's gradient is ±1 whatever the residual, and Huber's is capped: both "
+            "reach about 0.85-0.91, at least 0.2 above squared error.",
+        ),
+        Preset(
+            "race_binary_losses",
+            "The article's circles: four losses for two classes",
+            "problem=binary_classification dataset=article_circles model=mlp hidden=50 "
+            "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300 "
+            "race=loss:binary_cross_entropy,sigmoid_mean_squared_error,hinge,squared_hinge",
+            "Binary cross-entropy, squared error through a sigmoid, hinge and squared hinge on "
+            "the article's overlapping circles: all four end at about 80-86% accuracy, within a "
+            "few points of each other, because the overlap, not the loss, limits what any model "
+            "gets right. The hinge losses stop first: once a point is past the margin it adds "
+            "nothing, so their validation loss stops improving hundreds of steps before "
+            "cross-entropy's.",
+        ),
+        Preset(
+            "race_categorical_forms",
+            "Three names, one loss: categorical, sparse categorical and KL",
+            "problem=multiclass_classification dataset=article_blobs model=mlp hidden=50 "
+            "hidden_activation=relu lr=0.01 momentum=0.9 batch_size=32 seed=0 patience=300 "
+            "race=loss:categorical_cross_entropy,sparse_categorical_cross_entropy,kl_divergence",
+            "Categorical cross-entropy on one-hot labels, sparse categorical cross-entropy on "
+            "class indices and the KL divergence from one-hot targets are one loss written three "
+            "ways: the same softmax, the same gradient p − y, so the same steps from the same "
+            "start. Their curves are identical, to the last digit shown.",
+        ),
+        Preset(
+            "race_learning_rates",
+            "Learning rates 0.001 to 1: one diverges",
+            "problem=regression dataset=line model=linear seed=0 patience=300 "
+            "race=lr:0.001,0.01,0.1,1",
+            "The same line fitted with four learning rates. From 0.001 to 0.1 every run fits "
+            "it (R² about 0.85-0.91); at 1 the steps overshoot the minimum further each time and "
+            "the run diverges within a few hundred steps, while the others train on.",
+        ),
+        Preset(
+            "race_saturated_start",
+            "Saturated start, raced: cross-entropy against squared error through a sigmoid",
+            "problem=binary_classification dataset=two_blobs model=linear init_scale=30 seed=0 "
+            "patience=300 race=loss:binary_cross_entropy,sigmoid_mean_squared_error",
+            "The saturated start, both losses from the same confident start: at step 300 "
+            "cross-entropy is ahead at every seed tried (by 5 to 65 points of accuracy), "
+            "because its gradient p − y stays large where the sigmoid is flat and squared error's "
+            "(p − y)·p·(1 − p) vanishes.",
+        ),
+    )
+}
+
+
 def get_preset(key: str) -> Preset:
     """The preset called `key`; SettingError listing the presets otherwise."""
     try:
