@@ -9,12 +9,15 @@ lesson): the data and initial weights are seeded by the configuration alone.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from losstui.core.datasets import Dataset
 from losstui.core.losses import Loss
 from losstui.core.numerics import Array
+from losstui.core.settings import SETTINGS, TRAINING_KEYS
 from losstui.core.trainer import Record, TrainConfig, Trainer
 
 
@@ -25,6 +28,24 @@ class Point(NamedTuple):
     step: int
     train_loss: float
     val_loss: float
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """What stays of a run the user replaced by changing a setting: its recorded history, what
+    set it apart from the run that replaced it ("lr 0.1"), and what its losses are."""
+
+    history: tuple[Record, ...]
+    label: str
+    recorded_as: str
+    #: The problem and loss of the run: a ghost is drawn only beside a run of the same two.
+    problem: str
+    loss: str
+
+    def fits(self, config: TrainConfig) -> bool:
+        """Whether the ghost's losses compare with a run of `config` (the same problem and
+        loss: other losses are in other units)."""
+        return (self.problem, self.loss) == (config.problem, config.loss)
 
 
 class RunView(Protocol):
@@ -220,6 +241,21 @@ class Run:
         return kept
 
     # -- messages -------------------------------------------------------------------------------
+
+    def ghost(self, replacement: TrainConfig) -> Ghost | None:
+        """What stays of this run on the loss plot once `replacement` takes its place: None when
+        there is nothing to compare (fewer than two records, another problem, or another loss,
+        whose values are in other units)."""
+        config = self.config
+        ghost = Ghost(tuple(self.history), "", self.recorded_as, config.problem, config.loss)
+        if len(self.history) < 2 or not ghost.fits(replacement):
+            return None  # a curve of one record is a point, not a curve
+        changed = [
+            f"{key} {SETTINGS[key].format(old)}"
+            for key in TRAINING_KEYS
+            if (old := getattr(config, key)) != getattr(replacement, key) and old is not None
+        ]
+        return dataclasses.replace(ghost, label=", ".join(changed) or "before")
 
     def divergence_message(self, held: Held = _never_held) -> str | None:
         """A plain sentence when the run diverged, with the setting the run points to (the

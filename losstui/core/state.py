@@ -21,7 +21,7 @@ from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
 from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
 from losstui.core.race import all_stopped, race_configs, race_label, step_runs
-from losstui.core.run import Run
+from losstui.core.run import Ghost, Run
 from losstui.core.settings import (
     SETTINGS,
     SPEEDS,
@@ -75,6 +75,7 @@ class Part(str, enum.Enum):
     EXAMPLE = "example"
     CONTROLS = "controls"  # locks or visibility
     RUNS = "runs"  # the runs on the clock, or which one is selected
+    GHOST = "ghost"  # the replaced run's curve, or whether ghosts are shown
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,11 @@ class AppState:
         self.selected = 0
         #: The setting a race varies and each run's value; None for one run.
         self.race: Race | None = None
+        #: The curve of the run a setting change replaced, kept for comparison until the next
+        #: change or a reset (one run only: a race compares its runs itself).
+        self.ghost: Ghost | None = None
+        #: Whether the loss plot draws the ghost (a view preference, key o).
+        self.ghosts = True
         self.running = False
         #: Fast-forward: while running, train as fast as the machine allows (`step_for`).
         self.fast = False
@@ -437,7 +443,13 @@ class AppState:
         return {Part.CONFIG, Part.PROGRESS, Part.RUNNING}
 
     def _replace_runs(self, runs: list[Run], race: Race | None) -> builtins.set[Part]:
-        parts = {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING}
+        parts = {Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING, Part.GHOST}
+        one_to_one = race is None and self.race is None and len(self.runs) == 1
+        ghost = self.run.ghost(runs[0].config) if one_to_one else None
+        # A run with nothing to compare (no steps yet) leaves the ghost before it, where that
+        # compares with the new run: a change and a second one at step 0 keep the run trained.
+        kept = self.ghost if self.ghost is not None and self.ghost.fits(runs[0].config) else None
+        self.ghost = ghost if ghost is not None or not one_to_one else kept
         if runs[0].config.problem != self.config.problem:
             parts.add(Part.PROBLEM)
             self.running = self.fast = False
@@ -599,8 +611,14 @@ class AppState:
         """Back to step 0 with the same data and initial weights; paused."""
         self._guard("reset")
         self._reset_runs()
+        self.ghost = None
         self.running = self.fast = False
-        self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
+        self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING, Part.GHOST)
+
+    def toggle_ghosts(self) -> None:
+        """Draw the replaced run's curve on the loss plot, or not."""
+        self.ghosts = not self.ghosts
+        self._emit(Part.GHOST)
 
     def _reset_runs(self) -> None:
         for run in self.runs:
@@ -683,8 +701,9 @@ class AppState:
             run.reset()
             run.step(step)  # one clock: each run its steps, or fewer where it stopped
         self.selected = selected
+        self.ghost = None  # a restored state is the one saved, without the run it replaced
         self._set_controls(locked=locked, hidden=hidden)
-        self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING)
+        self._emit(Part.TRAINER, Part.PROGRESS, Part.RUNNING, Part.GHOST)
 
     def setup_line(self, *, full: bool = False) -> str:
         """The state as one line of `KEY=VALUE` words that `apply_setup_line` reads: the problem,
@@ -718,7 +737,8 @@ class AppState:
         current = self.values()
         self.apply({k: v for k, v in target.items() if current.get(k) != v})
         self._reset_runs()
-        self._emit(Part.TRAINER, Part.PROGRESS)
+        self.ghost = None  # a preset is a fresh demonstration
+        self._emit(Part.TRAINER, Part.PROGRESS, Part.GHOST)
 
     def apply_setup_line(self, text: str) -> None:
         """Apply a line of `KEY=VALUE` words, whole or not at all (SettingError naming the first

@@ -239,6 +239,19 @@ ACTIONS: tuple[Action, ...] = (
         palette=Palette("Toggle log10 loss axis", "Plot log10(loss) or loss"),
     ),
     Action(
+        "toggle_ghosts",
+        "o",
+        "ghost",
+        scope="screen",
+        panes=("train",),
+        group="training",
+        help="Train pane: show or hide the ghost, the curve of the run a setting change replaced",
+        palette=Palette(
+            "Toggle ghost curves",
+            "Draw the replaced run's loss curve, faint, under the new run's",
+        ),
+    ),
+    Action(
         "open_settings",
         "c",
         "Settings",

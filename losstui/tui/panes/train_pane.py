@@ -161,6 +161,8 @@ class TrainPane(Pane):
                 # The losses seen while paused between records: without them the curves stood
                 # still while the student stepped with n and the stats line moved.
                 between=run.points_between(paused=not state.running),
+                # The run a setting change replaced, faint under the live curves (key o).
+                ghost=state.ghost if state.ghosts else None,
             )
         if force or due(now, self._last_map, max(MAP_INTERVAL, slow), gap):
             self._last_map = now
@@ -324,6 +326,12 @@ class TrainPane(Pane):
                 return False
             return self.focus_in_settings() == (action == "hide_settings")
         return True
+
+    def action_toggle_ghosts(self) -> None:
+        """o: draw the replaced run's curve on the loss plot, or not."""
+        self.state.toggle_ghosts()
+        shown = "shown" if self.state.ghosts else "hidden"
+        self.app.notify(f"Ghost curves {shown} (o)", timeout=3, markup=False)
 
     def action_toggle_log10(self) -> None:
         """l: plot log10(loss) or the loss; a loss at 0 or below has none, and it says so."""

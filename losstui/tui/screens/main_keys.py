@@ -171,6 +171,14 @@ class MainKeys(Screen[None]):
         else:  # never opened: nothing drawn whose loss could refuse a log10
             attempt(self, self.state.toggle_log10)
 
+    def action_toggle_ghosts(self) -> None:
+        """o: the ghost curve on the Train pane's loss plot; from the palette too."""
+        train = self.train_pane()
+        if train is not None:
+            train.action_toggle_ghosts()
+        else:
+            self.state.toggle_ghosts()
+
     def action_open_settings(self) -> None:
         """c: show the settings column and put the keys in its first field."""
         train = self.train_pane()

@@ -9,6 +9,7 @@ import numpy as np
 from rich.cells import cell_len
 from rich.text import Text
 
+from losstui.core.run import Ghost
 from losstui.tui.widgets.ascii_plot import AsciiPlot
 
 X_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -81,12 +82,15 @@ class LossCurves(AsciiPlot):
         log10: bool,
         loss_name: str,
         between: Sequence[tuple[int, float, float]] = (),
+        ghost: Ghost | None = None,
     ) -> None:
         """Plot `history` (Records with step, train_loss, val_loss) thinned to the plot's width;
         `loss_name` says what the values are ("loss", "full NLL (with log y!)"). `between`,
         (step, train loss, validation loss) points at steps the history does not record (steps
-        taken one by one), join the curves in step order."""
-        self._last_args = (history, log10, loss_name, between)
+        taken one by one), join the curves in step order. `ghost`: the train curve of the run
+        a setting change replaced, drawn faint and dotted under the others, its label in the
+        legend."""
+        self._last_args = (history, log10, loss_name, between, ghost)
         plt = self.plt
         self.reset_plot()
         width = max(self.size.width - 8, 10) * (2 if self.glyphs.plot_marker == "braille" else 1)
@@ -104,7 +108,10 @@ class LossCurves(AsciiPlot):
                 with np.errstate(divide="ignore", invalid="ignore"):
                     train, val = np.log10(train), np.log10(val)
         n = len(history)  # rows[:n] are the records, rows[n:] the steps taken by hand
+        ghost_steps, ghost_train = self._ghost(ghost, log10, width)
         last = float(steps.max()) if len(steps) else 0.0
+        if ghost_steps.size:  # the axis spans the ghost too: the new run grows into it
+            last = max(last, float(ghost_steps.max()))
         x_range = (float(steps.min()), x_limit(last)) if len(steps) else (0.0, 10.0)
         # Thinned by the records alone (their spacing sets the grid); every step taken by hand
         # is drawn, and the last of them carries a validation point, where the stats line is.
@@ -120,15 +127,24 @@ class LossCurves(AsciiPlot):
         ok_t = np.isfinite(train)
         name = loss_name.split(" (")[0] if loss_name else "loss"  # the caption is one short line
         what = f"log10({name})" if log10 else name
-        self._captions_by_length = [
-            self.glyphs.text(text)
-            for text in (
-                f"{what} by step   train {self._m(0)}  validation {self._m(1)}",
-                f"{what}   train {self._m(0)}  val {self._m(1)}",
-                f"train {self._m(0)}  val {self._m(1)}",
-            )
+        legend = [
+            f"{what} by step   train {self._m(0)}  validation {self._m(1)}",
+            f"{what}   train {self._m(0)}  val {self._m(1)}",
+            f"train {self._m(0)}  val {self._m(1)}",
         ]
+        if ghost_steps.size and ghost is not None:
+            # The ghost's label on every variant: a faint curve without one is a puzzle.
+            mark = f"{self._ghost_look()} {ghost.label}"
+            legend = [f"{text}  {mark}" for text in legend] + [f"train {self._m(0)}  {mark}"]
+        self._captions_by_length = [self.glyphs.text(text) for text in legend]
         self.caption = self._captions_by_length[0]
+        if ghost_steps.size:  # first, so the live curves draw over it
+            plt.plot(
+                ghost_steps.tolist(),
+                ghost_train.tolist(),
+                marker=self.glyphs.point_marker,
+                color="gray",
+            )
         if ok_t.sum() >= 1:
             plt.plot(steps[ok_t].tolist(), train[ok_t].tolist(), marker=self.glyphs.plot_marker)
         if val_shown.size:
@@ -136,7 +152,7 @@ class LossCurves(AsciiPlot):
         if not len(steps):
             self.redraw()
             return
-        finite = np.concatenate([train[ok_t], val_shown])
+        finite = np.concatenate([train[ok_t], val_shown, ghost_train])
         if finite.size:
             low, high = float(finite.min()), float(finite.max())
             run = (id(history), log10)  # a new run or a new scale starts the axis afresh
@@ -158,7 +174,30 @@ class LossCurves(AsciiPlot):
         # Thinning depends on the width: redraw the last history at the new size.
         args = getattr(self, "_last_args", None)
         if args is not None:
-            self.show(args[0], log10=args[1], loss_name=args[2], between=args[3])
+            self.show(args[0], log10=args[1], loss_name=args[2], between=args[3], ghost=args[4])
+
+    def _ghost(self, ghost: Ghost | None, log10: bool, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ghost's (steps, train losses) to draw, thinned to `width`, on the axis's scale;
+        empty where there is none or where log10 has no value for it."""
+        empty = np.empty(0)
+        if ghost is None:
+            return empty, empty
+        steps = np.array([r.step for r in ghost.history], dtype=np.float64)
+        train = np.array([r.train_loss for r in ghost.history], dtype=np.float64)
+        ok = np.isfinite(train)
+        steps, train = steps[ok], train[ok]
+        if log10:
+            if np.any(train <= 0):
+                return empty, empty
+            train = np.log10(train)
+        if not steps.size:
+            return empty, empty
+        keep = kept_records(steps, (float(steps.min()), x_limit(float(steps.max()))), width)
+        return steps[keep], train[keep]
+
+    def _ghost_look(self) -> str:
+        """How the ghost's dotted curve looks in the legend."""
+        return self.glyphs.point_marker * 2
 
     def _m(self, i: int) -> str:
         marker = (self.glyphs.plot_marker, self.glyphs.plot_marker_alt)[i]
