@@ -157,5 +157,5 @@ def test_a_race_preset_brings_its_race(capsys):
     )
     assert [r["config"]["momentum"] for r in race["runs"]] == [0.0, 0.5]
     assert {r["config"]["dataset"] for r in race["runs"]} == {"line"}
-    code, out, err = _run(capsys, "train", "--preset", "race_learning_rates")
+    code, _, err = _run(capsys, "train", "--preset", "race_learning_rates")
     assert code == 2 and "unknown preset 'race_learning_rates'" in err
