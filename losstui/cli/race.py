@@ -12,10 +12,10 @@ from typing import Any
 from losstui.cli.printing import print_json
 from losstui.cli.training import (
     command_error,
-    convergence_reason,
     csv_value,
     final_values,
     loss_note,
+    outcome,
     records_of,
     run_in_slices,
     total_steps,
@@ -100,19 +100,12 @@ def _run_together(runs: list[Any], total: int) -> bool:
 def _result(run: Any, value: Any) -> dict[str, Any]:
     """One run's results as JSON writes them."""
     final = final_values(run)
-    trainer = run.trainer
     return {
         "value": list(value) if isinstance(value, tuple) else value,  # hidden sizes: a list
         "label": run.label,
         "config": run.config.as_dict(),
         "losses_are": run.recorded_as,
-        "steps": run.step_count,
-        "diverged": run.diverged,
-        "diverged_at_step": run.diverged_at_step,
-        "divergence_reason": trainer.divergence_reason,
-        "converged": run.converged,
-        "converged_at_step": trainer.converged_at_step,
-        "convergence_reason": convergence_reason(run),
+        **outcome(run.trainer),
         "final": final,
         "history": records_of(run, final),
     }

@@ -151,6 +151,20 @@ def convergence_reason(run: Any) -> str | None:
     return summary.split(": ", 1)[1] if summary else None
 
 
+def outcome(trainer: Any) -> dict[str, Any]:
+    """How a run ended, as JSON writes it: its steps, and whether and when it diverged or the
+    stop rule ended it, and why."""
+    return {
+        "steps": trainer.step_count,
+        "diverged": trainer.diverged,
+        "diverged_at_step": trainer.diverged_at_step,
+        "divergence_reason": trainer.divergence_reason,
+        "converged": trainer.converged,
+        "converged_at_step": trainer.converged_at_step,
+        "convergence_reason": convergence_reason(trainer),
+    }
+
+
 def final_values(run: Any) -> dict[str, Any]:
     """The run's step, epoch, losses and metrics now."""
     return {"step": run.step_count, "epoch": run.epoch, **run.evaluate()}
