@@ -47,6 +47,16 @@ def widget_text(app: App, selector: str) -> str:
     return flat(" ".join(row[region.x : region.right] for row in rows))
 
 
+async def notified(pilot, app: App, tries: int = 20) -> list[str]:
+    """The notifications' titles once there is one: an action taken by a key notifies on a
+    later turn of the event loop, more of them on a loaded machine."""
+    for _ in range(tries):
+        if app._notifications:
+            break
+        await pilot.pause()
+    return [n.title for n in app._notifications]
+
+
 async def footer_settled(pilot, app: App, tries: int = 20) -> str:
     """The footer row once it shows its keys: a pane change refreshes the bindings, and the
     footer recomposes on a later turn of the event loop, blank in between."""
