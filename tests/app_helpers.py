@@ -5,7 +5,38 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+
+
+class Harness(App):
+    """The one app the widget tests mount their widgets in: `widgets` and nothing else, each
+    with `glyphs` where given, the first focused with `focus`, under `css` where given.
+    Subclasses add what the widget's owner does with the messages it posts."""
+
+    def __init__(
+        self, *widgets: Widget, glyphs: object = None, css: str = "", focus: bool = False
+    ) -> None:
+        if css:
+            self.CSS = css
+        super().__init__()
+        self.widgets = widgets
+        self._focus = focus
+        if glyphs is not None:
+            for widget in widgets:
+                widget.glyphs = glyphs  # type: ignore[attr-defined]
+
+    @property
+    def widget(self) -> Widget:
+        """The (first) widget under test."""
+        return self.widgets[0]
+
+    def compose(self) -> ComposeResult:
+        yield from self.widgets
+
+    def on_mount(self) -> None:
+        if self._focus and self.widgets:
+            self.widgets[0].focus()
 
 
 def screen_text(app: App) -> str:
@@ -45,6 +76,16 @@ def widget_text(app: App, selector: str) -> str:
     region = app.screen.query_one(selector).region
     rows = screen_text(app).splitlines()[region.y : region.bottom]
     return flat(" ".join(row[region.x : region.right] for row in rows))
+
+
+async def notified(pilot, app: App, tries: int = 20) -> list[str]:
+    """The notifications' titles once there is one: an action taken by a key notifies on a
+    later turn of the event loop, more of them on a loaded machine."""
+    for _ in range(tries):
+        if app._notifications:
+            break
+        await pilot.pause()
+    return [n.title for n in app._notifications]
 
 
 async def footer_settled(pilot, app: App, tries: int = 20) -> str:

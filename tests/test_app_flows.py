@@ -228,6 +228,8 @@ async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
         assert menu["hinge"].endswith("(alternative)")
         assert menu["mean_squared_error"].endswith("(not recommended)")
         assert menu["binary_cross_entropy"].endswith("(recommended)")
+        # A softmax on one output is marked in the list itself, before it is chosen.
+        assert "cannot run" in flat(menu["categorical_cross_entropy"])
 
 
 async def test_a_pairing_that_cannot_run_is_refused_with_the_reason():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from textual.app import App, ComposeResult
 
 from losstui.core.datasets import check_pairing
 from losstui.core.losses import LOSSES
 from losstui.core.trainer import TrainConfig, Trainer
 from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets.decision_map import DecisionMap, class_scores, true_classes
+from tests.app_helpers import Harness
 
 PROBLEMS_WITH_MAPS = (
     "binary_classification",
@@ -41,15 +41,9 @@ def test_map_regions_match_the_predicted_classes(problem):
 
 
 # -- the widget ----------------------------------------------------------------------------------
-class MapApp(App):
-    def __init__(self, glyphs=UNICODE) -> None:
-        super().__init__()
-        self.glyphs = glyphs
-
-    def compose(self) -> ComposeResult:
-        view = DecisionMap()
-        view.glyphs = self.glyphs
-        yield view
+def MapApp(glyphs=UNICODE) -> Harness:
+    """A decision map drawn in `glyphs`, in the test harness."""
+    return Harness(DecisionMap(), glyphs=glyphs)
 
 
 @pytest.mark.parametrize("width", [40, 50, 80, 120])

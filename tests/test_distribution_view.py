@@ -133,6 +133,12 @@ def test_multilabel_is_one_bernoulli_per_label_averaged_as_the_loss_does():
     assert math.isclose(np.mean(data.example_h_pq()), val_loss(trainer), rel_tol=1e-12)
 
 
+async def test_multilabel_shows_each_labels_own_q_present():
+    # Lesson 6 sends the student here to see each label's Q(present) on its own.
+    text = await shown_text(trained("multilabel_classification"))
+    assert "Q(present)" in text
+
+
 def test_kl_loss_is_the_mean_kl():
     trainer = trained("soft_label_classification")
     assert trainer.loss.name == "kl_divergence"

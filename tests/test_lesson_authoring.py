@@ -8,6 +8,7 @@ import pytest
 from losstui import cli
 from losstui.tui.app import LossApp
 from tests.app_helpers import screen_text
+from tests.cli_helpers import run
 
 LESSON = """---
 title: Three steps
@@ -41,12 +42,11 @@ def test_step_n_opens_the_app_at_that_step_and_a_bad_n_exits_2(lesson_file, monk
     assert cli.main(["lesson", str(lesson_file), "--step", "3"]) == 0
     assert opened["lesson_step"] == 2
     for bad in ("0", "4", "two", "-1"):
-        assert cli.main(["lesson", str(lesson_file), "--step", bad]) == 2
-        assert capsys.readouterr().err == (
-            f"losstui lesson: error: --step must be a step from 1 to 3, got '{bad}'\n"
-        )
-    assert cli.main(["lesson", "check", str(lesson_file), "--step", "2"]) == 2
-    assert "--step opens the app at a step" in capsys.readouterr().err
+        status, _, err = run(capsys, "lesson", str(lesson_file), "--step", bad)
+        assert status == 2
+        assert err == (f"losstui lesson: error: --step must be a step from 1 to 3, got '{bad}'\n")
+    status, _, err = run(capsys, "lesson", "check", str(lesson_file), "--step", "2")
+    assert status == 2 and "--step opens the app at a step" in err
 
 
 async def test_the_app_opens_at_the_step_with_the_steps_before_it_replayed(lesson_file):

@@ -9,6 +9,7 @@ from losstui.core.settings import SettingError
 from losstui.core.state import AppState
 from losstui.lessons.format import check_lesson, parse_condition, parse_lesson
 from losstui.lessons.runner import LessonRun
+from tests.cli_helpers import run
 
 HEAD = "---\ntitle: Checks\nsummary: What the checker catches.\nminutes: 10\n---\n"
 
@@ -100,10 +101,8 @@ def test_the_lab_bounds_its_outcomes_in_the_lesson_check_the_setup_line_and_the_
 
 
 async def test_a_setup_line_with_one_outcome_never_reaches_the_lab(capsys):
-    from losstui import cli
-
-    assert cli.main(["--setup", "p=1 q=1"]) == 2
-    err = capsys.readouterr().err
+    status, _, err = run(capsys, "--setup", "p=1 q=1")
+    assert status == 2
     assert err.startswith("losstui: error: argument --setup: P has 2 to 9 outcomes")
     assert err.count("\n") == 1
 

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from losstui import cli
 from losstui.core.content import ContentError
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
@@ -17,6 +16,7 @@ from losstui.lessons.format import check_lesson, parse_lesson, read_lesson
 from losstui.lessons.runner import LessonRun
 from losstui.tui.app import LossApp
 from tests.app_helpers import screen_text
+from tests.cli_helpers import run
 from tests.lesson_helpers import entered, go_on
 
 HEAD = "---\ntitle: Files\nsummary: What a lesson file cannot do.\nminutes: 10\n---\n"
@@ -99,8 +99,8 @@ def test_a_title_that_fills_screens_is_refused_with_its_value_cut():
 def test_lesson_check_and_lesson_open_say_a_bad_front_matter_in_one_line(tmp_path, capsys):
     path = tmp_path / "sup.md"
     path.write_text(lesson_text("pause", minutes="²"), encoding="utf-8")
-    assert cli.main(["lesson", "check", str(path)]) == 2
-    err = capsys.readouterr().err
+    status, _, err = run(capsys, "lesson", "check", str(path))
+    assert status == 2
     assert err == f"{path}:4: `minutes` must be a whole number from 1 to 600, got '²'\n"
 
 
@@ -148,8 +148,9 @@ def test_a_fifo_a_folder_or_a_huge_file_is_refused_without_reading_it(tmp_path):
 def test_lesson_check_of_a_fifo_is_one_line(tmp_path, capsys):
     fifo = tmp_path / "lesson.md"
     os.mkfifo(fifo)
-    assert cli.main(["lesson", "check", str(fifo)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    status, _, err = run(capsys, "lesson", "check", str(fifo))
+    assert status == 2
+    err = err.strip().splitlines()
     assert len(err) == 1 and err[0].endswith("is not a regular file"), err
 
 

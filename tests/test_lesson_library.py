@@ -17,6 +17,7 @@ from losstui.lessons import files, library, progress
 from losstui.lessons.format import read_lesson
 from losstui.tui.app import LossApp
 from tests.app_helpers import flat, pane_ready, screen_text
+from tests.cli_helpers import run
 
 HEAD = "---\ntitle: {title}\nsummary: {summary}\nminutes: {minutes}\n---\n"
 TWO_STEPS = """Train it: step {{step}}.
@@ -65,25 +66,28 @@ def test_a_path_is_a_lesson_file_and_unknown_names_say_what_is_allowed(shelf, tm
 
 def test_losstui_lesson_lists_the_built_in_lessons_with_the_step_reached(shelf, capsys):
     progress.save(library.lesson_key(read_lesson(str(shelf / "02-second-look.md"))), 1)
-    assert cli.main(["lesson"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    status, out, _ = run(capsys, "lesson")
+    assert status == 0
+    lines = out.splitlines()
     assert lines[0].split() == ["1", "first-steps", "10", "min", "not", "started", "First", "steps"]
     assert "last step (2 of 2)" in lines[1] and lines[1].endswith("Second look")
     assert all(len(line) <= 80 for line in lines)
 
 
 def test_lesson_check_takes_a_built_in_name_and_an_unknown_one_exits_2(shelf, capsys):
-    assert cli.main(["lesson", "check", "first-steps"]) == 0
-    assert capsys.readouterr().out == f"{shelf / '01-first-steps.md'}: ok\n"
-    assert cli.main(["lesson", "nine"]) == 2
-    assert capsys.readouterr().err == (
+    assert run(capsys, "lesson", "check", "first-steps")[:2] == (
+        0,
+        f"{shelf / '01-first-steps.md'}: ok\n",
+    )
+    status, _, err = run(capsys, "lesson", "nine")
+    assert status == 2
+    assert err == (
         "losstui lesson: error: no lesson 'nine': choose 1-2, a name (first-steps, second-look) "
         "or a lesson file's path\n"
     )
-    assert cli.main(["lesson", "check", "gone.md"]) == 2
-    assert (
-        capsys.readouterr().err == "losstui lesson check: error: lesson file 'gone.md' not found\n"
-    )
+    status, _, err = run(capsys, "lesson", "check", "gone.md")
+    assert status == 2
+    assert err == "losstui lesson check: error: lesson file 'gone.md' not found\n"
 
 
 LONG_TITLE = "What a loss function is, and what gradient descent does with it"
@@ -91,8 +95,9 @@ LONG_TITLE = "What a loss function is, and what gradient descent does with it"
 
 def test_at_80_columns_a_long_title_goes_on_its_own_line_under_its_lesson(shelf, capsys):
     (shelf / "02-second-look.md").write_text(lesson_text(LONG_TITLE, minutes=15))
-    assert cli.main(["lesson"]) == 0
-    assert capsys.readouterr().out.splitlines() == [
+    status, out, _ = run(capsys, "lesson")
+    assert status == 0
+    assert out.splitlines() == [
         " 1  first-steps  10 min  not started",
         "    First steps",
         " 2  second-look  15 min  not started",
@@ -107,11 +112,12 @@ def test_a_wide_terminal_gets_one_line_a_lesson_and_a_pipe_always_80_columns(
 ):
     (shelf / "02-second-look.md").write_text(lesson_text(LONG_TITLE, minutes=15))
     monkeypatch.setenv("COLUMNS", "120")
-    assert cli.main(["lesson"]) == 0  # piped (captured): COLUMNS does not change the text
-    assert capsys.readouterr().out.splitlines()[1] == "    First steps"
+    status, out, _ = run(capsys, "lesson")  # piped (captured): COLUMNS does not change the text
+    assert status == 0 and out.splitlines()[1] == "    First steps"
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    assert cli.main(["lesson"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    status, out, _ = run(capsys, "lesson")
+    assert status == 0
+    lines = out.splitlines()
     assert lines[:2] == [
         " 1  first-steps  10 min  not started  First steps",
         f" 2  second-look  15 min  not started  {LONG_TITLE}",
@@ -120,8 +126,8 @@ def test_a_wide_terminal_gets_one_line_a_lesson_and_a_pipe_always_80_columns(
 
 
 def test_the_built_in_lessons_list_fits_80_columns_and_24_lines(capsys):
-    assert cli.main(["lesson"]) == 0
-    out = capsys.readouterr().out
+    status, out, _ = run(capsys, "lesson")
+    assert status == 0
     lines = out.splitlines()
     assert all(len(line) <= 80 for line in lines) and len(lines) < 24
     for entry in library.builtin_lessons():
@@ -224,8 +230,8 @@ async def test_past_the_last_step_the_lesson_is_finished_and_listed_so(shelf, ca
         await pilot.press("6")
         await pane_ready(pilot, app, "lessons")
         assert "1. First steps  10 min  finished" in screen_text(app)
-    assert cli.main(["lesson"]) == 0
-    assert "finished (2 steps)" in capsys.readouterr().out.splitlines()[0]
+    status, out, _ = run(capsys, "lesson")
+    assert status == 0 and "finished (2 steps)" in out.splitlines()[0]
 
 
 def test_a_lesson_finished_once_is_listed_finished_wherever_it_is_opened_again():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from losstui import cli
 from losstui.lessons import progress
 from losstui.lessons.format import read_lesson
 from losstui.lessons.library import lesson_key
@@ -13,6 +12,7 @@ from losstui.tui.app import LossApp
 from losstui.tui.glyphs import ASCII
 from losstui.tui.notes_app import NotesApp, notes_text
 from tests.app_helpers import screen_text
+from tests.cli_helpers import run
 
 LESSON = """---
 title: Notes
@@ -104,13 +104,13 @@ async def test_a_lesson_opened_at_a_step_is_followed_from_it(lesson_file):
 
 def test_notes_refuse_what_only_the_lesson_takes_in_one_line(lesson_file, capsys):
     for extra in (["--step", "2"], ["--watch"]):
-        assert cli.main(["lesson", str(lesson_file), "--notes", *extra]) == 2
-        err = capsys.readouterr().err
+        status, _, err = run(capsys, "lesson", str(lesson_file), "--notes", *extra)
+        assert status == 2
         assert err.count("\n") == 1 and f"give {extra[0]} to that one" in err
-    assert cli.main(["lesson", "check", str(lesson_file), "--notes"]) == 2
-    assert "--notes shows a lesson's notes" in capsys.readouterr().err
+    status, _, err = run(capsys, "lesson", "check", str(lesson_file), "--notes")
+    assert status == 2 and "--notes shows a lesson's notes" in err
     broken = lesson_file.with_name("broken.md")
     broken.write_text(LESSON.replace("wait step >= 30", "wait stepp >= 30"), encoding="utf-8")
-    assert cli.main(["lesson", str(broken), "--notes"]) == 2
-    err = capsys.readouterr().err
+    status, _, err = run(capsys, "lesson", str(broken), "--notes")
+    assert status == 2
     assert err.count("\n") == 1 and "broken.md:" in err and "lesson check" in err

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-
 from losstui.tui.widgets.lesson_text import LessonText
-
-
-class One(App):
-    def compose(self) -> ComposeResult:
-        yield LessonText()
+from tests.app_helpers import Harness
 
 
 async def test_code_takes_the_themes_colours_and_a_link_shows_its_address():
-    app = One()
+    app = Harness(LessonText())
     async with app.run_test(size=(80, 10)) as pilot:
         text = app.query_one(LessonText)
         text.update("Press `space` to train; see [the notes](https://example.org/notes).")

@@ -8,13 +8,13 @@ import math
 
 import pytest
 
-from losstui import cli
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
 from losstui.lessons.files import builtin_paths
 from losstui.lessons.format import check_lesson, parse_condition, parse_lesson, read_lesson
 from losstui.lessons.runner import LessonRun
 from losstui.lessons.values import fill, lesson_values, waiting_for
+from tests.cli_helpers import run
 
 HEAD = "---\ntitle: Log loss\nsummary: The Bernoulli likelihood.\nminutes: 10\n---\n"
 GOOD = (
@@ -160,14 +160,12 @@ def test_lesson_check_command(tmp_path, capsys):
     good, bad = tmp_path / "good.md", tmp_path / "bad.md"
     good.write_text(GOOD, encoding="utf-8")
     bad.write_text(HEAD + "```losstui\nsett lr=1\n```\n", encoding="utf-8")
-    assert cli.main(["lesson", "check", str(good)]) == 0
-    assert capsys.readouterr().out == f"{good}: ok\n"
-    assert cli.main(["lesson", "check", str(bad)]) == 2
-    assert capsys.readouterr().err.startswith(f"{bad}:7: unknown directive 'sett'")
-    assert cli.main(["lesson", "check", str(tmp_path / "none.md")]) == 2
-    assert capsys.readouterr().err == (
-        f"losstui lesson check: error: lesson file '{tmp_path / 'none.md'}' not found\n"
-    )
+    assert run(capsys, "lesson", "check", str(good))[:2] == (0, f"{good}: ok\n")
+    status, _, err = run(capsys, "lesson", "check", str(bad))
+    assert status == 2 and err.startswith(f"{bad}:7: unknown directive 'sett'")
+    status, _, err = run(capsys, "lesson", "check", str(tmp_path / "none.md"))
+    assert status == 2
+    assert err == (f"losstui lesson check: error: lesson file '{tmp_path / 'none.md'}' not found\n")
 
 
 def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():

@@ -6,6 +6,7 @@ import pytest
 
 from losstui import cli
 from losstui.cli import low_bandwidth_wanted
+from tests.cli_helpers import run
 
 SSH = {"SSH_CONNECTION": "10.0.0.2 52100 10.0.0.1 22"}
 
@@ -47,8 +48,8 @@ def test_the_command_line_opens_the_app_in_the_mode_chosen(monkeypatch, argv, ss
 
 def test_a_value_given_to_the_switch_is_refused_in_one_line(capsys, monkeypatch):
     monkeypatch.setattr(cli, "run_app", lambda *a, **o: pytest.fail("the app must not start"))
-    assert cli.main(["--low-bandwidth=yes"]) == 2
-    out, err = capsys.readouterr()
+    status, out, err = run(capsys, "--low-bandwidth=yes")
+    assert status == 2
     assert (
         out == "" and err.count("\n") == 1 and "--low-bandwidth" in err and "takes no value" in err
     )

@@ -7,7 +7,7 @@ import pytest
 from losstui.core.presets import PRESETS
 from losstui.tui.app import LossApp
 from losstui.tui.screens.preset_screen import PresetScreen
-from tests.app_helpers import screen_text
+from tests.app_helpers import notified, screen_text
 
 
 def dialog_rows(app: LossApp) -> list[str]:
@@ -39,7 +39,7 @@ async def test_the_highlighted_preset_is_marked_and_the_mark_moves_with_down(asc
         await pilot.pause()
         # The marked preset is the one enter applied: its title heads the notification.
         assert not isinstance(app.screen, PresetScreen)
-        assert [n.title for n in app._notifications][-1] == PRESETS["far_cluster"].title
+        assert (await notified(pilot, app))[-1] == PRESETS["far_cluster"].title
 
 
 async def test_titles_start_at_the_mark_and_their_text_is_indented_under_them():

@@ -12,6 +12,7 @@ import pytest
 
 from losstui.lessons import progress
 from losstui.paths import state_directory
+from tests.cli_helpers import run
 
 #: Another lesson's progress, which a broken file must not cost the student.
 SAVED = {"1-loss-and-sgd": 5, "2-maximum-likelihood": 3, "finished": ["1-loss-and-sgd"]}
@@ -197,12 +198,10 @@ async def test_the_app_says_once_that_it_kept_the_progress_aside(state):
 
 
 def test_the_lesson_list_says_once_on_stderr_that_it_kept_the_progress_aside(state, capsys):
-    from losstui import cli
-
     _write_raw(state, UNREADABLE["cut short"])
-    assert cli.main(["lesson"]) == 0
-    out, err = capsys.readouterr()
+    status, out, err = run(capsys, "lesson")
+    assert status == 0
     (aside,) = _kept_aside(state)
     assert err.count("\n") == 1 and err.startswith("losstui: note: ") and aside.name in err
     assert "not started" in out  # the list itself, on stdout
-    assert cli.main(["lesson"]) == 0 and capsys.readouterr().err == ""
+    assert run(capsys, "lesson")[::2] == (0, "")

@@ -10,7 +10,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import _compositor
-from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -22,6 +21,7 @@ from losstui.tui.widgets.decision_map import DecisionMap
 from losstui.tui.widgets.lesson_text import LessonText
 from losstui.tui.widgets.loss_curves import LossCurves, kept_records, x_limit, y_limits
 from losstui.tui.widgets.train_stats import TrainStats
+from tests.app_helpers import Harness
 
 
 class Repaints:
@@ -60,15 +60,6 @@ def test_a_style_change_alone_is_a_change_and_close_changes_are_one_region():
 
 
 # -- widgets --------------------------------------------------------------------------------------
-class One(App):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.widget = widget
-
-    def compose(self) -> ComposeResult:
-        yield self.widget
-
-
 def _show_stats(stats: TrainStats, trainer: Trainer) -> None:
     stats.show(
         trainer,
@@ -83,7 +74,7 @@ def _show_stats(stats: TrainStats, trainer: Trainer) -> None:
 async def test_the_stats_repaint_only_their_numbers_and_nothing_when_unchanged():
     trainer = Trainer(TrainConfig.default_for("binary_classification"))
     trainer.step(200)
-    app = One(TrainStats())
+    app = Harness(TrainStats())
     async with app.run_test(size=(80, 10)) as pilot:
         stats = app.widget
         _show_stats(stats, trainer)
@@ -109,7 +100,7 @@ async def test_the_stats_repaint_only_their_numbers_and_nothing_when_unchanged()
 
 async def test_a_lessons_live_values_repaint_only_their_digits():
     prose = "Each step lowers the **loss**: press `space`.\n\nStep {}: validation loss **{}**."
-    app = One(LessonText())
+    app = Harness(LessonText())
     async with app.run_test(size=(80, 10)) as pilot:
         text = app.widget
         text.update(prose.format(300, "0.08383"))
@@ -133,7 +124,7 @@ async def test_a_lessons_live_values_repaint_only_their_digits():
 async def test_the_decision_map_repaints_only_where_the_regions_moved():
     trainer = Trainer(TrainConfig.default_for("binary_classification"))
     trainer.step(300)
-    app = One(DecisionMap())
+    app = Harness(DecisionMap())
     async with app.run_test(size=(60, 16)) as pilot:
         view = app.widget
         view.show(trainer)
@@ -195,7 +186,7 @@ def _history(n: int) -> list[Record]:
 
 
 async def test_a_growing_run_leaves_the_axis_and_the_old_curve_as_drawn():
-    app = One(LossCurves())
+    app = Harness(LossCurves())
     async with app.run_test(size=(80, 12)) as pilot:
         plot = app.widget
         history = _history(12)  # steps 0 to 220: the axis ends at 300

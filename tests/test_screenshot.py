@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from losstui import cli
 from losstui.tui.app import LossApp
 from tests.app_helpers import notifications
+from tests.cli_helpers import run
 
 
 def screenshot_command(app: LossApp):
@@ -63,8 +63,9 @@ async def test_a_screenshot_that_cannot_be_saved_says_why(tmp_path):
 
 def test_a_bad_save_dir_is_refused_at_the_command_line(tmp_path, capsys):
     missing = tmp_path / "nowhere"
-    assert cli.main(["--save-dir", str(missing)]) == 2
-    err = capsys.readouterr().err.strip()
+    status, _, err = run(capsys, "--save-dir", str(missing))
+    assert status == 2
+    err = err.strip()
     assert err == (
         f"losstui: error: argument --save-dir: {str(missing)!r} is not a directory; "
         "give an existing one"

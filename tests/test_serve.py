@@ -17,6 +17,7 @@ import time
 import pytest
 
 from losstui import cli, serve
+from tests.cli_helpers import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ANSI = re.compile(r"\x1b(\[[0-9;?$]*[A-Za-z]|\][^\x07]*\x07)")
@@ -84,17 +85,18 @@ def test_serve_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
 
 
 def test_serve_checks_the_apps_arguments_before_serving(capsys):
-    assert cli.main(["serve", "--preset", "nope"]) == 2
-    assert "unknown preset 'nope'" in capsys.readouterr().err
-    assert cli.main(["serve", "train"]) == 2
-    assert "serve opens the app" in capsys.readouterr().err
-    assert cli.main(["serve", "--port", "70000"]) == 2
-    assert "port must be at most 65,535" in capsys.readouterr().err
+    status, _, err = run(capsys, "serve", "--preset", "nope")
+    assert status == 2 and "unknown preset 'nope'" in err
+    status, _, err = run(capsys, "serve", "train")
+    assert status == 2 and "serve opens the app" in err
+    status, _, err = run(capsys, "serve", "--port", "70000")
+    assert status == 2 and "port must be at most 65,535" in err
     huge = "problem=binary_classification model=mlp hidden=1024,1024,1024,1024"
-    assert cli.main(["serve", "--setup", huge]) == 2  # above the app's work cap
-    assert "above the app's cap" in capsys.readouterr().err
-    assert cli.main(["serve", "lesson", "99"]) == 2
-    err = capsys.readouterr().err  # as `losstui lesson 99` says it, before any browser connects
+    status, _, err = run(capsys, "serve", "--setup", huge)  # above the app's work cap
+    assert status == 2 and "above the app's cap" in err
+    # As `losstui lesson 99` says it, before any browser connects.
+    status, _, err = run(capsys, "serve", "lesson", "99")
+    assert status == 2
     assert err.startswith("losstui lesson: error: no lesson '99': choose 1-7, a name (loss-and-sgd")
 
 
@@ -133,8 +135,8 @@ def never_served(monkeypatch):
 def test_a_host_the_server_cannot_listen_on_is_one_line_and_status_2(
     capsys, never_served, host, expected
 ):
-    assert cli.main(["serve", "--host", host]) == 2
-    err = capsys.readouterr().err
+    status, _, err = run(capsys, "serve", "--host", host)
+    assert status == 2
     assert err.startswith("losstui serve: error: ") and expected in err
     assert err.count("\n") == 1 and len(err) < 300
 

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from rich.cells import cell_len
-from textual.app import App, ComposeResult
 
 from losstui.core.diagnostics import density_parameters
 from losstui.core.text import format_ticks
@@ -19,7 +18,7 @@ from losstui.tui.glyphs import ASCII, UNICODE
 from losstui.tui.widgets.ascii_plot import nice_ticks
 from losstui.tui.widgets.fit_plot import FitPlot, legend_chunks, wrap_chunks
 from losstui.tui.widgets.loss_curves import LossCurves
-from tests.app_helpers import flat, widget_text
+from tests.app_helpers import Harness, flat, widget_text
 
 LONG_NUMBER = re.compile(r"\d\.\d{5,}")
 
@@ -46,16 +45,9 @@ def test_no_negative_zero_label():
     assert "-0" not in format_ticks([-1e-17, 1.0]) and "-0.0" not in format_ticks([-1e-17, 0.5])
 
 
-class PlotApp(App):
-    CSS = "Screen > * { height: 8; }"
-
-    def __init__(self, plot, glyphs=UNICODE) -> None:
-        super().__init__()
-        self.plot = plot
-        self.plot.glyphs = glyphs
-
-    def compose(self) -> ComposeResult:
-        yield self.plot
+def PlotApp(plot, glyphs=UNICODE) -> Harness:
+    """`plot`, eight rows high, in the test harness."""
+    return Harness(plot, glyphs=glyphs, css="Screen > * { height: 8; }")
 
 
 def history(n: int = 30) -> list[Record]:
@@ -73,7 +65,7 @@ def rendered(plot) -> list[str]:
 async def test_loss_curves_caption_carries_the_legend_and_data_gets_the_rows(glyphs):
     app = PlotApp(LossCurves(), glyphs)
     async with app.run_test(size=(80, 10)) as pilot:
-        plot = app.plot
+        plot = app.widget
         plot.show(history(), log10=False, loss_name="loss")
         await pilot.pause()
         lines = rendered(plot)
@@ -101,17 +93,17 @@ async def test_a_narrow_loss_plot_keeps_both_marks_of_its_legend(width, legend):
     # Beside a lesson at 60 columns the legend was cut to "train ⠒⠒  valid".
     app = PlotApp(LossCurves())
     async with app.run_test(size=(width, 10)) as pilot:
-        app.plot.show(history(), log10=False, loss_name="loss")
+        app.widget.show(history(), log10=False, loss_name="loss")
         await pilot.pause()
-        assert rendered(app.plot)[0].rstrip() == legend
+        assert rendered(app.widget)[0].rstrip() == legend
 
 
 async def test_a_run_at_step_0_has_whole_step_ticks():
     app = PlotApp(LossCurves())
     async with app.run_test(size=(80, 10)) as pilot:
-        app.plot.show(history(1), log10=False, loss_name="loss")
+        app.widget.show(history(1), log10=False, loss_name="loss")
         await pilot.pause()
-        axis_labels = rendered(app.plot)[-1].split()
+        axis_labels = rendered(app.widget)[-1].split()
         assert axis_labels and all(label.isdigit() for label in axis_labels), axis_labels
 
 
@@ -121,9 +113,9 @@ async def test_model_plots_label_axes_with_few_digits(problem):
     trainer.step(30)
     app = PlotApp(FitPlot())
     async with app.run_test(size=(80, 10)) as pilot:
-        app.plot.show(trainer)
+        app.widget.show(trainer)
         await pilot.pause()
-        lines = rendered(app.plot)
+        lines = rendered(app.widget)
         text = "\n".join(lines)
         assert not LONG_NUMBER.search(text), text
         assert not re.search(r"(?<![\d.])-0(\.0+)?(?![\d.])", text), text
@@ -227,9 +219,9 @@ async def test_a_narrow_regression_plot_shows_its_whole_outlier_legend(glyphs):
     trainer.step(30)
     app = PlotApp(FitPlot(), glyphs)
     async with app.run_test(size=(42, 10)) as pilot:
-        app.plot.show(trainer)
+        app.widget.show(trainer)
         await pilot.pause()
-        lines = rendered(app.plot)
+        lines = rendered(app.widget)
         assert len(lines) == 8
         caption = flat(" ".join(lines[:2]))
         point, curve, truth = (".", "**", "o") if glyphs is ASCII else ("·", "⠒⠒", "•")

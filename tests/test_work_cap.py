@@ -10,12 +10,7 @@ from losstui import cli
 from losstui.core import trainer as trainer_module
 from losstui.core.trainer import TrainConfig
 from losstui.core.work import LIFT_FLAG, MAX_BYTES, app_over_cap, over_cap, run_cost
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.cli_helpers import run
 
 
 def config(problem: str = "regression", **changes) -> TrainConfig:
