@@ -28,6 +28,7 @@ import tempfile
 import termios
 import time
 from dataclasses import asdict, dataclass
+from typing import BinaryIO
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -148,6 +149,41 @@ def spawn(argv: list[str], cols: int, rows: int, env: dict[str, str]) -> tuple[i
     return pid, master
 
 
+class _Capture:
+    """What the program wrote: every chunk with the time it arrived (replayed after the run,
+    never during it, so the replay's CPU does not compete with the program, to find the
+    changed-cell floor), the byte counts, and a recording of the window if asked."""
+
+    def __init__(self, start: float, recording: BinaryIO | None) -> None:
+        self.start, self.recording = start, recording
+        self.total = self.in_window = 0
+        self.chunks: list[tuple[float, bytes]] = []
+
+    def take(self, now: float, chunk: bytes, *, in_window: bool) -> None:
+        self.total += len(chunk)
+        self.chunks.append((now - self.start, chunk))
+        if in_window:
+            self.in_window += len(chunk)
+            if self.recording:
+                self.recording.write(chunk)
+
+    def close(self) -> None:
+        if self.recording:
+            self.recording.close()
+
+
+def _next_chunk(master: int, timeout: float) -> bytes | None:
+    """The next bytes the program wrote within `timeout` seconds: None if none came, b"" once
+    it closed the terminal."""
+    ready, _, _ = select.select([master], [], [], timeout)
+    if not ready:
+        return None
+    try:
+        return os.read(master, 65536)
+    except OSError:  # EIO: the program closed the terminal
+        return b""
+
+
 def measure(
     argv: list[str],
     *,
@@ -169,14 +205,10 @@ def measure(
     pending = sorted(keys or [])
     start = time.monotonic()
     window_start, window_end = start + warmup, start + warmup + seconds
-    total = in_window = 0
     cpu_start = cpu_end = None
     peak = 0.0
     exited: int | None = None
-    recording = open(record, "wb") if record else None  # noqa: SIM115 (closed below)
-    # Everything written, with the time it arrived: replayed after the run (never during it, so
-    # the replay's CPU does not compete with the program) to find the changed-cell floor.
-    chunks: list[tuple[float, bytes]] = []
+    capture = _Capture(start, open(record, "wb") if record else None)  # noqa: SIM115
     while True:
         now = time.monotonic()
         while pending and now - start >= pending[0][0]:
@@ -184,35 +216,25 @@ def measure(
         if cpu_start is None and now >= window_start:
             cpu_start = tree_cpu_seconds(pid)
         if now >= window_end:
-            cpu_end = tree_cpu_seconds(pid)
-            peak = peak_rss_mb(pid)
+            cpu_end, peak = tree_cpu_seconds(pid), peak_rss_mb(pid)
             break
-        deadlines = [window_start if cpu_start is None else window_end]
+        deadline = window_start if cpu_start is None else window_end
         if pending:
-            deadlines.append(start + pending[0][0])
-        timeout = max(min(deadlines) - now, 0.0)
-        ready, _, _ = select.select([master], [], [], min(timeout, 0.25))
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the program closed the terminal
-                chunk = b""
-            if not chunk:
-                exited = os.waitpid(pid, 0)[1]
-                break
-            total += len(chunk)
-            chunks.append((now - start, chunk))
-            if cpu_start is not None:
-                in_window += len(chunk)
-                if recording:
-                    recording.write(chunk)
-            reply = _answer_queries(chunk, rows)
-            if reply:
-                os.write(master, reply)
+            deadline = min(deadline, start + pending[0][0])
+        chunk = _next_chunk(master, min(max(deadline - now, 0.0), 0.25))
+        if chunk is None:
+            continue
+        if not chunk:  # the program closed the terminal
+            exited = os.waitpid(pid, 0)[1]
+            break
+        capture.take(now, chunk, in_window=cpu_start is not None)
+        reply = _answer_queries(chunk, rows)
+        if reply:
+            os.write(master, reply)
+    capture.close()
+    total, in_window, chunks = capture.total, capture.in_window, capture.chunks
     if cpu_start is None or cpu_end is None:
         cpu_start, cpu_end = 0.0, 0.0
-    if recording:
-        recording.close()
     status = _stop(pid, master, quit_keys) if exited is None else _describe(exited)
     os.close(master)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -220,7 +242,29 @@ def measure(
     # A program that ends before the window closes has no rate to report.
     window = seconds if exited is None else 0.0
     floor = replay_floor(chunks, cols, rows, warmup, warmup + seconds)
+    return _measurement(
+        argv,
+        (cols, rows, warmup, seconds, window),
+        (total, in_window, cpu_end - cpu_start, peak),
+        (status, exited is None),
+        floor,
+    )
+
+
+def _measurement(
+    argv: list[str],
+    size: tuple[int, int, float, float, float],
+    counts: tuple[int, int, float, float],
+    ending: tuple[str, bool],
+    floor: tuple[int, int] | None,
+) -> Measurement:
+    """The figures of one run: its rates over `window` seconds (0 when the program ended
+    before the window closed: no rate), and the changed-cell floor's where there is one."""
+    cols, rows, warmup, seconds, window = size
+    total, in_window, cpu, peak = counts
+    status, completed = ending
     changed, floor_bytes = floor if floor is not None else (0, 0)
+    nan = float("nan")
     return Measurement(
         command=" ".join(argv),
         cols=cols,
@@ -229,18 +273,18 @@ def measure(
         window_s=seconds,
         bytes_total=total,
         bytes_in_window=in_window,
-        bytes_per_s=in_window / window if window else float("nan"),
-        cpu_s_in_window=cpu_end - cpu_start,
-        cpu_share_of_one_core=(cpu_end - cpu_start) / window if window else float("nan"),
+        bytes_per_s=in_window / window if window else nan,
+        cpu_s_in_window=cpu,
+        cpu_share_of_one_core=cpu / window if window else nan,
         peak_rss_mb=round(peak, 1),
         exit=status,
-        completed=exited is None,
+        completed=completed,
         cpu_count=os.cpu_count() or 1,
         machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
         changed_cells=changed,
         floor_bytes=floor_bytes,
-        floor_per_s=floor_bytes / window if window and floor is not None else float("nan"),
-        ratio_to_floor=in_window / floor_bytes if floor_bytes else float("nan"),
+        floor_per_s=floor_bytes / window if window and floor is not None else nan,
+        ratio_to_floor=in_window / floor_bytes if floor_bytes else nan,
     )
 
 

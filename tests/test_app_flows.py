@@ -40,7 +40,8 @@ async def test_each_problem_shows_its_recommended_loss_and_activation():
             rec = recommend(key)
             assert flat(rec.loss_title) in text, key
             if PROBLEMS[key].kind == "density":  # no output layer and no y: parameters and x
-                assert "Activation" not in text and "y ~" not in text
+                assert "Activation" not in text
+                assert "y ~" not in text
                 assert f"Parameters {flat(rec.activation_reason)}" in text
                 assert f"x ~ {rec.distribution}" in text
             else:
@@ -119,11 +120,13 @@ async def test_footer_offers_pause_only_while_running():
     async with app.run_test(size=(80, 24)) as pilot:
         await _train_pane(pilot)
         footer = screen_text(app).splitlines()[-1]
-        assert "Play" in footer and "Pause" not in footer
+        assert "Play" in footer
+        assert "Pause" not in footer
         await pilot.press("space")
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
-        assert "Pause" in footer and "Play" not in footer
+        assert "Pause" in footer
+        assert "Play" not in footer
         await pilot.press("space")
 
 
@@ -188,10 +191,12 @@ async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
         await pilot.pause()
         said = [flat(n) for n in notifications(app)]
         assert sum("Lower the learning rate" in n for n in said) >= 2, said
-        assert app.state.trainer.diverged and not app.state.running
+        assert app.state.trainer.diverged
+        assert not app.state.running
         await pilot.press("r")
         await pilot.pause()
-        assert app.state.trainer.step_count == 0 and not app.state.trainer.diverged
+        assert app.state.trainer.step_count == 0
+        assert not app.state.trainer.diverged
         await _type_into(pilot, app, "lr", "0.05")
         app.state.step(20)
         assert not app.state.trainer.diverged
@@ -222,7 +227,8 @@ async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
         app.state.set_pane("train")
         await pane_ready(pilot, app, "train")
         text = flat(screen_text(app))
-        assert "(reasonable alternative)" in text and "not recommended" not in text
+        assert "(reasonable alternative)" in text
+        assert "not recommended" not in text
         select = app.query_one("#field-loss", Select)
         menu = {value: str(label) for label, value in select._options}
         assert menu["hinge"].endswith("(alternative)")
@@ -240,7 +246,8 @@ async def test_a_pairing_that_cannot_run_is_refused_with_the_reason():
         await pilot.pause()
         assert app.state.config.loss == "binary_cross_entropy"
         error = app.query_one("#error-loss", Label)
-        assert error.display and "cannot run" in str(error.render())
+        assert error.display
+        assert "cannot run" in str(error.render())
         assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
 
 
@@ -316,13 +323,15 @@ async def test_help_scrolls_by_keyboard_with_a_narrow_key_column():
         await pilot.press("question_mark")
         await pilot.pause()
         box = app.screen.query_one("#help-box")
-        assert box.has_focus and box.max_scroll_y > 0
+        assert box.has_focus
+        assert box.max_scroll_y > 0
         await pilot.press("pagedown")
         assert box.scroll_target_y > 0
         await pilot.press("end")
         await pilot.pause()
         text = screen_text(app)
-        assert "close" in text and "P/Q lab" in text  # the last sections are in view
+        assert "close" in text
+        assert "P/Q lab" in text
         await pilot.press("home")
         await pilot.pause()
         assert "Anywhere" in screen_text(app)
@@ -411,7 +420,8 @@ async def test_c_goes_into_the_settings_and_the_hints_follow_the_focus():
         app.query_one("#field-lr", Input).focus()
         await pilot.pause()
         text = screen_text(app)
-        assert "esc leaves the field" in text and "space" not in text.splitlines()[2]
+        assert "esc leaves the field" in text
+        assert "space" not in text.splitlines()[2]
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is None or not isinstance(app.focused, Input)
@@ -449,12 +459,14 @@ async def test_after_the_stop_rule_space_and_n_say_why_and_the_status_keeps_the_
         step = app.state.trainer.step_count
         await pilot.press("n", "space")
         await pilot.pause()
-        assert app.state.trainer.step_count == step and not app.state.running
+        assert app.state.trainer.step_count == step
+        assert not app.state.running
         said = [flat(n) for n in notifications(app)]
         assert sum("set patience to 0" in n for n in said) == 2, said
         # The status line keeps the problem and the loss: the reason is on the Train pane.
         top = screen_text(app).splitlines()[0]
-        assert top.startswith(" Binary classification | ") and f"converged at step {step}" in top
+        assert top.startswith(" Binary classification | ")
+        assert f"converged at step {step}" in top
 
 
 def test_the_divergence_hint_does_not_send_the_user_to_r():
@@ -465,7 +477,8 @@ def test_the_divergence_hint_does_not_send_the_user_to_r():
     state.step(200)
     assert state.trainer.diverged
     message = state.divergence_message
-    assert "press r" not in message and "Lower the learning rate" in message
+    assert "press r" not in message
+    assert "Lower the learning rate" in message
     assert "restarts from step 0" in message
 
 
@@ -480,7 +493,8 @@ def test_run_end_messages_offer_no_setting_a_lesson_holds():
     state.set_controls(locked={"lr"}, hidden=set())
     message = state.divergence_message or ""
     assert "diverged at step" in message
-    assert "learning rate (try" not in message and "settings" not in message
+    assert "learning rate (try" not in message
+    assert "settings" not in message
     state = AppState("binary_classification")
     state.apply({"patience": "300"})
     state.step(5000)
@@ -488,7 +502,8 @@ def test_run_end_messages_offer_no_setting_a_lesson_holds():
     assert "patience" in (state.convergence_message or "")
     state.set_controls(locked={"patience"}, hidden=set())
     message = state.convergence_message or ""
-    assert "converged at step" in message and "patience" not in message
+    assert "converged at step" in message
+    assert "patience" not in message
 
 
 async def test_each_step_by_hand_moves_the_loss_curve():
@@ -504,11 +519,13 @@ async def test_each_step_by_hand_moves_the_loss_curve():
             await pilot.press("n")
             await pilot.pause()
             drawn.append(curves.render().plain)
-        assert app.state.trainer.step_count == 3 and len(app.state.trainer.history) == 1
+        assert app.state.trainer.step_count == 3
+        assert len(app.state.trainer.history) == 1
         assert len(set(drawn)) == 4, "a step by hand left the curve as it was"
         await pilot.press("r")  # back to step 0: the points of steps 1-3 go with the run
         await pilot.pause()
-        assert app.state.trainer.step_count == 0 and curves.render().plain == drawn[0]
+        assert app.state.trainer.step_count == 0
+        assert curves.render().plain == drawn[0]
         await pilot.press("space")  # training on: the records take over, the run goes on
         await pilot.pause()
         app.state.pause()  # after however many ticks the machine gave it: on to a record
@@ -527,7 +544,8 @@ async def test_stats_show_the_losses_of_the_step_on_show():
         stats = app.query_one(TrainStats)
         assert stats.values["val_loss"] == now["val_loss"]
         text = flat(screen_text(app))
-        assert "step 53" in text and f"val {format_loss(now['val_loss'])}" in text
+        assert "step 53" in text
+        assert f"val {format_loss(now['val_loss'])}" in text
         assert app.state.trainer.history[-1].step == 40  # the record is older than the screen
 
 
@@ -561,7 +579,8 @@ async def test_count_losses_are_the_full_nll_and_the_screen_says_so():
         assert min(values["train_loss"], values["val_loss"]) > 0
         await pilot.press("l")
         await pilot.pause()
-        assert app.state.log10 and "log10(full NLL) by step" in flat(screen_text(app))
+        assert app.state.log10
+        assert "log10(full NLL) by step" in flat(screen_text(app))
 
 
 async def test_density_stats_show_the_nll_once_and_units_are_greyed():
@@ -592,7 +611,8 @@ async def test_command_palette_offers_the_main_actions():
             assert title in titles
         # One "Keys": the app's help, not Textual's side panel of keys losstui does not have.
         keys = [c for c in palette_commands(app, app.screen) if c.title == "Keys"]
-        assert len(keys) == 1 and keys[0].callback == app.action_help
+        assert len(keys) == 1
+        assert keys[0].callback == app.action_help
 
 
 async def test_panes_switch_by_number_and_units_toggle():
@@ -675,12 +695,15 @@ async def test_d_opens_the_presets_and_enter_applies_one_with_its_claim():
         await pilot.press("enter")
         await pilot.pause()
         state = app.state
-        assert state.pane == "train" and state.config.init_scale == 30
-        assert state.trainer.step_count == 0 and not state.running
+        assert state.pane == "train"
+        assert state.config.init_scale == 30
+        assert state.trainer.step_count == 0
+        assert not state.running
         assert any("confidently" in n.message for n in app._notifications)
         await pilot.press("d", "escape")  # escape leaves everything as it was
         await pilot.pause()
-        assert state.pane == "train" and state.config.init_scale == 30
+        assert state.pane == "train"
+        assert state.config.init_scale == 30
 
 
 async def test_a_setup_line_opens_that_setup_and_the_palette_copies_it_back():
@@ -689,7 +712,8 @@ async def test_a_setup_line_opens_that_setup_and_the_palette_copies_it_back():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.state.setup_line() == line
-        assert "Regression" in screen_text(app) and app.state.pane == "train"
+        assert "Regression" in screen_text(app)
+        assert app.state.pane == "train"
         app.action_copy_setup()
         await pilot.pause()
         assert any(n.message == line for n in app._notifications)
@@ -725,11 +749,14 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         await pilot.pause()
         text = screen_text(app)
         assert "Lesson · step 1 of 2  A saturated start" in text
-        assert "Accuracy now: 22.0%." in text and "step 0" in text  # the pane it drives, too
-        assert app.state.is_locked("loss") and app.state.config.init_scale == 30
+        assert "Accuracy now: 22.0%." in text
+        assert "step 0" in text
+        assert app.state.is_locked("loss")
+        assert app.state.config.init_scale == 30
         await pilot.press("greater_than_sign")
         await pilot.pause()
-        assert app.lesson is not None and app.lesson.index == 0
+        assert app.lesson is not None
+        assert app.lesson.index == 0
         assert "Not yet: > goes on once the step is at least 40 (now 0)" in screen_text(app)
         await pilot.press("n", "n", "n")  # the refusal follows the run: it said "(now 0)" on
         await pilot.pause()
@@ -745,14 +772,18 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         assert "step 2 of 2" in screen_text(app)
         await pilot.press("enter")  # the first answer, highlighted, is wrong
         await pilot.pause()
-        assert "No." in screen_text(app) and app.lesson.blocked() is not None
+        assert "No." in screen_text(app)
+        assert app.lesson.blocked() is not None
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert "Right: p·(1 − p)." in screen_text(app) and app.lesson.blocked() is None
+        assert "Right: p·(1 − p)." in screen_text(app)
+        assert app.lesson.blocked() is None
         await pilot.press("x")  # leaving keeps the app as it is, without the lesson's locks
         await pilot.pause()
-        assert app.lesson is None and not app.state.is_locked("loss")
-        assert "Lesson ·" not in screen_text(app) and app.state.config.init_scale == 30
+        assert app.lesson is None
+        assert not app.state.is_locked("loss")
+        assert "Lesson ·" not in screen_text(app)
+        assert app.state.config.init_scale == 30
 
 
 async def test_while_training_the_lesson_strip_quotes_the_step_the_stats_line_shows(
@@ -816,7 +847,8 @@ async def test_a_student_who_quits_in_a_lesson_resumes_at_the_same_step(tmp_path
         await pilot.pause()
         # The question answered before is not asked again: its answer is highlighted, its
         # feedback said, and > may go on.
-        assert third.lesson is not None and third.lesson.blocked() is None
+        assert third.lesson is not None
+        assert third.lesson.blocked() is None
         choices = third.query_one("#lesson-choices", OptionList)
         assert choices.highlighted == 1
         assert "Right: p·(1 − p)." in screen_text(third)
@@ -855,7 +887,8 @@ async def test_a_resumed_lesson_shows_the_state_the_student_left(tmp_path):
         app.state.set_pq((0.1, 0.4, 0.5), (0.2, 0.35, 0.45))
         await pilot.press("greater_than_sign")
         await pilot.pause()
-        assert app.lesson is not None and app.lesson.index == 1
+        assert app.lesson is not None
+        assert app.lesson.index == 1
         text = flat(screen_text(app))
         app.state.set_pane("train")
         app.state.step(137)  # the student trains, then quits
@@ -866,10 +899,14 @@ async def test_a_resumed_lesson_shows_the_state_the_student_left(tmp_path):
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         state = again.state
-        assert again.lesson is not None and again.lesson.index == 1
-        assert state.pq_q == (0.2, 0.35, 0.45) and state.pane == "train"
-        assert state.trainer.step_count == 137 and state.trainer.evaluate() == left
-        assert "KL(P‖Q) = 0.0" in text and again.lesson.text().split(":")[0] in text
+        assert again.lesson is not None
+        assert again.lesson.index == 1
+        assert state.pq_q == (0.2, 0.35, 0.45)
+        assert state.pane == "train"
+        assert state.trainer.step_count == 137
+        assert state.trainer.evaluate() == left
+        assert "KL(P‖Q) = 0.0" in text
+        assert again.lesson.text().split(":")[0] in text
 
 
 def saturated_lesson(tmp_path: Path) -> tuple[Path, Lesson]:
@@ -892,11 +929,13 @@ async def test_leaving_a_lesson_on_its_last_step_finishes_it(tmp_path):
         app.state.step(40)
         await pilot.press("greater_than_sign", "x")  # the last step's question unanswered
         await pilot.pause()
-        assert app.lesson is None and progress.load(lesson_key(lesson)) == 1
+        assert app.lesson is None
+        assert progress.load(lesson_key(lesson)) == 1
         await app.open_lesson(str(path))
         await pilot.press("b", "x")  # answered right, then left
         await pilot.pause()
-        assert app.lesson is None and progress.load(lesson_key(lesson)) == 2  # finished
+        assert app.lesson is None
+        assert progress.load(lesson_key(lesson)) == 2
     # Opened again at its first step (an instructor's --step 1 on the same account): the step
     # on show moves, and the lesson stays finished.
     again = LossApp(lesson_path=str(path), lesson_step=0)
@@ -933,7 +972,8 @@ async def test_a_converged_run_stops_playing_and_the_screen_says_why():
             app.state.step(app.state.steps_per_tick)
         await pilot.pause()
         trainer = app.state.trainer
-        assert trainer.converged and not app.state.running
+        assert trainer.converged
+        assert not app.state.running
         at = trainer.converged_at_step
         summary = f"converged at step {at:,}: validation loss not improved for 300"
         text = flat(screen_text(app))
@@ -942,9 +982,11 @@ async def test_a_converged_run_stops_playing_and_the_screen_says_why():
         # The status line says it too: whole where it fits beside the names, and at 80 columns
         # without the reason, which would push out the problem and the loss.
         bar = app.screen.query_one("#status-bar", StatusBar)
-        assert summary in bar.line(160) and "Binary classification" in bar.line(160)
+        assert summary in bar.line(160)
+        assert "Binary classification" in bar.line(160)
         status = bar.line(80)
-        assert status.startswith(" Binary classification | ") and len(status) <= 80
+        assert status.startswith(" Binary classification | ")
+        assert len(status) <= 80
         assert status.endswith(f"converged at step {trainer.converged_at_step:,}")
         await pilot.press("space")  # play is refused, with the reason and the way on
         await pilot.pause()
@@ -959,16 +1001,20 @@ async def test_patience_off_trains_a_converged_run_on_from_where_it_stopped():
         app.state.step(5000)
         trainer = app.state.trainer
         stopped_at = trainer.step_count
-        assert trainer.converged and stopped_at == trainer.converged_at_step < 5000
+        assert trainer.converged
+        assert stopped_at == trainer.converged_at_step < 5000
         await _type_into(pilot, app, "patience", "0")
-        assert app.state.trainer is trainer and trainer.step_count == stopped_at
-        assert not trainer.converged and app.state.config.patience == 0
+        assert app.state.trainer is trainer
+        assert trainer.step_count == stopped_at
+        assert not trainer.converged
+        assert app.state.config.patience == 0
         assert any(f"goes on from step {stopped_at:,}" in m for m in notifications(app))
         await pilot.press("escape", "space")  # plays again
         await pilot.pause()
         assert app.state.running
         app.state.pause()
-        assert app.state.step(40) == 40 and trainer.step_count > stopped_at
+        assert app.state.step(40) == 40
+        assert trainer.step_count > stopped_at
 
 
 async def test_going_back_from_a_question_gives_the_arrows_back_to_the_pane():
@@ -980,10 +1026,12 @@ async def test_going_back_from_a_question_gives_the_arrows_back_to_the_pane():
         await pilot.pause()
         await pilot.press("greater_than_sign")
         await pilot.pause()
-        assert app.focused is not None and app.focused.id == "lesson-choices"
+        assert app.focused is not None
+        assert app.focused.id == "lesson-choices"
         await pilot.press("less_than_sign")
         await pilot.pause()
-        assert app.lesson is not None and app.lesson.index == 0
+        assert app.lesson is not None
+        assert app.lesson.index == 0
         assert app.focused is None or app.focused.id != "lesson-choices"
 
 
@@ -1013,7 +1061,8 @@ async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_an
     app = LossApp(lesson=parse_lesson(QUESTION_FIRST, "Q.md"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.focused is not None and app.focused.id == "lesson-choices"
+        assert app.focused is not None
+        assert app.focused.id == "lesson-choices"
         await pilot.press("down", "down", "down", "down")  # from the first answer to the last
         await pilot.pause()
         assert "e) p·(1 − p)" in screen_text(app)  # scrolled into the strip
@@ -1035,7 +1084,8 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         await pilot.press("c")  # answer c), "the learning rate": not the settings column
         await pilot.pause()
         assert "No: it is a constant." in screen_text(app)
-        assert app.lesson is not None and app.lesson.answers == {0: 2}
+        assert app.lesson is not None
+        assert app.lesson.answers == {0: 2}
         assert not app.train_pane.focus_in_settings()
         assert "> c) the learning rate" in screen_text(app)
         await pilot.press("h")  # no answer h): the hint, as everywhere in a lesson
@@ -1045,7 +1095,8 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         # From another pane too: the list has lost the focus, the letters still answer.
         await pilot.press("4")
         await pilot.pause()
-        assert app.state.pane == "distributions" and app.focused is not None
+        assert app.state.pane == "distributions"
+        assert app.focused is not None
         assert app.focused.id != "lesson-choices"
         await pilot.press("e")
         await pilot.pause()
@@ -1054,7 +1105,8 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         assert not slot.has_class("-enlarged")
         await pilot.press("e")  # answered right: e is the lesson's enlarge again
         await pilot.pause()
-        assert slot.has_class("-enlarged") and app.lesson.answers == {0: 4}
+        assert slot.has_class("-enlarged")
+        assert app.lesson.answers == {0: 4}
         assert app.lesson.blocked() is None
 
 
@@ -1071,7 +1123,8 @@ async def test_the_answer_letters_leave_the_palettes_search_alone():
         await pilot.press("b", "a", "c")
         await pilot.pause()
         assert app.screen.query_one(Input).value == "bac"
-        assert app.lesson is not None and app.lesson.answers == {}
+        assert app.lesson is not None
+        assert app.lesson.answers == {}
 
 
 async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():
@@ -1096,10 +1149,12 @@ async def test_escape_closes_the_settings_column_c_opened_on_a_narrow_terminal()
         assert not controls.display  # hidden by default below 100 columns
         await pilot.press("c")
         await pilot.pause()
-        assert controls.display and app.train_pane.focus_in_settings()
+        assert controls.display
+        assert app.train_pane.focus_in_settings()
         await pilot.press("escape")
         await pilot.pause()
-        assert not controls.display and not app.train_pane.focus_in_settings()
+        assert not controls.display
+        assert not app.train_pane.focus_in_settings()
         await pilot.press("space")  # the keys reach the pane again: space trains
         await pilot.pause()
         assert app.state.running

@@ -42,7 +42,8 @@ async def test_every_pane_shows_its_essentials_tabs_and_footer(size):
                 assert _inside(app, selector), f"{selector} cut off on {pane} at {size}"
             assert "Quit" in await footer_settled(pilot, app)
             text = screen_text(app)
-            assert "1 Problem" in text and "6 Lessons" in text  # every tab title fits
+            assert "1 Problem" in text
+            assert "6 Lessons" in text
 
 
 async def test_train_pane_at_80x24_shows_curves_and_picture_big_enough_to_read():
@@ -53,7 +54,8 @@ async def test_train_pane_at_80x24_shows_curves_and_picture_big_enough_to_read()
         await pilot.pause()
         for selector in ("#curves", "#model-view"):
             region = app.query_one(selector).region
-            assert region.width >= 60 and region.height >= 7
+            assert region.width >= 60
+            assert region.height >= 7
 
 
 async def test_below_the_minimum_size_it_says_how_large_the_terminal_must_be():
@@ -61,7 +63,8 @@ async def test_below_the_minimum_size_it_says_how_large_the_terminal_must_be():
     async with app.run_test(size=(50, 15)) as pilot:
         await pilot.pause()
         text = " ".join(screen_text(app).split())
-        assert "at least 60x20" in text and "50x15" in text
+        assert "at least 60x20" in text
+        assert "50x15" in text
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert "1 Problem" in screen_text(app)
@@ -125,7 +128,8 @@ async def test_status_and_stats_lines_never_wrap():
             assert rows[0].strip() == status.strip(), problem  # one row, whole
             assert cell_len(status) <= width
             first = stats.lines(stats.size.width)[0].plain
-            assert cell_len(first) <= stats.size.width and "TRAINING" in first, problem
+            assert cell_len(first) <= stats.size.width, problem
+            assert "TRAINING" in first, problem
             app.state.pause()
 
 
@@ -134,7 +138,8 @@ async def test_the_too_small_message_is_centred_line_by_line():
     async with app.run_test(size=(50, 15)) as pilot:
         await pilot.pause()
         rows = [row for row in screen_text(app).splitlines() if row.strip()]
-        assert rows and all("Quit" not in row for row in rows)  # no footer below the message
+        assert rows
+        assert all("Quit" not in row for row in rows)
         for row in rows:
             left = len(row) - len(row.lstrip())
             right = len(row) - len(row.rstrip())

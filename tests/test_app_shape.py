@@ -87,4 +87,5 @@ def test_each_action_is_named_once():
 def test_every_footer_key_has_a_label():
     for entry in ACTIONS:
         if entry.show:
-            assert entry.label and entry.keys, entry.action
+            assert entry.label, entry.action
+            assert entry.keys, entry.action

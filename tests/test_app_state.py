@@ -48,7 +48,8 @@ async def test_a_pane_chosen_while_the_app_starts_sticks():
         app.state.set_pane("pq_lab")  # before the first refresh has drawn the tab row
         await pilot.pause()
         await pilot.pause()
-        assert app.state.pane == "pq_lab" and app.query_one("#panes").active == "pq_lab"
+        assert app.state.pane == "pq_lab"
+        assert app.query_one("#panes").active == "pq_lab"
 
 
 async def test_locked_settings_are_greyed_and_hidden_ones_are_gone():
@@ -91,7 +92,8 @@ async def test_a_lesson_that_locks_p_leaves_q_editable_in_the_lab():
         p, q = app.state.pq_p, app.state.pq_q
         await pilot.press("right", "plus")  # edit Q: allowed
         await pilot.pause()
-        assert app.state.pq_p == p and app.state.pq_q != q
+        assert app.state.pq_p == p
+        assert app.state.pq_q != q
         await pilot.press("left", "plus")  # edit P: refused with the reason, P kept
         await pilot.pause()
         assert app.state.pq_p == p

@@ -44,7 +44,8 @@ def test_density_values_are_the_closed_form_fit_of_the_training_samples():
     assert (values["mu"], values["sigma"]) == (0.0, 1.0)
     state.step(200)
     values = lesson_values(state)
-    assert abs(values["mu"] - mean) < 1e-3 and abs(values["sigma"] - std) < 1e-3
+    assert abs(values["mu"] - mean) < 1e-3
+    assert abs(values["sigma"] - std) < 1e-3
     assert fill("{mu} {sigma} {sample_mean} {sample_std}", values) == (
         f"{mean:.3f} {std:.3f} {mean:.3f} {std:.3f}"
     )
@@ -89,9 +90,11 @@ def answer_right(run: LessonRun) -> None:
     assert run.step.ask is not None
     for i, choice in enumerate(run.step.ask.choices):
         if not choice.correct:
-            assert run.answer(i).feedback.startswith("No") and run.blocked() is not None
+            assert run.answer(i).feedback.startswith("No")
+            assert run.blocked() is not None
     right = next(i for i, c in enumerate(run.step.ask.choices) if c.correct)
-    assert run.answer(right).feedback.startswith("Right") and run.blocked() is None
+    assert run.answer(right).feedback.startswith("Right")
+    assert run.blocked() is None
 
 
 def train(state: AppState, until: int) -> None:
@@ -136,7 +139,8 @@ def assert_text_fits(app: LossApp, *, digits: bool = True) -> None:
 async def answer_by_keys(pilot, app: LossApp) -> None:
     """The whole question is on screen; a wrong choice (↓ and enter) is refused with its
     feedback, then the right one is accepted."""
-    assert app.lesson is not None and app.lesson.step.ask is not None
+    assert app.lesson is not None
+    assert app.lesson.step.ask is not None
     run = app.lesson
     choices = run.step.ask.choices
     text = screen_text(app)
@@ -147,10 +151,12 @@ async def answer_by_keys(pilot, app: LossApp) -> None:
     right = next(i for i, c in enumerate(choices) if c.correct)
     await pilot.press(*["down"] * wrong, "enter")  # the first answer is highlighted
     await pilot.pause()
-    assert run.fill(choices[wrong].feedback) in screen_text(app) and run.blocked() is not None
+    assert run.fill(choices[wrong].feedback) in screen_text(app)
+    assert run.blocked() is not None
     await pilot.press(*["down" if right > wrong else "up"] * abs(right - wrong), "enter")
     await pilot.pause()
-    assert run.fill(choices[right].feedback) in screen_text(app) and run.blocked() is None
+    assert run.fill(choices[right].feedback) in screen_text(app)
+    assert run.blocked() is None
 
 
 async def hint_shown(pilot, app: LossApp) -> None:
@@ -194,7 +200,8 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
     # DESIGN.md's worked example, in bits, read from the lab.
     assert "H(P) = **1.361 bits**" in run.text()
     go_on(run)
-    assert "H(P,Q) = **3.288 bits**" in run.text() and "= **1.927 bits**" in run.text()
+    assert "H(P,Q) = **3.288 bits**" in run.text()
+    assert "= **1.927 bits**" in run.text()
     assert "H(P,Q) − H(P) = 1.927 bits" in shown(run)
     go_on(run)
     assert "H(P,Q) = 3.288 bits = 1.361 bits + 1.927 bits" in run.text()
@@ -207,14 +214,14 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
     assert run.next() is not None
     state.set_pq(state.pq_p, (0.06, 0.55, 0.39))
     values = lesson_values(state)
-    assert values["kl_pq"] < 0.1 and values["h_pq"] - values["h_p"] == pytest.approx(
-        values["kl_pq"]
-    )
+    assert values["kl_pq"] < 0.1
+    assert values["h_pq"] - values["h_p"] == pytest.approx(values["kl_pq"])
     go_on(run)
     # The lowest H(P,Q) over every Q is H(P), not 0: the wrong answer's feedback quotes this P's
     # H(P) live, true also for a P the student changed in the step before.
     zero = run.step.ask.choices[0]
-    assert zero.text == "0, for any P" and not zero.correct
+    assert zero.text == "0, for any P"
+    assert not zero.correct
     assert run.fill(zero.feedback) == "No: H(P,Q) ≥ H(P), and this P has H(P) = 1.361 bits."
     state.set_pq((0.2, 0.3, 0.5), state.pq_q)
     assert run.fill(zero.feedback).endswith("this P has H(P) = 1.485 bits.")
@@ -223,7 +230,8 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
     answer_right(run)
     go_on(run)
     # A one-hot label: H(P) = 0, so H(P,Q) = KL(P‖Q) = −ln 0.7 nats, the log loss at p = 0.7.
-    assert state.units == "nats" and state.pq_p == (0.0, 1.0)
+    assert state.units == "nats"
+    assert state.pq_p == (0.0, 1.0)
     assert "Q = (0.3,0.7)" in run.text()
     assert f"= **{-math.log(0.7):.3f} nats** = −ln q_B" in run.text()
     assert "H(P) = 0.000 nats, so H(P,Q) = KL(P‖Q)" in run.text()
@@ -242,9 +250,11 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
     state.set_pq(state.pq_p, (0.05, 0.95))
     answer_right(run)
     go_on(run)
-    assert run.next() is not None and state.units == "nats"
+    assert run.next() is not None
+    assert state.units == "nats"
     state.toggle_units()
-    assert state.units == "bits" and "H(P,Q) is now 0.0740 bits" in shown(run)
+    assert state.units == "bits"
+    assert "H(P,Q) is now 0.0740 bits" in shown(run)
     go_on(run)
     assert run.last
 
@@ -256,7 +266,8 @@ def test_entropy_lesson_reads_the_worked_example_live_and_its_claims_hold():
 @pytest.mark.parametrize("offset", SEED_OFFSETS)
 def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
     run, state = walk("03-logistic-regression", offset)
-    assert state.pane == "recommendation" and state.is_locked("loss")
+    assert state.pane == "recommendation"
+    assert state.is_locked("loss")
     go_on(run)
     answer_right(run)
     go_on(run)
@@ -264,10 +275,12 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
     # blobs that overlap: at offsets 2 and 3 no step passes 90%, so a wait on 90% would hold the
     # class forever; and at offset 1 the untrained model is already past 85%, so the step waits
     # on step 100, not on the accuracy.
-    assert run.next() is not None and "past 85%" not in run.text()
+    assert run.next() is not None
+    assert "past 85%" not in run.text()
     train(state, 100)
     log_loss_small_start = lesson_values(state)["accuracy"]
-    assert log_loss_small_start > 0.85 and "past 85%" in run.text()
+    assert log_loss_small_start > 0.85
+    assert "past 85%" in run.text()
     # The text quotes the accuracy as the stats line shows it.
     assert f"accuracy {format_value('accuracy', log_loss_small_start)}, past 85%." in shown(run)
     go_on(run)
@@ -276,7 +289,8 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
     # The saturated start: sure of most points (p below 0.1 or above 0.9), right or wrong: of
     # more than three in four (measured at offsets 0-4: 85%-96%). Right or wrong depends on the
     # draw (accuracy 22%-85% at step 0), so the text quotes it live and claims neither.
-    assert state.config.init_scale == 30 and state.trainer.step_count == 0
+    assert state.config.init_scale == 30
+    assert state.trainer.step_count == 0
     data = state.trainer.dataset
     p = state.trainer.predict(data.x_val)[:, 0]
     assert np.mean(np.maximum(p, 1 - p) > 0.9) > 0.75
@@ -287,10 +301,12 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
     # ... and log loss is past 85% at step 300 (measured: 88.7%-95.3%).
     train(state, 300)
     log_loss_saturated = lesson_values(state)["accuracy"]
-    assert log_loss_saturated > 0.85 and "recovered" in run.text()
+    assert log_loss_saturated > 0.85
+    assert "recovered" in run.text()
     go_on(run)
     # Squared error through a sigmoid from the same start: `run 300` plays, then pauses.
-    assert state.config.loss == "sigmoid_mean_squared_error" and state.running
+    assert state.config.loss == "sigmoid_mean_squared_error"
+    assert state.running
     assert run.next() is not None
     assert "log loss, from the same start" not in run.text()
     while state.running:
@@ -309,16 +325,20 @@ def test_logistic_regression_lesson_claims_hold_with_its_settings(offset):
         shown(run)
     )
     if offset == 0:
-        assert accuracy == "31.3%" and format_value("accuracy", log_loss_saturated) == "95.3%"
+        assert accuracy == "31.3%"
+        assert format_value("accuracy", log_loss_saturated) == "95.3%"
     go_on(run)
     answer_right(run)
     go_on(run)
     # From the small start squared error through a sigmoid passes 85% too, about as well as log
     # loss: within 5 points of it at step 100 (measured: 89.3%-94.7%, at most 1.4 points apart).
-    assert state.config.init_scale == 1 and state.config.loss == "sigmoid_mean_squared_error"
-    assert run.next() is not None and "past 85%" not in run.text()
+    assert state.config.init_scale == 1
+    assert state.config.loss == "sigmoid_mean_squared_error"
+    assert run.next() is not None
+    assert "past 85%" not in run.text()
     train(state, 100)
-    assert lesson_values(state)["accuracy"] > 0.85 and "past 85%" in run.text()
+    assert lesson_values(state)["accuracy"] > 0.85
+    assert "past 85%" in run.text()
     assert abs(lesson_values(state)["accuracy"] - log_loss_small_start) < 0.05
     go_on(run)
     assert run.last
@@ -329,9 +349,8 @@ def test_the_gradients_lessons_3_and_7_quote_are_the_apps():
     through a sigmoid's (the app's is the mean of (p − y)², no ½) is 2(p − y)·p·(1 − p)."""
     for name in ("03-logistic-regression", "07-when-it-goes-wrong"):
         text = (LESSONS / f"{name}.md").read_text(encoding="utf-8")
-        assert "2(p − y)·p·(1 − p)" in text and "(p − y)·p·(1 − p)" not in text.replace(
-            "2(p − y)·p·(1 − p)", ""
-        )
+        assert "2(p − y)·p·(1 − p)" in text
+        assert "(p − y)·p·(1 − p)" not in text.replace("2(p − y)·p·(1 − p)", "")
     z = np.linspace(-6.0, 6.0, 13)[:, None]
     p = 1 / (1 + np.exp(-z))
     n = len(z)
@@ -395,7 +414,8 @@ def stats(app: LossApp) -> str:
 def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
     run, state = walk("01-loss-and-sgd", offset)
     assert (state.config.lr, state.config.momentum, state.pane) == (0.1, 0.0, "train")
-    assert state.is_locked("lr") and state.is_locked("loss")
+    assert state.is_locked("lr")
+    assert state.is_locked("loss")
     # Three steps by n: each lowers the validation loss. Each step's loss is at most 0.95 of the
     # one before (measured at offsets 0-4: at most 0.83 of it).
     losses = [lesson_values(state)["val_loss"]]
@@ -428,9 +448,11 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
     go_on(run)
     # η = 0.001: after 300 steps still above the fitted loss η = 0.1 reached after 100, the
     # kept value the text quotes: at least 1.5 times it (measured at offsets 0-4: 2.2 to 6.4).
-    assert state.config.lr == 0.001 and state.trainer.step_count == 0
+    assert state.config.lr == 0.001
+    assert state.trainer.step_count == 0
     assert run.next() is not None
-    assert "not\nenough" not in run.text() and "not enough" not in run.text()
+    assert "not\nenough" not in run.text()
+    assert "not enough" not in run.text()
     train(state, 300)
     assert lesson_values(state)["val_loss"] > 1.5 * fitted
     assert format_value("val_loss", fitted) in run.text()
@@ -439,18 +461,22 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
     # at least 100 times its start (measured at offsets 0-4: diverged by step 5-15, the loss
     # 290-373 times its start). At some draws the first steps swing down before the overshoot
     # compounds, so the text claims no climb from the very first step.
-    assert state.config.lr == 1.0 and run.next() is not None
+    assert state.config.lr == 1.0
+    assert run.next() is not None
     assert "diverged" not in run.text()
     first = lesson_values(state)["val_loss"]
     train(state, 100)
     values = lesson_values(state)
-    assert values["diverged"] and values["step"] <= 40 and values["val_loss"] > 100 * first
+    assert values["diverged"]
+    assert values["step"] <= 40
+    assert values["val_loss"] > 100 * first
     assert "diverged" in run.text()
     go_on(run)
     answer_right(run)
     go_on(run)
     # Your turn: refused while diverged; a good rate (a new run) gets below 0.09.
-    assert run.next() is not None and not state.is_locked("lr")
+    assert run.next() is not None
+    assert not state.is_locked("lr")
     state.set_lr("0.1")
     state.play()
     train(state, 40)
@@ -464,17 +490,20 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
         await pilot.pause()
         assert_text_fits(app)
         assert app.state.pane == "train"
-        assert "Step 0: validation loss 1.121." in lesson_text(app) and "1.121" in stats(app)
+        assert "Step 0: validation loss 1.121." in lesson_text(app)
+        assert "1.121" in stats(app)
         await next_refused(pilot, app)
         await hint_shown(pilot, app)
         await pilot.press("n", "n", "n")
         await pilot.pause()
-        assert "Step 3: validation loss 0.2716." in lesson_text(app) and "0.2716" in stats(app)
+        assert "Step 3: validation loss 0.2716." in lesson_text(app)
+        assert "0.2716" in stats(app)
         await next_accepted(pilot, app)
         await next_refused(pilot, app)
         await train_in_app(pilot, app, 100)
         val_loss = format_value("val_loss", lesson_values(app.state)["val_loss"])
-        assert f"validation loss {val_loss}." in lesson_text(app) and val_loss in stats(app)
+        assert f"validation loss {val_loss}." in lesson_text(app)
+        assert val_loss in stats(app)
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
@@ -486,7 +515,8 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
         while not app.state.trainer.diverged:  # the app's ticker, tick by tick
             app.state.step(app.state.steps_per_tick)
         await pilot.pause()
-        assert "DIVERGED" in screen_text(app) and not app.state.running
+        assert "DIVERGED" in screen_text(app)
+        assert not app.state.running
         await next_accepted(pilot, app)
         await answer_by_keys(pilot, app)
         await next_accepted(pilot, app)
@@ -497,12 +527,14 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
         assert app.focused is app.screen.query_one("#field-lr")
         await pilot.press(*"0.1", "enter", "escape")
         await pilot.pause()
-        assert app.state.config.lr == 0.1 and not app.state.trainer.diverged
+        assert app.state.config.lr == 0.1
+        assert not app.state.trainer.diverged
         await train_in_app(pilot, app, 40)
         step = app.state.trainer.step_count
         assert f"Learning rate 0.1, step {step}: validation loss" in lesson_text(app)
         await next_accepted(pilot, app)
-        assert app.lesson.last and "Done. The last step" in screen_text(app)
+        assert app.lesson.last
+        assert "Done. The last step" in screen_text(app)
 
 
 # -- 2: maximum likelihood -------------------------------------------------------------------------
@@ -512,7 +544,8 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
 @pytest.mark.parametrize("offset", SEED_OFFSETS)
 def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     run, state = walk("02-maximum-likelihood", offset)
-    assert state.problem == "density_estimation" and state.config.batch_size == 32
+    assert state.problem == "density_estimation"
+    assert state.config.batch_size == 32
     assert "Step 0: μ = 0.000, σ = 1.000." in shown(run)
     assert run.next() is not None
     train(state, 200)
@@ -536,7 +569,8 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     answer_right(run)
     go_on(run)
     # Full batch: gradient descent lands on the closed form to three decimals.
-    assert state.config.batch_size == 300 and state.trainer.step_count == 0
+    assert state.config.batch_size == 300
+    assert state.trainer.step_count == 0
     assert run.next() is not None
     for until in (300, 500):
         train(state, until)
@@ -572,8 +606,10 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     go_on(run)
     # Two bumps: one Gaussian's fit is the sample's mean and deviation, its NLL the best
     # one Gaussian reaches, and its peak sits where fewer samples lie than on either bump.
-    assert state.config.dataset == "mixture_samples" and state.pane == "train"
-    assert "near −1.5 and 1.2" in run.text() and MIXTURE["mu"] == (-1.5, 1.2)
+    assert state.config.dataset == "mixture_samples"
+    assert state.pane == "train"
+    assert "near −1.5 and 1.2" in run.text()
+    assert MIXTURE["mu"] == (-1.5, 1.2)
     assert run.next() is not None
     # The result text ("the samples' mean and deviation again") waits for step 300: at step 0
     # it would sit beside μ = 0.000, σ = 1.000.
@@ -603,7 +639,8 @@ def test_maximum_likelihood_lesson_claims_hold_with_its_settings(offset):
     # The mixture, trained to step 500, beats one Gaussian's best "by more than 0.1 nats"
     # (measured at offsets 0-4: by 0.187-0.286; the draws' best NLLs 1.46-1.62, so no fixed
     # threshold such as 1.6 is one every draw reaches).
-    assert state.config.loss == "gaussian_mixture_nll" and run.next() is not None
+    assert state.config.loss == "gaussian_mixture_nll"
+    assert run.next() is not None
     assert "training NLL" not in run.text()
     train(state, 500)
     values = lesson_values(state)
@@ -655,6 +692,7 @@ def test_resuming_lesson_2_after_full_batch_quotes_the_closed_form_not_step_0():
     run = LessonRun(built, state, index=landed)
     run.enter()
     values = lesson_values(state)
-    assert state.trainer.step_count == 300 and state.config.batch_size == 300
+    assert state.trainer.step_count == 300
+    assert state.config.batch_size == 300
     for fitted, closed in (("mu", "sample_mean"), ("sigma", "sample_std")):
         assert format_value(fitted, values[fitted]) == format_value(closed, values[closed])

@@ -49,7 +49,8 @@ def answer_right(run: LessonRun) -> None:
     question = run.step.ask
     assert question is not None
     wrong = next(i for i, c in enumerate(question.choices) if not c.correct)
-    assert not run.answer(wrong).correct and run.blocked() is not None
+    assert not run.answer(wrong).correct
+    assert run.blocked() is not None
     right = next(i for i, c in enumerate(question.choices) if c.correct)
     assert run.answer(right).correct
 
@@ -91,7 +92,8 @@ def residuals(state: AppState) -> np.ndarray:
 
 def play_run(run: LessonRun, state: AppState) -> None:
     """A step's `run N`, as the app's ticker drives it: steps while playing, then paused."""
-    assert state.running and run.run_until is not None
+    assert state.running
+    assert run.run_until is not None
     while state.running:
         state.step(state.steps_per_tick)
         run.tick()
@@ -137,8 +139,10 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     run, state = start(REGRESSION, offset)
     # 1. Squared error on the noisy line: R² passes 0.85 once the student trains (0.89 to 0.91
     # at step 100 at the five seeds; -1.82 to 0.48 before).
-    assert state.problem == "regression" and state.config.loss == "mean_squared_error"
-    assert run.blocked() is not None and run.step.hint.startswith("Press space")
+    assert state.problem == "regression"
+    assert state.config.loss == "mean_squared_error"
+    assert run.blocked() is not None
+    assert run.step.hint.startswith("Press space")
     state.step(100)
     quotes(run, state, "r2")
     go_on(run)
@@ -147,12 +151,14 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     answer_right(run)
     go_on(run)
     # 3. Outliers: squared error's R² swings and never reaches 0.85, however long it trains.
-    assert state.config.loss == "mean_squared_error" and state.config.dataset == "line_outliers"
+    assert state.config.loss == "mean_squared_error"
+    assert state.config.dataset == "line_outliers"
     assert run.blocked() is not None
     r2 = trace(state, "r2", 3000)
     # Its highest R² at the five seeds is 0.56 to 0.75: 0.1 below the 0.85 the text names. Its
     # lowest is -0.27 to 0.37.
-    assert r2[1:].max() < 0.85 and r2[1:].min() < 0.5
+    assert r2[1:].max() < 0.85
+    assert r2[1:].min() < 0.5
     squared_best = r2.max()
     squared_r2 = format_metric("r2", metric(state, "r2"))
     quotes(run, state, "r2")
@@ -162,7 +168,8 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     # mean is -0.45 to -0.70, 95% to 99% of them below 0).
     res = residuals(state)
     squared_shift = res.mean()
-    assert squared_shift < -0.3 and (res < 0).mean() > 0.8
+    assert squared_shift < -0.3
+    assert (res < 0).mean() > 0.8
     assert run.blocked() is not None
     answer_right(run)
     state.set_pane("distributions")
@@ -170,11 +177,13 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     # 5. Absolute error, chosen by the student, passes R² 0.8 within 50 steps (0.87 to 0.91 at
     # step 50), and stays above anything squared error reached: its lowest R² from step 100 on
     # (0.85 to 0.91) is 0.15 to 0.29 above squared error's highest.
-    assert state.pane == "train" and not state.is_locked("loss")
+    assert state.pane == "train"
+    assert not state.is_locked("loss")
     state.set("loss", "mean_absolute_error")
     assert run.blocked() is not None
     r2 = trace(state, "r2", 1500)
-    assert r2[0] > 0.8 and r2[1:].min() > squared_best + 0.1
+    assert r2[0] > 0.8
+    assert r2[1:].min() > squared_best + 0.1
     assert run.blocked() is None
     quotes(run, state, "r2")
     # The median, which outliers barely move: its residuals' median is within 0.08 of 0, where
@@ -187,21 +196,27 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     )
     # 6. Huber: as robust. Past 0.8 by step 50 (0.86 to 0.91); from step 100 on its R² (0.83 to
     # 0.90 at its lowest) stays 0.14 or more above squared error's highest.
-    assert state.config.loss == "huber" and state.trainer.step_count == 0
-    assert run.blocked() is not None and "Huber passed 0.8 too" not in run.text()
+    assert state.config.loss == "huber"
+    assert state.trainer.step_count == 0
+    assert run.blocked() is not None
+    assert "Huber passed 0.8 too" not in run.text()
     r2 = trace(state, "r2", 1500)
-    assert r2[0] > 0.8 and r2[1:].min() > squared_best + 0.1
+    assert r2[0] > 0.8
+    assert r2[1:].min() > squared_best + 0.1
     assert "Huber passed 0.8 too" in run.text()
     go_on(run)
     # 7. Wide range, squared log error: R² past 0.5 by step 1,000, and it holds there (0.59 to
     # 0.71 at step 1,000; it never dips by more than 0.003 between records after).
     assert state.config.loss == "mean_squared_logarithmic_error"
-    assert run.blocked() is not None and "Past 0.5 by step 1,000" not in run.text()
+    assert run.blocked() is not None
+    assert "Past 0.5 by step 1,000" not in run.text()
     r2 = trace(state, "r2", 1000)
-    assert r2[-1] > 0.5 and "Past 0.5 by step 1,000" in run.text()
+    assert r2[-1] > 0.5
+    assert "Past 0.5 by step 1,000" in run.text()
     quotes(run, state, "r2")
     later = trace(state, "r2", 3000)
-    assert later.min() > 0.5 and np.diff(later).min() > -0.02
+    assert later.min() > 0.5
+    assert np.diff(later).min() > -0.02
     log_r2 = metric(state, "r2")
     go_on(run)
     # The step that compares quotes squared log error's R² as the student left it.
@@ -211,17 +226,21 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     # 8. Squared error at the same rate: its R² swings, below 0 more often than not (69% to 85%
     # of the records to step 3,000, 67% to 83% of those to step 300), its median (-0.51 to
     # -1.37) far under squared log error's (above 0.59): a swinging run, so margins are wide.
-    assert state.config.loss == "mean_squared_error" and state.config.lr == 0.1
+    assert state.config.loss == "mean_squared_error"
+    assert state.config.lr == 0.1
     assert run.blocked() is not None
     r2 = trace(state, "r2", 3000, every=10)
-    assert (r2[:30] < 0).mean() > 0.55 and (r2 < 0).mean() > 0.55
+    assert (r2[:30] < 0).mean() > 0.55
+    assert (r2 < 0).mean() > 0.55
     assert np.median(r2) < log_r2 - 0.5
-    assert r2.max() < 0.85 and not state.trainer.diverged
+    assert r2.max() < 0.85
+    assert not state.trainer.diverged
     go_on(run)
     answer_right(run)
     go_on(run)
     # 10. Counts with the Poisson loss: R² reached and quoted on the next step as kept.
-    assert state.config.loss == "poisson" and state.problem == "count_regression"
+    assert state.config.loss == "poisson"
+    assert state.problem == "count_regression"
     assert run.blocked() is not None
     state.step(500)
     poisson_r2 = format_metric("r2", metric(state, "r2"))
@@ -232,7 +251,8 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     # 11. Squared error: negative counts for small x (the left end's output is -0.67 to -1.12;
     # 10% to 15% of the validation outputs are below 0), shown once the step is done.
     assert state.config.loss == "mean_squared_error"
-    assert run.blocked() is not None and "went below 0" not in flat(run.text())
+    assert run.blocked() is not None
+    assert "went below 0" not in flat(run.text())
     state.step(500)
     assert "went below 0 there" in flat(run.text()).replace("**", "")
     quotes(run, state, "r2", "mae")
@@ -244,7 +264,8 @@ def test_regression_lesson_shows_what_it_says_with_its_seed(offset):
     go_on(run)
     # 12. The last step: a question.
     answer_right(run)
-    assert run.last and run.next() == "this is the last step"
+    assert run.last
+    assert run.next() == "this is the last step"
 
 
 # -- Lesson 6: choosing a loss for classification ------------------------------------------------
@@ -257,12 +278,15 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
 
     run, state = start(CLASSIFICATION, offset)
     # 1. The article's circles under binary cross-entropy: near its 85% after 200 epochs.
-    assert state.config.dataset == "article_circles" and state.config.loss == "binary_cross_entropy"
-    assert state.config.hidden == (50,) and state.config.lr == 0.01
+    assert state.config.dataset == "article_circles"
+    assert state.config.loss == "binary_cross_entropy"
+    assert state.config.hidden == (50,)
+    assert state.config.lr == 0.01
     assert run.blocked() is not None
     accuracy = {}
     for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
-        assert state.config.loss == loss and state.trainer.step_count == 0
+        assert state.config.loss == loss
+        assert state.trainer.step_count == 0
         assert run.blocked() is not None
         state.step(200 * EPOCH)
         accuracy[loss] = metric(state, "accuracy")
@@ -276,8 +300,10 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
                 "the article reports after 200"
             )
             # Back a step and on again: the same setup, so the run and its epochs stay.
-            assert run.back() and run.index == 0
-            assert state.trainer.step_count == 200 * EPOCH and run.blocked() is None
+            assert run.back()
+            assert run.index == 0
+            assert state.trainer.step_count == 200 * EPOCH
+            assert run.blocked() is None
             go_on(run)
             answer_right(run)
             go_on(run)
@@ -302,10 +328,12 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     # 6-8. The article's blobs: categorical, sparse and KL end on the same numbers at 1,600.
     ends = []
     for loss in ("categorical_cross_entropy", "sparse_categorical_cross_entropy", "kl_divergence"):
-        assert state.config.loss == loss and state.config.dataset == "article_blobs"
+        assert state.config.loss == loss
+        assert state.config.dataset == "article_blobs"
         assert run.blocked() is not None
         play_run(run, state)
-        assert state.trainer.step_count == 1600 and not state.running
+        assert state.trainer.step_count == 1600
+        assert not state.running
         quotes(run, state, "accuracy", "val_loss")
         values = state.trainer.evaluate()
         ends.append((values["val_loss"], values["accuracy"]))
@@ -333,21 +361,27 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     trainer = state.trainer
     y = targets_for(trainer.loss, trainer.dataset, "val")
     z = trainer.logits(trainer.dataset.x_val)
-    assert y.ndim == 2 and set(np.unique(y)) == {0.0, 1.0} and (y.sum(axis=1) == 1).all()
+    assert y.ndim == 2
+    assert set(np.unique(y)) == {0.0, 1.0}
+    assert (y.sum(axis=1) == 1).all()
     log_q = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     kl = trainer.loss.per_sample(y, z)
     # Far from 0: its mean, the validation loss, is 0.42 to 0.47 at the five seeds.
-    assert np.allclose(kl, -(y * log_q).sum(axis=1)) and kl.mean() > 0.3
+    assert np.allclose(kl, -(y * log_q).sum(axis=1))
+    assert kl.mean() > 0.3
     choice = run.step.ask.choices[2]
-    assert choice.text == "KL(y‖p) is 0 on hard labels" and not choice.correct
+    assert choice.text == "KL(y‖p) is 0 on hard labels"
+    assert not choice.correct
     answer_right(run)
     go_on(run)
     # 10. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
     # the five seeds (7% to 23% at step 0); the Hamming loss 4.9% to 8.0%.
     assert state.problem == "multilabel_classification"
-    assert run.blocked() is not None and metric(state, "subset_accuracy") < 0.7
+    assert run.blocked() is not None
+    assert metric(state, "subset_accuracy") < 0.7
     state.step(1000)
-    assert metric(state, "subset_accuracy") > 0.7 and metric(state, "hamming_loss") < 0.12
+    assert metric(state, "subset_accuracy") > 0.7
+    assert metric(state, "hamming_loss") < 0.12
     quotes(run, state, "subset_accuracy", "hamming_loss")
     go_on(run)
     # 11. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
@@ -357,7 +391,8 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert (q_present.sum(axis=1) > 1.5).mean() > 0.3  # two tags near 1 at once: 39% to 46%
     go_on(run)
     answer_right(run)
-    assert run.last and run.blocked() is None
+    assert run.last
+    assert run.blocked() is None
 
 
 # -- Lesson 7: when it goes wrong ----------------------------------------------------------------
@@ -372,12 +407,15 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     run, state = start(WRONG, offset)
     # 1. A learning rate of 1.5 diverges within a few steps (at step 3 to 10 at the five
     # seeds); 0.02 does not in 500.
-    assert state.config.lr == 0.02 and not state.is_locked("lr")
+    assert state.config.lr == 0.02
+    assert not state.is_locked("lr")
     state.step(500)
-    assert not state.trainer.diverged and run.blocked() is not None
+    assert not state.trainer.diverged
+    assert run.blocked() is not None
     state.set("lr", "1.5")
     state.step(50)
-    assert state.trainer.diverged and state.trainer.diverged_at_step <= 20
+    assert state.trainer.diverged
+    assert state.trainer.diverged_at_step <= 20
     assert "restarts from step 0" in (state.divergence_message or "")
     go_on(run)
     answer_right(run)
@@ -385,13 +423,16 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     # 3. A saturated start: most points on the sigmoid's flat tails, p·(1 − p) < 0.01 (66% to
     # 94% of the validation points at the five seeds), right or wrong (accuracy 22% to 85%).
     # Cross-entropy passes 85% within the 300 steps the app trains (88.7% to 95.3%).
-    assert state.config.init_scale == 30 and state.config.lr == 0.05
+    assert state.config.init_scale == 30
+    assert state.config.lr == 0.05
     trainer = state.trainer
     p = sigmoid(trainer.logits(trainer.dataset.x_val).ravel())
     assert (p * (1 - p) < 0.01).mean() > 0.6
-    assert state.running and run.blocked() is not None
+    assert state.running
+    assert run.blocked() is not None
     play_run(run, state)
-    assert state.trainer.step_count == 300 and metric(state, "accuracy") > 0.85
+    assert state.trainer.step_count == 300
+    assert metric(state, "accuracy") > 0.85
     quotes(run, state, "accuracy")
     cross_entropy = metric(state, "accuracy")
     go_on(run)
@@ -401,12 +442,14 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     assert flat(run.text()).startswith(f"Cross-entropy reached {run.kept['ce_acc']} in 300 steps.")
     # 4. Squared error through a sigmoid, 300 steps from the same start: below cross-entropy's
     # accuracy at step 300, by 5.3 points (8 of 150) to 64 points at the five seeds.
-    assert state.config.loss == "sigmoid_mean_squared_error" and state.running
+    assert state.config.loss == "sigmoid_mean_squared_error"
+    assert state.running
     assert run.blocked() is not None
     play_run(run, state)
     quotes(run, state, "accuracy")
     squared = metric(state, "accuracy")
-    assert state.trainer.step_count == 300 and squared < cross_entropy - 0.03
+    assert state.trainer.step_count == 300
+    assert squared < cross_entropy - 0.03
     go_on(run)
     accuracy = format_metric("accuracy", squared)
     assert flat(run.text()).startswith(
@@ -417,8 +460,10 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     go_on(run)
     # 6. The far cluster: cross-entropy above 90% (92.7% to 96.7% at step 500 at the five
     # seeds; never below 90.7% to step 1,000), quoted as kept on the next step.
-    assert state.config.dataset == "far_cluster" and state.config.init_scale == 1
-    assert state.config.seed == 3 + offset and run.blocked() is not None
+    assert state.config.dataset == "far_cluster"
+    assert state.config.init_scale == 1
+    assert state.config.seed == 3 + offset
+    assert run.blocked() is not None
     state.step(500)
     cross_entropy = metric(state, "accuracy")
     assert cross_entropy > 0.9
@@ -429,7 +474,8 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     assert flat(run.text()).startswith(f"Cross-entropy reached {kept}:")
     # 7. Squared error: below it (by 6.0 to 16 points at step 500, 76.7% to 88.7%), and it
     # stays below however long it trains (at most 88.7% to step 2,500).
-    assert state.config.loss == "mean_squared_error" and run.blocked() is not None
+    assert state.config.loss == "mean_squared_error"
+    assert run.blocked() is not None
     state.step(500)
     trainer = state.trainer
     assert metric(state, "accuracy") < cross_entropy - 0.03
@@ -442,7 +488,8 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     data_set = trainer.dataset
     far_train = np.linalg.norm(data_set.x_train - FAR_CENTRE, axis=1) < 3
     far_val = np.linalg.norm(data_set.x_val - FAR_CENTRE, axis=1) < 3
-    assert far_train.mean() > 0.15 and far_val.sum() >= 15
+    assert far_train.mean() > 0.15
+    assert far_val.sum() >= 15
 
     def least_squares(rows: np.ndarray) -> np.ndarray:
         a = np.column_stack([data_set.x_train[rows], np.ones(rows.sum())])
@@ -453,18 +500,19 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     assert 1.1 < np.median(least_squares(np.ones_like(far_train))[far_val]) < 1.3
     outputs = trainer.predict(data_set.x_val).ravel()
     wrong = (outputs > 0.5) != data_set.y_val[:, 0]
-    assert wrong.sum() > 10 and (data_set.y_val[wrong, 0] == 1).mean() > 0.8
+    assert wrong.sum() > 10
+    assert (data_set.y_val[wrong, 0] == 1).mean() > 0.8
     # 9. The Distributions pane: the outputs run above 1 (to 1.14 to 1.60 at step 500, as the
     # student arrives; 14 to 31 of the 150 outside [0, 1]), on the far points.
-    assert state.example == 0 and run.blocked() is not None
+    assert state.example == 0
+    assert run.blocked() is not None
     state.set_pane("distributions")
     data = classification_data(trainer)
     assert data.outputs is not None
-    assert data.outputs.max() > 1.1 and data.outside_unit().sum() >= 10
-    assert (
-        data.outputs.ravel()[np.argmax(data.outputs.ravel())] > 1
-        and far_val[np.argmax(data.outputs.ravel())]
-    )
+    assert data.outputs.max() > 1.1
+    assert data.outside_unit().sum() >= 10
+    assert data.outputs.ravel()[np.argmax(data.outputs.ravel())] > 1
+    assert far_val[np.argmax(data.outputs.ravel())]
     later = trace(state, "accuracy", 2500)
     assert later.max() < cross_entropy - 0.03
     go_on(run)
@@ -474,4 +522,5 @@ def test_when_it_goes_wrong_lesson_shows_what_it_says_with_its_seed(offset):
     refusals = {c.key: c.refusal for c in state.loss_choices()}
     assert "softmax of one number is always 1" in (refusals["categorical_cross_entropy"] or "")
     answer_right(run)
-    assert run.last and run.blocked() is None
+    assert run.last
+    assert run.blocked() is None

@@ -71,8 +71,10 @@ def test_every_preset_applies_and_names_its_problem():
     for key, preset in PRESETS.items():
         state = AppState()
         state.apply_preset(key)
-        assert state.problem == preset.problem and state.pane == "train"
-        assert state.trainer.step_count == 0 and not state.running
+        assert state.problem == preset.problem
+        assert state.pane == "train"
+        assert state.trainer.step_count == 0
+        assert not state.running
         assert preset in presets_for(preset.problem)
         if preset.compare:
             state.apply_setup_line(preset.compare)  # the comparison it names is a valid setting
@@ -113,7 +115,8 @@ def test_saturated_start_squared_error_learns_several_times_slower_than_cross_en
     squared.step(300)
     # "At step 300 its accuracy is still below 70% where cross-entropy's is near 90% or above":
     # measured 29-65% against 89-95% at the four seeds that start wrong (margins 5 and 4 points).
-    assert accuracy(squared) < 0.70 and accuracy(cross_entropy) > 0.85
+    assert accuracy(squared) < 0.70
+    assert accuracy(cross_entropy) > 0.85
     # The loss curve shows it too: cross-entropy's validation loss falls by more than half.
     ce = cross_entropy.trainer.history
     assert ce[-1].val_loss < 0.5 * ce[0].val_loss
@@ -121,14 +124,18 @@ def test_saturated_start_squared_error_learns_several_times_slower_than_cross_en
     squared.step(700)
     if seed == 0:
         # "Here it is still below 50% at step 1,000" (46%, 6 of 150 points to spare).
-        assert accuracy(squared) < 0.5 and accuracy(cross_entropy) > 0.9
+        assert accuracy(squared) < 0.5
+        assert accuracy(cross_entropy) > 0.9
     # "It does not stall for good: both end within 2 points of each other, at about 90-95%":
     # `f` (fast-forward to the stop rule) shows where each ends (measured within 1.3 points).
     cross_entropy.step(40_000)
     squared.step(40_000)
-    assert cross_entropy.trainer.converged and squared.trainer.converged
+    assert cross_entropy.trainer.converged
+    assert squared.trainer.converged
     ends = accuracy(cross_entropy), accuracy(squared)
-    assert abs(ends[0] - ends[1]) <= 0.02 and min(ends) > 0.87 and max(ends) < 0.97
+    assert abs(ends[0] - ends[1]) <= 0.02
+    assert min(ends) > 0.87
+    assert max(ends) < 0.97
     if seed == 0:
         # "Several times as many steps to converge": 7,820 against 1,660 (4.7 times).
         assert squared.trainer.step_count > 3 * cross_entropy.trainer.step_count
@@ -147,27 +154,34 @@ def test_far_cluster_pulls_the_squared_error_boundary_and_its_outputs_leave_0_1(
     assert squared.trainer.converged  # the stop rule ends it (steps 360-460): 500 show the end
     # "About 75-90% accuracy where cross-entropy keeps about 95%": measured 75-89% against
     # 94-97%, and cross-entropy ahead by 5 to 21 points.
-    assert 0.73 < accuracy(squared) < 0.91 and 0.93 < accuracy(cross_entropy) < 0.98
+    assert 0.73 < accuracy(squared) < 0.91
+    assert 0.93 < accuracy(cross_entropy) < 0.98
     assert accuracy(cross_entropy) - accuracy(squared) > 0.04
     trainer = squared.trainer
     x = trainer.dataset.x_val
     outputs = trainer.predict(x)[:, 0]
     far = np.linalg.norm(x - np.asarray(FAR_CENTRE), axis=1) < 3.0
     # Held near 1, not far above it: the far points' outputs lie between 0.7 and 1.6.
-    assert outputs[far].min() > 0.7 and outputs[far].max() < 1.7
+    assert outputs[far].min() > 0.7
+    assert outputs[far].max() < 1.7
     # "About 15 to 25 of the 150, nearly all of them far points above 1 (up to about 1.2 to
     # 1.6)": measured 14-25, 86-100% of them far points, the largest output 1.17-1.56.
     data = classification_data(trainer)
     outside = data.outside_unit()
-    assert 11 <= outside.sum() <= 28 and (outside & far).sum() >= 0.8 * outside.sum()
+    assert 11 <= outside.sum() <= 28
+    assert (outside & far).sum() >= 0.8 * outside.sum()
     assert not (outputs[~far] > 1).any()
-    assert 1.1 < outputs.max() < 1.7 and outputs.min() > -0.1
+    assert 1.1 < outputs.max() < 1.7
+    assert outputs.min() > -0.1
     # The Distributions pane says so, in the words the claim uses.
     assert f": {outside.sum()} of the 150 examples" in _outputs_note(data)
     claim = get_preset("far_cluster").claim
-    assert "15 to 25 of the 150" in claim and "75-90%" in claim and "far above" not in claim
+    assert "15 to 25 of the 150" in claim
+    assert "75-90%" in claim
+    assert "far above" not in claim
     probabilities = cross_entropy.trainer.predict(trainer.dataset.x_val)
-    assert probabilities.min() > 0.0 and probabilities.max() < 1.0
+    assert probabilities.min() > 0.0
+    assert probabilities.max() < 1.0
     assert not classification_data(cross_entropy.trainer).outside_unit().any()
 
 
@@ -182,7 +196,9 @@ def test_robust_regression_absolute_error_beats_squared_error_on_clean_validatio
     absolute, squared = r2("mean_absolute_error"), r2("mean_squared_error")
     # "Falls to about 0.4-0.7, where absolute error and Huber keep about 0.85-0.9": measured
     # 0.38-0.73 against 0.87-0.91 (absolute) and 0.84-0.91 (Huber); the gap at least 0.18.
-    assert absolute > 0.86 and 0.33 < squared < 0.76 and absolute - squared > 0.15
+    assert absolute > 0.86
+    assert 0.33 < squared < 0.76
+    assert absolute - squared > 0.15
     assert r2("huber") > 0.82  # the reasonable alternative is robust too
     data = AppState("robust_regression").trainer.dataset
     clean = data.true_function(data.x_val)
@@ -233,7 +249,8 @@ def test_the_articles_experiments_land_near_the_articles_numbers(
     argv = ["train", "--problem", problem, "--dataset", dataset, "--hidden", str(hidden)]
     assert cli.main([*argv, *ARTICLE, "--epochs", str(epochs), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["config"]["model"] == "mlp" and out["steps"] == epochs * 16  # ⌈500 / 32⌉ an epoch
+    assert out["config"]["model"] == "mlp"
+    assert out["steps"] == epochs * 16
     assert low < out["final"][metric] < high
 
 
@@ -246,12 +263,15 @@ def test_mixture_collapse_goes_below_zero_in_training_and_explodes_in_validation
     sigmas = trainer.loss.predict(trainer.model.forward(np.zeros((1, 0))))[0][3:5]
     # "σ below 0.25 at every seed" (measured 0.04-0.23) "and the validation NLL ends far above
     # the training NLL" (by 0.8 to 30; measured validation NLL 2.3-30).
-    assert min(sigmas) < 0.25 and values["val_loss"] > values["train_loss"] + 0.5
+    assert min(sigmas) < 0.25
+    assert values["val_loss"] > values["train_loss"] + 0.5
     assert values["val_loss"] > 2.0
     if seed == 2:
         # "At this seed ... σ ≈ 0.06: the training NLL goes below 0 ... while the validation NLL
         # explodes past 20" (measured σ 0.057, NLL −0.11 and 30.4).
-        assert 0.04 < min(sigmas) < 0.08 and values["train_loss"] < 0 and values["val_loss"] > 20
+        assert 0.04 < min(sigmas) < 0.08
+        assert values["train_loss"] < 0
+        assert values["val_loss"] > 20
 
 
 @claim
@@ -260,15 +280,18 @@ def test_exp_overflow_diverges_within_a_few_steps_and_says_the_initial_scale_did
     state = run("exp_overflow", 50, seed)
     trainer = state.trainer
     # Measured: step 1 at every seed (the first 8); "within a few steps" is up to 5.
-    assert trainer.diverged and trainer.diverged_at_step <= 5
+    assert trainer.diverged
+    assert trainer.diverged_at_step <= 5
     message = state.divergence_message or ""
-    assert "initial weights, 30 times the usual size" in message and "init_scale=1" in message
+    assert "initial weights, 30 times the usual size" in message
+    assert "init_scale=1" in message
     assert "learning rate" not in message  # a smaller rate blows up the same way:
     assert "the initial weights, 30 times" in (trainer.divergence_message or "")  # `train`'s
     assert run("exp_overflow", 50, seed, lr="0.0001").trainer.diverged
     # "With init_scale=1 the outputs start near log(mean y) and it trains."
     usual = run("exp_overflow", 500, seed, init_scale="1")
-    assert not usual.trainer.diverged and usual.trainer.evaluate()["r2"] > 0.3
+    assert not usual.trainer.diverged
+    assert usual.trainer.evaluate()["r2"] > 0.3
 
 
 @claim
@@ -281,7 +304,8 @@ def test_on_small_counts_a_linear_squared_error_model_predicts_negative_counts(s
     # "Its R² (about 0.5-0.6) stays below the Poisson loss's (about 0.6-0.7)" (the stats line's
     # R²): measured 0.49-0.58 against 0.60-0.69, the Poisson loss ahead by 0.017 to 0.16.
     squared_r2, poisson_r2 = trainer.evaluate()["r2"], poisson.trainer.evaluate()["r2"]
-    assert 0.45 < squared_r2 < 0.62 and 0.58 < poisson_r2 < 0.72
+    assert 0.45 < squared_r2 < 0.62
+    assert 0.58 < poisson_r2 < 0.72
     assert squared_r2 < poisson_r2 - 0.01
     # "For the smallest x (below about −1.4) the line goes below 0, to about −0.8 to −1.2": the
     # fit plot's line, drawn over the training inputs (measured: crossing at −1.46 to −1.37,
@@ -290,7 +314,9 @@ def test_on_small_counts_a_linear_squared_error_model_predicts_negative_counts(s
     grid = np.linspace(data.x_train.min(), data.x_train.max(), 1001)[:, None]
     line = trainer.predict(grid)[:, 0]
     crossing = float(grid[np.argmax(line >= 0.0), 0])
-    assert line[0] < 0.0 and -1.55 < crossing < -1.3 and -1.3 < line.min() < -0.7
+    assert line[0] < 0.0
+    assert -1.55 < crossing < -1.3
+    assert -1.3 < line.min() < -0.7
     assert (poisson.trainer.predict(grid) > 0).all()  # exp(z) never gives one
 
 
@@ -337,11 +363,13 @@ def test_the_articles_presets_show_the_articles_numbers_on_screen(seed):
     circles.step(150 * 16)
     assert 0.80 < accuracy(circles) < 0.87
     circles.step(10_000)
-    assert circles.trainer.converged and 0.80 < accuracy(circles) < 0.87
+    assert circles.trainer.converged
+    assert 0.80 < accuracy(circles) < 0.87
     # The blobs settle before 100 epochs, and the stop rule ends the run there (measured: epochs
     # 42 to 66).
     blobs = run("article_blobs", 100 * 16, seed)
-    assert blobs.trainer.converged and blobs.trainer.step_count < 100 * 16
+    assert blobs.trainer.converged
+    assert blobs.trainer.step_count < 100 * 16
     # "The best possible rule ... gets 79% of these 500 validation points right (82% on average
     # over draws)" at the preset's seed: the rule that knows the blobs picks the nearest centre
     # (equal priors and spreads). "Validation accuracy settles within about 3 points of that
@@ -349,8 +377,10 @@ def test_the_articles_presets_show_the_articles_numbers_on_screen(seed):
     data = blobs.trainer.dataset
     best = _nearest_centre_accuracy(data.x_val, data.y_val)
     if seed == 0:
-        assert len(data.y_val) == 500 and 0.785 < best < 0.80
-    assert 0 <= best - accuracy(blobs) < 0.035 and 0.76 < accuracy(blobs) < 0.83
+        assert len(data.y_val) == 500
+        assert 0.785 < best < 0.80
+    assert 0 <= best - accuracy(blobs) < 0.035
+    assert 0.76 < accuracy(blobs) < 0.83
     assert "How to Choose Loss Functions" in blobs.trainer.dataset.description
     assert "How to Choose Loss Functions" in get_preset("article_circles").claim
 
@@ -374,14 +404,16 @@ def test_lost_term_calls_every_point_positive_while_its_loss_falls_to_zero(seed)
     # 28,680), saying the patience it used.
     lost.step(400_000)
     trainer = lost.trainer
-    assert trainer.converged and trainer.converged_at_step < 40_000
+    assert trainer.converged
+    assert trainer.converged_at_step < 40_000
     assert "validation loss not improved for 300 steps" in (lost.convergence_message or "")
     data = trainer.dataset
     # "Calls almost every point class 1" (measured 97-100%) "and its accuracy sinks to the share
     # of class 1 (about half: 46-56%)" (measured within 3 points of it).
     assert trainer.classify(data.x_val).mean() > 0.95
     share = float(data.y_val.mean())
-    assert 0.44 < share < 0.58 and abs(accuracy(lost) - share) < 0.04
+    assert 0.44 < share < 0.58
+    assert abs(accuracy(lost) - share) < 0.04
     assert trainer.history[-1].val_loss < 0.01 * trainer.history[0].val_loss  # flat near 0
 
 
@@ -403,7 +435,8 @@ def test_double_softmax_caps_the_probabilities_and_learns_slowly(seed):
     double.step(3000)
     # Measured: the stop rule ends it by step 2,440, its training loss 0.73-1.04; at two of the
     # five seeds it "stalls for good near 53%" (52.8%, 53.8%), elsewhere it ends at 76-81%.
-    assert double.trainer.converged and double.trainer.evaluate()["train_loss"] > floor
+    assert double.trainer.converged
+    assert double.trainer.evaluate()["train_loss"] > floor
     assert accuracy(double) < 0.83
 
 
@@ -424,7 +457,8 @@ def test_double_softmax_pane_and_map_show_the_capped_distribution_the_loss_score
     np.testing.assert_allclose(data.example_h_pq(), per_example, rtol=1e-12)
     assert float(np.mean(data.example_h_pq())) == pytest.approx(data.val_loss, rel=1e-12)
     # The softmax layer's own outputs reach 1.000: the text's "first softmax", shown beside Q.
-    assert data.before_q is not None and data.before_q.max() > 0.999
+    assert data.before_q is not None
+    assert data.before_q.max() > 0.999
     # The decision map reads the same p: below its 0.6 threshold everywhere, so it is blank.
     _, p = class_scores(trainer, trainer.dataset.x_train)
     assert p.max() <= cap < UNSURE
@@ -446,7 +480,8 @@ def test_softmax_over_labels_never_turns_two_labels_on(seed):
     ml, sm = sigmoids.trainer.evaluate(), softmax.trainer.evaluate()
     # "Stays below 50% (about 40-46%); a sigmoid per label ... reaches about 75-85%": measured
     # 39-46% against 76-87%.
-    assert sm["subset_accuracy"] < 0.48 and 0.73 < ml["subset_accuracy"] < 0.9
+    assert sm["subset_accuracy"] < 0.48
+    assert 0.73 < ml["subset_accuracy"] < 0.9
 
 
 @claim
@@ -469,8 +504,10 @@ def test_squared_error_on_log_targets_keeps_the_points_the_clip_silences(seed):
     # Both validation losses are the mean of (log(1 + ŷ) − log(1 + y))²: the same scale.
     # "About 0.35-0.45 ... falls to about 0.13-0.17": measured 0.34-0.46 against 0.13-0.17.
     a, b = clipped.trainer.evaluate(), log_target.trainer.evaluate()
-    assert 0.32 < a["val_loss"] < 0.48 and 0.11 < b["val_loss"] < 0.19
-    assert a["val_loss"] - b["val_loss"] > 0.15 and b["r2"] > a["r2"] + 0.2
+    assert 0.32 < a["val_loss"] < 0.48
+    assert 0.11 < b["val_loss"] < 0.19
+    assert a["val_loss"] - b["val_loss"] > 0.15
+    assert b["r2"] > a["r2"] + 0.2
 
 
 def test_log_target_squared_error_is_msle_without_the_clip():
@@ -493,13 +530,16 @@ def test_on_large_counts_squared_error_fits_about_as_well_as_the_poisson_loss(se
     r2_poisson, r2_squared = poisson.trainer.evaluate()["r2"], squared.trainer.evaluate()["r2"]
     # "R² about 0.75-0.85 each, within 0.06 of each other": measured 0.74-0.84 each, apart by
     # at most 0.057.
-    assert 0.72 < r2_poisson < 0.87 and 0.72 < r2_squared < 0.87
+    assert 0.72 < r2_poisson < 0.87
+    assert 0.72 < r2_squared < 0.87
     assert abs(r2_poisson - r2_squared) < 0.065
     data = squared.trainer.dataset
     # "Counts from about 25 to 110" (measured 23-25 to 107-109).
-    assert 20 <= data.y_train.min() <= 30 and 100 <= data.y_train.max() <= 115
+    assert 20 <= data.y_train.min() <= 30
+    assert 100 <= data.y_train.max() <= 115
     assert squared.trainer.predict(data.x_val).min() > 10  # no negative counts here
-    assert not poisson.trainer.diverged and not squared.trainer.diverged
+    assert not poisson.trainer.diverged
+    assert not squared.trainer.diverged
 
 
 @claim
@@ -513,17 +553,20 @@ def test_on_the_default_blobs_accuracy_ties_and_the_probabilities_differ(seed):
     squared = trained("mean_squared_error")
     # "About 94-97% each after 1000 steps, within 2 points" (measured 94-97.3%, within 0.7
     # points); squared error "about 93-98%" (measured 93.3-98%).
-    assert 0.92 < accuracy(cross_entropy) < 0.99 and 0.92 < accuracy(sigmoids) < 0.99
+    assert 0.92 < accuracy(cross_entropy) < 0.99
+    assert 0.92 < accuracy(sigmoids) < 0.99
     assert abs(accuracy(cross_entropy) - accuracy(sigmoids)) <= 0.015
     assert 0.91 < accuracy(squared) < 0.99
     x = sigmoids.trainer.dataset.x_val
     sums = sigmoids.trainer.predict(x).sum(axis=1)
     # "Their sums run from about 0.2 to 1.9": measured 0.2-0.3 to 1.7-1.9.
-    assert 0.1 < sums.min() < 0.35 and 1.65 < sums.max() < 2.0
+    assert 0.1 < sums.min() < 0.35
+    assert 1.65 < sums.max() < 2.0
     data = classification_data(sigmoids.trainer)
     assert "divided by their sum" in (data.q_reading or "")
     # The Distributions pane divides them by their sum, and keeps the sums to show.
-    assert data.before_q is not None and data.before_q_step == "sum"
+    assert data.before_q is not None
+    assert data.before_q_step == "sum"
     np.testing.assert_allclose(data.before_q.sum(axis=1), sums)
     np.testing.assert_allclose(data.q[:, 0, :], data.before_q / sums[:, None])
     assert not data.other_targets  # the same one-hot targets the pane shows
@@ -538,7 +581,8 @@ def test_in_the_articles_setup_squared_error_diverges_within_about_20_steps_at_m
     diverged = [t.diverged_at_step for t in at if t.diverged]
     # "At most seeds": all but one of the seeds run (of five; the own seed alone under
     # LOSSTUI_CLAIM_SEEDS=own, where it must diverge).
-    assert len(diverged) >= max(1, len(at) - 1) and max(diverged) <= 20
+    assert len(diverged) >= max(1, len(at) - 1)
+    assert max(diverged) <= 20
 
 
 def test_squared_error_charges_a_confident_mistake_at_most_1_where_log_loss_grows_without_bound():
@@ -549,7 +593,9 @@ def test_squared_error_charges_a_confident_mistake_at_most_1_where_log_loss_grow
     costs = [
         LOSSES["categorical_cross_entropy"](y, np.array([[-m, 0.0, 0.0]])) for m in (10, 100, 1000)
     ]
-    assert costs[0] > 10 and costs[1] > 100 and costs[2] > 1000
+    assert costs[0] > 10
+    assert costs[1] > 100
+    assert costs[2] > 1000
 
 
 @claim
@@ -576,9 +622,11 @@ def test_multilabel_squared_error_outputs_leave_0_1_while_it_labels_about_as_wel
             state.apply({"patience": "0"})
         state.step(100 - state.trainer.step_count % 100)
     assert 0.58 < np.median(counts) / 150 < 0.8
-    assert min(counts) >= 55 and max(counts) <= 145
+    assert min(counts) >= 55
+    assert max(counts) <= 145
     # Where the stop rule ends it (steps 1,260-2,300): measured 68-85%.
-    assert stopped is not None and 0.6 < stopped < 0.9
+    assert stopped is not None
+    assert 0.6 < stopped < 0.9
     # "Labels them about as well (subset accuracy within 5 points)": measured within 4.6 points
     # at step 1,000.
     sigmoids = run_problem("multilabel_classification", 1000, seed)
@@ -609,7 +657,8 @@ def test_wide_range_squared_error_needs_a_learning_rate_hundreds_of_times_smalle
     swinging = run_problem("wide_range_regression", 2000, seed, loss="mean_squared_error")
     records = swinging.trainer.history[1:]
     r2 = np.array([r.metrics["r2"] for r in records])
-    assert (r2 < 0).mean() > 0.5 and np.median(r2) < 0
+    assert (r2 < 0).mean() > 0.5
+    assert np.median(r2) < 0
     assert np.median([r.train_loss for r in records]) > 1000
     msle = run_problem("wide_range_regression", 2000, seed).trainer.evaluate()["r2"]
     assert 0.6 < msle < 0.8
@@ -624,7 +673,8 @@ def test_wide_range_squared_error_needs_a_learning_rate_hundreds_of_times_smalle
 def test_a_learning_rate_too_large_diverges_on_the_default_line(seed):
     state = run_problem("regression", 100, seed, lr="5")
     # "Diverges within two steps" (measured: step 1 or 2).
-    assert state.trainer.diverged and state.trainer.diverged_at_step <= 2
+    assert state.trainer.diverged
+    assert state.trainer.diverged_at_step <= 2
 
 
 @claim
@@ -656,19 +706,22 @@ def test_mixture_components_that_start_together_stay_together_without_momentum(s
     _, (_, mu1, mu2, _, _) = fitted(0)
     assert abs(mu1 - mu2) < 0.15
     if seed == 8:
-        assert -0.5 < mu1 < -0.42 and -0.5 < mu2 < -0.42  # "near −0.46"
+        assert -0.5 < mu1 < -0.42
+        assert -0.5 < mu2 < -0.42
     # Without momentum: "one wide bell over both bumps (validation NLL about 1.8)", a plateau
     # the stop rule takes for convergence. Measured: means 0.05-0.35 apart, both σ 1.36 or
     # more, NLL 1.77-1.84.
     stuck, (_, mu1, mu2, s1, s2) = fitted(3000)
     assert stuck.trainer.converged
-    assert abs(mu1 - mu2) < 0.6 and min(s1, s2) > 1.2
+    assert abs(mu1 - mu2) < 0.6
+    assert min(s1, s2) > 1.2
     assert 1.74 < stuck.trainer.evaluate()["val_loss"] < 1.9
     # With momentum 0.9 "they split, and each takes a bump (NLL about 1.55-1.6)": at these five
     # seeds (means 2.57-2.92 apart, NLL 1.55-1.62). "Usually": at seeds 38 and 44, which also
     # start together, they stay together with momentum too.
     split, (_, mu1, mu2, _, _) = fitted(3000, momentum="0.9")
-    assert abs(mu1 - mu2) > 2.0 and split.trainer.evaluate()["val_loss"] < 1.66
+    assert abs(mu1 - mu2) > 2.0
+    assert split.trainer.evaluate()["val_loss"] < 1.66
 
 
 @claim
@@ -682,7 +735,8 @@ def test_soft_label_squared_error_rows_sum_to_1_but_are_not_probabilities(seed):
     sigmoids = run_problem("soft_label_classification", 1000, seed, loss="binary_cross_entropy")
     sums = sigmoids.trainer.predict(sigmoids.trainer.dataset.x_val).sum(axis=1)
     # "Their sums run from about 0.6 to 1.9": measured 0.6 to 1.8-1.9.
-    assert 0.5 < sums.min() < 0.7 and 1.7 < sums.max() < 2.0
+    assert 0.5 < sums.min() < 0.7
+    assert 1.7 < sums.max() < 2.0
     data = classification_data(sigmoids.trainer)
     np.testing.assert_allclose(data.q[:, 0, :], data.before_q / sums[:, None])
 
@@ -729,7 +783,8 @@ def test_the_readme_table_of_presets_lists_every_preset_once():
 def test_a_large_learning_rate_overflows_the_poisson_rate(seed):
     state = run_problem("count_regression", 50, seed, lr="1")
     # "Diverges within a few steps" (measured: steps 1 to 6).
-    assert state.trainer.diverged and state.trainer.diverged_at_step <= 10
+    assert state.trainer.diverged
+    assert state.trainer.diverged_at_step <= 10
 
 
 def test_squared_log_error_charges_relative_errors():
@@ -754,7 +809,8 @@ def test_each_trap_runs_only_where_its_slip_can_happen():
     assert check_pairing("double_softmax_cross_entropy", blobs) is None
     assert check_pairing("multilabel_softmax_cross_entropy", regions) is None
     refused = check_pairing("multilabel_softmax_cross_entropy", blobs) or ""
-    assert "only multi-label data" in refused and "categorical_cross_entropy" in refused
+    assert "only multi-label data" in refused
+    assert "categorical_cross_entropy" in refused
     assert "several labels" in (check_pairing("double_softmax_cross_entropy", regions) or "")
     assert check_pairing("positive_only_cross_entropy", get_dataset_spec("two_blobs")) is None
 
@@ -773,7 +829,9 @@ def test_overdispersed_counts_spread_wider_than_the_poisson_allows(seed):
     usual, _ = pearson_rms(dataset="counts")
     # "An RMS of about 1.4-1.6 (about 0.9-1.1 on the default counts)": measured 1.37-1.58
     # against 0.91-1.14, at least 0.33 apart.
-    assert 1.3 < wide < 1.7 and 0.85 < usual < 1.2 and wide - usual > 0.25
+    assert 1.3 < wide < 1.7
+    assert 0.85 < usual < 1.2
+    assert wide - usual > 0.25
     trainer = state.trainer
     data = trainer.dataset
     truth = data.true_function(data.x_val)  # the mean is still found (measured within 17%)

@@ -104,8 +104,10 @@ def test_no_command_starts_the_app(capsys, monkeypatch):
 def test_a_bad_setup_line_is_refused_with_the_reason(capsys, line, message):
     assert cli.main(["--setup", line]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1
-    assert err.startswith("losstui: error: argument --setup: ") and message in err
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("losstui: error: argument --setup: ")
+    assert message in err
 
 
 @pytest.mark.parametrize("code", [0, 3])
@@ -127,8 +129,10 @@ def test_the_command_exits_with_the_apps_exit_status(monkeypatch, code):
 def test_unknown_app_problem_is_refused_before_the_app_starts(capsys, monkeypatch):
     monkeypatch.setattr(cli, "run_app", lambda *a: pytest.fail("the app must not start"))
     status, out, err = run(capsys, "--problem", "nope")
-    assert status == 2 and out == ""
-    assert "'nope'" in err and "binary_classification" in err
+    assert status == 2
+    assert out == ""
+    assert "'nope'" in err
+    assert "binary_classification" in err
 
 
 # -- recommend -------------------------------------------------------------------------------------
@@ -137,16 +141,20 @@ def test_unknown_app_problem_is_refused_before_the_app_starts(capsys, monkeypatc
 @pytest.mark.parametrize("key", list(PROBLEMS))
 def test_recommend_text(capsys, key):
     status, out, err = run(capsys, "recommend", key)
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     rec = recommend(key)
     assert PROBLEMS[key].title in out
     assert rec.loss_title in out
     if PROBLEMS[key].kind == "density":
-        assert "Parameters:    " in out and "Activation:" not in out
+        assert "Parameters:    " in out
+        assert "Activation:" not in out
     else:
         assert f"Activation:    {rec.activation} on the output" in out
     assert "Why (maximum likelihood):" in out
-    assert "PyTorch:" in out and "Keras:" in out and "scikit-learn:" in out
+    assert "PyTorch:" in out
+    assert "Keras:" in out
+    assert "scikit-learn:" in out
     for alt in rec.alternatives:
         assert f"  - {alt.loss}:" in out
     assert max(len(line) for line in out.splitlines()) <= 100
@@ -202,7 +210,8 @@ def _info_values(out: str) -> dict[str, str]:
 def test_info_worked_example_in_bits(capsys):
     # DESIGN.md: H(P) = 1.361, H(P,Q) = 3.288, H(Q,P) = 2.906, KL(P||Q) = 1.927, KL(Q||P) = 2.022.
     status, out, err = run(capsys, *INFO_EXAMPLE, "--base", "2")
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     assert "bits" in out
     values = _info_values(out)
     assert values["H(P)"] == "1.361"
@@ -239,7 +248,8 @@ def test_info_infinite_cross_entropy(capsys):
     status, out, _ = run(capsys, *argv)
     assert status == 0
     values = _info_values(out)
-    assert values["H(P,Q)"] == "inf" and values["KL(P||Q)"] == "inf"
+    assert values["H(P,Q)"] == "inf"
+    assert values["KL(P||Q)"] == "inf"
     assert values["KL(Q||P)"] == "1.000"
     data = run_json(capsys, *argv)
     assert data["kl_pq"] == "inf"
@@ -309,7 +319,8 @@ def test_bad_input_is_one_line_and_status_2(capsys, argv, expected):
     status, out, err = run(capsys, *argv)
     assert status == 2
     assert out == ""
-    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.endswith("\n"), err
+    assert err.count("\n") == 1, err
     assert err.startswith("losstui")
     for text in expected:
         assert text in err, (text, err)
@@ -318,13 +329,17 @@ def test_bad_input_is_one_line_and_status_2(capsys, argv, expected):
 def test_refused_pairing_gives_the_reason(capsys):
     argv = ["train", "--problem", "binary_classification", "--loss", "categorical_cross_entropy"]
     status, out, err = run(capsys, *argv)
-    assert status == 2 and out == ""
+    assert status == 2
+    assert out == ""
     assert err.count("\n") == 1
-    assert "cannot train categorical_cross_entropy" in err and "softmax" in err
+    assert "cannot train categorical_cross_entropy" in err
+    assert "softmax" in err
     status, _, err = run(capsys, "train", "--problem", "density_estimation", "--loss", "poisson")
-    assert status == 2 and "cannot train poisson" in err
+    assert status == 2
+    assert "cannot train poisson" in err
     status, _, err = run(capsys, "train", "--problem", "regression", "--loss", "gaussian_nll")
-    assert status == 2 and "cannot train gaussian_nll" in err
+    assert status == 2
+    assert "cannot train gaussian_nll" in err
 
 
 # -- train -----------------------------------------------------------------------------------------
@@ -343,9 +358,11 @@ def test_train_json(capsys):
     assert data["config"]["loss"] == "binary_cross_entropy"
     assert data["is_recommended"] is True
     assert data["steps"] == 200
-    assert data["diverged"] is False and data["diverged_at_step"] is None
+    assert data["diverged"] is False
+    assert data["diverged_at_step"] is None
     history = data["history"]
-    assert history[0]["step"] == 0 and history[-1]["step"] == 200
+    assert history[0]["step"] == 0
+    assert history[-1]["step"] == 200
     assert set(history[0]) == {"step", "epoch", "train_loss", "val_loss", "accuracy"}
     assert history[-1]["val_loss"] < history[0]["val_loss"]
     assert data["final"]["accuracy"] > 0.8
@@ -391,7 +408,8 @@ def test_train_samples_sets_the_dataset_size(capsys):
     assert data["steps"] == 8
     assert data["final"]["epoch"] == pytest.approx(2.0)
     default, _ = train_json(capsys, *argv[:2], *argv[4:])
-    assert default["config"]["n_samples"] is None and default["steps"] != 8
+    assert default["config"]["n_samples"] is None
+    assert default["steps"] != 8
 
 
 def test_train_is_reproducible(capsys):
@@ -404,14 +422,16 @@ def test_train_is_reproducible(capsys):
 def test_train_density(capsys):
     data, _ = train_json(capsys, "--problem", "density_estimation", "--steps", "100")
     assert data["config"]["loss"] == "gaussian_nll"
-    assert data["recommended_loss"] == "gaussian_nll" and data["is_recommended"] is True
+    assert data["recommended_loss"] == "gaussian_nll"
+    assert data["is_recommended"] is True
     assert "nll" in data["history"][0]
 
 
 def test_train_stops_where_the_stop_rule_says_and_says_so(capsys):
     data, _ = train_json(capsys, "--problem", "binary_classification", "--patience", "300")
     assert data["config"]["patience"] == 300
-    assert data["converged"] is True and data["converged_at_step"] == data["steps"] == 600
+    assert data["converged"] is True
+    assert data["converged_at_step"] == data["steps"] == 600
     assert data["convergence_reason"] == "validation loss not improved for 300 steps"
     assert data["history"][-1]["step"] == 600
     status, out, _ = run(capsys, "train", "--problem", "binary_classification", "--patience", "300")
@@ -422,20 +442,25 @@ def test_train_stops_where_the_stop_rule_says_and_says_so(capsys):
     )
     # Off (the default outside presets): the run takes every step it is given.
     data, _ = train_json(capsys, "--problem", "binary_classification", "--steps", "700")
-    assert data["converged"] is False and data["converged_at_step"] is None
-    assert data["convergence_reason"] is None and data["steps"] == 700
+    assert data["converged"] is False
+    assert data["converged_at_step"] is None
+    assert data["convergence_reason"] is None
+    assert data["steps"] == 700
     # A preset turns it on; --patience 0 turns it off again.
     data, _ = train_json(capsys, "--preset", "saturated_start", "--steps", "5000")
-    assert data["config"]["patience"] == 300 and data["converged"] is True
+    assert data["config"]["patience"] == 300
+    assert data["converged"] is True
     assert data["steps"] == data["converged_at_step"] < 5000
     data, _ = train_json(capsys, "--preset", "saturated_start", "--patience", "0", "--steps", "50")
-    assert data["converged"] is False and data["steps"] == 50
+    assert data["converged"] is False
+    assert data["steps"] == 50
 
 
 def test_train_divergence_is_reported_not_crashed(capsys):
     data, _ = train_json(capsys, "--problem", "regression", "--lr", "1e6", "--steps", "200")
     assert data["diverged"] is True
-    assert isinstance(data["diverged_at_step"], int) and data["diverged_at_step"] >= 1
+    assert isinstance(data["diverged_at_step"], int)
+    assert data["diverged_at_step"] >= 1
     assert data["divergence_reason"]
     status, out, _ = run(capsys, "train", "--problem", "regression", "--lr", "1e6")
     assert status == 0
@@ -450,17 +475,20 @@ def test_train_not_recommended_note_goes_to_stderr_for_machine_formats(capsys):
     assert err.count("\n") == 1
     assert "mean_squared_error is not the recommended loss" in err
     status, out, err = run(capsys, "train", *argv, "--format", "csv")
-    assert status == 0 and "not the recommended loss" in err
+    assert status == 0
+    assert "not the recommended loss" in err
     assert "not the recommended" not in out
     status, out, err = run(capsys, "train", *argv)
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     assert "mean_squared_error is not the recommended loss" in out.splitlines()[-1]
 
 
 def test_equivalent_form_is_not_flagged(capsys):
     argv = ["--problem", "multiclass_classification", "--steps", "5"]
     data, err = train_json(capsys, *argv, "--loss", "sparse_categorical_cross_entropy")
-    assert data["is_recommended"] is True and err == ""
+    assert data["is_recommended"] is True
+    assert err == ""
 
 
 def test_train_csv(capsys):
@@ -474,11 +502,13 @@ def test_train_csv(capsys):
         "--format",
         "csv",
     )
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["step", "epoch", "train_loss", "val_loss", "subset_accuracy", "hamming_loss"]
     body = rows[1:]
-    assert int(body[0][0]) == 0 and int(body[-1][0]) == 60
+    assert int(body[0][0]) == 0
+    assert int(body[-1][0]) == 60
     steps = [int(r[0]) for r in body]
     assert steps == sorted(steps)
     for r in body:
@@ -488,14 +518,16 @@ def test_train_csv(capsys):
 
 def test_train_table(capsys):
     status, out, err = run(capsys, "train", "--problem", "count_regression", "--steps", "2000")
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     lines = out.splitlines()
     assert lines[0].startswith("count_regression · poisson · counts")
     header = next(line for line in lines if "train loss" in line)
     assert header.split() == ["step", "epoch", "train", "loss", "val", "loss", "r2", "mae"]
     rows = [line for line in lines if line.strip()[:1].isdigit()]
     assert 15 <= len(rows) <= 21  # thinned to about 20 rows
-    assert rows[0].split()[0] == "0" and rows[-1].split()[0] == "2000"
+    assert rows[0].split()[0] == "0"
+    assert rows[-1].split()[0] == "2000"
     assert lines[-2].startswith("Done: 2000 steps")
     assert lines[-1].startswith("note: train and val losses are the full NLL (with log y!)")
 
@@ -509,7 +541,8 @@ def test_broken_pipe_is_quiet(capsys, monkeypatch):
 
     monkeypatch.setitem(cli.COMMANDS, "losses", broken)
     status, _, err = run(capsys, "losses")
-    assert status == 141 and err == ""
+    assert status == 141
+    assert err == ""
 
 
 def test_keyboard_interrupt_exits_130(capsys, monkeypatch):
@@ -518,16 +551,20 @@ def test_keyboard_interrupt_exits_130(capsys, monkeypatch):
 
     monkeypatch.setitem(cli.COMMANDS, "losses", interrupted)
     status, _, err = run(capsys, "losses")
-    assert status == 130 and "Traceback" not in err
+    assert status == 130
+    assert "Traceback" not in err
 
 
 def test_subprocess_exit_statuses():
     ok = run_subprocess("recommend", "count_regression")
-    assert ok.returncode == 0 and "poisson" in ok.stdout and ok.stderr == ""
+    assert ok.returncode == 0
+    assert "poisson" in ok.stdout
+    assert ok.stderr == ""
     bad = run_subprocess("train", "--problem", "regression", "--lr", "-1")
     assert bad.returncode == 2
     assert bad.stdout == ""
-    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stderr
 
 
 def test_subprocess_closed_pipe_has_no_traceback():
@@ -541,7 +578,8 @@ def test_subprocess_closed_pipe_has_no_traceback():
     assert proc.stdout.readline().startswith(b"step,")
     proc.stdout.close()
     _, err = proc.communicate(timeout=60)
-    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert b"Traceback" not in err
+    assert b"BrokenPipe" not in err
     assert proc.returncode in (0, 141)  # 0 when the last write got into the pipe in time
 
 

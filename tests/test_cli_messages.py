@@ -61,9 +61,12 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 )
 def test_each_bad_value_gets_one_line_naming_it(capsys, argv, expected):
     status, out, err = run(capsys, *argv)
-    assert status == 2 and out == ""
-    assert err.count("\n") == 1 and expected in err
-    assert "4300" not in err and "expected one argument" not in err
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert expected in err
+    assert "4300" not in err
+    assert "expected one argument" not in err
     assert len(err) < 400  # a long value is cut, not echoed whole
 
 
@@ -76,7 +79,9 @@ def test_numbers_are_written_as_people_write_them(typed):
 @pytest.mark.parametrize("typed", ["0.5,0.5_0", "0.5,０.5"])
 def test_probabilities_are_plain_numbers_too(capsys, typed):
     status, out, err = run(capsys, "info", "--p", typed, "--q", "0.5,0.5")
-    assert status == 2 and out == "" and "expected comma-separated probabilities" in err
+    assert status == 2
+    assert out == ""
+    assert "expected comma-separated probabilities" in err
 
 
 def test_a_momentum_just_below_1_is_not_shown_as_1():
@@ -88,7 +93,8 @@ def test_csv_says_where_the_run_diverged(capsys):
     status, out, err = run(
         capsys, "train", "--problem", "regression", "--lr", "1e9", "--format", "csv"
     )
-    assert status == 0 and err == ""
+    assert status == 0
+    assert err == ""
     last = out.splitlines()[-1]
     assert last.startswith("# training diverged at step 1:")
     assert all(not line.startswith("#") for line in out.splitlines()[:-1])
@@ -96,8 +102,10 @@ def test_csv_says_where_the_run_diverged(capsys):
 
 def test_an_overflow_is_reported_as_divergence_not_a_warning(capsys):
     status, out, err = run(capsys, "train", "--problem", "density_estimation", "--lr", "1e8")
-    assert status == 0 and err == ""
-    assert "Diverged: training diverged at step" in out and "Warning" not in out
+    assert status == 0
+    assert err == ""
+    assert "Diverged: training diverged at step" in out
+    assert "Warning" not in out
 
 
 #: What comes before a command's own flags, so that the rest of the line is valid.
@@ -138,8 +146,11 @@ def test_a_double_dash_given_as_a_value_is_checked_like_any_other_value(
     monkeypatch.setattr(cli, "run_app", never)
     monkeypatch.setattr("losstui.serve.serve", never)
     status, out, err = run(capsys, *BEFORE[command], f"{flag}=--")
-    assert status == 2 and out == ""
-    assert err.count("\n") == 1 and "'--'" in err and "Traceback" not in err
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "'--'" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -170,9 +181,11 @@ def test_a_double_dash_given_as_a_value_is_checked_like_any_other_value(
 )
 def test_a_setup_line_is_read_on_the_problem_or_preset_asked_for(capsys, argv, expected):
     status, out, err = run(capsys, *argv)
-    assert status == 2 and out == ""
+    assert status == 2
+    assert out == ""
     assert err.startswith("losstui: error: argument --setup: ")
-    assert err.count("\n") == 1 and expected in err
+    assert err.count("\n") == 1
+    assert expected in err
 
 
 def test_a_setup_line_that_fits_the_problem_asked_for_is_let_through(monkeypatch):
@@ -204,9 +217,12 @@ HUGE = "x" * 100_000
 )
 def test_a_huge_bad_token_is_cut_in_its_error_line(capsys, argv):
     status, out, err = run(capsys, *argv)
-    assert status == 2 and out == ""
-    assert err.count("\n") == 1 and len(err) < 400
-    assert "…" in err and "100,0" in err  # its start, and how long it was
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert len(err) < 400
+    assert "…" in err
+    assert "100,0" in err
 
 
 @pytest.mark.parametrize("outcomes", [1, 10, 1000])
@@ -217,7 +233,8 @@ def test_the_lab_takes_2_to_9_outcomes_from_a_setup_line_and_a_lesson_file(
     1,000 outcomes passed `lesson check`. The schema refuses both where they enter."""
     p = ",".join([f"{1 / outcomes:.6g}"] * outcomes)
     status, _, err = run(capsys, "--setup", f"p={p} q={p} pane=pq_lab")
-    assert status == 2 and err.count("\n") == 1
+    assert status == 2
+    assert err.count("\n") == 1
     assert f"P has 2 to 9 outcomes (the lab letters them A to I), got {outcomes}" in err
     lesson = tmp_path / "lab.md"
     lesson.write_text(
@@ -226,5 +243,6 @@ def test_the_lab_takes_2_to_9_outcomes_from_a_setup_line_and_a_lesson_file(
         encoding="utf-8",
     )
     status, out, err = run(capsys, "lesson", "check", str(lesson))
-    assert status == 2 and out == ""
+    assert status == 2
+    assert out == ""
     assert f"P has 2 to 9 outcomes (the lab letters them A to I), got {outcomes}" in err

@@ -112,9 +112,11 @@ def test_every_problem_has_a_complete_content_file(key):
         else:
             assert value, (key, f.name)
             if isinstance(value, str):
-                assert value == value.strip() and "\n" not in value, (key, f.name)
+                assert value == value.strip(), (key, f.name)
+                assert "\n" not in value, (key, f.name)
     for text in (*rec.pitfalls, *(a.when for a in rec.alternatives)):
-        assert text and "\n" not in text
+        assert text
+        assert "\n" not in text
 
 
 @pytest.mark.parametrize("key", SUPERVISED)
@@ -280,7 +282,7 @@ BROKEN = {
 def test_a_malformed_file_names_the_file_the_line_and_the_problem(tmp_path, case):
     text, needle, problem = BROKEN[case]
     path = write(tmp_path, text)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ContentError) as info:
         load_recommendation(path)
     message = str(info.value)
     assert isinstance(info.value, ContentError)
@@ -405,7 +407,8 @@ def test_a_malformed_question_file_names_the_line(tmp_path, case):
         load_questions(path)
     message = str(info.value)
     assert message.startswith(f"{path}:{line_of(text, needle)}: "), message
-    assert problem in message and "\n" not in message
+    assert problem in message
+    assert "\n" not in message
 
 
 # -- the generic format, as lesson files will use it -----------------------------------------------
@@ -439,7 +442,8 @@ def test_a_lesson_shaped_file_splits_into_front_matter_steps_and_sections(tmp_pa
 
 def test_front_matter_is_optional_and_errors_carry_the_source():
     doc = parse_document("# Only a heading\n\ntext\n", "inline.md")
-    assert doc.meta == {} and doc.body.start == 1
+    assert doc.meta == {}
+    assert doc.body.start == 1
     with pytest.raises(ContentError, match=r"^inline\.md:3: "):
         parse_document("---\ntitle: x\ntitle\n---\n", "inline.md")
     with pytest.raises(ContentError, match=r"^inline\.md:1: `title` is missing"):

@@ -57,9 +57,11 @@ async def test_the_legend_is_never_cut_and_names_every_code(problem, width):
         view.show(trainer)
         await pilot.pause()
         lines = view.render().plain.split("\n")
-        assert len(lines) == 16 and all(len(line) <= width for line in lines)
+        assert len(lines) == 16
+        assert all(len(line) <= width for line in lines)
         legend = "\n".join(lines[-6:])
-        assert "blank: " in legend and "digits: data" in legend
+        assert "blank: " in legend
+        assert "digits: data" in legend
         several = trainer.dataset.kind == "multilabel"
         for code in view.codes(trainer.dataset):  # each fill and digit is explained, whole
             entry = f"{code.region}{code.point} {code.name}" if several else f"{code.region} "
@@ -86,7 +88,8 @@ async def test_several_labels_are_coded_by_the_set_of_labels_on():
         # Every digit drawn on the map is a code the legend explains.
         map_rows = text.split("\n")[: view.size.height - 2]
         digits = {int(c) for row in map_rows for c in row if c.isdigit()}
-        assert digits and digits <= set(range(len(codes)))
+        assert digits
+        assert digits <= set(range(len(codes)))
         codes_of_points = set(true_classes(trainer.dataset).tolist())
         assert digits <= codes_of_points
 
@@ -115,7 +118,8 @@ async def test_a_short_map_of_several_labels_tells_its_digits_and_shades_by_thei
         view.show(trainer)
         await pilot.pause()
         lines = view.render().plain.split("\n")
-        assert len(lines) == 9 and all(len(line) <= 40 for line in lines)
+        assert len(lines) == 9
+        assert all(len(line) <= 40 for line in lines)
         assert "digit, shade = sum of A=1 B=2 C=4 on" in lines
         assert sum(1 for line in lines if "=" not in line) >= 6  # six rows of map, not three
         # The shades need a key as well as the digits.

@@ -160,7 +160,8 @@ def test_residual_scales_are_the_maximum_likelihood_fits():
     r = trainer.dataset.y_val[:, 0] - trainer.predict(trainer.dataset.x_val)[:, 0]
     np.testing.assert_allclose(data.residuals, r)
     (gauss,) = data.curves
-    assert gauss.name == "Gaussian" and math.isclose(gauss.scale, np.sqrt(np.mean(r**2)))
+    assert gauss.name == "Gaussian"
+    assert math.isclose(gauss.scale, np.sqrt(np.mean(r**2)))
     assert "0.3" in data.true_noise
     robust = residual_data(trained("robust_regression"))
     (laplace,) = robust.curves
@@ -180,14 +181,16 @@ def test_nll_curve_marks_sgd_estimate_and_closed_form_mle():
     assert curve.best[1] <= curve.current[1]
     assert curve.best[1] <= curve.nll.min() + 1e-12  # the MLE is the curve's lowest point
     mixture = nll_curve(trained("density_estimation", steps=40, loss="gaussian_mixture_nll"))
-    assert mixture.param == "μ₁" and mixture.closed_form is None
+    assert mixture.param == "μ₁"
+    assert mixture.closed_form is None
 
 
 def test_golden_section_finds_a_parabolas_vertex():
     # f(t) = (t − 0.3)² + 1 is lowest at t = 0.3, where f = 1. Within ≈ 1e-8 of it f rounds
     # to 1 in float64 ((1e-8)² < ε), so no search on f's values places t closer than that.
     t, value = golden_section(lambda t: (t - 0.3) ** 2 + 1.0, 0.0, 1.0)
-    assert math.isclose(t, 0.3, abs_tol=1e-7) and math.isclose(value, 1.0, abs_tol=1e-15)
+    assert math.isclose(t, 0.3, abs_tol=1e-7)
+    assert math.isclose(value, 1.0, abs_tol=1e-15)
 
 
 def test_the_lowest_point_is_found_between_grid_points():
@@ -200,7 +203,8 @@ def test_the_lowest_point_is_found_between_grid_points():
     values = np.array([f(t) for t in grid])
     assert math.isclose(values.min(), -math.exp(-4.5))
     t, value = lowest_on_curve(f, grid, values, (0.9, f(0.9)))
-    assert math.isclose(t, 0.37, abs_tol=1e-6) and math.isclose(value, -1.0, abs_tol=1e-9)
+    assert math.isclose(t, 0.37, abs_tol=1e-6)
+    assert math.isclose(value, -1.0, abs_tol=1e-9)
 
 
 def test_the_lowest_point_is_never_above_the_anchor_or_the_grid():
@@ -211,7 +215,8 @@ def test_the_lowest_point_is_never_above_the_anchor_or_the_grid():
     # A non-finite grid value (a diverged density) counts as +∞, never as the lowest.
     values = np.array([np.nan, 2.0, 1.0, 2.0, 3.0])
     t, value = lowest_on_curve(lambda t: (t - 0.5) ** 2 + 1.0, grid, values, (0.6, 1.01))
-    assert math.isclose(t, 0.5, abs_tol=1e-7) and math.isclose(value, 1.0)
+    assert math.isclose(t, 0.5, abs_tol=1e-7)
+    assert math.isclose(value, 1.0)
 
 
 def mixture_collapse() -> Trainer:
@@ -245,7 +250,8 @@ async def test_view_shows_info_values_and_the_mean_equals_the_validation_loss():
         view = app.query_one(DistributionView)
         view.show(trainer)
         await pilot.press("right", "right", "j")  # example 4
-        assert view.example == 3 and app.selected[-1] == 3
+        assert view.example == 3
+        assert app.selected[-1] == 3
         await pilot.pause()
         data = classification_data(trainer)
         p, q = data.p[3, 0], data.q[3, 0]
@@ -290,7 +296,8 @@ async def test_keys_step_wrap_and_jump_to_the_worst_example():
 async def test_a_loss_that_is_not_cross_entropy_is_named_and_compared():
     text = await shown_text(trained("binary_classification", loss="hinge"))
     assert "trained with hinge loss" in text
-    assert "for comparison" in text and "sigmoid" in text
+    assert "for comparison" in text
+    assert "sigmoid" in text
 
 
 async def test_squared_error_outputs_outside_0_1_are_shown_before_they_are_clipped():
@@ -302,7 +309,8 @@ async def test_squared_error_outputs_outside_0_1_are_shown_before_they_are_clipp
     outputs = trainer.predict(trainer.dataset.x_val)
     np.testing.assert_array_equal(data.outputs, outputs)
     outside = int(np.sum((outputs < 0) | (outputs > 1)))
-    assert outside > 0 and int(np.sum(data.outside_unit())) == outside
+    assert outside > 0
+    assert int(np.sum(data.outside_unit())) == outside
     far = int(np.argmax(outputs[:, 0]))  # a far-cluster point, its output above 1
     app = ViewApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -362,7 +370,8 @@ async def test_ascii_spells_an_indexed_parameter_as_the_rest_of_the_app_does():
         text = view_text(view)
         # μ₁: "mu_1" here as in the formulas, the CLI and every other pane, never "mu1".
         assert to_ascii("μ₁") == "mu_1"
-        assert "mu_1" in text and "mu1" not in text
+        assert "mu_1" in text
+        assert "mu1" not in text
 
 
 async def test_classification_text_in_ascii_is_ascii():
@@ -425,7 +434,8 @@ async def test_the_panes_own_keys_are_on_screen_at_80x24(problem):
         await pilot.pause()
         lines = view.query_one("#dist-summary").render().plain.splitlines()
         keys = [i for i, line in enumerate(lines) if "j/k" in line and "w worst" in line]
-        assert keys and keys[0] < 3, lines[:4]
+        assert keys, lines[:4]
+        assert keys[0] < 3, lines[:4]
 
 
 async def test_a_small_kl_keeps_three_significant_digits_and_is_the_validation_loss():
@@ -499,7 +509,8 @@ async def test_mixture_collapse_marks_and_legend_show_whole_at_80x24():
         dots = [(i, row.index("●")) for i, row in enumerate(plot) if "●" in row]
         peaks = [(i, row.index("▲")) for i, row in enumerate(plot) if "▲" in row]
         assert len(dots) == len(peaks) == 1, plot
-        assert peaks[0][1] == dots[0][1] and peaks[0][0] > dots[0][0]
+        assert peaks[0][1] == dots[0][1]
+        assert peaks[0][0] > dots[0][0]
 
 
 # -- a Q the model does not output itself ----------------------------------------------------------
@@ -536,7 +547,9 @@ async def test_double_softmax_shows_the_distribution_its_loss_scores_at_80x24():
             text = screen_text(app)
             rows = text.splitlines()
             q = shown_q(rows, classification_data(trainer).outcome_names)
-            assert len(q) == 3 and max(q) <= round(cap, 3) and sum(q) == pytest.approx(1, 0.01)
+            assert len(q) == 3
+            assert max(q) <= round(cap, 3)
+            assert sum(q) == pytest.approx(1, 0.01)
             assert shown_measures(text)["H(P,Q)"] == format_information(
                 per_example[index] / math.log(2.0)
             )
@@ -567,7 +580,8 @@ async def test_sigmoids_on_one_of_k_show_their_sums_and_the_division():
         assert f"{sums.min():.1f} {sums.max():.1f}" == "0.3 1.8"
         assert "Q here is them divided by their sum" in flat
         # Trained on the same one-hot targets the pane shows: no "other targets".
-        assert "other targets" not in flat and "for comparison" in flat
+        assert "other targets" not in flat
+        assert "for comparison" in flat
         q = shown_q(screen_text(app).splitlines(), classification_data(trainer).outcome_names)
         np.testing.assert_allclose(q, sigmoids[0] / sums[0], atol=5e-4)
 

@@ -29,10 +29,13 @@ def test_step_for_stops_at_the_stop_rule_and_at_its_limit():
     state.apply_setup_line("patience=300")
     state.fast_forward()
     assert state.step_for(5.0, limit=250) == 250  # a limit ends the slice on its step
-    assert state.running and state.fast
+    assert state.running
+    assert state.fast
     state.step_for(5.0)
-    assert state.trainer.converged and state.trainer.step_count == 600
-    assert not state.running and not state.fast
+    assert state.trainer.converged
+    assert state.trainer.step_count == 600
+    assert not state.running
+    assert not state.fast
 
 
 def test_fast_forward_is_the_same_run_as_stepping():
@@ -53,7 +56,8 @@ async def test_f_trains_to_the_stop_rule_and_pauses_there():
         if app.state.running:  # 600 steps may take a single tick of the app's own timer
             ticks_until_paused(app)
         await pilot.pause()
-        assert app.state.trainer.converged and app.state.trainer.step_count == 600
+        assert app.state.trainer.converged
+        assert app.state.trainer.step_count == 600
         assert not app.state.fast
         assert "CONVERGED" in widget_text(app, "#stats")
         await pilot.press("f")  # the run has ended: f says why instead of training on
@@ -79,7 +83,8 @@ async def test_f_or_space_stops_fast_forward_where_it_is():
             assert app.state.trainer.step_count > 0
             await pilot.press(key)
             await pilot.pause()
-            assert not app.state.running and not app.state.fast, key
+            assert not app.state.running, key
+            assert not app.state.fast, key
             stopped_at = app.state.trainer.step_count
             app.clock.tick()  # the timer's next tick trains no more
             await pilot.pause()
@@ -98,13 +103,15 @@ async def test_fast_forward_in_a_lesson_pauses_on_the_step_its_run_names():
     app = LossApp(lesson=lesson)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.state.running and app.lesson is not None
+        assert app.state.running
+        assert app.lesson is not None
         await pilot.press("f")
         await pilot.pause()
         if app.state.running:  # the slices may have reached the step already
             assert app.state.fast
             ticks_until_paused(app)
-        assert app.state.trainer.step_count == 20000 and not app.state.running
+        assert app.state.trainer.step_count == 20000
+        assert not app.state.running
 
 
 async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds():
@@ -133,14 +140,17 @@ async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds()
         await pilot.pause()
         if app.state.running:
             ticks_until_paused(app)
-        assert app.lesson is not None and app.lesson.blocked() is None
-        assert app.state.trainer.epoch >= 100 and not app.state.running
+        assert app.lesson is not None
+        assert app.lesson.blocked() is None
+        assert app.state.trainer.epoch >= 100
+        assert not app.state.running
         stopped = app.state.trainer.step_count
         # f again, the wait met: it goes on past it, until a key.
         await pilot.press("f")
         await pilot.pause()
         app.clock.tick()
-        assert app.state.running and app.state.trainer.step_count > stopped
+        assert app.state.running
+        assert app.state.trainer.step_count > stopped
         await pilot.press("f")
         await pilot.pause()
         assert not app.state.running
@@ -149,7 +159,8 @@ async def test_fast_forward_in_a_lesson_stops_where_the_steps_wait_first_holds()
 def first_step_where(state: AppState, name: str, holds, most: int = 20_000) -> int:
     """Step `state` one SGD step at a time until `holds(value of name)`; the step reached."""
     while not holds(state.trainer.evaluate()[name]):
-        assert state.step(1) == 1 and state.trainer.step_count < most
+        assert state.step(1) == 1
+        assert state.trainer.step_count < most
     return state.trainer.step_count
 
 
@@ -183,7 +194,8 @@ async def test_f_stops_on_the_first_step_where_a_loss_or_metric_wait_holds():
             if app.state.running:
                 ticks_until_paused(app, most=2000)
             assert app.state.trainer.step_count == first, setup
-            assert app.lesson is not None and app.lesson.blocked() is None
+            assert app.lesson is not None
+            assert app.lesson.blocked() is None
 
 
 async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
@@ -216,7 +228,8 @@ async def test_fast_forward_is_in_the_help_and_the_palette():
         command = next(c for c in palette_commands(app, app.screen) if c.title == "Fast-forward")
         command.callback()
         await pilot.pause()
-        assert app.state.running and app.state.fast
+        assert app.state.running
+        assert app.state.fast
 
 
 async def test_the_footer_keeps_quit_in_view_at_80_columns_with_f():
@@ -227,4 +240,5 @@ async def test_the_footer_keeps_quit_in_view_at_80_columns_with_f():
             await pilot.pause()
             await pilot.pause()
             row = screen_text(app).splitlines()[-1]
-            assert "f Fast " in row and "q Quit" in row, row
+            assert "f Fast " in row, row
+            assert "q Quit" in row, row

@@ -13,7 +13,8 @@ def test_a_change_after_training_leaves_a_ghost_labelled_with_the_old_value():
     state.step(60)
     before = [r.train_loss for r in state.run.history]
     state.set("lr", 0.2)
-    assert state.ghost is not None and state.ghost.label == "lr 0.02"
+    assert state.ghost is not None
+    assert state.ghost.label == "lr 0.02"
     assert [r.train_loss for r in state.ghost.history] == before
     state.set("momentum", 0.5)  # at step 0: nothing new to compare, the trained run stays
     assert state.ghost.label == "lr 0.02"

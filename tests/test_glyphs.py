@@ -83,7 +83,8 @@ def test_a_lessons_markdown_in_ascii_reads_as_spelled_code_as_it_is():
         "```\nσ·x in a fence\n```\n\n    σ·x indented\n\nA `` ` `` tick, then μ·ν."
     )
     spelled = ASCII.markdown(prose)
-    assert spelled.isascii() and UNICODE.markdown(prose) == prose
+    assert spelled.isascii()
+    assert UNICODE.markdown(prose) == prose
     console = Console(width=200, color_system=None)
     with console.capture() as shown:
         console.print(Markdown(spelled))
@@ -100,7 +101,8 @@ def test_a_lesson_with_odd_line_breaks_still_spells():
     text = "a σ·x\x0cb\u2028c\r\n\r\n    σ·x indented\r\n"
     spelled = ASCII.markdown(text)
     assert spelled.isascii()
-    assert spelled.startswith(r"a sigma\*x") and "    sigma*x indented" in spelled
+    assert spelled.startswith(r"a sigma\*x")
+    assert "    sigma*x indented" in spelled
 
 
 @pytest.mark.parametrize("glyphs", [UNICODE, ASCII])
@@ -116,7 +118,9 @@ def test_the_training_signs_are_drawn_by_the_browsers_terminal_itself():
     # `losstui serve` shows the app in xterm.js with the Roboto Mono web font, which has no
     # ⏸ (an empty box). xterm.js draws box drawing and block elements (U+2500-U+259F) itself.
     assert all(c.isascii() or 0x2500 <= ord(c) <= 0x259F for c in UNICODE.pause)
-    assert "⏸" not in UNICODE.pause and ASCII.pause.isascii() and ASCII.play.isascii()
+    assert "⏸" not in UNICODE.pause
+    assert ASCII.pause.isascii()
+    assert ASCII.play.isascii()
 
 
 async def test_paused_reads_with_a_sign_the_browser_can_show():
@@ -128,4 +132,5 @@ async def test_paused_reads_with_a_sign_the_browser_can_show():
         await pilot.press("3")
         await pane_ready(pilot, app, "train")
         text = screen_text(app)
-        assert "▌▌ PAUSED" in text and "⏸" not in text
+        assert "▌▌ PAUSED" in text
+        assert "⏸" not in text

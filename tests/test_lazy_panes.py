@@ -88,7 +88,8 @@ async def test_choosing_a_problem_from_the_palette_before_the_problem_pane_was_o
         )
         command.callback()
         await pilot.pause()
-        assert app.state.problem == "regression" and app.state.pane == "recommendation"
+        assert app.state.problem == "regression"
+        assert app.state.pane == "recommendation"
 
 
 async def test_the_footer_has_its_keys_on_the_first_frame():

@@ -46,7 +46,8 @@ def test_step_n_opens_the_app_at_that_step_and_a_bad_n_exits_2(lesson_file, monk
         assert status == 2
         assert err == (f"losstui lesson: error: --step must be a step from 1 to 3, got '{bad}'\n")
     status, _, err = run(capsys, "lesson", "check", str(lesson_file), "--step", "2")
-    assert status == 2 and "--step opens the app at a step" in err
+    assert status == 2
+    assert "--step opens the app at a step" in err
 
 
 async def test_the_app_opens_at_the_step_with_the_steps_before_it_replayed(lesson_file):
@@ -54,7 +55,8 @@ async def test_the_app_opens_at_the_step_with_the_steps_before_it_replayed(lesso
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "Lesson · step 2 of 3" in text and "Second, at step 30." in text
+        assert "Lesson · step 2 of 3" in text
+        assert "Second, at step 30." in text
 
 
 async def test_t_jumps_to_a_step_for_an_instructor_only(lesson_file):
@@ -68,7 +70,8 @@ async def test_t_jumps_to_a_step_for_an_instructor_only(lesson_file):
         await pilot.press("backspace", "3", "enter")
         await pilot.pause()
         text = screen_text(app)
-        assert "Lesson · step 3 of 3" in text and "Third, at step 30." in text
+        assert "Lesson · step 3 of 3" in text
+        assert "Third, at step 30." in text
         await pilot.press("t", "escape")
         await pilot.pause()
         assert "Lesson · step 3 of 3" in screen_text(app)
@@ -134,4 +137,5 @@ async def test_an_instructors_footer_keeps_help_and_quit_in_view_at_80_columns(l
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
-        assert "? Help" in footer and "q Quit" in footer
+        assert "? Help" in footer
+        assert "q Quit" in footer

@@ -65,13 +65,15 @@ def test_an_unclosed_block_is_one_error_at_the_line_that_opens_it():
     assert errors_of("```yaml\na: 1\n---\nb: 2\n```\nText.\n") == []
     # A longer fence holds a shorter one: an example of the format, shown in a step.
     shown = "````markdown\n```losstui\nset lr=1\n```\n---\n````\nText.\n---\nTwo.\n"
-    assert errors_of(shown) == [] and len(parse_lesson(HEAD + shown, "L.md").steps) == 2
+    assert errors_of(shown) == []
+    assert len(parse_lesson(HEAD + shown, "L.md").steps) == 2
 
 
 def test_a_bar_inside_a_choice_is_escaped_and_an_unescaped_one_is_reported():
     ask = "```losstui\nask Where does Huber turn linear?\n{choice}\n- [ ] nowhere | No.\n```\n"
     bare = errors_of(ask.format(choice="- [x] beyond |error| = 1 | Right."))
-    assert len(bare) == 1 and bare[0].startswith(
+    assert len(bare) == 1
+    assert bare[0].startswith(
         "L.md:8: a choice has one `|`, between its text and its feedback: write a `|` inside "
         "either as `\\|`"
     )
@@ -131,7 +133,9 @@ def test_a_lesson_that_passed_the_check_sets_up_every_step_going_back_or_forward
     run = LessonRun(parse_lesson(text, "L.md"), state, index=2)
     run.enter()
     assert state.problem == "binary_classification"
-    assert run.back() and run.back() and state.config.dataset == "curve"
+    assert run.back()
+    assert run.back()
+    assert state.config.dataset == "curve"
     # Coming forward on what the student changed: a loss the student's data cannot train.
     text = (
         HEAD
@@ -143,4 +147,5 @@ def test_a_lesson_that_passed_the_check_sets_up_every_step_going_back_or_forward
     run = LessonRun(parse_lesson(text, "L.md"), state)
     run.enter()
     state.apply_setup_line("problem=regression")  # the student's own change
-    assert run.next() is None and state.config.loss == "poisson"
+    assert run.next() is None
+    assert state.config.loss == "poisson"

@@ -37,7 +37,8 @@ def test_a_combined_wait_holds_as_its_parts_combine_and_reads_as_words():
     either = parse_condition("diverged or step >= 100")
     mixed = parse_condition("step > 5 and val_loss < 0.2 or diverged")
     values = lesson_values(state)
-    assert not both.holds(values) and not either.holds(values)
+    assert not both.holds(values)
+    assert not either.holds(values)
     assert waiting_for(both, values) == (
         "the step is at least 100 (now 0) and accuracy is above 90.0% (now 22.0%)"
     )
@@ -47,7 +48,8 @@ def test_a_combined_wait_holds_as_its_parts_combine_and_reads_as_words():
     )
     state.step(100)
     values = lesson_values(state)
-    assert either.holds(values) and both.holds(values)
+    assert either.holds(values)
+    assert both.holds(values)
 
 
 def test_a_combined_wait_is_a_wait_on_training_if_any_part_is():
@@ -64,7 +66,8 @@ def test_a_combined_wait_is_a_wait_on_training_if_any_part_is():
     back = LessonRun(lesson, AppState(), index=1)
     back.enter()
     reached = back.state.trainer.step_count
-    assert reached >= 40 and back.text() == f"At {reached}."
+    assert reached >= 40
+    assert back.text() == f"At {reached}."
 
 
 # -- revealed once done ----------------------------------------------------------------------
@@ -86,11 +89,13 @@ def test_the_text_after_then_shows_once_the_wait_holds_and_stays():
     assert run.text() == "Train to step 50."  # no "At step 0" contradicting the screen
     state.step(50)
     shown = run.text()
-    assert shown.startswith("Train to step 50.\n\n") and "At step 50 the loss is" in shown
+    assert shown.startswith("Train to step 50.\n\n")
+    assert "At step 50 the loss is" in shown
     state.reset()
     assert "At step 0" in run.text()  # once shown it stays, though the wait no longer holds
     state.step(50)
-    assert run.next() is None and run.back()
+    assert run.next() is None
+    assert run.back()
     assert "At step 50" in run.text()  # back on a step done: its result shows
 
 
@@ -146,10 +151,12 @@ def test_a_kept_value_is_quoted_later_with_the_run_it_came_from():
     quoted = f"squared error reached {seen} (Mean squared error)."
     assert run.text() == f"Now Huber: R² {huber}; {quoted}"
     # Going back and forth keeps what the student saw, not a replay's number.
-    assert run.back() and run.kept["squared_r2"].startswith(seen)
+    assert run.back()
+    assert run.kept["squared_r2"].startswith(seen)
     state.step(250)  # the step starts its run again: the student trains it again
     again = r2_now(state)
-    assert again != seen and run.next() is None  # left again: kept again, as it is now
+    assert again != seen
+    assert run.next() is None
     assert run.kept["squared_r2"] == f"{again} (Mean squared error)"
 
 
@@ -214,4 +221,5 @@ def test_a_kept_value_names_its_run_only_where_a_run_moves_it():
     values["loss"] = "huber"
     assert kept_text("val_loss", values).endswith(" (Huber loss)")  # not "(Huber loss (δ = 1))"
     assert kept_text("kl_pq", values) == "1.927 bits"  # the lab's, whatever the run
-    assert kept_text("lr", values) == "0.02" and kept_text("loss", values) == "Huber loss (δ = 1)"
+    assert kept_text("lr", values) == "0.02"
+    assert kept_text("loss", values) == "Huber loss (δ = 1)"

@@ -60,7 +60,8 @@ async def test_a_lesson_holding_the_pane_opens_and_a_tab_click_comes_back(tmp_pa
         assert app.main_screen.query_one("#panes").active == "train"
         await pilot.press("greater_than_sign")
         await pilot.pause()
-        assert app.lesson is not None and app.lesson.index == 1
+        assert app.lesson is not None
+        assert app.lesson.index == 1
     assert app.return_code in (None, 0)
 
 
@@ -75,7 +76,8 @@ def test_going_back_to_a_step_whose_run_diverged_shows_the_divergence_not_a_cras
     assert state.trainer.diverged
     go_on(run)
     assert run.back()
-    assert run.index == 0 and not state.running
+    assert run.index == 0
+    assert not state.running
     assert "diverged" in (state.divergence_message or "")
 
 
@@ -92,7 +94,8 @@ def test_minutes_that_are_not_a_whole_number_in_range_are_one_clear_line(minutes
 
 def test_a_title_that_fills_screens_is_refused_with_its_value_cut():
     errors = errors_of(HEAD.replace("title: Files", "title: " + "T" * 5000) + "Step.\n")
-    assert len(errors) == 1 and "`title` is at most 100 characters" in errors[0]
+    assert len(errors) == 1
+    assert "`title` is at most 100 characters" in errors[0]
     assert len(errors[0]) < 250
 
 
@@ -151,7 +154,8 @@ def test_lesson_check_of_a_fifo_is_one_line(tmp_path, capsys):
     status, _, err = run(capsys, "lesson", "check", str(fifo))
     assert status == 2
     err = err.strip().splitlines()
-    assert len(err) == 1 and err[0].endswith("is not a regular file"), err
+    assert len(err) == 1, err
+    assert err[0].endswith("is not a regular file"), err
 
 
 def shown(app: LossApp) -> str:
@@ -171,18 +175,21 @@ async def test_watch_shows_the_errors_of_a_fifo_or_a_bad_front_matter_and_reopen
         os.mkfifo(path)  # saved over by something that is not a file
         await app.lessons.file_changed()
         await pilot.pause()
-        assert app.lesson is None and "not a regular file" in shown(app)
+        assert app.lesson is None
+        assert "not a regular file" in shown(app)
         path.unlink()
         path.write_text(lesson_text("pause", minutes="²"), encoding="utf-8")
         os.utime(path, (1, 1))
         await app.lessons.file_changed()
         await pilot.pause()
-        assert app.lesson is None and "`minutes` must be a whole number" in shown(app)
+        assert app.lesson is None
+        assert "`minutes` must be a whole number" in shown(app)
         path.write_text(good, encoding="utf-8")
         os.utime(path, (2, 2))
         await app.lessons.file_changed()
         await pilot.pause()
-        assert app.lesson is not None and "Step one." in screen_text(app)
+        assert app.lesson is not None
+        assert "Step one." in screen_text(app)
     assert app.return_code in (None, 0)
 
 
@@ -199,7 +206,8 @@ async def test_watch_shows_the_errors_of_a_fifo_or_a_bad_front_matter_and_reopen
 )
 def test_a_run_or_a_wait_a_class_cannot_wait_for_is_an_error(directives, what):
     errors = errors_of(lesson_text(directives))
-    assert len(errors) == 1 and what in errors[0], errors
+    assert len(errors) == 1, errors
+    assert what in errors[0], errors
     assert "above the 5 minutes a class can wait" in errors[0]
 
 
@@ -207,12 +215,14 @@ def test_a_model_too_slow_for_the_app_is_refused_before_any_data_is_made():
     # This step once took `lesson check` 87 s: it made a million samples to evaluate them.
     text = lesson_text("set model=mlp hidden=1024,1024,1024 batch_size=1 n_samples=1000000")
     errors = errors_of(text)
-    assert len(errors) == 1 and "above the app's cap" in errors[0], errors
+    assert len(errors) == 1, errors
+    assert "above the app's cap" in errors[0], errors
 
 
 def test_a_lesson_plays_its_own_run_where_it_holds_the_key_from_the_student():
     run, state = entered(parse_lesson(lesson_text("hide play\nrun 5"), "L.md"))
-    assert state.running and run.run_until == 5
+    assert state.running
+    assert run.run_until == 5
     with pytest.raises(SettingError, match="the lesson holds it"):
         state.play()  # the student's space
 
@@ -225,10 +235,12 @@ def test_going_back_sliced_sets_the_step_up_between_keys_and_refuses_next_meanwh
     assert errors_of(lesson_text("set problem=regression pane=train\nrun 30")) == []
     run = LessonRun(lesson, AppState(), index=1, sliced=True)
     run.enter()  # the run of step 1 is trained as before, by `settle`
-    assert run.settling and run.state.trainer.step_count == 0
+    assert run.settling
+    assert run.state.trainer.step_count == 0
     assert (run.next() or "").startswith("a moment: setting up this step")
     assert run.settle()
-    assert not run.settling and run.state.trainer.step_count == 30
+    assert not run.settling
+    assert run.state.trainer.step_count == 30
     assert run.blocked() is None
 
 
@@ -239,7 +251,8 @@ async def test_q_quits_while_a_step_is_being_set_up(tmp_path):
     app = LossApp(lesson_path=str(path), lesson_step=1)  # the 100,000 steps trained as before
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.lesson is not None and app.lesson.settling
+        assert app.lesson is not None
+        assert app.lesson.settling
         assert "A moment: setting up this step" in shown(app)
         await pilot.press("q")
         await pilot.pause()
@@ -265,6 +278,8 @@ def test_resuming_a_long_run_trains_it_again_only_as_far_as_a_few_seconds_allow(
 def test_a_long_bad_value_in_a_set_line_is_cut_in_its_error():
     p = ",".join(["0.001"] * 1000)
     (error,) = errors_of(lesson_text(f"set pane=pq_lab p={p}"))
-    assert len(error) < 300 and "(5,999 characters)" in error and "2 to 9 outcomes" in error
+    assert len(error) < 300
+    assert "(5,999 characters)" in error
+    assert "2 to 9 outcomes" in error
     (short,) = errors_of(lesson_text("set lr=0.5x"))
     assert "lr=0.5x: " in short  # a short value as it was written

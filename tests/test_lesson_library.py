@@ -70,7 +70,8 @@ def test_losstui_lesson_lists_the_built_in_lessons_with_the_step_reached(shelf, 
     assert status == 0
     lines = out.splitlines()
     assert lines[0].split() == ["1", "first-steps", "10", "min", "not", "started", "First", "steps"]
-    assert "last step (2 of 2)" in lines[1] and lines[1].endswith("Second look")
+    assert "last step (2 of 2)" in lines[1]
+    assert lines[1].endswith("Second look")
     assert all(len(line) <= 80 for line in lines)
 
 
@@ -113,7 +114,8 @@ def test_a_wide_terminal_gets_one_line_a_lesson_and_a_pipe_always_80_columns(
     (shelf / "02-second-look.md").write_text(lesson_text(LONG_TITLE, minutes=15))
     monkeypatch.setenv("COLUMNS", "120")
     status, out, _ = run(capsys, "lesson")  # piped (captured): COLUMNS does not change the text
-    assert status == 0 and out.splitlines()[1] == "    First steps"
+    assert status == 0
+    assert out.splitlines()[1] == "    First steps"
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     status, out, _ = run(capsys, "lesson")
     assert status == 0
@@ -129,9 +131,11 @@ def test_the_built_in_lessons_list_fits_80_columns_and_24_lines(capsys):
     status, out, _ = run(capsys, "lesson")
     assert status == 0
     lines = out.splitlines()
-    assert all(len(line) <= 80 for line in lines) and len(lines) < 24
+    assert all(len(line) <= 80 for line in lines)
+    assert len(lines) < 24
     for entry in library.builtin_lessons():
-        assert f"{entry.number:>2}  {entry.short_name} " in out and entry.title in out
+        assert f"{entry.number:>2}  {entry.short_name} " in out
+        assert entry.title in out
     assert lines[-1] == "Open one: losstui lesson NUMBER.  Your own: losstui lesson FILE.md"
 
 
@@ -140,7 +144,8 @@ def test_losstui_lesson_name_opens_the_app_on_that_file(shelf, monkeypatch):
     monkeypatch.setattr(cli, "run_app", lambda *args, **kwargs: opened.update(kwargs) or 0)
     assert cli.main(["lesson", "2", "--watch", "--instructor"]) == 0
     assert opened["lesson_path"] == str(shelf / "02-second-look.md")
-    assert opened["watch"] and opened["instructor"]
+    assert opened["watch"]
+    assert opened["instructor"]
 
 
 async def test_the_lessons_pane_lists_them_and_enter_opens_one_where_the_student_left(shelf):
@@ -171,7 +176,8 @@ async def test_a_malformed_lesson_opens_the_app_on_its_errors_and_x_closes_them(
         text = screen_text(app)
         assert "Lesson · cannot open" in text
         assert ":10: unknown name 'stepp' in a condition" in flat(text)
-        assert app.lesson is None and "1 Problem" in text  # the app works underneath
+        assert app.lesson is None
+        assert "1 Problem" in text
         await pilot.press("x")
         await pilot.pause()
         assert "cannot open" not in screen_text(app)
@@ -196,7 +202,8 @@ async def test_watch_reloads_a_saved_lesson_at_the_same_step_and_shows_new_error
         await app.lessons.file_changed()
         await pilot.pause()
         text = screen_text(app)
-        assert "step 2 of 2" in text and "The edited second step of Draft." in text
+        assert "step 2 of 2" in text
+        assert "The edited second step of Draft." in text
         assert app.state.trainer.step_count == 20  # the run goes on: the setup did not change
         save(lesson_text("Draft").replace("set problem", "sett problem"))
         await app.lessons.file_changed()
@@ -231,7 +238,8 @@ async def test_past_the_last_step_the_lesson_is_finished_and_listed_so(shelf, ca
         await pane_ready(pilot, app, "lessons")
         assert "1. First steps  10 min  finished" in screen_text(app)
     status, out, _ = run(capsys, "lesson")
-    assert status == 0 and "finished (2 steps)" in out.splitlines()[0]
+    assert status == 0
+    assert "finished (2 steps)" in out.splitlines()[0]
 
 
 def test_a_lesson_finished_once_is_listed_finished_wherever_it_is_opened_again():
@@ -240,4 +248,5 @@ def test_a_lesson_finished_once_is_listed_finished_wherever_it_is_opened_again()
     entry = Entry("03-logistic-regression", Path("x.md"), "T", "S", 15, steps=9, reached=3)
     assert entry.progress_text() == "step 4 of 9"
     finished = Entry("03-logistic-regression", Path("x.md"), "T", "S", 15, 9, 3, done=True)
-    assert finished.progress_text() == "finished (9 steps)" and finished.finished
+    assert finished.progress_text() == "finished (9 steps)"
+    assert finished.finished

@@ -61,12 +61,14 @@ def test_the_notes_of_a_step_give_its_question_with_the_right_answer_and_what_co
     assert "Next: Second: which loss?" in first
     second = notes_text(lesson, 1).plain
     assert "Most pick squared error; ask why." in second
-    assert "a) absolute error\n" in second and "b) squared error, (y − ŷ)²  right" in second
+    assert "a) absolute error\n" in second
+    assert "b) squared error, (y − ŷ)²  right" in second
     assert notes_text(lesson, 2).plain.endswith("The last step: > finishes the lesson.")
     assert "(no notes for this step)" in notes_text(lesson, 2).plain
     # Without UTF-8 the notes are spelled in ASCII, as the app's text is.
     ascii_notes = notes_text(lesson, 1, ASCII).plain
-    assert "ŷ" not in ascii_notes and "(y - y_hat)^2  right" in ascii_notes
+    assert "ŷ" not in ascii_notes
+    assert "(y - y_hat)^2  right" in ascii_notes
 
 
 async def test_the_notes_follow_the_step_the_lesson_shows_in_another_app(lesson_file):
@@ -106,11 +108,15 @@ def test_notes_refuse_what_only_the_lesson_takes_in_one_line(lesson_file, capsys
     for extra in (["--step", "2"], ["--watch"]):
         status, _, err = run(capsys, "lesson", str(lesson_file), "--notes", *extra)
         assert status == 2
-        assert err.count("\n") == 1 and f"give {extra[0]} to that one" in err
+        assert err.count("\n") == 1
+        assert f"give {extra[0]} to that one" in err
     status, _, err = run(capsys, "lesson", "check", str(lesson_file), "--notes")
-    assert status == 2 and "--notes shows a lesson's notes" in err
+    assert status == 2
+    assert "--notes shows a lesson's notes" in err
     broken = lesson_file.with_name("broken.md")
     broken.write_text(LESSON.replace("wait step >= 30", "wait stepp >= 30"), encoding="utf-8")
     status, _, err = run(capsys, "lesson", str(broken), "--notes")
     assert status == 2
-    assert err.count("\n") == 1 and "broken.md:" in err and "lesson check" in err
+    assert err.count("\n") == 1
+    assert "broken.md:" in err
+    assert "lesson check" in err

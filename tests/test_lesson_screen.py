@@ -50,8 +50,10 @@ async def test_below_the_minimum_size_a_notice_is_drawn_on_a_clean_screen():
         await pilot.pause()
         await pilot.pause()
         text = " ".join(screen_text(app).split())
-        assert "Your turn" not in text and "Lesson" not in text  # no strip left behind
-        assert "at least 60x20" in text and "this one is 50x16" in text
+        assert "Your turn" not in text
+        assert "Lesson" not in text
+        assert "at least 60x20" in text
+        assert "this one is 50x16" in text
         # The notice whole, under the message, not over it (▌ is the notice's edge).
         assert NOTICE in " ".join(text.replace("▌", " ").split())
 
@@ -204,7 +206,8 @@ async def test_while_training_each_picture_redraws_at_least_once_a_second(
         for name, frames in drawn.items():
             times = [start] + [t for t, _ in frames]
             gaps = [round(b - a, 6) for a, b in itertools.pairwise(times)]
-            assert gaps and max(gaps) <= 1.0, (name, gaps)
+            assert gaps, (name, gaps)
+            assert max(gaps) <= 1.0, (name, gaps)
             # The picture keeps up with the numbers: never more than a second's steps behind.
             assert app.state.trainer.step_count - frames[-1][1] <= 1000, name
 
@@ -224,5 +227,6 @@ async def test_a_long_wait_message_gives_way_to_the_lessons_keys_at_80_columns()
         await pilot.press("greater_than_sign")
         await pilot.pause()
         status = screen_text(app).splitlines()[-2]
-        assert status.rstrip().endswith("> < h e x") and "Not yet: > goes on once" in status
+        assert status.rstrip().endswith("> < h e x")
+        assert "Not yet: > goes on once" in status
         assert "…" in status

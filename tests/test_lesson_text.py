@@ -18,7 +18,8 @@ async def test_code_takes_the_themes_colours_and_a_link_shows_its_address():
         start = line.plain.index("space")
         code = line.get_style_at_offset(app.console, start)
         expected = text.get_component_rich_style("lesson-text--code", partial=False)
-        assert code.color == expected.color and code.bgcolor == expected.bgcolor
+        assert code.color == expected.color
+        assert code.bgcolor == expected.bgcolor
         app.theme = "textual-light"  # a light theme: the same code in its own colours
         await pilot.pause()
         (line,) = text.lines(text.size.width)

@@ -47,9 +47,12 @@ def test_a_sound_lesson_reads_into_its_steps():
     assert (lesson.title, lesson.minutes, lesson.requires) == ("Log loss", 10, None)
     first, second = lesson.steps
     assert first.settings == {"problem": "binary_classification", "pane": "train"}
-    assert first.lock == ("loss", "lr") and first.hint == "Press space to train."
-    assert first.notes == ("Ask the room first.",) and "<!--" not in first.prose
-    assert first.wait is not None and first.wait.text == "step >= 200"
+    assert first.lock == ("loss", "lr")
+    assert first.hint == "Press space to train."
+    assert first.notes == ("Ask the room first.",)
+    assert "<!--" not in first.prose
+    assert first.wait is not None
+    assert first.wait.text == "step >= 200"
     assert second.ask is not None
     assert [c.correct for c in second.ask.choices] == [True, False]
     assert check_lesson(GOOD, "L.md") == []
@@ -111,16 +114,19 @@ def test_conditions_read_the_live_state():
     at_200 = parse_condition("step >= 200")
     accurate = parse_condition("accuracy > 0.9")
     on_hinge = parse_condition("loss == hinge")
-    assert not at_200.holds(lesson_values(state)) and not accurate.holds(lesson_values(state))
+    assert not at_200.holds(lesson_values(state))
+    assert not accurate.holds(lesson_values(state))
     state.step(200)
     values = lesson_values(state)
-    assert at_200.holds(values) and accurate.holds(values)
+    assert at_200.holds(values)
+    assert accurate.holds(values)
     assert not on_hinge.holds(values)
     state.set("loss", "hinge")
     assert on_hinge.holds(lesson_values(state))
     assert parse_condition("paused").holds(lesson_values(state))
     # A number the task does not have never holds: no R² for a classifier.
-    assert math.isnan(values["r2"]) and not parse_condition("r2 > 0").holds(values)
+    assert math.isnan(values["r2"])
+    assert not parse_condition("r2 > 0").holds(values)
     assert parse_condition("kl_pq > 1.9").holds(values)  # the lab's 1.927 bits
     with pytest.raises(SettingError, match="unknown loss 'nope'"):
         parse_condition("loss == nope")
@@ -162,7 +168,8 @@ def test_lesson_check_command(tmp_path, capsys):
     bad.write_text(HEAD + "```losstui\nsett lr=1\n```\n", encoding="utf-8")
     assert run(capsys, "lesson", "check", str(good))[:2] == (0, f"{good}: ok\n")
     status, _, err = run(capsys, "lesson", "check", str(bad))
-    assert status == 2 and err.startswith(f"{bad}:7: unknown directive 'sett'")
+    assert status == 2
+    assert err.startswith(f"{bad}:7: unknown directive 'sett'")
     status, _, err = run(capsys, "lesson", "check", str(tmp_path / "none.md"))
     assert status == 2
     assert err == (f"losstui lesson check: error: lesson file '{tmp_path / 'none.md'}' not found\n")
@@ -174,16 +181,23 @@ def test_a_lesson_run_sets_locks_waits_asks_and_goes_back():
     state = AppState()
     run = LessonRun(parse_lesson(GOOD, "L.md"), state)
     run.enter()
-    assert state.problem == "binary_classification" and state.pane == "train"
-    assert state.is_locked("loss") and state.is_locked("lr")
+    assert state.problem == "binary_classification"
+    assert state.pane == "train"
+    assert state.is_locked("loss")
+    assert state.is_locked("lr")
     assert run.text().startswith("Validation loss 0.9853, accuracy 22.0%")
     assert run.next() == "not yet: > goes on once the step is at least 200 (now 0)"
     state.step(200)
-    assert run.next() is None and run.index == 1
+    assert run.next() is None
+    assert run.index == 1
     assert run.next() == "answer the question first"
-    assert run.answer(1).feedback.startswith("No:") and run.blocked() is not None
-    assert run.answer(0).correct and run.next() == "this is the last step"
-    assert run.back() and run.index == 0 and state.is_locked("loss")
+    assert run.answer(1).feedback.startswith("No:")
+    assert run.blocked() is not None
+    assert run.answer(0).correct
+    assert run.next() == "this is the last step"
+    assert run.back()
+    assert run.index == 0
+    assert state.is_locked("loss")
     assert not run.back()
 
 
@@ -196,13 +210,15 @@ def test_a_run_directive_trains_that_many_steps_then_pauses():
     state = AppState()
     run = LessonRun(lesson, state)
     run.enter()
-    assert state.running and run.run_until == 50
+    assert state.running
+    assert run.run_until == 50
     state.step(30)
     run.tick()
     assert state.running
     state.step(20)
     run.tick()
-    assert not state.running and state.trainer.step_count == 50
+    assert not state.running
+    assert state.trainer.step_count == 50
 
 
 def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypatch):
@@ -210,7 +226,8 @@ def test_progress_is_kept_per_user_and_survives_a_broken_file(tmp_path, monkeypa
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert progress.load("/lessons/a.md") == 0
-    assert progress.save("/lessons/a.md", 3) and progress.save("/lessons/b.md", 1)
+    assert progress.save("/lessons/a.md", 3)
+    assert progress.save("/lessons/b.md", 1)
     assert progress.load("/lessons/a.md") == 3
     assert progress.progress_file() == tmp_path / "losstui" / "progress.json"
     progress.progress_file().write_text("not json", encoding="utf-8")
@@ -233,7 +250,8 @@ def test_answers_are_kept_with_their_question_and_an_older_version_keeps_the_ste
     asked = "Which loss recovers from a saturated start?"
     assert run.answered() == {1: (asked, "binary cross-entropy")}
     assert progress.save("L.md", 1, run.answered())
-    assert progress.load("L.md") == 1 and progress.load_answers("L.md") == run.answered()
+    assert progress.load("L.md") == 1
+    assert progress.load_answers("L.md") == run.answered()
 
     again = LessonRun(lesson, AppState(), progress.load("L.md"))
     again.restore_answers(progress.load_answers("L.md"))
@@ -250,7 +268,8 @@ def test_answers_are_kept_with_their_question_and_an_older_version_keeps_the_ste
         }
     )
     again.restore_answers({1: (asked, "mean absolute error")})
-    assert again.answers == {} and again.blocked() == "answer the question first"
+    assert again.answers == {}
+    assert again.blocked() == "answer the question first"
 
     # The steps stay where earlier versions read them (a bare index per lesson), and what
     # does not read as an answer is left out, never raised.
@@ -258,7 +277,8 @@ def test_answers_are_kept_with_their_question_and_an_older_version_keeps_the_ste
     assert data["L.md"] == 1
     data["answers"]["M.md"] = {"²": {"ask": "a", "answer": "b"}, "9" * 5000: {}, "2": "x"}
     progress.progress_file().write_text(json.dumps(data), encoding="utf-8")
-    assert progress.load_answers("M.md") == {} and progress.load_all() == {"L.md": 1}
+    assert progress.load_answers("M.md") == {}
+    assert progress.load_all() == {"L.md": 1}
 
 
 def test_the_documented_examples_are_sound(tmp_path):
@@ -268,12 +288,14 @@ def test_the_documented_examples_are_sound(tmp_path):
     text = docs.read_text(encoding="utf-8")
     examples = [part.split("````", 1)[0] for part in text.split("````markdown\n")[1:]]
     full = [e for e in examples if e.startswith("---\n")]
-    assert len(full) == 1 and len(examples) > 1
+    assert len(full) == 1
+    assert len(examples) > 1
     for example in examples:  # a fragment is checked as the steps of a lesson
         lesson = example if example.startswith("---\n") else HEAD + example
         assert check_lesson(lesson, "example.md") == [], example
     lesson = parse_lesson(full[0], "example.md")
-    assert len(lesson.steps) == 3 and lesson.steps[2].ask is not None
+    assert len(lesson.steps) == 3
+    assert lesson.steps[2].ask is not None
     # Every directive and condition name the tables document is one the reader knows.
     from losstui.lessons.format import DIRECTIVES, NAMES
 
@@ -304,14 +326,18 @@ def test_going_back_or_resuming_trains_the_run_as_the_steps_before_took_it():
     assert run.next() is None
     seen = run.text()
     assert seen.startswith("At step 100 the loss is")
-    assert run.next() is None and state.trainer.step_count == 0  # lr 0.2: a new run
-    assert run.back() and run.index == 1
-    assert state.config.lr != 0.2 and run.text() == seen  # the same run, the same numbers
+    assert run.next() is None
+    assert state.trainer.step_count == 0
+    assert run.back()
+    assert run.index == 1
+    assert state.config.lr != 0.2
+    assert run.text() == seen
     # Resuming at the last step: the first run to 100 is replaced by lr 0.2's run of 40.
     resumed = AppState()
     again = LessonRun(lesson, resumed, index=3)
     again.enter()
-    assert resumed.config.lr == 0.2 and again.text() == "After the run: step 40."
+    assert resumed.config.lr == 0.2
+    assert again.text() == "After the run: step 40."
     # Resuming at the step that asks for the training trains nothing: the student does it.
     first = AppState()
     LessonRun(lesson, first, index=0).enter()
@@ -340,17 +366,20 @@ def test_f_goes_on_when_the_wait_was_met_by_steps_taken_by_hand_or_by_a_run():
     run.enter()
     state.step(3)  # n, n, n: no tick looked
     _fast_forward_once(run, state)
-    assert state.running and state.trainer.step_count > 3
+    assert state.running
+    assert state.trainer.step_count > 3
     state.pause()
     assert run.next() is None
     state.step(40)  # the step's run, done
     run.tick()
-    assert not state.running and run.blocked() is None
+    assert not state.running
+    assert run.blocked() is None
     _fast_forward_once(run, state)
     assert state.running, "f stopped at once on a wait its run had met"
     state.pause()
     # A wait training cannot meet (a pane) neither stops f nor hides that nothing else will.
-    assert run.next() is None and not run.wait_stops_fast_forward()
+    assert run.next() is None
+    assert not run.wait_stops_fast_forward()
 
 
 def test_going_back_replays_runs_and_waits_in_order_and_until_a_divergence():
@@ -367,7 +396,8 @@ def test_going_back_replays_runs_and_waits_in_order_and_until_a_divergence():
     state = AppState()
     after = LessonRun(lesson, state, index=4)
     after.enter()
-    assert state.trainer.diverged and after.text() == f"Diverged at {state.trainer.step_count}."
+    assert state.trainer.diverged
+    assert after.text() == f"Diverged at {state.trainer.step_count}."
 
 
 def test_the_answer_keys_are_the_letters_the_answers_carry():

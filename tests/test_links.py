@@ -54,7 +54,8 @@ HAND = [
 def test_each_links_inverse_matches_a_hand_computation(link, z, expected):
     z = np.array(z)
     out = link.inverse(z)
-    assert out.dtype == np.float64 and out.shape == z.shape
+    assert out.dtype == np.float64
+    assert out.shape == z.shape
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-15)
     assert out is not z  # a new array: a caller may write into it
 
@@ -72,7 +73,8 @@ def test_inverse_is_stable_for_huge_logits(key):
     z = np.array([[1e4] * width, [-1e4] * width, np.linspace(-1e4, 1e4, width)])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         out = link.inverse(z)
-    assert out.dtype == np.float64 and np.all(np.isfinite(out))
+    assert out.dtype == np.float64
+    assert np.all(np.isfinite(out))
 
 
 @pytest.mark.parametrize(
@@ -171,7 +173,8 @@ def test_a_losss_activation_and_threshold_are_its_links(name):
     assert loss.logit_threshold == loss.link.threshold
     if not isinstance(loss.link, Softmax):
         assert loss.logit_threshold == TODAY_THRESHOLD.get(name, 0.5)
-    assert loss.link.meaning and loss.link.formula
+    assert loss.link.meaning
+    assert loss.link.formula
 
 
 def test_the_probability_cap_is_the_links():
@@ -280,7 +283,8 @@ def test_margin_scores_are_read_through_a_sigmoid_and_a_softmax():
 
 def test_a_double_softmax_says_its_cap():
     _, _, reading = get_task("multiclass").class_probabilities(DOUBLE_SOFTMAX, np.zeros((1, 3)))
-    assert reading is not None and "e/(e + 2)" in reading
+    assert reading is not None
+    assert "e/(e + 2)" in reading
 
 
 # -- comparisons of kinds and activations stay in tasks.py and links.py ---------------------

@@ -26,10 +26,14 @@ def test_softplus_and_sigmoid_at_extremes():
         sp = softplus(EXTREMES)
         s = sigmoid(EXTREMES)
         ls = log_sigmoid(EXTREMES)
-    assert sp[-1] == 1e4 and sp[0] == 0.0
+    assert sp[-1] == 1e4
+    assert sp[0] == 0.0
     assert sp[4] == pytest.approx(math.log(2.0))
-    assert s[0] == 0.0 and s[-1] == 1.0 and s[4] == 0.5
-    assert ls[0] == -1e4 and ls[-1] == 0.0
+    assert s[0] == 0.0
+    assert s[-1] == 1.0
+    assert s[4] == 0.5
+    assert ls[0] == -1e4
+    assert ls[-1] == 0.0
     np.testing.assert_allclose(sigmoid([-1.0, 1.0]), [1 / (1 + math.e), 1 / (1 + math.exp(-1))])
 
 

@@ -105,7 +105,8 @@ async def test_start_values_are_the_worked_example_in_bits():
     app = LabApp()
     async with app.run_test(size=(80, 24)):
         lab = app.query_one(PQLab)
-        assert lab.p == START_P and lab.q == START_Q
+        assert lab.p == START_P
+        assert lab.q == START_Q
         values = shown(lab)
         assert values == expected(START_P, START_Q, 2.0)
         assert values["H(P)"] == "1.361"
@@ -172,7 +173,8 @@ async def test_units_toggle_to_nats():
         values = shown(lab)
         assert values == expected(START_P, START_Q, math.e)
         assert values["H(P)"] == f"{1.3609640474436812 * math.log(2):.3f}"
-        assert " nats" in lab.render().plain and " bits" not in lab.render().plain
+        assert " nats" in lab.render().plain
+        assert " bits" not in lab.render().plain
         with pytest.raises(ValueError, match="units"):
             lab.units = "bans"
 
@@ -214,7 +216,8 @@ async def test_a_small_divergence_is_not_shown_as_zero():
         values = shown(lab)
         assert values == expected(lab.p, lab.q, 2.0)
         kl = info.kl_divergence(lab.p, lab.q, 2.0)
-        assert 1e-4 < kl < 1e-3 and values["KL(P‖Q)"] == f"{kl:.3g}"
+        assert 1e-4 < kl < 1e-3
+        assert values["KL(P‖Q)"] == f"{kl:.3g}"
         assert "0.000 " not in lab.render().plain
 
 
@@ -296,7 +299,8 @@ async def test_the_numbers_keep_their_columns_as_js_crosses_0_1_and_kl_becomes_i
         inf = "∞" if glyphs is UNICODE else "inf"
         assert shown(lab)["KL(P‖Q)"] == shown(lab)["H(P,Q)"] == inf
         # The walk did cross 0.1, where the number gains a digit ("0.420" to "0.0171" in bits).
-        assert float(js_shown[0]) > 0.1 and min(float(js) for js in js_shown) < 0.1
+        assert float(js_shown[0]) > 0.1
+        assert min(float(js) for js in js_shown) < 0.1
         assert any(len(js) > len(js_shown[0]) for js in js_shown)
 
 
@@ -327,4 +331,5 @@ async def test_tiny_and_zero_divergences_keep_the_columns_too():
             assert placed(app) == start, q
         lab.show(START_P, (0.10, 0.41, 0.49))
         await pilot.pause()
-        assert shown(lab)["KL(P‖Q)"] == "0.000324" and shown(lab)["JS(P,Q)"] == "8.10e-05"
+        assert shown(lab)["KL(P‖Q)"] == "0.000324"
+        assert shown(lab)["JS(P,Q)"] == "8.10e-05"

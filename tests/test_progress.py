@@ -50,9 +50,12 @@ def test_a_file_that_does_not_read_is_kept_aside_and_said_once(state, content):
     _write_raw(state, content)
     assert progress.load_all() == {}  # read as no progress, never raised
     aside = _kept_aside(state)
-    assert len(aside) == 1 and aside[0].read_bytes() == content  # the student's bytes, whole
+    assert len(aside) == 1
+    assert aside[0].read_bytes() == content
     notice = progress.take_notice()
-    assert notice is not None and aside[0].name in notice and "could not be read" in notice
+    assert notice is not None
+    assert aside[0].name in notice
+    assert "could not be read" in notice
     assert progress.take_notice() is None  # said once
 
     assert progress.save("3-logistic-regression", 2)  # the next > writes afresh beside it
@@ -63,11 +66,13 @@ def test_a_file_that_does_not_read_is_kept_aside_and_said_once(state, content):
 
 def test_a_byte_order_mark_is_accepted(state):
     _write_raw(state, b"\xef\xbb\xbf" + json.dumps(SAVED).encode())
-    assert progress.load("1-loss-and-sgd") == 5 and progress.finished() == {"1-loss-and-sgd"}
+    assert progress.load("1-loss-and-sgd") == 5
+    assert progress.finished() == {"1-loss-and-sgd"}
     assert progress.save("3-logistic-regression", 1)
     assert progress.load_all() == {"1-loss-and-sgd": 5, "2-maximum-likelihood": 3,
                                    "3-logistic-regression": 1}  # fmt: skip
-    assert _kept_aside(state) == [] and progress.take_notice() is None
+    assert _kept_aside(state) == []
+    assert progress.take_notice() is None
 
 
 def test_a_fifo_or_a_device_in_its_place_is_never_read(state):
@@ -125,7 +130,8 @@ def test_values_the_app_never_wrote_are_dropped(state):
     steps = {"a": -4, "b": True, "c": 2.5, "d": "3", "e": 10**9, "f": 3, "g": None}
     _write_raw(state, json.dumps(steps).encode())
     assert progress.load_all() == {"f": 3}
-    assert progress.load("a") == 0 and progress.load("e") == 0
+    assert progress.load("a") == 0
+    assert progress.load("e") == 0
     assert _kept_aside(state) == []  # a file that reads is the student's, whatever it holds
 
 
@@ -178,7 +184,8 @@ def test_two_instances_saving_at_once_keep_every_lesson(state):
     last = SAVES - 1
     assert progress.load_answers("A.md") == {last: ("asked?", f"answer {last}")}
     assert progress.load_kept("B.md") == {"loss": f"{last}"}
-    assert _kept_aside(state) == [] and progress.take_notice() is None
+    assert _kept_aside(state) == []
+    assert progress.take_notice() is None
     assert sorted(p.name for p in state.iterdir() if not p.name.startswith(".")) == [
         "progress.json"
     ]  # no temporary file left behind
@@ -202,6 +209,8 @@ def test_the_lesson_list_says_once_on_stderr_that_it_kept_the_progress_aside(sta
     status, out, err = run(capsys, "lesson")
     assert status == 0
     (aside,) = _kept_aside(state)
-    assert err.count("\n") == 1 and err.startswith("losstui: note: ") and aside.name in err
+    assert err.count("\n") == 1
+    assert err.startswith("losstui: note: ")
+    assert aside.name in err
     assert "not started" in out  # the list itself, on stdout
     assert run(capsys, "lesson")[::2] == (0, "")

@@ -56,7 +56,9 @@ def test_a_learning_rate_of_1_diverges_and_the_others_fit(seed):
     # lr 1 diverged at steps 20-207; the others' R² 0.85-0.91.
     state = raced("race_learning_rates", seed, 1000)
     *calm, wild = state.runs
-    assert wild.diverged and wild.diverged_at_step is not None and wild.diverged_at_step < 400
+    assert wild.diverged
+    assert wild.diverged_at_step is not None
+    assert wild.diverged_at_step < 400
     assert all(not run.diverged and run.evaluate()["r2"] > 0.8 for run in calm)
 
 
@@ -76,6 +78,7 @@ def test_on_the_circles_four_losses_end_close_and_the_hinge_losses_stop_first(se
     assert max(accuracies) - min(accuracies) <= 0.08
     assert all(0.75 <= a <= 0.9 for a in accuracies)
     cross_entropy, _, hinge, squared_hinge = state.runs
-    assert hinge.converged and squared_hinge.converged
+    assert hinge.converged
+    assert squared_hinge.converged
     ended = cross_entropy.trainer.converged_at_step or cross_entropy.step_count
     assert max(hinge.step_count, squared_hinge.step_count) < ended - 300

@@ -73,7 +73,8 @@ def test_json_holds_the_raced_setting_and_each_run(capsys):
     )
     assert [r["label"] for r in losses["runs"]] == ["mean_squared_error", "huber"]
     for run in race["runs"]:
-        assert run["steps"] == 30 and run["history"][-1]["step"] == 30
+        assert run["steps"] == 30
+        assert run["history"][-1]["step"] == 30
         assert {"diverged", "diverged_at_step", "converged", "converged_at_step"} <= set(run)
 
 
@@ -135,8 +136,10 @@ def test_csv_has_a_run_column_and_the_value(capsys):
 )
 def test_bad_input_is_one_line_and_status_2(capsys, words, message):
     code, out, err = _run(capsys, "race", *words)
-    assert code == 2 and out == ""
-    assert err.startswith("losstui race: error: ") and err.count("\n") == 1
+    assert code == 2
+    assert out == ""
+    assert err.startswith("losstui race: error: ")
+    assert err.count("\n") == 1
     assert message in err
 
 
@@ -158,4 +161,5 @@ def test_a_race_preset_brings_its_race(capsys):
     assert [r["config"]["momentum"] for r in race["runs"]] == [0.0, 0.5]
     assert {r["config"]["dataset"] for r in race["runs"]} == {"line"}
     code, _, err = _run(capsys, "train", "--preset", "race_learning_rates")
-    assert code == 2 and "unknown preset 'race_learning_rates'" in err
+    assert code == 2
+    assert "unknown preset 'race_learning_rates'" in err

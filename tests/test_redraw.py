@@ -118,7 +118,8 @@ async def test_a_lessons_live_values_repaint_only_their_digits():
         assert lines[2].startswith("Step 320: validation loss 0.08291.")
         for region in regions:
             cells = lines[region.y][region.x : region.right]
-            assert region.y == 2 and not any(w in cells for w in ("Step", "validation")), cells
+            assert region.y == 2, cells
+            assert not any(w in cells for w in ("Step", "validation")), cells
 
 
 async def test_the_decision_map_repaints_only_where_the_regions_moved():
@@ -164,7 +165,8 @@ def test_the_loss_axis_keeps_its_limits_while_the_loss_fills_them():
     assert first == pytest.approx((0.15, 0.70))  # round numbers around the losses
     assert y_limits(0.16, 0.69, first) == first  # the loss fell, still on the axis: it stays
     moved = y_limits(0.12, 0.69, first)  # the loss fell below the axis: it moves
-    assert moved[0] <= 0.12 and moved == pytest.approx((0.10, 0.80))
+    assert moved[0] <= 0.12
+    assert moved == pytest.approx((0.10, 0.80))
     assert y_limits(0.60, 0.69, first)[0] > 0.5  # a loss that fills little of it: it closes in
 
 
@@ -211,4 +213,6 @@ def test_a_refreshed_span_is_sent_alone_not_from_the_start_of_its_line():
     update = _compositor.ChopsUpdate([{0: line}], [(0, 8, 9)], [[line.cell_length]])
     sent = update.render_segments(Console(force_terminal=True, color_system="truecolor"))
     assert sent.startswith("\x1b[1;9H")  # straight to the changed digit
-    assert "step" not in sent and "epoch" not in sent and "4" in sent
+    assert "step" not in sent
+    assert "epoch" not in sent
+    assert "4" in sent

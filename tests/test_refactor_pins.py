@@ -118,9 +118,8 @@ def test_every_directive_error_names_its_line():
 def test_a_long_bad_value_is_shown_cut_short():
     errors = check_lesson(HEAD + f"Text.\n```losstui\nset dataset={'x' * 300}\n```\n", "L.md")
     shown = "'" + "x" * 89 + "…' (300 characters)"
-    assert len(errors) == 1 and str(errors[0]).startswith(
-        f"L.md:8: dataset={shown}: unknown dataset {shown}; allowed: "
-    )
+    assert len(errors) == 1
+    assert str(errors[0]).startswith(f"L.md:8: dataset={shown}: unknown dataset {shown}; allowed: ")
 
 
 def test_every_directive_reads_into_its_step():
@@ -315,12 +314,14 @@ def test_a_recommendation_reads_its_optional_parts(tmp_path):
     path = tmp_path / "regression.md"
     path.write_text(text.replace("## huber", "## huber (not recommended)"), encoding="utf-8")
     rec = load_recommendation(str(path))
-    assert rec.problem == "regression" and rec.equivalent == ("huber", "poisson")
+    assert rec.problem == "regression"
+    assert rec.equivalent == ("huber", "poisson")
     assert [(a.loss, a.discouraged) for a in rec.alternatives] == [
         ("huber", True),
         ("mean_absolute_error", False),
     ]
-    assert len(rec.pitfalls) == 4 and rec.pitfalls[0].startswith("Squaring makes")
+    assert len(rec.pitfalls) == 4
+    assert rec.pitfalls[0].startswith("Squaring makes")
     # Without the optional sections: no alternatives, no pitfalls.
     start, end = text.index("# Alternatives"), text.index("# PyTorch")
     bare = text[:start] + text[end:]

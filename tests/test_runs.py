@@ -31,7 +31,8 @@ def test_two_runs_step_on_one_clock_and_restore_from_a_snapshot():
     snapshot = json.loads(json.dumps(state.snapshot()))  # plain data, as a file would hold it
     fresh = AppState()
     fresh.restore(snapshot)
-    assert fresh.race == state.race and fresh.selected == 1
+    assert fresh.race == state.race
+    assert fresh.selected == 1
     assert fresh.config == state.config
     for restored, run in zip(fresh.runs, state.runs, strict=True):
         assert restored.step_count == run.step_count
@@ -51,7 +52,8 @@ def test_the_setup_line_carries_the_race_and_a_snapshot_of_one_run_ends_it():
 
     single = AppState("regression").snapshot()
     state.restore(single)
-    assert state.race is None and len(state.runs) == 1
+    assert state.race is None
+    assert len(state.runs) == 1
 
 
 def test_equal_settings_give_identical_runs():
@@ -82,8 +84,10 @@ def test_a_stopped_run_waits_while_the_others_train_on():
     state.play()
     state.step(200)
     calm, wild = state.runs
-    assert wild.diverged and wild.step_count < 200
-    assert calm.step_count == 200 and state.step_count == 200
+    assert wild.diverged
+    assert wild.step_count < 200
+    assert calm.step_count == 200
+    assert state.step_count == 200
     assert state.running  # one run still trains
 
 
@@ -103,8 +107,10 @@ def test_a_new_problem_ends_the_race_and_a_bad_race_changes_nothing():
     events = []
     state.subscribe(events.append)
     state.set_problem("regression")
-    assert state.race is None and len(state.runs) == 1
-    assert Part.RUNS in events[-1] and Part.PROBLEM in events[-1]
+    assert state.race is None
+    assert len(state.runs) == 1
+    assert Part.RUNS in events[-1]
+    assert Part.PROBLEM in events[-1]
 
     before = state.snapshot()
     for line, message in [

@@ -71,7 +71,8 @@ def test_the_served_app_draws_its_first_screen_in_a_real_browser():
                 page.goto(url)
             opened.value.wait_for_event("framereceived", predicate=first_screen, timeout=30_000)
             browser.close()
-        assert "1 Problem" in screen and "6 Lessons" in screen
+        assert "1 Problem" in screen
+        assert "6 Lessons" in screen
         assert "─" in screen or "━" in screen  # drawn with Unicode rules, not ASCII
     finally:
         server.terminate()
@@ -86,14 +87,18 @@ def test_serve_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
 
 def test_serve_checks_the_apps_arguments_before_serving(capsys):
     status, _, err = run(capsys, "serve", "--preset", "nope")
-    assert status == 2 and "unknown preset 'nope'" in err
+    assert status == 2
+    assert "unknown preset 'nope'" in err
     status, _, err = run(capsys, "serve", "train")
-    assert status == 2 and "serve opens the app" in err
+    assert status == 2
+    assert "serve opens the app" in err
     status, _, err = run(capsys, "serve", "--port", "70000")
-    assert status == 2 and "port must be at most 65,535" in err
+    assert status == 2
+    assert "port must be at most 65,535" in err
     huge = "problem=binary_classification model=mlp hidden=1024,1024,1024,1024"
     status, _, err = run(capsys, "serve", "--setup", huge)  # above the app's work cap
-    assert status == 2 and "above the app's cap" in err
+    assert status == 2
+    assert "above the app's cap" in err
     # As `losstui lesson 99` says it, before any browser connects.
     status, _, err = run(capsys, "serve", "lesson", "99")
     assert status == 2
@@ -109,7 +114,8 @@ def test_the_served_app_is_this_python_with_the_same_arguments_and_a_utf8_locale
     env = serve.app_environment(
         {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "HOME": "/h", "SSH_CONNECTION": "a 1 b 22"}
     )
-    assert env["LC_ALL"] == env["LANG"] == "C.UTF-8" and "NO_COLOR" not in env
+    assert env["LC_ALL"] == env["LANG"] == "C.UTF-8"
+    assert "NO_COLOR" not in env
     assert "SSH_CONNECTION" not in env  # the browser gets smooth redraws
     assert env["HOME"] == "/h"
 
@@ -137,8 +143,10 @@ def test_a_host_the_server_cannot_listen_on_is_one_line_and_status_2(
 ):
     status, _, err = run(capsys, "serve", "--host", host)
     assert status == 2
-    assert err.startswith("losstui serve: error: ") and expected in err
-    assert err.count("\n") == 1 and len(err) < 300
+    assert err.startswith("losstui serve: error: ")
+    assert expected in err
+    assert err.count("\n") == 1
+    assert len(err) < 300
 
 
 def test_a_port_in_use_is_named_before_the_server_starts(capsys, never_served):
@@ -231,7 +239,8 @@ def _served_app(tmp_path, columns: str, rows: str):
         stderr=subprocess.PIPE,
         env=serve.app_environment(env),
     )
-    assert app.stdin is not None and app.stdout is not None
+    assert app.stdin is not None
+    assert app.stdout is not None
     try:
         yield app
     finally:

@@ -82,7 +82,8 @@ async def test_one_error_at_a_time_and_an_applied_setting_clears_it():
         await _type(pilot, "2", "enter")  # a second refusal replaces the first
         assert list(_errors(app)) == ["momentum"]
         await _type(pilot, "0.5", "enter")
-        assert app.state.config.momentum == 0.5 and _errors(app) == {}
+        assert app.state.config.momentum == 0.5
+        assert _errors(app) == {}
         await pilot.press("shift+tab")
         await _type(pilot, "abc", "tab", "tab")  # refused on the way to the batch size
         assert app.query_one("#field-batch_size").has_focus
@@ -165,6 +166,7 @@ async def test_c_shows_the_first_field_with_its_heading_and_marker_after_a_scrol
         await pilot.pause()
         await pilot.pause()
         label = controls.query_one("#label-dataset")
-        assert app.focused is not None and app.focused.id == "field-dataset"
+        assert app.focused is not None
+        assert app.focused.id == "field-dataset"
         assert controls.region.contains_region(label.region)
         assert "▶ Dataset" in screen_text(app)

@@ -35,7 +35,8 @@ def test_a_lesson_shaped_script_runs_against_the_state_alone():
     snapshot = json.loads(json.dumps(state.snapshot()))  # plain data, as a file would hold it
     fresh = AppState()
     fresh.restore(snapshot)
-    assert fresh.config == state.config and fresh.pane == "train"
+    assert fresh.config == state.config
+    assert fresh.pane == "train"
     assert fresh.trainer.step_count == 100
     np.testing.assert_array_equal(fresh.trainer.model.flat_params, state.trainer.model.flat_params)
     assert fresh.trainer.history == state.trainer.history
@@ -79,14 +80,17 @@ def test_the_setup_line_names_only_what_differs_and_reads_back():
     other.apply_setup_line(line)
     assert other.values() == state.values()
     full = state.setup_line(full=True)
-    assert "momentum=0.9" in full and "batch_size=32" in full
+    assert "momentum=0.9" in full
+    assert "batch_size=32" in full
 
 
 def test_a_new_problem_in_a_line_is_applied_before_the_settings_it_carries():
     state = AppState("binary_classification")
     state.apply_setup_line("problem=count_regression lr=0.02")
-    assert state.config.problem == "count_regression" and state.config.lr == 0.02
-    assert state.config.loss == "poisson" and state.config.dataset == "counts"
+    assert state.config.problem == "count_regression"
+    assert state.config.lr == 0.02
+    assert state.config.loss == "poisson"
+    assert state.config.dataset == "counts"
 
 
 def test_one_message_per_bad_value_in_the_state_the_config_and_the_command_line(capsys):
@@ -109,7 +113,8 @@ def test_each_change_is_one_typed_event():
     state.apply({"lr": 0.1, "pane": "train"})
     assert len(events) == 1
     assert {Part.CONFIG, Part.TRAINER, Part.PANE} <= events[0].parts
-    assert "pane" in events[0] and "units" not in events[0]
+    assert "pane" in events[0]
+    assert "units" not in events[0]
     state.set("lr", 0.1)  # no change: no event
     assert len(events) == 1
     state.step(3)
@@ -141,7 +146,8 @@ def test_a_dataset_added_at_run_time_is_offered_and_a_loss_it_cannot_take_is_rep
 def test_hidden_controls_are_locked_and_unknown_controls_are_named():
     state = AppState()
     state.hide("loss", "reset")
-    assert state.is_locked("loss") and state.is_locked("reset")
+    assert state.is_locked("loss")
+    assert state.is_locked("reset")
     with pytest.raises(SettingError, match="Loss: the lesson holds it"):
         state.set("loss", "hinge")
     with pytest.raises(SettingError, match=r"Reset \(r\): the lesson holds it"):
@@ -178,20 +184,25 @@ def test_a_converged_run_stops_playing_and_a_new_patience_keeps_it_when_it_can()
     while state.running:  # the app's loop: a tick's steps at a time, until the rule stops it
         state.step(state.steps_per_tick)
     trainer = state.trainer
-    assert trainer.converged and trainer.step_count == 600
+    assert trainer.converged
+    assert trainer.step_count == 600
     assert state.step(5) == 0
     with pytest.raises(ValueError, match="step 600: validation loss not improved for 300"):
         state.play()
     # Off (or longer): the same run goes on from step 600.
     state.set("patience", 0)
-    assert state.trainer is trainer and trainer.step_count == 600 and not trainer.converged
+    assert state.trainer is trainer
+    assert trainer.step_count == 600
+    assert not trainer.converged
     state.play()
-    assert state.running and state.step(20) == 20
+    assert state.running
+    assert state.step(20) == 20
     # Shorter than the flat stretch it has had: that rule would have stopped it earlier, so it
     # is a new run from step 0, as any other training setting.
     state.pause()
     state.set("patience", 100)
-    assert state.trainer is not trainer and state.trainer.step_count == 0
+    assert state.trainer is not trainer
+    assert state.trainer.step_count == 0
     assert state.setup_line() == "problem=binary_classification patience=100"
 
 

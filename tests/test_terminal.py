@@ -110,7 +110,9 @@ def test_a_signal_ends_the_app_with_the_terminal_restored(app_in_pty, signum):
     app.process.send_signal(signum)
     assert app.exit_status() == 128 + signum
     after = bytes(app.output[drawn:])
-    assert ALT_SCREEN_OFF in after and CURSOR_SHOWN in after and MOUSE_OFF in after
+    assert ALT_SCREEN_OFF in after
+    assert CURSOR_SHOWN in after
+    assert MOUSE_OFF in after
     assert b"Traceback" not in app.output
 
 
@@ -121,7 +123,8 @@ def test_a_signal_ends_the_speaker_notes_with_the_terminal_restored(app_in_pty, 
     notes.process.send_signal(signal.SIGUSR1)
     assert notes.exit_status() == 128 + signal.SIGUSR1
     after = bytes(notes.output[drawn:])
-    assert ALT_SCREEN_OFF in after and CURSOR_SHOWN in after
+    assert ALT_SCREEN_OFF in after
+    assert CURSOR_SHOWN in after
 
 
 def test_every_signal_that_would_end_the_app_restores_the_terminal_first():
@@ -181,8 +184,11 @@ def test_the_app_refuses_a_stdin_that_is_not_a_terminal_at_once(how):
     )
     assert process.returncode == 2
     err = process.stderr.decode()
-    assert err.count("\n") == 1 and "needs a terminal" in err and "standard input" in err
-    assert "losstui train" in err and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert "needs a terminal" in err
+    assert "standard input" in err
+    assert "losstui train" in err
+    assert "Traceback" not in err
     assert process.stdout == b""
 
 
@@ -196,7 +202,8 @@ def test_no_terminal_is_status_2_even_with_stderr_closed(argv):
         timeout=EXIT_SECONDS,
         preexec_fn=_close(2),
     )
-    assert process.returncode == 2 and process.stdout == b""
+    assert process.returncode == 2
+    assert process.stdout == b""
 
 
 def test_the_app_refuses_a_stdout_that_is_not_a_terminal():
@@ -212,7 +219,8 @@ def test_the_app_refuses_a_stdout_that_is_not_a_terminal():
         os.close(master)
         os.close(slave)
     assert process.returncode == 2
-    assert b"standard output" in process.stderr and process.stderr.count(b"\n") == 1
+    assert b"standard output" in process.stderr
+    assert process.stderr.count(b"\n") == 1
 
 
 @pytest.mark.parametrize(
@@ -242,7 +250,8 @@ def test_an_uncaught_error_exits_1_with_one_line_and_the_report_in_a_file(app_in
     os.write(app.master, b"n")
     assert app.exit_status() == 1
     out = bytes(app.output).decode(errors="replace")
-    assert ALT_SCREEN_OFF.decode() in out and "Traceback" not in out
+    assert ALT_SCREEN_OFF.decode() in out
+    assert "Traceback" not in out
     reports = list((tmp_path / "losstui").glob("crash-*.txt"))
     assert len(reports) == 1
     assert "ZeroDivisionError" in reports[0].read_text()

@@ -239,7 +239,8 @@ def test_every_sub_and_superscript_is_spelled(scripts, plain, mark):
 
 def test_every_word_in_the_table_is_ascii():
     for char, word in ASCII_WORDS.items():
-        assert word.isascii() and word, char
+        assert word.isascii(), char
+        assert word, char
         assert to_ascii(char).strip() == word.strip()
 
 
@@ -327,7 +328,8 @@ def test_thinning_keeps_first_and_last_and_at_most_n(most):
         assert all(0 <= i < n for i in picks)
         assert len(picks) == min(n, max(most, 2))
         if n:
-            assert picks[0] == 0 and picks[-1] == n - 1
+            assert picks[0] == 0
+            assert picks[-1] == n - 1
         if len(picks) > 2:  # evenly spaced: the gaps differ by one at most
             gaps = {b - a for a, b in itertools.pairwise(picks)}
             assert max(gaps) - min(gaps) <= 1, (n, most, gaps)
@@ -337,7 +339,8 @@ def test_thin_picks_the_items():
     history = list(range(1000))
     thinned = thin(history, 20)
     assert len(thinned) == 20
-    assert thinned[0] == 0 and thinned[-1] == 999
+    assert thinned[0] == 0
+    assert thinned[-1] == 999
     assert thin(history[:5], 20) == history[:5]
     assert thin(tuple("abcdefghij"), 4) == ["a", "d", "g", "j"]
     assert thin([], 10) == []

@@ -29,7 +29,8 @@ def test_the_recommended_loss_lowers_the_validation_loss(problem):
     trainer = Trainer(config)
     assert trainer.step(300) == 300
     first, last = trainer.history[0], trainer.history[-1]
-    assert first.step == 0 and last.step == 300
+    assert first.step == 0
+    assert last.step == 300
     assert not trainer.diverged
     assert last.val_loss < first.val_loss - 0.1 * abs(first.val_loss)
 
@@ -105,7 +106,9 @@ def test_reset_restores_the_initial_state():
     trainer.step(250)
     first_run = _history(trainer)
     trainer.reset()
-    assert trainer.step_count == 0 and trainer.epoch == 0.0 and len(trainer.history) == 1
+    assert trainer.step_count == 0
+    assert trainer.epoch == 0.0
+    assert len(trainer.history) == 1
     np.testing.assert_array_equal(trainer.model.get_state(), start)
     trainer.step(250)
     assert _history(trainer) == first_run
@@ -129,7 +132,8 @@ def test_a_huge_learning_rate_is_reported_as_diverged_not_crashed():
     trainer = Trainer(config)
     trainer.step(1000)
     assert trainer.diverged
-    assert trainer.diverged_at_step is not None and trainer.diverged_at_step <= 1000
+    assert trainer.diverged_at_step is not None
+    assert trainer.diverged_at_step <= 1000
     assert "loss exploded" in trainer.divergence_reason
     assert f"diverged at step {trainer.diverged_at_step}" in trainer.divergence_message
     assert "learning rate 1e+06 is probably too large" in trainer.divergence_message
@@ -142,7 +146,8 @@ def test_a_huge_learning_rate_is_reported_as_diverged_not_crashed():
     assert all(math.isfinite(r.train_loss) for r in trainer.history)
     # ... and start again.
     trainer.reset()
-    assert not trainer.diverged and trainer.diverged_at_step is None
+    assert not trainer.diverged
+    assert trainer.diverged_at_step is None
     sane = Trainer(config.replace(lr=0.02))
     sane.step(200)
     assert not sane.diverged
@@ -191,7 +196,8 @@ def test_history_stays_bounded_over_100000_steps():
     assert trainer.step(100_000) == 100_000
     steps = [r.step for r in trainer.history]
     assert len(steps) <= 2000
-    assert steps[0] == 0 and steps == sorted(set(steps))
+    assert steps[0] == 0
+    assert steps == sorted(set(steps))
     assert steps[-1] > 100_000 - 2 * trainer.record_every
     gaps = set(np.diff(steps))
     assert gaps == {trainer.record_every}  # evenly thinned
@@ -222,7 +228,8 @@ def test_hinge_trainer_classifies_by_the_sign_of_the_score():
 def test_predictions_are_in_target_space():
     binary = Trainer(TrainConfig.default_for("binary_classification"))
     p = binary.predict(binary.dataset.x_val)
-    assert p.shape == (binary.dataset.n_val, 1) and np.all((p > 0) & (p < 1))
+    assert p.shape == (binary.dataset.n_val, 1)
+    assert np.all((p > 0) & (p < 1))
     multi = Trainer(TrainConfig.default_for("multiclass_classification"))
     q = multi.predict(multi.dataset.x_val)
     np.testing.assert_allclose(q.sum(axis=1), 1.0)
@@ -230,7 +237,8 @@ def test_predictions_are_in_target_space():
     assert np.all(counts.predict(counts.dataset.x_val) > 0)
     density = Trainer(TrainConfig.default_for("density_estimation"))
     mu_sigma = density.predict(np.empty((1, 0)))  # no inputs: the density's (μ, σ)
-    assert mu_sigma.shape == (1, 2) and mu_sigma[0, 1] > 0
+    assert mu_sigma.shape == (1, 2)
+    assert mu_sigma[0, 1] > 0
 
 
 def test_density_sgd_approaches_the_closed_form():
@@ -293,7 +301,8 @@ def test_hidden_sizes_may_be_given_as_a_list_or_an_int():
 
 def test_config_as_dict_is_plain_data():
     d = BASE.as_dict()
-    assert d["problem"] == "binary_classification" and d["hidden"] == [16]
+    assert d["problem"] == "binary_classification"
+    assert d["hidden"] == [16]
 
 
 def test_regression_problems_accept_count_data():
@@ -303,7 +312,8 @@ def test_regression_problems_accept_count_data():
 
 def test_density_estimation_is_fitted_by_a_density_nll_only():
     config = TrainConfig.default_for("density_estimation")
-    assert config.loss == "gaussian_nll" and config.model == "linear"
+    assert config.loss == "gaussian_nll"
+    assert config.model == "linear"
     mixture = config.replace(dataset="mixture_samples", loss="gaussian_mixture_nll", lr=0.05)
     trainer = Trainer(mixture)
     trainer.step(1000)
@@ -379,7 +389,8 @@ def test_the_training_loop_uses_exactly_the_losses_gradient(loss_key):
     for n in (1, 2, 9, 13):  # several calls, across records and epochs (27 rows, batches of 8)
         assert trainer.step(n) == n
         steps += n
-    assert trainer.epoch > 6 and not trainer.diverged
+    assert trainer.epoch > 6
+    assert not trainer.diverged
     np.testing.assert_allclose(
         trainer.model.flat_params, _trained_by_hand(config, steps), rtol=1e-10, atol=1e-12
     )
@@ -411,7 +422,8 @@ def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
     config = TrainConfig.default_for("binary_classification").replace(patience=300)
     trainer = Trainer(config)
     done = trainer.step(10_000)
-    assert trainer.converged and done == trainer.converged_at_step < 10_000
+    assert trainer.converged
+    assert done == trainer.converged_at_step < 10_000
     best = min(r.val_loss for r in trainer.history)
     best_step = next(r.step for r in trainer.history if r.val_loss == best)
     # No record in the last 300 steps improved on the best by 0.1%.
@@ -422,9 +434,11 @@ def test_the_stop_rule_ends_a_run_whose_validation_loss_is_flat():
         "validation loss not improved for 300 steps"
     )
     off = Trainer(config.replace(patience=0))
-    assert off.step(done + 2000) == done + 2000 and not off.converged
+    assert off.step(done + 2000) == done + 2000
+    assert not off.converged
     trainer.reset()
-    assert not trainer.converged and trainer.step(10) == 10
+    assert not trainer.converged
+    assert trainer.step(10) == 10
 
 
 def test_the_stop_rule_ends_a_loss_that_creeps_towards_0_and_names_its_patience():
@@ -437,7 +451,8 @@ def test_the_stop_rule_ends_a_loss_that_creeps_towards_0_and_names_its_patience(
     )
     trainer = Trainer(config)
     trainer.step(400_000)
-    assert trainer.converged and trainer.converged_at_step < 30_000  # 8,820 at seed 0
+    assert trainer.converged
+    assert trainer.converged_at_step < 30_000
     first, last = trainer.history[0].val_loss, trainer.history[-1].val_loss
     assert last < PLATEAU_FLOOR * first  # it stopped where the floor, not the best, decides
     recent = [r.val_loss for r in trainer.history if r.step >= trainer.converged_at_step - 300]
@@ -446,7 +461,8 @@ def test_the_stop_rule_ends_a_loss_that_creeps_towards_0_and_names_its_patience(
     # at a record is 260 steps, and the summary names the rule's 250.
     trainer = Trainer(TrainConfig.default_for("binary_classification").replace(patience=250))
     trainer.step(10_000)
-    assert trainer.converged and trainer.flat_steps == 260
+    assert trainer.converged
+    assert trainer.flat_steps == 260
     assert trainer.convergence_summary == (
         f"converged at step {trainer.converged_at_step:,}: "
         "validation loss not improved for 250 steps"
@@ -474,10 +490,12 @@ def test_a_new_patience_goes_on_from_here_when_it_would_not_have_stopped_earlier
     assert not trainer.keeps_run(200)
     with pytest.raises(ValueError, match="would have stopped this run before step 600"):
         trainer.set_patience(200)
-    assert trainer.converged and trainer.config.patience == 300
+    assert trainer.converged
+    assert trainer.config.patience == 300
     # A longer one goes on from step 600 and stops where a fresh run with it stops.
     trainer.set_patience(400)
-    assert not trainer.converged and trainer.config.patience == 400
+    assert not trainer.converged
+    assert trainer.config.patience == 400
     trainer.step(10_000)
     fresh = Trainer(config.replace(patience=400))
     fresh.step(10_000)
@@ -485,10 +503,12 @@ def test_a_new_patience_goes_on_from_here_when_it_would_not_have_stopped_earlier
     assert _history(trainer) == _history(fresh)
     # Off: trains on, and the steps are those of a run that never had a stop rule.
     trainer.set_patience(0)
-    assert not trainer.converged and trainer.step(300) == 300
+    assert not trainer.converged
+    assert trainer.step(300) == 300
     never = Trainer(config.replace(patience=0))
     never.step(1000)
     assert _history(trainer) == _history(never)
     np.testing.assert_array_equal(trainer.model.flat_params, never.model.flat_params)
     # Patience 300 again would have stopped it at step 600; a very long one would not have.
-    assert not trainer.keeps_run(300) and trainer.keeps_run(10_000)
+    assert not trainer.keeps_run(300)
+    assert trainer.keeps_run(10_000)

@@ -42,7 +42,8 @@ def test_ticks_are_round_numbers_with_few_digits(lo, hi, most, integer, expected
 
 
 def test_no_negative_zero_label():
-    assert "-0" not in format_ticks([-1e-17, 1.0]) and "-0.0" not in format_ticks([-1e-17, 0.5])
+    assert "-0" not in format_ticks([-1e-17, 1.0])
+    assert "-0.0" not in format_ticks([-1e-17, 0.5])
 
 
 def PlotApp(plot, glyphs=UNICODE) -> Harness:
@@ -71,7 +72,8 @@ async def test_loss_curves_caption_carries_the_legend_and_data_gets_the_rows(gly
         lines = rendered(plot)
         assert len(lines) == 8
         assert lines[0].startswith("loss by step   train")
-        assert "step" not in "".join(lines[1:]) and "loss" not in "".join(lines[1:])
+        assert "step" not in "".join(lines[1:])
+        assert "loss" not in "".join(lines[1:])
         # The caption, 5 rows of data, the axis and its labels: no title, frame or label rows.
         assert set(lines[-2].strip()) <= set("└┬─+-")
         assert all(line.lstrip(" .0123456789")[:1] in ("│", "┤", "|", "+") for line in lines[1:-2])
@@ -83,7 +85,8 @@ async def test_loss_curves_caption_carries_the_legend_and_data_gets_the_rows(gly
             # The validation points are drawn as "o", the frame's ticks as "+": never confused.
             assert "o" in "".join(lines[1:-2]).replace("o o", "")
         else:
-            assert "validation • •" in lines[0] and "•" in "".join(lines[1:])
+            assert "validation • •" in lines[0]
+            assert "•" in "".join(lines[1:])
 
 
 @pytest.mark.parametrize(
@@ -104,7 +107,8 @@ async def test_a_run_at_step_0_has_whole_step_ticks():
         app.widget.show(history(1), log10=False, loss_name="loss")
         await pilot.pause()
         axis_labels = rendered(app.widget)[-1].split()
-        assert axis_labels and all(label.isdigit() for label in axis_labels), axis_labels
+        assert axis_labels, axis_labels
+        assert all(label.isdigit() for label in axis_labels), axis_labels
 
 
 @pytest.mark.parametrize("problem", ["density_estimation", "regression", "count_regression"])
@@ -120,7 +124,8 @@ async def test_model_plots_label_axes_with_few_digits(problem):
         assert not LONG_NUMBER.search(text), text
         assert not re.search(r"(?<![\d.])-0(\.0+)?(?![\d.])", text), text
         tick_line = lines[-1].split()
-        assert len(tick_line) >= 3 and all(len(label) <= 5 for label in tick_line), tick_line
+        assert len(tick_line) >= 3, tick_line
+        assert all(len(label) <= 5 for label in tick_line), tick_line
         assert ("samples" in lines[0]) or ("data" in lines[0] and "model" in lines[0])
 
 
@@ -161,14 +166,16 @@ async def test_beside_a_lesson_the_density_legend_is_whole_on_screen(loss, width
         app.state.step(300)
         await pilot.pause()
         trainer = app.state.trainer
-        assert trainer.config.loss == loss and not trainer.diverged
+        assert trainer.config.loss == loss
+        assert not trainer.diverged
         g = ASCII if ascii else UNICODE
         fitted = trainer.loss.describe(density_parameters(trainer))
         marker = "**" if ascii else "⠒⠒"
         legend = g.text(f"{g.bar_full} samples  {marker} {fitted}")
         plot = app.screen.query_one("#fit-plot", FitPlot)
         if loss == "gaussian_mixture_nll":  # two components never fit on one line here
-            assert plot.size.width < cell_len(legend) and " + " in fitted
+            assert plot.size.width < cell_len(legend)
+            assert " + " in fitted
         # The legend's rows, read in order: every word and number whole, none cut at the edge.
         shown = widget_text(app, "#fit-plot")
         assert shown.startswith(flat(legend)), (legend, shown)

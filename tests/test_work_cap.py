@@ -35,7 +35,8 @@ def test_the_cost_grows_with_steps_samples_parameters_and_batch():
     wider = run_cost(config(model="mlp", hidden=(256,)))
     assert wider.step_seconds > small.step_seconds
     assert run_cost(config(batch_size=128)).step_seconds > small.step_seconds
-    assert over_cap(config(), 1000) is None and app_over_cap(config()) is None
+    assert over_cap(config(), 1000) is None
+    assert app_over_cap(config()) is None
 
 
 @pytest.mark.parametrize(
@@ -52,9 +53,12 @@ def test_the_cost_grows_with_steps_samples_parameters_and_batch():
 )  # fmt: skip
 def test_a_run_above_the_cap_is_refused_with_the_estimate_and_the_flag(capsys, argv):
     status, out, err = run(capsys, "train", "--problem", "regression", "--model", "mlp", *argv)
-    assert status == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("losstui train: error: this run would take")
-    assert "parameters, batch" in err and LIFT_FLAG in err
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("losstui train: error: this run would take")
+    assert "parameters, batch" in err
+    assert LIFT_FLAG in err
 
 
 def test_a_preset_does_not_slip_a_huge_run_past_the_cap(capsys):
@@ -62,7 +66,8 @@ def test_a_preset_does_not_slip_a_huge_run_past_the_cap(capsys):
     status, _, err = run(
         capsys, "train", "--preset", "saturated_start", *argv, "--batch-size", "1", "--steps", "1"
     )
-    assert status == 2 and "this run would take" in err
+    assert status == 2
+    assert "this run would take" in err
 
 
 @pytest.mark.parametrize("lift", [(), (LIFT_FLAG,)], ids=["capped", "with the flag"])
@@ -70,8 +75,11 @@ def test_a_run_above_the_memory_cap_is_refused_even_with_the_flag(capsys, lift):
     # A batch of 266,667 through 1,024 hidden units: gigabytes of activations.
     argv = ("--samples", "400000", "--model", "mlp", "--hidden", "1024", "--batch-size", "400000")
     status, out, err = run(capsys, "train", "--problem", "regression", *argv, "--steps", "5", *lift)
-    assert status == 2 and out == "" and err.count("\n") == 1
-    assert "of memory" in err and "above the cap of 1 GB" in err
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "of memory" in err
+    assert "above the cap of 1 GB" in err
     assert (
         run_cost(
             config(n_samples=400_000, model="mlp", hidden=(1024,), batch_size=400_000)
@@ -86,7 +94,8 @@ def test_the_dataset_cache_is_bounded_by_bytes(monkeypatch):
     sets = [trainer_module.cached_dataset("linear20", seed, 2000) for seed in range(20)]
     held = sum(trainer_module._nbytes(d) for d in trainer_module._cache.values())
     one = trainer_module._nbytes(sets[-1])
-    assert held <= 400_000 + one and len(trainer_module._cache) < 20
+    assert held <= 400_000 + one
+    assert len(trainer_module._cache) < 20
     assert trainer_module.cached_dataset("linear20", 19, 2000) is sets[-1]  # the last is kept
 
 
@@ -95,7 +104,8 @@ def test_the_flag_lifts_the_cap(capsys, monkeypatch):
     monkeypatch.setattr(cli, "_run_steps", lambda trainer, total: asked.append(total) or False)
     argv = ("--hidden", "1024,1024,1024,1024", "--steps", "10000", LIFT_FLAG)
     status, _, _ = run(capsys, "train", "--problem", "regression", *argv)
-    assert status == 0 and asked == [10000]
+    assert status == 0
+    assert asked == [10000]
 
 
 def test_ctrl_c_prints_the_history_so_far(capsys, monkeypatch):
@@ -127,7 +137,8 @@ def test_the_app_state_refuses_a_model_above_the_step_cap_and_keeps_the_run():
     run = state.trainer
     with pytest.raises(SettingError, match=r"about 1\d\d ms a step \(3,152,897 parameters"):
         state.apply_setup_line(HUGE)
-    assert state.trainer is run and state.config.hidden == (512, 512)
+    assert state.trainer is run
+    assert state.config.hidden == (512, 512)
     lifted = AppState(allow_long_run=True)
     lifted.apply_setup_line(HUGE)
     assert lifted.config.hidden == (1024, 1024, 1024, 1024)
@@ -138,7 +149,9 @@ def test_the_app_refuses_such_a_setup_line_unless_the_flag_lifts_the_cap(capsys,
     monkeypatch.setattr(cli, "run_app", lambda *args, **options: opened.append(options) or 0)
     status, out, err = run(capsys, "--setup", HUGE)
     assert out == ""
-    assert status == 2 and not opened and err.count("\n") == 1
+    assert status == 2
+    assert not opened
+    assert err.count("\n") == 1
     assert err.startswith("losstui: error: argument --setup: this model would take about 1")
     assert LIFT_FLAG in err
     assert run(capsys, "--setup", HUGE, LIFT_FLAG)[0] == 0
@@ -161,7 +174,8 @@ async def test_the_settings_column_refuses_a_model_above_the_cap_inline():
         field.value = "1024,1024,1024,1024"
         await pilot.press("enter")
         await pilot.pause()
-        assert app.state.config.hidden == (16,) and field.value == "16"
+        assert app.state.config.hidden == (16,)
+        assert field.value == "16"
         assert "above the app's cap of 50 ms" in widget_text(app, "#error-hidden")
 
 
