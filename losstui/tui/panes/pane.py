@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import Container
 from textual.message import Message
 
-from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
+
+# The state's module loads just after the first frame (see losstui.tui.opening).
+if TYPE_CHECKING:
+    from losstui.core.state import AppState, StateChanged
 
 LOW_BANDWIDTH_INTERVAL = 1.0
 """Seconds between redraws while training when the app redraws for a slow link."""
