@@ -84,14 +84,9 @@ class LossApp(App[None]):
         super().__init__()
         # The state (numpy, the trainer, the data) comes just after the first frame when that
         # is the Problem pane of a fresh state; `state` stands for it until then (LateState).
-        self._late = opening_state(
-            problem,
-            seed=seed,
-            preset=preset,
-            setup=setup,
-            allow_long_run=allow_long_run,
-            lesson=lesson is not None or lesson_path is not None,
-        )
+        self._late = opening_state(problem, seed, preset, setup, allow_long_run)
+        if lesson is not None or lesson_path is not None:
+            self._late.build_now()  # a lesson opens on its own step's values
         self.state = cast("AppState", self._late)
         self.lessons = LessonController(self, lesson_path, watch, instructor, lesson_step)
         self.clock = TrainingClock(self, self.state, self.lessons)

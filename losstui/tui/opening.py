@@ -150,17 +150,15 @@ def is_built(state: object) -> bool:
 
 def opening_state(
     problem: str | None = None,
-    *,
     seed: int = 0,
     preset: str | None = None,
     setup: str | None = None,
     allow_long_run: bool = False,
-    lesson: bool = False,
 ) -> LateState:
     """The state the app opens on (`AppState.opening`; on `problem`'s recommendation when a
     problem is named without a setup line), standing in a LateState. It is built at once
-    unless the first screen is the Problem pane of a fresh state: a problem, a preset, a setup
-    line or a `lesson` opens elsewhere, or with values the first screen shows."""
+    unless the first screen is the Problem pane of a fresh state: a problem, a preset or a setup
+    line opens elsewhere, or with values the first screen shows."""
 
     def build() -> AppState:
         from losstui.core.state import AppState
@@ -174,6 +172,6 @@ def opening_state(
         return state
 
     late = LateState(build, problem or DEFAULT_PROBLEM, DEFAULT_PANE)
-    if lesson or any(given is not None for given in (problem, preset, setup)):
+    if any(given is not None for given in (problem, preset, setup)):
         late.build_now()
     return late

@@ -41,6 +41,15 @@ class Pane(Container):
     Subclasses set `pane_id` (a `PANES` entry) and implement `draw(force)`.
     """
 
+    # Each pane's own rules are in its DEFAULT_CSS, loaded with the pane when it is first
+    # opened; losstui/tui/app.tcss has the app-wide ones.
+    DEFAULT_CSS = """
+        Pane {
+            height: 1fr;
+            width: 1fr;
+        }
+    """
+
     class Drawn(Message):
         """The pane redrew for a change of the state (see `_changed`); the screen passes it on to
         the lesson strip, which quotes live values in step with what the pane on show draws."""

@@ -26,6 +26,60 @@ WIDE = 120
 class ProblemPane(Pane):
     """Choose a problem from the catalogue, or find it by answering questions."""
 
+    DEFAULT_CSS = """
+        #problem-row {
+            height: 1fr;
+        }
+        #pick {
+            layout: horizontal;
+            width: 1fr;
+            height: 1fr;
+        }
+        #chooser-col, #questions-col {
+            width: 1fr;
+            height: 1fr;
+        }
+        #chooser {
+            height: 1fr;
+            border: none;
+        }
+        #questions {
+            height: 1fr;
+        }
+        #question-text {
+            padding: 0 1;
+            text-style: italic;
+        }
+        #question-answers {
+            height: 1fr;
+            border: none;
+        }
+        #preview {
+            display: none;
+            width: 1fr;
+            padding: 0 1;
+            border-left: vkey $primary;
+        }
+        .-wide #preview {
+            display: block;
+        }
+        .-wide #pick {
+            layout: vertical;
+            width: 50;
+        }
+        .-wide #chooser-col {
+            height: 2fr;
+        }
+        .-wide #questions-col {
+            height: 1fr;
+        }
+        /* ASCII: the border Textual draws in box characters becomes | */
+        .-ascii #preview {
+            border-left: ascii $primary;
+        }
+    """
+    SCOPED_CSS = False  # its rules name the screen's size classes (.-wide, .-ascii)
+
     pane_id = "problem"
 
     def compose(self) -> ComposeResult:
