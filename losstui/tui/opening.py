@@ -11,8 +11,7 @@ and then: nothing waits and nothing is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from losstui.core.state import AppState, Listener
@@ -24,8 +23,7 @@ DEFAULT_PROBLEM = "binary_classification"
 DEFAULT_PANE = "problem"
 
 
-@dataclass(frozen=True)
-class OpeningLoss:
+class OpeningLoss(NamedTuple):
     """The recommended loss's names, as the status line gives them: its `title`, and its
     `pairing` with the output activation."""
 
