@@ -126,7 +126,11 @@ def time_to_screen(
         mark.unlink(missing_ok=True)
     wall = time.time()
     start = time.perf_counter()
-    _tmux(socket, "new-session", "-d", "-s", "bench", "-x", str(cols), "-y", str(rows), command)
+    started = _tmux(
+        socket, "new-session", "-d", "-s", "bench", "-x", str(cols), "-y", str(rows), command
+    )
+    if started.returncode != 0:  # not a run of the program: say why rather than wait for it
+        raise SystemExit(f"tmux could not start the session: {started.stderr.strip()}")
     try:
         while True:
             shown = _tmux(socket, "capture-pane", "-p", "-t", "bench").stdout
@@ -198,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     writes: dict[str, list[float]] = {name: [] for name in cases}
     size = (args.cols, args.rows, args.timeout)
     try:
+        # A session that outlives the runs: with none left, a tmux server exits as the last
+        # run's session is killed, and the next run's may reach it while it is going away.
+        _tmux(socket, "new-session", "-d", "-s", "keep", "-x", "20", "-y", "2", "sleep 86400")
         # One throwaway run each fills the disk cache and Python's bytecode cache.
         for command, markers in cases.values():
             time_to_screen(socket, command, markers, *size, mark)
