@@ -15,6 +15,7 @@ ratios to the bare app.
     python benchmarks/startup.py --json
     python benchmarks/startup.py --also /tmp/old   # another checkout too (git archive of a commit)
     python benchmarks/startup.py --written         # and when each program writes its first frame
+    python benchmarks/startup.py --cols 120 --rows 40 --preview   # losstui's preview drawn too
 
 Standard library only; needs tmux. The tmux server runs on a socket of its own and is killed at
 the end.
@@ -97,6 +98,9 @@ _Driver.write = _marked
 LOSSTUI_ENTRY = "from losstui.cli import main\nraise SystemExit(main([]))\n"
 #: What losstui's first screen shows once it is drawn whole: the tab row and the footer's last key.
 LOSSTUI_MARKERS = ("1 Problem", "Quit")
+#: With --preview, also the preview beside the chooser (120 columns and more), which is drawn once
+#: the app state is built, just after the first frame: its first heading.
+PREVIEW_MARKER = "Why (maximum likelihood)"
 
 
 def _tmux(socket: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -122,7 +126,11 @@ def time_to_screen(
         mark.unlink(missing_ok=True)
     wall = time.time()
     start = time.perf_counter()
-    _tmux(socket, "new-session", "-d", "-s", "bench", "-x", str(cols), "-y", str(rows), command)
+    started = _tmux(
+        socket, "new-session", "-d", "-s", "bench", "-x", str(cols), "-y", str(rows), command
+    )
+    if started.returncode != 0:  # not a run of the program: say why rather than wait for it
+        raise SystemExit(f"tmux could not start the session: {started.stderr.strip()}")
     try:
         while True:
             shown = _tmux(socket, "capture-pane", "-p", "-t", "bench").stdout
@@ -151,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also time when each program writes its first frame (its code runs with a probe)",
     )
     parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="losstui's screen counts once the preview beside the chooser is drawn too "
+        "(120 columns and more; drawn after the first frame)",
+    )
+    parser.add_argument(
         "--also",
         action="append",
         default=[],
@@ -172,21 +186,25 @@ def main(argv: list[str] | None = None) -> int:
     def program(code: str) -> str:
         return f"{python} -c {shlex.quote((WRITE_MARK if mark else '') + code)}"
 
+    markers = (*LOSSTUI_MARKERS, PREVIEW_MARKER) if args.preview else LOSSTUI_MARKERS
     # `python -m` (and -c) put the working directory first on sys.path: that checkout's losstui.
     losstui = program(LOSSTUI_ENTRY) if mark else f"{python} -m losstui"
     cases = {
         "bare": (f"{env} {program(BARE_APP)}", (BARE_TEXT,)),
         "peer": (f"{env} {program(PEER_APP)}", (PEER_TEXT, "1 Problem", "Quit")),
-        "losstui": (f"{env} {losstui}", LOSSTUI_MARKERS),
+        "losstui": (f"{env} {losstui}", markers),
     }
     for other in args.also:
         there = f"{unset} cd {shlex.quote(other)} && {variables} exec"
-        cases[other] = (f"{there} {losstui}", LOSSTUI_MARKERS)
+        cases[other] = (f"{there} {losstui}", markers)
     socket = f"losstui-startup-{os.getpid()}"
     times: dict[str, list[float]] = {name: [] for name in cases}
     writes: dict[str, list[float]] = {name: [] for name in cases}
     size = (args.cols, args.rows, args.timeout)
     try:
+        # A session that outlives the runs: with none left, a tmux server exits as the last
+        # run's session is killed, and the next run's may reach it while it is going away.
+        _tmux(socket, "new-session", "-d", "-s", "keep", "-x", "20", "-y", "2", "sleep 86400")
         # One throwaway run each fills the disk cache and Python's bytecode cache.
         for command, markers in cases.values():
             time_to_screen(socket, command, markers, *size, mark)

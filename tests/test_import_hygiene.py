@@ -178,6 +178,46 @@ def test_the_first_screen_loads_only_what_it_shows():
     assert not set(NOT_ON_THE_FIRST_SCREEN) & loaded, sorted(set(NOT_ON_THE_FIRST_SCREEN) & loaded)
 
 
+def test_the_first_frame_loads_no_numpy():
+    # The state (the trainer, the datasets, numpy) is built after the first frame: what is
+    # loaded when it starts to be built is what the first frame took.
+    loaded = loaded_after(
+        "import sys\n"
+        "from losstui.tui import opening\n"
+        "from losstui.tui.app import LossApp\n"
+        "build_now, before = opening.LateState.build_now, []\n"
+        "def probe(self):\n"
+        "    before.append(set(sys.modules))\n"
+        "    return build_now(self)\n"
+        "opening.LateState.build_now = probe\n"
+        "app = LossApp()\n"
+        "app.call_later(lambda: app.call_after_refresh(lambda: app.call_after_refresh(app.exit)))\n"
+        "app.run(headless=True, size=(120, 40))\n"
+        "assert app.state.built  # built after the first frame, unasked\n"
+        # What loaded_after reports: the modules loaded before the state was built.
+        "sys.modules.clear(); sys.modules.update((name, None) for name in before[0])\n",
+        top_level=False,
+    )
+    assert "losstui.tui.panes.problem_pane" in loaded  # the first frame drew the Problem pane
+    assert "numpy" not in loaded
+    assert "losstui.core.state" not in loaded
+
+
+def test_the_opening_status_line_names_the_losses_the_state_does():
+    # The first frame's status line names each problem's loss without the loss registry.
+    from losstui.core.losses import LOSSES
+    from losstui.core.problems import PROBLEMS, recommend
+    from losstui.core.state import DEFAULT_PROBLEM, VIEW_DEFAULTS
+    from losstui.tui.opening import DEFAULT_PANE, OPENING_LOSSES
+    from losstui.tui.opening import DEFAULT_PROBLEM as OPENING_PROBLEM
+
+    assert (DEFAULT_PROBLEM, VIEW_DEFAULTS["pane"]) == (OPENING_PROBLEM, DEFAULT_PANE)
+    assert set(OPENING_LOSSES) == set(PROBLEMS)
+    for key, names in OPENING_LOSSES.items():
+        loss = LOSSES[recommend(key).loss]
+        assert (names.title, names.pairing) == (loss.title, loss.pairing), key
+
+
 def _package_imports(package: str) -> dict[str, set[tuple[str, str]]]:
     """For each module of `package` (a directory under losstui/), the (module, name) pairs it
     imports from its siblings, at the top or inside a function: a deferred import is an edge

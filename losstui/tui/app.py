@@ -6,7 +6,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -15,7 +15,6 @@ from textual.command import Provider
 from textual.screen import Screen
 
 from losstui.core.presets import PRESETS
-from losstui.core.state import AppState
 from losstui.tui import partial_update, signals
 from losstui.tui.actions import BY_NAME, bindings
 from losstui.tui.clock import TrainingClock
@@ -23,6 +22,7 @@ from losstui.tui.crash_report import crash_line, write_report
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.intents import attempt
 from losstui.tui.lesson_controller import LessonController
+from losstui.tui.opening import opening_state
 from losstui.tui.palette import LossCommands
 from losstui.tui.screens.command_palette import SafeCommandPalette
 from losstui.tui.screens.main_screen import MainScreen
@@ -34,6 +34,7 @@ from losstui.tui.streams import drawing_on_the_terminal
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from losstui.core.state import AppState
     from losstui.lessons.language import Lesson
     from losstui.lessons.runner import LessonRun
     from losstui.tui.panes.lessons_pane import LessonsPane
@@ -81,12 +82,12 @@ class LossApp(App[None]):
         self.save_dir = Path(save_dir) if save_dir is not None else None
         partial_update.install()  # a refreshed digit is sent alone, not with its line
         super().__init__()
-        # A setup line was checked by the command line, on this same opening state.
-        self.state = AppState.opening(
-            problem, seed=seed, preset=preset, setup=setup, allow_long_run=allow_long_run
-        )
-        if setup is None and problem is not None:  # open on the named problem's recommendation
-            self.state.set_pane("recommendation")
+        # The state (numpy, the trainer, the data) comes just after the first frame when that
+        # is the Problem pane of a fresh state; `state` stands for it until then (LateState).
+        self._late = opening_state(problem, seed, preset, setup, allow_long_run)
+        if lesson is not None or lesson_path is not None:
+            self._late.build_now()  # a lesson opens on its own step's values
+        self.state = cast("AppState", self._late)
         self.lessons = LessonController(self, lesson_path, watch, instructor, lesson_step)
         self.clock = TrainingClock(self, self.state, self.lessons)
         strip = self.lessons.opening_strip(lesson)
@@ -128,6 +129,9 @@ class LossApp(App[None]):
                 timeout=6,
             )
         self.call_after_refresh(self.lessons.tell_progress_trouble, True)
+        # After the first frame is drawn: a key pressed before builds it then (see LateState).
+        self.call_after_refresh(self._late.build_now)
+        self._late.when_built(self.refresh_bindings)  # the footer's keys, from the state
 
     def _print_error_renderables(self) -> None:
         # Textual prints the traceback of an uncaught error over the restored terminal; write it

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from losstui.core.state import TICKS_PER_SECOND, AppState, Part, StateChanged
+from losstui.tui.opening import when_built
 
+# The state's module (numpy) loads after the first frame: the clock needs it once training can.
 if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
 
+    from losstui.core.state import AppState, StateChanged
     from losstui.tui.lesson_controller import LessonController
 
 FAST_SLICE = 0.08
@@ -31,26 +33,41 @@ class TrainingClock:
         self.state = state
         self.lessons = lessons
         self._fast_timer: Timer | None = None
+        self._ticker: Timer | None = None
+
+    @property
+    def ticker(self) -> Timer:
+        """The tick timer, paused while training does not play (made on first use, from the
+        state's tick rate)."""
+        if self._ticker is None:
+            from losstui.core.state import TICKS_PER_SECOND
+
+            self._ticker = self.app.set_interval(1 / TICKS_PER_SECOND, self.tick, pause=True)
+        return self._ticker
 
     def start(self) -> None:
-        """Make the timer (paused) and follow the state's running (call once the app is mounted)."""
-        self.ticker = self.app.set_interval(1 / TICKS_PER_SECOND, self.tick, pause=True)
+        """Follow the state's running (call once the app is mounted): from when it is built,
+        just after the first frame."""
         self.state.subscribe(self._state_changed)
-        self._state_changed(StateChanged(frozenset({Part.RUNNING})))
+        when_built(self.state, self._follow_running)
 
     def _state_changed(self, event: StateChanged) -> None:
         if "running" in event:
-            state = self.state
-            if state.running and state.fast:
-                # Fast-forward runs slice after slice, not on the ticker's clock: a ticker
-                # skips whole periods whenever a slice and a frame overrun one.
-                self.ticker.pause()
-                if self._fast_timer is None:
-                    self._fast_timer = self.app.set_timer(FAST_GAP, self._fast_slice)
-            elif state.running:
-                self.ticker.resume()
-            else:
-                self.ticker.pause()
+            self._follow_running()
+
+    def _follow_running(self) -> None:
+        """Tick while training plays, slice after slice in fast-forward, else pause."""
+        state = self.state
+        if state.running and state.fast:
+            # Fast-forward runs slice after slice, not on the ticker's clock: a ticker
+            # skips whole periods whenever a slice and a frame overrun one.
+            self.ticker.pause()
+            if self._fast_timer is None:
+                self._fast_timer = self.app.set_timer(FAST_GAP, self._fast_slice)
+        elif state.running:
+            self.ticker.resume()
+        else:
+            self.ticker.pause()
 
     def _fast_slice(self) -> None:
         """One slice of fast-forward, then the next after a turn of the event loop."""

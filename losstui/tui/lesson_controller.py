@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from losstui.core.content import ContentError
-from losstui.core.state import AppState
 from losstui.tui.glyphs import Glyphs
 
 # The lessons modules and the lesson strip load with the first lesson, not at start-up.
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from losstui.core.state import AppState
     from losstui.lessons.language import Lesson
     from losstui.lessons.runner import LessonRun
     from losstui.tui.app import LossApp

@@ -14,6 +14,12 @@ from losstui.tui.widgets.distribution_view import DistributionView
 class DistributionsPane(Pane):
     """What the model predicts, set against the truth; the example on show is the state's."""
 
+    DEFAULT_CSS = """
+        #dist-view {
+            height: 1fr;
+        }
+    """
+
     pane_id = "distributions"
 
     def compose(self) -> ComposeResult:

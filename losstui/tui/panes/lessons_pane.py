@@ -27,6 +27,24 @@ class LessonsPane(Pane):
     """The built-in lessons as a list (enter opens one, where the student left it), and below it
     the highlighted lesson's summary."""
 
+    DEFAULT_CSS = """
+        #lessons-col {
+            padding: 0 1;
+        }
+        #lesson-list {
+            height: auto;
+            max-height: 1fr;
+        }
+        #lesson-summary {
+            padding: 1 0 0 0;
+            height: auto;
+        }
+        #lessons-about {
+            padding: 1 0 0 0;
+            height: auto;
+        }
+    """
+
     pane_id = "lessons"
 
     def compose(self) -> ComposeResult:

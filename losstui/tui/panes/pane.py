@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import Container
 from textual.message import Message
 
-from losstui.core.state import AppState, StateChanged
 from losstui.tui.glyphs import UNICODE, Glyphs
+
+# The state's module loads just after the first frame (see losstui.tui.opening).
+if TYPE_CHECKING:
+    from losstui.core.state import AppState, StateChanged
 
 LOW_BANDWIDTH_INTERVAL = 1.0
 """Seconds between redraws while training when the app redraws for a slow link."""
@@ -36,6 +39,15 @@ class Pane(Container):
     it is the pane on show, while training runs at least and about every `interval` seconds.
 
     Subclasses set `pane_id` (a `PANES` entry) and implement `draw(force)`.
+    """
+
+    # Each pane's own rules are in its DEFAULT_CSS, loaded with the pane when it is first
+    # opened; losstui/tui/app.tcss has the app-wide ones.
+    DEFAULT_CSS = """
+        Pane {
+            height: 1fr;
+            width: 1fr;
+        }
     """
 
     class Drawn(Message):

@@ -13,6 +13,12 @@ from losstui.tui.widgets.pq_lab import PQLab
 class PQLabPane(Pane):
     """The P/Q lab; P and Q live in the state, the lab draws them and reports the user's moves."""
 
+    DEFAULT_CSS = """
+        #pq-lab {
+            height: 1fr;
+        }
+    """
+
     pane_id = "pq_lab"
 
     def compose(self) -> ComposeResult:

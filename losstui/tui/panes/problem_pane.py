@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Label
 
 from losstui.core.problems import PROBLEMS
-from losstui.core.state import StateChanged
+from losstui.tui.opening import is_built, when_built
 from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.problem_chooser import ProblemChooser
 from losstui.tui.widgets.question_path import QuestionPath
 from losstui.tui.widgets.recommendation_view import RecommendationView
+
+if TYPE_CHECKING:
+    from losstui.core.state import StateChanged
 
 WIDE = 120
 """From this width the preview sits beside the chooser, so choosing stays on this pane."""
@@ -20,6 +25,60 @@ WIDE = 120
 
 class ProblemPane(Pane):
     """Choose a problem from the catalogue, or find it by answering questions."""
+
+    DEFAULT_CSS = """
+        #problem-row {
+            height: 1fr;
+        }
+        #pick {
+            layout: horizontal;
+            width: 1fr;
+            height: 1fr;
+        }
+        #chooser-col, #questions-col {
+            width: 1fr;
+            height: 1fr;
+        }
+        #chooser {
+            height: 1fr;
+            border: none;
+        }
+        #questions {
+            height: 1fr;
+        }
+        #question-text {
+            padding: 0 1;
+            text-style: italic;
+        }
+        #question-answers {
+            height: 1fr;
+            border: none;
+        }
+        #preview {
+            display: none;
+            width: 1fr;
+            padding: 0 1;
+            border-left: vkey $primary;
+        }
+        .-wide #preview {
+            display: block;
+        }
+        .-wide #pick {
+            layout: vertical;
+            width: 50;
+        }
+        .-wide #chooser-col {
+            height: 2fr;
+        }
+        .-wide #questions-col {
+            height: 1fr;
+        }
+        /* ASCII: the border Textual draws in box characters becomes | */
+        .-ascii #preview {
+            border-left: ascii $primary;
+        }
+    """
+    SCOPED_CSS = False  # its rules name the screen's size classes (.-wide, .-ascii)
 
     pane_id = "problem"
 
@@ -37,6 +96,9 @@ class ProblemPane(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         self._show_problem()
+        # The preview reads the loss registry (numpy): it is drawn once the state is built,
+        # just after the first frame (beside the chooser from 120 columns, hidden below).
+        when_built(self.state, self._show_highlighted)
 
     def state_changed(self, event: StateChanged) -> None:
         if "problem" in event:
@@ -45,6 +107,13 @@ class ProblemPane(Pane):
     def _show_problem(self) -> None:
         key = self.state.problem
         self.query_one("#chooser", ProblemChooser).select_key(key)
+        if is_built(self.state):
+            self.query_one("#preview", RecommendationView).show(key)
+
+    def _show_highlighted(self) -> None:
+        """Preview the problem under the cursor (moved, perhaps, before the state was built)."""
+        option = self.query_one("#chooser", ProblemChooser).highlighted_option
+        key = option.id if option is not None and option.id else self.state.problem
         self.query_one("#preview", RecommendationView).show(key)
 
     def focus_target(self):
@@ -56,7 +125,8 @@ class ProblemPane(Pane):
 
     @on(ProblemChooser.ProblemHighlighted, "#chooser")
     def _problem_highlighted(self, event: ProblemChooser.ProblemHighlighted) -> None:
-        self.query_one("#preview", RecommendationView).show(event.key)
+        if is_built(self.state):  # else the state, once built, has the preview drawn
+            self.query_one("#preview", RecommendationView).show(event.key)
 
     @on(QuestionPath.ProblemFound, "#questions")
     def _problem_found(self, event: QuestionPath.ProblemFound) -> None:

@@ -12,6 +12,13 @@ from losstui.tui.widgets.recommendation_view import RecommendationView
 class RecommendationPane(Pane):
     """The recommendation for the chosen problem, in full."""
 
+    DEFAULT_CSS = """
+        #recommendation-view {
+            padding: 0 1;
+            height: 1fr;
+        }
+    """
+
     pane_id = "recommendation"
 
     def compose(self) -> ComposeResult:

@@ -44,6 +44,88 @@ NEGATIVE_LOSS_NOTES = {
 class TrainPane(Pane):
     """Train live: settings on the left, numbers, loss curves and the model's picture."""
 
+    DEFAULT_CSS = """
+        #train-row {
+            height: 1fr;
+        }
+        #controls {
+            width: 30;
+            max-width: 40%;  /* shown with c at 60 columns, it leaves the plots most of the width */
+            height: 1fr;
+            padding: 0 1 0 0;
+            border-right: vkey $primary;
+            scrollbar-size-vertical: 1;
+            scrollbar-gutter: stable;  /* a long error must not rewrap the column when it scrolls */
+        }
+        .field-label {
+            color: $text-muted;
+            margin-top: 0;
+        }
+        /* The focused field: its label gains an arrow (TrainControls) and reverse video, which show
+           without colour; the field itself is tinted. */
+        .field-label.-focused {
+            color: $text;
+            text-style: bold reverse;
+        }
+        .field-error {
+            display: none;
+            width: 100%;
+            color: $text-error;
+            text-style: bold;
+            height: auto;
+        }
+        #controls Input, #controls Select {
+            width: 100%;
+        }
+        #controls Input:focus, #controls Select:focus > SelectCurrent {
+            background: $accent 40%;
+            text-style: bold;
+        }
+        #regenerate {
+            width: auto;
+            margin: 0 0 0 0;
+        }
+        #train-main {
+            width: 1fr;
+            height: 1fr;
+        }
+        #stats {
+            height: auto;
+            padding: 0 1;
+        }
+        #plots {
+            layout: vertical;
+            height: 1fr;
+        }
+        #curves {
+            height: 1fr;
+            min-height: 5;  /* a few rows of curve even when the stats above take several lines */
+        }
+        #model-view {
+            height: 1fr;
+        }
+        .-wide #plots, .-lesson #plots {
+            layout: horizontal;
+        }
+        /* Under a lesson's strip the pictures stand side by side: stacked, at 80x24 each would get
+           two or three rows. */
+        .-wide #curves, .-wide #model-view, .-lesson #curves, .-lesson #model-view {
+            width: 1fr;
+            height: 1fr;
+        }
+        #model-note {
+            padding: 1;
+        }
+        #fit-plot, #decision-map {
+            height: 1fr;
+        }
+        /* ASCII: the border Textual draws in box characters becomes | */
+        .-ascii #controls {
+            border-right: ascii $primary;
+        }
+    """
+    SCOPED_CSS = False  # its rules name the screen's size classes (.-wide, .-ascii)
+
     pane_id = "train"
     interval = STATS_INTERVAL
 

@@ -181,6 +181,23 @@ def help_renderable(*, ascii: bool = False) -> Group:
 class HelpScreen(ClosesOnce, ModalScreen[None]):
     """Lists every key; it scrolls by keyboard; escape, q, ? or F1 closes it."""
 
+    DEFAULT_CSS = """
+        HelpScreen {
+            align: center middle;
+        }
+        #help-box {
+            width: 90%;
+            max-width: 100;
+            height: 90%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        HelpScreen.-ascii #help-box {
+            border: ascii $primary;
+        }
+    """
+
     AUTO_FOCUS = "#help-box"  # the scroll container takes the arrows and page keys at once
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close", show=True),

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from losstui.core.state import AppState
 from losstui.tui.actions import BY_NAME, TRAINING_PANES, bindings
 from losstui.tui.intents import attempt
 
 if TYPE_CHECKING:
+    from losstui.core.state import AppState
     from losstui.tui.lesson_controller import LessonController
     from losstui.tui.panes.pane import Pane
     from losstui.tui.panes.train_pane import TrainPane

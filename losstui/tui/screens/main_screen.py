@@ -16,16 +16,17 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.widgets._toast import ToastRack  # Textual's own notices; no public import
 
 from losstui.core.settings import PANES, SettingError
-from losstui.core.state import AppState, StateChanged
 from losstui.tui.actions import TAB_TITLES
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.lazy import LazyClasses
+from losstui.tui.opening import is_built
 from losstui.tui.panes.pane import Pane
 from losstui.tui.screens.main_keys import MainKeys
 from losstui.tui.widgets.keys_footer import KeysFooter
 from losstui.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from losstui.core.state import AppState, StateChanged
     from losstui.tui.lesson_controller import LessonController
     from losstui.tui.panes.train_pane import TrainPane
 
@@ -284,6 +285,8 @@ class MainScreen(MainKeys):
         pane = event.pane.id or "problem"
         # Activations queued before a programmatic switch arrive late: trust only the live tab.
         if pane in PANES and event.tabbed_content is self._tabs and pane == self._tabs.active:
+            if pane == self.state.pane and not is_built(self.state):
+                return  # the opening tab, activated on mount: a fresh state shows it already
             try:
                 self.state.set_pane(pane)
             except SettingError as error:  # a lesson holds the pane: its tab comes back

@@ -35,6 +35,26 @@ class PresetScreen(ClosesOnce, ModalScreen[str | None]):
     """Lists the presets, the current problem's first; enter returns the chosen key, escape
     returns None. `text` spells the prose (ASCII or not)."""
 
+    DEFAULT_CSS = """
+        PresetScreen {
+            align: center middle;
+        }
+        #preset-box {
+            width: 90%;
+            max-width: 100;
+            height: 90%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #preset-list {
+            height: 1fr;
+        }
+        PresetScreen.-ascii #preset-box {
+            border: ascii $primary;
+        }
+    """
+
     AUTO_FOCUS = "#preset-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,d", "dismiss_none", "Close", show=True),

@@ -8,10 +8,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from losstui.core.losses import LOSSES
 from losstui.core.presets import presets_for
 from losstui.core.problems import PROBLEMS, Standing, loss_verdict, recommend
-from losstui.core.tasks import get_task
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
 from losstui.tui.widgets.more_below import MoreBelow
 
@@ -29,6 +27,11 @@ def _rows(rows: list[tuple[str, Text]], label_width: int) -> Table:
 def recommendation_text(key: str, glyphs: Glyphs, *, brief: bool = False) -> RenderableType:
     """The recommendation for problem `key`, laid out for the pane; `brief` drops the long
     sections. Lists hang their wrapped lines under their text, not under the bullet."""
+    # Here, not at the top: the loss registry computes with numpy, which the first screen
+    # (the Problem pane, where this view is the preview) does without.
+    from losstui.core.losses import LOSSES
+    from losstui.core.tasks import get_task
+
     rec = recommend(key)
     problem = PROBLEMS[key]
     g = glyphs.text

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
 from losstui.core.problems import PROBLEMS
-from losstui.core.state import AppState, StateChanged
 from losstui.tui.changed_cells import ChangedCells
 from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.opening import OPENING_LOSSES, is_built, when_built
+
+# The state's module loads just after the first frame; the line's first text needs none of it.
+if TYPE_CHECKING:
+    from losstui.core.state import AppState, StateChanged
 
 WIDE = 120
 """From this width the line also names the app and the step."""
@@ -43,6 +48,7 @@ class StatusBar(Widget):
     def on_mount(self) -> None:
         self.state.subscribe(self._changed)
         self.update_line()
+        when_built(self.state, self.update_line)  # the same line, read from the state itself
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self._changed)
@@ -66,7 +72,11 @@ class StatusBar(Widget):
         (a wrapped status would push the panes down)."""
         state = self.state
         problem = PROBLEMS[state.problem].title
-        loss = state.run.loss
+        if not is_built(state):  # the first frame: a fresh state, paused at step 0
+            opening = OPENING_LOSSES[state.problem]
+            return self._fit(
+                width, problem, opening.title, opening.pairing, "paused", None, "step 0"
+            )
         brief = None  # the run's state without its reason, where the names matter more
         if state.run.diverged:
             run = "DIVERGED"
@@ -78,15 +88,29 @@ class StatusBar(Widget):
         else:
             run = "paused"
         step = f"step {state.run.step_count}"
+        loss = state.run.loss
+        return self._fit(width, problem, loss.title, loss.pairing, run, brief, step)
+
+    def _fit(
+        self,
+        width: int,
+        problem: str,
+        title: str,
+        pairing: str,
+        run: str,
+        brief: str | None,
+        step: str,
+    ) -> str:
+        """The first variant of the line that fits `width` cells."""
         # The stop rule's reason goes before the names do: at 80 columns "Binary classification
         # | … | converged at step 600" (the Train pane's state line gives the reason).
         short = brief or run
         variants = (
-            f" losstui | {problem} | {loss.pairing} | {run} | {step}",
-            f" {problem} | {loss.pairing} | {run}",
-            f" {problem} | {loss.pairing} | {short}",
-            f" {problem} | {loss.title} | {short}",
-            f" {loss.title} | {short}",
+            f" losstui | {problem} | {pairing} | {run} | {step}",
+            f" {problem} | {pairing} | {run}",
+            f" {problem} | {pairing} | {short}",
+            f" {problem} | {title} | {short}",
+            f" {title} | {short}",
             f" {short}",
         )
         # Below WIDE the step count is left to the stats line on the Train pane.
@@ -104,6 +128,8 @@ class StatusBar(Widget):
 
     def measure(self, now: float) -> None:
         """Update the achieved rate from the step counter at time `now` (seconds, monotonic)."""
+        if not is_built(self.state):  # nothing runs before the state is built
+            return
         step = self.state.step_count
         if not self.state.running:
             self._window, self._rate = None, None
