@@ -145,6 +145,39 @@ def time_to_screen(
         _tmux(socket, "kill-session", "-t", "bench")
 
 
+def _time_all(
+    cases: dict[str, tuple[str, tuple[str, ...]]],
+    runs: int,
+    size: tuple[int, int, float],
+    mark: Path | None,
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each case's seconds to its screen (and to its first frame written, with `mark`), over
+    `runs` interleaved rounds after one throwaway run each, on a tmux server of its own."""
+    socket = f"losstui-startup-{os.getpid()}"
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    writes: dict[str, list[float]] = {name: [] for name in cases}
+    try:
+        # A session that outlives the runs: with none left, a tmux server exits as the last
+        # run's session is killed, and the next run's may reach it while it is going away.
+        _tmux(socket, "new-session", "-d", "-s", "keep", "-x", "20", "-y", "2", "sleep 86400")
+        # One throwaway run each fills the disk cache and Python's bytecode cache.
+        for command, markers in cases.values():
+            time_to_screen(socket, command, markers, *size, mark)
+        for i in range(runs):
+            order = list(cases) if i % 2 == 0 else list(reversed(cases))
+            for name in order:
+                command, markers = cases[name]
+                shown, written = time_to_screen(socket, command, markers, *size, mark)
+                times[name].append(shown)
+                if written is not None:
+                    writes[name].append(written)
+    finally:
+        _tmux(socket, "kill-server")
+        if mark is not None:
+            mark.unlink(missing_ok=True)
+    return times, writes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs of each program (default 9)")
@@ -197,29 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     for other in args.also:
         there = f"{unset} cd {shlex.quote(other)} && {variables} exec"
         cases[other] = (f"{there} {losstui}", markers)
-    socket = f"losstui-startup-{os.getpid()}"
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    writes: dict[str, list[float]] = {name: [] for name in cases}
     size = (args.cols, args.rows, args.timeout)
-    try:
-        # A session that outlives the runs: with none left, a tmux server exits as the last
-        # run's session is killed, and the next run's may reach it while it is going away.
-        _tmux(socket, "new-session", "-d", "-s", "keep", "-x", "20", "-y", "2", "sleep 86400")
-        # One throwaway run each fills the disk cache and Python's bytecode cache.
-        for command, markers in cases.values():
-            time_to_screen(socket, command, markers, *size, mark)
-        for i in range(args.runs):
-            order = list(cases) if i % 2 == 0 else list(reversed(cases))
-            for name in order:
-                command, markers = cases[name]
-                shown, written = time_to_screen(socket, command, markers, *size, mark)
-                times[name].append(shown)
-                if written is not None:
-                    writes[name].append(written)
-    finally:
-        _tmux(socket, "kill-server")
-        if mark is not None:
-            mark.unlink(missing_ok=True)
+    times, writes = _time_all(cases, args.runs, size, mark)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
     ratio = medians["losstui"] / medians["bare"]
