@@ -21,7 +21,7 @@ from losstui.cli.training import (
     total_steps,
     train_config,
 )
-from losstui.core.text import format_epoch, format_metric, thin
+from losstui.core.text import METRIC_TITLES, format_epoch, format_metric, thin
 
 #: The most rows the history table shows (thinned evenly, its first and last kept).
 TABLE_ROWS = 20
@@ -167,7 +167,7 @@ def _print_table(
             row = by_step.setdefault(record["step"], [""] * len(runs))
             row[i] = format_metric(shared, float(record.get(shared, math.nan)))
     # Runs by number: four losses' names side by side would not fit 80 columns.
-    title = f"validation {shared.replace('_', ' ')} by step, run by run"
+    title = f"val {METRIC_TITLES.get(shared, 'loss')} by step"
     history = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
     history.add_column("step", justify="right")
     for number in range(1, len(runs) + 1):
@@ -182,7 +182,7 @@ def _print_table(
     for column in ("ended", "epochs", "train", "val"):
         summary.add_column(column, justify="left" if column == "ended" else "right")
     if metric is not None:
-        summary.add_column(metric.replace("_", " "), justify="right")
+        summary.add_column(METRIC_TITLES.get(metric, metric), justify="right")
     for number, (value, result) in enumerate(zip(race.values, results, strict=True), 1):
         final = result["final"]
         shown = ["train_loss", "val_loss", *([metric] if metric is not None else [])]
