@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from losstui.tui.actions import ACTIONS, HelpGroup, key_text
 from losstui.tui.screens.closes_once import ClosesOnce
+from losstui.tui.screens.dialog_box import dialog_box_css
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
 
@@ -181,22 +182,7 @@ def help_renderable(*, ascii: bool = False) -> Group:
 class HelpScreen(ClosesOnce, ModalScreen[None]):
     """Lists every key; it scrolls by keyboard; escape, q, ? or F1 closes it."""
 
-    DEFAULT_CSS = """
-        HelpScreen {
-            align: center middle;
-        }
-        #help-box {
-            width: 90%;
-            max-width: 100;
-            height: 90%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
-        HelpScreen.-ascii #help-box {
-            border: ascii $primary;
-        }
-    """
+    DEFAULT_CSS = dialog_box_css("HelpScreen", "help-box")
 
     AUTO_FOCUS = "#help-box"  # the scroll container takes the arrows and page keys at once
     BINDINGS: ClassVar[list[BindingType]] = [

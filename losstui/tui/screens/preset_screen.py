@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 
 from losstui.core.presets import PRESETS, Preset
 from losstui.tui.screens.closes_once import ClosesOnce
+from losstui.tui.screens.dialog_box import dialog_box_css
 from losstui.tui.widgets.problem_chooser import Indented, MarkedOptionList
 
 #: How far a preset's claim sits in from its title: without colour or bold (the highlighted
@@ -35,25 +36,14 @@ class PresetScreen(ClosesOnce, ModalScreen[str | None]):
     """Lists the presets, the current problem's first; enter returns the chosen key, escape
     returns None. `text` spells the prose (ASCII or not)."""
 
-    DEFAULT_CSS = """
-        PresetScreen {
-            align: center middle;
-        }
-        #preset-box {
-            width: 90%;
-            max-width: 100;
-            height: 90%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+    DEFAULT_CSS = (
+        dialog_box_css("PresetScreen", "preset-box")
+        + """
         #preset-list {
             height: 1fr;
         }
-        PresetScreen.-ascii #preset-box {
-            border: ascii $primary;
-        }
     """
+    )
 
     AUTO_FOCUS = "#preset-list"
     BINDINGS: ClassVar[list[BindingType]] = [
