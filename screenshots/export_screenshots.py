@@ -38,19 +38,36 @@ async def shoot(out: Path, size: tuple[int, int], problem: str, ascii: bool) -> 
 async def shoot_lesson(out: Path, size: tuple[int, int], name: str, step: int) -> Path:
     """The built-in lesson `name` at its step `step` (counted from 1), after STEPS of training,
     as a class sees it."""
-    from losstui.lessons.library import find_lesson
+    from losstui.lessons.files import find_lesson
 
     app = LossApp(lesson_path=str(find_lesson(name)), seed=0)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert app.lesson is not None
         app.lesson.enter(step - 1)
-        app.lesson_panel.refresh_step()
+        app.lesson.settle()  # the steps before, trained as a class did (the app does it in slices)
+        app.lessons.panel.refresh_step()
         app.state.step(STEPS)
         await pilot.pause()
         await pilot.pause()
         path = out / f"lesson-{name}-{size[0]}x{size[1]}.svg"
         path.write_text(app.export_screenshot(title=f"losstui lesson {name}"), encoding="utf-8")
+    return path
+
+
+async def shoot_ghost(out: Path, size: tuple[int, int]) -> Path:
+    """The Train pane after a learning-rate change: the new run's curves over the ghost of the
+    run it replaced."""
+    app = LossApp(problem="regression", setup="pane=train lr=0.002 momentum=0", seed=0)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.state.step(STEPS)
+        app.state.set("lr", 0.02)
+        app.state.step(STEPS // 3)
+        await pilot.pause()
+        await pilot.pause()
+        path = out / f"3-train-ghost-regression-{size[0]}x{size[1]}.svg"
+        path.write_text(app.export_screenshot(title="losstui: the ghost"), encoding="utf-8")
     return path
 
 
@@ -76,6 +93,7 @@ async def main() -> None:
                 print(path)
     print(await shoot_lesson(args.out, (80, 24), "01-loss-and-sgd", 2))
     print(await shoot_lesson(args.out, (120, 40), "03-logistic-regression", 3))
+    print(await shoot_ghost(args.out, (120, 40)))
 
 
 if __name__ == "__main__":
