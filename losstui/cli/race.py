@@ -69,7 +69,7 @@ def _start(base: Any, race: Any, args: argparse.Namespace) -> tuple[list[Any], i
     total = totals[0]
     _check_the_whole(configs, total, args)
     try:
-        return make_runs(base, race), total
+        return make_runs(configs, race), total
     except ValueError as exc:
         raise command_error("race", str(exc)) from None
 

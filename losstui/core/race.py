@@ -42,11 +42,10 @@ def race_label(race: Race | None, index: int) -> str:
     return value if race.key in _NAMED_BY_VALUE else f"{race.key} {value}"
 
 
-def make_runs(base: TrainConfig, race: Race | None) -> list[Run]:
-    """The runs of `race` on `base` (one run of `base` without a race), at step 0."""
-    if race is None:
-        return [Run(base)]
-    return [Run(c, label=race_label(race, i)) for i, c in enumerate(race_configs(base, race))]
+def make_runs(configs: Sequence[TrainConfig], race: Race | None) -> list[Run]:
+    """A run at step 0 for each configuration (`race_configs`'s, or the one of a run on its
+    own), labelled with what sets it apart in `race`."""
+    return [Run(config, label=race_label(race, i)) for i, config in enumerate(configs)]
 
 
 def step_runs(runs: Sequence[Run], n: int) -> int:

@@ -20,7 +20,7 @@ from losstui.core.configuration import configure, datasets_for
 from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
 from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
-from losstui.core.race import all_stopped, race_configs, race_label, step_runs
+from losstui.core.race import all_stopped, make_runs, race_configs, step_runs
 from losstui.core.run import Ghost, Run
 from losstui.core.settings import (
     SETTINGS,
@@ -380,7 +380,7 @@ class AppState:
                 refusal = app_over_cap(config, lifted=self.allow_long_run)
                 if refusal is not None:
                     raise SettingError(refusal)
-            new_runs = [Run(c, label=race_label(race, i)) for i, c in enumerate(configs)]
+            new_runs = make_runs(configs, race)
         # Everything is valid: change the state, then tell the listeners once.
         parts: set[Part] = set()
         if keeps_runs:

@@ -63,6 +63,24 @@ def kept_records(steps: np.ndarray, x_range: tuple[float, float], columns: int) 
     return keep.astype(np.intp)
 
 
+def _ghost_curve(ghost: Ghost, log10: bool, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ghost's (steps, train losses), thinned to `width`, log10 with `log10` (empty where a
+    loss is 0 or below)."""
+    empty = np.empty(0)
+    steps = np.array([r.step for r in ghost.history], dtype=np.float64)
+    train = np.array([r.train_loss for r in ghost.history], dtype=np.float64)
+    ok = np.isfinite(train)
+    steps, train = steps[ok], train[ok]
+    if log10:
+        if np.any(train <= 0):
+            return empty, empty
+        train = np.log10(train)
+    if not steps.size:
+        return empty, empty
+    keep = kept_records(steps, (float(steps.min()), x_limit(float(steps.max()))), width)
+    return steps[keep], train[keep]
+
+
 class LossCurves(AsciiPlot):
     """Train and validation loss against step; `show(history, log10)` redraws from a history.
 
@@ -74,6 +92,9 @@ class LossCurves(AsciiPlot):
         super().__init__(id=id, classes=classes)
         self._captions_by_length: list[str] = []
         self._y_for: tuple[tuple[int, bool], tuple[float, float]] | None = None
+        #: The ghost's thinned curve, for (the ghost, log10, width): a ghost never changes, so a
+        #: frame while training does not build it again.
+        self._ghost_for: tuple[Ghost, bool, int, tuple[np.ndarray, np.ndarray]] | None = None
 
     def show(
         self,
@@ -182,18 +203,10 @@ class LossCurves(AsciiPlot):
         empty = np.empty(0)
         if ghost is None:
             return empty, empty
-        steps = np.array([r.step for r in ghost.history], dtype=np.float64)
-        train = np.array([r.train_loss for r in ghost.history], dtype=np.float64)
-        ok = np.isfinite(train)
-        steps, train = steps[ok], train[ok]
-        if log10:
-            if np.any(train <= 0):
-                return empty, empty
-            train = np.log10(train)
-        if not steps.size:
-            return empty, empty
-        keep = kept_records(steps, (float(steps.min()), x_limit(float(steps.max()))), width)
-        return steps[keep], train[keep]
+        cached = self._ghost_for
+        if cached is None or cached[0] is not ghost or cached[1:3] != (log10, width):
+            cached = self._ghost_for = (ghost, log10, width, _ghost_curve(ghost, log10, width))
+        return cached[3]
 
     def _ghost_look(self) -> str:
         """How the ghost's dotted curve looks in the legend."""
