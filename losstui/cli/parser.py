@@ -119,14 +119,17 @@ def _problem(value: str) -> str:
     return _one_of("problem", value, list(PROBLEMS))
 
 
-def _preset(value: str) -> str:
-    """A preset's key."""
-    return _one_of("preset", value, list(PRESETS))
+def _preset_of(keys: Sequence[str]):
+    """An argparse type for a preset's key among `keys`."""
+
+    def preset(value: str) -> str:
+        return _one_of("preset", value, list(keys))
+
+    return preset
 
 
-def _race_preset(value: str) -> str:
-    """A preset's key, a race's among them."""
-    return _one_of("preset", value, [*PRESETS, *RACE_PRESETS])
+#: A preset's key (the app's --preset, and train's).
+_preset = _preset_of(tuple(PRESETS))
 
 
 def _save_dir(value: str) -> str:
@@ -472,7 +475,7 @@ def _add_training_options(
     command.add_argument(
         "--preset",
         metavar="KEY",
-        type=_preset if tuple(presets) == tuple(PRESETS) else _race_preset,
+        type=_preset_of(presets),
         help="start from a preset's setup (its problem included); flags given change it: "
         + ", ".join(presets),
     )

@@ -59,14 +59,19 @@ def _start(base: Any, race: Any, args: argparse.Namespace) -> tuple[list[Any], i
     loss that cannot train on the data) or the race is over the work cap."""
     from losstui.core.race import make_runs, race_configs
     from losstui.core.settings import SettingError
+    from losstui.core.work import over_cap
 
     try:
         configs = race_configs(base, race)
     except SettingError as error:
         raise command_error("race", str(error).removeprefix("race: ")) from None
-    # Each run is checked against the cap, then the race as a whole: its runs one after another.
-    totals = [total_steps(config, args, "race") for config in configs]
-    total = totals[0]
+    # The clock's length (--steps, or --epochs of the first run); each run within the caps for
+    # it, then the race as a whole: its runs one after another.
+    total = total_steps(configs[0], args, "race")
+    for config in configs[1:]:
+        refusal = over_cap(config, total, lifted=args.allow_long_run)
+        if refusal is not None:
+            raise command_error("race", refusal)
     _check_the_whole(configs, total, args)
     try:
         return make_runs(configs, race), total
