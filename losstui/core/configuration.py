@@ -79,3 +79,13 @@ def configure(config: TrainConfig, changes: Mapping[str, Any]) -> TrainConfig:
     elif "dataset" in changes and check_pairing(config.loss, data) is not None:
         changes["loss"] = recommend(config.problem).loss
     return config.replace(**changes)
+
+
+def configure_whole(problem: str, settings: Mapping[str, Any]) -> TrainConfig:
+    """The configuration `settings` give in full (every training setting but the problem, as a
+    snapshot holds them): taken as it is, checked by the rules of `configure` for what makes a
+    run possible. Unlike a change, a whole configuration asks nothing of the hidden layers: a
+    linear model keeps the sizes it carries (unused), as the state that was saved had them."""
+    rest = {k: v for k, v in settings.items() if k not in _MLP_KEYS}
+    config = configure(TrainConfig.default_for(problem), rest)
+    return config.replace(**{k: v for k, v in settings.items() if k in _MLP_KEYS})

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from losstui.core.configuration import configure, datasets_for
+from losstui.core.configuration import configure, configure_whole, datasets_for
 from losstui.core.losses import LOSSES
 from losstui.core.presets import get_preset
 from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
@@ -407,14 +407,23 @@ class AppState:
         training = {k: v for k, v in values.items() if k in TRAINING_KEYS}
         problem = training.pop("problem", config.problem)
         race = values.get("race", self.race)
+        # A whole configuration (a snapshot's: every setting but those left unset, which a
+        # snapshot omits) is taken as it is, not as changes to this one.
+        defaults = TrainConfig.default_for(problem)
+        unset = {k for k in TRAINING_KEYS if getattr(defaults, k) is None}
+        whole = set(training) | unset >= set(TRAINING_KEYS) - {"problem"}
         if problem != config.problem:
             config = TrainConfig.default_for(problem).replace(seed=config.seed)
             if "race" not in values:
                 race = None  # a race's values were chosen for the old problem
         if race is not None and race.key in training and "race" not in values:
             # The setting the race varies, changed on the selected run: that run's value.
-            race = race.with_value(self.selected, training.pop(race.key))
-        if training:
+            race = race.with_value(self.selected, training[race.key])
+            if not whole:
+                training.pop(race.key)
+        if whole:
+            config = configure_whole(problem, training)
+        elif training:
             config = configure(config, training)
         if race is None:
             return None, [config]
