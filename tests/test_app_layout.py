@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from rich.cells import cell_len
 
 from losstui.core.problems import PROBLEMS
@@ -29,21 +28,27 @@ def _inside(app, selector: str) -> bool:
     return region.area > 0 and screen.contains_region(region)
 
 
-@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (120, 40), (200, 60)])
-async def test_every_pane_shows_its_essentials_tabs_and_footer(size):
+#: The sizes the layout is checked at: the minimum, the SSH default, and larger terminals.
+SIZES = ((60, 20), (80, 24), (100, 30), (120, 40), (200, 60))
+
+
+async def test_every_pane_shows_its_essentials_tabs_and_footer():
+    # One app resized through the sizes, as a user drags a window: each pane is composed once.
     app = LossApp()
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SIZES[0]) as pilot:
         await pilot.pause()
         app.state.step(50)
-        for pane in PANES:
-            app.state.set_pane(pane)
-            await pilot.pause()
-            for selector in (*ESSENTIAL[pane], "#panes Tabs", "Footer", "#status-bar"):
-                assert _inside(app, selector), f"{selector} cut off on {pane} at {size}"
-            assert "Quit" in await footer_settled(pilot, app)
-            text = screen_text(app)
-            assert "1 Problem" in text
-            assert "6 Lessons" in text
+        for size in SIZES:
+            await pilot.resize_terminal(*size)
+            for pane in PANES:
+                app.state.set_pane(pane)
+                await pilot.pause()
+                for selector in (*ESSENTIAL[pane], "#panes Tabs", "Footer", "#status-bar"):
+                    assert _inside(app, selector), f"{selector} cut off on {pane} at {size}"
+                assert "Quit" in await footer_settled(pilot, app)
+                text = screen_text(app)
+                assert "1 Problem" in text
+                assert "6 Lessons" in text
 
 
 async def test_train_pane_at_80x24_shows_curves_and_picture_big_enough_to_read():
@@ -93,18 +98,19 @@ async def test_resizing_through_many_sizes_never_crashes():
         assert app.is_running
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_ascii_mode_writes_only_ascii(size):
+async def test_ascii_mode_writes_only_ascii():
     app = LossApp(ascii=True)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.state.step(60)
-        for pane in PANES:
-            app.state.set_pane(pane)
-            await pilot.pause()
-            text = screen_text(app)
-            bad = sorted({c for c in text if not c.isascii()})
-            assert not bad, f"non-ASCII {bad} on {pane}"
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            for pane in PANES:
+                app.state.set_pane(pane)
+                await pilot.pause()
+                text = screen_text(app)
+                bad = sorted({c for c in text if not c.isascii()})
+                assert not bad, f"non-ASCII {bad} on {pane} at {size}"
         await pilot.press("question_mark")
         await pilot.pause()
         assert screen_text(app).isascii()
