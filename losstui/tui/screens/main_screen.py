@@ -269,9 +269,11 @@ class MainScreen(MainKeys):
     def _place_notices(self, _screen: Screen | None = None) -> None:
         """Notices sit above the lesson's strip, never over the step's text: Textual docks them
         at the screen's bottom, above the footer."""
-        racks = self.query(ToastRack).results(ToastRack)
-        rack = next(racks, None)
-        if rack is None:  # notifications off (tests, mostly)
+        # The rack is one of the screen's own children (Textual mounts it there): looking among
+        # them, not through every widget, keeps this cheap, as it runs on every layout.
+        try:
+            rack = self.get_child_by_type(ToastRack)
+        except NoMatches:  # notifications off (tests, mostly)
             return
         slot = self.query_one("#lesson-slot")
         below = self.size.height - slot.region.y if slot.display and slot.region else 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,22 +13,23 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
 from losstui.core.presets import PRESETS, Preset
+from losstui.tui.hanging import Hanging
 from losstui.tui.screens.closes_once import ClosesOnce
 from losstui.tui.screens.dialog_box import dialog_box_css
-from losstui.tui.widgets.problem_chooser import Indented, MarkedOptionList
+from losstui.tui.widgets.problem_chooser import MarkedOptionList
 
 #: How far a preset's claim sits in from its title: without colour or bold (the highlighted
 #: option is bold throughout) the titles are the only lines that start at the mark.
 BODY_INDENT = "  "
 
 
-def _prompt(preset: Preset, glyphs_text: Callable[[str], str]) -> RenderableType:
+def _prompt(preset: Preset, glyphs_text: Callable[[str], str]) -> Hanging:
     """A preset as one option: its title in bold, then indented under it its claim and what to
     change to see it."""
     body = Text(glyphs_text(preset.claim))
     if preset.compare:
         body.append(f"\nThen compare: {glyphs_text(preset.compare)}", style="italic")
-    return Group(Text(glyphs_text(preset.title), style="bold"), Indented(body, BODY_INDENT))
+    return Hanging.of(Text(glyphs_text(preset.title), style="bold"), body, indent=BODY_INDENT)
 
 
 class PresetScreen(ClosesOnce, ModalScreen[str | None]):

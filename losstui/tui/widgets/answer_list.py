@@ -7,7 +7,8 @@ from string import ascii_lowercase
 
 from rich.text import Text
 
-from losstui.tui.widgets.problem_chooser import Indented, MarkedOptionList
+from losstui.tui.hanging import Hanging
+from losstui.tui.widgets.problem_chooser import MarkedOptionList
 
 
 def letter(index: int) -> str:
@@ -23,7 +24,10 @@ class AnswerList(MarkedOptionList):
     def set_answers(self, answers: Sequence[str], highlighted: int = 0) -> None:
         """Show `answers`, lettered, with answer `highlighted` under the cursor."""
         self.set_marked_options(
-            [(Indented(Text(text), f"{letter(i)}) "), str(i)) for i, text in enumerate(answers)]
+            [
+                (Hanging.indented(Text(text), f"{letter(i)}) "), str(i))
+                for i, text in enumerate(answers)
+            ]
         )
         self.highlighted = highlighted if 0 <= highlighted < len(answers) else 0
 

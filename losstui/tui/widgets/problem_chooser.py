@@ -6,9 +6,6 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -17,41 +14,16 @@ from textual.widgets.option_list import Option
 
 from losstui.core.problems import PROBLEMS
 from losstui.tui.glyphs import UNICODE, Glyphs, UsesGlyphs
+from losstui.tui.hanging import Hanging
 from losstui.tui.widgets.paged_option_list import PagedOptionList
 
 CURSOR = "> "
 """Marks the highlighted option in characters, so the cursor shows without colour (NO_COLOR)."""
 
 
-class Indented:
-    """`body` rendered `len(first)` cells narrower, behind `first` on its first line and as many
-    spaces on the others: a hanging indent that wrapped lines keep. It does what a two-column
-    rich Table grid does for one row, at a fraction of the cost (the first screen draws 20)."""
-
-    def __init__(self, body: RenderableType, first: str) -> None:
-        self.body = body
-        self.first = first
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        gutter = len(self.first)
-        lines = console.render_lines(
-            self.body, options.update_width(max(1, options.max_width - gutter))
-        )
-        rest = Segment(" " * gutter)
-        for index, line in enumerate(lines):
-            yield Segment(self.first) if index == 0 else rest
-            yield from line
-            yield Segment.line()
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        gutter = len(self.first)
-        inner = Measurement.get(console, options, self.body)
-        return Measurement(inner.minimum + gutter, inner.maximum + gutter)
-
-
-def _marked(body: RenderableType, marked: bool) -> Indented:
+def _marked(body: Hanging, marked: bool) -> Hanging:
     """`body` behind a two-cell gutter holding the cursor mark; wrapped lines keep the indent."""
-    return Indented(body, CURSOR if marked else " " * len(CURSOR))
+    return body.behind(CURSOR if marked else " " * len(CURSOR))
 
 
 class MarkedOptionList(PagedOptionList):
@@ -59,15 +31,20 @@ class MarkedOptionList(PagedOptionList):
     background."""
 
     _marked_index: int | None = None
-    _bodies: Sequence[RenderableType] = ()
+    _bodies: Sequence[Hanging] = ()
 
-    def set_marked_options(self, options: Sequence[tuple[RenderableType, str | None]]) -> None:
-        """Replace the options with `options`, (body, id) pairs, and highlight the first."""
+    def set_marked_options(self, options: Sequence[tuple[Hanging | Text, str | None]]) -> None:
+        """Replace the options with `options`, (body, id) pairs, and highlight the first. A
+        body of rich text is one paragraph."""
+        bodies = [body if isinstance(body, Hanging) else Hanging.of(body) for body, _ in options]
         self._bodies = []
         self._marked_index = None
         self.clear_options()
-        self.add_options(Option(_marked(body, False), id=key) for body, key in options)
-        self._bodies = [body for body, _ in options]
+        self.add_options(
+            Option(_marked(body, False), id=key)
+            for body, (_, key) in zip(bodies, options, strict=True)
+        )
+        self._bodies = bodies
         self.highlighted = 0 if options else None
         self._mark(self.highlighted)
 
@@ -127,9 +104,10 @@ class ProblemChooser(UsesGlyphs, MarkedOptionList):
         self.set_marked_options(
             [
                 (
-                    Group(
+                    Hanging.of(
                         Text(g(problem.title), style="bold"),
-                        Indented(Text(g(problem.summary), style="dim"), "  "),
+                        Text(g(problem.summary), style="dim"),
+                        indent="  ",
                     ),
                     problem.key,
                 )
