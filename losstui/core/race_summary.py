@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from losstui.core.run import RunView
-from losstui.core.text import METRIC_TITLES, format_loss, format_metric
+from losstui.core.text import METRIC_TITLES, PERCENT_METRICS, format_loss, format_metric
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class Target:
         sign = "≥" if self.higher_is_better else "≤"
         shown = format_metric(self.metric, self.level)
         return f"{METRIC_TITLES.get(self.metric, self.metric)} {sign} {shown}"
+
+    @property
+    def short(self) -> str:
+        """The target in a table's column head: "≥80%", "≥0.8"."""
+        sign = "≥" if self.higher_is_better else "≤"
+        if self.metric in PERCENT_METRICS:
+            return f"{sign}{100 * self.level:g}%"
+        return f"{sign}{self.level:g}"
 
 
 #: The target per metric: a level the race presets' runs reach when they learn the problem at
