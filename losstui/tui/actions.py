@@ -291,11 +291,11 @@ ACTIONS: tuple[Action, ...] = (
     ),
     # Races: started from the Train pane (or the Race pane when none is on), ended on the Race
     # pane; v does one or the other, never both (check_action: whether a race is on).
+    # Not in the footer: at 60 columns the Train pane's keys would push Quit off it.
     Action(
         "race_losses",
         "v",
         "Race",
-        show=True,
         scope="screen",
         panes=("train", "race"),
         group="race",

@@ -9,7 +9,7 @@ RUN_MARKS = ("*", "o", "x", "#")
 #: Run i's colour as plotext names it, and as Rich does (the table and the captions): four hues
 #: apart in lightness as well as in hue, which keep apart for most colour-blind readers.
 PLOT_COLOURS = ("cyan", "orange", "green", "magenta")
-TEXT_COLOURS = ("cyan", "dark_orange", "green", "magenta")
+TEXT_COLOURS = ("#5fd7ff", "#ffaf00", "#87d75f", "#ff87ff")
 
 
 def short_label(label: str) -> str:

@@ -63,7 +63,9 @@ class RaceTable(Static):
         reached = f"{target.short} at" if target is not None else "target"
         heads = ["train", "val", METRIC_TITLES.get(metric or "", "metric"), reached]
         fixed = 4 + (NUMBER_WIDTH + 1) * len(heads) + ENDED_WIDTH
-        label_width = max(width - fixed - 1, 8)
+        # The widest label ("SCCE sparse_categorical_cross_entropy"), and no wider: on a wide
+        # terminal the numbers stay beside their labels.
+        label_width = min(max(width - fixed - 1, 8), 38)
         # The legends name a run by its short label; the table gives the full one beside it.
         names = []
         for label in labels:
