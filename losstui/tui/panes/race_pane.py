@@ -166,12 +166,9 @@ class RacePane(Pane):
             if not shown:
                 continue
             run = runs[i]
-            caption = f"{RUN_MARKS[i]} {run.label}  step {run.step_count:,}"
+            caption = f"{RUN_MARKS[i]} {short_label(run.label)}  step {run.step_count:,}"
             if not side:  # one picture: which of the runs, and how to see the others
-                label = short_label(run.label)
-                caption = (
-                    f"{i + 1}/{len(runs)} {RUN_MARKS[i]} {label}  step {run.step_count:,}  [ ]"
-                )
+                caption = f"{i + 1}/{len(runs)} {caption}  [ ]"
             elif i == selected:
                 caption = f"> {caption}"
             text = block.query_one(".race-caption", Static)
