@@ -35,6 +35,7 @@ class RaceTable(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.glyphs: Glyphs = UNICODE
+        self._last: tuple | None = None
 
     def show(
         self,
@@ -48,7 +49,13 @@ class RaceTable(Static):
         """Redraw the table for `runs` now; `best` (the leader on the metric) is flagged."""
         metric = next((m for m in runs[0].metric_names if m != "nll"), None) if runs else None
         rows = [race_row(run, label, target) for run, label in zip(runs, labels, strict=True)]
-        self.update(self._render_rows(rows, labels, selected, best, target, metric))
+        self._last = (rows, labels, selected, best, target, metric)
+        self.update(self._render_rows(*self._last))
+
+    def on_resize(self) -> None:
+        # The label column takes the width the numbers leave: lay the same rows out again.
+        if self._last is not None:
+            self.update(self._render_rows(*self._last))
 
     def _render_rows(
         self,
@@ -66,11 +73,14 @@ class RaceTable(Static):
         # The widest label ("SCCE sparse_categorical_cross_entropy"), and no wider: on a wide
         # terminal the numbers stay beside their labels.
         label_width = min(max(width - fixed - 1, 8), 38)
-        # The legends name a run by its short label; the table gives the full one beside it.
+        # The legends name a run by its short label; the table gives the full one beside it,
+        # cut short where it does not fit, or the short one alone where little of it would show.
         names = []
         for label in labels:
             short = short_label(label)
-            names.append(label if short == label else f"{short} {label}")
+            both = f"{short} {label}" if short != label else label
+            enough = cell_len(both) <= label_width or label_width >= cell_len(short) + 8
+            names.append(both if enough else short)
         out = Text(no_wrap=True, overflow="ellipsis")
         spell, cut = self.glyphs.text, "…" if self.glyphs.name != "ascii" else "~"
 
