@@ -67,6 +67,19 @@ def test_ending_a_race_keeps_the_selected_run_as_far_as_it_trained():
         state.end_race()
 
 
+def test_a_race_whose_runs_all_stopped_says_how_each_ended_and_how_to_go_on():
+    state = AppState()
+    state.apply_preset("race_learning_rates")
+    state.step(2000)
+    assert state.stopped
+    with pytest.raises(ValueError, match="Every run of the race has stopped") as refused:
+        state.play()
+    message = str(refused.value)
+    assert re.search(r"lr 1 diverged at step \d", message)
+    assert re.search(r"lr 0.01 converged at step \d", message)
+    assert "r starts the race again" in message
+
+
 # -- on screen ------------------------------------------------------------------------------------
 
 
@@ -88,7 +101,7 @@ async def _choose_preset(pilot, app: LossApp, key: str) -> None:
     await pane_ready(pilot, app, "race")
 
 
-async def test_a_student_races_the_binary_losses_and_the_learning_rates_by_keys_at_80x24():
+async def test_a_student_races_the_binary_losses_by_keys_and_reads_which_leads_at_80x24():
     app = LossApp(problem="binary_classification")
     async with app.run_test(size=(80, 24)) as pilot:
         await _choose_preset(pilot, app, "race_binary_losses")
@@ -114,6 +127,10 @@ async def test_a_student_races_the_binary_losses_and_the_learning_rates_by_keys_
         assert "2/4 o SMSE" in text
         assert _row(text, "o", "SMSE").startswith("> ")
 
+
+async def test_a_student_races_four_learning_rates_by_keys_and_sees_lr_1_diverge_at_80x24():
+    app = LossApp(problem="regression")
+    async with app.run_test(size=(80, 24)) as pilot:
         await _choose_preset(pilot, app, "race_learning_rates")
         app.state.step(40)
         await pilot.pause()
