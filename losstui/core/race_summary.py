@@ -53,6 +53,13 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def race_metric(metric_names: Sequence[str]) -> str | None:
+    """The metric a race compares its runs by: the first validation metric, a density's NLL
+    (its validation loss, in the same units for every run on the same samples) only when
+    there is no other."""
+    return next((m for m in metric_names if m != "nll"), next(iter(metric_names), None))
+
+
 def target_for(metric_names: Sequence[str]) -> Target | None:
     """The target of the first metric that has one, or None."""
     return next((TARGETS[m] for m in metric_names if m in TARGETS), None)
@@ -84,7 +91,7 @@ class RaceRow:
 def race_row(run: RunView, label: str, target: Target | None) -> RaceRow:
     """The table's row of `run` now: its losses and metric at its present step."""
     values = run.evaluate()
-    metric = next((m for m in run.metric_names if m != "nll"), None)
+    metric = race_metric(run.metric_names)
     step = step_reaching(run, target) if target is not None else None
     if run.diverged:
         ended = f"diverged {run.diverged_at_step or 0:,}"
@@ -105,7 +112,7 @@ def race_row(run: RunView, label: str, target: Target | None) -> RaceRow:
 def leader(runs: Sequence[RunView], metric: str) -> int | None:
     """The index of the run whose validation metric is best now (None when no run has a finite
     value, or when runs tie at the top: a tie has no winner)."""
-    higher = metric != "hamming_loss" and metric != "nll"
+    higher = metric not in ("hamming_loss", "nll")
     scored = []
     for i, run in enumerate(runs):
         value = run.evaluate().get(metric)

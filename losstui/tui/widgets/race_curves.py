@@ -10,6 +10,7 @@ import numpy as np
 from rich.cells import cell_len
 from rich.text import Text
 
+from losstui.core.race_summary import race_metric
 from losstui.core.run import RunView
 from losstui.core.text import METRIC_TITLES, format_loss
 from losstui.tui.run_marks import PLOT_COLOURS, RUN_MARKS, TEXT_COLOURS, short_label
@@ -25,9 +26,8 @@ MIN_R2 = -1.0
 
 
 def first_metric(run: RunView) -> str | None:
-    """The metric a race compares runs by: the run's first validation metric (none for a
-    density, whose NLL is its validation loss)."""
-    return next((m for m in run.metric_names if m != "nll"), None)
+    """The metric a race compares runs by (`race_metric`)."""
+    return race_metric(run.metric_names)
 
 
 def run_curve(run: RunView, shown: Shown, metric: str | None) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from losstui.core.race_summary import RaceRow, Target, race_row
+from losstui.core.race_summary import RaceRow, Target, race_metric, race_row
 from losstui.core.run import RunView
 from losstui.core.text import METRIC_TITLES
 from losstui.tui.glyphs import UNICODE, Glyphs
@@ -47,7 +47,7 @@ class RaceTable(Static):
         target: Target | None,
     ) -> None:
         """Redraw the table for `runs` now; `best` (the leader on the metric) is flagged."""
-        metric = next((m for m in runs[0].metric_names if m != "nll"), None) if runs else None
+        metric = race_metric(runs[0].metric_names) if runs else None
         rows = [race_row(run, label, target) for run, label in zip(runs, labels, strict=True)]
         self._last = (rows, labels, selected, best, target, metric)
         self.update(self._render_rows(*self._last))
