@@ -109,6 +109,14 @@ def race_row(run: RunView, label: str, target: Target | None) -> RaceRow:
     )
 
 
+def all_level(runs: Sequence[RunView], metric: str) -> bool:
+    """Whether every run (two or more) has the same validation metric now, to the 3 decimals a
+    reader compares (the categorical forms: one loss written three ways)."""
+    values = [run.evaluate().get(metric) for run in runs]
+    shown = {round(v, 3) for v in values if v is not None and math.isfinite(v)}
+    return len(runs) > 1 and len(shown) == 1 and None not in values
+
+
 def leader(runs: Sequence[RunView], metric: str) -> int | None:
     """The index of the run whose validation metric is best now (None when no run has a finite
     value, or when runs tie at the top: a tie has no winner)."""

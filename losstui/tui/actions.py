@@ -315,7 +315,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "end_race",
         "v",
-        "One run",
+        "End race",
         show=True,
         scope="screen",
         panes=("race",),

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Static
 
-from losstui.core.race_summary import leader, target_for
+from losstui.core.race_summary import all_level, leader, target_for
 from losstui.core.settings import MAX_RUNS
 from losstui.tui.panes.pane import Pane, due
 from losstui.tui.run_marks import RUN_MARKS, TEXT_COLOURS, short_label
@@ -142,6 +142,7 @@ class RacePane(Pane):
         labels = [run.label for run in runs]
         metric = first_metric(runs[0])
         best = leader(runs, metric) if metric else None
+        level = best is None and metric is not None and all_level(runs, metric)
         self.query_one(RaceTable).show(
             runs, labels, selected=selected, best=best, target=target_for(runs[0].metric_names)
         )
@@ -149,7 +150,7 @@ class RacePane(Pane):
         if force or due(now, self._last_plots, max(PLOT_INTERVAL, slow), gap):
             self._last_plots = now
             for curves in self.query(RaceCurves):
-                curves.show(runs, labels, best)
+                curves.show(runs, labels, best, level)
         if force or due(now, self._last_map, max(MAP_INTERVAL, slow), gap):
             self._last_map = now
             self._draw_pictures()

@@ -61,12 +61,19 @@ class RaceCurves(AsciiPlot):
         self._legend: list[Text] = []
         self._title = ""
         self._y_for: tuple[tuple[int, ...], tuple[float, float]] | None = None
-        self._last: tuple[Sequence[RunView], Sequence[str], int | None] | None = None
+        self._last: tuple[Sequence[RunView], Sequence[str], int | None, bool] | None = None
 
-    def show(self, runs: Sequence[RunView], labels: Sequence[str], best: int | None = None) -> None:
+    def show(
+        self,
+        runs: Sequence[RunView],
+        labels: Sequence[str],
+        best: int | None = None,
+        level: bool = False,
+    ) -> None:
         """Plot `runs` (labelled `labels`), thinned to the plot's width; `best`: the run leading
-        on the metric now, named in the metric plot's title (None: no leader, or a tie)."""
-        self._last = (runs, labels, best)
+        on the metric now, named in the metric plot's title (None: no leader, or a tie);
+        `level`: every run has the same metric now, and the title says so."""
+        self._last = (runs, labels, best, level)
         self.reset_plot()
         if not runs:
             self.redraw()
@@ -77,7 +84,7 @@ class RaceCurves(AsciiPlot):
         curves = [run_curve(run, self.shown, metric) for run in runs]
         last = max((float(s.max()) for s, _ in curves if s.size), default=0.0)
         x_range = (0.0, x_limit(last))
-        self._caption(runs, labels, metric, best)
+        self._caption(runs, labels, metric, best, level)
         low, high = math.inf, -math.inf
         for i, (steps, values) in enumerate(curves):
             if not steps.size:
@@ -99,13 +106,20 @@ class RaceCurves(AsciiPlot):
         self.redraw()
 
     def _caption(
-        self, runs: Sequence[RunView], labels: Sequence[str], metric: str | None, best: int | None
+        self,
+        runs: Sequence[RunView],
+        labels: Sequence[str],
+        metric: str | None,
+        best: int | None,
+        level: bool,
     ) -> None:
         """The title and one legend entry per run: its mark, short label and value now."""
         if self.shown == "metric":
             title = f"validation {METRIC_TITLES.get(metric or '', metric or 'metric')}"
             if best is not None:
                 title += f", best now {RUN_MARKS[best]} {short_label(labels[best])}"
+            elif level:
+                title += ", every run level"
         else:
             title = "loss÷first:"
         self._title = self.glyphs.text(title)
