@@ -17,6 +17,9 @@ from losstui.tui.widgets.race_table import RaceTable
 
 #: From this size every run's picture is on show side by side; below it, the selected run's.
 SIDE_WIDTH, SIDE_HEIGHT = 120, 30
+#: Below this many rows (under a lesson's strip at 80x24) the pane drops the picture and sets
+#: the two plots side by side: stacked beside a picture, each would get two or three rows.
+LOW_ROWS = 16
 PLOT_INTERVAL = 0.65
 MAP_INTERVAL = 1.0
 """Seconds between redraws of the curves and of the pictures while training, at most (the
@@ -75,6 +78,15 @@ class RacePane(Pane):
         RacePane.-side #race-metric, RacePane.-side #race-losses {
             width: 1fr;
         }
+        RacePane.-low #race-models {
+            display: none;
+        }
+        RacePane.-low #race-plots {
+            layout: horizontal;
+        }
+        RacePane.-low #race-metric, RacePane.-low #race-losses {
+            width: 1fr;
+        }
     """
 
     pane_id = "race"
@@ -113,11 +125,14 @@ class RacePane(Pane):
             self.draw(force=True)
 
     def _fit_size(self) -> bool:
-        """Every picture side by side on a large terminal, else one; whether that changed."""
+        """Every picture side by side on a large terminal, else one, and none on a pane of few
+        rows; whether that changed."""
         width, height = self.app.size
         side = width >= SIDE_WIDTH and height >= SIDE_HEIGHT
-        changed = side != self.has_class("-side")
+        low = 0 < self.size.height < LOW_ROWS
+        changed = side != self.has_class("-side") or low != self.has_class("-low")
         self.set_class(side, "-side")
+        self.set_class(low, "-low")
         return changed
 
     # -- drawing -------------------------------------------------------------------------------
