@@ -24,6 +24,8 @@ async def shoot(out: Path, size: tuple[int, int], problem: str, ascii: bool) -> 
         await pilot.pause()
         app.state.step(STEPS)
         for i, pane in enumerate(PANES, start=1):
+            if pane == "race":  # without a race it says how to start one: see shoot_race
+                continue
             app.state.set_pane(pane)
             await pilot.pause()
             await pilot.pause()
@@ -71,6 +73,20 @@ async def shoot_ghost(out: Path, size: tuple[int, int]) -> Path:
     return path
 
 
+async def shoot_race(out: Path, size: tuple[int, int], preset: str, ascii: bool = False) -> Path:
+    """The Race pane on race preset `preset` after STEPS steps of every run."""
+    app = LossApp(preset=preset, ascii=ascii, seed=0)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.state.step(STEPS)
+        await pilot.pause()
+        await pilot.pause()
+        suffix = "-ascii" if ascii else ""
+        path = out / f"7-race-{preset}-{size[0]}x{size[1]}{suffix}.svg"
+        path.write_text(app.export_screenshot(title=f"losstui: race {preset}"), encoding="utf-8")
+    return path
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
@@ -94,6 +110,9 @@ async def main() -> None:
     print(await shoot_lesson(args.out, (80, 24), "01-loss-and-sgd", 2))
     print(await shoot_lesson(args.out, (120, 40), "03-logistic-regression", 3))
     print(await shoot_ghost(args.out, (120, 40)))
+    for size in SIZES:
+        print(await shoot_race(args.out, size, "race_binary_losses"))
+    print(await shoot_race(args.out, (80, 24), "race_learning_rates", ascii=True))
 
 
 if __name__ == "__main__":

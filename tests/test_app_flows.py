@@ -300,7 +300,8 @@ def test_help_names_every_key_of_every_pane(widget):
 def test_help_explains_the_lab_and_distributions_keys():
     text = _help_text()
     for row in (
-        "1 2 3 4 5 6  panes: Problem, Recommendation, Train, Distributions, P/Q lab, Lessons",
+        "1 2 3 4 5 6 7  panes: Problem, Recommendation, Train, Distributions, P/Q lab, Lessons, "
+        "Race",
         "p  switch between editing P and editing Q",
         "←/→  edit P / edit Q",
         "↑/↓  previous / next outcome",

@@ -19,6 +19,7 @@ ESSENTIAL = {
     "distributions": ("#dist-view",),
     "pq_lab": ("#pq-lab",),
     "lessons": ("#lesson-list",),
+    "race": ("#race-empty",),
 }
 
 
@@ -49,6 +50,7 @@ async def test_every_pane_shows_its_essentials_tabs_and_footer():
                 text = screen_text(app)
                 assert "1 Problem" in text
                 assert "6 Lessons" in text
+                assert "7 Race" in text  # seven tabs on one line, at 60 columns too
 
 
 async def test_train_pane_at_80x24_shows_curves_and_picture_big_enough_to_read():

@@ -19,6 +19,7 @@ SHOWS = {
     "distributions": "H(P",
     "pq_lab": "KL(P",
     "lessons": "Guided lessons",
+    "race": "A race trains",
 }
 
 

@@ -128,8 +128,10 @@ def _preset_of(keys: Sequence[str]):
     return preset
 
 
-#: A preset's key (the app's --preset, and train's).
+#: A preset's key (train's --preset).
 _preset = _preset_of(tuple(PRESETS))
+#: The app's --preset: a race preset too, which opens on the Race pane.
+_app_preset = _preset_of((*PRESETS, *RACE_PRESETS))
 
 
 def _save_dir(value: str) -> str:
@@ -238,8 +240,11 @@ APP_OPTIONS = (
         "app_preset",
         {
             "metavar": "KEY",
-            "type": _preset,
-            "help": f"open the app on a preset that demonstrates a claim ({', '.join(PRESETS)})",
+            "type": _app_preset,
+            "help": (
+                "open the app on a preset that demonstrates a claim "
+                f"({', '.join((*PRESETS, *RACE_PRESETS))})"
+            ),
         },
         opens_app=True,
     ),

@@ -215,7 +215,7 @@ PRESETS: dict[str, Preset] = {
 
 #: Races: presets whose setup line races 2 to 4 runs (`race=KEY:V1,V2`), each with the claim the
 #: race shows, held by `tests/test_race_claims.py` at five seeds. `losstui race --preset KEY`
-#: runs one headless; the app lists them once it has a pane that draws a race.
+#: runs one headless; the app lists them beside the others and shows them on its Race pane.
 RACE_PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
@@ -284,6 +284,16 @@ def get_preset(key: str) -> Preset:
         return PRESETS[key]
     except KeyError:
         raise SettingError(f"unknown preset {key!r}; allowed: {', '.join(PRESETS)}") from None
+
+
+def app_preset(key: str) -> Preset:
+    """The preset or race preset called `key`, as the app offers both; SettingError listing
+    them otherwise."""
+    found = PRESETS.get(key) or RACE_PRESETS.get(key)
+    if found is None:
+        allowed = ", ".join((*PRESETS, *RACE_PRESETS))
+        raise SettingError(f"unknown preset {key!r}; allowed: {allowed}")
+    return found
 
 
 def presets_for(problem: str) -> list[Preset]:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from losstui.core.configuration import configure
+from losstui.core.problems import recommend
 from losstui.core.run import Run
-from losstui.core.settings import SETTINGS, Race, SettingError
+from losstui.core.settings import MAX_RUNS, SETTINGS, Race, SettingError
+from losstui.core.tasks import DataShape, check_pairing
 from losstui.core.trainer import TrainConfig
 
 #: Raced settings whose values name themselves (a loss's key, a model's kind).
@@ -31,6 +33,35 @@ def race_configs(base: TrainConfig, race: Race) -> list[TrainConfig]:
         return [configure(base, {**model, race.key: value}) for value in race.values]
     except SettingError as error:
         raise SettingError(f"race: {error}") from None
+
+
+#: The learning rates "Race learning rates" races: three decades below the usual 0.1 to 1, where
+#: plain SGD on most of the catalogue's problems overshoots.
+LEARNING_RATES = (0.001, 0.01, 0.1, 1.0)
+
+
+def learning_rate_race() -> Race:
+    """The race of the learning rates 0.001, 0.01, 0.1 and 1."""
+    return Race("lr", LEARNING_RATES)
+
+
+def alternatives_race(problem: str, loss: str, data: DataShape) -> Race:
+    """The race of `loss` (the run's) against the recommended loss of `problem` and the
+    alternatives its recommendation lists, in that order, without repeats: only losses that can
+    train on `data` (`check_pairing`), at most MAX_RUNS. SettingError when fewer than two are
+    left (density estimation with a one-bump loss, say)."""
+    rec = recommend(problem)
+    candidates = [loss, rec.loss, *(alt.loss for alt in rec.alternatives)]
+    chosen: list[str] = []
+    for key in candidates:
+        if key not in chosen and check_pairing(key, data) is None:
+            chosen.append(key)
+    if len(chosen) < 2:
+        raise SettingError(
+            f"race: the recommendation for {problem} lists no other loss that can train on "
+            "this data"
+        )
+    return Race("loss", tuple(chosen[:MAX_RUNS]))
 
 
 def race_label(race: Race | None, index: int) -> str:

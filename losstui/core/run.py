@@ -82,6 +82,9 @@ class RunView(Protocol):
     def converged(self) -> bool: ...
 
     @property
+    def converged_at_step(self) -> int | None: ...
+
+    @property
     def convergence_summary(self) -> str | None: ...
 
     @property
@@ -168,6 +171,11 @@ class Run:
     def converged(self) -> bool:
         """Whether the stop rule ended the run."""
         return self.trainer.converged
+
+    @property
+    def converged_at_step(self) -> int | None:
+        """The step at which the stop rule ended the run, or None."""
+        return self.trainer.converged_at_step
 
     @property
     def convergence_summary(self) -> str | None:

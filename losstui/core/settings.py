@@ -282,7 +282,6 @@ def _inits() -> Sequence[str]:
     return INITS
 
 
-#: Panes in tab order (keys 1 to 5 choose them).
 #: The settings a race may vary, one per race, and the most runs on one clock.
 RACE_KEYS = ("loss", "lr", "momentum", "batch_size", "init_scale", "model", "hidden")
 MAX_RUNS = 4
@@ -337,7 +336,8 @@ def _write_race(value: Race | None) -> str:
     return f"{value.key}:" + _race_separator(value.key).join(written)
 
 
-PANES = ("problem", "recommendation", "train", "distributions", "pq_lab", "lessons")
+#: Panes in tab order (keys 1 to 7 choose them).
+PANES = ("problem", "recommendation", "train", "distributions", "pq_lab", "lessons", "race")
 #: Training speeds on offer, in SGD steps per second.
 SPEEDS = (10, 20, 50, 100, 200, 500, 1000)
 UNITS = ("bits", "nats")

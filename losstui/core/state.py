@@ -18,9 +18,16 @@ from typing import Any
 
 from losstui.core.configuration import configure, configure_whole, datasets_for
 from losstui.core.losses import LOSSES
-from losstui.core.presets import get_preset
+from losstui.core.presets import app_preset
 from losstui.core.problems import Recommendation, Standing, loss_verdict, recommend
-from losstui.core.race import all_stopped, make_runs, race_configs, step_runs
+from losstui.core.race import (
+    all_stopped,
+    alternatives_race,
+    learning_rate_race,
+    make_runs,
+    race_configs,
+    step_runs,
+)
 from losstui.core.run import Ghost, Run
 from losstui.core.settings import (
     SETTINGS,
@@ -567,6 +574,33 @@ class AppState:
             self._emit(Part.PROGRESS)
         return done
 
+    # Races ---------------------------------------------------------------------------------------
+
+    def race_losses(self) -> None:
+        """Race the selected run's loss against the recommended loss and the alternatives the
+        recommendation lists (those that can train on the data, at most four runs), on the
+        Race pane (SettingError when there is no other loss, or a lesson holds the race)."""
+        race = alternatives_race(self.problem, self.config.loss, self.run.dataset)
+        self.apply({"race": race, "pane": "race"})
+
+    def race_learning_rates(self) -> None:
+        """Race the selected run's setup at the learning rates 0.001, 0.01, 0.1 and 1, on the
+        Race pane."""
+        self.apply({"race": learning_rate_race(), "pane": "race"})
+
+    def end_race(self) -> None:
+        """Back to one run: the selected one, as far as it trained (ValueError when no race is
+        on, or a lesson holds the race)."""
+        if self.race is None:
+            raise ValueError("No race is on: v on the Train pane races the losses")
+        self._guard("race")
+        run = self.run
+        run.label = ""
+        self.runs, self.race, self.selected = [run], None, 0
+        if self.stopped:
+            self.running = self.fast = False
+        self._emit(Part.RUNS, Part.CONFIG, Part.TRAINER, Part.PROGRESS, Part.RUNNING)
+
     def _refuse_to_train(self, action: str = "play", *, force: bool = False) -> None:
         """ValueError, with the reason, when the runs cannot train on (a lesson holds `action`,
         unless `force`; every run diverged or was ended by the stop rule: the selected run's
@@ -575,10 +609,25 @@ class AppState:
             self._guard(action)
         if not self.stopped:
             return
+        if self.race is not None:
+            raise ValueError(self._race_ended())
         run = self.run
         if run.diverged:
             raise ValueError(run.divergence_message(self.is_locked) or "the run diverged")
         raise ValueError(run.convergence_message(self.is_locked))
+
+    def _race_ended(self) -> str:
+        """Why a race whose runs have all stopped trains no more, run by run."""
+        ends = []
+        for run in self.runs:
+            if run.diverged:
+                ends.append(f"{run.label} diverged at step {run.diverged_at_step or 0:,}")
+            else:
+                ends.append(f"{run.label} converged at step {run.converged_at_step or 0:,}")
+        how = "r starts the race again"
+        if not self.is_locked("patience") and not all(run.diverged for run in self.runs):
+            how += "; patience 0 (c on the Train pane) trains the converged runs on"
+        return f"Every run of the race has stopped ({'; '.join(ends)}). {how}."
 
     def step_once(self) -> None:
         """One SGD step, the key n (ValueError, with the reason, where `play` would refuse: a
@@ -727,17 +776,17 @@ class AppState:
 
     def apply_preset(self, key: str) -> None:
         """Set up the named preset (see `losstui.core.presets`): its settings on its problem's
-        defaults, a fresh paused run, the Train pane; SettingError for an unknown key or a
-        locked setting it would change."""
-        preset = get_preset(key)
+        defaults, fresh paused runs, the Train pane (the Race pane for a race preset);
+        SettingError for an unknown key or a locked setting it would change."""
+        preset = app_preset(key)
         # The problem's defaults come from its config alone: no throwaway state, run or data.
         fresh = TrainConfig.default_for(preset.problem)
         target: dict[str, object] = {
             k: v for k in TRAINING_KEYS if (v := getattr(fresh, k)) is not None
         }
         target.update({k: get_setting(k).parse(v) for k, v in preset.settings.items()})
-        target["pane"] = "train"
-        target["race"] = None  # a preset is one run
+        target.setdefault("race", None)  # a preset without a race is one run
+        target["pane"] = "train" if target["race"] is None else "race"
         self.pause()
         if self.values().get("problem") != target["problem"]:
             # A new problem brings its own defaults: compare the preset with those, or a

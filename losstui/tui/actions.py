@@ -20,9 +20,9 @@ from textual.binding import Binding
 from losstui.core.settings import PANES
 
 #: The panes where training is on show and its keys act.
-TRAINING_PANES = ("train", "distributions")
+TRAINING_PANES = ("train", "distributions", "race")
 
-#: The title of each pane's tab, which its key's binding (1 to 6) is named after too.
+#: The title of each pane's tab, which its key's binding (1 to 7) is named after too.
 TAB_TITLES = {
     "problem": "1 Problem",
     "recommendation": "2 Recommendation",
@@ -30,6 +30,7 @@ TAB_TITLES = {
     "distributions": "4 Distributions",
     "pq_lab": "5 P/Q lab",
     "lessons": "6 Lessons",
+    "race": "7 Race",
 }
 
 #: The keys that answer a lesson's question, one per answer: the lesson format's MAX_CHOICES of
@@ -73,7 +74,7 @@ def key_text(key: str, *, ascii: bool = False) -> str:
 Scope = Literal["app", "screen"]
 #: The help's sections that list table actions (the help adds rows of its own around them):
 #: "panes" and "quit" are written as one row each.
-HelpGroup = Literal["panes", "anywhere", "training", "lesson", "quit"]
+HelpGroup = Literal["panes", "anywhere", "training", "race", "lesson", "quit"]
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ PLAY_PAUSE = "play / pause training"
 FASTER_SLOWER = "faster / slower (steps per second)"
 SETTINGS_HELP = "Train pane: go into the settings column (from inside it: hide it)"
 NEXT_BACK = "next step / previous step"
+RUN_HELP = "Race pane: select the next / previous run (its picture; the run the other panes show)"
 
 ACTIONS: tuple[Action, ...] = (
     # Training, on the Train and Distributions panes (bound on the main screen).
@@ -286,6 +288,60 @@ ACTIONS: tuple[Action, ...] = (
         group="training",
         help="bits or nats (classification and the P/Q lab)",
         palette=Palette("Toggle bits / nats", "Units of entropy and KL"),
+    ),
+    # Races: started from the Train pane (or the Race pane when none is on), ended on the Race
+    # pane; v does one or the other, never both (check_action: whether a race is on).
+    # Not in the footer: at 60 columns the Train pane's keys would push Quit off it.
+    Action(
+        "race_losses",
+        "v",
+        "Race",
+        scope="screen",
+        panes=("train", "race"),
+        group="race",
+        help="race this run's loss against the alternatives the recommendation lists",
+        palette=Palette(
+            "Race losses",
+            "This run's loss against the recommendation's alternatives, on the Race pane",
+        ),
+    ),
+    Action(
+        "race_learning_rates",
+        scope="screen",
+        palette=Palette(
+            "Race learning rates", "This setup at lr 0.001, 0.01, 0.1 and 1, on the Race pane"
+        ),
+    ),
+    Action(
+        "end_race",
+        "v",
+        "End race",
+        show=True,
+        scope="screen",
+        panes=("race",),
+        group="race",
+        help="Race pane: end the race; the selected run goes on alone",
+        palette=Palette("End the race", "Back to one run: the selected one, as far as it trained"),
+    ),
+    Action(
+        "next_run",
+        "right_square_bracket",
+        "Next run",
+        key_display="]",
+        scope="screen",
+        panes=("race",),
+        group="race",
+        help=RUN_HELP,
+    ),
+    Action(
+        "previous_run",
+        "left_square_bracket",
+        "Previous run",
+        key_display="[",
+        scope="screen",
+        panes=("race",),
+        group="race",
+        help=RUN_HELP,
     ),
     # The Train pane from the first two (priority: over the focused widget and a dialog).
     Action(

@@ -14,7 +14,7 @@ from textual.binding import BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
-from losstui.core.presets import PRESETS
+from losstui.core.presets import app_preset
 from losstui.tui import partial_update, signals
 from losstui.tui.actions import BY_NAME, bindings
 from losstui.tui.clock import TrainingClock
@@ -216,12 +216,12 @@ class LossApp(App[None]):
         )
 
     def apply_preset(self, key: str | None) -> None:
-        """Apply preset `key` (None: the dialog was closed), its claim shown on the Train pane."""
+        """Apply preset `key` (None: the dialog was closed), its claim shown on the pane it opens
+        (the Train pane, or the Race pane for a race)."""
         if key is None:
             return
-        attempt(self, lambda: self.state.apply_preset(key))
-        if self.state.pane == "train":
-            preset = PRESETS[key]
+        if attempt(self, lambda: self.state.apply_preset(key)):
+            preset = app_preset(key)
             self.notify(self.glyphs.text(preset.claim), title=preset.title, timeout=10)
 
     # Lessons: the controller follows the lesson (the main screen has its keys) ------------------

@@ -11,7 +11,7 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from losstui.core.presets import PRESETS
+from losstui.core.presets import PRESETS, RACE_PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.tui.actions import ACTIONS, Action
 from losstui.tui.intents import attempt
@@ -31,6 +31,8 @@ def commands(app: LossApp, screen: Screen) -> Iterator[SystemCommand]:
         yield SystemCommand(f"Problem: {problem.title}", problem.summary, _choose(app, key))
     for key, preset in PRESETS.items():
         yield SystemCommand(f"Preset: {preset.title}", preset.claim, _preset(app, key))
+    for key, preset in RACE_PRESETS.items():
+        yield SystemCommand(f"Race preset: {preset.title}", preset.claim, _preset(app, key))
 
 
 def _run(app: LossApp, entry: Action) -> Callable[[], object]:

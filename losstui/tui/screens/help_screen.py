@@ -131,7 +131,14 @@ def help_sections(*, ascii: bool = False) -> list:
                 ("tab", "the question path, for when you don't know the name"),
             ],
         ),
-        ("Train and Distributions panes", table_rows("training", ascii=ascii)),
+        ("Train, Distributions and Race panes", table_rows("training", ascii=ascii)),
+        (
+            "Races (Train and Race panes)",
+            [
+                *table_rows("race", ascii=ascii),
+                ("ctrl+p", "Race learning rates; d: the race presets"),
+            ],
+        ),
         (
             "In a lesson (losstui lesson FILE)",
             [

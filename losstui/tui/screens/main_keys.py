@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: Actions a lesson can hold: shown in the footer, greyed.
 LOCKABLE = ("play", "step", "reset", "regenerate")
+#: Keys that start, end or look through a race.
+RACE_ACTIONS = ("race_losses", "end_race", "next_run", "previous_run")
 
 
 class MainKeys(Screen[None]):
@@ -66,6 +68,12 @@ class MainKeys(Screen[None]):
 
     def _check_training(self, action: str) -> bool | None:
         state = self.state
+        if action in RACE_ACTIONS:
+            # v races on the Train pane, and on the Race pane until a race is on; then it ends it.
+            racing = state.race is not None
+            if action == "race_losses":
+                return state.pane == "train" or not racing
+            return racing
         if action in LOCKABLE and state.is_locked(action):
             return None  # a lesson holds it: shown, greyed
         if action == "play":  # after a divergence too: pressed, it says why and what to do
@@ -118,8 +126,8 @@ class MainKeys(Screen[None]):
         """f where fast-forward does not apply: the reason, as a notice."""
         if self.state.pane not in TRAINING_PANES:
             self.notify(
-                "Fast-forward trains the model: open the Train pane (3) or the Distributions "
-                "pane (4) first.",
+                "Fast-forward trains the model: open the Train pane (3), the Distributions "
+                "pane (4) or the Race pane (7) first.",
                 severity="warning",
                 timeout=4,
             )
@@ -157,6 +165,39 @@ class MainKeys(Screen[None]):
     def on_train_controls_regenerate_requested(self) -> None:
         """TrainControls.RegenerateRequested (by name, so the Train pane loads when opened)."""
         self.action_regenerate()
+
+    # -- races ---------------------------------------------------------------------------------
+
+    def action_race_losses(self) -> None:
+        """v: race this run's loss against the recommendation's alternatives."""
+        if attempt(self, self.state.race_losses):
+            self._say_race()
+
+    def action_race_learning_rates(self) -> None:
+        """The palette's Race learning rates."""
+        if attempt(self, self.state.race_learning_rates):
+            self._say_race()
+
+    def _say_race(self) -> None:
+        labels = ", ".join(run.label for run in self.state.runs)
+        self.notify(f"Race of {labels}: space plays all of them; v ends it.", timeout=4)
+
+    def action_end_race(self) -> None:
+        """v on the Race pane: back to one run, the selected one."""
+        label = self.state.run.label
+        if attempt(self, self.state.end_race):
+            self.notify(f"Race ended: {label} goes on alone.", timeout=3, markup=False)
+
+    def action_next_run(self) -> None:
+        self._select_run(1)
+
+    def action_previous_run(self) -> None:
+        self._select_run(-1)
+
+    def _select_run(self, step: int) -> None:
+        """Select the next run (`step` 1) or the previous one (-1), round the race."""
+        state = self.state
+        attempt(self, lambda: state.select_run((state.selected + step) % len(state.runs)))
 
     # -- the views -------------------------------------------------------------------------------
 

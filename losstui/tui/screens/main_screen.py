@@ -1,4 +1,4 @@
-"""Provides the main screen: the status line, the six panes as tabs, a lesson slot, the keys."""
+"""Provides the main screen: the status line, the seven panes as tabs, a lesson slot, the keys."""
 
 from __future__ import annotations
 
@@ -41,13 +41,27 @@ ROOMY = 24
 FULL = 80
 """From this width the tab titles and the footer's keys are written in full."""
 
-SHORT_TAB_TITLES = {
-    **TAB_TITLES,
-    "recommendation": "2 Recommend",
-    "distributions": "4 Dist",
-    "pq_lab": "5 P/Q",
-}
-"""Tab titles below 80 columns, where the full ones don't fit on one line."""
+MEDIUM_TAB_TITLES = {**TAB_TITLES, "distributions": "4 Dist", "pq_lab": "5 P/Q"}
+SHORT_TAB_TITLES = {**MEDIUM_TAB_TITLES, "recommendation": "2 Recommend"}
+NARROW_TAB_TITLES = {**SHORT_TAB_TITLES, "recommendation": "2 Rec"}
+#: Each tab's padding, in cells: one each side; one before it on a narrow screen (`-narrow-tabs`).
+TAB_PADDING, NARROW_TAB_PADDING = 2, 1
+
+
+def _row_width(titles: Mapping[str, str], padding: int) -> int:
+    return sum(len(title) + padding for title in titles.values())
+
+
+def tab_titles(width: int) -> tuple[Mapping[str, str], bool]:
+    """The tab titles for a terminal `width` columns wide, the longest whose row fits on one
+    line (seven tabs in full take 85 columns), and whether the tabs must lose their right-hand
+    padding to fit (60 columns)."""
+    for titles in (TAB_TITLES, MEDIUM_TAB_TITLES, SHORT_TAB_TITLES):
+        if _row_width(titles, TAB_PADDING) <= width:
+            return titles, False
+    return NARROW_TAB_TITLES, _row_width(NARROW_TAB_TITLES, TAB_PADDING) > width
+
+
 PANE_CLASSES: Mapping[str, type[Pane]] = LazyClasses(
     {
         "problem": "losstui.tui.panes.problem_pane:ProblemPane",
@@ -56,6 +70,7 @@ PANE_CLASSES: Mapping[str, type[Pane]] = LazyClasses(
         "distributions": "losstui.tui.panes.distributions_pane:DistributionsPane",
         "pq_lab": "losstui.tui.panes.pq_lab_pane:PQLabPane",
         "lessons": "losstui.tui.panes.lessons_pane:LessonsPane",
+        "race": "losstui.tui.panes.race_pane:RacePane",
     }
 )
 """Each pane's class, imported when the pane is first opened (a class itself works too)."""
@@ -96,7 +111,7 @@ class MainScreen(MainKeys):
         # every widget on the first screen of a wide terminal and lay it out twice.
         self._size_classes(self.app.size.width, self.app.size.height)
         full = self.app.size.width >= FULL  # titles and keys as apply_size has them
-        titles = TAB_TITLES if full else SHORT_TAB_TITLES
+        titles, _ = tab_titles(self.app.size.width)
         yield StatusBar(self.state, self.glyphs, id="status-bar")
         with Horizontal(id="main-row"), TabbedContent(initial=self.state.pane, id="panes"):
             for pane in PANE_CLASSES:
@@ -243,6 +258,7 @@ class MainScreen(MainKeys):
         self.set_class(width >= WIDE, "-wide")
         self.set_class(height >= TALL, "-tall")
         self.set_class(height < ROOMY, "-short")
+        self.set_class(tab_titles(width)[1], "-narrow-tabs")
         return small
 
     def apply_size(self, width: int, height: int) -> None:
@@ -254,7 +270,7 @@ class MainScreen(MainKeys):
         footer = self.query_one(Footer)
         footer.compact = width < FULL
         footer.show_command_palette = width >= FULL
-        titles = TAB_TITLES if width >= FULL else SHORT_TAB_TITLES
+        titles, _ = tab_titles(width)
         for pane, title in titles.items():
             tab = self._tabs.get_tab(pane)
             if str(tab.label) != title:

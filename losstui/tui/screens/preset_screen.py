@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
-from losstui.core.presets import PRESETS, Preset
+from losstui.core.presets import PRESETS, RACE_PRESETS, Preset
 from losstui.tui.hanging import Hanging
 from losstui.tui.screens.closes_once import ClosesOnce
 from losstui.tui.screens.dialog_box import dialog_box_css
@@ -27,9 +27,10 @@ def _prompt(preset: Preset, glyphs_text: Callable[[str], str]) -> Hanging:
     """A preset as one option: its title in bold, then indented under it its claim and what to
     change to see it."""
     body = Text(glyphs_text(preset.claim))
+    title = preset.title if preset.key not in RACE_PRESETS else f"Race: {preset.title}"
     if preset.compare:
         body.append(f"\nThen compare: {glyphs_text(preset.compare)}", style="italic")
-    return Hanging.of(Text(glyphs_text(preset.title), style="bold"), body, indent=BODY_INDENT)
+    return Hanging.of(Text(glyphs_text(title), style="bold"), body, indent=BODY_INDENT)
 
 
 class PresetScreen(ClosesOnce, ModalScreen[str | None]):
@@ -54,8 +55,11 @@ class PresetScreen(ClosesOnce, ModalScreen[str | None]):
         self, problem: str, *, text: Callable[[str], str] = str, classes: str | None = None
     ) -> None:
         super().__init__(classes=classes)
-        # This problem's presets come first: they demonstrate what its recommendation says.
-        self._presets = sorted(PRESETS.values(), key=lambda p: p.problem != problem)
+        # This problem's presets come first: they demonstrate what its recommendation says. The
+        # races follow the single runs, each marked as one (it opens the Race pane).
+        self._presets = sorted(PRESETS.values(), key=lambda p: p.problem != problem) + sorted(
+            RACE_PRESETS.values(), key=lambda p: p.problem != problem
+        )
         self._text = text
 
     def compose(self) -> ComposeResult:

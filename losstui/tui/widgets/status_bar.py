@@ -78,7 +78,9 @@ class StatusBar(Widget):
                 width, problem, opening.title, opening.pairing, "paused", None, "step 0"
             )
         brief = None  # the run's state without its reason, where the names matter more
-        if state.run.diverged:
+        if state.race is not None:  # the race's state, not the selected run's alone
+            run, brief = self._race_text()
+        elif state.run.diverged:
             run = "DIVERGED"
         elif state.run.converged:  # "converged at step 1,240: validation loss not improved …"
             run = state.run.convergence_summary or "converged"
@@ -116,6 +118,20 @@ class StatusBar(Widget):
         # Below WIDE the step count is left to the stats line on the Train pane.
         candidates = [self.glyphs.text(v) for v in variants[0 if width >= WIDE else 1 :]]
         return next((t for t in candidates if cell_len(t) <= width), candidates[-1][:width])
+
+    def _race_text(self) -> tuple[str, str]:
+        """(the race's state, and its short form): how many runs still train, and whether the
+        clock runs; "race over" once every run has stopped (the Race pane's table says how)."""
+        state = self.state
+        runs = len(state.runs)
+        left = sum(not run.stopped for run in state.runs)
+        if not left:
+            return "race over: every run stopped", "race over"
+        if state.running:
+            clock = "fast-forward" if state.fast else self._running_text()
+        else:
+            clock = "paused"
+        return f"{clock}, {left} of {runs} runs left", clock
 
     def _running_text(self) -> str:
         """'training' until a rate is measured, then the achieved rate ('training 980/s'), with
