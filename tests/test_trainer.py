@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from losstui.core.configuration import configure
 from losstui.core.datasets import DATASETS, targets_for
 from losstui.core.losses import LOSSES, gaussian_mle
 from losstui.core.problems import PROBLEMS, recommend
@@ -512,3 +513,25 @@ def test_a_new_patience_goes_on_from_here_when_it_would_not_have_stopped_earlier
     # Patience 300 again would have stopped it at step 600; a very long one would not have.
     assert not trainer.keeps_run(300)
     assert trainer.keeps_run(10_000)
+
+
+@pytest.mark.parametrize(
+    ("problem", "lr", "steps"), [("regression", 1.0, 400), ("binary_classification", 0.1, 900)]
+)
+def test_a_run_is_the_same_whatever_slices_it_is_stepped_in(problem, lr, steps):
+    # Fast-forward steps in slices of 100 or more, play at 50 steps/s in slices of 20 or less:
+    # the learning rate 1 on the line diverged at step 21 in the one and at 170 in the other,
+    # checked for divergence at other steps after each record.
+    runs = []
+    for slice_ in (1, 20, 100, 1000):
+        trainer = Trainer(configure(TrainConfig.default_for(problem), {"lr": lr}))
+        while trainer.step_count < steps and trainer.step(min(slice_, steps - trainer.step_count)):
+            pass
+        runs.append(trainer)
+    first = runs[0]
+    for trainer in runs[1:]:
+        assert trainer.step_count == first.step_count
+        assert trainer.diverged_at_step == first.diverged_at_step
+        assert [r.step for r in trainer.history] == [r.step for r in first.history]
+        assert [r.val_loss for r in trainer.history] == [r.val_loss for r in first.history]
+    assert first.diverged is (lr == 1.0)

@@ -428,7 +428,11 @@ class Trainer:
                     self._record()
                     if self.diverged or self.converged:
                         return max(0, self.step_count - start_count)
-                    next_record = self._next_record
+                    # A record moves the next check too: a stale one would check the very next
+                    # step, so a run stepped in long slices (fast-forward) was checked at other
+                    # steps than the same run stepped at the play speed, and a noisy minibatch
+                    # there could end it as diverged at another step.
+                    next_record, next_check = self._next_record, self._next_check
                 elif count >= next_check:
                     self._pos, self.step_count, self._last_batch = pos, count, (xb, yb)
                     if not self._check_batch(xb, yb):
