@@ -216,3 +216,29 @@ def test_a_refreshed_span_is_sent_alone_not_from_the_start_of_its_line():
     assert "step" not in sent
     assert "epoch" not in sent
     assert "4" in sent
+
+
+async def test_a_change_of_state_draws_each_pane_once():
+    # Each pane drew every change twice, subscribed twice: by Textual, which calls the base
+    # pane's on_mount itself, and by each pane's own on_mount calling it again.
+    from losstui.core.settings import PANES
+    from losstui.tui.app import LossApp
+    from losstui.tui.panes.pane import Pane
+
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for pane in PANES:  # every pane composed
+            app.state.set_pane(pane)
+            await pilot.pause()
+        app.state.set_pane("train")
+        await pilot.pause()
+        drawn: list[str] = []
+        for pane in app.main_screen.query(Pane):
+            draw = pane.draw
+            pane.draw = lambda *a, _draw=draw, _id=pane.pane_id, **k: (
+                drawn.append(_id),
+                _draw(*a, **k),
+            )[1]
+        app.state.step_once()
+        assert drawn == ["train"]
+        assert len(app.main_screen.query(Pane)) == len(PANES)

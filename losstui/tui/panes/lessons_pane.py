@@ -56,7 +56,6 @@ class LessonsPane(Pane):
 
     def on_mount(self) -> None:
         self.entries: list[Entry] = []
-        super().on_mount()
 
     def state_changed(self, event: StateChanged) -> None:
         if "pane" in event and self.shown:

@@ -69,6 +69,8 @@ class Pane(Container):
         self._change_gap = 0.0
 
     def on_mount(self) -> None:
+        # Textual calls the on_mount of each class in the pane's MRO, this one after the
+        # subclass's: a subclass that called it too subscribed twice, and drew every change twice.
         self.state.subscribe(self._changed)
         self.draw(force=True)
 

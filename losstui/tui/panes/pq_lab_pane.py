@@ -25,7 +25,6 @@ class PQLabPane(Pane):
         yield PQLab(self.state.pq_p, self.state.pq_q, id="pq-lab", units=self.state.units)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._sync()
 
     def state_changed(self, event: StateChanged) -> None:

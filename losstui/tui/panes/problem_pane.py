@@ -94,7 +94,6 @@ class ProblemPane(Pane):
             yield RecommendationView(brief=True, id="preview")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_problem()
         # The preview reads the loss registry (numpy): it is drawn once the state is built,
         # just after the first frame (beside the chooser from 120 columns, hidden below).

@@ -118,7 +118,6 @@ class RacePane(Pane):
             if hasattr(widget, "glyphs"):
                 widget.glyphs = self.glyphs
         self._fit_size()
-        super().on_mount()
 
     def on_resize(self) -> None:
         if self._fit_size():

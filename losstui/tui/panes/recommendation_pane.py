@@ -25,7 +25,6 @@ class RecommendationPane(Pane):
         yield RecommendationView(id="recommendation-view")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecommendationView).show(self.state.problem)
 
     def state_changed(self, event: StateChanged) -> None:

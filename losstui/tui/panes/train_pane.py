@@ -156,7 +156,6 @@ class TrainPane(Pane):
         self._sync_controls()
         # Composed when first opened (not at start): fit the width before the first paint.
         self.apply_width(self.app.size.width)
-        super().on_mount()
 
     # -- state -> widgets ----------------------------------------------------------------------
 
