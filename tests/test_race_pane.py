@@ -196,3 +196,32 @@ def test_every_race_preset_is_offered_where_presets_are():
 
     offered = [p.key for p in PresetScreen("binary_classification")._presets]
     assert set(offered) == {*PRESETS, *RACE_PRESETS}
+
+
+async def test_a_tick_trains_in_pieces_that_keep_the_runs_together_and_a_pause_ends_it():
+    # Four MLP runs at 1,000 steps a second took 60 ms a tick, and a key waited for all of it:
+    # the tick's steps go in pieces of about 15 ms, every run stepped alike in each.
+    from losstui.tui.clock import PIECE
+
+    setup = "problem=binary_classification speed=1000 patience=0 race=lr:0.001,0.01,0.1,1"
+    app = LossApp(setup=setup)
+    async with app.run_test(size=(80, 24)) as pilot:
+        state, clock = app.state, app.clock
+        state.play()
+        clock.ticker.pause()  # the test's own ticks
+        clock._step_cost = PIECE / 7.5  # as if a step of the clock cost 2/15 of a piece: 7 a piece
+        clock._on_tick()
+        assert state.step_count == 7  # the first piece; the rest after turns of the loop
+        for _ in range(40):
+            if not clock._owed:
+                break
+            await pilot.pause()
+            assert len({run.step_count for run in state.runs}) == 1
+        assert state.step_count == state.steps_per_tick == 100
+        clock._step_cost = PIECE / 7.5
+        clock._on_tick()
+        state.pause()  # a key between two pieces: the rest of the tick is not trained
+        await pilot.pause()
+        await pilot.pause()
+        assert state.step_count == 107
+        assert not clock._owed

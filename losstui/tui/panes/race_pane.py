@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Static
@@ -11,6 +12,7 @@ from losstui.core.race_summary import all_level, leader, target_for
 from losstui.core.settings import MAX_RUNS
 from losstui.tui.panes.pane import Pane, due
 from losstui.tui.run_marks import RUN_MARKS, TEXT_COLOURS, short_label
+from losstui.tui.widgets.caption_line import CaptionLine
 from losstui.tui.widgets.model_view import ModelView
 from losstui.tui.widgets.race_curves import RaceCurves, first_metric
 from losstui.tui.widgets.race_table import RaceTable
@@ -62,10 +64,6 @@ class RacePane(Pane):
         .race-model ModelView, .race-model #decision-map, .race-model #fit-plot {
             height: 1fr;
         }
-        .race-caption {
-            height: 1;
-            text-style: bold;
-        }
         #race-table {
             height: auto;
         }
@@ -108,7 +106,7 @@ class RacePane(Pane):
                 with Container(id="race-models"):
                     for i in range(MAX_RUNS):
                         with Vertical(id=f"race-model-{i}", classes="race-model"):
-                            yield Static("", classes="race-caption")
+                            yield CaptionLine(classes="race-caption")
                             yield ModelView(id=f"race-view-{i}")
             yield RaceTable(id="race-table")
 
@@ -170,23 +168,25 @@ class RacePane(Pane):
             self._draw_pictures()
 
     def _draw_pictures(self) -> None:
-        """Each run's picture under its caption: all of them side by side, or the selected one."""
+        """Each run's picture under its caption: all of them side by side, or the selected one
+        in the first place (choosing another run redraws that place, and lays nothing out)."""
         state = self.state
         runs, selected = state.runs, state.selected
         side = self.has_class("-side")
-        for i in range(MAX_RUNS):
-            block = self.query_one(f"#race-model-{i}")
-            shown = i < len(runs) and (side or i == selected)
-            block.display = shown
+        for place in range(MAX_RUNS):
+            block = self.query_one(f"#race-model-{place}")
+            index = place if side else selected
+            shown = place < len(runs) if side else place == 0
+            if block.display != shown:
+                block.display = shown
             if not shown:
                 continue
-            run = runs[i]
-            caption = f"{RUN_MARKS[i]} {short_label(run.label)}  step {run.step_count:,}"
+            run = runs[index]
+            caption = f"{RUN_MARKS[index]} {short_label(run.label)}  step {run.step_count:,}"
             if not side:  # one picture: which of the runs, and how to see the others
-                caption = f"{i + 1}/{len(runs)} {caption}  [ ]"
-            elif i == selected:
+                caption = f"{index + 1}/{len(runs)} {caption}  [ ]"
+            elif index == selected:
                 caption = f"> {caption}"
-            text = block.query_one(".race-caption", Static)
-            text.update(self.glyphs.text(caption))
-            text.styles.color = TEXT_COLOURS[i]
+            style = f"bold {TEXT_COLOURS[index]}"
+            block.query_one(CaptionLine).show(Text(self.glyphs.text(caption), style=style))
             block.query_one(ModelView).show(run)

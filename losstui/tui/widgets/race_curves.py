@@ -62,6 +62,7 @@ class RaceCurves(AsciiPlot):
         self._title = ""
         self._y_for: tuple[tuple[int, ...], tuple[float, float]] | None = None
         self._last: tuple[Sequence[RunView], Sequence[str], int | None, bool] | None = None
+        self._drawn: tuple[object, ...] | None = None
 
     def show(
         self,
@@ -74,6 +75,18 @@ class RaceCurves(AsciiPlot):
         on the metric now, named in the metric plot's title (None: no leader, or a tie);
         `level`: every run has the same metric now, and the title says so."""
         self._last = (runs, labels, best, level)
+        # Choosing another run redraws the pane, not the runs: the curves are the same.
+        drawn = (
+            tuple((id(run), run.step_count, len(run.history)) for run in runs),
+            tuple(labels),
+            best,
+            level,
+            self.size,
+            self.glyphs.name,
+        )
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         self.reset_plot()
         if not runs:
             self.redraw()

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import Static
 
 from losstui.core.race_summary import RaceRow, Target, race_metric, race_row
 from losstui.core.run import RunView
 from losstui.core.text import METRIC_TITLES
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.run_marks import RUN_MARKS, TEXT_COLOURS, short_label
+from losstui.tui.widgets.changed_lines import ChangedLines
 
 #: The number columns' widths (train, val, metric, step at the target) and how it ended.
 NUMBER_WIDTH = 8
@@ -26,14 +26,21 @@ def _cell(text: str, width: int, *, right: bool = True, cut: str = "…") -> str
     return text.rjust(width) if right else text.ljust(width)
 
 
-class RaceTable(Static):
+class RaceTable(ChangedLines):
     """One line per run under a header line: the run's mark and label (the selected run marked
     "> "), final train and validation loss, the metric (the leader's in bold), the step at which
     it reached the target (the header states the target), and "training", "converged N" or
-    "diverged N"."""
+    "diverged N". A redraw repaints the cells that changed (the numbers), and lays nothing out
+    while the number of runs stays."""
+
+    DEFAULT_CSS = """
+        RaceTable {
+            height: auto;
+        }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._last: tuple | None = None
 
@@ -50,12 +57,13 @@ class RaceTable(Static):
         metric = race_metric(runs[0].metric_names) if runs else None
         rows = [race_row(run, label, target) for run, label in zip(runs, labels, strict=True)]
         self._last = (rows, labels, selected, best, target, metric)
-        self.update(self._render_rows(*self._last))
+        self.redraw()
 
-    def on_resize(self) -> None:
-        # The label column takes the width the numbers leave: lay the same rows out again.
-        if self._last is not None:
-            self.update(self._render_rows(*self._last))
+    def build_lines(self, width: int) -> list[Text]:
+        # The label column takes the width the numbers leave.
+        if self._last is None:
+            return []
+        return list(self._render_rows(*self._last, width=width).split("\n"))
 
     def _render_rows(
         self,
@@ -65,8 +73,10 @@ class RaceTable(Static):
         best: int | None,
         target: Target | None,
         metric: str | None,
+        *,
+        width: int,
     ) -> Text:
-        width = max(self.size.width or self.app.size.width, 40)
+        width = max(width or self.app.size.width, 40)
         reached = f"{target.short} at" if target is not None else "target"
         heads = ["train", "val", METRIC_TITLES.get(metric or "", "metric"), reached]
         fixed = 4 + (NUMBER_WIDTH + 1) * len(heads) + ENDED_WIDTH
