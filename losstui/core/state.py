@@ -82,6 +82,7 @@ class Part(str, enum.Enum):
     EXAMPLE = "example"
     CONTROLS = "controls"  # locks or visibility
     RUNS = "runs"  # the runs on the clock, or which one is selected
+    SELECTED = "selected"  # another run of the same race selected: the runs are as they were
     GHOST = "ghost"  # the replaced run's curve, or whether ghosts are shown
 
 
@@ -246,7 +247,7 @@ class AppState:
             raise SettingError(f"run must be a whole number from 1 to {len(self.runs)}")
         if index != self.selected:
             self.selected = index
-            self._emit(Part.RUNS, Part.CONFIG, Part.TRAINER, Part.PROGRESS)
+            self._emit(Part.SELECTED, Part.RUNS, Part.CONFIG, Part.TRAINER, Part.PROGRESS)
 
     @property
     def problem(self) -> str:
