@@ -66,24 +66,17 @@ class RacePane(Pane):
         .race-model ModelView, .race-model #decision-map, .race-model #fit-plot {
             height: 1fr;
         }
-        #race-table {
-            height: auto;
-        }
         RacePane.-side #race-top {
             layout: vertical;
-        }
-        RacePane.-side #race-plots {
-            layout: horizontal;
-        }
-        RacePane.-side #race-metric, RacePane.-side #race-losses {
-            width: 1fr;
         }
         RacePane.-low #race-models {
             display: none;
         }
-        RacePane.-low #race-plots {
+        /* The plots side by side: above the pictures (-side), or alone (-low). */
+        RacePane.-side #race-plots, RacePane.-low #race-plots {
             layout: horizontal;
         }
+        RacePane.-side #race-metric, RacePane.-side #race-losses,
         RacePane.-low #race-metric, RacePane.-low #race-losses {
             width: 1fr;
         }
