@@ -79,10 +79,11 @@ class RaceTable(ChangedLines):
         width = max(width or self.app.size.width, 40)
         reached = f"{target.short} at" if target is not None else "target"
         heads = ["train", "val", METRIC_TITLES.get(metric or "", "metric"), reached]
-        fixed = 4 + (NUMBER_WIDTH + 1) * len(heads) + ENDED_WIDTH
+        # "> * " and the label, a space and each number, two spaces and how the run ended.
+        fixed = 4 + (NUMBER_WIDTH + 1) * len(heads) + 2 + ENDED_WIDTH
         # The widest label ("SCCE sparse_categorical_cross_entropy"), and no wider: on a wide
         # terminal the numbers stay beside their labels.
-        label_width = min(max(width - fixed - 1, 8), 38)
+        label_width = min(max(width - fixed, 8), 38)
         # The legends name a run by its short label; the table gives the full one beside it,
         # cut short where it does not fit, or the short one alone where little of it would show.
         names = []
