@@ -25,11 +25,6 @@ class CaptionLine(ChangedLines):
             self.add_class(*classes.split())
         self._text = Text()
 
-    @property
-    def text(self) -> Text:
-        """The caption on show."""
-        return self._text
-
     def show(self, text: Text) -> None:
         """Show `text` (nothing to do when it is the caption on show)."""
         if text == self._text:
