@@ -67,6 +67,7 @@ from losstui.lessons.language import (
     Step,
     never_holds,
     parse_condition,
+    run_name,
 )
 from losstui.lessons.values import lesson_values
 
@@ -94,7 +95,7 @@ THEN = "<!-- then -->"
 _THEN = re.compile(r"\s*<!--\s*then\s*-->\s*\Z", re.IGNORECASE)
 #: `keep NAME as KEPT`: the name a kept value is quoted by.
 _KEPT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_KEEP = re.compile(r"([a-z_0-9]+)\s+as\s+(\S+)\Z")
+_KEEP = re.compile(r"([a-z_0-9]+(?:\.[a-z_0-9]+)?)\s+as\s+(\S+)\Z")
 _CHOICE = re.compile(r"-\s*\[([ xX])\]\s*(.*)\Z")
 _FENCE = "```"
 _LOSSTUI_FENCE = "```losstui"
@@ -130,6 +131,12 @@ class _Errors:
         self.step = 0
         self.kept: dict[str, tuple[int, int]] = {}
         self.quoted: list[tuple[str, int, int]] = []
+        #: The runs of a race that placeholders, waits and keeps name, as (run, the first line
+        #: of the step, line):
+        #: the step must race that many runs (checked as the steps' settings are replayed).
+        self.runs: list[tuple[int, int, int]] = []
+        #: The first line of the step being read (its `Step.line`).
+        self.step_line = 0
 
     def add(self, line: int | None, problem: str) -> None:
         self.found.append(ContentError(self.source, line, problem))
@@ -201,14 +208,21 @@ def _keeps(rest: str, line: int, errors: _Errors) -> tuple[tuple[str, str], ...]
                 f"expected `keep NAME as KEPT` (e.g. `keep r2 as squared_r2`), got {part.strip()!r}"
             )
         name, kept = match.groups()
-        if name not in NAMES:
-            raise SettingError(f"unknown name {name!r} to keep; allowed: {', '.join(NAMES)}")
-        if name in FLAGS:
+        ran = run_name(name)
+        if ran is not None:
+            errors.runs.append((ran[0], errors.step_line, line))
+        own = name if ran is None else ran[1]
+        if own not in NAMES:
+            raise SettingError(
+                f"unknown name {name!r} to keep; allowed: {', '.join(NAMES)}, and in a race "
+                "run1.NAME to run4.NAME"
+            )
+        if own in FLAGS:
             raise SettingError(f"{name} is a yes/no state: keep a number or a setting")
-        if not _KEPT_NAME.match(kept) or kept in NAMES:
+        if not _KEPT_NAME.match(kept) or kept in NAMES or _is_run_name(kept):
             raise SettingError(
                 f"a kept value's name is lower-case letters, digits and _, and not a live "
-                f"value's name, got {kept!r}"
+                f"value's name nor a run's (run1 to run4), got {kept!r}"
             )
         if kept in errors.kept:
             raise SettingError(f"{kept} is kept already, at line {errors.kept[kept][1]}")
@@ -353,8 +367,12 @@ def _pause(block: _Directives, rest: str, line: int) -> None:
 
 
 def _wait(block: _Directives, rest: str, line: int) -> None:
-    block.out["wait"] = parse_condition(rest)
+    wait = parse_condition(rest)
+    block.out["wait"] = wait
     block.out["wait_line"] = line
+    for part in wait.simple():
+        if part.run is not None:
+            block.errors.runs.append((part.run, block.errors.step_line, line))
 
 
 def _keep(block: _Directives, rest: str, line: int) -> None:
@@ -446,11 +464,28 @@ def _step(block: Block, errors: _Errors) -> Step | None:
 
 def _check_placeholders(text: str, line: int, errors: _Errors) -> None:
     """Each `{name}` in `text` (prose, a hint, a question, a choice or its feedback) must be a
-    live value, or a value an earlier step keeps (looked at once every step is read:
+    live value, one run's in a race (`{run2.accuracy}`, `{run2}`: the step must race that many
+    runs, `_check_runs`), or a value an earlier step keeps (looked at once every step is read:
     `_check_kept`)."""
     for match in PLACEHOLDER.finditer(text):
-        if match.group(1) not in NAMES:
-            errors.quoted.append((match.group(1), errors.step, line))
+        name = match.group(1)
+        try:
+            ran = run_name(name)
+        except SettingError as error:
+            errors.add(line, f"{{{name}}}: {str(error).removeprefix(name + ': ')}")
+            continue
+        if ran is not None:
+            errors.runs.append((ran[0], errors.step_line, line))
+        elif name not in NAMES:
+            errors.quoted.append((name, errors.step, line))
+
+
+def _is_run_name(name: str) -> bool:
+    """Whether `name` is written as a run's (`run2`, `run7`), so cannot name a kept value."""
+    try:
+        return run_name(name) is not None
+    except SettingError:
+        return True
 
 
 def _check_kept(errors: _Errors) -> None:
@@ -485,8 +520,9 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
                 state.apply(step.settings, force=True)
             except (SettingError, ValueError) as error:
                 errors.add(step.set_line, f"set: {error}")
-            if any(key in TRAINING_KEYS for key in step.settings):
+            if starts_runs(step.settings):
                 reached = 0  # a new run
+        _check_runs(step, state, errors)
         if step.run:
             reached += step.run
             _check_training(f"run {step.run}", reached, step.run_line, state, errors)
@@ -496,6 +532,28 @@ def _replay(lesson_steps: list[Step], errors: _Errors) -> None:
             if needed is not None:
                 reached = max(reached, needed)
                 _check_training(f"wait {step.wait.text}", reached, step.wait_line, state, errors)
+
+
+def starts_runs(settings: Mapping[str, str]) -> bool:
+    """Whether `settings` start new runs at step 0: a training setting, or a race."""
+    return any(key in TRAINING_KEYS or key == "race" for key in settings)
+
+
+def _check_runs(step: Step, state: AppState, errors: _Errors) -> None:
+    """A run of a race named at `step` (`{run2.accuracy}`, `wait run2.r2 > 0.8`) must be one of
+    the runs the step races."""
+    count = len(state.runs) if state.race is not None else 0
+    for run, first, line in errors.runs:
+        if first != step.line or run <= count:
+            continue
+        if count == 0:
+            errors.add(
+                line,
+                f"run{run} names a run of a race, and no race is on at this step: "
+                "`set race=KEY:V1,V2,...` first",
+            )
+        else:
+            errors.add(line, f"run{run}: this step races {count} runs, run1 to run{count}")
 
 
 def steps_to_meet(wait: Condition, config: TrainConfig, reached: int = 0) -> int | None:
@@ -523,14 +581,16 @@ def _check_training(what: str, steps: int, line: int, state: AppState, errors: _
     from losstui.core.work import MAX_SECONDS, describe_seconds, run_cost
 
     cost = run_cost(state.config)
-    seconds = cost.seconds(steps)
+    # A race trains each of its runs that far.
+    seconds = sum(run_cost(run.config).seconds(steps) for run in state.runs)
+    runs = f", {len(state.runs)} runs" if len(state.runs) > 1 else ""
     if seconds > MAX_SECONDS:
         errors.add(
             line,
             f"{shown_value(what)} trains the run to step {steps:,}: "
             f"{describe_seconds(seconds)} for this model ({cost.n_params:,} parameters × batch "
-            f"{cost.batch_size:,}), above the {describe_seconds(MAX_SECONDS, about=False)} a "
-            "class can wait; ask for fewer steps or a smaller model",
+            f"{cost.batch_size:,}{runs}), above the {describe_seconds(MAX_SECONDS, about=False)} "
+            "a class can wait; ask for fewer steps or a smaller model",
         )
 
 
@@ -545,9 +605,9 @@ def _check_wait(wait: Condition, line: int, state: AppState, errors: _Errors) ->
     problem = PROBLEMS[state.config.problem].title.lower()
     loss = LOSSES[state.config.loss]
     for part in wait.simple():
-        if part.name not in NUMBERS or part.name in INFORMATION:
-            continue
-        value = values.get(part.name)
+        if part.name not in NUMBERS or part.name in INFORMATION or part.key not in values:
+            continue  # not on the run, or a run the step does not race (`_check_runs`)
+        value = values.get(part.key)
         if not (isinstance(value, (int, float)) and math.isfinite(value)):
             errors.add(
                 line,
@@ -656,7 +716,7 @@ def _read(text: str, source: str) -> tuple[Lesson | None, list[ContentError]]:
     minutes = _front_matter(doc.meta, doc.meta_lines, source, errors)
     steps: list[Step] = []
     for index, block in enumerate(_steps(doc.body, errors)):
-        errors.step = index
+        errors.step, errors.step_line = index, block.start
         step = _step(block, errors)
         if step is not None:
             steps.append(step)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from losstui.core.settings import SETTINGS, SettingError, get_setting
+from losstui.core.settings import MAX_RUNS, SETTINGS, TRAINING_KEYS, SettingError, get_setting
 from losstui.core.tasks import TASKS
 from losstui.core.text import PERCENT_METRICS
 
@@ -50,6 +50,13 @@ NAMES: tuple[str, ...] = (*NUMBERS, *FLAGS, *SETTINGS)
 TRAINED = (frozenset(NUMBERS) - set(INFORMATION) - {"sample_mean", "sample_std", "sample_nll"}) | {
     "diverged"
 }
+#: What each run of a race has of its own, quoted as `{run2.accuracy}` and compared as
+#: `wait run2.accuracy > 0.8`: what training moves and the run's training settings.
+RUN_NAMES: frozenset[str] = TRAINED | frozenset(TRAINING_KEYS)
+#: A run of a race named in a condition or a placeholder: `run2.val_loss` (run 2's validation
+#: loss), `run2` alone (what sets run 2 apart: "Mean squared error", "lr 0.1"). Runs count from 1,
+#: in the order the race lists them.
+_RUN_NAME = re.compile(r"run([0-9]+)(?:\.(.*))?\Z", re.DOTALL)
 #: The values a number can take, low to high (both ends included): a wait outside them can never
 #: hold. A loss's own floor depends on the loss (`_loss_floor`); JS is at most 1 bit (ln 2 nats).
 RANGES: dict[str, tuple[float, float]] = {
@@ -76,9 +83,31 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
     ">": operator.gt,
 }
-_CONDITION = re.compile(r"([a-z_0-9]+)\s*(?:(<=|>=|==|!=|<|>)\s*(\S+))?\Z")
+_CONDITION = re.compile(r"([a-z_0-9]+(?:\.[a-z_0-9]+)?)\s*(?:(<=|>=|==|!=|<|>)\s*(\S+))?\Z")
 #: A placeholder in prose, `{val_loss}`: a live value or a kept one.
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+
+
+def run_name(name: str) -> tuple[int, str] | None:
+    """A name of one run of a race, as (run, name): `run2.accuracy` → (2, "accuracy"), `run2` →
+    (2, ""); None for a name that does not start with `runN` (SettingError for one that does but
+    names no run or no value a run has of its own)."""
+    match = _RUN_NAME.match(name)
+    if match is None:
+        return None
+    run, own = int(match.group(1)), match.group(2) or ""
+    if not 1 <= run <= MAX_RUNS:
+        raise SettingError(f"{name}: a race has runs 1 to {MAX_RUNS}, got run {match.group(1)}")
+    if own and own not in RUN_NAMES:
+        raise SettingError(
+            f"{name}: a run's own values are {', '.join(sorted(RUN_NAMES))}, got {own!r}"
+        )
+    return run, own
+
+
+def run_key(run: int, name: str) -> str:
+    """Where `lesson_values` holds run `run`'s `name` ("" for what sets the run apart)."""
+    return f"run{run}.{name}" if name else f"run{run}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +116,9 @@ class Condition:
     conditions combined: `step >= 300 and accuracy > 0.9`, `diverged or step >= 2000` (`parts`
     joined by `join`, "and" or "or"; `and` binds closer). A combined condition's `name` is that
     of its first part on what training moves (see TRAINED), else of its first part, so that
-    whatever asks "is this a wait on training?" treats it as one if any part is."""
+    whatever asks "is this a wait on training?" treats it as one if any part is. `run`: in a
+    race, the run whose value it tests (`run2.accuracy > 0.8`: 2, `name` "accuracy"); None for
+    the selected run's, and for the clock's step."""
 
     text: str
     name: str
@@ -95,6 +126,12 @@ class Condition:
     value: Any = None
     parts: tuple[Condition, ...] = ()
     join: str = ""
+    run: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Where `lesson_values` holds the value it tests."""
+        return self.name if self.run is None else run_key(self.run, self.name)
 
     def simple(self) -> tuple[Condition, ...]:
         """The single comparisons and flags it is made of, in the order written."""
@@ -108,7 +145,7 @@ class Condition:
         if self.parts:
             combine = all if self.join == "and" else any
             return combine(part.holds(values) for part in self.parts)
-        current = values.get(self.name)
+        current = values.get(self.key)
         if self.op is None:
             return bool(current)
         number = isinstance(current, (int, float)) and math.isfinite(current)
@@ -197,25 +234,31 @@ def _parse_simple(text: str) -> Condition:
             f"expected a condition such as `val_loss < 0.3`, `loss == hinge` or `diverged`, "
             f"got {text!r}"
         )
-    name, op, raw = match.groups()
+    written, op, raw = match.groups()
+    ran = run_name(written)
+    run, name = ran if ran is not None else (None, written)
     if name not in NAMES:
-        raise SettingError(f"unknown name {name!r} in a condition; allowed: {', '.join(NAMES)}")
+        raise SettingError(
+            f"unknown name {written!r} in a condition; allowed: {', '.join(NAMES)}, and in a "
+            "race run1.NAME to run4.NAME"
+        )
     if op is None:
-        return _flag(text, name)
+        return _flag(text, name, run)
     if name in FLAGS:
-        raise SettingError(f"{name} is a yes/no state: write `wait {name}` alone")
-    condition = Condition(text, name, op, _compared_value(name, op, raw))
+        raise SettingError(f"{written} is a yes/no state: write `wait {written}` alone")
+    condition = Condition(text, name, op, _compared_value(name, op, raw), run=run)
     _check_can_hold(condition)
     return condition
 
 
-def _flag(text: str, name: str) -> Condition:
+def _flag(text: str, name: str, run: int | None) -> Condition:
     """`diverged`: a name alone, which only a yes/no state may be."""
     if name not in FLAGS:
+        written = name if run is None else run_key(run, name)
         raise SettingError(
-            f"{name} needs a comparison (e.g. `{name} >= 1`); alone only: {', '.join(FLAGS)}"
+            f"{written} needs a comparison (e.g. `{written} >= 1`); alone only: {', '.join(FLAGS)}"
         )
-    return Condition(text, name)
+    return Condition(text, name, run=run)
 
 
 def _compared_value(name: str, op: str, raw: str) -> Any:

@@ -7,10 +7,17 @@ import time
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from losstui.core.settings import TRAINING_KEYS, SettingError
-from losstui.lessons.format import REPLAY_STEPS
+from losstui.core.settings import SettingError
+from losstui.lessons.format import REPLAY_STEPS, starts_runs
 from losstui.lessons.language import TRAINED, Choice, Condition, Lesson, Step
-from losstui.lessons.values import density_values, fill, kept_text, lesson_values, waiting_for
+from losstui.lessons.values import (
+    density_values,
+    fill,
+    kept_text,
+    lesson_values,
+    race_values,
+    waiting_for,
+)
 
 if TYPE_CHECKING:
     from losstui.core.state import AppState
@@ -30,8 +37,8 @@ Slices = Generator[None, None, Any]
 
 
 def _fresh(step: Step) -> bool:
-    """Whether `step` sets something that starts a new run."""
-    return any(key in TRAINING_KEYS for key in step.settings)
+    """Whether `step` sets something that starts new runs."""
+    return starts_runs(step.settings)
 
 
 def _trains(wait: Condition | None) -> bool:
@@ -43,20 +50,26 @@ def _trains(wait: Condition | None) -> bool:
 _COUNTED = frozenset({"step", "epoch", "diverged"})
 
 
-def trained_values(state: AppState, names: frozenset[str] | None = None) -> dict[str, Any]:
-    """The values training moves (the run's step, epoch, losses, metrics, divergence and, for
-    density data, the fit), read from an `AppState` at a fraction of `lesson_values`'s cost:
-    fast-forward looks at a wait after every step. With `names`, only what those need: a wait
-    on the step, the epoch or a divergence costs no pass over the data."""
+def trained_values(
+    state: AppState, names: frozenset[str] | None = None, keys: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """The values training moves (the clock's step, the selected run's epoch, losses, metrics,
+    divergence and, for density data, the fit), read from an `AppState` at a fraction of
+    `lesson_values`'s cost: fast-forward looks at a wait after every step. With `names`, only
+    what those need: a wait on the step, the epoch or a divergence costs no pass over the data.
+    `keys`: where the wait reads its values; one run's of a race (`run2.accuracy`) adds every
+    run's (`race_values`)."""
     run = state.run
     out: dict[str, Any] = {
-        "step": run.step_count,
+        "step": state.step_count,
         "epoch": run.epoch,
         "diverged": run.diverged,
     }
     if names is None or not names <= _COUNTED:
         out.update(run.evaluate())
         out.update(density_values(run.trainer))
+    if keys is not None and any(key.startswith("run") for key in keys):
+        out.update(race_values(state))  # a wait on one run of a race
     return out
 
 
@@ -219,7 +232,9 @@ class LessonRun:
         for step in self.lesson.steps[: self.index + 1]:
             if step.settings:
                 scratch.apply(step.settings, force=True)
-        self.state.apply(scratch.snapshot()["settings"], force=True)
+        settings = scratch.snapshot()["settings"]
+        settings.setdefault("race", "off")  # a snapshot leaves out a race that is not on
+        self.state.apply(settings, force=True)
 
     def _train_as_before(self) -> Slices:
         """Going back or resuming to this step, where the replayed settings started a new run:
@@ -362,14 +377,16 @@ class LessonRun:
     def _first_hold(self, wait: Condition) -> Callable[[], bool]:
         """A test of `wait` on the values as they are now, with what training moves read anew."""
         state = self.state
-        names = frozenset(leaf.name for leaf in wait.simple())
+        leaves = wait.simple()
+        names = frozenset(leaf.name for leaf in leaves)
+        keys = frozenset(leaf.key for leaf in leaves)
         # What training does not move, read once, and only where the wait names some of it
         # (`pane == train and r2 > 0.8`): a full read is a pass over the P/Q lab and settings
         # at each fast-forward slice.
         still = self.values() if names - TRAINED else {}
 
         def holds() -> bool:
-            return wait.holds({**still, **trained_values(state, names)})
+            return wait.holds({**still, **trained_values(state, names, keys)})
 
         return holds
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,8 +18,11 @@ from losstui.lessons.language import (
     NAMES,
     NUMBERS,
     PLACEHOLDER,
+    RUN_NAMES,
     TRAINED,
     Condition,
+    run_key,
+    run_name,
 )
 
 if TYPE_CHECKING:
@@ -31,20 +35,45 @@ _THREE_DECIMALS = ("mu", "sigma", "sample_mean", "sample_std")
 
 def lesson_values(state: AppState) -> dict[str, Any]:
     """What conditions test and placeholders quote, read from an `AppState`: every setting,
-    the run's step, epoch, losses and metrics (NaN where the task has none), its flags, the
-    P/Q lab's measures in the state's units, and for density data the fit against its closed
-    form (`density_values`)."""
+    the selected run's epoch, losses and metrics (NaN where the task has none), the clock's
+    step, the flags, the P/Q lab's measures in the state's units, for density data the fit
+    against its closed form (`density_values`), and in a race each run's own (`race_values`)."""
     from losstui.core import info
 
-    run = state.run
-    evaluated = run.evaluate()
     out: dict[str, Any] = dict(state.values())
     out.update({name: math.nan for name in NUMBERS})
-    out.update(evaluated)
-    out.update(step=run.step_count, epoch=run.epoch)
-    out.update(diverged=run.diverged, running=state.running, paused=not state.running)
+    out.update(trained(state.run))
+    out.update(step=state.step_count, running=state.running, paused=not state.running)
     out.update(info.PQMeasures.of(state.pq_p, state.pq_q, state.units).values())
+    out.update(race_values(state))
+    return out
+
+
+def trained(run: RunView) -> dict[str, Any]:
+    """What training moves, for one run: its step, epoch, losses, metrics, whether it diverged,
+    and for density data its fit (`density_values`)."""
+    out: dict[str, Any] = dict(run.evaluate())
+    out.update(step=run.step_count, epoch=run.epoch, diverged=run.diverged)
     out.update(density_values(run))
+    return out
+
+
+def race_values(state: AppState) -> dict[str, Any]:
+    """In a race, each run's own values under `run_key`: `run2.accuracy` (what training moves,
+    NaN where the task has none), `run2.loss` (its training settings), and under `run2` what
+    sets it apart: a raced loss by its title ("Mean squared error"), another setting as the
+    Race pane labels the run ("lr 0.1", "mlp"). {} for one run."""
+    race = state.race
+    if race is None:
+        return {}
+    out: dict[str, Any] = {}
+    for i, run in enumerate(state.runs, start=1):
+        config = run.config
+        own: dict[str, Any] = {name: math.nan for name in RUN_NAMES & set(NUMBERS)}
+        own.update({key: getattr(config, key) for key in RUN_NAMES & set(SETTINGS)})
+        own.update(trained(run))
+        out.update({run_key(i, name): value for name, value in own.items()})
+        out[run_key(i, "")] = setting_title(race.key, race.values[i - 1]) or run.label
     return out
 
 
@@ -180,6 +209,8 @@ def waiting_for(condition: Condition, values: Mapping[str, Any]) -> str:
             return ", or ".join(words)
         return f" {condition.join} ".join(words)
     name, value = condition.name, condition.value
+    if condition.run is not None:
+        return _of_run(condition, values)
     if condition.op is None:
         return _FLAGS.get(name, name.replace("_", " "))
     if name == "pane" and condition.op == "==" and value in PANES:
@@ -205,6 +236,16 @@ def waiting_for(condition: Condition, values: Mapping[str, Any]) -> str:
     return text
 
 
+def _of_run(condition: Condition, values: Mapping[str, Any]) -> str:
+    """A condition on one run of a race in words, with that run's value now: "run 2 (Mean
+    squared error): accuracy is above 90.0% (now 51.0%)"."""
+    assert condition.run is not None
+    own = replace(condition, run=None)
+    words = waiting_for(own, {**values, own.name: values.get(condition.key)})
+    label = values.get(run_key(condition.run, ""))
+    return f"run {condition.run}{f' ({label})' if label else ''}: {words}"
+
+
 #: A title's closing parenthesis: "(δ = 1)", "(a trap)".
 _OWN_PARENTHESIS = re.compile(r"\s*\([^()]*\)\Z")
 
@@ -214,11 +255,14 @@ def kept_text(name: str, values: Mapping[str, Any]) -> str:
     value training moves (see TRAINED), followed by the run it was measured on, so that a later
     step that quotes it beside another run's numbers cannot pass it off as theirs: "0.8123 (Mean
     squared error)". The run is named by its loss's title, without a parenthesis of its own
-    ("Huber loss", not "Huber loss (δ = 1)"). A setting, or a P/Q lab measure, reads alone."""
-    shown = format_value(name, values.get(name, math.nan), str(values.get("units", "bits")))
-    if name not in TRAINED:
+    ("Huber loss", not "Huber loss (δ = 1)"). A setting, or a P/Q lab measure, reads alone. One
+    run's value in a race (`run2.accuracy`) is named by that run's loss."""
+    ran = run_name(name)
+    base, loss = (name, "loss") if ran is None else (ran[1], run_key(ran[0], "loss"))
+    shown = format_value(base, values.get(name, math.nan), str(values.get("units", "bits")))
+    if base not in TRAINED:
         return shown
-    run = setting_title("loss", values.get("loss")) or str(values.get("loss"))
+    run = setting_title("loss", values.get(loss)) or str(values.get(loss))
     return f"{shown} ({_OWN_PARENTHESIS.sub('', run)})"
 
 
@@ -231,7 +275,10 @@ def fill(prose: str, values: Mapping[str, Any]) -> str:
         name = match.group(1)
         if name not in values:
             return match.group(0)
-        if name not in NAMES:  # a kept value, shown as it was kept
+        ran = run_name(name) if name.startswith("run") else None
+        if ran is not None and ran[1]:  # one run's value: as the app shows the name's
+            return format_value(ran[1], values[name], units)
+        if name not in NAMES:  # a kept value, or what sets a run apart: as it is
             return str(values[name])
         return format_value(name, values[name], units)
 
