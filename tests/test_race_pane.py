@@ -12,8 +12,10 @@ from losstui.core.presets import PRESETS, RACE_PRESETS
 from losstui.core.race import alternatives_race
 from losstui.core.settings import SettingError
 from losstui.core.state import AppState
+from losstui.core.text import fit_number
 from losstui.tui.app import LossApp
 from losstui.tui.run_marks import RUN_MARKS
+from losstui.tui.widgets.race_table import NUMBER_WIDTH
 from tests.app_helpers import flat, pane_ready, screen_text
 
 # -- headless: which runs the keys race -----------------------------------------------------------
@@ -127,6 +129,13 @@ async def test_a_student_races_the_binary_losses_by_keys_and_reads_which_leads_a
         assert "2/4 o SMSE" in text
         assert _row(text, "o", "SMSE").startswith("> ")
 
+        # On the Train pane ] shows the next run too: its loss heads the screen.
+        await pilot.press("3")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.state.selected == 2
+        assert screen_text(app).splitlines()[0].startswith(" Binary classification | Hinge loss")
+
 
 async def test_a_student_races_four_learning_rates_by_keys_and_sees_lr_1_diverge_at_80x24():
     app = LossApp(problem="regression")
@@ -189,6 +198,14 @@ async def test_without_colour_each_run_is_told_apart_by_its_mark(monkeypatch):
         # Each run's curve is drawn in its mark: the plots hold all three.
         plots = "\n".join(line[:40] for line in text.splitlines()[2:17])
         assert all(mark in plots for mark in RUN_MARKS[:3])
+
+
+def test_a_number_too_wide_for_the_table_keeps_its_exponent():
+    # Squared error on targets in the hundreds: a loss of 11,270 is "1.13e+04", not "1.127e+…".
+    assert fit_number("1.127e+04", NUMBER_WIDTH) == "1.13e+04"
+    assert fit_number("-1.234e+05", NUMBER_WIDTH) == "-1.2e+05"
+    assert fit_number("0.3694", NUMBER_WIDTH) == "0.3694"
+    assert fit_number("training", 4) == "training"  # not a number: the cell cuts it
 
 
 def test_every_race_preset_is_offered_where_presets_are():

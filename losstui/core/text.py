@@ -40,6 +40,24 @@ def format_loss(value: float | None) -> str:
     return f"{value:.4g}"
 
 
+def fit_number(text: str, width: int) -> str:
+    """A number written by `format_loss` (`text`) in at most `width` characters where fewer
+    significant digits make it fit: "1.127e+04" → "1.13e+04" in 8, "123456.7" → "1.23e+05"
+    in 8. Cutting its end instead would hide the exponent. Text that is not a number, or that
+    fits, comes back as it is."""
+    if len(text) <= width:
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    for digits in range(3, 0, -1):
+        shorter = f"{value:.{digits}g}"
+        if len(shorter) <= width:
+            return shorter
+    return text
+
+
 def format_percent(fraction: float) -> str:
     """A fraction in [0, 1] as a percentage with one decimal: 0.9233 → "92.3%"."""
     if not math.isfinite(fraction):

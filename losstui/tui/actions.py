@@ -163,7 +163,7 @@ PLAY_PAUSE = "play / pause training"
 FASTER_SLOWER = "faster / slower (steps per second)"
 SETTINGS_HELP = "Train pane: go into the settings column (from inside it: hide it)"
 NEXT_BACK = "next step / previous step"
-RUN_HELP = "Race pane: select the next / previous run (its picture; the run the other panes show)"
+RUN_HELP = "In a race: show the next / previous run (Race, Train and Distributions panes)"
 
 ACTIONS: tuple[Action, ...] = (
     # Training, on the Train and Distributions panes (bound on the main screen).
@@ -329,7 +329,7 @@ ACTIONS: tuple[Action, ...] = (
         "Next run",
         key_display="]",
         scope="screen",
-        panes=("race",),
+        panes=("race", "train", "distributions"),
         group="race",
         help=RUN_HELP,
     ),
@@ -339,7 +339,7 @@ ACTIONS: tuple[Action, ...] = (
         "Previous run",
         key_display="[",
         scope="screen",
-        panes=("race",),
+        panes=("race", "train", "distributions"),
         group="race",
         help=RUN_HELP,
     ),

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from losstui.core.race_summary import RaceRow, Target, race_metric, race_row
 from losstui.core.run import RunView
-from losstui.core.text import METRIC_TITLES
+from losstui.core.text import METRIC_TITLES, fit_number
 from losstui.tui.glyphs import UNICODE, Glyphs
 from losstui.tui.run_marks import RUN_MARKS, TEXT_COLOURS, short_label
 from losstui.tui.widgets.changed_lines import ChangedLines
@@ -110,8 +110,9 @@ class RaceTable(ChangedLines):
             add("\n" + ("> " if i == selected else "  "))
             add(f"{RUN_MARKS[i]} " + cell(names[i], label_width, right=False), style)
             for value in (row.train, row.val):
-                add(" " + cell(value, NUMBER_WIDTH))
-            add(" " + cell(row.metric, NUMBER_WIDTH), "bold" if i == best else "")
+                add(" " + cell(fit_number(value, NUMBER_WIDTH), NUMBER_WIDTH))
+            metric = fit_number(row.metric, NUMBER_WIDTH)
+            add(" " + cell(metric, NUMBER_WIDTH), "bold" if i == best else "")
             add(" " + cell(row.reached, NUMBER_WIDTH))
             add("  " + cell(row.ended, ENDED_WIDTH, right=False))
         return out
