@@ -19,6 +19,7 @@ import pytest
 from losstui.core.datasets import FAR_CENTRE, targets_for
 from losstui.core.state import AppState
 from losstui.core.text import format_loss, format_metric
+from losstui.core.trainer import Trainer
 from losstui.lessons.format import Lesson, check_lesson, read_lesson
 from losstui.lessons.runner import LessonRun
 from tests.app_helpers import flat
@@ -297,88 +298,72 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     from losstui.core.diagnostics import classification_data
 
     run, state = start(CLASSIFICATION, offset)
-    # 1. The article's circles under binary cross-entropy: near its 85% after 200 epochs.
+    # 1. The article's circles: binary cross-entropy, hinge and squared hinge race 200 epochs.
     assert state.config.dataset == "article_circles"
-    assert state.config.loss == "binary_cross_entropy"
-    assert state.config.hidden == (50,)
-    assert state.config.lr == 0.01
+    assert state.pane == "race"
+    assert state.is_locked("race")
+    losses = ("binary_cross_entropy", "hinge", "squared_hinge")
+    assert tuple(r.config.loss for r in state.runs) == losses
+    assert {(r.config.hidden, r.config.lr) for r in state.runs} == {((50,), 0.01)}
     assert run.blocked() is not None
-    accuracy = {}
-    for loss in ("binary_cross_entropy", "hinge", "squared_hinge"):
-        assert state.config.loss == loss
-        assert state.trainer.step_count == 0
-        assert run.blocked() is not None
-        state.step(200 * EPOCH)
-        accuracy[loss] = metric(state, "accuracy")
-        assert run.blocked() is None
-        quotes(run, state, "accuracy")
-        assert f"Epoch {state.trainer.epoch:.1f}" in flat(run.text())
-        go_on(run)
-        if loss == "binary_cross_entropy":  # 2. What the sigmoid's output means.
-            assert flat(run.text().replace("**", "")).startswith(
-                f"Step 3200: accuracy {format_metric('accuracy', accuracy[loss])}, near the 85% "
-                "the article reports after 200"
-            )
-            # Back a step and on again: the same setup, so the run and its epochs stay.
-            assert run.back()
-            assert run.index == 0
-            assert state.trainer.step_count == 200 * EPOCH
-            assert run.blocked() is None
-            go_on(run)
-            answer_right(run)
-            go_on(run)
-    # Cross-entropy "near the 85% the article reports": 82.2% to 84.6% at the five seeds.
+    assert "within a few points" not in run.text()
+    play_run(run, state)
+    assert state.step_count == 200 * EPOCH
+    assert run.blocked() is None
+    accuracy = dict(zip(losses, (r.evaluate()["accuracy"] for r in state.runs), strict=True))
+    shown = [format_metric("accuracy", accuracy[loss]) for loss in losses]
+    assert flat(run.text().replace("**", "")).endswith(
+        "Binary cross-entropy {}, hinge {}, squared hinge {}: near the article's 85%, within a "
+        "few points of each other.".format(*shown)
+    )
+    assert f"Epoch {state.trainer.epoch:.1f}" in flat(run.text())
+    # Cross-entropy "near the article's 85%": 82.2% to 84.6% at the five seeds. "Within a few
+    # points of each other": hinge 0.2 to 1.8 points from cross-entropy, all three at most 3
+    # points apart (5 allowed).
     assert abs(accuracy["binary_cross_entropy"] - 0.85) < 0.05, accuracy
-    # "Hinge landed at 82.6% (Hinge loss), about where cross-entropy did (83.4% (Binary
-    # cross-entropy))": 0.2 to 1.8 points apart at the five seeds.
     assert abs(accuracy["hinge"] - accuracy["binary_cross_entropy"]) < 0.04
-    kept = {
-        "bce_acc": f"{format_metric('accuracy', accuracy['binary_cross_entropy'])} (Binary "
-        "cross-entropy)",
-        "hinge_acc": f"{format_metric('accuracy', accuracy['hinge'])} (Hinge loss)",
-    }
-    assert {name: run.kept[name] for name in kept} == kept
-    # "All three land within a few points of each other": at most 3 points apart (5 allowed).
     assert max(accuracy.values()) - min(accuracy.values()) < 0.05, accuracy
-    shown = format_metric("accuracy", accuracy["squared_hinge"])
-    assert flat(run.text()).startswith(f"Squared hinge: {shown}. All three land within")
-    # 5. Why cross-entropy.
+    # Each run is the one it was when the lesson switched one loss at a time.
+    alone = Trainer(state.runs[1].config)
+    alone.step(200 * EPOCH)
+    assert alone.evaluate()["accuracy"] == accuracy["hinge"]
+    go_on(run)
+    # 2. What the sigmoid's output means; back a step and on again: the same setup, so the
+    # runs and their epochs stay.
+    assert run.back()
+    assert run.index == 0
+    assert state.step_count == 200 * EPOCH
+    assert run.blocked() is None
+    go_on(run)
     answer_right(run)
     go_on(run)
-    # 6-8. The article's blobs: categorical, sparse and KL end on the same numbers at 1,600.
-    ends = []
-    for loss in ("categorical_cross_entropy", "sparse_categorical_cross_entropy", "kl_divergence"):
-        assert state.config.loss == loss
-        assert state.config.dataset == "article_blobs"
-        assert run.blocked() is not None
-        play_run(run, state)
-        assert state.trainer.step_count == 1600
-        assert not state.running
-        quotes(run, state, "accuracy", "val_loss")
-        values = state.trainer.evaluate()
-        ends.append((values["val_loss"], values["accuracy"]))
-        if loss == "sparse_categorical_cross_entropy":  # "The same numbers", once they are
-            assert (
-                f"Categorical ended at {run.kept['cat_loss']}, {run.kept['cat_acc']}, near the "
-                "article's 82%: the same numbers, digit for digit"
-            ) in flat(run.text())
-        go_on(run)
-        if loss == "categorical_cross_entropy":  # quoted as kept on the next step, by its run
-            assert run.kept["cat_loss"] == f"{format_loss(ends[0][0])} (Categorical cross-entropy)"
-            assert run.kept["cat_acc"] == (
-                f"{format_metric('accuracy', ends[0][1])} (Categorical cross-entropy)"
-            )
-            assert "the same numbers" not in run.text()  # not before the sparse run is done
+    # 3. Hinge and squared hinge; why cross-entropy.
+    answer_right(run)
+    go_on(run)
+    # 4. The article's blobs: categorical, sparse and KL race to step 1,600 and end on the same
+    # numbers, digit for digit.
+    losses = ("categorical_cross_entropy", "sparse_categorical_cross_entropy", "kl_divergence")
+    assert tuple(r.config.loss for r in state.runs) == losses
+    assert {r.config.dataset for r in state.runs} == {"article_blobs"}
+    assert run.blocked() is not None
+    assert "digit for digit" not in run.text()
+    play_run(run, state)
+    assert state.step_count == 1600
+    assert not state.running
+    ends = [(r.evaluate()["val_loss"], r.evaluate()["accuracy"]) for r in state.runs]
     assert ends[0] == ends[1] == ends[2]
     # "near the article's 82%": 78.2% to 81.6% at the five seeds.
     assert abs(ends[0][1] - 0.82) < 0.06
     loss_text, accuracy_text = format_loss(ends[0][0]), format_metric("accuracy", ends[0][1])
-    assert flat(run.text()).startswith(
-        f"KL ended at validation loss {loss_text}, accuracy {accuracy_text}: categorical "
-        f"cross-entropy's {run.kept['cat_loss']} and {run.kept['cat_acc']} again."
+    assert flat(run.text()).endswith(
+        f"Validation loss {loss_text}, {loss_text} and {loss_text}, accuracy {accuracy_text}, "
+        f"{accuracy_text} and {accuracy_text}: one run, digit for digit."
     )
-    # 9. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
-    trainer = state.trainer
+    assert "Step 1600." in flat(run.text())
+    go_on(run)
+    # 5. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
+    trainer = state.runs[2].trainer
+    assert trainer.loss.name == "kl_divergence"
     y = targets_for(trainer.loss, trainer.dataset, "val")
     z = trainer.logits(trainer.dataset.x_val)
     assert y.ndim == 2
@@ -394,7 +379,7 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert not choice.correct
     answer_right(run)
     go_on(run)
-    # 10. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
+    # 6. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
     # the five seeds (7% to 23% at step 0); the Hamming loss 4.9% to 8.0%.
     assert state.problem == "multilabel_classification"
     assert run.blocked() is not None
@@ -404,7 +389,7 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert metric(state, "hamming_loss") < 0.12
     quotes(run, state, "subset_accuracy", "hamming_loss")
     go_on(run)
-    # 11. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
+    # 7. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
     assert run.blocked() is not None
     state.set_pane("distributions")
     q_present = classification_data(state.trainer).q[:, :, 1]
