@@ -152,3 +152,17 @@ def test_a_race_step_counts_every_run_against_the_time_a_class_can_wait():
     assert alone == []
     assert len(raced) == 1
     assert "4 runs" in raced[0]
+
+
+def test_a_student_who_quits_mid_race_resumes_the_race_where_they_left_it():
+    run, state = entered(RACE)
+    state.select_run(1)
+    state.step(250)
+    left = run.left_state()
+    ends = [r.evaluate() for r in state.runs]
+    again = AppState()
+    resumed = LessonRun(parse_lesson(RACE, "L.md"), again)
+    assert resumed.resume(left)
+    assert again.race == state.race
+    assert again.step_count == 250
+    assert [r.evaluate() for r in again.runs] == ends
