@@ -558,6 +558,15 @@ SETTINGS: dict[str, Setting] = {
             write=_write_flag,
         ),
         Setting(
+            "shapes",
+            "loss shapes",
+            "the Recommendation pane draws each loss and its gradient against the prediction",
+            "on or off",
+            _flag,
+            training=False,
+            write=_write_flag,
+        ),
+        Setting(
             "example",
             "example",
             "the validation example the Distributions pane shows (from 0)",

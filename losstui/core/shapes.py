@@ -51,6 +51,22 @@ AXIS_TITLES = {
     "probability": "p = P(class 1)",
     "true_logit": "true class's logit z_y",
 }
+#: Each axis in a few words, for a plot's caption.
+AXIS_WORDS = {
+    "residual": "residual ŷ − y",
+    "rate": "rate λ",
+    "margin": "margin",
+    "probability": "probability p",
+    "true_logit": "true class's logit",
+}
+#: What an axis is, where its words do not say it all.
+AXIS_DEFINITIONS = {
+    "margin": (
+        "margin = s·(z − t), s = +1 for y = 1 and −1 for y = 0, t = 0 (0.5 for a raw output "
+        "compared with 0/1)"
+    ),
+    "true_logit": f"the other {CLASSES - 1} logits held at 0",
+}
 #: What the loss is to the problem, in the order the curves are listed.
 ROLES = ("recommended", "alternative", "discouraged", "trap")
 
@@ -103,6 +119,15 @@ class Shapes:
     def axis_title(self) -> str:
         return AXIS_TITLES[self.axis]
 
+    @property
+    def axis_words(self) -> str:
+        return AXIS_WORDS[self.axis]
+
+    @property
+    def definition(self) -> str:
+        """What the axis is, where its title does not say it all ("" where it does)."""
+        return AXIS_DEFINITIONS.get(self.axis, "")
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "problem": self.problem,
@@ -110,6 +135,7 @@ class Shapes:
             "axis_title": self.axis_title,
             "target": self.target,
             "note": self.note,
+            "definition": self.definition,
             "x": _listed(self.x),
             "curves": [curve.as_dict() for curve in self.curves],
             "left_out": [{"title": title, "why": why} for title, why in self.left_out],
@@ -183,10 +209,21 @@ def axis_of(problem: str, probability: bool = False) -> str:
 def default_target(problem: str) -> float:
     """The example's target when the student picks none: 0 for real targets, 10 for positive
     ones spanning orders of magnitude, 3 for counts, class 1 of two, class 0 of several."""
+    return targets_of(problem)[0]
+
+
+def targets_of(problem: str) -> tuple[float, ...]:
+    """The targets a student steps through (the first is `default_target`): both classes, each
+    of the classes, a few counts, and for positive targets three orders of magnitude (squared
+    log error's curve changes with them; squared error's, in the residual, does not)."""
     axis = axis_of(problem)
     if axis == "residual":
-        return 10.0 if _positive(problem) else 0.0
-    return {"rate": 3.0, "margin": 1.0, "true_logit": 0.0}[axis]
+        return (10.0, 1.0, 100.0) if _positive(problem) else (0.0,)
+    return {
+        "rate": (3.0, 0.0, 10.0),
+        "margin": (1.0, 0.0),
+        "true_logit": tuple(float(c) for c in range(CLASSES)),
+    }[axis]
 
 
 def _positive(problem: str) -> bool:
@@ -279,17 +316,13 @@ def span_for(positions: Array, axis: str, least: float = 4.0) -> float | None:
 
 def _note(axis: str, y: float) -> str:
     if axis == "margin":
-        label = int(y)
-        return (
-            f"label y = {label} (s = {2 * label - 1:+d}); t is the loss's own threshold: 0 for "
-            "a sigmoid or a score, 0.5 for a raw output compared with 0/1"
-        )
+        return f"label y = {int(y)}"
     if axis == "probability":
         return f"label y = {int(y)}"
     if axis == "true_logit":
-        return f"true class {int(y)} of {CLASSES}; the other logits held at 0"
+        return f"true class {int(y)} of {CLASSES}"
     if axis == "rate":
-        return f"observed count y = {y:g}"
+        return f"count y = {y:g}"
     return f"target y = {y:g}"
 
 

@@ -76,6 +76,7 @@ class Part(str, enum.Enum):
     RUNNING = "running"
     SPEED = "speed"
     LOG10 = "log10"
+    SHAPES = "shapes"
     UNITS = "units"
     PANE = "pane"
     PQ = "pq"
@@ -130,6 +131,7 @@ VIEW_DEFAULTS: dict[str, Any] = {
     "speed": DEFAULT_SPEED,
     "units": "bits",
     "log10": False,
+    "shapes": False,
     "example": 0,
     "p": PQ_START[0],
     "q": PQ_START[1],
@@ -168,6 +170,8 @@ class AppState:
         self.fast = False
         self.speed: int = VIEW_DEFAULTS["speed"]
         self.log10: bool = VIEW_DEFAULTS["log10"]
+        #: Whether the Recommendation pane draws the losses' shapes in place of its text.
+        self.shapes: bool = VIEW_DEFAULTS["shapes"]
         self.units: str = VIEW_DEFAULTS["units"]
         self.pane: str = VIEW_DEFAULTS["pane"]
         self.example: int = VIEW_DEFAULTS["example"]
@@ -481,7 +485,7 @@ class AppState:
     def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
         # Each of these is an attribute of the same name and a Part of the same value.
-        for key in ("pane", "speed", "units", "log10", "example"):
+        for key in ("pane", "speed", "units", "log10", "shapes", "example"):
             if key in view and view[key] != getattr(self, key):
                 setattr(self, key, view[key])
                 parts.add(Part(key))
@@ -699,6 +703,10 @@ class AppState:
         """Plot log10(loss) or the loss."""
         self.set("log10", not self.log10)
 
+    def toggle_shapes(self) -> None:
+        """The Recommendation pane's losses drawn against the prediction, or its text."""
+        self.set("shapes", not self.shapes)
+
     def toggle_units(self) -> None:
         """Switch between bits and nats."""
         self.set_units(UNITS[1 - UNITS.index(self.units)])
@@ -715,6 +723,7 @@ class AppState:
             speed=self.speed,
             units=self.units,
             log10=self.log10,
+            shapes=self.shapes,
             example=self.example,
             p=self.pq_p,
             q=self.pq_q,

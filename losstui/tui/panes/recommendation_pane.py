@@ -1,4 +1,5 @@
-"""Provides the Recommendation pane: loss, activation and the maximum-likelihood reason."""
+"""Provides the Recommendation pane: loss, activation and the maximum-likelihood reason, or the
+shapes of the problem's losses (s)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,31 @@ from losstui.tui.widgets.recommendation_view import RecommendationView
 
 
 class RecommendationPane(Pane):
-    """The recommendation for the chosen problem, in full."""
+    """The recommendation for the chosen problem, in full; with the state's `shapes` on, each
+    loss the recommendation names drawn against the prediction with its gradient, and the run's
+    validation examples on the same axis (`ShapesView`, composed when first shown).
+
+    `target` is which of the targets the problem offers (`targets_of`) the shapes are drawn for:
+    where the view stands, as a scroll position is, not a setting; a new problem starts it
+    again."""
 
     DEFAULT_CSS = """
         #recommendation-view {
             padding: 0 1;
             height: 1fr;
         }
+        #shapes-view {
+            padding: 0 1;
+        }
     """
 
     pane_id = "recommendation"
+    #: While training runs on this pane the rug moves: redraw it about this often.
+    interval = 1.0
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.target = 0
 
     def compose(self) -> ComposeResult:
         yield RecommendationView(id="recommendation-view")
@@ -30,6 +46,60 @@ class RecommendationPane(Pane):
     def state_changed(self, event: StateChanged) -> None:
         if "problem" in event:
             self.query_one(RecommendationView).show(self.state.problem)
+            self.target = 0
+
+    def draw(self, force: bool = False) -> None:
+        shapes_on = self.state.shapes and self._has_shapes()
+        self.query_one(RecommendationView).display = not shapes_on
+        if shapes_on:
+            self._draw_shapes()
+        elif self.query("#shapes-view"):
+            self.query_one("#shapes-view").display = False
+
+    def _has_shapes(self) -> bool:
+        from losstui.core.shapes import SHAPED
+
+        return self.state.problem in SHAPED
+
+    def _draw_shapes(self) -> None:
+        from losstui.core.shapes import loss_shapes, rug, span_for, targets_of
+        from losstui.tui.widgets.shapes_view import ShapesView
+
+        found = self.query(ShapesView)
+        if found:
+            view = found.first()
+        else:
+            view = ShapesView(id="shapes-view")
+            view.glyphs = self.glyphs
+            self.mount(view)
+        view.display = True
+        state = self.state
+        targets = targets_of(state.problem)
+        target = targets[self.target % len(targets)]
+        shapes = loss_shapes(state.problem, target)
+        positions = rug(state.run, shapes)
+        span = span_for(positions, shapes.axis, least=abs(float(shapes.x[-1])))
+        if span is not None and span != abs(float(shapes.x[-1])):
+            shapes = loss_shapes(state.problem, target, span=span)
+        # Mounted just now, the view composes its parts on the next turn of the loop.
+        self.call_after_refresh(view.show, shapes, positions, state.run.step_count, len(targets))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """s draws the shapes where the problem has them (density estimation has none); y steps
+        through the targets while they are on show and there is a choice."""
+        if action == "toggle_shapes":
+            return self._has_shapes()
+        if action == "shape_target":
+            from losstui.core.shapes import targets_of
+
+            shown = self.state.shapes and self._has_shapes()
+            return shown and len(targets_of(self.state.problem)) > 1
+        return True
+
+    def next_target(self) -> None:
+        """y: the shapes for the problem's next target (class 0, then class 1, ...)."""
+        self.target += 1
+        self.draw(force=True)
 
     def focus_target(self):
         return self.query_one(RecommendationView)

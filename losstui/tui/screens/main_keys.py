@@ -212,6 +212,16 @@ class MainKeys(Screen[None]):
         else:  # never opened: nothing drawn whose loss could refuse a log10
             attempt(self, self.state.toggle_log10)
 
+    def action_toggle_shapes(self) -> None:
+        """s: the Recommendation pane's losses drawn against the prediction, or its text."""
+        attempt(self, self.state.toggle_shapes)
+
+    def action_shape_target(self) -> None:
+        """y: the shapes for the problem's next target."""
+        pane = self.pane_on_show()
+        if pane is not None and hasattr(pane, "next_target"):
+            pane.next_target()
+
     def action_toggle_ghosts(self) -> None:
         """o: the ghost curve on the Train pane's loss plot; from the palette too."""
         train = self.train_pane()
