@@ -567,6 +567,15 @@ SETTINGS: dict[str, Setting] = {
             write=_write_flag,
         ),
         Setting(
+            "calibration",
+            "calibration",
+            "the Distributions pane draws the reliability of the predicted probabilities",
+            "on or off",
+            _flag,
+            training=False,
+            write=_write_flag,
+        ),
+        Setting(
             "example",
             "example",
             "the validation example the Distributions pane shows (from 0)",

@@ -77,6 +77,7 @@ class Part(str, enum.Enum):
     SPEED = "speed"
     LOG10 = "log10"
     SHAPES = "shapes"
+    CALIBRATION = "calibration"
     UNITS = "units"
     PANE = "pane"
     PQ = "pq"
@@ -132,6 +133,7 @@ VIEW_DEFAULTS: dict[str, Any] = {
     "units": "bits",
     "log10": False,
     "shapes": False,
+    "calibration": False,
     "example": 0,
     "p": PQ_START[0],
     "q": PQ_START[1],
@@ -172,6 +174,8 @@ class AppState:
         self.log10: bool = VIEW_DEFAULTS["log10"]
         #: Whether the Recommendation pane draws the losses' shapes in place of its text.
         self.shapes: bool = VIEW_DEFAULTS["shapes"]
+        #: Whether the Distributions pane draws the probabilities' reliability diagram.
+        self.calibration: bool = VIEW_DEFAULTS["calibration"]
         self.units: str = VIEW_DEFAULTS["units"]
         self.pane: str = VIEW_DEFAULTS["pane"]
         self.example: int = VIEW_DEFAULTS["example"]
@@ -485,7 +489,7 @@ class AppState:
     def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
         # Each of these is an attribute of the same name and a Part of the same value.
-        for key in ("pane", "speed", "units", "log10", "shapes", "example"):
+        for key in ("pane", "speed", "units", "log10", "shapes", "calibration", "example"):
             if key in view and view[key] != getattr(self, key):
                 setattr(self, key, view[key])
                 parts.add(Part(key))
@@ -703,6 +707,10 @@ class AppState:
         """Plot log10(loss) or the loss."""
         self.set("log10", not self.log10)
 
+    def toggle_calibration(self) -> None:
+        """The Distributions pane's reliability diagram, or its examples."""
+        self.set("calibration", not self.calibration)
+
     def toggle_shapes(self) -> None:
         """The Recommendation pane's losses drawn against the prediction, or its text."""
         self.set("shapes", not self.shapes)
@@ -724,6 +732,7 @@ class AppState:
             units=self.units,
             log10=self.log10,
             shapes=self.shapes,
+            calibration=self.calibration,
             example=self.example,
             p=self.pq_p,
             q=self.pq_q,

@@ -254,6 +254,22 @@ ACTIONS: tuple[Action, ...] = (
         ),
     ),
     Action(
+        "toggle_calibration",
+        "c",
+        "Calibration",
+        # Not in the footer: at 80 columns it would push Quit off it. The pane's own keys line
+        # lists it where it applies.
+        scope="screen",
+        panes=("distributions",),
+        pane_checks=True,
+        group="training",
+        help="Distributions pane: can the probabilities be trusted (a reliability diagram)",
+        palette=Palette(
+            "Toggle calibration",
+            "Predicted probabilities against how often they come true, in bins",
+        ),
+    ),
+    Action(
         "toggle_shapes",
         "s",
         "Shapes",

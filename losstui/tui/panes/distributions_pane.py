@@ -12,7 +12,9 @@ from losstui.tui.widgets.distribution_view import DistributionView
 
 
 class DistributionsPane(Pane):
-    """What the model predicts, set against the truth; the example on show is the state's."""
+    """What the model predicts, set against the truth; the example on show is the state's. With
+    the state's `calibration` on, for a classifier with one true class per example, whether its
+    probabilities can be trusted instead (`CalibrationView`, composed when first shown)."""
 
     DEFAULT_CSS = """
         #dist-view {
@@ -34,11 +36,41 @@ class DistributionsPane(Pane):
 
     def draw(self, force: bool = False) -> None:
         view = self.query_one(DistributionView)
+        calibrated = self.state.calibration and self._calibrates()
+        view.display = not calibrated
+        if calibrated:
+            self._draw_calibration()
+            return
+        if self.query("#calibration-view"):
+            self.query_one("#calibration-view").display = False
         # A diverged model overflows on purpose; the pane says so in words, not in warnings.
         with np.errstate(all="ignore"):
             view.show(self.state.run)
         if view.example != self.state.example:
             view.select_example(self.state.example)
+
+    def _calibrates(self) -> bool:
+        """Whether the run's task has one true class per example, so a reliability diagram."""
+        from losstui.core.calibration import supports
+
+        return supports(self.state.run.dataset.kind)
+
+    def _draw_calibration(self) -> None:
+        from losstui.core.calibration import reliability
+        from losstui.tui.widgets.calibration_view import CalibrationView
+
+        found = self.query(CalibrationView)
+        if found:
+            view = found.first()
+        else:
+            view = CalibrationView(id="calibration-view")
+            view.glyphs = self.glyphs
+            self.mount(view)
+        view.display = True
+        with np.errstate(all="ignore"):
+            result = reliability(self.state.run)
+        # Mounted just now, the view has its size on the next refresh: its gauges fit it.
+        self.call_after_refresh(view.show, result)
 
     def focus_target(self):
         return self.query_one(DistributionView)
@@ -55,4 +87,6 @@ class DistributionsPane(Pane):
 
         if action == "toggle_units":  # bits and nats measure information: classification
             return True if get_task(self.state.run.dataset.kind).classes else None
+        if action == "toggle_calibration":
+            return self._calibrates()
         return True

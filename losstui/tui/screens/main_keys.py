@@ -212,6 +212,10 @@ class MainKeys(Screen[None]):
         else:  # never opened: nothing drawn whose loss could refuse a log10
             attempt(self, self.state.toggle_log10)
 
+    def action_toggle_calibration(self) -> None:
+        """c on the Distributions pane: the reliability diagram, or the examples."""
+        attempt(self, self.state.toggle_calibration)
+
     def action_toggle_shapes(self) -> None:
         """s: the Recommendation pane's losses drawn against the prediction, or its text."""
         attempt(self, self.state.toggle_shapes)

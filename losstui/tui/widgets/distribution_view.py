@@ -410,7 +410,9 @@ class DistributionView(UsesGlyphs, Widget, can_focus=True):
             head.append(f"true: {data.outcome_names[int(np.argmax(data.p[i, 0]))]}")
         lines = self._parts(head, width, "bold")
         # The pane's own keys come first: below the bars they fell off an 80x24 screen.
-        lines += self._parts(KEYS_HINT, width, "dim")
+        # c: the reliability diagram, where every example has one true class.
+        calibrates = get_task(data.kind).true_class
+        lines += self._parts([*KEYS_HINT, *(["c calibration"] if calibrates else [])], width, "dim")
         if data.p.shape[1] == 1:
             lines += self._class_rows(data, i, width)
             if data.before_q is not None:
