@@ -10,10 +10,14 @@ from textual.widgets import Static
 
 from losstui.core.shapes import Shapes
 from losstui.tui.glyphs import UNICODE, Glyphs
+from losstui.tui.run_marks import short_label
 from losstui.tui.widgets.shapes_plot import RUG_MARK, SHAPE_MARKS, SHAPE_TEXT_COLOURS, ShapesPlot
 
 #: From this width the two plots stand side by side; below it, one above the other.
 SIDE_WIDTH = 76
+#: Below this many rows (under a lesson's strip at 80x24) the heading goes and the legend is
+#: one line of short names: the plots need the rows.
+LOW_ROWS = 16
 #: How each role reads in the legend.
 ROLE_WORDS = {
     "recommended": "recommended",
@@ -43,6 +47,9 @@ class ShapesView(Container):
         ShapesView > #shapes-plots.-stacked {
             layout: vertical;
         }
+        ShapesView.-low > #shapes-heading {
+            display: none;
+        }
         ShapesView ShapesPlot {
             width: 1fr;
             height: 1fr;
@@ -52,6 +59,7 @@ class ShapesView(Container):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
+        self._last: tuple[Shapes, np.ndarray | None, int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="shapes-heading")
@@ -63,6 +71,7 @@ class ShapesView(Container):
     def show(self, shapes: Shapes, rug: np.ndarray | None, step: int, choices: int) -> None:
         """Draw `shapes` with a run's examples at `step` (`rug`); `choices`: how many targets the
         y key steps through (1: no key to offer)."""
+        self._last = (shapes, rug, step, choices)
         spell = self.glyphs.text
         heading = Text(spell(f"Loss shapes, one example: {shapes.note}"), style="bold")
         keys = "s: text" if choices < 2 else "y: next target, s: text"
@@ -71,7 +80,22 @@ class ShapesView(Container):
         for plot in self.query(ShapesPlot):
             plot.glyphs = self.glyphs
             plot.show(shapes, rug)
-        self.query_one("#shapes-legend", Static).update(self._legend(shapes, rug, step))
+        low = self.has_class("-low")
+        legend = self._short_legend(shapes) if low else self._legend(shapes, rug, step)
+        self.query_one("#shapes-legend", Static).update(legend)
+
+    def _short_legend(self, shapes: Shapes) -> Text:
+        """One line: each curve's mark and its loss's short name ("* BCE  @ SMSE")."""
+        legend = Text()
+        for i, curve in enumerate(shapes.curves):
+            if i:
+                legend.append("  ")
+            legend.append(
+                self.glyphs.text(f"{SHAPE_MARKS[i]} {short_label(curve.loss)}"),
+                style=SHAPE_TEXT_COLOURS[i],
+            )
+        legend.append(self.glyphs.text(f"  {RUG_MARK} examples"), style="dim")
+        return legend
 
     def _legend(self, shapes: Shapes, rug: np.ndarray | None, step: int) -> Text:
         spell = self.glyphs.text
@@ -108,6 +132,11 @@ class ShapesView(Container):
 
     def on_resize(self) -> None:
         self.query_one("#shapes-plots").set_class(self.size.width < SIDE_WIDTH, "-stacked")
+        low = self.size.height < LOW_ROWS
+        if low != self.has_class("-low"):
+            self.set_class(low, "-low")
+            if self._last is not None:
+                self.show(*self._last)
 
 
 def _same_as(shapes: Shapes, i: int) -> int | None:
