@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from losstui.core.calibration import reliability
 from losstui.core.datasets import FAR_CENTRE, targets_for
 from losstui.core.state import AppState
 from losstui.core.text import format_loss, format_metric
@@ -337,10 +338,28 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     go_on(run)
     answer_right(run)
     go_on(run)
-    # 3. Hinge and squared hinge; why cross-entropy.
+    # 3. Calibration: cross-entropy's probabilities match the frequencies within what chance
+    # alone gives, in the five bins a lesson's strip leaves room for and in ten (ECE 0.021 to
+    # 0.058 in ten bins at the five seeds, chance alone about 0.04); hinge's margins are not
+    # binned, and the view says so.
+    assert state.pane == "distributions"
+    assert state.calibration
+    for bins in (5, 10):
+        result = reliability(state.runs[0], bins=bins)
+        assert result.sentence.startswith("Probabilities match frequencies within chance")
+        assert result.ece < 2 * result.ece_chance
+    hinge = reliability(state.runs[1])
+    assert not hinge.binned
+    assert hinge.sentence.startswith("Margins, not probabilities")
+    assert run.step.ask.choices[0].text == "no bins: its outputs are margins, not probabilities"
     answer_right(run)
     go_on(run)
-    # 4. The article's blobs: categorical, sparse and KL race to step 1,600 and end on the same
+    # 4. Hinge and squared hinge; why cross-entropy.
+    assert state.pane == "race"
+    assert not state.calibration
+    answer_right(run)
+    go_on(run)
+    # 5. The article's blobs: categorical, sparse and KL race to step 1,600 and end on the same
     # numbers, digit for digit.
     losses = ("categorical_cross_entropy", "sparse_categorical_cross_entropy", "kl_divergence")
     assert tuple(r.config.loss for r in state.runs) == losses
@@ -361,7 +380,7 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     )
     assert "Step 1600." in flat(run.text())
     go_on(run)
-    # 5. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
+    # 6. On one-hot labels KL(y‖p) is −ln p of the true class, as cross-entropy is: not 0.
     trainer = state.runs[2].trainer
     assert trainer.loss.name == "kl_divergence"
     y = targets_for(trainer.loss, trainer.dataset, "val")
@@ -379,7 +398,7 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert not choice.correct
     answer_right(run)
     go_on(run)
-    # 6. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
+    # 7. Multi-label: subset accuracy passes 70% once trained: 76.7% to 86.0% at step 1,000 at
     # the five seeds (7% to 23% at step 0); the Hamming loss 4.9% to 8.0%.
     assert state.problem == "multilabel_classification"
     assert run.blocked() is not None
@@ -389,7 +408,7 @@ def test_classification_lesson_shows_what_it_says_with_its_seed(offset):
     assert metric(state, "hamming_loss") < 0.12
     quotes(run, state, "subset_accuracy", "hamming_loss")
     go_on(run)
-    # 7. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
+    # 8. The Distributions pane: each label's Q(present) on its own; they need not sum to 1.
     assert run.blocked() is not None
     state.set_pane("distributions")
     q_present = classification_data(state.trainer).q[:, :, 1]

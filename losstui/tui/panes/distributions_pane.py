@@ -49,6 +49,11 @@ class DistributionsPane(Pane):
         if view.example != self.state.example:
             view.select_example(self.state.example)
 
+    def on_resize(self) -> None:
+        # The reliability diagram's bins fit the height: under a lesson's strip, fewer.
+        if self.shown and self.state.calibration and self._calibrates():
+            self.draw(force=True)
+
     def _calibrates(self) -> bool:
         """Whether the run's task has one true class per example, so a reliability diagram."""
         from losstui.core.calibration import supports
@@ -57,7 +62,7 @@ class DistributionsPane(Pane):
 
     def _draw_calibration(self) -> None:
         from losstui.core.calibration import reliability
-        from losstui.tui.widgets.calibration_view import CalibrationView
+        from losstui.tui.widgets.calibration_view import CalibrationView, bins_for
 
         found = self.query(CalibrationView)
         if found:
@@ -68,7 +73,7 @@ class DistributionsPane(Pane):
             self.mount(view)
         view.display = True
         with np.errstate(all="ignore"):
-            result = reliability(self.state.run)
+            result = reliability(self.state.run, bins=bins_for(self.size.height))
         # Mounted just now, the view has its size on the next refresh: its gauges fit it.
         self.call_after_refresh(view.show, result)
 

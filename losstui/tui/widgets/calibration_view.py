@@ -16,6 +16,15 @@ OBSERVED_MARK = "o"
 BOTH_MARK = "@"
 
 
+#: Below this many rows (under a lesson's strip at 80x24) the diagram has five bins, not ten.
+LOW_ROWS = 17
+
+
+def bins_for(height: int) -> int:
+    """How many bins a diagram `height` rows tall shows: ten, or five where ten do not fit."""
+    return 10 if height >= LOW_ROWS else 5
+
+
 def gauge(predicted: float, observed: float, width: int) -> str:
     """A row of `width` cells for [0, 1]: `PREDICTED_MARK` at `predicted`, `OBSERVED_MARK` at
     `observed`, `BOTH_MARK` where they share a cell, dots elsewhere."""
@@ -52,22 +61,23 @@ class CalibrationView(Static):
         """Draw `result`."""
         spell = self.glyphs.text
         out = Text(
-            spell(f"Calibration: {result.loss_title} on {result.n:,} validation examples"),
+            spell(f"Calibration of {result.loss_title} on {result.n:,} examples"),
             style="bold",
         )
-        out.append(spell("  (c: the examples)"), style="dim")
+        out.append(spell("  (c: back)"), style="dim")
         if not result.binned:
             out.append(spell(f"\n\n{result.sentence}."))
             self.update(out)
             return
         width = max(min(self.size.width - 50, 31), 11)
-        out.append(
-            spell(
-                f"\n{result.predicted_name}: {PREDICTED_MARK} its mean in the bin, "
-                f"{OBSERVED_MARK} {result.observed_name} ({BOTH_MARK}: both)"
-            ),
-            style="dim",
-        )
+        if len(result.counts) > bins_for(0):  # room for the marks' meaning
+            out.append(
+                spell(
+                    f"\n{result.predicted_name}: {PREDICTED_MARK} its mean in the bin, "
+                    f"{OBSERVED_MARK} {result.observed_name} ({BOTH_MARK}: both)"
+                ),
+                style="dim",
+            )
         head = f"\n {'bin':<9} {'examples':>8} {'mean':>7} {'observed':>9}  0{' ' * (width - 2)}1"
         out.append(spell(head), style="bold")
         for low, high, count, mean, observed in result.rows():
