@@ -35,7 +35,8 @@ async def test_the_double_softmax_reads_as_capped_and_cross_entropy_as_trusted()
         text = await _calibration(pilot, app)
         result = reliability(app.state.run)
         words = flat(text)
-        assert "Calibration of Cross-entropy after a softmax layer (a trap) on 500 examples" in words
+        title = "Cross-entropy after a softmax layer (a trap)"
+        assert f"Calibration of {title} on 500 examples" in words
         assert result.sentence.startswith("Under-confident")
         assert f"{result.sentence}." in words
         # No example is in a bin past the cap, 0.577: the rows above it are empty.
