@@ -24,7 +24,7 @@ async def shoot(out: Path, size: tuple[int, int], problem: str, ascii: bool) -> 
         await pilot.pause()
         app.state.step(STEPS)
         for i, pane in enumerate(PANES, start=1):
-            if pane == "race":  # without a race it says how to start one: see shoot_race
+            if pane == "race":  # without a race it says how to start one: see main
                 continue
             app.state.set_pane(pane)
             await pilot.pause()
@@ -73,17 +73,26 @@ async def shoot_ghost(out: Path, size: tuple[int, int]) -> Path:
     return path
 
 
-async def shoot_race(out: Path, size: tuple[int, int], preset: str, ascii: bool = False) -> Path:
-    """The Race pane on race preset `preset` after STEPS steps of every run."""
-    app = LossApp(preset=preset, ascii=ascii, seed=0)
+async def shoot_view(
+    out: Path,
+    size: tuple[int, int],
+    name: str,
+    preset: str,
+    setup: str = "",
+    steps: int = STEPS,
+    ascii: bool = False,
+) -> Path:
+    """A pane on `preset` (a race's, or a view a key turns on: the loss shapes, the
+    calibration), with `setup` applied and `steps` trained."""
+    app = LossApp(preset=preset, setup=setup or None, ascii=ascii, seed=0)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        app.state.step(STEPS)
+        app.state.step(steps)
         await pilot.pause()
         await pilot.pause()
         suffix = "-ascii" if ascii else ""
-        path = out / f"7-race-{preset}-{size[0]}x{size[1]}{suffix}.svg"
-        path.write_text(app.export_screenshot(title=f"losstui: race {preset}"), encoding="utf-8")
+        path = out / f"{name}-{preset}-{size[0]}x{size[1]}{suffix}.svg"
+        path.write_text(app.export_screenshot(title=f"losstui: {name}"), encoding="utf-8")
     return path
 
 
@@ -111,8 +120,17 @@ async def main() -> None:
     print(await shoot_lesson(args.out, (120, 40), "03-logistic-regression", 3))
     print(await shoot_ghost(args.out, (120, 40)))
     for size in SIZES:
-        print(await shoot_race(args.out, size, "race_binary_losses"))
-    print(await shoot_race(args.out, (80, 24), "race_learning_rates", ascii=True))
+        print(await shoot_view(args.out, size, "7-race", "race_binary_losses"))
+    print(await shoot_view(args.out, (80, 24), "7-race", "race_learning_rates", ascii=True))
+    shapes = "pane=recommendation shapes=on"
+    for size in SIZES:
+        print(await shoot_view(args.out, size, "2-shapes", "saturated_start", shapes, steps=0))
+    calibration = "pane=distributions calibration=on patience=0"
+    print(
+        await shoot_view(args.out, (80, 24), "4-calibration", "article_circles", calibration, 3200)
+    )
+    double = f"{calibration} loss=double_softmax_cross_entropy"
+    print(await shoot_view(args.out, (80, 24), "4-calibration", "double_softmax", double, 800))
 
 
 if __name__ == "__main__":

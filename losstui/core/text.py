@@ -421,3 +421,13 @@ def thin(items: Sequence[T], most: int) -> list[T]:
     """At most max(`most`, 2) of `items` (a training history, say), evenly spaced, always keeping
     the first and the last: a history drawn to a plot's width or a table's rows."""
     return [items[i] for i in thin_indices(len(items), most)]
+
+
+def short_label(label: str) -> str:
+    """A run's label (or a loss key) short enough for a legend or a table: a key of two words or
+    more by its initials ("binary_cross_entropy" → "BCE", "squared_hinge" → "SH"; a word of two
+    letters whole: "kl_divergence" → "KLD"); other labels ("lr 0.1", "huber") as they are."""
+    words = label.split("_")
+    if len(words) < 2:
+        return label
+    return "".join(w if len(w) <= 2 else w[0] for w in words).upper()

@@ -64,18 +64,10 @@ class DistributionsPane(Pane):
         from losstui.core.calibration import reliability
         from losstui.tui.widgets.calibration_view import CalibrationView, bins_for
 
-        found = self.query(CalibrationView)
-        if found:
-            view = found.first()
-        else:
-            view = CalibrationView(id="calibration-view")
-            view.glyphs = self.glyphs
-            self.mount(view)
-        view.display = True
+        view = self.turned_on(CalibrationView, "calibration-view")
         with np.errstate(all="ignore"):
             result = reliability(self.state.run, bins=bins_for(self.size.height))
-        # Mounted just now, the view has its size on the next refresh: its gauges fit it.
-        self.call_after_refresh(view.show, result)
+        self.call_after_refresh(view.show, result)  # its gauges fit its size
 
     def focus_target(self):
         return self.query_one(DistributionView)

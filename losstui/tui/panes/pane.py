@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.containers import Container
 from textual.message import Message
+from textual.widget import Widget
 
 from losstui.tui.glyphs import UNICODE, Glyphs
 
 # The state's module loads just after the first frame (see losstui.tui.opening).
 if TYPE_CHECKING:
     from losstui.core.state import AppState, StateChanged
+
+#: A view a pane mounts when a key first turns it on.
+View = TypeVar("View", bound=Widget)
 
 LOW_BANDWIDTH_INTERVAL = 1.0
 """Seconds between redraws while training when the app redraws for a slow link."""
@@ -117,3 +121,17 @@ class Pane(Container):
     def focus_target(self):
         """The widget that takes the keys when this pane is opened (None: the pane itself)."""
         return None
+
+    def turned_on(self, view_type: type[View], view_id: str) -> View:
+        """The pane's `view_type` view (the loss shapes, the calibration: a key turns it on),
+        mounted with the pane's glyphs when first wanted, and shown. It has its size on the
+        next refresh: draw it then (`call_after_refresh`)."""
+        found = self.query(view_type)
+        if found:
+            view = found.first()
+        else:
+            view = view_type(id=view_id)
+            view.glyphs = self.glyphs  # type: ignore[attr-defined]
+            self.mount(view)
+        view.display = True
+        return view

@@ -65,14 +65,7 @@ class RecommendationPane(Pane):
         from losstui.core.shapes import loss_shapes, rug, span_for, targets_of
         from losstui.tui.widgets.shapes_view import ShapesView
 
-        found = self.query(ShapesView)
-        if found:
-            view = found.first()
-        else:
-            view = ShapesView(id="shapes-view")
-            view.glyphs = self.glyphs
-            self.mount(view)
-        view.display = True
+        view = self.turned_on(ShapesView, "shapes-view")
         state = self.state
         targets = targets_of(state.problem)
         target = targets[self.target % len(targets)]
@@ -81,7 +74,7 @@ class RecommendationPane(Pane):
         span = span_for(positions, shapes.axis, least=abs(float(shapes.x[-1])))
         if span is not None and span != abs(float(shapes.x[-1])):
             shapes = loss_shapes(state.problem, target, span=span)
-        # Mounted just now, the view composes its parts on the next turn of the loop.
+        # Mounted just now, the view has its parts and its size on the next refresh.
         self.call_after_refresh(view.show, shapes, positions, state.run.step_count, len(targets))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
