@@ -332,6 +332,29 @@ def test_the_recorder_starts_again_on_a_new_run_and_thins_a_long_path():
     np.testing.assert_array_equal(short.points[-1], parameters(run))
 
 
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_momentum_overshoots_the_optimum_and_plain_sgd_does_not(offset):
+    """What the landscape shows of momentum: on `line` at lr 0.02, 300 steps, the path with
+    momentum 0.9 runs past the least-squares point along the line from the start to it;
+    without momentum it only jitters around it."""
+    heavy = landscape_for_setup("regression", steps=300, seed=offset, momentum=0.9, lr=0.02)
+    plain = landscape_for_setup("regression", steps=300, seed=offset, momentum=0.0, lr=0.02)
+    # Measured at the five seeds: 0.42 to 0.49 past it with momentum, 0.008 to 0.019 without:
+    # asserted above 0.25 and below 0.1.
+    assert heavy.overshoot > 0.25
+    assert plain.overshoot < 0.1
+
+
+def test_a_diverging_run_keeps_the_step_that_blew_up_on_its_path():
+    view = landscape_for_setup("regression", steps=50, momentum=0.0, lr=1.1)
+    assert view.step >= 1
+    assert view.path_steps[-1] == view.step
+    np.testing.assert_array_equal(view.path[-1], view.current)
+    # Far from the optimum (measured 13.3 at seed 0), and still on the grid.
+    assert np.hypot(*(view.current - view.surface.optimum)) > 5
+    assert view.surface.cell(view.current) is not None
+
+
 # -- a slice through a larger model ----------------------------------------------------------------
 SLICED = [
     TrainConfig.default_for("binary_classification").replace(dataset="moons", model="mlp"),

@@ -559,6 +559,24 @@ class Landscape:
     path: Array
     path_steps: Steps
 
+    @property
+    def overshoot(self) -> float:
+        """How far the path went past the optimum, along the line from its first point p₀ to
+        the optimum o, as a share of that distance: max over the path of
+        t = (p − p₀)·(o − p₀)/‖o − p₀‖², minus 1, at least 0 (0: it never passed the optimum;
+        momentum 0.9 on `line` at lr 0.02 goes about 0.45 past it, plain SGD about 0.01).
+        NaN without a path of two points or more, or on a slice."""
+        if self.surface.kind != PLANE or len(self.path) < 2:
+            return math.nan
+        start = self.path[0]
+        towards = self.surface.optimum - start
+        length = float(towards @ towards)
+        if not length > 0:
+            return math.nan
+        t = (self.path - start) @ towards / length
+        finite = t[np.isfinite(t)]
+        return max(0.0, float(finite.max()) - 1.0) if finite.size else math.nan
+
     def as_dict(self) -> dict[str, Any]:
         """Everything JSON-ready: the setup, the grid (values[row][column], row 0 the lowest
         y), its axes, bands and levels, the optimum, the initial and current parameters and the
@@ -591,6 +609,7 @@ class Landscape:
             "grid_minimum": {**_pair(s.grid_minimum), "loss": _number(s.grid_minimum_loss)},
             "initial": None if self.initial is None else _pair(self.initial),
             "current": _pair(self.current),
+            "overshoot": _number(self.overshoot),
             "path": {
                 "step": [int(v) for v in self.path_steps],
                 "x": _listed(self.path[:, 0]),
@@ -855,7 +874,8 @@ def landscape_for_setup(
     recorder = PathRecorder()
     recorder.follow(run)
     for _ in range(steps):
-        if not run.step(1):
+        taken = run.step(1)
+        recorder.follow(run)  # a step that diverged too: the path shows where it went
+        if not taken or run.stopped:
             break
-        recorder.follow(run)
     return landscape(run, columns or COLUMNS, rows or ROWS, span=span, path=recorder)
