@@ -351,6 +351,19 @@ def _make_two_blobs(rng: np.random.Generator, n: int) -> dict[str, Any]:
     return _binary(x, y)
 
 
+#: The classes' centres and spread on the one axis of `two_blobs_1d`.
+BLOBS_1D_CENTRES, BLOBS_1D_SCALE = (-1.0, 1.0), 0.75
+
+
+def _make_two_blobs_1d(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # Two blobs on one axis: logistic regression on it has two parameters, a weight and a bias,
+    # so its whole loss surface can be drawn. They overlap (about 9% of the points lie past the
+    # midpoint), so the best weight is finite: about 2·1/0.75² ≈ 3.6, the bias about 0.
+    y = np.arange(n) % 2
+    x = np.asarray(BLOBS_1D_CENTRES)[y] + rng.normal(0.0, BLOBS_1D_SCALE, size=n)
+    return {**_binary(x[:, None], y), "feature_names": ("x",)}
+
+
 #: Where the far cluster of `far_cluster` sits: on class 1's side, along the blobs' axis.
 FAR_CENTRE = (7.0, 6.0)
 
@@ -652,6 +665,15 @@ DATASETS: dict[str, DatasetSpec] = _specs(
         "Two overlapping Gaussian clouds: a straight line separates them best.",
         "binary",
         _make_two_blobs,
+    ),
+    DatasetSpec(
+        "two_blobs_1d",
+        "Two blobs on a line",
+        f"Two overlapping Gaussian clouds on one axis (centres {BLOBS_1D_CENTRES[0]:g} and "
+        f"{BLOBS_1D_CENTRES[1]:g}, σ = {BLOBS_1D_SCALE}): logistic regression on it has two "
+        "parameters, a weight and a bias, so its whole loss landscape can be drawn.",
+        "binary",
+        _make_two_blobs_1d,
     ),
     DatasetSpec(
         "far_cluster",
