@@ -16,6 +16,7 @@ import pytest
 import losstui
 from losstui import cli
 from losstui.core.datasets import MIXTURE
+from losstui.core.landscape import PathReplay, landscape
 from losstui.core.losses import get_loss
 from losstui.core.shapes import loss_shapes, rug, span_for
 from losstui.core.state import AppState
@@ -510,6 +511,21 @@ def test_loss_and_sgd_lesson_claims_hold_with_its_settings(offset):
     state.play()
     train(state, 40)
     go_on(run)
+    # The landscape, with momentum 0.9 at η = 0.02: the path runs past the least-squares
+    # optimum and swings back, 0.42 to 0.49 beyond it at step 200 at offsets 0-4 (plain SGD at
+    # the same rate: 0.005 to 0.019).
+    assert state.landscape
+    assert (state.config.lr, state.config.momentum) == (0.02, 0.9)
+    assert state.step_count == 0
+    assert run.next() is not None
+    assert "swung back" not in run.text()
+    path = PathReplay()
+    train(state, 200)
+    drawn = landscape(state.run, path=path)
+    assert drawn.surface.optimum_kind == "closed form"
+    assert drawn.overshoot > 0.25
+    assert "The path `o` ran from `S` past `X` and swung back" in flat(run.text())
+    go_on(run)
     assert run.last
 
 
@@ -561,6 +577,13 @@ async def test_a_student_walks_the_loss_and_sgd_lesson_by_keys_at_80x24():
         await train_in_app(pilot, app, 40)
         step = app.state.trainer.step_count
         assert f"Learning rate 0.1, step {step}: validation loss" in lesson_text(app)
+        await next_accepted(pilot, app)
+        # The landscape in place of the fit: the path from S, the optimum X.
+        await train_in_app(pilot, app, 200)
+        text = screen_text(app)
+        assert "training loss over slope w, intercept b" in text
+        assert "S start o path @ now X optimum" in text
+        assert "swung back" in lesson_text(app)
         await next_accepted(pilot, app)
         assert app.lesson.last
         assert "Done. The last step" in screen_text(app)

@@ -31,6 +31,7 @@ from losstui.core.landscape import (
 from losstui.core.losses import LOSSES
 from losstui.core.models import Linear
 from losstui.core.run import Run
+from losstui.core.state import AppState
 from losstui.core.trainer import TrainConfig, Trainer
 from tests.lesson_helpers import SEED_OFFSETS
 
@@ -439,3 +440,29 @@ def test_bad_requests_say_what_is_allowed():
         slice_landscape(run, span=0.0)
     with pytest.raises(ValueError, match="unknown dataset"):
         landscape_for_setup("regression", "nope")
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_a_replayed_path_holds_every_step_however_seldom_it_is_followed(momentum):
+    from losstui.core.landscape import PathRecorder, PathReplay
+
+    state = AppState()
+    state.apply(
+        {"problem": "regression", "dataset": "line", "lr": "0.02", "momentum": str(momentum)}
+    )
+    every, seldom = PathRecorder(), PathReplay()
+    seldom.follow(state.run)
+    for i in range(120):
+        every.follow(state.run)
+        state.step(1)
+        if i in (3, 70):  # a frame now and then; a fast-forward between
+            seldom.follow(state.run)
+    every.follow(state.run)
+    seldom.follow(state.run)
+    assert np.array_equal(seldom.steps, np.arange(121))
+    assert np.array_equal(seldom.points, every.points)  # the copy's path is the run's, bit for bit
+    # A reset starts it again from step 0.
+    state.reset()
+    state.step(5)
+    seldom.follow(state.run)
+    assert np.array_equal(seldom.steps, np.arange(6))

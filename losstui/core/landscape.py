@@ -261,6 +261,40 @@ class PathRecorder:
         return out
 
 
+class PathReplay(PathRecorder):
+    """The path of a two-parameter run at every step, however seldom it is followed: a copy
+    of the run (the same configuration, so the same data, start and minibatches, bit for bit)
+    trained alongside it, one recorded step at a time, up to the run's step on each `follow`.
+    A view that looks twice a second, or after a fast-forward of thousands of steps, still
+    draws each step SGD took. It costs one more run's training while it is on show (two
+    parameters: microseconds a step); a gap over `MAX_REPLAY` steps is crossed in one stride,
+    its end alone recorded."""
+
+    #: The most steps one `follow` replays one at a time.
+    MAX_REPLAY = 5_000
+
+    def __init__(self, capacity: int = PATH_POINTS) -> None:
+        super().__init__(capacity)
+        self._shadow: Trainer | None = None
+
+    def follow(self, source: Source) -> None:
+        trainer = _trainer(source)
+        owner = self._owner() if self._owner is not None else None
+        shadow = self._shadow
+        if owner is not trainer.model or shadow is None or trainer.step_count < shadow.step_count:
+            self.reset()
+            self._owner = weakref.ref(trainer.model)
+            shadow = self._shadow = Trainer(trainer.config)
+            self.append(0, parameters(shadow))
+        gap = trainer.step_count - shadow.step_count
+        if gap > self.MAX_REPLAY:
+            shadow.step(gap - self.MAX_REPLAY)
+        while shadow.step_count < trainer.step_count and shadow.step(1):
+            self.append(shadow.step_count, parameters(shadow))
+        if shadow.step_count < trainer.step_count:  # the copy stopped (diverged): the run's own
+            self.append(trainer.step_count, parameters(trainer))
+
+
 # -- surfaces ------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Surface:

@@ -567,6 +567,16 @@ SETTINGS: dict[str, Setting] = {
             write=_write_flag,
         ),
         Setting(
+            "landscape",
+            "loss landscape",
+            "the Train pane draws the training loss over two parameters, and SGD's path, in "
+            "place of the fit",
+            "on or off",
+            _flag,
+            training=False,
+            write=_write_flag,
+        ),
+        Setting(
             "calibration",
             "calibration",
             "the Distributions pane draws the reliability of the predicted probabilities",

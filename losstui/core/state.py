@@ -78,6 +78,7 @@ class Part(str, enum.Enum):
     LOG10 = "log10"
     SHAPES = "shapes"
     CALIBRATION = "calibration"
+    LANDSCAPE = "landscape"
     UNITS = "units"
     PANE = "pane"
     PQ = "pq"
@@ -134,6 +135,7 @@ VIEW_DEFAULTS: dict[str, Any] = {
     "log10": False,
     "shapes": False,
     "calibration": False,
+    "landscape": False,
     "example": 0,
     "p": PQ_START[0],
     "q": PQ_START[1],
@@ -176,6 +178,8 @@ class AppState:
         self.shapes: bool = VIEW_DEFAULTS["shapes"]
         #: Whether the Distributions pane draws the probabilities' reliability diagram.
         self.calibration: bool = VIEW_DEFAULTS["calibration"]
+        #: Whether the Train pane draws the loss landscape in place of the fit.
+        self.landscape: bool = VIEW_DEFAULTS["landscape"]
         self.units: str = VIEW_DEFAULTS["units"]
         self.pane: str = VIEW_DEFAULTS["pane"]
         self.example: int = VIEW_DEFAULTS["example"]
@@ -489,7 +493,8 @@ class AppState:
     def _apply_view(self, view: dict[str, Any]) -> builtins.set[Part]:  # `set` is a method here
         parts: set[Part] = set()
         # Each of these is an attribute of the same name and a Part of the same value.
-        for key in ("pane", "speed", "units", "log10", "shapes", "calibration", "example"):
+        view_keys = ("pane", "speed", "units", "log10", "shapes", "calibration", "landscape")
+        for key in (*view_keys, "example"):
             if key in view and view[key] != getattr(self, key):
                 setattr(self, key, view[key])
                 parts.add(Part(key))
@@ -707,6 +712,10 @@ class AppState:
         """Plot log10(loss) or the loss."""
         self.set("log10", not self.log10)
 
+    def toggle_landscape(self) -> None:
+        """The Train pane's loss landscape, or its fit."""
+        self.set("landscape", not self.landscape)
+
     def toggle_calibration(self) -> None:
         """The Distributions pane's reliability diagram, or its examples."""
         self.set("calibration", not self.calibration)
@@ -733,6 +742,7 @@ class AppState:
             log10=self.log10,
             shapes=self.shapes,
             calibration=self.calibration,
+            landscape=self.landscape,
             example=self.example,
             p=self.pq_p,
             q=self.pq_q,

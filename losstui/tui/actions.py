@@ -254,6 +254,20 @@ ACTIONS: tuple[Action, ...] = (
         ),
     ),
     Action(
+        "toggle_landscape",
+        "w",
+        "Landscape",
+        # Not in the footer: at 80 columns the Train pane's keys fill it.
+        scope="screen",
+        panes=("train",),
+        group="training",
+        help="Train pane: the loss landscape SGD walks, in place of the fit (w)",
+        palette=Palette(
+            "Toggle loss landscape",
+            "The training loss over two parameters and SGD's path, in place of the fit",
+        ),
+    ),
+    Action(
         "toggle_calibration",
         "c",
         "Calibration",

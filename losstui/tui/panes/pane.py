@@ -122,16 +122,17 @@ class Pane(Container):
         """The widget that takes the keys when this pane is opened (None: the pane itself)."""
         return None
 
-    def turned_on(self, view_type: type[View], view_id: str) -> View:
+    def turned_on(self, view_type: type[View], view_id: str, parent: Widget | None = None) -> View:
         """The pane's `view_type` view (the loss shapes, the calibration: a key turns it on),
-        mounted with the pane's glyphs when first wanted, and shown. It has its size on the
-        next refresh: draw it then (`call_after_refresh`)."""
+        mounted in `parent` (the pane itself by default) with the pane's glyphs when first
+        wanted, and shown. It has its size on the next refresh: draw it then
+        (`call_after_refresh`)."""
         found = self.query(view_type)
         if found:
             view = found.first()
         else:
             view = view_type(id=view_id)
             view.glyphs = self.glyphs  # type: ignore[attr-defined]
-            self.mount(view)
+            (parent or self).mount(view)
         view.display = True
         return view

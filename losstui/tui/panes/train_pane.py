@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from textual import on
 from textual.app import ComposeResult
@@ -142,6 +144,13 @@ class TrainPane(Pane):
         #: (time, step) at the last redraw, and the fast-forward rate measured from it.
         self._rate_mark: tuple[float, int] | None = None
         self._rate = 0
+        #: The landscape's SGD path (`PathReplay`: every step, replayed on a copy of the run
+        #: while the landscape is on show); None until then, and again for another run.
+        self._path: Any = None
+        #: A larger model's slice, (run, its step when asked for, the slice): computed once
+        #: when the landscape is turned on, not every frame (it costs a pass over the data per
+        #: cell).
+        self._slice: tuple[Any, int, Any] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="train-row"):
@@ -160,6 +169,8 @@ class TrainPane(Pane):
     # -- state -> widgets ----------------------------------------------------------------------
 
     def state_changed(self, event: StateChanged) -> None:
+        if event.touches("trainer", "config", "runs"):
+            self._path = self._slice = None  # another run: another path, another slice
         if "problem" in event:
             self.query_one(TrainControls).clear_errors()
         if event.touches("config", "trainer", "controls"):
@@ -247,7 +258,42 @@ class TrainPane(Pane):
             )
         if force or due(now, self._last_map, max(MAP_INTERVAL, slow), gap):
             self._last_map = now
-            self.query_one(ModelView).show(run)
+            landscape = state.landscape
+            self.query_one(ModelView).display = not landscape
+            if landscape:
+                self._draw_landscape()
+            else:
+                if self.query("#landscape-view"):
+                    self.query_one("#landscape-view").display = False
+                self._slice = None  # turned on again: a fresh slice
+                self.query_one(ModelView).show(run)
+
+    def on_landscape_view_resized(self) -> None:
+        if self.state.landscape:
+            self._slice = None  # a slice's grid is computed for a size
+            self._draw_landscape()
+
+    def _draw_landscape(self) -> None:
+        """The loss landscape in place of the fit: the whole surface of a two-parameter model
+        with the path so far, or for a larger model a slice through its weights."""
+        from losstui.core.landscape import PathReplay, landscape, plane_of, slice_landscape
+        from losstui.tui.widgets.landscape_view import LandscapeView
+
+        view = self.turned_on(LandscapeView, "landscape-view", self.query_one("#plots"))
+        if not view.size.width:  # mounted just now: its grid fits the size it is given
+            self.call_after_refresh(self._draw_landscape)
+            return
+        run = self.state.run
+        columns, rows = view.grid_size()
+        if plane_of(run.trainer) is not None:
+            if self._path is None:  # every step SGD took, however seldom this draws
+                self._path = PathReplay()
+            drawn = landscape(run.trainer, columns, rows, path=self._path)
+        else:
+            if self._slice is None or self._slice[0] is not run:
+                self._slice = (run, run.step_count, slice_landscape(run.trainer, columns, rows))
+            drawn = self._slice[2]
+        self.call_after_refresh(view.show, drawn)
 
     def _recorded_note(self) -> tuple[str, ...] | None:
         """For a loss recorded with the constant it drops: say what the numbers are."""

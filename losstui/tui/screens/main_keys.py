@@ -212,6 +212,10 @@ class MainKeys(Screen[None]):
         else:  # never opened: nothing drawn whose loss could refuse a log10
             attempt(self, self.state.toggle_log10)
 
+    def action_toggle_landscape(self) -> None:
+        """w on the Train pane: the loss landscape, or the fit."""
+        attempt(self, self.state.toggle_landscape)
+
     def action_toggle_calibration(self) -> None:
         """c on the Distributions pane: the reliability diagram, or the examples."""
         attempt(self, self.state.toggle_calibration)

@@ -1,0 +1,111 @@
+"""Provides the loss landscape: the training loss over two parameters, and the path SGD takes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+from losstui.core.landscape import CLOSED_FORM, Landscape
+from losstui.core.text import format_loss
+from losstui.tui.glyphs import UNICODE, Glyphs
+
+#: The contour bands from the lowest loss to the highest: the valley is blank, higher ground
+#: denser. ASCII, so the bands read in every character set and without colour.
+BAND_MARKS = " .:-=%#&"
+#: The marks drawn over the bands: where SGD started, the cells it passed, where it is now, and
+#: the optimum (the closed form where there is one, else the grid's lowest cell).
+START_MARK, PATH_MARK, NOW_MARK, OPTIMUM_MARK = "S", "o", "@", "X"
+#: Columns the y axis's tick labels take, with their "┤".
+LEFT = 8
+#: Rows beside the grid: the caption, the x axis, its ticks and the legend.
+AROUND = 4
+
+
+class LandscapeView(Static):
+    """The training loss over a grid of two parameters as character bands (`BAND_MARKS`, low to
+    high), the SGD path over it (`PATH_MARK`, from `START_MARK` to `NOW_MARK`) and the optimum
+    (`OPTIMUM_MARK`), with the parameters' names and ticks on the axes; for a larger model a
+    slice through its weights along two directions, marked as one. `grid_size()` says how many
+    cells fit; `show(landscape)` draws."""
+
+    DEFAULT_CSS = """
+        LandscapeView {
+            width: 1fr;
+            height: 1fr;
+        }
+    """
+
+    class Resized(Message):
+        """The view has another size: its grid must be computed again to fit it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.glyphs: Glyphs = UNICODE
+        self._size_drawn: tuple[int, int] | None = None
+
+    def on_resize(self) -> None:
+        if self._size_drawn is not None and self._size_drawn != self.grid_size():
+            self.post_message(self.Resized())
+
+    def grid_size(self) -> tuple[int, int]:
+        """(columns, rows) of the grid at the view's size now, at least 8 x 4."""
+        width, height = self.size
+        return max(width - LEFT - 1, 8), max(height - AROUND, 4)
+
+    def show(self, landscape: Landscape) -> None:
+        """Draw `landscape` (its grid, its path and the run's points)."""
+        surface = landscape.surface
+        self._size_drawn = self.grid_size()
+        spell = self.glyphs.text
+        bands = np.asarray(surface.bands)
+        rows, columns = bands.shape
+        cells = [[BAND_MARKS[b] if b >= 0 else "?" for b in row] for row in bands]
+        marks: list[tuple[np.ndarray | None, str]] = [
+            *((point, PATH_MARK) for point in landscape.path),
+            (landscape.initial, START_MARK),
+            (surface.optimum, OPTIMUM_MARK),
+            (landscape.current, NOW_MARK),
+        ]
+        for point, mark in marks:  # later marks over earlier ones: now over all
+            cell = surface.cell(point) if point is not None else None
+            if cell is not None:
+                row, column = cell
+                cells[row][column] = mark
+        x_name, y_name = surface.names
+        title = "a slice of the loss" if surface.kind == "slice" else "training loss"
+        out = Text(spell(f"{title} over {x_name}, {y_name}"), style="bold")
+        low, high = surface.y[0], surface.y[-1]
+        ticks = {0: low, rows // 2: (low + high) / 2, rows - 1: high}
+        for r in range(rows - 1, -1, -1):  # row 0 is the lowest y: drawn last
+            label = _tick(ticks[r]) if r in ticks else ""
+            out.append(spell(f"\n{label:>{LEFT - 1}}┤") if label else spell(f"\n{'':>{LEFT - 1}}│"))
+            line = "".join(cells[r])
+            out.append(line)
+        out.append(spell(f"\n{'':>{LEFT - 1}}└{'─' * columns}"))
+        left, right = _tick(surface.x[0]), _tick(surface.x[-1])
+        middle = _tick((surface.x[0] + surface.x[-1]) / 2)
+        gap = max(columns - len(left) - len(middle) - len(right), 2)
+        out.append(f"\n{'':>{LEFT}}{left}{' ' * (gap // 2)}{middle}{' ' * (gap - gap // 2)}{right}")
+        optimum = "optimum" if surface.optimum_kind == CLOSED_FORM else "grid's lowest"
+        legend = (
+            f"\n{START_MARK} start {PATH_MARK} path {NOW_MARK} now {OPTIMUM_MARK} {optimum} "
+            f"{format_loss(surface.optimum_loss)}"
+        )
+        if self.size.width >= 70:
+            legend += f"  bands: low '{BAND_MARKS[1]}' to high '{BAND_MARKS[-1]}'"
+        out.append(spell(legend), style="dim")
+        if surface.kind == "slice":  # say it is not the whole surface
+            out.append(spell(f"\n{surface.note}"), style="dim")
+        self.update(out)
+
+
+def _tick(value: float) -> str:
+    """A tick label: 3 significant digits, "0" for a zero that rounding made negative."""
+    if not math.isfinite(value):
+        return "?"
+    text = f"{value:.3g}"
+    return "0" if text in ("-0", "0") else text
