@@ -46,8 +46,10 @@ async def test_every_pane_shows_its_essentials_tabs_and_footer():
                 await pilot.pause()
                 for selector in (*ESSENTIAL[pane], "#panes Tabs", "Footer", "#status-bar"):
                     assert _inside(app, selector), f"{selector} cut off on {pane} at {size}"
-                assert "Quit" in await footer_settled(pilot, app)
                 text = screen_text(app)
+                if "Quit" not in text.splitlines()[-1]:  # the footer recomposes a turn later
+                    assert "Quit" in await footer_settled(pilot, app)
+                    text = screen_text(app)
                 assert "1 Problem" in text
                 assert "6 Lessons" in text
                 assert "7 Race" in text  # seven tabs on one line, at 60 columns too
