@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.widgets import Input, Label, OptionList, Select
 
 from losstui.core.datasets import check_pairing
@@ -13,10 +15,12 @@ from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.text import format_loss
 from losstui.lessons.format import Lesson
 from losstui.tui.app import LossApp
+from losstui.tui.glyphs import UNICODE
 from losstui.tui.palette import commands as palette_commands
 from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
+from losstui.tui.widgets.recommendation_view import recommendation_text
 from losstui.tui.widgets.status_bar import StatusBar
 from losstui.tui.widgets.train_controls import TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
@@ -28,27 +32,45 @@ async def _train_pane(pilot) -> None:
     await pane_ready(pilot, pilot.app, "train")
 
 
-async def test_each_problem_shows_its_recommended_loss_and_activation():
+def _recommendation_as_read(key: str, width: int) -> str:
+    """What the Recommendation pane draws for problem `key` (its text builder, rendered at
+    `width` columns), whitespace collapsed."""
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(recommendation_text(key, UNICODE))
+    return flat(console.export_text())
+
+
+def _assert_recommendation_read(key: str, text: str) -> None:
+    rec = recommend(key)
+    assert flat(rec.loss_title) in text, key
+    if PROBLEMS[key].kind == "density":  # no output layer and no y: parameters and x
+        assert "Activation" not in text
+        assert "y ~" not in text
+        assert f"Parameters {flat(rec.activation_reason)}" in text
+        assert f"x ~ {rec.distribution}" in text
+    else:
+        assert f"Activation {rec.activation}" in text, key
+        assert f"y ~ {rec.distribution}" in text, key
+    # The activation's reason is said once, in the rationale, not repeated under it.
+    assert text.count(flat(rec.activation_reason)) <= 1, key
+
+
+@pytest.mark.parametrize("key", PROBLEMS)
+def test_each_problem_shows_its_recommended_loss_and_activation(key):
+    _assert_recommendation_read(key, _recommendation_as_read(key, 116))
+
+
+async def test_the_recommendation_pane_follows_the_problem_chosen():
+    # The pane draws what its text builder gives (the test above, for every problem), and
+    # follows the problem as it changes: a supervised one, then a density.
     app = LossApp(problem="regression")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.state.pane == "recommendation"
-        for key in PROBLEMS:
+        for key in ("binary_classification", "density_estimation"):
             app.state.set_problem(key)
             await pilot.pause()
-            text = flat(screen_text(app))
-            rec = recommend(key)
-            assert flat(rec.loss_title) in text, key
-            if PROBLEMS[key].kind == "density":  # no output layer and no y: parameters and x
-                assert "Activation" not in text
-                assert "y ~" not in text
-                assert f"Parameters {flat(rec.activation_reason)}" in text
-                assert f"x ~ {rec.distribution}" in text
-            else:
-                assert f"Activation {rec.activation}" in text, key
-                assert f"y ~ {rec.distribution}" in text, key
-            # The activation's reason is said once, in the rationale, not repeated under it.
-            assert text.count(flat(rec.activation_reason)) <= 1, key
+            _assert_recommendation_read(key, flat(screen_text(app)))
 
 
 async def test_a_problem_chosen_by_keyboard_or_by_the_questions_updates_the_recommendation():
