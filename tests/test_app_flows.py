@@ -288,6 +288,20 @@ async def test_the_settings_column_at_120x40_goes_through_the_state():
         text = flat(screen_text(app))
         assert "(not recommended)" in text
         assert "Mean squared error + linear" in text  # the status names the chosen pairing
+        # An alternative the Recommendation pane lists (hinge, under "Reasonable alternatives")
+        # is called one on the Train pane and in the menu, not "not recommended".
+        app.state.set("loss", "hinge")
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert "(reasonable alternative)" in text
+        assert "not recommended" not in text
+        select = app.query_one("#field-loss", Select)
+        menu = {value: str(label) for label, value in select._options}
+        assert menu["hinge"].endswith("(alternative)")
+        assert menu["mean_squared_error"].endswith("(not recommended)")
+        assert menu["binary_cross_entropy"].endswith("(recommended)")
+        # A softmax on one output is marked in the list itself, before it is chosen.
+        assert "cannot run" in flat(menu["categorical_cross_entropy"])
         # The model, the hidden layers (a bad one refused), a new seed by g.
         app.query_one("#field-model", Select).value = "mlp"
         await pilot.pause()
@@ -336,26 +350,6 @@ async def test_the_settings_column_at_120x40_goes_through_the_state():
         await pilot.pause()
         assert not app.query_one(TrainControls).display
         assert "c Settings" in footer(app)
-
-
-async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
-    # The Recommendation pane lists hinge under "Reasonable alternatives"; the Train pane and the
-    # loss menu use the same words, not "not recommended".
-    app = LossApp(problem="binary_classification")
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.state.set("loss", "hinge")
-        app.state.set_pane("train")
-        await pane_ready(pilot, app, "train")
-        text = flat(screen_text(app))
-        assert "(reasonable alternative)" in text
-        assert "not recommended" not in text
-        select = app.query_one("#field-loss", Select)
-        menu = {value: str(label) for label, value in select._options}
-        assert menu["hinge"].endswith("(alternative)")
-        assert menu["mean_squared_error"].endswith("(not recommended)")
-        assert menu["binary_cross_entropy"].endswith("(recommended)")
-        # A softmax on one output is marked in the list itself, before it is chosen.
-        assert "cannot run" in flat(menu["categorical_cross_entropy"])
 
 
 async def test_help_scrolls_by_keyboard_lists_every_key_and_closes():
