@@ -458,7 +458,7 @@ def test_run_end_messages_offer_no_setting_a_lesson_holds():
     assert "patience" not in message
 
 
-async def test_each_step_by_hand_moves_the_loss_curve():
+async def test_each_step_by_hand_moves_the_loss_curve_and_the_stats_redraw_only_on_a_change():
     # The history records every 20 steps: the curve stood at step 0 while n moved the stats.
     from losstui.tui.widgets.loss_curves import LossCurves
 
@@ -484,6 +484,16 @@ async def test_each_step_by_hand_moves_the_loss_curve():
         app.state.step(40 - app.state.trainer.step_count % 20)
         await pilot.pause()
         assert [r.step for r in app.state.trainer.history][-1] == app.state.trainer.step_count
+        # The stats do not redraw when nothing changed, and do once when a step changes them.
+        stats = app.query_one(TrainStats)
+        calls = []
+        original = stats.refresh
+        stats.refresh = lambda *a, **k: calls.append(1) or original(*a, **k)
+        app.train_pane.draw(force=True)
+        app.train_pane.draw(force=True)
+        assert calls == []
+        app.state.step(1)
+        assert len(calls) == 1
 
 
 async def test_stats_show_the_losses_of_the_step_on_show_and_the_density_nll_once():
@@ -515,21 +525,6 @@ async def test_stats_show_the_losses_of_the_step_on_show_and_the_density_nll_onc
         assert app.main_screen.check_action("toggle_units", ()) is None
         app.state.set_problem("multiclass_classification")
         assert app.main_screen.check_action("toggle_units", ()) is True
-
-
-async def test_stats_do_not_redraw_when_nothing_changed():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        stats = app.query_one(TrainStats)
-        calls = []
-        original = stats.refresh
-        stats.refresh = lambda *a, **k: calls.append(1) or original(*a, **k)
-        app.train_pane.draw(force=True)
-        app.train_pane.draw(force=True)
-        assert calls == []
-        app.state.step(1)
-        assert len(calls) == 1
 
 
 async def test_panes_open_by_number_take_the_keys_at_once_and_ctrl_c_quits():
