@@ -9,7 +9,7 @@ from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
 from losstui.tui.widgets.status_bar import StatusBar
 from losstui.tui.widgets.train_stats import TrainStats
-from tests.app_helpers import footer_settled, screen_text
+from tests.app_helpers import footer_settled, pane_ready, screen_text
 
 #: Per pane, the widgets a user needs to see, by id.
 ESSENTIAL = {
@@ -43,8 +43,14 @@ async def test_every_pane_shows_its_essentials_tabs_and_footer():
             await pilot.resize_terminal(*size)
             for pane in PANES:
                 app.state.set_pane(pane)
-                await pilot.pause()
-                for selector in (*ESSENTIAL[pane], "#panes Tabs", "Footer", "#status-bar"):
+                await pane_ready(pilot, app, pane)
+                selectors = (*ESSENTIAL[pane], "#panes Tabs", "Footer", "#status-bar")
+                for _ in range(20):  # shown and laid out a refresh or two later when loaded
+                    shown = app.query_one("#panes").active == pane
+                    if shown and all(_inside(app, selector) for selector in selectors):
+                        break
+                    await pilot.pause()
+                for selector in selectors:
                     assert _inside(app, selector), f"{selector} cut off on {pane} at {size}"
                 text = screen_text(app)
                 if "Quit" not in text.splitlines()[-1]:  # the footer recomposes a turn later
