@@ -101,6 +101,7 @@ LONGEST_FIRST = (
     "tests/test_builtin_lessons_basics.py::test_a_student_walks",
     "tests/test_settings_column.py::",
     "tests/test_app_layout.py::",
+    "tests/test_app_flows.py::test_the_settings_column_at_120x40",
     "tests/test_builtin_lessons_basics.py::test_every_steps_text",
     "tests/test_trainer.py::test_history_stays_bounded",
 )
