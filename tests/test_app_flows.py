@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.widgets import Input, Label, OptionList, Select
 
 from losstui.core.datasets import check_pairing
@@ -13,10 +15,12 @@ from losstui.core.problems import PROBLEMS, recommend
 from losstui.core.text import format_loss
 from losstui.lessons.format import Lesson
 from losstui.tui.app import LossApp
+from losstui.tui.glyphs import UNICODE
 from losstui.tui.palette import commands as palette_commands
 from losstui.tui.screens.help_screen import ALIAS_NOTE, help_sections, key_text
 from losstui.tui.widgets.distribution_view import DistributionView
 from losstui.tui.widgets.pq_lab import PQLab
+from losstui.tui.widgets.recommendation_view import recommendation_text
 from losstui.tui.widgets.status_bar import StatusBar
 from losstui.tui.widgets.train_controls import TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
@@ -28,30 +32,48 @@ async def _train_pane(pilot) -> None:
     await pane_ready(pilot, pilot.app, "train")
 
 
-async def test_each_problem_shows_its_recommended_loss_and_activation():
+def _recommendation_as_read(key: str, width: int) -> str:
+    """What the Recommendation pane draws for problem `key` (its text builder, rendered at
+    `width` columns), whitespace collapsed."""
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(recommendation_text(key, UNICODE))
+    return flat(console.export_text())
+
+
+def _assert_recommendation_read(key: str, text: str) -> None:
+    rec = recommend(key)
+    assert flat(rec.loss_title) in text, key
+    if PROBLEMS[key].kind == "density":  # no output layer and no y: parameters and x
+        assert "Activation" not in text
+        assert "y ~" not in text
+        assert f"Parameters {flat(rec.activation_reason)}" in text
+        assert f"x ~ {rec.distribution}" in text
+    else:
+        assert f"Activation {rec.activation}" in text, key
+        assert f"y ~ {rec.distribution}" in text, key
+    # The activation's reason is said once, in the rationale, not repeated under it.
+    assert text.count(flat(rec.activation_reason)) <= 1, key
+
+
+@pytest.mark.parametrize("key", PROBLEMS)
+def test_each_problem_shows_its_recommended_loss_and_activation(key):
+    _assert_recommendation_read(key, _recommendation_as_read(key, 116))
+
+
+async def test_the_recommendation_pane_follows_the_problem_chosen():
+    # The pane draws what its text builder gives (the test above, for every problem), and
+    # follows the problem as it changes: a supervised one, then a density.
     app = LossApp(problem="regression")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.state.pane == "recommendation"
-        for key in PROBLEMS:
+        for key in ("binary_classification", "density_estimation"):
             app.state.set_problem(key)
             await pilot.pause()
-            text = flat(screen_text(app))
-            rec = recommend(key)
-            assert flat(rec.loss_title) in text, key
-            if PROBLEMS[key].kind == "density":  # no output layer and no y: parameters and x
-                assert "Activation" not in text
-                assert "y ~" not in text
-                assert f"Parameters {flat(rec.activation_reason)}" in text
-                assert f"x ~ {rec.distribution}" in text
-            else:
-                assert f"Activation {rec.activation}" in text, key
-                assert f"y ~ {rec.distribution}" in text, key
-            # The activation's reason is said once, in the rationale, not repeated under it.
-            assert text.count(flat(rec.activation_reason)) <= 1, key
+            _assert_recommendation_read(key, flat(screen_text(app)))
 
 
-async def test_choosing_a_problem_by_keyboard_updates_the_recommendation():
+async def test_a_problem_chosen_by_keyboard_or_by_the_questions_updates_the_recommendation():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -62,12 +84,10 @@ async def test_choosing_a_problem_by_keyboard_updates_the_recommendation():
         assert app.state.problem == "regression"
         assert app.state.pane == "recommendation"
         assert "mean squared error" in flat(screen_text(app)).lower()
-
-
-async def test_question_path_lands_on_a_problem():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
+        # Back on the Problem pane, the questions lead to a problem too.
+        await pilot.press("1")
         await pilot.pause()
+        assert chooser.has_focus
         await pilot.press("tab")  # into the answers
         await pilot.pause()
         await pilot.press("home", "enter")  # "a real number" -> outliers?
@@ -77,10 +97,12 @@ async def test_question_path_lands_on_a_problem():
         assert app.state.problem == "robust_regression"
 
 
-async def test_training_moves_the_step_counter_and_lowers_the_loss():
+async def test_n_steps_space_plays_and_pauses_r_resets_and_the_footer_follows():
+    # One app walked through the Train pane's keys (each check used to start its own).
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await _train_pane(pilot)
+        # n and s step once each; the loss falls as training goes on.
         first = app.state.trainer.history[-1].val_loss
         await pilot.press("n", "n", "s")
         await pilot.pause()
@@ -90,55 +112,52 @@ async def test_training_moves_the_step_counter_and_lowers_the_loss():
         await pilot.pause()
         assert app.state.trainer.history[-1].val_loss < 0.5 * first
         assert "step 303" in screen_text(app)
-
-
-async def test_play_runs_from_the_timer_and_pause_freezes_everything():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
+        # r goes back to step 0.
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.state.trainer.step_count == 0
+        assert "step 0" in screen_text(app)
+        # The footer offers Play while paused and Pause while running; the timer trains.
+        row = footer(app)
+        assert "Play" in row
+        assert "Pause" not in row
         await pilot.press("space")
         await pilot.pause()
         assert app.state.running
+        row = footer(app)
+        assert "Pause" in row
+        assert "Play" not in row
         app.clock.tick()  # what the timer does each tenth of a second
         app.clock.tick()
         assert app.state.trainer.step_count >= 2 * app.state.steps_per_tick
+        # Pause freezes everything, a stray tick after it too.
         await pilot.press("space")
         await pilot.pause()
         assert not app.state.running
+        assert "Play" in footer(app)
         frozen_step = app.state.trainer.step_count
         frozen_screen = screen_text(app)
-        app.clock.tick()  # a stray tick after pausing does nothing
+        app.clock.tick()
         for _ in range(5):
             await pilot.pause()
         assert app.state.trainer.step_count == frozen_step
         assert screen_text(app) == frozen_screen
         assert "PAUSED" in frozen_screen
-
-
-async def test_footer_offers_pause_only_while_running():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        footer = screen_text(app).splitlines()[-1]
-        assert "Play" in footer
-        assert "Pause" not in footer
+        # At 80 columns the settings column starts hidden; c opens it, escape closes it, and
+        # the keys reach the pane again: space trains.
+        controls = app.query_one(TrainControls)
+        assert not controls.display
+        await pilot.press("c")
+        await pilot.pause()
+        assert controls.display
+        assert app.train_pane.focus_in_settings()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not controls.display
+        assert not app.train_pane.focus_in_settings()
         await pilot.press("space")
         await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
-        assert "Pause" in footer
-        assert "Play" not in footer
-        await pilot.press("space")
-
-
-async def test_reset_goes_back_to_step_zero():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        app.state.step(50)
-        await pilot.press("r")
-        await pilot.pause()
-        assert app.state.trainer.step_count == 0
-        assert "step 0" in screen_text(app)
+        assert app.state.running
 
 
 async def _type_into(pilot, app, field: str, text: str) -> None:
@@ -150,22 +169,56 @@ async def _type_into(pilot, app, field: str, text: str) -> None:
     await pilot.pause()
 
 
-async def test_bad_learning_rate_gives_an_inline_error_and_keeps_the_old_value():
+async def _refused_pairing_shows_the_whole_reason(pilot, app) -> None:
+    """KL divergence chosen for the binary problem is refused, and the whole reason shows under
+    the loss (the column scrolls it into view after a refresh or two)."""
+    app.query_one("#field-loss", Select).value = "kl_divergence"
+    await pilot.pause()
+    reason = check_pairing("kl_divergence", app.state.trainer.dataset)
+    label, controls = app.query_one("#error-loss"), app.query_one(TrainControls)
+    for _ in range(5):
+        if controls.region.contains_region(label.region):
+            break
+        await pilot.pause()
+    shown = widget_text(app, "#error-loss")
+    assert shown.startswith(flat(f"KL divergence cannot run here: {reason}"))
+    assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
+
+
+async def test_typing_into_the_learning_rate_replaces_it_and_a_bad_one_shows_the_reason():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await _train_pane(pilot)
-        await pilot.press("c")  # the settings column starts hidden at 80 columns
+        # c opens the column (hidden at 80 columns) into its first field; tab to the rate.
+        await pilot.press("c")
+        while not app.query_one("#field-lr", Input).has_focus:
+            await pilot.press("tab")
+        await pilot.press(*"0.2", "enter")
         await pilot.pause()
-        old = app.state.config.lr
+        assert app.state.config.lr == 0.2
+        await pilot.press(*"0.3", "enter")  # still focused: the next value replaces it too
+        await pilot.pause()
+        assert app.state.config.lr == 0.3
+        await pilot.press(*"x", "enter")
+        await pilot.pause()
+        await pilot.press(*"0.4", "enter")  # after an error as well
+        await pilot.pause()
+        assert app.state.config.lr == 0.4
         for bad in ("abc", "-1", "0"):
             await _type_into(pilot, app, "lr", bad)
             error = app.query_one("#error-lr", Label)
             assert error.display
             assert "learning rate" in str(error.render())
-            assert app.state.config.lr == old
+            assert app.state.config.lr == 0.4
+            # The kept value is back in the field, and the whole reason is on show.
+            assert app.query_one("#field-lr", Input).value == "0.4"
+            reason = f"learning rate must be a number > 0 and at most 1e+09, got '{bad}'; kept 0.4"
+            assert widget_text(app, "#error-lr") == reason
         await _type_into(pilot, app, "lr", "0.2")
         assert app.state.config.lr == 0.2
         assert not app.query_one("#error-lr", Label).display
+        # A refused pairing shows its whole reason in the narrow column too.
+        await _refused_pairing_shows_the_whole_reason(pilot, app)
 
 
 async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
@@ -202,10 +255,29 @@ async def test_huge_learning_rate_diverges_and_the_app_stays_usable():
         assert not app.state.trainer.diverged
 
 
-async def test_non_recommended_loss_trains_and_says_so():
+async def test_the_settings_column_at_120x40_goes_through_the_state():
+    # One app walked through the settings column at 120x40 (each check used to start its own):
+    # the lists, a refused pairing, a loss not recommended, the model, a setting that restarts
+    # the run, then c and escape moving the keys in and out.
     app = LossApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await _train_pane(pilot)
+        controls = app.query_one(TrainControls)
+        assert controls.display
+        # The lists have no blank row.
+        for select in app.query(Select):
+            assert Select.BLANK not in [value for _, value in select._options]
+            assert select.value != Select.BLANK
+        # A pairing that cannot run is refused with the reason, the loss kept.
+        app.query_one("#field-loss", Select).value = "sparse_categorical_cross_entropy"
+        await pilot.pause()
+        assert app.state.config.loss == "binary_cross_entropy"
+        error = app.query_one("#error-loss", Label)
+        assert error.display
+        assert "cannot run" in str(error.render())
+        assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
+        await _refused_pairing_shows_the_whole_reason(pilot, app)
+        # A loss not recommended trains, and the screen says so.
         app.query_one("#field-loss", Select).value = "mean_squared_error"
         await pilot.pause()
         assert app.state.config.loss == "mean_squared_error"
@@ -216,16 +288,10 @@ async def test_non_recommended_loss_trains_and_says_so():
         text = flat(screen_text(app))
         assert "(not recommended)" in text
         assert "Mean squared error + linear" in text  # the status names the chosen pairing
-
-
-async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
-    # The Recommendation pane lists hinge under "Reasonable alternatives"; the Train pane and the
-    # loss menu use the same words, not "not recommended".
-    app = LossApp(problem="binary_classification")
-    async with app.run_test(size=(120, 40)) as pilot:
+        # An alternative the Recommendation pane lists (hinge, under "Reasonable alternatives")
+        # is called one on the Train pane and in the menu, not "not recommended".
         app.state.set("loss", "hinge")
-        app.state.set_pane("train")
-        await pane_ready(pilot, app, "train")
+        await pilot.pause()
         text = flat(screen_text(app))
         assert "(reasonable alternative)" in text
         assert "not recommended" not in text
@@ -236,27 +302,7 @@ async def test_an_alternative_is_called_one_on_the_train_pane_and_in_the_menu():
         assert menu["binary_cross_entropy"].endswith("(recommended)")
         # A softmax on one output is marked in the list itself, before it is chosen.
         assert "cannot run" in flat(menu["categorical_cross_entropy"])
-
-
-async def test_a_pairing_that_cannot_run_is_refused_with_the_reason():
-    app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _train_pane(pilot)
-        app.query_one("#field-loss", Select).value = "sparse_categorical_cross_entropy"
-        await pilot.pause()
-        assert app.state.config.loss == "binary_cross_entropy"
-        error = app.query_one("#error-loss", Label)
-        assert error.display
-        assert "cannot run" in str(error.render())
-        assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
-
-
-async def test_settings_changes_go_through_the_state():
-    app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _train_pane(pilot)
-        controls = app.query_one(TrainControls)
-        assert controls.display
+        # The model, the hidden layers (a bad one refused), a new seed by g.
         app.query_one("#field-model", Select).value = "mlp"
         await pilot.pause()
         await _type_into(pilot, app, "hidden", "32,16")
@@ -269,11 +315,69 @@ async def test_settings_changes_go_through_the_state():
         await pilot.press("escape", "g")
         await pilot.pause()
         assert app.state.config.seed == seed + 1
+        # A new setting says training restarts from step 0, unless there is nothing to lose.
+        app.state.step(30)
+        await _type_into(pilot, app, "lr", "0.5")
+        assert app.state.trainer.step_count == 0
+        assert "learning rate 0.5: training restarts from step 0" in notifications(app)
+        await _type_into(pilot, app, "batch_size", "8")  # at step 0 there is nothing to lose
+        assert not any("batch size" in m for m in notifications(app))
+        app.state.step(5)
+        await _type_into(pilot, app, "batch_size", "16")
+        assert "batch size 16: training restarts from step 0" in notifications(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        # c goes into the settings, and the hints follow the focus.
+        assert "c Settings" in footer(app)
+        assert "space trains" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.focused, Select)
+        assert "c Hide settings" in footer(app)
+        assert "enter opens the list" in screen_text(app)
+        app.query_one("#field-lr", Input).focus()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "esc leaves the field" in text
+        assert "space" not in text.splitlines()[2]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is None or not isinstance(app.focused, Input)
+        assert "space trains" in screen_text(app)
+        await pilot.press("c")  # back in, then c hides the column
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert not app.query_one(TrainControls).display
+        assert "c Settings" in footer(app)
 
 
-async def test_help_lists_every_key_and_closes():
+async def test_help_scrolls_by_keyboard_lists_every_key_and_closes():
     app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
+    app.animation_level = "none"  # scroll at once, no waiting for an animation
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.has_focus
+        assert box.max_scroll_y > 0
+        await pilot.press("pagedown")
+        assert box.scroll_target_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "close" in text
+        assert "P/Q lab" in text
+        await pilot.press("home")
+        await pilot.pause()
+        assert "Anywhere" in screen_text(app)
+        # The description column starts near the left, so descriptions don't wrap early.
+        line = next(row for row in screen_text(app).splitlines() if "this help" in row)
+        assert line.index("this help") - line.index("? or F1") <= 16
+        await pilot.press("escape")
+        await pilot.pause()
+        # On a larger terminal every key shows at once, and escape closes it.
+        await pilot.resize_terminal(120, 40)
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
@@ -317,159 +421,6 @@ def test_help_explains_the_lab_and_distributions_keys():
     assert "left/right  edit P / edit Q" in _help_text(ascii=True)
 
 
-async def test_help_scrolls_by_keyboard_with_a_narrow_key_column():
-    app = LossApp()
-    app.animation_level = "none"  # scroll at once, no waiting for an animation
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")
-        await pilot.pause()
-        box = app.screen.query_one("#help-box")
-        assert box.has_focus
-        assert box.max_scroll_y > 0
-        await pilot.press("pagedown")
-        assert box.scroll_target_y > 0
-        await pilot.press("end")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "close" in text
-        assert "P/Q lab" in text
-        await pilot.press("home")
-        await pilot.pause()
-        assert "Anywhere" in screen_text(app)
-        # The description column starts near the left, so descriptions don't wrap early.
-        line = next(row for row in screen_text(app).splitlines() if "this help" in row)
-        assert line.index("this help") - line.index("? or F1") <= 16
-
-
-async def test_settings_errors_show_the_whole_reason_and_the_kept_value():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        await pilot.press("c")
-        await _type_into(pilot, app, "lr", "abc")
-        field = app.query_one("#field-lr", Input)
-        assert field.value == "0.05"  # the kept value is back in the field
-        reason = "learning rate must be a number > 0 and at most 1e+09, got 'abc'; kept 0.05"
-        assert widget_text(app, "#error-lr") == reason
-        await _type_into(pilot, app, "lr", "-1")
-        assert "got '-1'; kept 0.05" in widget_text(app, "#error-lr")
-        await _type_into(pilot, app, "lr", "0.2")
-        assert app.state.config.lr == 0.2
-        assert not app.query_one("#error-lr").display
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_a_refused_pairing_shows_the_whole_reason(size):
-    app = LossApp(problem="binary_classification")
-    async with app.run_test(size=size) as pilot:
-        await _train_pane(pilot)
-        if not app.query_one(TrainControls).display:
-            await pilot.press("c")
-        app.query_one("#field-loss", Select).value = "kl_divergence"
-        await pilot.pause()
-        reason = check_pairing("kl_divergence", app.state.trainer.dataset)
-        label, controls = app.query_one("#error-loss"), app.query_one(TrainControls)
-        for _ in range(5):  # the column scrolls the reason into view after a refresh or two
-            if controls.region.contains_region(label.region):
-                break
-            await pilot.pause()
-        shown = widget_text(app, "#error-loss")
-        assert shown.startswith(flat(f"KL divergence cannot run here: {reason}"))
-        assert app.query_one("#field-loss", Select).value == "binary_cross_entropy"
-
-
-async def test_settings_lists_have_no_blank_row():
-    app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _train_pane(pilot)
-        for select in app.query(Select):
-            assert Select.BLANK not in [value for _, value in select._options]
-            assert select.value != Select.BLANK
-
-
-async def test_typing_into_a_field_replaces_its_value():
-    app = LossApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _train_pane(pilot)
-        await pilot.press("c")  # into the first field, then tab to the learning rate
-        while not app.query_one("#field-lr", Input).has_focus:
-            await pilot.press("tab")
-        await pilot.press(*"0.2", "enter")
-        await pilot.pause()
-        assert app.state.config.lr == 0.2
-        await pilot.press(*"0.3", "enter")  # still focused: the next value replaces it too
-        await pilot.pause()
-        assert app.state.config.lr == 0.3
-        await pilot.press(*"x", "enter")
-        await pilot.pause()
-        await pilot.press(*"0.4", "enter")  # after an error as well
-        await pilot.pause()
-        assert app.state.config.lr == 0.4
-
-
-async def test_c_goes_into_the_settings_and_the_hints_follow_the_focus():
-    app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _train_pane(pilot)
-        assert "c Settings" in footer(app)
-        assert "space trains" in screen_text(app)
-        await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.focused, Select)
-        assert "c Hide settings" in footer(app)
-        assert "enter opens the list" in screen_text(app)
-        app.query_one("#field-lr", Input).focus()
-        await pilot.pause()
-        text = screen_text(app)
-        assert "esc leaves the field" in text
-        assert "space" not in text.splitlines()[2]
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.focused is None or not isinstance(app.focused, Input)
-        assert "space trains" in screen_text(app)
-        await pilot.press("c")  # back in, then c hides the column
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
-        assert not app.query_one(TrainControls).display
-        assert "c Settings" in footer(app)
-
-
-async def test_a_new_setting_says_training_restarts_from_step_zero():
-    app = LossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _train_pane(pilot)
-        app.state.step(30)
-        await _type_into(pilot, app, "lr", "0.5")
-        assert app.state.trainer.step_count == 0
-        assert "learning rate 0.5: training restarts from step 0" in notifications(app)
-        await _type_into(pilot, app, "batch_size", "8")  # at step 0 there is nothing to lose
-        assert not any("batch size" in m for m in notifications(app))
-        app.state.step(5)
-        await _type_into(pilot, app, "batch_size", "16")
-        assert "batch size 16: training restarts from step 0" in notifications(app)
-
-
-async def test_after_the_stop_rule_space_and_n_say_why_and_the_status_keeps_the_names():
-    app = LossApp(setup="problem=binary_classification patience=300 pane=train")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.state.step(5000)
-        await pilot.pause()
-        assert app.state.trainer.converged
-        step = app.state.trainer.step_count
-        await pilot.press("n", "space")
-        await pilot.pause()
-        assert app.state.trainer.step_count == step
-        assert not app.state.running
-        said = [flat(n) for n in notifications(app)]
-        assert sum("set patience to 0" in n for n in said) == 2, said
-        # The status line keeps the problem and the loss: the reason is on the Train pane.
-        top = screen_text(app).splitlines()[0]
-        assert top.startswith(" Binary classification | ")
-        assert f"converged at step {step}" in top
-
-
 def test_the_divergence_hint_does_not_send_the_user_to_r():
     from losstui.core.state import AppState
 
@@ -507,7 +458,7 @@ def test_run_end_messages_offer_no_setting_a_lesson_holds():
     assert "patience" not in message
 
 
-async def test_each_step_by_hand_moves_the_loss_curve():
+async def test_each_step_by_hand_moves_the_loss_curve_and_the_stats_redraw_only_on_a_change():
     # The history records every 20 steps: the curve stood at step 0 while n moved the stats.
     from losstui.tui.widgets.loss_curves import LossCurves
 
@@ -533,9 +484,19 @@ async def test_each_step_by_hand_moves_the_loss_curve():
         app.state.step(40 - app.state.trainer.step_count % 20)
         await pilot.pause()
         assert [r.step for r in app.state.trainer.history][-1] == app.state.trainer.step_count
+        # The stats do not redraw when nothing changed, and do once when a step changes them.
+        stats = app.query_one(TrainStats)
+        calls = []
+        original = stats.refresh
+        stats.refresh = lambda *a, **k: calls.append(1) or original(*a, **k)
+        app.train_pane.draw(force=True)
+        app.train_pane.draw(force=True)
+        assert calls == []
+        app.state.step(1)
+        assert len(calls) == 1
 
 
-async def test_stats_show_the_losses_of_the_step_on_show():
+async def test_stats_show_the_losses_of_the_step_on_show_and_the_density_nll_once():
     app = LossApp(problem="soft_label_classification")
     async with app.run_test(size=(120, 40)) as pilot:
         await _train_pane(pilot)
@@ -548,46 +509,8 @@ async def test_stats_show_the_losses_of_the_step_on_show():
         assert "step 53" in text
         assert f"val {format_loss(now['val_loss'])}" in text
         assert app.state.trainer.history[-1].step == 40  # the record is older than the screen
-
-
-async def test_stats_do_not_redraw_when_nothing_changed():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        stats = app.query_one(TrainStats)
-        calls = []
-        original = stats.refresh
-        stats.refresh = lambda *a, **k: calls.append(1) or original(*a, **k)
-        app.train_pane.draw(force=True)
-        app.train_pane.draw(force=True)
-        assert calls == []
-        app.state.step(1)
-        assert len(calls) == 1
-
-
-async def test_count_losses_are_the_full_nll_and_the_screen_says_so():
-    # The Poisson loss drops log y!; the curves add it back so train and validation compare, and
-    # the screen says which is which. The full NLL stays positive, so the log axis works.
-    app = LossApp(problem="count_regression")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        app.state.step(400)
-        await pilot.pause()
-        text = flat(screen_text(app))
-        assert "train, val: the full NLL (with log y!)" in text or "full NLL (with log y!)" in text
-        assert "full NLL by step" in text
-        values = app.query_one(TrainStats).values
-        assert min(values["train_loss"], values["val_loss"]) > 0
-        await pilot.press("l")
-        await pilot.pause()
-        assert app.state.log10
-        assert "log10(full NLL) by step" in flat(screen_text(app))
-
-
-async def test_density_stats_show_the_nll_once_and_units_are_greyed():
-    app = LossApp(problem="density_estimation")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _train_pane(pilot)
+        # A density's stats show the NLL once, and its units key is greyed.
+        app.state.set_problem("density_estimation")
         app.state.step(20)
         await pilot.pause()
         text = flat(screen_text(app))
@@ -604,43 +527,10 @@ async def test_density_stats_show_the_nll_once_and_units_are_greyed():
         assert app.main_screen.check_action("toggle_units", ()) is True
 
 
-async def test_command_palette_offers_the_main_actions():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)):
-        titles = {c.title for c in palette_commands(app, app.screen)}
-        for title in ("Play / pause training", "Step once", "Reset training", "Go to Train"):
-            assert title in titles
-        # One "Keys": the app's help, not Textual's side panel of keys losstui does not have.
-        keys = [c for c in palette_commands(app, app.screen) if c.title == "Keys"]
-        assert len(keys) == 1
-        assert keys[0].callback == app.action_help
-
-
-async def test_panes_switch_by_number_and_units_toggle():
+async def test_panes_open_by_number_take_the_keys_at_once_and_ctrl_c_quits():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        for key, pane in zip(
-            "12345", ("problem", "recommendation", "train", "distributions", "pq_lab"), strict=True
-        ):
-            await pilot.press(key)
-            await pilot.pause()
-            assert app.state.pane == pane
-        await pilot.press("u")
-        await pilot.pause()
-        assert app.state.units == "nats"
-
-
-async def test_ctrl_c_quits_with_the_status_of_an_interrupted_program():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+c")
-        await pilot.pause()
-    assert app.return_code == 130
-
-
-async def test_a_pane_opened_by_its_number_takes_the_keys_at_once():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
+        # A pane opened by its number takes the keys at once.
         await pilot.press("5")
         await pilot.pause()
         lab = app.query_one("#pq-lab")
@@ -650,6 +540,20 @@ async def test_a_pane_opened_by_its_number_takes_the_keys_at_once():
         await pilot.press("4", "j")
         await pilot.pause()
         assert app.query_one("#dist-view").example == app.state.example == 1
+        # Every pane by its number; u toggles the units.
+        for key, pane in zip(
+            "12345", ("problem", "recommendation", "train", "distributions", "pq_lab"), strict=True
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.state.pane == pane
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.state.units == "nats"
+        # ctrl+c quits with the status of an interrupted program.
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 130
 
 
 async def test_the_lab_shows_values_set_through_the_state():
@@ -666,22 +570,38 @@ async def test_the_lab_shows_values_set_through_the_state():
         assert app.state.pq_q == lab.q != (0.2, 0.3, 0.5)
 
 
-@pytest.mark.parametrize("problem", ["count_regression", "density_estimation"])
-async def test_a_diverged_model_is_drawn_on_every_pane(problem):
-    # Predictions near 1e28, or parameters that are no longer numbers: every pane still draws,
-    # says what happened, and the app stays alive.
-    app = LossApp(problem=problem)
+async def test_count_losses_are_the_full_nll_and_a_diverged_model_is_drawn_on_every_pane():
+    # The Poisson loss drops log y!; the curves add it back so train and validation compare, and
+    # the screen says which is which. The full NLL stays positive, so the log axis works.
+    app = LossApp(problem="count_regression")
     async with app.run_test(size=(80, 24)) as pilot:
         await _train_pane(pilot)
-        app.state.set_lr("1e6")
-        app.state.step(300)
-        assert app.state.trainer.diverged
+        app.state.step(400)
         await pilot.pause()
-        assert "diverged at step" in flat(screen_text(app)).lower()
-        await pilot.press("4")
+        text = flat(screen_text(app))
+        assert "train, val: the full NLL (with log y!)" in text or "full NLL (with log y!)" in text
+        assert "full NLL by step" in text
+        values = app.query_one(TrainStats).values
+        assert min(values["train_loss"], values["val_loss"]) > 0
+        await pilot.press("l")
         await pilot.pause()
-        assert app.state.pane == "distributions"
-        assert "diverged" in flat(screen_text(app)).lower()
+        assert app.state.log10
+        assert "log10(full NLL) by step" in flat(screen_text(app))
+        # Predictions near 1e28, or parameters that are no longer numbers: every pane still
+        # draws, says what happened, and the app stays alive.
+        for problem in ("count_regression", "density_estimation"):
+            app.state.set_problem(problem)
+            await pilot.press("3")
+            await pilot.pause()
+            app.state.set_lr("1e6")
+            app.state.step(300)
+            assert app.state.trainer.diverged, problem
+            await pilot.pause()
+            assert "diverged at step" in flat(screen_text(app)).lower(), problem
+            await pilot.press("4")
+            await pilot.pause()
+            assert app.state.pane == "distributions"
+            assert "diverged" in flat(screen_text(app)).lower(), problem
 
 
 async def test_d_opens_the_presets_and_enter_applies_one_with_its_claim():
@@ -718,6 +638,14 @@ async def test_a_setup_line_opens_that_setup_and_the_palette_copies_it_back():
         app.action_copy_setup()
         await pilot.pause()
         assert any(n.message == line for n in app._notifications)
+        # The command palette offers the main actions.
+        titles = {c.title for c in palette_commands(app, app.screen)}
+        for title in ("Play / pause training", "Step once", "Reset training", "Go to Train"):
+            assert title in titles
+        # One "Keys": the app's help, not Textual's side panel of keys losstui does not have.
+        keys = [c for c in palette_commands(app, app.screen) if c.title == "Keys"]
+        assert len(keys) == 1
+        assert keys[0].callback == app.action_help
 
 
 LESSON = """---
@@ -768,6 +696,16 @@ async def test_a_lesson_runs_beside_the_pane_it_drives_at_80x24():
         app.state.step(40)
         await pilot.pause()
         assert "Done: > goes on." in screen_text(app)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert "step 2 of 2" in screen_text(app)
+        # The question takes the arrows; going back gives them back to the pane.
+        assert app.focused is not None
+        assert app.focused.id == "lesson-choices"
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert app.lesson.index == 0
+        assert app.focused is None or app.focused.id != "lesson-choices"
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert "step 2 of 2" in screen_text(app)
@@ -964,7 +902,7 @@ async def test_answering_again_on_the_last_step_leaves_the_lesson_finished(tmp_p
         assert progress.load_answers(lesson_key(lesson))[1][1] == "cross-entropy's"
 
 
-async def test_a_converged_run_stops_playing_and_the_screen_says_why():
+async def test_a_converged_run_stops_playing_and_space_and_n_say_why():
     app = LossApp(setup="problem=binary_classification patience=300 pane=train speed=1000")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -989,10 +927,16 @@ async def test_a_converged_run_stops_playing_and_the_screen_says_why():
         assert status.startswith(" Binary classification | ")
         assert len(status) <= 80
         assert status.endswith(f"converged at step {trainer.converged_at_step:,}")
-        await pilot.press("space")  # play is refused, with the reason and the way on
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" Binary classification | ")
+        assert f"converged at step {at}" in top
+        # n and space are refused, each with the reason and the way on.
+        await pilot.press("n", "space")
         await pilot.pause()
+        assert trainer.step_count == at
         assert not app.state.running
-        assert any("set patience to 0" in m for m in notifications(app))
+        said = [flat(n) for n in notifications(app)]
+        assert sum("set patience to 0" in n for n in said) == 2, said
 
 
 async def test_patience_off_trains_a_converged_run_on_from_where_it_stopped():
@@ -1018,24 +962,6 @@ async def test_patience_off_trains_a_converged_run_on_from_where_it_stopped():
         assert trainer.step_count > stopped_at
 
 
-async def test_going_back_from_a_question_gives_the_arrows_back_to_the_pane():
-    from losstui.lessons.format import parse_lesson
-
-    app = LossApp(lesson=parse_lesson(LESSON, "L.md"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.state.step(40)
-        await pilot.pause()
-        await pilot.press("greater_than_sign")
-        await pilot.pause()
-        assert app.focused is not None
-        assert app.focused.id == "lesson-choices"
-        await pilot.press("less_than_sign")
-        await pilot.pause()
-        assert app.lesson is not None
-        assert app.lesson.index == 0
-        assert app.focused is None or app.focused.id != "lesson-choices"
-
-
 QUESTION_FIRST = """---
 title: Straight to a question
 summary: One question.
@@ -1056,7 +982,9 @@ ask Which factor vanishes when p is near 0 or 1?
 """
 
 
-async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_answer():
+async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_leaves_the_palette_alone():
+    from textual.widgets import Input
+
     from losstui.lessons.format import parse_lesson
 
     app = LossApp(lesson=parse_lesson(QUESTION_FIRST, "Q.md"))
@@ -1067,6 +995,18 @@ async def test_a_lesson_opening_on_a_question_takes_the_arrows_and_shows_each_an
         await pilot.press("down", "down", "down", "down")  # from the first answer to the last
         await pilot.pause()
         assert "e) p·(1 − p)" in screen_text(app)  # scrolled into the strip
+        # The answer letters leave the palette's search alone.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("b", "a", "c")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "bac"
+        assert app.lesson is not None
+        assert app.lesson.answers == {}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is not None
+        assert app.focused.id == "lesson-choices"
         await pilot.press("enter")
         await pilot.pause()
         assert "Right: the sigmoid's slope." in screen_text(app)
@@ -1111,23 +1051,6 @@ async def test_a_letter_answers_the_question_and_c_does_not_open_the_settings():
         assert app.lesson.blocked() is None
 
 
-async def test_the_answer_letters_leave_the_palettes_search_alone():
-    from textual.widgets import Input
-
-    from losstui.lessons.format import parse_lesson
-
-    app = LossApp(lesson=parse_lesson(QUESTION_FIRST, "Q.md"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press("b", "a", "c")
-        await pilot.pause()
-        assert app.screen.query_one(Input).value == "bac"
-        assert app.lesson is not None
-        assert app.lesson.answers == {}
-
-
 async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():
     from textual.widgets._select import SelectCurrent
 
@@ -1140,22 +1063,3 @@ async def test_the_loss_box_relabels_its_choice_when_the_problem_changes():
         app.state.apply({**new_problem, "loss": "mean_squared_error"})
         await pilot.pause()
         assert str(box.query_one("#label").render()).endswith("(not recommended)")
-
-
-async def test_escape_closes_the_settings_column_c_opened_on_a_narrow_terminal():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _train_pane(pilot)
-        controls = app.query_one(TrainControls)
-        assert not controls.display  # hidden by default below 100 columns
-        await pilot.press("c")
-        await pilot.pause()
-        assert controls.display
-        assert app.train_pane.focus_in_settings()
-        await pilot.press("escape")
-        await pilot.pause()
-        assert not controls.display
-        assert not app.train_pane.focus_in_settings()
-        await pilot.press("space")  # the keys reach the pane again: space trains
-        await pilot.pause()
-        assert app.state.running

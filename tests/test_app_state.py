@@ -12,23 +12,27 @@ from tests.app_helpers import footer_settled, pane_ready, screen_text
 SETUP = "problem=multiclass_classification dataset=spiral3 model=mlp hidden=32 lr=0.1 units=nats"
 
 
-@pytest.mark.parametrize("pane", ["train", "distributions", "pq_lab"])
-async def test_a_snapshot_restored_into_a_fresh_app_gives_the_same_screen(pane):
+async def test_a_snapshot_restored_into_a_fresh_app_gives_the_same_screen():
+    # One app gives a snapshot and its screen on each of three panes; each is restored into a
+    # fresh app of its own.
+    shown = {}
     first = LossApp()
     async with first.run_test(size=(80, 24)) as pilot:
         first.state.apply_setup_line(SETUP)
-        first.state.apply({"pane": pane, "example": 7, "p": "0.2,0.3,0.5", "q": "0.6,0.2,0.2"})
+        first.state.apply({"example": 7, "p": "0.2,0.3,0.5", "q": "0.6,0.2,0.2"})
         first.state.step(120)
-        await pane_ready(pilot, first, pane)
-        await footer_settled(pilot, first)
-        snapshot = first.state.snapshot()
-        expected = screen_text(first)
-    second = LossApp()
-    async with second.run_test(size=(80, 24)) as pilot:
-        second.state.restore(snapshot)
-        await pane_ready(pilot, second, pane)
-        await footer_settled(pilot, second)
-        assert screen_text(second) == expected
+        for pane in ("train", "distributions", "pq_lab"):
+            first.state.set_pane(pane)
+            await pane_ready(pilot, first, pane)
+            await footer_settled(pilot, first)
+            shown[pane] = (first.state.snapshot(), screen_text(first))
+    for pane, (snapshot, expected) in shown.items():
+        second = LossApp()
+        async with second.run_test(size=(80, 24)) as pilot:
+            second.state.restore(snapshot)
+            await pane_ready(pilot, second, pane)
+            await footer_settled(pilot, second)
+            assert screen_text(second) == expected, pane
 
 
 @pytest.mark.parametrize("pane", PANES)
@@ -71,7 +75,7 @@ async def test_locked_settings_are_greyed_and_hidden_ones_are_gone():
         assert app.query_one("#field-loss", Select).display
 
 
-async def test_a_locked_action_is_refused_with_a_reason():
+async def test_a_locked_action_is_refused_and_a_locked_p_leaves_q_editable_in_the_lab():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
         app.state.set_pane("train")
@@ -81,11 +85,8 @@ async def test_a_locked_action_is_refused_with_a_reason():
         await pilot.press("space")
         await pilot.pause()
         assert not app.state.running
-
-
-async def test_a_lesson_that_locks_p_leaves_q_editable_in_the_lab():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
+        # A lesson that locks P leaves Q editable in the lab.
+        app.state.unlock()
         app.state.set_pane("pq_lab")
         app.state.lock("p")
         await pilot.pause()

@@ -606,21 +606,26 @@ async def test_sparse_labels_on_soft_targets_are_said_to_be_other_targets():
     assert "on other targets, each example's most likely class" in text
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_the_closed_form_mark_sits_just_under_the_nll_curves_lowest_point(size):
+async def test_the_closed_form_mark_sits_just_under_the_nll_curves_lowest_point():
     # The legend puts ▲ at the curve's lowest NLL; drawn rows below it, it reads as another value.
+    # At 80x24, then on a terminal resized to 120x40.
     from losstui.tui.app import LossApp
     from tests.app_helpers import pane_ready, screen_text
 
     app = LossApp(problem="density_estimation")
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.state.step(200)  # SGD has converged: ● at the curve's lowest point
         await pilot.press("4")
         await pane_ready(pilot, app, "distributions")
         await pilot.pause()
-        rows = screen_text(app).splitlines()
-        plotted = [i for i, row in enumerate(rows) if "┤" in row or "│" in row]
-        point = next(i for i in plotted if "●" in rows[i])
-        mark = next(i for i in plotted if "▲" in rows[i])
-        assert 1 <= mark - point <= 2, (point, mark)
+        for size in ((80, 24), (120, 40)):
+            if size != (80, 24):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+            rows = screen_text(app).splitlines()
+            assert len(rows) == size[1]
+            plotted = [i for i, row in enumerate(rows) if "┤" in row or "│" in row]
+            point = next(i for i in plotted if "●" in rows[i])
+            mark = next(i for i in plotted if "▲" in rows[i])
+            assert 1 <= mark - point <= 2, (size, point, mark)

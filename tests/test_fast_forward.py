@@ -66,14 +66,32 @@ async def test_f_trains_to_the_stop_rule_and_pauses_there():
         assert any("converged at step 600" in n for n in notifications(app))
 
 
-async def test_f_or_space_stops_fast_forward_where_it_is():
+async def test_f_is_refused_off_the_train_pane_and_f_or_space_stops_it_where_it_is():
+    from losstui.tui.screens.help_screen import help_sections
+
+    rows = [row for _, rows in help_sections() for row in rows]
+    assert any(keys == "f" and "fast-forward" in text for keys, text in rows)  # in the help
     app = LossApp()
     said: list[str] = []
     notify = app.notify
     app.notify = lambda message, **kw: (said.append(flat(message)), notify(message, **kw))[1]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
+        # Refused, with a reason, where training does not apply; not in the footer there.
         await pilot.pause()
+        assert app.state.pane == "problem"
+        assert "f Fast" not in screen_text(app).splitlines()[-1]
+        await pilot.press("f")
+        await pilot.pause()
+        assert not app.state.running
+        assert any("open the Train pane (3)" in n for n in notifications(app))
+        # The footer shows f and keeps quit in view at 80 columns.
+        for key in ("4", "3"):
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            row = screen_text(app).splitlines()[-1]
+            assert "f Fast " in row, row
+            assert "q Quit" in row, row
         for key in ("f", "space"):
             await pilot.press("f")
             await pilot.pause()
@@ -93,6 +111,14 @@ async def test_f_or_space_stops_fast_forward_where_it_is():
         # No stop rule (the default): the notice says it runs until a key stops it, once (it
         # covers the plots while it shows), though f was pressed twice.
         assert sum("until you press f or space" in n for n in said) == 1, said
+        # The palette has it too.
+        titles = [c.title for c in palette_commands(app, app.screen)]
+        assert "Fast-forward" in titles
+        command = next(c for c in palette_commands(app, app.screen) if c.title == "Fast-forward")
+        command.callback()
+        await pilot.pause()
+        assert app.state.running
+        assert app.state.fast
 
 
 async def test_fast_forward_in_a_lesson_pauses_on_the_step_its_run_names():
@@ -196,49 +222,3 @@ async def test_f_stops_on_the_first_step_where_a_loss_or_metric_wait_holds():
             assert app.state.trainer.step_count == first, setup
             assert app.lesson is not None
             assert app.lesson.blocked() is None
-
-
-async def test_f_is_refused_with_a_reason_where_training_does_not_apply():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert app.state.pane == "problem"
-        assert "f Fast" not in screen_text(app).splitlines()[-1]
-        await pilot.press("f")
-        await pilot.pause()
-        assert not app.state.running
-        assert any("open the Train pane (3)" in n for n in notifications(app))
-        await pilot.press("3")
-        await pilot.pause()
-        await pilot.pause()
-        assert "f Fast " in screen_text(app).splitlines()[-1]
-
-
-async def test_fast_forward_is_in_the_help_and_the_palette():
-    from losstui.tui.screens.help_screen import help_sections
-
-    app = LossApp()
-    rows = [row for _, rows in help_sections() for row in rows]
-    assert any(keys == "f" and "fast-forward" in text for keys, text in rows)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        titles = [c.title for c in palette_commands(app, app.screen)]
-        assert "Fast-forward" in titles
-        command = next(c for c in palette_commands(app, app.screen) if c.title == "Fast-forward")
-        command.callback()
-        await pilot.pause()
-        assert app.state.running
-        assert app.state.fast
-
-
-async def test_the_footer_keeps_quit_in_view_at_80_columns_with_f():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        for key in ("3", "4"):
-            await pilot.press(key)
-            await pilot.pause()
-            await pilot.pause()
-            row = screen_text(app).splitlines()[-1]
-            assert "f Fast " in row, row
-            assert "q Quit" in row, row

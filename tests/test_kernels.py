@@ -25,6 +25,7 @@ import os
 import signal
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ print(hashlib.sha256((np.tanh(a @ b) @ d).tobytes() + (c.T @ c).tobytes()).hexdi
 """
 
 
+@cache  # this CPU's own kernel is asked once for all the kernels it is compared with
 def _fingerprint(coretype: str | None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
     if coretype:

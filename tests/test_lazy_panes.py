@@ -3,8 +3,6 @@ first time it is opened, and then works as if it had been there all along."""
 
 from __future__ import annotations
 
-import pytest
-
 from losstui.core.settings import PANES
 from losstui.tui.app import LossApp
 from losstui.tui.palette import commands as palette_commands
@@ -27,30 +25,26 @@ def composed(app: LossApp) -> set[str]:
     return {pane for pane in PANE_CLASSES if app.main_screen.query(f"#{pane}-pane")}
 
 
-async def test_only_the_pane_on_show_is_composed_at_start():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert composed(app) == {"problem"}
-        await pilot.press("3")
-        await pilot.pause()
-        assert composed(app) == {"problem", "train"}
-
-
-@pytest.mark.parametrize("pane", [p for p in PANE_CLASSES if p != "problem"])
-async def test_a_pane_composed_when_first_opened_draws_and_takes_the_keys(pane):
+async def test_each_pane_is_composed_when_first_opened_and_then_draws_and_takes_the_keys():
+    # One app opens the panes one by one: each is composed on its first opening, not before.
     app = LossApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press(str(PANES.index(pane) + 1))
-        await pilot.pause()
-        await pilot.pause()
-        assert app.state.pane == pane
-        assert SHOWS[pane] in flat(screen_text(app))
-        # The keys go where the pane sends them, as for a pane composed at start.
-        target = app.main_screen.pane(pane).focus_target()
-        if target is not None and target.can_focus:
-            assert app.focused is target
+        assert composed(app) == {"problem"}
+        opened = {"problem"}
+        for pane in (p for p in PANE_CLASSES if p != "problem"):
+            assert pane not in composed(app), pane
+            await pilot.press(str(PANES.index(pane) + 1))
+            await pilot.pause()
+            await pilot.pause()
+            opened.add(pane)
+            assert composed(app) == opened, pane
+            assert app.state.pane == pane
+            assert SHOWS[pane] in flat(screen_text(app)), pane
+            # The keys go where the pane sends them, as for a pane composed at start.
+            target = app.main_screen.pane(pane).focus_target()
+            if target is not None and target.can_focus:
+                assert app.focused is target, pane
 
 
 async def test_a_pane_composed_later_trains_and_follows_the_state():

@@ -71,7 +71,7 @@ async def test_an_error_goes_when_its_field_is_left_and_the_column_keeps_its_fie
             assert heading in text
 
 
-async def test_one_error_at_a_time_and_an_applied_setting_clears_it():
+async def test_one_error_at_a_time_an_applied_setting_clears_it_and_a_large_batch_is_explained():
     app = LossApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_column(pilot)
@@ -92,44 +92,8 @@ async def test_one_error_at_a_time_and_an_applied_setting_clears_it():
         assert app.state.config.batch_size == 64
         assert _errors(app) == {}
         assert (app.state.config.lr, app.state.config.momentum) == (0.05, 0.5)
-
-
-async def test_a_refused_loss_goes_when_the_list_is_left():
-    app = LossApp(problem="binary_classification")
-    async with app.run_test(size=(120, 40)) as pilot:  # the column stays open after esc here
-        await pilot.press("3")
-        await pane_ready(pilot, app, "train")
-        await pilot.press("c")
-        await _tab_to(pilot, "loss")
-        await _type(pilot, "", "enter")
-        await _type(pilot, "KL", "enter")  # type to search the list, then choose
-        assert list(_errors(app)) == ["loss"]
-        assert _errors(app)["loss"].startswith("KL divergence cannot run here")
-        assert app.state.config.loss == "binary_cross_entropy"
-        await _type(pilot, "", "escape")
-        assert _errors(app) == {}
-        assert app.query_one(TrainControls).display
-        assert "Binary cross-entropy" in widget_text(app, "#field-loss")
-
-
-async def test_esc_with_a_refused_value_says_why_though_the_column_closes():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _open_column(pilot)
-        await _tab_to(pilot, "lr")
-        await _type(pilot, "abc", "escape")
-        controls = app.query_one(TrainControls)
-        assert not controls.display  # c opened it on a narrow terminal; esc closed it
-        assert LR_REASON in notifications(app)
-        assert app.state.config.lr == 0.05
-        await pilot.press("c")  # the reason waits under its field
-        await pilot.pause()
-        assert LR_REASON in flat(controls.error("lr"))
-
-
-async def test_a_batch_larger_than_the_data_is_explained():
-    app = LossApp()
-    async with app.run_test(size=(80, 24)) as pilot:
+        # A batch larger than the training data is explained, once the column is opened again.
+        await pilot.press("escape")
         await _open_column(pilot)
         n_train = app.state.trainer.dataset.n_train
         await _tab_to(pilot, "batch_size")
@@ -153,7 +117,25 @@ async def test_a_batch_larger_than_the_data_is_explained():
         assert all(FULL_BATCH not in m for m in notifications(app)[count:])
 
 
-async def test_c_shows_the_first_field_with_its_heading_and_marker_after_a_scroll():
+async def test_a_refused_loss_goes_when_the_list_is_left():
+    app = LossApp(problem="binary_classification")
+    async with app.run_test(size=(120, 40)) as pilot:  # the column stays open after esc here
+        await pilot.press("3")
+        await pane_ready(pilot, app, "train")
+        await pilot.press("c")
+        await _tab_to(pilot, "loss")
+        await _type(pilot, "", "enter")
+        await _type(pilot, "KL", "enter")  # type to search the list, then choose
+        assert list(_errors(app)) == ["loss"]
+        assert _errors(app)["loss"].startswith("KL divergence cannot run here")
+        assert app.state.config.loss == "binary_cross_entropy"
+        await _type(pilot, "", "escape")
+        assert _errors(app) == {}
+        assert app.query_one(TrainControls).display
+        assert "Binary cross-entropy" in widget_text(app, "#field-loss")
+
+
+async def test_c_shows_the_first_field_after_a_scroll_and_esc_with_a_refused_value_says_why():
     # Scrolled down, closed with esc (80 columns), opened again with c: the keys were in the
     # Dataset list, but its heading and ▶ sat above the column's top edge.
     app = LossApp()
@@ -170,3 +152,15 @@ async def test_c_shows_the_first_field_with_its_heading_and_marker_after_a_scrol
         assert app.focused.id == "field-dataset"
         assert controls.region.contains_region(label.region)
         assert "▶ Dataset" in screen_text(app)
+        # esc closes the column, and with a refused value it says why though the column closes.
+        await pilot.press("escape")
+        await _open_column(pilot)
+        await _tab_to(pilot, "lr")
+        await _type(pilot, "abc", "escape")
+        controls = app.query_one(TrainControls)
+        assert not controls.display  # c opened it on a narrow terminal; esc closed it
+        assert LR_REASON in notifications(app)
+        assert app.state.config.lr == 0.05
+        await pilot.press("c")  # the reason waits under its field
+        await pilot.pause()
+        assert LR_REASON in flat(controls.error("lr"))

@@ -156,12 +156,12 @@ def fitted_values(trainer) -> list[float]:
 
 
 @pytest.mark.parametrize("ascii", [False, True])
-@pytest.mark.parametrize("width", [80, 60])
 @pytest.mark.parametrize("loss", ["gaussian_nll", "gaussian_mixture_nll"])
-async def test_beside_a_lesson_the_density_legend_is_whole_on_screen(loss, width, ascii):
-    # A lesson's strip puts the density plot beside the loss curves, about half the width.
+async def test_beside_a_lesson_the_density_legend_is_whole_on_screen(loss, ascii):
+    # A lesson's strip puts the density plot beside the loss curves, about half the width: at
+    # 80 columns, then the terminal narrowed to 60.
     app = LossApp(ascii=ascii, lesson=parse_lesson(DENSITY_LESSON.format(loss=loss), "L.md"))
-    async with app.run_test(size=(width, 24)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.state.step(300)
         await pilot.pause()
@@ -173,19 +173,26 @@ async def test_beside_a_lesson_the_density_legend_is_whole_on_screen(loss, width
         marker = "**" if ascii else "⠒⠒"
         legend = g.text(f"{g.bar_full} samples  {marker} {fitted}")
         plot = app.screen.query_one("#fit-plot", FitPlot)
-        if loss == "gaussian_mixture_nll":  # two components never fit on one line here
-            assert plot.size.width < cell_len(legend)
-            assert " + " in fitted
-        # The legend's rows, read in order: every word and number whole, none cut at the edge.
-        shown = widget_text(app, "#fit-plot")
-        assert shown.startswith(flat(legend)), (legend, shown)
-        # Its numbers are the model's, to the digits shown (π to 2 decimals, the rest 3 figures).
-        numbers = NUMBER.findall(shown.split(marker, 1)[1].replace("^2", "²"))
         values = fitted_values(trainer)
         spec = [".2f", ".3g", ".3g"] * 2 if loss == "gaussian_mixture_nll" else [".3g", ".3g"]
-        assert numbers[: len(values)] == [format(v, f) for v, f in zip(values, spec, strict=True)]
-        if ascii:
-            assert "".join(shown.split()).isascii()
+        for width in (80, 60):
+            if width != 80:
+                await pilot.resize_terminal(width, 24)
+                await pilot.pause()
+            if loss == "gaussian_mixture_nll":  # two components never fit on one line here
+                assert plot.size.width < cell_len(legend), width
+                assert " + " in fitted
+            # The legend's rows, read in order: every word and number whole, none cut at the
+            # edge.
+            shown = widget_text(app, "#fit-plot")
+            assert shown.startswith(flat(legend)), (width, legend, shown)
+            # Its numbers are the model's, to the digits shown (π to 2 decimals, the rest 3
+            # figures).
+            numbers = NUMBER.findall(shown.split(marker, 1)[1].replace("^2", "²"))
+            expected = [format(v, f) for v, f in zip(values, spec, strict=True)]
+            assert numbers[: len(values)] == expected, width
+            if ascii:
+                assert "".join(shown.split()).isascii()
 
 
 def test_legend_breaks_between_entries_then_clauses_never_inside_a_number():
