@@ -284,8 +284,9 @@ class TrainPane(Pane):
             self.call_after_refresh(self._draw_landscape)
             return
         run = self.state.run
-        columns, rows = view.grid_size()
-        if plane_of(run.trainer) is not None:
+        plane = plane_of(run.trainer) is not None
+        columns, rows = view.grid_size(slice=not plane)
+        if plane:
             if self._path is None:  # every step SGD took, however seldom this draws
                 self._path = PathReplay()
             drawn = landscape(run.trainer, columns, rows, path=self._path)

@@ -19,6 +19,11 @@ BAND_MARKS = " .:-=%#&"
 #: The marks drawn over the bands: where SGD started, the cells it passed, where it is now, and
 #: the optimum (the closed form where there is one, else the grid's lowest cell).
 START_MARK, PATH_MARK, NOW_MARK, OPTIMUM_MARK = "S", "o", "@", "X"
+#: What a slice is, under it (the core's note, in fewer words).
+SLICE_NOTE = (
+    "A slice, not the whole surface: the loss along two random directions through the current "
+    "weights (0, 0), scaled neuron by neuron to the weights (Li et al. 2018)."
+)
 #: Columns the y axis's tick labels take, with their "┤".
 LEFT = 8
 #: Rows beside the grid: the caption, the x axis, its ticks and the legend.
@@ -46,20 +51,24 @@ class LandscapeView(Static):
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
         self._size_drawn: tuple[int, int] | None = None
+        self._slice_drawn = False
 
     def on_resize(self) -> None:
-        if self._size_drawn is not None and self._size_drawn != self.grid_size():
+        if self._size_drawn is not None and self._size_drawn != self.grid_size(self._slice_drawn):
             self.post_message(self.Resized())
 
-    def grid_size(self) -> tuple[int, int]:
-        """(columns, rows) of the grid at the view's size now, at least 8 x 4."""
+    def grid_size(self, slice: bool = False) -> tuple[int, int]:
+        """(columns, rows) of the grid at the view's size now, at least 8 x 4; a slice leaves
+        rows for the note that says it is one."""
         width, height = self.size
-        return max(width - LEFT - 1, 8), max(height - AROUND, 4)
+        note = math.ceil(len(SLICE_NOTE) / max(width, 1)) if slice else 0
+        return max(width - LEFT - 1, 8), max(height - AROUND - note, 4)
 
     def show(self, landscape: Landscape) -> None:
         """Draw `landscape` (its grid, its path and the run's points)."""
         surface = landscape.surface
-        self._size_drawn = self.grid_size()
+        self._slice_drawn = surface.kind == "slice"
+        self._size_drawn = self.grid_size(self._slice_drawn)
         spell = self.glyphs.text
         bands = np.asarray(surface.bands)
         rows, columns = bands.shape
@@ -99,7 +108,7 @@ class LandscapeView(Static):
             legend += f"  bands: low '{BAND_MARKS[1]}' to high '{BAND_MARKS[-1]}'"
         out.append(spell(legend), style="dim")
         if surface.kind == "slice":  # say it is not the whole surface
-            out.append(spell(f"\n{surface.note}"), style="dim")
+            out.append(spell(f"\n{SLICE_NOTE}"), style="dim")
         self.update(out)
 
 
