@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pytest
 
+from losstui.core.configuration import configure
 from losstui.core.datasets import make_dataset, targets_for
 from losstui.core.landscape import (
     CLOSED_FORM,
@@ -22,11 +23,11 @@ from losstui.core.landscape import (
     auto_bounds,
     initial_parameters,
     landscape,
-    landscape_for_setup,
     parameters,
     plane_of,
     slice_directions,
     slice_landscape,
+    trained_landscape,
 )
 from losstui.core.losses import LOSSES
 from losstui.core.models import Linear
@@ -338,8 +339,8 @@ def test_momentum_overshoots_the_optimum_and_plain_sgd_does_not(offset):
     """What the landscape shows of momentum: on `line` at lr 0.02, 300 steps, the path with
     momentum 0.9 runs past the least-squares point along the line from the start to it;
     without momentum it only jitters around it."""
-    heavy = landscape_for_setup("regression", steps=300, seed=offset, momentum=0.9, lr=0.02)
-    plain = landscape_for_setup("regression", steps=300, seed=offset, momentum=0.0, lr=0.02)
+    heavy = _trained("regression", steps=300, seed=offset, momentum=0.9, lr=0.02)
+    plain = _trained("regression", steps=300, seed=offset, momentum=0.0, lr=0.02)
     # Measured at the five seeds: 0.42 to 0.49 past it with momentum, 0.008 to 0.019 without:
     # asserted above 0.25 and below 0.1.
     assert heavy.overshoot > 0.25
@@ -347,7 +348,7 @@ def test_momentum_overshoots_the_optimum_and_plain_sgd_does_not(offset):
 
 
 def test_a_diverging_run_keeps_the_step_that_blew_up_on_its_path():
-    view = landscape_for_setup("regression", steps=50, momentum=0.0, lr=1.1)
+    view = _trained("regression", steps=50, momentum=0.0, lr=1.1)
     assert view.step >= 1
     assert view.path_steps[-1] == view.step
     np.testing.assert_array_equal(view.path[-1], view.current)
@@ -406,8 +407,8 @@ def test_slice_directions_are_filter_normalised_and_seeded():
 
 
 # -- headless ------------------------------------------------------------------------------------
-def test_landscape_for_setup_trains_and_returns_everything_as_json():
-    view = landscape_for_setup("regression", steps=80, seed=2)
+def test_trained_landscape_trains_and_returns_everything_as_json():
+    view = _trained("regression", steps=80, seed=2)
     assert view.surface.kind == PLANE
     assert view.step == 80
     assert len(view.path) == 81
@@ -423,9 +424,9 @@ def test_landscape_for_setup_trains_and_returns_everything_as_json():
     assert d["path"]["step"][0] == 0
     assert d["path"]["step"][-1] == 80
     assert d["current"] == {"x": d["path"]["x"][-1], "y": d["path"]["y"][-1]}
-    logistic = landscape_for_setup("binary_classification", "two_blobs_1d", steps=10)
+    logistic = _trained("binary_classification", steps=10, dataset="two_blobs_1d", model="linear")
     assert logistic.surface.names == ("weight w", "bias b")
-    sliced = landscape_for_setup("binary_classification", steps=10, columns=5, rows=3)
+    sliced = _trained("binary_classification", steps=10, columns=5, rows=3)
     assert sliced.as_dict()["kind"] == "slice"
     assert sliced.as_dict()["initial"] is None
 
@@ -439,7 +440,7 @@ def test_bad_requests_say_what_is_allowed():
     with pytest.raises(ValueError, match="span"):
         slice_landscape(run, span=0.0)
     with pytest.raises(ValueError, match="unknown dataset"):
-        landscape_for_setup("regression", "nope")
+        _trained("regression", 10, dataset="nope")
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.9])
@@ -466,3 +467,10 @@ def test_a_replayed_path_holds_every_step_however_seldom_it_is_followed(momentum
     state.step(5)
     seldom.follow(state.run)
     assert np.array_equal(seldom.steps, np.arange(6))
+
+
+def _trained(problem: str, steps: int, columns=None, rows=None, **settings):
+    """`trained_landscape` of the problem's defaults with `settings`, made as the app makes a
+    configuration (`configure`)."""
+    config = configure(TrainConfig.default_for(problem), settings)
+    return trained_landscape(config, steps, columns=columns, rows=rows)

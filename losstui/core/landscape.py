@@ -37,7 +37,7 @@ one neuron, gets the norm of that neuron's weights; bias directions are 0, as in
 is computed on request, seeded, and marked as a slice, not the whole surface.
 
 Every array is float64. `as_dict` gives the JSON-ready picture a headless command prints;
-`landscape_for_setup` trains a run for N steps and returns its landscape with the path.
+`trained_landscape` trains a run for N steps and returns its landscape with the path.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from losstui.core.datasets import DATASETS, Dataset, targets_for
+from losstui.core.datasets import Dataset, targets_for
 from losstui.core.losses import LOSSES, DensityLoss, Loss
 from losstui.core.models import MLP, make_model
 from losstui.core.numerics import Array
@@ -872,35 +872,22 @@ def _slice_surface(
 
 
 # -- headless --------------------------------------------------------------------------------------
-def landscape_for_setup(
-    problem: str,
-    dataset: str | None = None,
-    loss: str | None = None,
+def trained_landscape(
+    config: TrainConfig,
     steps: int = 200,
     *,
     columns: int | None = None,
     rows: int | None = None,
     span: tuple[float, float, float, float] | None = None,
     slice_seed: int = 0,
-    **settings: Any,
 ) -> Landscape:
-    """Train the problem's recommended setup (`TrainConfig.default_for`) with `dataset`,
-    `loss` and any other settings (`seed`, `lr`, `momentum`, `model`, …; a dataset alone also
-    brings its suggested model) for `steps` SGD steps, one at a time, recording the path at
-    every step (the recorder thins it past PATH_POINTS), and return its landscape: the whole
-    plane for a two-parameter model, else a slice through the final weights (`slice_seed`,
-    the slice's grid size; `span` applies to a plane only). ValueError for bad settings, as
-    `TrainConfig` words them."""
+    """Train a run of `config` (made by `core.configuration.configure`, as the app and
+    `train` make theirs) for `steps` SGD steps, one at a time, recording the path at every step
+    (the recorder thins it past PATH_POINTS), and return its landscape: the whole plane for a
+    two-parameter model, else a slice through the final weights (`slice_seed`, the slice's grid
+    size; `span` applies to a plane only)."""
     if steps < 0:
         raise ValueError(f"steps {steps} is not allowed: it must be 0 or more")
-    changes: dict[str, Any] = dict(settings)
-    if dataset is not None:
-        changes["dataset"] = dataset
-        if "model" not in changes and dataset in DATASETS:
-            changes["model"] = DATASETS[dataset].suggested_model
-    if loss is not None:
-        changes["loss"] = loss
-    config = TrainConfig.default_for(problem).replace(**changes)
     run = Run(config)
     if plane_of(run) is None:
         run.step(steps)

@@ -160,6 +160,7 @@ PROBLEMS: dict[str, Problem] = {
                 "xor",
                 "spiral",
                 "article_circles",
+                "two_blobs_1d",
             ),
         ),
         Problem(
