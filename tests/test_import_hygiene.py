@@ -148,8 +148,68 @@ def test_console_entry_help_does_not_import_textual():
     assert "rich" not in imported
 
 
+#: The command line's modules that `losstui` alone (the app) does without: every command's, the
+#: parser (nothing to read) and the checks of what it read.
+NOT_FOR_THE_APP_ALONE = (
+    "losstui.cli.parser",
+    "losstui.cli.checks",
+    "losstui.cli.info",
+    "losstui.cli.lesson",
+    "losstui.cli.losses",
+    "losstui.cli.race",
+    "losstui.cli.recommend",
+    "losstui.cli.serve",
+    "losstui.cli.train",
+    "losstui.cli.training",
+    "losstui.core.presets",
+)
+
+
+def test_the_app_alone_loads_no_command_and_no_parser():
+    # `losstui` with no argument: the app (stood in for here) opens on the parser's defaults.
+    loaded = loaded_after(
+        "from losstui import cli\n"
+        "opened = []\n"
+        "cli.run_app = lambda *args, **options: opened.append((args, options)) or 0\n"
+        "assert cli.main([]) == 0\n"
+        "slow = cli.low_bandwidth_wanted(None)\n"
+        "assert opened == [((None, False, None, None), {'low_bandwidth': slow, "
+        "'save_dir': None, 'allow_long_run': False})], opened\n",
+        top_level=False,
+    )
+    assert "losstui.cli.app" in loaded
+    assert not set(NOT_FOR_THE_APP_ALONE) & loaded, sorted(set(NOT_FOR_THE_APP_ALONE) & loaded)
+
+
+def test_the_app_alone_opens_on_the_values_the_parser_gives():
+    # What main([]) passes without building the parser (above) is what the parser reads from [].
+    from losstui.cli.parser import build_parser
+
+    args = build_parser().parse_args([])
+    assert (args.command, args.app_problem, args.ascii, args.app_preset, args.app_setup) == (
+        None,
+        None,
+        False,
+        None,
+        None,
+    )
+    assert (args.low_bandwidth, args.save_dir, args.app_allow_long_run) == (None, None, False)
+
+
+def test_a_command_loads_its_own_module_only():
+    loaded = loaded_after(
+        "from losstui.cli import main\nmain(['losses'])\n",
+        top_level=False,
+    )
+    assert "losstui.cli.losses" in loaded
+    others = {m for m in NOT_FOR_THE_APP_ALONE if m.startswith("losstui.cli.")}
+    others -= {"losstui.cli.losses", "losstui.cli.parser", "losstui.cli.checks"}
+    assert not others & loaded, sorted(others & loaded)
+
+
 #: What the first screen does without: the other panes' modules, plotext (the Train and
-#: Distributions panes draw with it), the help and preset dialogs, lessons and their panel.
+#: Distributions panes draw with it), the help and preset dialogs, the palette's commands and the
+#: presets, lessons and their panel.
 NOT_ON_THE_FIRST_SCREEN = (
     "plotext",
     "textual_plotext",
@@ -159,6 +219,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "losstui.tui.panes.pq_lab_pane",
     "losstui.tui.screens.help_screen",
     "losstui.tui.screens.preset_screen",
+    "losstui.tui.palette",
     "losstui.tui.widgets.lesson_panel",
     "losstui.lessons.format",
     "losstui.lessons.runner",

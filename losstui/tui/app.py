@@ -14,7 +14,6 @@ from textual.binding import BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
-from losstui.core.presets import app_preset
 from losstui.tui import partial_update, signals
 from losstui.tui.actions import BY_NAME, bindings
 from losstui.tui.clock import TrainingClock
@@ -23,14 +22,14 @@ from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.intents import attempt
 from losstui.tui.lesson_controller import LessonController
 from losstui.tui.opening import opening_state
-from losstui.tui.palette import LossCommands
 from losstui.tui.screens.command_palette import SafeCommandPalette
 from losstui.tui.screens.main_screen import MainScreen
 from losstui.tui.screenshots import deliver
 from losstui.tui.streams import drawing_on_the_terminal
 
 # What the first screen does not show loads when first needed (a fast start): the other panes,
-# plotext with them, the help and preset dialogs, lessons and their panel.
+# plotext with them, the help and preset dialogs, the palette's commands and the presets,
+# lessons and their panel.
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -39,6 +38,13 @@ if TYPE_CHECKING:
     from losstui.lessons.runner import LessonRun
     from losstui.tui.panes.lessons_pane import LessonsPane
     from losstui.tui.panes.train_pane import TrainPane
+
+
+def _loss_commands() -> type[Provider]:
+    """The palette's commands (and the presets they list), loaded when the palette first opens."""
+    from losstui.tui.palette import LossCommands
+
+    return LossCommands
 
 
 class LossApp(App[None]):
@@ -54,7 +60,7 @@ class LossApp(App[None]):
     TITLE = "losstui"
     ENABLE_COMMAND_PALETTE = True
     # One provider for Textual's commands and the app's, listed together (see LossCommands).
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {LossCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_loss_commands}
     AUTO_FOCUS = None  # the main screen focuses the open pane; focusing another would switch tabs
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("app"))
@@ -221,6 +227,8 @@ class LossApp(App[None]):
         if key is None:
             return
         if attempt(self, lambda: self.state.apply_preset(key)):
+            from losstui.core.presets import app_preset
+
             preset = app_preset(key)
             self.notify(self.glyphs.text(preset.claim), title=preset.title, timeout=10)
 
