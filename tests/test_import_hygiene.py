@@ -381,3 +381,34 @@ def test_no_widget_imports_a_pane_or_a_screen():
         for path in widgets
     }
     assert not {name: found for name, found in upward.items() if found}
+
+
+def test_garbage_collection_is_on_when_a_command_runs_and_after_the_command_line(monkeypatch):
+    # The command line turns collections off for the app's start only.
+    import gc
+
+    from losstui import cli
+
+    seen: list[bool] = []
+    monkeypatch.setitem(cli.COMMANDS, "losses", lambda args: seen.append(gc.isenabled()) or 0)
+    assert cli.main(["losses"]) == 0
+    assert seen == [True]
+    assert gc.isenabled()
+    monkeypatch.setattr(cli, "run_app", lambda *args, **options: seen.append(gc.isenabled()) or 0)
+    assert cli.main([]) == 0
+    assert seen == [True, False]  # the app's start: off until its first frame (below)
+    assert gc.isenabled()
+
+
+def test_the_app_turns_garbage_collection_back_on_after_its_first_frame():
+    loaded = loaded_after(
+        "import gc\n"
+        "from losstui.tui.app import LossApp\n"
+        "gc.disable()  # as the command line starts it\n"
+        "app = LossApp()\n"
+        "app.call_later(lambda: app.call_after_refresh(lambda: app.call_after_refresh(app.exit)))\n"
+        "app.run(headless=True, size=(80, 24))\n"
+        "if gc.isenabled():  # told by a name in sys.modules, which is what loaded_after reads\n"
+        "    sys.modules['gc_was_turned_on'] = gc\n",
+    )
+    assert "gc_was_turned_on" in loaded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -135,6 +136,9 @@ class LossApp(App[None]):
                 timeout=6,
             )
         self.call_after_refresh(self.lessons.tell_progress_trouble, True)
+        # The command line starts the app with garbage collection off (losstui.cli.main): on
+        # again once the first frame is drawn, before the state is built.
+        self.call_after_refresh(gc.enable)
         # After the first frame is drawn: a key pressed before builds it then (see LateState).
         self.call_after_refresh(self._late.build_now)
         self._late.when_built(self.refresh_bindings)  # the footer's keys, from the state
