@@ -208,8 +208,8 @@ def test_a_command_loads_its_own_module_only():
 
 
 #: What the first screen does without: the other panes' modules, plotext (the Train and
-#: Distributions panes draw with it), the help and preset dialogs, the palette's commands and the
-#: presets, lessons and their panel.
+#: Distributions panes draw with it), the help and preset dialogs, the palette's commands, the
+#: preview beside the chooser (below 120 columns), lessons and their panel.
 NOT_ON_THE_FIRST_SCREEN = (
     "plotext",
     "textual_plotext",
@@ -220,6 +220,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "losstui.tui.screens.help_screen",
     "losstui.tui.screens.preset_screen",
     "losstui.tui.palette",
+    "losstui.tui.widgets.recommendation_view",  # the preview beside the chooser, from 120 columns
     "losstui.tui.widgets.lesson_panel",
     "losstui.lessons.format",
     "losstui.lessons.runner",
@@ -237,6 +238,28 @@ def test_the_first_screen_loads_only_what_it_shows():
     )
     assert "losstui.tui.panes.problem_pane" in loaded  # it did draw the Problem pane
     assert not set(NOT_ON_THE_FIRST_SCREEN) & loaded, sorted(set(NOT_ON_THE_FIRST_SCREEN) & loaded)
+
+
+async def test_the_hidden_parts_of_the_first_screen_are_composed_when_first_shown():
+    # Below 120 columns the preview is hidden, and above the minimum size the too-small message:
+    # neither is composed until the terminal's size shows it.
+    from losstui.tui.app import LossApp
+
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query("#preview, #too-small")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.state.built
+        preview = app.screen.query_one("#preview")
+        assert preview.region.width > 0
+        assert getattr(preview, "problem", None) == app.state.problem  # drawn, not left empty
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        assert "needs a terminal of at least 60x20" in str(
+            app.screen.query_one("#too-small").render()
+        )
 
 
 def test_the_first_frame_loads_no_numpy():
