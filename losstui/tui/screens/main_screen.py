@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Spacing
 from textual.screen import Screen
@@ -123,7 +123,7 @@ class MainScreen(MainKeys):
         full = self.app.size.width >= FULL  # titles and keys as apply_size has them
         titles, _ = tab_titles(self.app.size.width)
         yield StatusBar(self.state, self.glyphs, id="status-bar")
-        with TabbedContent(initial=self.state.pane, id="panes"):
+        with Horizontal(id="main-row"), TabbedContent(initial=self.state.pane, id="panes"):
             for pane in PANE_CLASSES:
                 with TabPane(titles[pane], id=pane):
                     if pane == self.state.pane:
