@@ -148,8 +148,68 @@ def test_console_entry_help_does_not_import_textual():
     assert "rich" not in imported
 
 
+#: The command line's modules that `losstui` alone (the app) does without: every command's, the
+#: parser (nothing to read) and the checks of what it read.
+NOT_FOR_THE_APP_ALONE = (
+    "losstui.cli.parser",
+    "losstui.cli.checks",
+    "losstui.cli.info",
+    "losstui.cli.lesson",
+    "losstui.cli.losses",
+    "losstui.cli.race",
+    "losstui.cli.recommend",
+    "losstui.cli.serve",
+    "losstui.cli.train",
+    "losstui.cli.training",
+    "losstui.core.presets",
+)
+
+
+def test_the_app_alone_loads_no_command_and_no_parser():
+    # `losstui` with no argument: the app (stood in for here) opens on the parser's defaults.
+    loaded = loaded_after(
+        "from losstui import cli\n"
+        "opened = []\n"
+        "cli.run_app = lambda *args, **options: opened.append((args, options)) or 0\n"
+        "assert cli.main([]) == 0\n"
+        "slow = cli.low_bandwidth_wanted(None)\n"
+        "assert opened == [((None, False, None, None), {'low_bandwidth': slow, "
+        "'save_dir': None, 'allow_long_run': False})], opened\n",
+        top_level=False,
+    )
+    assert "losstui.cli.app" in loaded
+    assert not set(NOT_FOR_THE_APP_ALONE) & loaded, sorted(set(NOT_FOR_THE_APP_ALONE) & loaded)
+
+
+def test_the_app_alone_opens_on_the_values_the_parser_gives():
+    # What main([]) passes without building the parser (above) is what the parser reads from [].
+    from losstui.cli.parser import build_parser
+
+    args = build_parser().parse_args([])
+    assert (args.command, args.app_problem, args.ascii, args.app_preset, args.app_setup) == (
+        None,
+        None,
+        False,
+        None,
+        None,
+    )
+    assert (args.low_bandwidth, args.save_dir, args.app_allow_long_run) == (None, None, False)
+
+
+def test_a_command_loads_its_own_module_only():
+    loaded = loaded_after(
+        "from losstui.cli import main\nmain(['losses'])\n",
+        top_level=False,
+    )
+    assert "losstui.cli.losses" in loaded
+    others = {m for m in NOT_FOR_THE_APP_ALONE if m.startswith("losstui.cli.")}
+    others -= {"losstui.cli.losses", "losstui.cli.parser", "losstui.cli.checks"}
+    assert not others & loaded, sorted(others & loaded)
+
+
 #: What the first screen does without: the other panes' modules, plotext (the Train and
-#: Distributions panes draw with it), the help and preset dialogs, lessons and their panel.
+#: Distributions panes draw with it), the help and preset dialogs, the palette's commands, the
+#: preview beside the chooser (below 120 columns), lessons and their panel.
 NOT_ON_THE_FIRST_SCREEN = (
     "plotext",
     "textual_plotext",
@@ -159,6 +219,8 @@ NOT_ON_THE_FIRST_SCREEN = (
     "losstui.tui.panes.pq_lab_pane",
     "losstui.tui.screens.help_screen",
     "losstui.tui.screens.preset_screen",
+    "losstui.tui.palette",
+    "losstui.tui.widgets.recommendation_view",  # the preview beside the chooser, from 120 columns
     "losstui.tui.widgets.lesson_panel",
     "losstui.lessons.format",
     "losstui.lessons.runner",
@@ -176,6 +238,28 @@ def test_the_first_screen_loads_only_what_it_shows():
     )
     assert "losstui.tui.panes.problem_pane" in loaded  # it did draw the Problem pane
     assert not set(NOT_ON_THE_FIRST_SCREEN) & loaded, sorted(set(NOT_ON_THE_FIRST_SCREEN) & loaded)
+
+
+async def test_the_hidden_parts_of_the_first_screen_are_composed_when_first_shown():
+    # Below 120 columns the preview is hidden, and above the minimum size the too-small message:
+    # neither is composed until the terminal's size shows it.
+    from losstui.tui.app import LossApp
+
+    app = LossApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query("#preview, #too-small")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.state.built
+        preview = app.screen.query_one("#preview")
+        assert preview.region.width > 0
+        assert getattr(preview, "problem", None) == app.state.problem  # drawn, not left empty
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        assert "needs a terminal of at least 60x20" in str(
+            app.screen.query_one("#too-small").render()
+        )
 
 
 def test_the_first_frame_loads_no_numpy():
@@ -320,3 +404,34 @@ def test_no_widget_imports_a_pane_or_a_screen():
         for path in widgets
     }
     assert not {name: found for name, found in upward.items() if found}
+
+
+def test_garbage_collection_is_on_when_a_command_runs_and_after_the_command_line(monkeypatch):
+    # The command line turns collections off for the app's start only.
+    import gc
+
+    from losstui import cli
+
+    seen: list[bool] = []
+    monkeypatch.setitem(cli.COMMANDS, "losses", lambda args: seen.append(gc.isenabled()) or 0)
+    assert cli.main(["losses"]) == 0
+    assert seen == [True]
+    assert gc.isenabled()
+    monkeypatch.setattr(cli, "run_app", lambda *args, **options: seen.append(gc.isenabled()) or 0)
+    assert cli.main([]) == 0
+    assert seen == [True, False]  # the app's start: off until its first frame (below)
+    assert gc.isenabled()
+
+
+def test_the_app_turns_garbage_collection_back_on_after_its_first_frame():
+    loaded = loaded_after(
+        "import gc\n"
+        "from losstui.tui.app import LossApp\n"
+        "gc.disable()  # as the command line starts it\n"
+        "app = LossApp()\n"
+        "app.call_later(lambda: app.call_after_refresh(lambda: app.call_after_refresh(app.exit)))\n"
+        "app.run(headless=True, size=(80, 24))\n"
+        "if gc.isenabled():  # told by a name in sys.modules, which is what loaded_after reads\n"
+        "    sys.modules['gc_was_turned_on'] = gc\n",
+    )
+    assert "gc_was_turned_on" in loaded

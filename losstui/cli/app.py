@@ -7,8 +7,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from losstui.cli.output import tell
-from losstui.cli.parser import PROG
+from losstui.cli.output import PROG, tell
 
 
 def low_bandwidth_wanted(flag: bool | None, environ: Mapping[str, str] | None = None) -> bool:

@@ -12,11 +12,17 @@ from typing import Any
 
 from losstui.core.text import to_ascii
 
+#: The program's name, as its messages start with it.
+PROG = "losstui"
 #: Exit statuses of the headless commands (the README's table lists them all).
 STATUS_OUTPUT_FAILED = 1
 #: A reader that went away (`losstui losses | head -1`): quiet, as the shell reports a process
 #: that SIGPIPE ended (128 + 13).
 STATUS_BROKEN_PIPE = 141
+
+
+class UsageError(Exception):
+    """Bad input a user typed: shown as one line on stderr, exit status 2."""
 
 
 class ClosedStream:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from losstui import __version__
+from losstui.cli.output import PROG, UsageError
 from losstui.core.presets import PRESETS, RACE_PRESETS
 from losstui.core.problems import PROBLEMS
 from losstui.core.settings import (
@@ -28,7 +29,6 @@ from losstui.core.settings import (
     shown_value,
 )
 
-PROG = "losstui"
 #: The training settings `losstui train` takes as flags, in the order its help lists them.
 TRAIN_FLAGS = (
     "loss",
@@ -66,10 +66,6 @@ examples:
   losstui train --preset saturated_start --loss sigmoid_mean_squared_error
   losstui race --problem binary_classification --vary lr=0.01,0.1,1
 """
-
-
-class UsageError(Exception):
-    """Bad input a user typed: shown as one line on stderr, exit status 2."""
 
 
 #: A value argparse quotes in its own messages, as repr() writes it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,23 +15,23 @@ from textual.binding import BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
-from losstui.core.presets import app_preset
 from losstui.tui import partial_update, signals
 from losstui.tui.actions import BY_NAME, bindings
 from losstui.tui.clock import TrainingClock
 from losstui.tui.crash_report import crash_line, write_report
 from losstui.tui.glyphs import Glyphs, choose_glyphs
 from losstui.tui.intents import attempt
+from losstui.tui.lazy import lazy_class
 from losstui.tui.lesson_controller import LessonController
 from losstui.tui.opening import opening_state
-from losstui.tui.palette import LossCommands
 from losstui.tui.screens.command_palette import SafeCommandPalette
 from losstui.tui.screens.main_screen import MainScreen
 from losstui.tui.screenshots import deliver
 from losstui.tui.streams import drawing_on_the_terminal
 
 # What the first screen does not show loads when first needed (a fast start): the other panes,
-# plotext with them, the help and preset dialogs, lessons and their panel.
+# plotext with them, the help and preset dialogs, the palette's commands and the presets,
+# lessons and their panel.
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -54,7 +55,9 @@ class LossApp(App[None]):
     TITLE = "losstui"
     ENABLE_COMMAND_PALETTE = True
     # One provider for Textual's commands and the app's, listed together (see LossCommands).
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {LossCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        lazy_class("losstui.tui.palette:LossCommands")  # loaded when the palette first opens
+    }
     AUTO_FOCUS = None  # the main screen focuses the open pane; focusing another would switch tabs
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("app"))
@@ -129,6 +132,7 @@ class LossApp(App[None]):
                 timeout=6,
             )
         self.call_after_refresh(self.lessons.tell_progress_trouble, True)
+        self.call_after_refresh(gc.enable)  # off since the command line started (cli.main)
         # After the first frame is drawn: a key pressed before builds it then (see LateState).
         self.call_after_refresh(self._late.build_now)
         self._late.when_built(self.refresh_bindings)  # the footer's keys, from the state
@@ -218,9 +222,9 @@ class LossApp(App[None]):
     def apply_preset(self, key: str | None) -> None:
         """Apply preset `key` (None: the dialog was closed), its claim shown on the pane it opens
         (the Train pane, or the Race pane for a race)."""
-        if key is None:
-            return
-        if attempt(self, lambda: self.state.apply_preset(key)):
+        from losstui.core.presets import app_preset
+
+        if key is not None and attempt(self, lambda: self.state.apply_preset(key)):
             preset = app_preset(key)
             self.notify(self.glyphs.text(preset.claim), title=preset.title, timeout=10)
 
@@ -239,10 +243,7 @@ class LossApp(App[None]):
     # Screenshots and the palette ----------------------------------------------------------------
 
     def deliver_screenshot(
-        self,
-        filename: str | None = None,
-        path: str | None = None,
-        time_format: str | None = None,
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
         """The palette's Screenshot, saved where `--save-dir` says (see `screenshots.deliver`);
         in a browser (`losstui serve`) the browser downloads it, as Textual does."""

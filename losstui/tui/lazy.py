@@ -1,10 +1,11 @@
-"""Provides LazyClasses: a mapping of names to classes whose modules load on first use."""
+"""Provides LazyClasses, a mapping of names to classes whose modules load on first use, and
+lazy_class, one such class."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -40,3 +41,15 @@ class LazyClasses(Mapping[str, type[T]], Generic[T]):
 
     def __len__(self) -> int:
         return len(self._order)
+
+
+def lazy_class(path: str) -> Callable[[], type[Any]]:
+    """A function that imports "package.module:Class" and returns the class when called (a
+    Textual command provider that loads when the palette first opens)."""
+
+    def load() -> type[Any]:
+        module, _, attribute = path.partition(":")
+        loaded: type[Any] = getattr(importlib.import_module(module), attribute)
+        return loaded
+
+    return load

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,10 +14,10 @@ from losstui.tui.opening import is_built, when_built
 from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.problem_chooser import ProblemChooser
 from losstui.tui.widgets.question_path import QuestionPath
-from losstui.tui.widgets.recommendation_view import RecommendationView
 
 if TYPE_CHECKING:
     from losstui.core.state import StateChanged
+    from losstui.tui.widgets.recommendation_view import RecommendationView
 
 WIDE = 120
 """From this width the preview sits beside the chooser, so choosing stays on this pane."""
@@ -91,7 +91,30 @@ class ProblemPane(Pane):
                 with Vertical(id="questions-col"):
                     yield Label("Don't know its name? Answer:", classes="pane-title")
                     yield QuestionPath(id="questions")
-            yield RecommendationView(brief=True, id="preview")
+            # The preview shows from 120 columns only: below, it is composed (and its module
+            # loaded) when the terminal first grows that wide, not for a first screen that
+            # hides it.
+            if self.app.size.width >= WIDE:
+                yield self._new_preview()
+
+    @staticmethod
+    def _new_preview() -> RecommendationView:
+        from losstui.tui.widgets.recommendation_view import RecommendationView
+
+        return RecommendationView(brief=True, id="preview")
+
+    def _preview(self) -> RecommendationView | None:
+        """The preview beside the chooser, once composed (None below 120 columns until then)."""
+        return cast("RecommendationView | None", next(self.query("#preview").results(), None))
+
+    async def on_resize(self) -> None:
+        if self.app.size.width < WIDE or self._preview() is not None:
+            return
+        preview = self._new_preview()
+        preview.glyphs = self.glyphs
+        await self.query_one("#problem-row").mount(preview)
+        if is_built(self.state):
+            self._show_highlighted()
 
     def on_mount(self) -> None:
         self._show_problem()
@@ -106,14 +129,18 @@ class ProblemPane(Pane):
     def _show_problem(self) -> None:
         key = self.state.problem
         self.query_one("#chooser", ProblemChooser).select_key(key)
-        if is_built(self.state):
-            self.query_one("#preview", RecommendationView).show(key)
+        preview = self._preview()
+        if preview is not None and is_built(self.state):
+            preview.show(key)
 
     def _show_highlighted(self) -> None:
         """Preview the problem under the cursor (moved, perhaps, before the state was built)."""
+        preview = self._preview()
+        if preview is None:
+            return
         option = self.query_one("#chooser", ProblemChooser).highlighted_option
         key = option.id if option is not None and option.id else self.state.problem
-        self.query_one("#preview", RecommendationView).show(key)
+        preview.show(key)
 
     def focus_target(self):
         return self.query_one("#chooser")
@@ -124,8 +151,9 @@ class ProblemPane(Pane):
 
     @on(ProblemChooser.ProblemHighlighted, "#chooser")
     def _problem_highlighted(self, event: ProblemChooser.ProblemHighlighted) -> None:
-        if is_built(self.state):  # else the state, once built, has the preview drawn
-            self.query_one("#preview", RecommendationView).show(event.key)
+        preview = self._preview()
+        if preview is not None and is_built(self.state):  # else drawn once the state is built
+            preview.show(event.key)
 
     @on(QuestionPath.ProblemFound, "#questions")
     def _problem_found(self, event: QuestionPath.ProblemFound) -> None:

@@ -48,6 +48,16 @@ NARROW_TAB_TITLES = {**SHORT_TAB_TITLES, "recommendation": "2 Rec"}
 TAB_PADDING, NARROW_TAB_PADDING = 2, 1
 
 
+def too_small_message(width: int, height: int) -> str:
+    """What the screen says instead of the panes on a terminal of `width` x `height` below the
+    minimum size: short lines, each centred on its own."""
+    return (
+        f"losstui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT};\n"
+        f"this one is {width}x{height}.\n\n"
+        "Enlarge the window,\nor press q to quit."
+    )
+
+
 def _row_width(titles: Mapping[str, str], padding: int) -> int:
     return sum(len(title) + padding for title in titles.values())
 
@@ -124,7 +134,9 @@ class MainScreen(MainKeys):
         with Container(id="lesson-slot", classes="-open" if self.lesson else None):
             if self.lesson is not None:
                 yield self.lesson
-        yield Static("", id="too-small")
+        # The message of a terminal below the minimum size, composed when first shown.
+        if self.has_class("-too-small"):
+            yield Static(too_small_message(*self.app.size), id="too-small")
         yield KeysFooter(compact=not full, show_command_palette=full)
 
     def on_mount(self) -> None:
@@ -275,12 +287,13 @@ class MainScreen(MainKeys):
             tab = self._tabs.get_tab(pane)
             if str(tab.label) != title:
                 tab.label = title
-        if small:  # short lines, each centred on its own
-            self.query_one("#too-small", Static).update(
-                f"losstui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT};\n"
-                f"this one is {width}x{height}.\n\n"
-                "Enlarge the window,\nor press q to quit."
-            )
+        if small:
+            message = too_small_message(width, height)
+            shown = next(self.query("#too-small").results(Static), None)
+            if shown is not None:
+                shown.update(message)
+            else:
+                self.mount(Static(message, id="too-small"), before=footer)
 
     def _place_notices(self, _screen: Screen | None = None) -> None:
         """Notices sit above the lesson's strip, never over the step's text: Textual docks them
