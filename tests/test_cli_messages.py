@@ -118,6 +118,8 @@ BEFORE = {
     "train": ["train", "--problem", "regression"],
     "race": ["race", "--problem", "regression", "--vary", "lr=0.1,0.2"],
     "serve": ["serve"],
+    "shapes": ["shapes", "regression"],
+    "landscape": ["landscape", "--problem", "regression"],
 }
 
 

@@ -158,6 +158,8 @@ NOT_FOR_THE_APP_ALONE = (
     "losstui.cli.losses",
     "losstui.cli.race",
     "losstui.cli.recommend",
+    "losstui.cli.shapes",
+    "losstui.cli.landscape",
     "losstui.cli.serve",
     "losstui.cli.train",
     "losstui.cli.training",

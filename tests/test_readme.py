@@ -74,7 +74,7 @@ EXAMPLES = examples(README.read_text(encoding="utf-8"))
 
 def test_the_readme_has_examples_of_every_headless_command():
     commands = {shlex.split(e.command)[1] for e in EXAMPLES}
-    assert {"recommend", "losses", "info", "train", "race"} <= commands
+    assert {"recommend", "losses", "info", "train", "race", "shapes", "landscape"} <= commands
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.command for e in EXAMPLES])

@@ -98,6 +98,8 @@ COMMANDS: MutableMapping[str, Command] = LazyCommands(
         "info": "info:cmd_info",
         "train": "train:cmd_train",
         "race": "race:cmd_race",
+        "shapes": "shapes:cmd_shapes",
+        "landscape": "landscape:cmd_landscape",
     }
 )
 

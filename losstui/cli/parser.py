@@ -65,6 +65,8 @@ examples:
   losstui train --problem binary_classification --loss mean_squared_error --format csv
   losstui train --preset saturated_start --loss sigmoid_mean_squared_error
   losstui race --problem binary_classification --vary lr=0.01,0.1,1
+  losstui shapes binary_classification --target 0
+  losstui landscape --problem regression --dataset line --momentum 0.9 --steps 200
 """
 
 
@@ -322,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help=SERVE_HELP)
     _add_train(commands)
     _add_race(commands)
+    _add_shapes(commands)
+    _add_landscape(commands)
     return parser
 
 
@@ -447,6 +451,75 @@ def _add_race(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_training_options(race, presets=(*PRESETS, *RACE_PRESETS))
 
 
+def _add_shapes(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui shapes PROBLEM [--target Y] [--axis margin|probability] [--points N]
+    [--format table|json]`."""
+    shapes = commands.add_parser(
+        "shapes",
+        help="each loss of a problem and its gradient against one prediction",
+        description="Print each loss the recommendation for a problem names (recommended, "
+        "alternatives, discouraged, traps) for one example, against the residual, the rate, the "
+        "margin or the true class's logit, with its gradient in the raw output.",
+    )
+    shapes.add_argument("problem", metavar="PROBLEM", type=_problem, help=", ".join(PROBLEMS))
+    shapes.add_argument(
+        "--target",
+        type=_finite("target"),
+        metavar="Y",
+        help="the example's target: a class (0 or 1; 0 to 2 of three), a count, a number",
+    )
+    shapes.add_argument(
+        "--axis",
+        default="margin",
+        type=lambda v: _one_of("axis", v, ["margin", "probability"]),
+        metavar="{margin,probability}",
+        help="two classes: against the margin (default) or the probability p of class 1",
+    )
+    shapes.add_argument(
+        "--points",
+        type=_int_at_least(3, "points", 1001),
+        metavar="N",
+        help="points along the axis (default 9 in a table, 121 in JSON)",
+    )
+    shapes.add_argument(
+        "--format",
+        default="table",
+        type=lambda v: _one_of("format", v, ["table", "json"]),
+        metavar="{table,json}",
+        help="output format (default table)",
+    )
+
+
+def _add_landscape(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`losstui landscape` and every option of `train`."""
+    landscape = commands.add_parser(
+        "landscape",
+        help="the loss over a model's two parameters and the path SGD took",
+        description="Train a run as train does (the same options and defaults) and print the "
+        "training loss over its two parameters (a 1-D linear or logistic regression, a "
+        "Gaussian's mean and log σ) with the path SGD took at every step and the optimum; for "
+        "a larger model, a slice through its weights along two random directions.",
+    )
+    _add_training_options(landscape, formats=("table", "json"))
+
+
+def _finite(what: str):
+    """An argparse type for a finite number, named `what` in its message."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a finite number, got {shown_value(value)}"
+            )
+        return number
+
+    return parse
+
+
 def _vary(value: str) -> Race:
     """`KEY=V1,V2,...` as a Race, read by the settings schema's rule for a race."""
     key, equals, values = value.partition("=")
@@ -467,7 +540,9 @@ def _vary(value: str) -> Race:
 
 
 def _add_training_options(
-    command: argparse.ArgumentParser, presets: Sequence[str] = tuple(PRESETS)
+    command: argparse.ArgumentParser,
+    presets: Sequence[str] = tuple(PRESETS),
+    formats: Sequence[str] = ("table", "csv", "json"),
 ) -> None:
     """The options of a headless training command: the problem or one of `presets`, a flag per
     training setting (from the schema), the length of the run, the work cap's switch and the
@@ -516,8 +591,8 @@ def _add_training_options(
     command.add_argument(
         "--format",
         default="table",
-        type=lambda v: _one_of("format", v, ["table", "csv", "json"]),
-        metavar="{table,csv,json}",
+        type=lambda v: _one_of("format", v, list(formats)),
+        metavar="{" + ",".join(formats) + "}",
         help="output format (default table)",
     )
 

@@ -900,3 +900,31 @@ def trained_landscape(
         if not taken or run.stopped:
             break
     return landscape(run, columns or COLUMNS, rows or ROWS, span=span, path=recorder)
+
+
+#: The contour bands as characters, from the lowest loss to the highest: the valley is blank,
+#: higher ground denser. ASCII, so a picture reads in every character set and without colour.
+BAND_MARKS = " .:-=%#&"
+#: The marks over the bands: where SGD started, the cells it passed, where it is now, and the
+#: optimum (the closed form where there is one, else the grid's lowest cell).
+START_MARK, PATH_MARK, NOW_MARK, OPTIMUM_MARK = "S", "o", "@", "X"
+
+
+def picture(drawn: Landscape) -> list[str]:
+    """The landscape as rows of characters, the highest y first, one per grid cell: its band
+    (`BAND_MARKS`, "?" where the loss is not finite), then the path, the start, the optimum and
+    the current parameters over it, in that order (now over all)."""
+    surface = drawn.surface
+    bands = np.asarray(surface.bands)
+    cells = [[BAND_MARKS[b] if b >= 0 else "?" for b in row] for row in bands]
+    marks: list[tuple[Array | None, str]] = [
+        *((point, PATH_MARK) for point in drawn.path),
+        (drawn.initial, START_MARK),
+        (surface.optimum, OPTIMUM_MARK),
+        (drawn.current, NOW_MARK),
+    ]
+    for point, mark in marks:
+        cell = surface.cell(point) if point is not None else None
+        if cell is not None:
+            cells[cell[0]][cell[1]] = mark
+    return ["".join(row) for row in reversed(cells)]

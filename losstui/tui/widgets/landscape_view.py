@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
-from losstui.core.landscape import CLOSED_FORM, Landscape
+from losstui.core.landscape import (
+    BAND_MARKS,
+    CLOSED_FORM,
+    NOW_MARK,
+    OPTIMUM_MARK,
+    PATH_MARK,
+    START_MARK,
+    Landscape,
+    picture,
+)
 from losstui.core.text import format_loss
 from losstui.tui.glyphs import UNICODE, Glyphs
 
-#: The contour bands from the lowest loss to the highest: the valley is blank, higher ground
-#: denser. ASCII, so the bands read in every character set and without colour.
-BAND_MARKS = " .:-=%#&"
-#: The marks drawn over the bands: where SGD started, the cells it passed, where it is now, and
-#: the optimum (the closed form where there is one, else the grid's lowest cell).
-START_MARK, PATH_MARK, NOW_MARK, OPTIMUM_MARK = "S", "o", "@", "X"
 #: What a slice is, under it (the core's note, in fewer words).
 SLICE_NOTE = (
     "A slice, not the whole surface: the loss along two random directions through the current "
@@ -70,29 +72,17 @@ class LandscapeView(Static):
         self._slice_drawn = surface.kind == "slice"
         self._size_drawn = self.grid_size(self._slice_drawn)
         spell = self.glyphs.text
-        bands = np.asarray(surface.bands)
-        rows, columns = bands.shape
-        cells = [[BAND_MARKS[b] if b >= 0 else "?" for b in row] for row in bands]
-        marks: list[tuple[np.ndarray | None, str]] = [
-            *((point, PATH_MARK) for point in landscape.path),
-            (landscape.initial, START_MARK),
-            (surface.optimum, OPTIMUM_MARK),
-            (landscape.current, NOW_MARK),
-        ]
-        for point, mark in marks:  # later marks over earlier ones: now over all
-            cell = surface.cell(point) if point is not None else None
-            if cell is not None:
-                row, column = cell
-                cells[row][column] = mark
+        lines = picture(landscape)
+        rows, columns = len(lines), len(lines[0]) if lines else 0
         x_name, y_name = surface.names
         title = "a slice of the loss" if surface.kind == "slice" else "training loss"
         out = Text(spell(f"{title} over {x_name}, {y_name}"), style="bold")
         low, high = surface.y[0], surface.y[-1]
         ticks = {0: low, rows // 2: (low + high) / 2, rows - 1: high}
-        for r in range(rows - 1, -1, -1):  # row 0 is the lowest y: drawn last
+        for i, line in enumerate(lines):  # the highest y first
+            r = rows - 1 - i
             label = _tick(ticks[r]) if r in ticks else ""
             out.append(spell(f"\n{label:>{LEFT - 1}}┤") if label else spell(f"\n{'':>{LEFT - 1}}│"))
-            line = "".join(cells[r])
             out.append(line)
         out.append(spell(f"\n{'':>{LEFT - 1}}└{'─' * columns}"))
         left, right = _tick(surface.x[0]), _tick(surface.x[-1])
