@@ -202,7 +202,7 @@ def test_squared_error_optimum_is_the_least_squares_fit(setup, offset):
     config = config_of(setup, seed=offset)
     run = Run(config)
     surface = landscape(run).surface
-    assert surface.kind == PLANE
+    assert surface.form == PLANE
     assert surface.optimum_kind == CLOSED_FORM
     data = make_dataset(config.dataset, config.seed)
     x, y = data.x_train[:, 0], data.y_train[:, 0]
@@ -373,7 +373,7 @@ def test_the_slice_at_its_centre_is_the_runs_training_loss(index, offset):
     run.step(150)
     view = slice_landscape(run, columns=9, rows=5)
     surface = view.surface
-    assert surface.kind == SLICE
+    assert surface.form == SLICE
     assert "not the whole surface" in surface.note
     assert surface.x[4] == 0.0
     assert surface.y[2] == 0.0
@@ -409,7 +409,7 @@ def test_slice_directions_are_filter_normalised_and_seeded():
 # -- headless ------------------------------------------------------------------------------------
 def test_trained_landscape_trains_and_returns_everything_as_json():
     view = _trained("regression", steps=80, seed=2)
-    assert view.surface.kind == PLANE
+    assert view.surface.form == PLANE
     assert view.step == 80
     assert len(view.path) == 81
     d = json.loads(json.dumps(view.as_dict()))

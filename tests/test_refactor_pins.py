@@ -100,7 +100,8 @@ def test_every_directive_error_names_its_line():
         "L.md:24: lr=abc: learning rate must be a number > 0 and at most 1e+09, got 'abc'",
         f"L.md:24: loss=nosuch: unknown loss 'nosuch'; allowed: {LOSS_KEYS}",
         "L.md:25: `run` takes a number of steps from 1 to 1,000,000",
-        f"L.md:26: unknown name 'nosuch' in a condition; allowed: {names}",
+        f"L.md:26: unknown name 'nosuch' in a condition; allowed: {names}, and in a race "
+        "run1.NAME to run4.NAME",
         "L.md:29: expected a choice `- [x] text | feedback`, got '- nothing here'",
         "L.md:30: a choice has one `|`, between its text and its feedback: write a `|` inside "
         "either as `\\|`, got '- [ ] a | b | c'",

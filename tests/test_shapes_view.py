@@ -42,6 +42,15 @@ async def test_in_the_saturated_start_a_student_finds_why_squared_error_stalls()
         minus_one = next(row for row in gradient if row.lstrip().startswith("-1┤"))
         assert zero.split("┤")[1].startswith("@@@@@@")
         assert minus_one.split("┤")[1].startswith("******")
+        # p: against the probability p of class 1; each loss keeps its mark, and the margins
+        # that are no probability say so.
+        await pilot.press("p")
+        await pilot.pause()
+        words = flat(screen_text(app))
+        assert "loss ℓ against the probability p" in words
+        assert "@ Squared error on a sigmoid (a trap)" in words
+        assert "No curve for Hinge loss: a margin score is no probability." in words
+        await pilot.press("p")
         # y: the other label; s: back to the text.
         await pilot.press("y")
         await pilot.pause()

@@ -34,7 +34,7 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         return 0
     surface = drawn.surface
     x_name, y_name = surface.names
-    kind = "A slice of the training loss" if surface.kind == "slice" else "The training loss"
+    kind = "A slice of the training loss" if surface.is_slice else "The training loss"
     print(
         f"{kind} of {config.problem} ({config.loss}, {config.dataset}) after {drawn.step:,} steps"
     )
@@ -56,7 +56,7 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         f"{name} = {value:.4g}" for name, value in zip(surface.names, surface.optimum, strict=True)
     )
     print(f"Optimum: {optimum}.")
-    if surface.kind == "slice":
+    if surface.is_slice:
         print(surface.note[:1].upper() + surface.note[1:] + ".")
     elif drawn.overshoot > 0:
         print(f"The path ran {drawn.overshoot:.3g} past the optimum along its way there.")

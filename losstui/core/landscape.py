@@ -47,7 +47,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,7 +57,7 @@ from losstui.core.losses import LOSSES, DensityLoss, Loss
 from losstui.core.models import MLP, make_model
 from losstui.core.numerics import Array
 from losstui.core.run import Run
-from losstui.core.tasks import n_outputs
+from losstui.core.tasks import Task, get_task, n_outputs
 from losstui.core.trainer import TrainConfig, Trainer, cached_dataset
 
 #: The grid a landscape has unless asked otherwise: one character cell per point.
@@ -108,12 +108,12 @@ class Plane:
     `names`: axis labels (x first), e.g. ("slope w", "intercept b") or ("μ", "log σ").
     `indices`: where they sit in the model's `flat_params`, read from the layout of its
     parameter views (W (1, 1) then b (1,) for a one-input linear model; b (2,) for a density).
-    `kind`: "line" (z = w·x + b) or "density" (the logits are θ itself).
+    `family`: "line" (z = w·x + b) or "density" (the logits are θ itself).
     """
 
     names: tuple[str, str]
     indices: tuple[int, int]
-    kind: str
+    family: str
 
 
 def _offset(view: Array, flat: Array) -> int:
@@ -122,16 +122,16 @@ def _offset(view: Array, flat: Array) -> int:
     return start // flat.itemsize
 
 
-def _plane_of_model(model: MLP, loss: Loss, kind: str) -> Plane | None:
+def _plane_of_model(model: MLP, loss: Loss, task: Task) -> Plane | None:
     if model.hidden or model.n_params != 2 or len(model.params) != 2:
         return None
     flat = model.flat_params
     w, b = model.weights[0], model.biases[0]
     if w.size == 1 and b.size == 1:  # z = w·x + b
-        names = ("slope w", "intercept b") if kind == "regression" else ("weight w", "bias b")
+        names = ("weight w", "bias b") if task.classes else ("slope w", "intercept b")
         return Plane(names, (_offset(w, flat), _offset(b, flat)), "line")
-    if w.size == 0 and b.size == 2 and isinstance(loss, DensityLoss):  # z = θ = b
-        first, second = loss.parameter_names
+    if w.size == 0 and b.size == 2 and not task.supervised:  # a density: z = θ = b
+        first, second = cast(DensityLoss, loss).parameter_names
         start = _offset(b, flat)
         return Plane((first, second), (start, start + 1), "density")
     return None
@@ -152,9 +152,9 @@ def plane_of(source: Source | TrainConfig) -> Plane | None:
             activation=source.hidden_activation,
             init=source.init,
         )
-        return _plane_of_model(model, loss, data.kind)
+        return _plane_of_model(model, loss, get_task(data.kind))
     trainer = _trainer(source)
-    return _plane_of_model(trainer.model, trainer.loss, trainer.dataset.kind)
+    return _plane_of_model(trainer.model, trainer.loss, get_task(trainer.dataset.kind))
 
 
 def _no_plane(trainer: Trainer) -> ValueError:
@@ -306,11 +306,11 @@ class Surface:
     [x_lo + j·Δx, x_lo + (j + 1)·Δx), Δx = (x_hi − x_lo)/columns. `levels` (≤ BANDS − 1,)
     cut the values into contour bands (`bands`). `optimum` (2,) is the minimum, `optimum_kind`
     CLOSED_FORM (exact) or GRID_MINIMUM (the lowest cell's centre); `grid_minimum` is always the
-    lowest cell's centre. `kind` is PLANE (the whole surface of a two-parameter model) or SLICE
+    lowest cell's centre. `form` is PLANE (the whole surface of a two-parameter model) or SLICE
     (a slice through a larger model's weights, in the directions' coordinates α, β).
     """
 
-    kind: str
+    form: str
     names: tuple[str, str]
     loss: str
     x: Array
@@ -324,6 +324,11 @@ class Surface:
     grid_minimum: Array
     grid_minimum_loss: float
     note: str
+
+    @property
+    def is_slice(self) -> bool:
+        """Whether it is a slice through a larger model's weights, not the whole surface."""
+        return self.form == SLICE
 
     @property
     def resolution(self) -> tuple[float, float]:
@@ -410,7 +415,7 @@ def _plane_values(plane: Plane, loss: Loss, data: _Data, p1: Array, p2: Array) -
         for start in range(0, len(p1), chunk):
             a, b = p1[start : start + chunk, None], p2[start : start + chunk, None]
             m = len(a)
-            if plane.kind == "line":
+            if plane.family == "line":
                 z = a * data.x[None, :]
                 z += b
                 z = z.reshape(m * n, 1)
@@ -426,8 +431,8 @@ def _plane_values(plane: Plane, loss: Loss, data: _Data, p1: Array, p2: Array) -
 
 def _closed_form(plane: Plane, loss: Loss, data: _Data) -> Array | None:
     """The exact optimum where one exists (see the module docstring), else None."""
-    if plane.kind == "density":
-        return loss.closed_form(data.targets) if isinstance(loss, DensityLoss) else None
+    if plane.family == "density":
+        return cast(DensityLoss, loss).closed_form(data.targets)  # a density's plane
     if loss.name == "mean_squared_error":
         design = np.column_stack([data.x, np.ones(data.n)])
         solution, *_ = np.linalg.lstsq(design, data.targets[:, 0], rcond=None)
@@ -512,7 +517,7 @@ def _anchor(trainer: Trainer, plane: Plane, start: Array) -> tuple[_Data, Array 
         out: tuple[_Data, Array | None, Array] = cached
         return out
     x, y, constant = _train_data(loss, dataset)
-    data = _Data(x[:, 0] if plane.kind == "line" else x, y, constant, len(y))
+    data = _Data(x[:, 0] if plane.family == "line" else x, y, constant, len(y))
     exact = _closed_form(plane, loss, data)
     where = exact if exact is not None else _locate(plane, loss, data, start)
     _anchors.put(key, dataset, (data, exact, where))
@@ -600,7 +605,7 @@ class Landscape:
         t = (p − p₀)·(o − p₀)/‖o − p₀‖², minus 1, at least 0 (0: it never passed the optimum;
         momentum 0.9 on `line` at lr 0.02 goes about 0.45 past it, plain SGD about 0.01).
         NaN without a path of two points or more, or on a slice."""
-        if self.surface.kind != PLANE or len(self.path) < 2:
+        if self.surface.form != PLANE or len(self.path) < 2:
             return math.nan
         start = self.path[0]
         towards = self.surface.optimum - start
@@ -618,7 +623,7 @@ class Landscape:
         s = self.surface
         config = self.config
         return {
-            "kind": s.kind,
+            "kind": s.form,
             "note": s.note,
             "problem": config.problem,
             "dataset": config.dataset,

@@ -88,6 +88,9 @@ class Curve:
     #: How the values are read where the loss adds back a term training drops (the Poisson
     #: loss's log y!, as its history records it); "" otherwise.
     recorded_as: str = ""
+    #: The loss's place among the problem's (`losses_of`): a view marks it the same on every
+    #: axis, where some losses have no curve.
+    slot: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -175,7 +178,7 @@ _AXES = {
     "soft_label": "true_logit",  # a one-hot target is a soft label too
 }
 #: The problems that have shapes: every one whose examples have one prediction each.
-SHAPED = tuple(p for p, spec in PROBLEMS.items() if spec.kind in _AXES)
+SHAPED = tuple(p for p, spec in PROBLEMS.items() if _AXES.get(spec.kind))
 #: The task kind whose target encoding each axis builds its example with (`encode_targets`).
 _ENCODED_AS = {
     "residual": "regression",
@@ -265,14 +268,14 @@ def loss_shapes(
     y = default_target(problem) if target is None else check_target(problem, target)
     x = _axis_points(axis, y, points, span)
     curves, left_out = [], []
-    for key, role in losses_of(problem):
+    for slot, (key, role) in enumerate(losses_of(problem)):
         loss = LOSSES[key]
         why = _no_curve(loss, axis)
         if why:
             left_out.append((loss.title, why))
             continue
         values, gradient = _along(loss, axis, y, x)
-        curves.append(Curve(key, loss.title, role, values, gradient, loss.recorded_as))
+        curves.append(Curve(key, loss.title, role, values, gradient, loss.recorded_as, slot))
     return Shapes(problem, axis, y, x, tuple(curves), _note(axis, y), tuple(left_out))
 
 

@@ -268,6 +268,17 @@ ACTIONS: tuple[Action, ...] = (
         ),
     ),
     Action(
+        "shape_axis",
+        "p",
+        "p/margin",
+        show=True,
+        scope="screen",
+        panes=("recommendation",),
+        pane_checks=True,
+        group="training",
+        help="Recommendation pane, shapes on, two classes: against p, or against the margin",
+    ),
+    Action(
         "toggle_calibration",
         "c",
         "Calibration",

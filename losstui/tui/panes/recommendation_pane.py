@@ -36,6 +36,8 @@ class RecommendationPane(Pane):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.target = 0
+        #: Two classes: against the probability p of class 1 (p) rather than the margin.
+        self.probability = False
 
     def compose(self) -> ComposeResult:
         yield RecommendationView(id="recommendation-view")
@@ -46,7 +48,7 @@ class RecommendationPane(Pane):
     def state_changed(self, event: StateChanged) -> None:
         if "problem" in event:
             self.query_one(RecommendationView).show(self.state.problem)
-            self.target = 0
+            self.target, self.probability = 0, False
 
     def draw(self, force: bool = False) -> None:
         shapes_on = self.state.shapes and self._has_shapes()
@@ -62,36 +64,46 @@ class RecommendationPane(Pane):
         return self.state.problem in SHAPED
 
     def _draw_shapes(self) -> None:
-        from losstui.core.shapes import loss_shapes, rug, span_for, targets_of
+        from losstui.core.shapes import axis_of, loss_shapes, rug, span_for, targets_of
         from losstui.tui.widgets.shapes_view import ShapesView
 
         view = self.turned_on(ShapesView, "shapes-view")
         state = self.state
         targets = targets_of(state.problem)
         target = targets[self.target % len(targets)]
-        shapes = loss_shapes(state.problem, target)
+        shapes = loss_shapes(state.problem, target, probability=self.probability)
         positions = rug(state.run, shapes)
         span = span_for(positions, shapes.axis, least=abs(float(shapes.x[-1])))
         if span is not None and span != abs(float(shapes.x[-1])):
             shapes = loss_shapes(state.problem, target, span=span)
         # Mounted just now, the view has its parts and its size on the next refresh.
-        self.call_after_refresh(view.show, shapes, positions, state.run.step_count, len(targets))
+        axes = 2 if axis_of(state.problem) == "margin" else 1
+        self.call_after_refresh(
+            view.show, shapes, positions, state.run.step_count, len(targets), axes
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """s draws the shapes where the problem has them (density estimation has none); y steps
         through the targets while they are on show and there is a choice."""
         if action == "toggle_shapes":
             return self._has_shapes()
-        if action == "shape_target":
-            from losstui.core.shapes import targets_of
+        from losstui.core.shapes import axis_of, targets_of
 
-            shown = self.state.shapes and self._has_shapes()
+        shown = self.state.shapes and self._has_shapes()
+        if action == "shape_target":
             return shown and len(targets_of(self.state.problem)) > 1
+        if action == "shape_axis":
+            return shown and axis_of(self.state.problem) == "margin"
         return True
 
     def next_target(self) -> None:
         """y: the shapes for the problem's next target (class 0, then class 1, ...)."""
         self.target += 1
+        self.draw(force=True)
+
+    def next_axis(self) -> None:
+        """p: two classes against the probability p of class 1, or against the margin."""
+        self.probability = not self.probability
         self.draw(force=True)
 
     def focus_target(self):

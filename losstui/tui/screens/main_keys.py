@@ -230,6 +230,12 @@ class MainKeys(Screen[None]):
         if pane is not None and hasattr(pane, "next_target"):
             pane.next_target()
 
+    def action_shape_axis(self) -> None:
+        """p: two classes' shapes against the probability p, or against the margin."""
+        pane = self.pane_on_show()
+        if pane is not None and hasattr(pane, "next_axis"):
+            pane.next_axis()
+
     def action_toggle_ghosts(self) -> None:
         """o: the ghost curve on the Train pane's loss plot; from the palette too."""
         train = self.train_pane()

@@ -69,13 +69,13 @@ class LandscapeView(Static):
     def show(self, landscape: Landscape) -> None:
         """Draw `landscape` (its grid, its path and the run's points)."""
         surface = landscape.surface
-        self._slice_drawn = surface.kind == "slice"
+        self._slice_drawn = surface.is_slice
         self._size_drawn = self.grid_size(self._slice_drawn)
         spell = self.glyphs.text
         lines = picture(landscape)
         rows, columns = len(lines), len(lines[0]) if lines else 0
         x_name, y_name = surface.names
-        title = "a slice of the loss" if surface.kind == "slice" else "training loss"
+        title = "a slice of the loss" if surface.is_slice else "training loss"
         out = Text(spell(f"{title} over {x_name}, {y_name}"), style="bold")
         low, high = surface.y[0], surface.y[-1]
         ticks = {0: low, rows // 2: (low + high) / 2, rows - 1: high}
@@ -97,7 +97,7 @@ class LandscapeView(Static):
         if self.size.width >= 70:
             legend += f"  bands: low '{BAND_MARKS[1]}' to high '{BAND_MARKS[-1]}'"
         out.append(spell(legend), style="dim")
-        if surface.kind == "slice":  # say it is not the whole surface
+        if surface.is_slice:  # say it is not the whole surface
             out.append(spell(f"\n{SLICE_NOTE}"), style="dim")
         self.update(out)
 

@@ -43,15 +43,17 @@ class ShapesPlot(AsciiPlot):
         ]
         low, high = self._y_range(lines)
         # The recommended loss last, so that it is drawn over the others where they meet.
-        for i, ys in reversed(list(enumerate(lines))):
+        for curve, ys in reversed(list(zip(shapes.curves, lines, strict=True))):
             drawn = np.isfinite(ys)
             self.plt.plot(
                 x[drawn].tolist(),
                 np.clip(ys[drawn], low - 1.0, high + 1.0).tolist(),
-                marker=SHAPE_MARKS[i],
-                color=SHAPE_PLOT_COLOURS[i],
+                marker=SHAPE_MARKS[curve.slot],
+                color=SHAPE_PLOT_COLOURS[curve.slot],
             )
         if rug is not None and rug.size:
+            if shapes.axis == "probability":  # p near 0 or 1 sits at the axis's ends
+                rug = np.clip(rug, x[0], x[-1])
             inside = rug[(rug >= x[0]) & (rug <= x[-1])]
             columns = max(self.canvas_size()[0], 1)
             # One mark per column that holds an example: a rug, not a histogram.

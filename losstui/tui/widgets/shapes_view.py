@@ -59,7 +59,7 @@ class ShapesView(Container):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.glyphs: Glyphs = UNICODE
-        self._last: tuple[Shapes, np.ndarray | None, int, int] | None = None
+        self._last: tuple[Shapes, np.ndarray | None, int, int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="shapes-heading")
@@ -68,14 +68,19 @@ class ShapesView(Container):
             yield ShapesPlot("gradient", id="shapes-gradient")
         yield Static(id="shapes-legend")
 
-    def show(self, shapes: Shapes, rug: np.ndarray | None, step: int, choices: int) -> None:
+    def show(
+        self, shapes: Shapes, rug: np.ndarray | None, step: int, choices: int, axes: int = 1
+    ) -> None:
         """Draw `shapes` with a run's examples at `step` (`rug`); `choices`: how many targets the
-        y key steps through (1: no key to offer)."""
-        self._last = (shapes, rug, step, choices)
+        y key steps through (1: no key to offer); `axes`: 2 where p draws against the other
+        axis (the margin or the probability)."""
+        self._last = (shapes, rug, step, choices, axes)
         spell = self.glyphs.text
         heading = Text(spell(f"Loss shapes, one example: {shapes.note}"), style="bold")
-        keys = "s: text" if choices < 2 else "y: next target, s: text"
-        heading.append(spell(f"  ({keys})"), style="dim")
+        keys = ["y: next target"] if choices > 1 else []
+        if axes > 1:
+            keys.append("p: margin" if shapes.axis == "probability" else "p: against p")
+        heading.append(spell(f"  ({', '.join([*keys, 's: text'])})"), style="dim")
         self.query_one("#shapes-heading", Static).update(heading)
         for plot in self.query(ShapesPlot):
             plot.glyphs = self.glyphs
@@ -91,8 +96,8 @@ class ShapesView(Container):
             if i:
                 legend.append("  ")
             legend.append(
-                self.glyphs.text(f"{SHAPE_MARKS[i]} {short_label(curve.loss)}"),
-                style=SHAPE_TEXT_COLOURS[i],
+                self.glyphs.text(f"{SHAPE_MARKS[curve.slot]} {short_label(curve.loss)}"),
+                style=SHAPE_TEXT_COLOURS[curve.slot],
             )
         legend.append(self.glyphs.text(f"  {RUG_MARK} examples"), style="dim")
         return legend
@@ -103,18 +108,18 @@ class ShapesView(Container):
         for i, curve in enumerate(shapes.curves):
             if i:
                 legend.append("  ")
-            words = f"{SHAPE_MARKS[i]} {curve.title}"
+            words = f"{SHAPE_MARKS[curve.slot]} {curve.title}"
             if curve.role != "trap":  # a trap's title says so: "(a trap)"
                 words += f" ({ROLE_WORDS[curve.role]})"
             same = _same_as(shapes, i)
             if same is not None:  # drawn under it: say so, or the curve seems missing
-                words += f" = {SHAPE_MARKS[same]}"
+                words += f" = {SHAPE_MARKS[shapes.curves[same].slot]}"
             if curve.recorded_as:
                 words += f" [{curve.recorded_as}]"
-            legend.append(spell(words), style=SHAPE_TEXT_COLOURS[i])
+            legend.append(spell(words), style=SHAPE_TEXT_COLOURS[curve.slot])
         if rug is not None:
             x = shapes.x
-            off = int(np.sum((rug < x[0]) | (rug > x[-1])))
+            off = 0 if shapes.axis == "probability" else int(np.sum((rug < x[0]) | (rug > x[-1])))
             where = f", {off} off the axis" if off else ""
             legend.append(
                 spell(
