@@ -7,7 +7,9 @@ two-parameter model at 1,000 samples; and a slice through an MLP.
 
 Targets (issue 20): a fresh 60 × 20 grid under 50 ms at 1,000 samples; the path under 1 ms a
 frame. A frame here is `landscape(run, path=recorder)` after one SGD step: the recorder's new
-point, the cached grid and the bounds (the step itself is the trainer's, not the view's).
+point, the cached grid and the bounds (the step itself is the trainer's, not the view's). The
+app's frame is the shipped path: the Train pane's `PathReplay` after the 50 steps a second of
+training at the default speed takes, replayed on a copy of the run, and the cached grid.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
         "ms: best / median wall clock [best CPU]"
     )
-    print(f"{'data, loss':50} {'fresh':>21} {'grid only':>21} {'frame':>15}")
+    print(f"{'data, loss':50} {'fresh':>21} {'grid only':>21} {'frame':>15} {'app frame':>15}")
     for problem, dataset, loss in SETUPS:
         config = TrainConfig.default_for(problem).replace(
             dataset=dataset, loss=loss, model="linear", n_samples=args.samples
@@ -101,13 +103,24 @@ def main() -> None:
             start = time.perf_counter()
             land.landscape(run, path=recorder)
             frames.append(time.perf_counter() - start)
+        # The app's frame: the Train pane draws the landscape about once a second, and its path
+        # (PathReplay) replays the steps since on a copy of the run: 50 at the default speed.
+        replay = land.PathReplay()
+        replay.follow(run)
+        app_frames = []
+        for _ in range(20):
+            run.step(50)
+            start = time.perf_counter()
+            land.landscape(run, path=replay)
+            app_frames.append(time.perf_counter() - start)
         f_best, f_med, f_cpu = timed(fresh, repeats)
         g_best, g_med, g_cpu = timed(grid, repeats)
         name = f"{dataset} ({run.trainer.dataset.n_train} train), {loss}"
         print(
             f"{name:50} {f_best * 1e3:5.1f} / {f_med * 1e3:5.1f} [{f_cpu * 1e3:5.1f}] "
             f"{g_best * 1e3:5.1f} / {g_med * 1e3:5.1f} [{g_cpu * 1e3:5.1f}] "
-            f"{min(frames) * 1e3:5.3f} / {statistics.median(frames) * 1e3:5.3f}"
+            f"{min(frames) * 1e3:5.3f} / {statistics.median(frames) * 1e3:5.3f} "
+            f"{min(app_frames) * 1e3:5.2f} / {statistics.median(app_frames) * 1e3:5.2f}"
         )
     config = TrainConfig.default_for("binary_classification").replace(dataset="moons", model="mlp")
     run = Run(config)

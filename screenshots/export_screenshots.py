@@ -77,13 +77,15 @@ async def shoot_view(
     out: Path,
     size: tuple[int, int],
     name: str,
-    preset: str,
+    preset: str | None,
     setup: str = "",
     steps: int = STEPS,
     ascii: bool = False,
+    label: str | None = None,
 ) -> Path:
     """A pane on `preset` (a race's, or a view a key turns on: the loss shapes, the
-    calibration), with `setup` applied and `steps` trained."""
+    calibration, the landscape), with `setup` applied and `steps` trained; named by `label`
+    (the preset by default)."""
     app = LossApp(preset=preset, setup=setup or None, ascii=ascii, seed=0)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
@@ -91,7 +93,7 @@ async def shoot_view(
         await pilot.pause()
         await pilot.pause()
         suffix = "-ascii" if ascii else ""
-        path = out / f"{name}-{preset}-{size[0]}x{size[1]}{suffix}.svg"
+        path = out / f"{name}-{label or preset}-{size[0]}x{size[1]}{suffix}.svg"
         path.write_text(app.export_screenshot(title=f"losstui: {name}"), encoding="utf-8")
     return path
 
@@ -125,6 +127,11 @@ async def main() -> None:
     shapes = "pane=recommendation shapes=on"
     for size in SIZES:
         print(await shoot_view(args.out, size, "2-shapes", "saturated_start", shapes, steps=0))
+    landscape = "problem=regression dataset=line lr=0.02 momentum=0.9 pane=train landscape=on"
+    landscape_shot = shoot_view(
+        args.out, (120, 40), "3-landscape", None, landscape, steps=200, label="regression"
+    )
+    print(await landscape_shot)
     calibration = "pane=distributions calibration=on patience=0"
     print(
         await shoot_view(args.out, (80, 24), "4-calibration", "article_circles", calibration, 3200)

@@ -49,13 +49,20 @@ async def test_the_double_softmax_reads_as_capped_and_cross_entropy_as_trusted()
         app.state.step(800)
         await pilot.pause()
         assert "Probabilities match frequencies within chance" in flat(screen_text(app))
+        # At 120x40 the gauges widen and the ten bins stay.
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        rows = [line for line in screen_text(app).splitlines() if line.startswith("  0.")]
+        assert len(rows) == 10
         # c again: the examples.
         await pilot.press("c")
         await pilot.pause()
         assert "Validation example 1 of 500" in screen_text(app)
 
 
-async def test_margins_are_not_binned_as_probabilities_and_ascii_stays_ascii():
+async def test_margins_are_not_binned_as_probabilities_and_ascii_stays_ascii(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # the marks and words carry it all
     app = LossApp(ascii=True, preset="far_cluster", setup="loss=hinge")
     async with app.run_test(size=(80, 24)) as pilot:
         app.state.step(200)

@@ -15,7 +15,8 @@ from losstui.tui.widgets.landscape_view import (
 from tests.app_helpers import pane_ready, screen_text
 
 
-async def test_w_draws_the_landscape_and_the_path_in_place_of_the_fit_and_back():
+async def test_w_draws_the_landscape_and_the_path_in_place_of_the_fit_and_back(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # bands and marks are characters, not colours
     app = LossApp(ascii=True, setup="problem=regression dataset=line pane=train momentum=0.9")
     async with app.run_test(size=(80, 24)) as pilot:
         await pane_ready(pilot, app, "train")

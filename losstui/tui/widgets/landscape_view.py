@@ -43,6 +43,8 @@ class LandscapeView(Static):
         LandscapeView {
             width: 1fr;
             height: 1fr;
+            text-wrap: nowrap;
+            text-overflow: clip;
         }
     """
 
@@ -76,7 +78,10 @@ class LandscapeView(Static):
         rows, columns = len(lines), len(lines[0]) if lines else 0
         x_name, y_name = surface.names
         title = "a slice of the loss" if surface.is_slice else "training loss"
-        out = Text(spell(f"{title} over {x_name}, {y_name}"), style="bold")
+        # The grid's rows must never wrap: a wrap point in a row's leading spaces would shift it.
+        out = Text(
+            spell(f"{title} over {x_name}, {y_name}"), style="bold", no_wrap=True, overflow="crop"
+        )
         low, high = surface.y[0], surface.y[-1]
         ticks = {0: low, rows // 2: (low + high) / 2, rows - 1: high}
         for i, line in enumerate(lines):  # the highest y first
