@@ -56,6 +56,17 @@ def timed(f: Callable[[], object], repeats: int) -> tuple[float, float, float]:
     return min(times), statistics.median(times), min(cpu)
 
 
+def frame_times(run: Run, path: land.PathRecorder, steps: int, count: int) -> list[float]:
+    """Seconds of `count` frames, each drawn after `steps` SGD steps of `run` with `path`."""
+    out = []
+    for _ in range(count):
+        run.step(steps)
+        start = time.perf_counter()
+        land.landscape(run, path=path)
+        out.append(time.perf_counter() - start)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -97,22 +108,12 @@ def main() -> None:
         ) -> None:
             land._plane_surface(plane, run.loss, data, exact, 60, 20, bounds)
 
-        frames = []
-        for _ in range(200):
-            run.step(1)
-            start = time.perf_counter()
-            land.landscape(run, path=recorder)
-            frames.append(time.perf_counter() - start)
+        frames = frame_times(run, recorder, steps=1, count=200)
         # The app's frame: the Train pane draws the landscape about once a second, and its path
         # (PathReplay) replays the steps since on a copy of the run: 50 at the default speed.
         replay = land.PathReplay()
         replay.follow(run)
-        app_frames = []
-        for _ in range(20):
-            run.step(50)
-            start = time.perf_counter()
-            land.landscape(run, path=replay)
-            app_frames.append(time.perf_counter() - start)
+        app_frames = frame_times(run, replay, steps=50, count=20)
         f_best, f_med, f_cpu = timed(fresh, repeats)
         g_best, g_med, g_cpu = timed(grid, repeats)
         name = f"{dataset} ({run.trainer.dataset.n_train} train), {loss}"

@@ -481,13 +481,7 @@ def _add_shapes(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="points along the axis (default 9 in a table, 121 in JSON)",
     )
-    shapes.add_argument(
-        "--format",
-        default="table",
-        type=lambda v: _one_of("format", v, ["table", "json"]),
-        metavar="{table,json}",
-        help="output format (default table)",
-    )
+    _add_format(shapes, ("table", "json"))
 
 
 def _add_landscape(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -588,12 +582,17 @@ def _add_training_options(
         help="run even when the estimated time (making the data, the steps, the evaluations) "
         "is above the cap of five minutes; the 1 GB memory cap stays",
     )
+    _add_format(command, formats)
+
+
+def _add_format(command: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """`--format`, one of `formats`, the first the default."""
     command.add_argument(
         "--format",
-        default="table",
+        default=formats[0],
         type=lambda v: _one_of("format", v, list(formats)),
         metavar="{" + ",".join(formats) + "}",
-        help="output format (default table)",
+        help=f"output format (default {formats[0]})",
     )
 
 
