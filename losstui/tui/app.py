@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
-from textual.command import Provider
+from textual.command import CommandPalette, Provider
 from textual.screen import Screen
 
 from losstui.tui import partial_update, signals
@@ -187,14 +187,14 @@ class LossApp(App[None]):
     def action_command_palette(self) -> None:
         """ctrl+p: the command palette, unless one is open anywhere in the stack (a burst of keys
         can put help over it; a second one would clash with its id, Textual issue #3714's
-        DuplicateIds)."""
-        if not any(isinstance(screen, SafeCommandPalette) for screen in self.screen_stack):
+        DuplicateIds), Textual's own theme picker (the palette's Theme) too."""
+        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def action_help(self) -> None:
         from losstui.tui.screens.help_screen import HelpScreen
 
-        if not isinstance(self.screen, (HelpScreen, SafeCommandPalette)):
+        if not isinstance(self.screen, (HelpScreen, CommandPalette)):
             ascii = self.glyphs.name == "ascii"
             self.push_screen(HelpScreen(ascii=ascii, classes="-ascii" if ascii else None))
 
