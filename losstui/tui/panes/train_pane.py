@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual import on
@@ -20,6 +20,10 @@ from losstui.tui.widgets.loss_curves import LossCurves
 from losstui.tui.widgets.model_view import ModelView
 from losstui.tui.widgets.train_controls import FIELDS, SELECT_FIELDS, TrainControls
 from losstui.tui.widgets.train_stats import TrainStats
+
+if TYPE_CHECKING:  # the landscape's module loads when the landscape is first turned on
+    from losstui.core.landscape import Landscape, PathReplay
+    from losstui.core.run import RunView
 
 SETTINGS_WIDTH = 100
 """Below this width the settings column starts hidden (key c shows it)."""
@@ -146,11 +150,11 @@ class TrainPane(Pane):
         self._rate = 0
         #: The landscape's SGD path (`PathReplay`: every step, replayed on a copy of the run
         #: while the landscape is on show); None until then, and again for another run.
-        self._path: Any = None
+        self._path: PathReplay | None = None
         #: A larger model's slice, (run, its step when asked for, the slice): computed once
         #: when the landscape is turned on, not every frame (it costs a pass over the data per
         #: cell).
-        self._slice: tuple[Any, int, Any] | None = None
+        self._slice: tuple[RunView, int, Landscape] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="train-row"):
