@@ -376,3 +376,30 @@ def test_examples_are_made_by_the_script(tmp_path: Path, monkeypatch: pytest.Mon
     module.main()
     for name in EXPECTED:
         assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes()
+
+
+def test_dropping_too_many_rows_says_so(tmp_path: Path) -> None:
+    rows = numeric_rows(12)
+    for i in range(5):
+        rows[i] = "NA,0.1,0.2"
+    p = write(tmp_path, table("x1,x2,y", rows))
+    assert refusal(p, drop_missing=True) == (
+        f"{p}: 7 usable rows once the rows with missing values are dropped; at least 10 are "
+        "needed to train and validate"
+    )
+
+
+def test_classes_too_small_to_stratify_still_split(tmp_path: Path) -> None:
+    data = infer(tmp_path, [str(i % 10) for i in range(10)])
+    assert data.problem == "multiclass_classification"
+    assert data.dataset.n_val >= 2
+    assert data.dataset.n_train + data.dataset.n_val == 10
+
+
+def test_a_broken_quote_or_nul_is_one_line(tmp_path: Path) -> None:
+    rows = numeric_rows(20)
+    rows[2] = "0.1,0\x00,1.0"
+    p = write(tmp_path, table("x1,x2,y", rows))
+    assert refusal(p).startswith(f"{p}:4: ")
+    named = write(tmp_path, table('"x\n1",x2,y', numeric_rows(20)), "named.csv")
+    assert "columns: x 1, x2, y" in refusal(named, target="z")

@@ -237,7 +237,7 @@ def _table(path: Path, label: str) -> _Table:
         columns = columns[1:]
     seen: set[str] = set()
     for j, c in enumerate(columns):
-        c.name = c.name or f"column {j + 1}"
+        c.name = " ".join(c.name.split()) or f"column {j + 1}"  # one line, always
         if c.name in seen:
             raise CsvError(f"{label}:1: column {c.name!r} appears twice in the header")
         seen.add(c.name)
@@ -356,6 +356,11 @@ def _split(
     if labels is None:
         n_val = max(2, round(n * VALIDATION_FRACTION))
         return order[n_val:], order[:n_val]
+    if (
+        sum(round(np.count_nonzero(labels == k) * VALIDATION_FRACTION) for k in range(n_classes))
+        < 2
+    ):
+        return _split(n, None, 0, seed)  # classes too small to stratify
     val_parts, train_parts = [], []
     for k in range(n_classes):
         idx = order[labels[order] == k]
@@ -386,8 +391,10 @@ def read_csv(
     _drop_missing(t, [target_name, *feature_names], drop_missing)
     n = len(t.lines)
     if n < MIN_ROWS:
+        dropped = " once the rows with missing values are dropped" if drop_missing else ""
         raise CsvError(
-            f"{t.label}: {n} usable rows; at least {MIN_ROWS} are needed to train and validate"
+            f"{t.label}: {n} usable rows{dropped}; at least {MIN_ROWS} are needed to train and "
+            "validate"
         )
     if problem == "density_estimation" and features is not None:
         t.notes.append("Density estimation has no inputs: the features named are not used.")
