@@ -413,7 +413,7 @@ def read_csv(
     xs = (x - mean) / std
 
     dataset = Dataset(
-        name=p.stem,
+        name=p.name,  # "bikes.csv": never the name of a built-in dataset
         title=p.name,
         description=(
             f"{n} rows of {p.name}: target {target_name!r}"
