@@ -41,8 +41,7 @@ class DistributionsPane(Pane):
         if calibrated:
             self._draw_calibration()
             return
-        if self.query("#calibration-view"):
-            self.query_one("#calibration-view").display = False
+        self.turned_off("calibration-view")
         # A diverged model overflows on purpose; the pane says so in words, not in warnings.
         with np.errstate(all="ignore"):
             view.show(self.state.run)

@@ -136,3 +136,8 @@ class Pane(Container):
             (parent or self).mount(view)
         view.display = True
         return view
+
+    def turned_off(self, view_id: str) -> None:
+        """Hide the view `turned_on` mounted as `view_id`, if it ever was."""
+        for view in self.query(f"#{view_id}"):
+            view.display = False

@@ -3,11 +3,16 @@ shapes of the problem's losses (s)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 
 from losstui.core.state import StateChanged
 from losstui.tui.panes.pane import Pane
 from losstui.tui.widgets.recommendation_view import RecommendationView
+
+if TYPE_CHECKING:  # the shapes' module loads when the shapes are first turned on
+    from losstui.core.shapes import Shapes
 
 
 class RecommendationPane(Pane):
@@ -38,6 +43,9 @@ class RecommendationPane(Pane):
         self.target = 0
         #: Two classes: against the probability p of class 1 (p) rather than the margin.
         self.probability = False
+        #: The shapes computed, by (problem, target, probability, span): the axis's own span
+        #: (to place the rug) and the one that holds every example.
+        self._computed: dict[tuple[object, ...], Shapes] = {}
 
     def compose(self) -> ComposeResult:
         yield RecommendationView(id="recommendation-view")
@@ -55,8 +63,8 @@ class RecommendationPane(Pane):
         self.query_one(RecommendationView).display = not shapes_on
         if shapes_on:
             self._draw_shapes()
-        elif self.query("#shapes-view"):
-            self.query_one("#shapes-view").display = False
+        else:
+            self.turned_off("shapes-view")
 
     def _has_shapes(self) -> bool:
         from losstui.core.shapes import SHAPED
@@ -64,23 +72,38 @@ class RecommendationPane(Pane):
         return self.state.problem in SHAPED
 
     def _draw_shapes(self) -> None:
-        from losstui.core.shapes import axis_of, loss_shapes, rug, span_for, targets_of
+        from losstui.core.shapes import axis_of, rug, span_for, targets_of
         from losstui.tui.widgets.shapes_view import ShapesView
 
         view = self.turned_on(ShapesView, "shapes-view")
         state = self.state
         targets = targets_of(state.problem)
         target = targets[self.target % len(targets)]
-        shapes = loss_shapes(state.problem, target, probability=self.probability)
+        shapes = self._shapes(target)
         positions = rug(state.run, shapes)
         span = span_for(positions, shapes.axis, least=abs(float(shapes.x[-1])))
         if span is not None and span != abs(float(shapes.x[-1])):
-            shapes = loss_shapes(state.problem, target, span=span)
+            shapes = self._shapes(target, span)  # wider, to hold every example
         # Mounted just now, the view has its parts and its size on the next refresh.
         axes = 2 if axis_of(state.problem) == "margin" else 1
         self.call_after_refresh(
             view.show, shapes, positions, state.run.step_count, len(targets), axes
         )
+
+    def _shapes(self, target: float, span: float | None = None) -> Shapes:
+        """The problem's shapes for `target` on the axis chosen, computed once per choice: while
+        training runs, a frame moves the rug alone."""
+        from losstui.core.shapes import loss_shapes
+
+        key = (self.state.problem, target, self.probability, span)
+        if key not in self._computed:
+            if len(self._computed) > 8:  # another problem or target: the old ones go
+                self._computed.clear()
+            problem = self.state.problem
+            self._computed[key] = loss_shapes(
+                problem, target, probability=self.probability, span=span
+            )
+        return self._computed[key]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """s draws the shapes where the problem has them (density estimation has none); y steps

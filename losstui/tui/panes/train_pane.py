@@ -267,8 +267,7 @@ class TrainPane(Pane):
             if landscape:
                 self._draw_landscape()
             else:
-                if self.query("#landscape-view"):
-                    self.query_one("#landscape-view").display = False
+                self.turned_off("landscape-view")
                 self._slice = None  # turned on again: a fresh slice
                 self.query_one(ModelView).show(run)
 
