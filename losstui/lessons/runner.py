@@ -51,14 +51,14 @@ _COUNTED = frozenset({"step", "epoch", "diverged"})
 
 
 def trained_values(
-    state: AppState, names: frozenset[str] | None = None, keys: frozenset[str] | None = None
+    state: AppState, names: frozenset[str] | None = None, *, each_run: bool = False
 ) -> dict[str, Any]:
     """The values training moves (the clock's step, the selected run's epoch, losses, metrics,
     divergence and, for density data, the fit), read from an `AppState` at a fraction of
     `lesson_values`'s cost: fast-forward looks at a wait after every step. With `names`, only
     what those need: a wait on the step, the epoch or a divergence costs no pass over the data.
-    `keys`: where the wait reads its values; one run's of a race (`run2.accuracy`) adds every
-    run's (`race_values`)."""
+    `each_run`: the wait reads one run of a race (`run2.accuracy`): every run's values too
+    (`race_values`)."""
     run = state.run
     out: dict[str, Any] = {
         "step": state.step_count,
@@ -68,7 +68,7 @@ def trained_values(
     if names is None or not names <= _COUNTED:
         out.update(run.evaluate())
         out.update(density_values(run.trainer))
-    if keys is not None and any(key.startswith("run") for key in keys):
+    if each_run:
         out.update(race_values(state))  # a wait on one run of a race
     return out
 
@@ -379,14 +379,14 @@ class LessonRun:
         state = self.state
         leaves = wait.simple()
         names = frozenset(leaf.name for leaf in leaves)
-        keys = frozenset(leaf.key for leaf in leaves)
+        each_run = any(leaf.run is not None for leaf in leaves)
         # What training does not move, read once, and only where the wait names some of it
         # (`pane == train and r2 > 0.8`): a full read is a pass over the P/Q lab and settings
         # at each fast-forward slice.
         still = self.values() if names - TRAINED else {}
 
         def holds() -> bool:
-            return wait.holds({**still, **trained_values(state, names, keys)})
+            return wait.holds({**still, **trained_values(state, names, each_run=each_run)})
 
         return holds
 
