@@ -47,6 +47,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 import numpy as np
@@ -194,6 +195,8 @@ class PathRecorder:
         self._points = np.empty((self.capacity, 2))
         self._steps = np.empty(self.capacity, dtype=np.int64)
         self._owner: weakref.ref[MLP] | None = None
+        #: The followed model's two parameters, read once per run (`plane_of`).
+        self._plane: Plane | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -216,9 +219,10 @@ class PathRecorder:
         if owner is not model or step < self.last_step:
             self.reset()
             self._owner = weakref.ref(model)
+            self._plane = plane_of(trainer)
         elif len(self) and step == self.last_step:
             return
-        self.append(step, parameters(trainer))
+        self.append(step, parameters(trainer, self._plane))
 
     @property
     def last_step(self) -> int:
@@ -284,15 +288,16 @@ class PathReplay(PathRecorder):
         if owner is not trainer.model or shadow is None or trainer.step_count < shadow.step_count:
             self.reset()
             self._owner = weakref.ref(trainer.model)
+            self._plane = plane_of(trainer)  # the same layout for the copy: one look
             shadow = self._shadow = Trainer(trainer.config)
-            self.append(0, parameters(shadow))
+            self.append(0, parameters(shadow, self._plane))
         gap = trainer.step_count - shadow.step_count
         if gap > self.MAX_REPLAY:
             shadow.step(gap - self.MAX_REPLAY)
         while shadow.step_count < trainer.step_count and shadow.step(1):
-            self.append(shadow.step_count, parameters(shadow))
+            self.append(shadow.step_count, parameters(shadow, self._plane))
         if shadow.step_count < trainer.step_count:  # the copy stopped (diverged): the run's own
-            self.append(trainer.step_count, parameters(trainer))
+            self.append(trainer.step_count, parameters(trainer, self._plane))
 
 
 # -- surfaces ------------------------------------------------------------------------------------
@@ -336,7 +341,7 @@ class Surface:
         x_lo, x_hi, y_lo, y_hi = self.bounds
         return (x_hi - x_lo) / len(self.x), (y_hi - y_lo) / len(self.y)
 
-    @property
+    @cached_property  # a surface is cached and drawn every frame: its bands once
     def bands(self) -> Steps:
         """The contour band of each cell, (rows, columns) int: 0 for the lowest losses (below
         levels[0]) up to len(levels); a cell without a finite loss gets −1."""
@@ -346,14 +351,21 @@ class Surface:
 
     def cell(self, point: Array) -> tuple[int, int] | None:
         """(row, column) of the cell holding `point` (2,), or None when it lies off the grid."""
+        rows, columns, inside = self.cells(np.asarray(point, dtype=np.float64).reshape(1, 2))
+        return (int(rows[0]), int(columns[0])) if inside[0] else None
+
+    def cells(self, points: Array) -> tuple[Steps, Steps, NDArray[np.bool_]]:
+        """The cells of `points` (m, 2) at once: their rows, their columns and whether each lies
+        on the grid (the row and column of one that does not are meaningless)."""
         x_lo, x_hi, y_lo, y_hi = self.bounds
-        px, py = float(point[0]), float(point[1])
-        if not (x_lo <= px <= x_hi and y_lo <= py <= y_hi):
-            return None
+        px, py = points[:, 0], points[:, 1]
+        with np.errstate(invalid="ignore"):
+            inside = (x_lo <= px) & (px <= x_hi) & (y_lo <= py) & (py <= y_hi)
         dx, dy = self.resolution
-        column = min(int((px - x_lo) / dx), len(self.x) - 1)
-        row = min(int((py - y_lo) / dy), len(self.y) - 1)
-        return row, column
+        safe_x, safe_y = np.where(inside, px, x_lo), np.where(inside, py, y_lo)
+        columns = np.minimum(((safe_x - x_lo) / dx).astype(np.int64), len(self.x) - 1)
+        rows = np.minimum(((safe_y - y_lo) / dy).astype(np.int64), len(self.y) - 1)
+        return rows, columns, inside
 
 
 def _levels(values: Array, bands: int = BANDS) -> Array:
@@ -688,9 +700,8 @@ def landscape(
     plane = plane_of(trainer)
     if plane is None:
         raise _no_plane(trainer)
-    flat = trainer.model.flat_params
     i, j = plane.indices
-    current = np.array([flat[i], flat[j]])
+    current = parameters(trainer, plane)
     if path is not None:
         path.follow(trainer)
         points, steps = path.points, path.steps
@@ -920,16 +931,16 @@ def picture(drawn: Landscape) -> list[str]:
     (`BAND_MARKS`, "?" where the loss is not finite), then the path, the start, the optimum and
     the current parameters over it, in that order (now over all)."""
     surface = drawn.surface
-    bands = np.asarray(surface.bands)
-    cells = [[BAND_MARKS[b] if b >= 0 else "?" for b in row] for row in bands]
+    cells = np.array(list(BAND_MARKS + "?"))[np.asarray(surface.bands)]  # −1: the "?"
     marks: list[tuple[Array | None, str]] = [
-        *((point, PATH_MARK) for point in drawn.path),
+        (drawn.path, PATH_MARK),
         (drawn.initial, START_MARK),
         (surface.optimum, OPTIMUM_MARK),
         (drawn.current, NOW_MARK),
     ]
-    for point, mark in marks:
-        cell = surface.cell(point) if point is not None else None
-        if cell is not None:
-            cells[cell[0]][cell[1]] = mark
-    return ["".join(row) for row in reversed(cells)]
+    for points, mark in marks:  # later over earlier: now over all
+        if points is None or not np.size(points):
+            continue
+        rows, columns, inside = surface.cells(np.asarray(points, dtype=np.float64).reshape(-1, 2))
+        cells[rows[inside], columns[inside]] = mark
+    return ["".join(row) for row in cells[::-1]]
