@@ -15,10 +15,10 @@ def cmd_shapes(args: argparse.Namespace) -> int:
     """Print the shapes (`losstui.core.shapes.loss_shapes`) as a table, one row of values and
     one of gradients per loss, or as JSON with every point."""
     from losstui.cli.training import command_error
-    from losstui.core.shapes import ShapeError, loss_shapes
+    from losstui.core.shapes import POINTS, ShapeError, loss_shapes
     from losstui.core.text import short_label
 
-    points = args.points or (TABLE_POINTS if args.format == "table" else 121)
+    points = args.points or (TABLE_POINTS if args.format == "table" else POINTS)
     try:
         shapes = loss_shapes(
             args.problem, args.target, probability=args.axis == "probability", points=points

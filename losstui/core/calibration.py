@@ -134,11 +134,6 @@ class Reliability:
         """Whether the bins hold probabilities to draw (False for margin scores)."""
         return self.predicted is not None
 
-    @property
-    def capped(self) -> bool:
-        """Whether the link keeps every probability below 1 (the double softmax)."""
-        return self.cap < 1.0
-
     def rows(self) -> list[tuple[float, float, int, float | None, float | None]]:
         """Each bin as (lower edge, upper edge, count, mean predicted, observed), None where
         the bin is empty."""

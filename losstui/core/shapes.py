@@ -67,8 +67,6 @@ AXIS_DEFINITIONS = {
     ),
     "true_logit": f"the other {CLASSES - 1} logits held at 0",
 }
-#: What the loss is to the problem, in the order the curves are listed.
-ROLES = ("recommended", "alternative", "discouraged", "trap")
 
 
 class ShapeError(ValueError):
@@ -78,7 +76,7 @@ class ShapeError(ValueError):
 @dataclass(frozen=True)
 class Curve:
     """One loss along the axis: ℓ(x) per example, (m,), and ∂ℓ/∂z, (m,); NaN outside the link's
-    domain. `role` is one of ROLES."""
+    domain. `role`: "recommended", "alternative", "discouraged" or "trap"."""
 
     loss: str
     title: str
@@ -318,9 +316,7 @@ def span_for(positions: Array, axis: str, least: float = 4.0) -> float | None:
 
 
 def _note(axis: str, y: float) -> str:
-    if axis == "margin":
-        return f"label y = {int(y)}"
-    if axis == "probability":
+    if axis in ("margin", "probability"):
         return f"label y = {int(y)}"
     if axis == "true_logit":
         return f"true class {int(y)} of {CLASSES}"
