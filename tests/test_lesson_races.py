@@ -166,3 +166,14 @@ def test_a_student_who_quits_mid_race_resumes_the_race_where_they_left_it():
     assert again.race == state.race
     assert again.step_count == 250
     assert [r.evaluate() for r in again.runs] == ends
+
+
+def test_a_new_race_shows_its_first_run_and_a_changed_setting_keeps_the_run_on_show():
+    # Lesson 6 shows hinge (`]`), then races the blobs' losses: they start at their first run.
+    state = AppState("binary_classification")
+    state.apply({"race": "loss:binary_cross_entropy,hinge"})
+    state.select_run(1)
+    state.apply({"lr": "0.05"})  # the same race, one setting changed: hinge stays on show
+    assert state.selected == 1
+    state.apply({"race": "lr:0.01,0.1"})
+    assert state.selected == 0

@@ -484,8 +484,9 @@ class AppState:
             self.running = self.fast = False
         if race != self.race or len(runs) != len(self.runs):
             parts.add(Part.RUNS)
+        # Another race shows its first run; the same race, a setting changed, keeps its choice.
+        self.selected = min(self.selected, len(runs) - 1) if race == self.race else 0
         self.runs, self.race = runs, race
-        self.selected = min(self.selected, len(runs) - 1)
         if self.stopped:
             self.running = self.fast = False
         return parts
